@@ -1,0 +1,248 @@
+package io.falcooffline.core;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything {@link FalcoOffline#packageChart} needs: which chart, where its references go, which values to bake
+ * in and where to write. Immutable; build one with {@link #builder()}.
+ */
+public final class PackageRequest {
+
+    private final Path chart;
+    private final String registry;
+    private final String repositoryPrefix;
+    private final RepositoryLayout repositoryLayout;
+    private final Map<String, String> overrides;
+    private final List<Path> valuesFiles;
+    private final List<String> imagePullSecrets;
+    private final Path outputDirectory;
+    private final boolean dryRun;
+    private final boolean strict;
+    private final Instant outputTimestamp;
+
+    private PackageRequest(Builder builder) {
+        this.chart = builder.chart;
+        this.registry = builder.registry;
+        this.repositoryPrefix = builder.repositoryPrefix;
+        this.repositoryLayout = builder.repositoryLayout;
+        this.overrides = Map.copyOf(builder.overrides);
+        this.valuesFiles = List.copyOf(builder.valuesFiles);
+        this.imagePullSecrets = List.copyOf(builder.imagePullSecrets);
+        this.outputDirectory = builder.outputDirectory;
+        this.dryRun = builder.dryRun;
+        this.strict = builder.strict;
+        this.outputTimestamp = builder.outputTimestamp;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this request's settings, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder builder = new Builder()
+                .chart(chart)
+                .registry(registry)
+                .repositoryPrefix(repositoryPrefix)
+                .repositoryLayout(repositoryLayout)
+                .overrides(overrides)
+                .valuesFiles(valuesFiles)
+                .imagePullSecrets(imagePullSecrets)
+                .outputDirectory(outputDirectory)
+                .dryRun(dryRun)
+                .strict(strict);
+        builder.outputTimestamp = outputTimestamp;
+        return builder;
+    }
+
+    /** The chart to rewrite: a {@code .tgz} or a chart directory. */
+    public Path chart() {
+        return chart;
+    }
+
+    /** The internal registry, {@code host[:port]}, e.g. {@code 192.168.5.96:30003}. */
+    public String registry() {
+        return registry;
+    }
+
+    /** Path segments put before every target repository; empty for none. Never starts or ends with {@code /}. */
+    public String repositoryPrefix() {
+        return repositoryPrefix;
+    }
+
+    public RepositoryLayout repositoryLayout() {
+        return repositoryLayout;
+    }
+
+    /**
+     * Explicit targets that win over the layout: keys are source references as the chart writes them or in full
+     * form ({@code docker.io/falcosecurity/falco}, with or without tag), values are target references.
+     */
+    public Map<String, String> overrides() {
+        return overrides;
+    }
+
+    /** The user's values files, applied in order as {@code helm install -f} would. */
+    public List<Path> valuesFiles() {
+        return valuesFiles;
+    }
+
+    /** Names of secrets to use as image pull secrets; empty for none. */
+    public List<String> imagePullSecrets() {
+        return imagePullSecrets;
+    }
+
+    /** Where the chart and the plan are written. */
+    public Path outputDirectory() {
+        return outputDirectory;
+    }
+
+    /** Compute and report the plan, write nothing. */
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    /** Fail when a reference could not be redirected, instead of warning. */
+    public boolean strict() {
+        return strict;
+    }
+
+    /**
+     * The modification time written on every archive entry; empty to take the input chart's newest entry time.
+     */
+    public Optional<Instant> outputTimestamp() {
+        return Optional.ofNullable(outputTimestamp);
+    }
+
+    /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
+    public static final class Builder {
+        private Path chart;
+        private String registry;
+        private String repositoryPrefix = "";
+        private RepositoryLayout repositoryLayout = RepositoryLayout.KEEP;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final List<Path> valuesFiles = new ArrayList<>();
+        private final List<String> imagePullSecrets = new ArrayList<>();
+        private Path outputDirectory;
+        private boolean dryRun;
+        private boolean strict = true;
+        private Instant outputTimestamp;
+
+        private Builder() {}
+
+        public Builder chart(Path chart) {
+            this.chart = chart;
+            return this;
+        }
+
+        public Builder registry(String registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        public Builder repositoryPrefix(String repositoryPrefix) {
+            this.repositoryPrefix = repositoryPrefix == null ? "" : repositoryPrefix;
+            return this;
+        }
+
+        public Builder repositoryLayout(RepositoryLayout repositoryLayout) {
+            this.repositoryLayout = Objects.requireNonNull(repositoryLayout, "repositoryLayout");
+            return this;
+        }
+
+        public Builder overrides(Map<String, String> overrides) {
+            this.overrides.clear();
+            this.overrides.putAll(overrides);
+            return this;
+        }
+
+        public Builder override(String source, String target) {
+            this.overrides.put(source, target);
+            return this;
+        }
+
+        public Builder valuesFiles(List<Path> valuesFiles) {
+            this.valuesFiles.clear();
+            this.valuesFiles.addAll(valuesFiles);
+            return this;
+        }
+
+        public Builder valuesFile(Path valuesFile) {
+            this.valuesFiles.add(valuesFile);
+            return this;
+        }
+
+        public Builder imagePullSecrets(List<String> imagePullSecrets) {
+            this.imagePullSecrets.clear();
+            this.imagePullSecrets.addAll(imagePullSecrets);
+            return this;
+        }
+
+        public Builder outputDirectory(Path outputDirectory) {
+            this.outputDirectory = outputDirectory;
+            return this;
+        }
+
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        public Builder strict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        public Builder outputTimestamp(Instant outputTimestamp) {
+            this.outputTimestamp = outputTimestamp;
+            return this;
+        }
+
+        /**
+         * Checks the settings and freezes them.
+         *
+         * @throws InvalidRequestException naming the first missing or malformed parameter
+         */
+        public PackageRequest build() {
+            if (chart == null) {
+                throw new InvalidRequestException("chart", "No chart given: set `chart` to a chart .tgz or directory.");
+            }
+            if (registry == null || registry.isBlank()) {
+                throw new InvalidRequestException(
+                        "registry",
+                        "No internal registry given: set `registry` to host[:port] of the registry the cluster pulls from, e.g. 192.168.5.96:30003.");
+            }
+            if (registry.contains("/")
+                    || registry.contains("://")
+                    || registry.chars().anyMatch(Character::isWhitespace)) {
+                throw new InvalidRequestException(
+                        "registry",
+                        "`registry` must be host[:port] only, got '" + registry
+                                + "': put path segments in `repositoryPrefix` and leave out the scheme.");
+            }
+            String prefix = repositoryPrefix.strip();
+            if (prefix.startsWith("/")
+                    || prefix.endsWith("/")
+                    || prefix.contains("//")
+                    || !prefix.equals(prefix.toLowerCase(java.util.Locale.ROOT))) {
+                throw new InvalidRequestException(
+                        "repositoryPrefix",
+                        "`repositoryPrefix` must be lower-case path segments separated by single '/', with none at either end; got '"
+                                + repositoryPrefix + "'.");
+            }
+            repositoryPrefix = prefix;
+            if (outputDirectory == null) {
+                throw new InvalidRequestException(
+                        "outputDirectory", "No output directory given: set `outputDirectory`.");
+            }
+            return new PackageRequest(this);
+        }
+    }
+}
