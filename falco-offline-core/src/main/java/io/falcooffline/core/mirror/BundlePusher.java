@@ -1,0 +1,138 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.reference.OciReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** One {@link Mirror#push}: loads a bundle into a registry and checks every reference of its lock there. */
+final class BundlePusher {
+
+    /** The lock's name inside a bundle. */
+    static final String LOCK_FILE = MirrorOptions.DEFAULT_LOCK_FILE_NAME;
+
+    private static final int MAX_LOCK_BYTES = 16 * 1024 * 1024;
+
+    private final PushRequest request;
+    private final ProgressListener listener;
+    private final Stores.Opener opener;
+
+    BundlePusher(PushRequest request, ProgressListener listener, Stores.Opener opener) {
+        this.request = request;
+        this.listener = listener;
+        this.opener = opener;
+    }
+
+    MirrorResult push() {
+        try (Stores stores = new Stores(opener, java.util.Map.of());
+                MirrorEngine engine = new MirrorEngine(request.parallelism(), listener)) {
+            OciLayoutStore bundle = stores.own(OciLayoutStore.openForReading(request.bundle()));
+            MirrorLock recorded = MirrorLock.parse(
+                    bundle.readExtraFile(LOCK_FILE, MAX_LOCK_BYTES)
+                            .orElseThrow(() -> new FalcoOfflineException(request.bundle()
+                                    + " is an OCI layout but not a falco-offline bundle: it has no " + LOCK_FILE
+                                    + ". Give the bundle written by falco-offline:package.")),
+                    request.bundle() + "!/" + LOCK_FILE);
+            String registry = request.registry()
+                    .map(OciReference::canonicalRegistry)
+                    .orElse(recorded.registry());
+            listener.info("Pushing " + bundle.describe() + " to " + registry + ".");
+
+            List<LockEntry> entries = new ArrayList<>();
+            List<StagedArtifact> staged = new ArrayList<>();
+            for (LockEntry entry : recorded.entries()) {
+                OciReference inBundle = OciReference.parse(entry.target());
+                OciReference target = inBundle.registry().equals(recorded.registry())
+                        ? inBundle.withName(registry, inBundle.repository())
+                        : inBundle;
+                LockEntry moved = new LockEntry(
+                        entry.origin(),
+                        entry.kind(),
+                        entry.source(),
+                        entry.sourceDigest(),
+                        target.toString(),
+                        entry.targetDigest(),
+                        entry.mediaType(),
+                        entry.platforms(),
+                        entry.size(),
+                        entry.note());
+                entries.add(moved);
+                if (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL) {
+                    continue;
+                }
+                if (entry.targetDigest() == null) {
+                    throw new FalcoOfflineException(request.bundle() + ": the lock entry for " + entry.target()
+                            + " has no target digest; the bundle is damaged. Write it again.");
+                }
+                CopyJob job = new CopyJob(
+                        entry.origin(),
+                        entry.kind(),
+                        entry.target(),
+                        new Location(bundle, inBundle.name()),
+                        entry.targetDigest(),
+                        target.toString(),
+                        stores.target(target),
+                        target.tag(),
+                        false,
+                        entry.note());
+                staged.add(StagedArtifact.stage(job, List.of()));
+            }
+
+            engine.copyContent(staged);
+            engine.tag(staged);
+            verify(stores, entries, registry);
+            listener.info("Pushed " + staged.size() + " artifacts to " + registry + ": "
+                    + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
+                    + engine.blobsSkipped() + " already there; every reference resolves with its recorded digest.");
+            return new MirrorResult(
+                    MirrorMode.PUSH,
+                    "registry " + registry,
+                    new MirrorLock(registry, entries),
+                    engine.bytesTransferred(),
+                    engine.blobsTransferred(),
+                    engine.blobsSkipped(),
+                    engine.blobsMounted(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
+        }
+    }
+
+    /** Checks that every entry resolves on its registry with the digest the lock recorded. */
+    private void verify(Stores stores, List<LockEntry> entries, String registry) {
+        List<String> problems = new ArrayList<>();
+        for (LockEntry entry : entries) {
+            OciReference target = OciReference.parse(entry.target());
+            Location location = stores.target(target);
+            String reference = target.tag() != null ? target.tag() : target.digest();
+            Optional<Descriptor> found;
+            try {
+                found = location.store().resolve(location.repository(), reference);
+            } catch (RuntimeException e) {
+                problems.add(entry.target() + ": " + e.getMessage());
+                continue;
+            }
+            if (found.isEmpty()) {
+                problems.add(entry.target() + " does not exist"
+                        + (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL
+                                ? " (the chart expects it on the registry already; push it there)"
+                                : ""));
+            } else if (entry.targetDigest() != null
+                    && !found.get().digest().equals(entry.targetDigest())) {
+                problems.add(entry.target() + " is " + found.get().digest() + ", not the recorded "
+                        + entry.targetDigest());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new MirrorException(
+                    problems.get(0),
+                    "After pushing, " + problems.size() + " reference(s) of the bundle do not resolve on " + registry
+                            + " as recorded: " + String.join("; ", problems)
+                            + ". Check that nothing else writes these tags, then push again.",
+                    null);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.falcooffline.core.mirror;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarFile;
+
+/** Read access to the files of an OCI image layout, kept either as a directory or as one tar archive. */
+interface LayoutFiles extends AutoCloseable {
+
+    /** The size of a file of the layout, or empty when it has none by that path. */
+    OptionalLong size(String path) throws IOException;
+
+    /** Opens a file of the layout; the caller closes the stream. */
+    InputStream open(String path) throws IOException;
+
+    /** What the layout is, for messages. */
+    String describe();
+
+    @Override
+    void close() throws IOException;
+
+    /** Reads a whole small file, refusing one larger than {@code maxBytes}. */
+    default byte[] readSmall(String path, int maxBytes) throws IOException {
+        OptionalLong size = size(path);
+        if (size.isEmpty()) {
+            throw new NoSuchFileException(describe() + ": " + path);
+        }
+        if (size.getAsLong() > maxBytes) {
+            throw new IOException(describe() + ": " + path + " is " + size.getAsLong() + " bytes, more than the "
+                    + maxBytes + " such a file may have");
+        }
+        try (InputStream in = open(path)) {
+            return in.readNBytes(maxBytes);
+        }
+    }
+
+    /** The layout in a directory. */
+    static LayoutFiles directory(Path root) {
+        return new LayoutFiles() {
+            @Override
+            public OptionalLong size(String path) throws IOException {
+                Path file = root.resolve(path);
+                return Files.isRegularFile(file) ? OptionalLong.of(Files.size(file)) : OptionalLong.empty();
+            }
+
+            @Override
+            public InputStream open(String path) throws IOException {
+                return Files.newInputStream(root.resolve(path));
+            }
+
+            @Override
+            public String describe() {
+                return "bundle " + root;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** The layout packed in a tar archive, read in place by seeking to each entry. */
+    static LayoutFiles tar(Path archive) throws IOException {
+        TarFile tar = new TarFile(archive);
+        Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
+        for (TarArchiveEntry entry : tar.getEntries()) {
+            if (entry.isFile()) {
+                String name = entry.getName();
+                entries.put(name.startsWith("./") ? name.substring(2) : name, entry);
+            }
+        }
+        return new LayoutFiles() {
+            @Override
+            public OptionalLong size(String path) {
+                TarArchiveEntry entry = entries.get(path);
+                return entry == null ? OptionalLong.empty() : OptionalLong.of(entry.getSize());
+            }
+
+            @Override
+            public InputStream open(String path) throws IOException {
+                TarArchiveEntry entry = entries.get(path);
+                if (entry == null) {
+                    throw new NoSuchFileException(describe() + ": " + path);
+                }
+                return tar.getInputStream(entry);
+            }
+
+            @Override
+            public String describe() {
+                return "bundle " + archive;
+            }
+
+            @Override
+            public void close() throws IOException {
+                tar.close();
+            }
+        };
+    }
+}

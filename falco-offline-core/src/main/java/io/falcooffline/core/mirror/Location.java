@@ -1,0 +1,17 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.mirror.oci.OciStore;
+
+/**
+ * A repository in a store.
+ *
+ * @param store the registry or bundle
+ * @param repository the repository path as that store addresses it
+ */
+record Location(OciStore store, String repository) {
+
+    @Override
+    public String toString() {
+        return repository + " in " + store.describe();
+    }
+}

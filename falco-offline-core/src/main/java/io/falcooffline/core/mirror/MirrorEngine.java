@@ -1,0 +1,271 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.mirror.oci.OciStore;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Copies staged artifacts in two phases. First the content: each artifact's blobs, a bounded number at a time,
+ * streamed and verified, skipped when the target has them and mounted when another repository of the same target
+ * does; then its manifests under their digests, children first. Only when every artifact's content is in place
+ * does {@link #tag} set the tags, so a failure leaves no tag pointing at incomplete content.
+ */
+final class MirrorEngine implements AutoCloseable {
+
+    private final ExecutorService transfers;
+    private final ProgressListener listener;
+    private final AtomicLong bytesTransferred = new AtomicLong();
+    private final AtomicInteger blobsTransferred = new AtomicInteger();
+    private final AtomicInteger blobsSkipped = new AtomicInteger();
+    private final AtomicInteger blobsMounted = new AtomicInteger();
+    /** For each target store, a repository known to hold each blob digest. */
+    private final Map<OciStore, Map<String, String>> placements = new ConcurrentHashMap<>();
+
+    MirrorEngine(int parallelism, ProgressListener listener) {
+        this.transfers = Executors.newFixedThreadPool(parallelism, new TransferThreads());
+        this.listener = listener;
+    }
+
+    /** Copies every artifact's blobs and manifests, leaving tags alone. */
+    void copyContent(List<StagedArtifact> artifacts) {
+        for (StagedArtifact artifact : artifacts) {
+            copyContent(artifact);
+        }
+    }
+
+    /** Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. */
+    void tag(List<StagedArtifact> artifacts) {
+        for (StagedArtifact artifact : artifacts) {
+            CopyJob job = artifact.job();
+            if (job.targetTag() == null) {
+                continue;
+            }
+            Manifest root = artifact.graph().root();
+            try {
+                Optional<Descriptor> current = job.target().store().resolve(job.target().repository(), job.targetTag());
+                if (current.isPresent() && current.get().digest().equals(root.descriptor().digest())) {
+                    continue;
+                }
+                job.target().store().pushManifest(job.target().repository(), job.targetTag(), root);
+            } catch (RuntimeException e) {
+                throw failure(job, "tagging it", e);
+            }
+        }
+    }
+
+    long bytesTransferred() {
+        return bytesTransferred.get();
+    }
+
+    int blobsTransferred() {
+        return blobsTransferred.get();
+    }
+
+    int blobsSkipped() {
+        return blobsSkipped.get();
+    }
+
+    int blobsMounted() {
+        return blobsMounted.get();
+    }
+
+    @Override
+    public void close() {
+        transfers.shutdownNow();
+    }
+
+    private void copyContent(StagedArtifact artifact) {
+        CopyJob job = artifact.job();
+        long started = System.nanoTime();
+        List<Future<BlobOutcome>> pending = new ArrayList<>();
+        for (Descriptor blob : artifact.graph().blobs()) {
+            pending.add(transfers.submit(() -> copyBlob(job, blob)));
+        }
+        long bytes = 0;
+        int transferred = 0;
+        int skipped = 0;
+        int mounted = 0;
+        for (int i = 0; i < pending.size(); i++) {
+            BlobOutcome outcome;
+            try {
+                outcome = pending.get(i).get();
+            } catch (ExecutionException e) {
+                pending.forEach(future -> future.cancel(true));
+                Descriptor blob = artifact.graph().blobs().get(i);
+                throw failure(job, "copying blob " + blob.digest(), e.getCause());
+            } catch (InterruptedException | CancellationException e) {
+                pending.forEach(future -> future.cancel(true));
+                Thread.currentThread().interrupt();
+                throw failure(job, "copying its blobs", e);
+            }
+            switch (outcome.kind()) {
+                case TRANSFERRED -> {
+                    transferred++;
+                    bytes += outcome.bytes();
+                }
+                case SKIPPED -> skipped++;
+                case MOUNTED -> mounted++;
+            }
+        }
+        try {
+            for (Manifest child : artifact.graph().children()) {
+                putByDigest(job.target(), child);
+            }
+            putByDigest(job.target(), artifact.graph().root());
+        } catch (RuntimeException e) {
+            throw failure(job, "storing its manifests", e);
+        }
+        report(artifact, bytes, transferred, skipped, mounted, System.nanoTime() - started);
+    }
+
+    private BlobOutcome copyBlob(CopyJob job, Descriptor blob) throws IOException {
+        Location target = job.target();
+        Location source = job.source();
+        OciStore store = target.store();
+        if (store.hasBlob(target.repository(), blob)) {
+            remember(store, blob, target.repository());
+            blobsSkipped.incrementAndGet();
+            return new BlobOutcome(BlobOutcome.Kind.SKIPPED, 0);
+        }
+        String mountFrom = placements.getOrDefault(store, Map.of()).get(blob.digest());
+        if (mountFrom == null && source.store() == store) {
+            mountFrom = source.repository();
+        }
+        if (mountFrom != null
+                && !mountFrom.equals(target.repository())
+                && store.mountBlob(target.repository(), blob, mountFrom)) {
+            remember(store, blob, target.repository());
+            blobsMounted.incrementAndGet();
+            return new BlobOutcome(BlobOutcome.Kind.MOUNTED, 0);
+        }
+        long count;
+        try (CountingInputStream in =
+                new CountingInputStream(source.store().fetchBlob(source.repository(), blob))) {
+            store.pushBlob(target.repository(), blob, in);
+            count = in.count();
+        }
+        remember(store, blob, target.repository());
+        bytesTransferred.addAndGet(count);
+        blobsTransferred.incrementAndGet();
+        return new BlobOutcome(BlobOutcome.Kind.TRANSFERRED, count);
+    }
+
+    private void remember(OciStore store, Descriptor blob, String repository) {
+        placements.computeIfAbsent(store, key -> new ConcurrentHashMap<>()).putIfAbsent(blob.digest(), repository);
+    }
+
+    private static void putByDigest(Location target, Manifest manifest) {
+        String digest = manifest.descriptor().digest();
+        if (target.store().resolve(target.repository(), digest).isEmpty()) {
+            target.store().pushManifest(target.repository(), digest, manifest);
+        }
+    }
+
+    private void report(StagedArtifact artifact, long bytes, int transferred, int skipped, int mounted, long nanos) {
+        CopyJob job = artifact.job();
+        StringBuilder line = new StringBuilder()
+                .append(job.sourceName())
+                .append(" -> ")
+                .append(job.targetName())
+                .append(": ");
+        if (transferred == 0) {
+            line.append("nothing to transfer");
+        } else {
+            double seconds = Math.max(nanos / 1e9, 0.001);
+            line.append(transferred)
+                    .append(transferred == 1 ? " blob, " : " blobs, ")
+                    .append(Sizes.format(bytes))
+                    .append(String.format(Locale.ROOT, " in %.1f s (%s/s)", seconds, Sizes.format((long)
+                            (bytes / seconds))));
+        }
+        if (skipped > 0) {
+            line.append(", ").append(skipped).append(" already there");
+        }
+        if (mounted > 0) {
+            line.append(", ").append(mounted).append(" mounted");
+        }
+        if (!artifact.graph().platforms().isEmpty()) {
+            line.append(" [").append(String.join(", ", artifact.graph().platforms())).append(']');
+        }
+        listener.info(line.toString());
+    }
+
+    private static MirrorException failure(CopyJob job, String step, Throwable cause) {
+        String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        return new MirrorException(
+                job.sourceName(),
+                "Mirroring " + job.sourceName() + " from " + job.source() + " to " + job.targetName() + " failed while "
+                        + step + ": " + reason + ". No tag of this run was set; run again once the cause is fixed "
+                        + "(content already copied is reused).",
+                cause);
+    }
+
+    private record BlobOutcome(Kind kind, long bytes) {
+        enum Kind {
+            TRANSFERRED,
+            SKIPPED,
+            MOUNTED
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+
+    /** Daemon threads, so an embedding application can always exit. */
+    private static final class TransferThreads implements ThreadFactory {
+        private final AtomicInteger next = new AtomicInteger(1);
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "falco-offline-transfer-" + next.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}

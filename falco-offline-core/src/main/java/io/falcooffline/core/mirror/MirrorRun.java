@@ -1,0 +1,377 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.plan.Disposition;
+import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.reference.FalcoctlIndex;
+import io.falcooffline.core.reference.InvalidReferenceException;
+import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.reference.ReferenceKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/** One {@link Mirror#run}: plans the copy jobs, reads their graphs, copies, tags, and writes lock and bundle. */
+final class MirrorRun {
+
+    /** Suffixes of the tags cosign puts beside {@code sha256-<hex>}: signature, attestation, SBOM, referrers. */
+    private static final List<String> SIGNATURE_SUFFIXES = List.of(".sig", ".att", ".sbom", "");
+
+    private static final int MAX_CONFIG_BYTES = 1024 * 1024;
+    private static final int MAX_DEPENDENCY_ROUNDS = 8;
+
+    private final MirrorOptions options;
+    private final String registry;
+    private final ProgressListener listener;
+    private final Stores.Opener opener;
+    private final UnaryOperator<String> dependencyTarget;
+    private final FalcoctlIndex index;
+
+    private Stores stores;
+    private OciLayoutStore bundle;
+    private Optional<MirrorLock> previousLock = Optional.empty();
+
+    MirrorRun(
+            MirrorOptions options,
+            String registry,
+            ProgressListener listener,
+            Stores.Opener opener,
+            UnaryOperator<String> dependencyTarget,
+            FalcoctlIndex index) {
+        this.options = options;
+        this.registry = registry == null ? "" : OciReference.canonicalRegistry(registry.strip());
+        this.listener = listener;
+        this.opener = opener;
+        this.dependencyTarget = dependencyTarget;
+        this.index = index;
+    }
+
+    MirrorResult run(List<PlannedReference> references, Optional<Path> chartFile, Optional<Path> planFile) {
+        if (options.mode() == MirrorMode.NONE) {
+            listener.debug("Mirroring is off: the artifacts must reach " + registry + " by other means.");
+            return MirrorResult.nothing(registry);
+        }
+        if (registry.isEmpty()) {
+            throw new InvalidRequestException("registry", "No internal registry given to mirror to.");
+        }
+        if (options.mode() == MirrorMode.BUNDLE && options.bundle().isEmpty()) {
+            throw new InvalidRequestException(
+                    "bundle", "No bundle directory given: set `bundle`, or apply MirrorOptions.withDefaults.");
+        }
+        previousLock = options.lockFile().flatMap(MirrorLock::read);
+        previousLock.ifPresent(lock -> listener.info("Fetching sources at the digests locked in "
+                + options.lockFile().orElseThrow() + " (" + lock.entries().size() + " entries)."));
+        try (Stores opened = new Stores(opener, options.registryMirrors());
+                MirrorEngine engine = new MirrorEngine(options.parallelism(), listener)) {
+            stores = opened;
+            if (options.mode() == MirrorMode.BUNDLE) {
+                bundle = stores.own(OciLayoutStore.openForWriting(options.bundle().orElseThrow()));
+            }
+            String destination = options.mode() == MirrorMode.BUNDLE ? bundle.describe() : "registry " + registry;
+            listener.info("Mirroring to " + destination + ".");
+
+            List<LockEntry> internal = new ArrayList<>();
+            List<CopyJob> jobs = planJobs(references, internal);
+            List<StagedArtifact> staged = new ArrayList<>();
+            for (CopyJob job : jobs) {
+                staged.add(StagedArtifact.stage(job, options.platforms()));
+            }
+            staged.addAll(stageDependencies(staged));
+            if (options.copySignatures()) {
+                staged.addAll(stageSignatures(staged));
+            }
+            checkAlreadyInternal(internal);
+
+            engine.copyContent(staged);
+            engine.tag(staged);
+
+            List<LockEntry> entries = new ArrayList<>(internal);
+            staged.forEach(artifact -> entries.add(artifact.toLockEntry()));
+            MirrorLock lock = new MirrorLock(registry, entries);
+            options.lockFile().ifPresent(lock::write);
+            Optional<Path> archive = Optional.empty();
+            if (bundle != null) {
+                archive = finishBundle(staged, lock, chartFile, planFile);
+            }
+            listener.info("Mirrored " + staged.size() + " artifacts to " + destination + ": "
+                    + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
+                    + engine.blobsSkipped() + " already there, " + engine.blobsMounted() + " mounted.");
+            return new MirrorResult(
+                    options.mode(),
+                    destination,
+                    lock,
+                    engine.bytesTransferred(),
+                    engine.blobsTransferred(),
+                    engine.blobsSkipped(),
+                    engine.blobsMounted(),
+                    options.mode() == MirrorMode.BUNDLE ? options.bundle() : Optional.empty(),
+                    archive,
+                    options.lockFile());
+        }
+    }
+
+    private List<CopyJob> planJobs(List<PlannedReference> references, List<LockEntry> internal) {
+        Map<String, CopyJob> jobs = new LinkedHashMap<>();
+        Set<String> internalSeen = new HashSet<>();
+        for (PlannedReference reference : references) {
+            if (reference.kind() == ReferenceKind.INDEX) {
+                continue;
+            }
+            switch (reference.disposition()) {
+                case NOT_REDIRECTED -> listener.warn("Not mirrored: " + reference.source()
+                        + " still points upstream in the chart, so the cluster pulls it from there.");
+                case ALREADY_INTERNAL -> {
+                    if (internalSeen.add(reference.source())) {
+                        internal.add(new LockEntry(
+                                LockEntry.Origin.ALREADY_INTERNAL,
+                                reference.kind(),
+                                reference.source(),
+                                null,
+                                reference.source(),
+                                null,
+                                "",
+                                List.of(),
+                                0,
+                                "already on the internal registry"));
+                    }
+                }
+                case REDIRECTED -> {
+                    CopyJob job = job(
+                            LockEntry.Origin.PLAN,
+                            reference.kind(),
+                            parse(reference.source(), "source"),
+                            parse(reference.target(), "target"),
+                            "");
+                    jobs.putIfAbsent(job.sourceName() + " " + job.targetName(), job);
+                }
+            }
+        }
+        return List.copyOf(jobs.values());
+    }
+
+    private CopyJob job(
+            LockEntry.Origin origin, ReferenceKind kind, OciReference source, OciReference target, String note) {
+        String sourceName = source.toString();
+        String sourceReference = source.digest() != null
+                ? source.digest()
+                : previousLock
+                        .flatMap(lock -> lock.findSource(sourceName))
+                        .map(LockEntry::sourceDigest)
+                        .orElse(source.effectiveTag().orElseThrow());
+        Location targetLocation = options.mode() == MirrorMode.BUNDLE
+                ? new Location(bundle, target.name())
+                : stores.target(target);
+        return new CopyJob(
+                origin,
+                kind,
+                sourceName,
+                stores.source(source),
+                sourceReference,
+                target.toString(),
+                targetLocation,
+                target.tag(),
+                // A target pinned by digest must keep the source's digest.
+                target.digest() == null,
+                note);
+    }
+
+    private List<StagedArtifact> stageDependencies(List<StagedArtifact> explicit) {
+        List<StagedArtifact> added = new ArrayList<>();
+        Map<String, FalcoctlDependencies.Config> configs = new LinkedHashMap<>();
+        Set<String> fetched = new HashSet<>();
+        explicit.forEach(artifact -> fetched.add(artifact.job().sourceName()));
+        List<StagedArtifact> toRead = new ArrayList<>(explicit);
+        for (int round = 0; round < MAX_DEPENDENCY_ROUNDS && !toRead.isEmpty(); round++) {
+            for (StagedArtifact artifact : toRead) {
+                readConfig(artifact).ifPresent(config -> configs.put(artifact.job().sourceName(), config));
+            }
+            toRead = new ArrayList<>();
+            List<String> conflicts = new ArrayList<>();
+            for (FalcoctlDependencies.Unmet unmet : FalcoctlDependencies.unmet(configs.values(), conflicts)) {
+                Optional<FalcoctlIndex.Entry> entry = index.find(unmet.requirement().name());
+                if (entry.isEmpty()) {
+                    listener.warn(unmet.requiredBy() + " depends on " + unmet.falcoctlReference()
+                            + ", which is not in the falcoctl index, so it is not mirrored; falcoctl will fail to "
+                            + "resolve it unless resolveDeps is off or a reference of the chart provides it.");
+                    continue;
+                }
+                OciReference source = entry.get().at(":" + unmet.requirement().version());
+                if (!fetched.add(source.toString())) {
+                    continue;
+                }
+                OciReference target = parse(dependencyTarget.apply(source.toString()), "dependency target");
+                String note = unmet.falcoctlReference() + ", required by " + unmet.requiredBy();
+                listener.info("Also mirroring " + source + " -> " + target + ": falcoctl resolves " + note + ".");
+                StagedArtifact dependency = StagedArtifact.stage(
+                        job(LockEntry.Origin.DEPENDENCY, entry.get().type(), source, target, note),
+                        options.platforms());
+                added.add(dependency);
+                toRead.add(dependency);
+            }
+            conflicts.forEach(listener::warn);
+        }
+        return added;
+    }
+
+    private Optional<FalcoctlDependencies.Config> readConfig(StagedArtifact artifact) {
+        List<Descriptor> falcoConfigs = artifact.graph().falcoConfigs();
+        if (falcoConfigs.isEmpty()) {
+            return Optional.empty();
+        }
+        Descriptor config = falcoConfigs.get(0);
+        if (config.size() > MAX_CONFIG_BYTES) {
+            listener.warn(artifact.job().sourceName() + " has a " + Sizes.format(config.size())
+                    + " config; its dependencies are not checked.");
+            return Optional.empty();
+        }
+        Location source = artifact.job().source();
+        try (InputStream in = source.store().fetchBlob(source.repository(), config)) {
+            byte[] bytes = in.readAllBytes();
+            return Optional.of(FalcoctlDependencies.parse(bytes, artifact.job().sourceName()));
+        } catch (IOException e) {
+            throw new MirrorException(
+                    artifact.job().sourceName(),
+                    "Cannot read the config of " + artifact.job().sourceName() + " from " + source + ": "
+                            + e.getMessage(),
+                    e);
+        } catch (RuntimeException e) {
+            throw new MirrorException(
+                    artifact.job().sourceName(),
+                    "Cannot read the config of " + artifact.job().sourceName() + " from " + source + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private List<StagedArtifact> stageSignatures(List<StagedArtifact> signed) {
+        List<StagedArtifact> signatures = new ArrayList<>();
+        for (StagedArtifact artifact : signed) {
+            CopyJob job = artifact.job();
+            if (artifact.graph().narrowed()) {
+                listener.info("Signatures of " + job.sourceName() + " are not copied: narrowing it to "
+                        + artifact.graph().platforms() + " changed its digest, which they sign.");
+                continue;
+            }
+            String digest = artifact.graph().sourceRoot().digest();
+            String prefix = digest.replace(':', '-');
+            OciReference sourceName = OciReference.parse(job.sourceName());
+            OciReference targetName = OciReference.parse(job.targetName());
+            for (String suffix : SIGNATURE_SUFFIXES) {
+                String tag = prefix + suffix;
+                Optional<Descriptor> found;
+                try {
+                    found = job.source().store().resolve(job.source().repository(), tag);
+                } catch (RuntimeException e) {
+                    listener.warn("Cannot look for " + tag + " of " + job.sourceName() + ": " + e.getMessage()
+                            + "; it is not copied.");
+                    continue;
+                }
+                if (found.isEmpty()) {
+                    continue;
+                }
+                CopyJob signature = new CopyJob(
+                        LockEntry.Origin.SIGNATURE,
+                        job.kind(),
+                        new OciReference(sourceName.registry(), sourceName.repository(), tag, null).toString(),
+                        job.source(),
+                        found.get().digest(),
+                        new OciReference(targetName.registry(), targetName.repository(), tag, null).toString(),
+                        job.target(),
+                        tag,
+                        false,
+                        "signs " + job.targetName());
+                signatures.add(StagedArtifact.stage(signature, List.of()));
+            }
+        }
+        return signatures;
+    }
+
+    private void checkAlreadyInternal(List<LockEntry> internal) {
+        if (options.mode() != MirrorMode.PUSH) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < internal.size(); i++) {
+            LockEntry entry = internal.get(i);
+            OciReference reference = parse(entry.target(), "reference");
+            Location location = stores.target(reference);
+            String tagOrDigest = reference.digest() != null
+                    ? reference.digest()
+                    : reference.effectiveTag().orElseThrow();
+            Optional<Descriptor> found = location.store().resolve(location.repository(), tagOrDigest);
+            if (found.isEmpty()) {
+                missing.add(entry.target());
+                continue;
+            }
+            internal.set(
+                    i,
+                    new LockEntry(
+                            entry.origin(),
+                            entry.kind(),
+                            entry.source(),
+                            found.get().digest(),
+                            entry.target(),
+                            found.get().digest(),
+                            found.get().mediaType(),
+                            List.of(),
+                            found.get().size(),
+                            entry.note()));
+        }
+        if (!missing.isEmpty()) {
+            throw new FalcoOfflineException("These references already point at " + registry
+                    + " but do not exist there: " + String.join(", ", missing)
+                    + ". Push them there first, or point the chart at their upstream source so they are mirrored.");
+        }
+    }
+
+    private Optional<Path> finishBundle(
+            List<StagedArtifact> staged, MirrorLock lock, Optional<Path> chartFile, Optional<Path> planFile) {
+        Set<String> refNames = new HashSet<>();
+        Set<String> digests = new HashSet<>();
+        for (StagedArtifact artifact : staged) {
+            if (artifact.job().targetTag() != null) {
+                refNames.add(artifact.job().target().repository() + ":" + artifact.job().targetTag());
+            }
+            digests.add(artifact.graph().root().descriptor().digest());
+            artifact.graph().children().stream().map(Manifest::descriptor).forEach(d -> digests.add(d.digest()));
+            artifact.graph().blobs().forEach(blob -> digests.add(blob.digest()));
+        }
+        bundle.retainOnly(refNames, digests);
+        bundle.writeExtraFile(BundlePusher.LOCK_FILE, lock.toJson());
+        chartFile.ifPresent(bundle::copyExtraFile);
+        planFile.ifPresent(bundle::copyExtraFile);
+        if (!options.bundleAsTar()) {
+            return Optional.empty();
+        }
+        Path directory = options.bundle().orElseThrow();
+        Path archive = directory.resolveSibling(directory.getFileName() + ".tar");
+        try {
+            BundleArchive.pack(directory, archive);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the bundle archive " + archive, e);
+        }
+        listener.info("Packed the bundle into " + archive + ".");
+        return Optional.of(archive);
+    }
+
+    private static OciReference parse(String text, String what) {
+        try {
+            return OciReference.parse(text);
+        } catch (InvalidReferenceException e) {
+            throw new FalcoOfflineException("The plan's " + what + " " + e.getMessage(), e);
+        }
+    }
+}

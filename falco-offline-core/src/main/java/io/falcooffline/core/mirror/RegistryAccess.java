@@ -1,0 +1,177 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.mirror.oci.DockerConfigCredentials;
+import io.falcooffline.core.mirror.oci.RegistryClientOptions;
+import io.falcooffline.core.mirror.oci.RegistryCredentials;
+import io.falcooffline.core.mirror.oci.RegistryHosts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How to reach registries, shared by {@link MirrorOptions} and {@link PushRequest}: which hosts speak plain HTTP,
+ * which extra CA to trust, which credentials to use per host, and how patient and how parallel to be.
+ */
+final class RegistryAccess {
+
+    static final int DEFAULT_PARALLELISM = 3;
+    static final int MAX_PARALLELISM = 32;
+
+    final Set<String> insecureRegistries;
+    final Path caFile;
+    final Map<String, RegistryCredentials> credentials;
+    final boolean allowCredentialsOverHttp;
+    final int parallelism;
+    final Duration connectTimeout;
+    final Duration requestTimeout;
+
+    private volatile DockerConfigCredentials dockerConfig;
+
+    private RegistryAccess(Builder builder) {
+        this.insecureRegistries = Set.copyOf(builder.insecureRegistries);
+        this.caFile = builder.caFile;
+        this.credentials = Map.copyOf(builder.credentials);
+        this.allowCredentialsOverHttp = builder.allowCredentialsOverHttp;
+        this.parallelism = builder.parallelism;
+        this.connectTimeout = builder.connectTimeout;
+        this.requestTimeout = builder.requestTimeout;
+    }
+
+    Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.insecureRegistries.addAll(insecureRegistries);
+        builder.caFile = caFile;
+        builder.credentials.putAll(credentials);
+        builder.allowCredentialsOverHttp = allowCredentialsOverHttp;
+        builder.parallelism = parallelism;
+        builder.connectTimeout = connectTimeout;
+        builder.requestTimeout = requestTimeout;
+        return builder;
+    }
+
+    Optional<Path> caFile() {
+        return Optional.ofNullable(caFile);
+    }
+
+    /** The client options for one registry host; credentials are looked up by host, Docker Hub's aliases as one. */
+    RegistryClientOptions clientOptions(String host) {
+        String key = hostKey(host);
+        RegistryClientOptions.Builder options = RegistryClientOptions.builder(host)
+                .plainHttp(insecureRegistries.contains(key))
+                .allowCredentialsOverHttp(allowCredentialsOverHttp)
+                .connectTimeout(connectTimeout)
+                .requestTimeout(requestTimeout);
+        if (caFile != null && !insecureRegistries.contains(key)) {
+            options.caFile(caFile);
+        }
+        Optional<RegistryCredentials> hostCredentials =
+                Optional.ofNullable(credentials.get(key)).or(() -> dockerConfig().lookup(host));
+        hostCredentials.ifPresent(options::credentials);
+        return options.build();
+    }
+
+    /** The Docker config of the current user, read once, for hosts without explicit credentials. */
+    private DockerConfigCredentials dockerConfig() {
+        DockerConfigCredentials loaded = dockerConfig;
+        if (loaded == null) {
+            loaded = DockerConfigCredentials.load();
+            dockerConfig = loaded;
+        }
+        return loaded;
+    }
+
+    /** The spelling hosts are compared in: lower case, Docker Hub's aliases as {@code docker.io}. */
+    static String hostKey(String host) {
+        return RegistryHosts.canonicalRegistry(host.strip());
+    }
+
+    /** Accumulates settings; the outer builders delegate their connection setters here. */
+    static final class Builder {
+        private final Set<String> insecureRegistries = new LinkedHashSet<>();
+        private Path caFile;
+        private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
+        private boolean allowCredentialsOverHttp;
+        private int parallelism = DEFAULT_PARALLELISM;
+        private Duration connectTimeout = RegistryClientOptions.DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = RegistryClientOptions.DEFAULT_REQUEST_TIMEOUT;
+
+        void insecureRegistries(Collection<String> hosts) {
+            insecureRegistries.clear();
+            hosts.stream()
+                    .map(String::strip)
+                    .filter(host -> !host.isEmpty())
+                    .map(RegistryAccess::hostKey)
+                    .forEach(insecureRegistries::add);
+        }
+
+        void insecureRegistries(String commaSeparatedHosts) {
+            insecureRegistries(
+                    commaSeparatedHosts == null ? Set.of() : Arrays.asList(commaSeparatedHosts.split(",")));
+        }
+
+        void caFile(Path caFile) {
+            this.caFile = caFile;
+        }
+
+        void credentials(Map<String, RegistryCredentials> byHost) {
+            credentials.clear();
+            byHost.forEach(this::credentials);
+        }
+
+        void credentials(String host, RegistryCredentials hostCredentials) {
+            credentials.put(hostKey(host), hostCredentials);
+        }
+
+        void allowCredentialsOverHttp(boolean allow) {
+            this.allowCredentialsOverHttp = allow;
+        }
+
+        void parallelism(int parallelism) {
+            this.parallelism = parallelism;
+        }
+
+        void connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+        }
+
+        void requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+        }
+
+        RegistryAccess build() {
+            if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+                throw new InvalidRequestException(
+                        "parallelism",
+                        "`parallelism` must be between 1 and " + MAX_PARALLELISM + ", got " + parallelism
+                                + "; the default " + DEFAULT_PARALLELISM + " suits most registries.");
+            }
+            if (caFile != null && !Files.isRegularFile(caFile)) {
+                throw new InvalidRequestException(
+                        "caFile", "`caFile` " + caFile + " is not a readable file: give a PEM file of CA certificates.");
+            }
+            for (String host : insecureRegistries) {
+                if (host.contains("/") || host.contains("://")) {
+                    throw new InvalidRequestException(
+                            "insecureRegistries",
+                            "`insecureRegistries` takes host[:port] names separated by commas, got '" + host
+                                    + "': leave out scheme and path.");
+                }
+            }
+            if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new InvalidRequestException("connectTimeout", "`connectTimeout` must be a positive duration.");
+            }
+            if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new InvalidRequestException("requestTimeout", "`requestTimeout` must be a positive duration.");
+            }
+            return new RegistryAccess(this);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.falcooffline.core.mirror;
+
+import java.util.List;
+
+/**
+ * An artifact whose graph has been read and which is ready to copy.
+ *
+ * @param job what to copy where
+ * @param graph what it consists of
+ */
+record StagedArtifact(CopyJob job, ArtifactGraph graph) {
+
+    /**
+     * Reads a job's graph from its source.
+     *
+     * @param platforms the platforms to keep when the job narrows indexes
+     * @throws MirrorException naming the artifact when it cannot be read
+     */
+    static StagedArtifact stage(CopyJob job, List<Platform> platforms) {
+        try {
+            return new StagedArtifact(
+                    job,
+                    ArtifactGraph.fetch(
+                            job.source().store(),
+                            job.source().repository(),
+                            job.sourceReference(),
+                            job.narrow() ? platforms : List.of(),
+                            job.sourceName()));
+        } catch (RuntimeException e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new MirrorException(
+                    job.sourceName(),
+                    "Cannot read " + job.sourceName() + " (" + job.sourceReference() + ") from " + job.source() + ": "
+                            + reason + ". Nothing was tagged.",
+                    e);
+        }
+    }
+
+    /** The lock entry for this artifact once copied. */
+    LockEntry toLockEntry() {
+        List<String> platforms = graph.platforms();
+        return new LockEntry(
+                job.origin(),
+                job.kind(),
+                job.sourceName(),
+                graph.sourceRoot().digest(),
+                job.targetName(),
+                graph.root().descriptor().digest(),
+                graph.root().descriptor().mediaType(),
+                platforms,
+                graph.size(),
+                job.note());
+    }
+}

@@ -1,0 +1,80 @@
+package io.falcooffline.core.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.reference.ReferenceKind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MirrorLockTest {
+
+    private static final String DIGEST_A = "sha256:" + "a".repeat(64);
+    private static final String DIGEST_B = "sha256:" + "b".repeat(64);
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldReadBackTheSameLockWhenWrittenAndSortEntriesByTarget() {
+        LockEntry plugin = new LockEntry(
+                LockEntry.Origin.PLAN,
+                ReferenceKind.PLUGIN,
+                "ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16",
+                DIGEST_A,
+                "192.168.5.96:30003/falco/k8saudit:0.16",
+                DIGEST_B,
+                "application/vnd.oci.image.index.v1+json",
+                List.of("linux/arm64"),
+                1234,
+                "");
+        LockEntry internal = new LockEntry(
+                LockEntry.Origin.ALREADY_INTERNAL,
+                ReferenceKind.IMAGE,
+                "192.168.5.96:30003/falco/falco:0.44.0",
+                null,
+                "192.168.5.96:30003/falco/falco:0.44.0",
+                null,
+                "",
+                List.of(),
+                0,
+                "already on the internal registry");
+        MirrorLock lock = new MirrorLock("192.168.5.96:30003", List.of(plugin, internal));
+        Path file = temp.resolve("falco-offline.lock.json");
+
+        lock.write(file);
+        MirrorLock read = MirrorLock.read(file).orElseThrow();
+
+        assertThat(read).isEqualTo(lock);
+        assertThat(read.entries()).containsExactly(internal, plugin);
+        assertThat(read.findSource("ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16"))
+                .map(LockEntry::sourceDigest)
+                .contains(DIGEST_A);
+        assertThat(read.findSource("192.168.5.96:30003/falco/falco:0.44.0")).isEmpty();
+        assertThat(lock.toJson()).isEqualTo(new MirrorLock(lock.registry(), List.of(plugin, internal)).toJson());
+    }
+
+    @Test
+    void shouldReturnEmptyWhenLockFileDoesNotExist() {
+        assertThat(MirrorLock.read(temp.resolve("none.json"))).isEmpty();
+    }
+
+    @Test
+    void shouldNameFileAndFixWhenLockIsDamaged() throws Exception {
+        Path file = Files.writeString(temp.resolve("lock.json"), "{\"lockVersion\":1,\"entries\":[{\"origin\":", StandardCharsets.UTF_8);
+        Path wrongVersion = Files.writeString(temp.resolve("v9.json"), "{\"lockVersion\":9}");
+
+        assertThatThrownBy(() -> MirrorLock.read(file))
+                .isInstanceOf(FalcoOfflineException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("delete it");
+        assertThatThrownBy(() -> MirrorLock.read(wrongVersion))
+                .isInstanceOf(FalcoOfflineException.class)
+                .hasMessageContaining("lockVersion 9");
+    }
+}
