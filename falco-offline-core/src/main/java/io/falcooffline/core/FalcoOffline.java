@@ -1,5 +1,9 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.mirror.Mirror;
+import io.falcooffline.core.mirror.MirrorResult;
+import io.falcooffline.core.mirror.PushRequest;
+
 /**
  * The library's entry point.
  *
@@ -28,5 +32,17 @@ public final class FalcoOffline {
      */
     public static PackageResult packageChart(PackageRequest request, ProgressListener listener) {
         return new ChartPackager(listener).run(request);
+    }
+
+    /**
+     * Inside the air gap: loads an offline bundle written by a package run into the internal registry recorded in
+     * it (or {@link PushRequest#registry()}), then checks that every reference of the bundle resolves there with the
+     * digest it was recorded with.
+     *
+     * @throws FalcoOfflineException when the bundle is missing or damaged, a transfer fails (naming the artifact;
+     *     no tag is set then), or a reference does not resolve as recorded
+     */
+    public static MirrorResult push(PushRequest request, ProgressListener listener) {
+        return Mirror.push(request, listener);
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * does {@link #tag} set the tags, so a failure leaves no tag pointing at incomplete content.
  */
 final class MirrorEngine implements AutoCloseable {
+
+    private static final long ABORT_WAIT_SECONDS = 30;
 
     private final ExecutorService transfers;
     private final ProgressListener listener;
@@ -108,11 +111,11 @@ final class MirrorEngine implements AutoCloseable {
             try {
                 outcome = pending.get(i).get();
             } catch (ExecutionException e) {
-                pending.forEach(future -> future.cancel(true));
+                abort(pending);
                 Descriptor blob = artifact.graph().blobs().get(i);
                 throw failure(job, "copying blob " + blob.digest(), e.getCause());
             } catch (InterruptedException | CancellationException e) {
-                pending.forEach(future -> future.cancel(true));
+                abort(pending);
                 Thread.currentThread().interrupt();
                 throw failure(job, "copying its blobs", e);
             }
@@ -134,6 +137,22 @@ final class MirrorEngine implements AutoCloseable {
             throw failure(job, "storing its manifests", e);
         }
         report(artifact, bytes, transferred, skipped, mounted, System.nanoTime() - started);
+    }
+
+    /**
+     * Stops the other transfers and waits for them to clean up, so a failed run leaves no half-written file behind.
+     * The run ends with the failure, so the transfer threads are not needed any more.
+     */
+    private void abort(List<Future<BlobOutcome>> pending) {
+        pending.forEach(future -> future.cancel(true));
+        transfers.shutdownNow();
+        try {
+            if (!transfers.awaitTermination(ABORT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                listener.warn("Some transfers did not stop within " + ABORT_WAIT_SECONDS + " s of the failure.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private BlobOutcome copyBlob(CopyJob job, Descriptor blob) throws IOException {
