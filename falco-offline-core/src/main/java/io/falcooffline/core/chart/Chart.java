@@ -105,13 +105,12 @@ public final class Chart {
             Instant newestEntryTime) {
         byte[] chartYamlBytes = ownFiles.get(CHART_YAML);
         if (chartYamlBytes == null) {
-            throw new InvalidChartException("Chart " + path + " has no Chart.yaml (expected " + path + "/"
-                    + CHART_YAML + "). Every chart and subchart needs a Chart.yaml with at least name and version.");
+            throw new InvalidChartException("Chart " + path + " has no Chart.yaml (expected " + path + "/" + CHART_YAML
+                    + "). Every chart and subchart needs a Chart.yaml with at least name and version.");
         }
         Map<String, Object> chartYaml = parseYaml(chartYamlBytes, path + "/" + CHART_YAML);
         byte[] valuesBytes = ownFiles.get(VALUES_YAML);
-        Map<String, Object> values =
-                valuesBytes == null ? Map.of() : parseYaml(valuesBytes, path + "/" + VALUES_YAML);
+        Map<String, Object> values = valuesBytes == null ? Map.of() : parseYaml(valuesBytes, path + "/" + VALUES_YAML);
         return new Chart(
                 directoryName,
                 path,
@@ -266,8 +265,7 @@ public final class Chart {
         }
         changed.add(subchart.relocatedTo(subchartPath(path, directory)));
         changed.sort(Comparator.comparing(Chart::directoryName));
-        return new Chart(
-                directoryName, path, files, List.copyOf(changed), chartYaml, values, newestEntryTime);
+        return new Chart(directoryName, path, files, List.copyOf(changed), chartYaml, values, newestEntryTime);
     }
 
     /** The live file map, for writers in this package that must not copy every file. */
@@ -296,8 +294,7 @@ public final class Chart {
         for (Chart subchart : subcharts) {
             relocated.add(subchart.relocatedTo(subchartPath(newPath, subchart.directoryName)));
         }
-        return new Chart(
-                directoryName, newPath, files, List.copyOf(relocated), chartYaml, values, newestEntryTime);
+        return new Chart(directoryName, newPath, files, List.copyOf(relocated), chartYaml, values, newestEntryTime);
     }
 
     private static void requirePlainRelativePath(String relativePath) {
@@ -310,8 +307,8 @@ public final class Chart {
         }
         for (String segment : relativePath.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException("'" + relativePath
-                        + "' is not a plain chart path: it has an empty, '.' or '..' segment.");
+                throw new IllegalArgumentException(
+                        "'" + relativePath + "' is not a plain chart path: it has an empty, '.' or '..' segment.");
             }
         }
     }
@@ -328,8 +325,8 @@ public final class Chart {
     private static String requiredField(Map<String, Object> chartYaml, String field, String path) {
         String value = optionalField(chartYaml, field, path);
         if (value.isBlank()) {
-            throw new InvalidChartException("Chart " + path + " has no " + field + " in its Chart.yaml. Add '"
-                    + field + ": <" + field + ">' to " + path + "/Chart.yaml; Helm requires it too.");
+            throw new InvalidChartException("Chart " + path + " has no " + field + " in its Chart.yaml. Add '" + field
+                    + ": <" + field + ">' to " + path + "/Chart.yaml; Helm requires it too.");
         }
         return value;
     }

@@ -13,10 +13,10 @@ import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Reads the files of a gzipped chart archive into memory with Helm's safety rules, and stricter ones where Helm is
@@ -29,6 +29,7 @@ final class ChartArchive {
 
     private static final Pattern DRIVE_PATH = Pattern.compile("^[a-zA-Z]:/");
     private static final int MAX_ARRAY_SIZE = Integer.MAX_VALUE - 8;
+    private static final int GZIP_BUFFER_SIZE = 64 * 1024;
     private static final String REPACKAGE_HINT = " Package the chart directory again with `helm package <dir>`.";
 
     private ChartArchive() {}
@@ -54,10 +55,9 @@ final class ChartArchive {
         String position = "before the first entry";
         try (in) {
             requireGzip(in, archiveName);
-            try (GzipCompressorInputStream gzip = GzipCompressorInputStream.builder()
-                            .setInputStream(in)
-                            .setDecompressConcatenated(false)
-                            .get();
+            // The JDK's reader, not commons-compress 1.28's: that one rejects the free-form gzip "extra" field
+            // with which Helm marks every archive it packages.
+            try (GZIPInputStream gzip = new GZIPInputStream(in, GZIP_BUFFER_SIZE);
                     TarArchiveInputStream tar = new TarArchiveInputStream(gzip, StandardCharsets.UTF_8.name())) {
                 SortedMap<String, RawFile> files = new TreeMap<>();
                 String topDirectory = null;
@@ -89,7 +89,9 @@ final class ChartArchive {
                                 + REPACKAGE_HINT);
                     }
                     byte[] content = readContent(tar, entry, archiveName, budget);
-                    files.put(path, new RawFile(content, entry.getLastModifiedTime().toInstant()));
+                    files.put(
+                            path,
+                            new RawFile(content, entry.getLastModifiedTime().toInstant()));
                     position = "after entry " + entry.getName();
                 }
                 position = "after the last entry";
@@ -144,8 +146,8 @@ final class ChartArchive {
                     + entry + " Entry names must be relative to the chart directory." + REPACKAGE_HINT);
         }
         if (DRIVE_PATH.matcher(name).find()) {
-            throw new InvalidChartException("Chart archive " + archiveName + " contains illegally named files:"
-                    + entry + " A drive letter is not allowed in a chart." + REPACKAGE_HINT);
+            throw new InvalidChartException("Chart archive " + archiveName + " contains illegally named files:" + entry
+                    + " A drive letter is not allowed in a chart." + REPACKAGE_HINT);
         }
         List<String> segments = List.of(name.split("/", -1));
         if (segments.contains("..")) {
@@ -182,8 +184,8 @@ final class ChartArchive {
         }
         String path = String.join("/", kept);
         if (DRIVE_PATH.matcher(path).find()) {
-            throw new InvalidChartException("Chart archive " + archiveName + " contains illegally named files:"
-                    + entry + " A drive letter is not allowed in a chart." + REPACKAGE_HINT);
+            throw new InvalidChartException("Chart archive " + archiveName + " contains illegally named files:" + entry
+                    + " A drive letter is not allowed in a chart." + REPACKAGE_HINT);
         }
         return new String[] {topDirectory, path};
     }

@@ -154,8 +154,8 @@ public final class ChartReader {
         }
         for (Map.Entry<String, RawFile> nested : nestedArchives.entrySet()) {
             String nestedName = sourceName + "!/" + entryPrefix + nested.getKey();
-            ChartArchive.Content content = ChartArchive.read(
-                    new ByteArrayInputStream(nested.getValue().content()), nestedName, budget);
+            ChartArchive.Content content =
+                    ChartArchive.read(new ByteArrayInputStream(nested.getValue().content()), nestedName, budget);
             String subchartDirectory = content.topDirectory();
             if (!Chart.isSubchartDirectoryName(subchartDirectory)) {
                 throw new InvalidChartException("Chart archive " + nestedName + " has top-level directory '"
@@ -195,8 +195,8 @@ public final class ChartReader {
         HelmIgnore ignore = readHelmIgnore(root, sourceName);
         SortedMap<String, RawFile> files = new TreeMap<>();
         try {
-            Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
-                    new SimpleFileVisitor<>() {
+            Files.walkFileTree(
+                    root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                         @Override
                         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
                             String relative = relativePath(root, dir);
@@ -207,16 +207,17 @@ public final class ChartReader {
                         }
 
                         @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-                                throws IOException {
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
                             String relative = relativePath(root, file);
                             if (ignore.ignores(relative, attributes.isDirectory())) {
                                 return FileVisitResult.CONTINUE;
                             }
                             requireRegularFile(file, attributes, sourceName, relative);
-                            files.put(relative, new RawFile(
-                                    readFile(file, attributes, sourceName, relative, budget),
-                                    attributes.lastModifiedTime().toInstant()));
+                            files.put(
+                                    relative,
+                                    new RawFile(
+                                            readFile(file, attributes, sourceName, relative, budget),
+                                            attributes.lastModifiedTime().toInstant()));
                             return FileVisitResult.CONTINUE;
                         }
 
@@ -252,8 +253,7 @@ public final class ChartReader {
                     new String(content, StandardCharsets.UTF_8), sourceName + "/" + HelmIgnore.FILE_NAME);
         } catch (IOException e) {
             throw new InvalidChartException(
-                    "Chart directory " + sourceName + ": " + HelmIgnore.FILE_NAME + " cannot be read: " + e + ".",
-                    e);
+                    "Chart directory " + sourceName + ": " + HelmIgnore.FILE_NAME + " cannot be read: " + e + ".", e);
         }
     }
 

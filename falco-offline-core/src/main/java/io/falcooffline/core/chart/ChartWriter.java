@@ -43,7 +43,8 @@ public final class ChartWriter {
     /** The largest modification time a ustar header holds without an extension: 11 octal digits of seconds. */
     static final long MAX_MTIME_SECONDS = 077777777777L;
 
-    static final int FILE_MODE = 0100644;
+    /** Helm writes 0644 without file-type bits; the entry type says "regular file". */
+    static final int FILE_MODE = 0644;
 
     private static final int GZIP_OS_UNKNOWN = 255;
 
@@ -61,13 +62,12 @@ public final class ChartWriter {
         long seconds = entrySeconds(mtime);
         Path target = targetTgz.toAbsolutePath().normalize();
         Path directory = target.getParent();
-        Path temporary = directory.resolve(
-                "." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
-                        + ".tmp");
+        Path temporary = directory.resolve("." + target.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
             Files.createDirectories(directory);
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(
-                    temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+            try (OutputStream out = new BufferedOutputStream(
+                    Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
                 writeTo(chart, out, seconds);
             }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {

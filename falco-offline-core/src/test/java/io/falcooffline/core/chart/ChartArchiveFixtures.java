@@ -2,6 +2,7 @@ package io.falcooffline.core.chart;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -52,6 +56,42 @@ final class ChartArchiveFixtures {
         }
     }
 
+    /**
+     * Runs {@link ChartRepackMain} in a JVM of its own through {@code sh -c}, so that the shell can set umask,
+     * time zone, locale and JVM options first.
+     *
+     * @param shellPrefix runs the JVM, e.g. {@code umask 077; TZ=UTC exec "$JAVA" -Xmx160m}
+     * @return what the child printed
+     */
+    static String repackInChildJvm(String shellPrefix, Path input, Path output, long seconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(
+                "sh",
+                "-c",
+                shellPrefix + " -cp \"$CP\" " + ChartRepackMain.class.getName() + " \"$IN\" \"$OUT\" " + seconds);
+        builder.environment()
+                .put(
+                        "JAVA",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        builder.environment().put("CP", System.getProperty("java.class.path"));
+        builder.environment().put("IN", input.toString());
+        builder.environment().put("OUT", output.toString());
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        String printed;
+        try (InputStream out = process.getInputStream()) {
+            printed = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("child JVM did not finish: " + printed);
+        }
+        if (process.exitValue() != 0) {
+            throw new AssertionError("child JVM failed with exit code " + process.exitValue() + ": " + printed);
+        }
+        return printed;
+    }
+
     /** A tar.gz assembled entry by entry, with full control over names, types and sizes. */
     static final class Tgz {
         private interface Step {
@@ -62,6 +102,10 @@ final class ChartArchiveFixtures {
 
         Tgz file(String name, String content) {
             return file(name, content.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Tgz file(String name, String content, Instant modified) {
+            return file(name, content.getBytes(StandardCharsets.UTF_8), modified);
         }
 
         Tgz file(String name, byte[] content) {
@@ -186,6 +230,39 @@ final class ChartArchiveFixtures {
                 step.writeTo(tar);
             }
             tar.finish();
+        }
+    }
+
+    /**
+     * Gzips data with the header {@code helm package} writes: a free-form "extra" field (not RFC 1952 subfields)
+     * and the comment "Helm".
+     */
+    static byte[] helmStyleGzip(byte[] data) {
+        byte[] extra = "+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=".getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0x14, 0, 0, 0, 0, 0, (byte) 0xff});
+        out.write(extra.length & 0xff);
+        out.write(extra.length >>> 8);
+        out.writeBytes(extra);
+        out.writeBytes("Helm\0".getBytes(StandardCharsets.US_ASCII));
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(data);
+        deflater.finish();
+        byte[] buffer = new byte[8192];
+        while (!deflater.finished()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        writeIntLittleEndian(out, (int) crc.getValue());
+        writeIntLittleEndian(out, data.length);
+        return out.toByteArray();
+    }
+
+    private static void writeIntLittleEndian(ByteArrayOutputStream out, int value) {
+        for (int shift = 0; shift < 32; shift += 8) {
+            out.write(value >>> shift);
         }
     }
 
