@@ -1,13 +1,9 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.io.AtomicFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
@@ -32,39 +28,29 @@ final class BundleArchive {
                     .sorted((a, b) -> name(directory, a).compareTo(name(directory, b)))
                     .toList();
         }
-        Path temp = AtomicFiles.tempBeside(archive);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(channel);
-                    TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8")) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                for (Path path : paths) {
-                    boolean isDirectory = Files.isDirectory(path);
-                    TarArchiveEntry entry = new TarArchiveEntry(name(directory, path) + (isDirectory ? "/" : ""));
-                    entry.setModTime(ENTRY_TIME);
-                    entry.setIds(0, 0);
-                    entry.setNames("", "");
-                    entry.setMode(isDirectory ? 040755 : 0100644);
-                    if (!isDirectory) {
-                        entry.setSize(Files.size(path));
-                    }
-                    tar.putArchiveEntry(entry);
-                    if (!isDirectory) {
-                        try (InputStream in = Files.newInputStream(path)) {
-                            in.transferTo(tar);
-                        }
-                    }
-                    tar.closeArchiveEntry();
+        AtomicFiles.write(archive, out -> {
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            for (Path path : paths) {
+                boolean isDirectory = Files.isDirectory(path);
+                TarArchiveEntry entry = new TarArchiveEntry(name(directory, path) + (isDirectory ? "/" : ""));
+                entry.setModTime(ENTRY_TIME);
+                entry.setIds(0, 0);
+                entry.setNames("", "");
+                entry.setMode(isDirectory ? 040755 : 0100644);
+                if (!isDirectory) {
+                    entry.setSize(Files.size(path));
                 }
-                tar.finish();
-                out.flush();
-                channel.force(true);
+                tar.putArchiveEntry(entry);
+                if (!isDirectory) {
+                    Files.copy(path, tar);
+                }
+                tar.closeArchiveEntry();
             }
-            AtomicFiles.moveIntoPlace(temp, archive);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+            // Finish without closing: the writer owns the stream and syncs it before renaming.
+            tar.finish();
+        });
     }
 
     private static boolean included(Path relative) {

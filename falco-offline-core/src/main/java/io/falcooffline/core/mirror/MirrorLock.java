@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.reference.ReferenceKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,11 +140,7 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
      * @throws FalcoOfflineException when the file cannot be written, naming it
      */
     public void write(Path file) {
-        try {
-            AtomicFiles.write(file, toJson());
-        } catch (IOException e) {
-            throw new FalcoOfflineException("Cannot write the lock file " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, toJson());
     }
 
     private static String required(JsonNode node, String field, String sourceName) {

@@ -1,6 +1,8 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.oci.ArtifactNotFoundException;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.DigestMismatchException;
@@ -18,6 +20,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +54,11 @@ final class OciLayoutStore implements OciStore {
     static final String LAYOUT_FILE = "oci-layout";
     static final String INGEST_DIRECTORY = "ingest";
     static final String REF_NAME = "org.opencontainers.image.ref.name";
+    /** Marks a directory as a bundle this library wrote, which a later run may replace the content of. */
+    static final String MARKER_FILE = "falco-offline.bundle";
+
+    private static final byte[] MARKER_CONTENT =
+            "An offline bundle written by falco-offline; load it with falco-offline:push.\n".getBytes(StandardCharsets.UTF_8);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] LAYOUT_CONTENT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
@@ -80,10 +88,19 @@ final class OciLayoutStore implements OciStore {
      */
     static OciLayoutStore openForWriting(Path directory) {
         try {
+            if (!Files.exists(directory.resolve(MARKER_FILE)) && !isEmptyOrMissing(directory)) {
+                throw new InvalidRequestException(
+                        "bundle",
+                        "The bundle directory " + directory + " already holds files that falco-offline did not write"
+                                + " (it has no " + MARKER_FILE + "); a bundle run replaces its content, so choose a "
+                                + "new or empty directory.");
+            }
             Files.createDirectories(directory.resolve("blobs").resolve("sha256"));
-            Path layoutFile = directory.resolve(LAYOUT_FILE);
-            if (!Files.exists(layoutFile)) {
-                AtomicFiles.write(layoutFile, LAYOUT_CONTENT);
+            if (!Files.exists(directory.resolve(MARKER_FILE))) {
+                AtomicFiles.write(directory.resolve(MARKER_FILE), MARKER_CONTENT);
+            }
+            if (!Files.exists(directory.resolve(LAYOUT_FILE))) {
+                AtomicFiles.write(directory.resolve(LAYOUT_FILE), LAYOUT_CONTENT);
             }
             deleteLeftovers(directory);
             OciLayoutStore store = new OciLayoutStore(LayoutFiles.directory(directory), directory, true);
@@ -94,6 +111,18 @@ final class OciLayoutStore implements OciStore {
                     "Cannot prepare the bundle directory " + directory + ": " + e.getMessage()
                             + ". Check that it is writable and on a local disk.",
                     e);
+        }
+    }
+
+    private static boolean isEmptyOrMissing(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return true;
+        }
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
         }
     }
 
@@ -244,7 +273,7 @@ final class OciLayoutStore implements OciStore {
                 }
                 Path target = directory.resolve(blobPath(blob.digest()));
                 Files.createDirectories(target.getParent());
-                AtomicFiles.moveIntoPlace(temp, target);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 verifiedBlobs.add(blob.digest());
             } finally {
                 Files.deleteIfExists(temp);
@@ -351,21 +380,13 @@ final class OciLayoutStore implements OciStore {
     /** Stores a file beside the layout (the lock, the plan, the chart), replacing it atomically. */
     void writeExtraFile(String name, byte[] content) {
         requireWritable();
-        try {
-            AtomicFiles.write(directory.resolve(name), content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + name + " to " + files.describe(), e);
-        }
+        AtomicFiles.write(directory.resolve(name), content);
     }
 
     /** Copies a file beside the layout, replacing it atomically. */
     void copyExtraFile(Path file) {
         requireWritable();
-        try {
-            AtomicFiles.copy(file, directory.resolve(file.getFileName().toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot copy " + file + " into " + files.describe(), e);
-        }
+        AtomicFiles.write(directory.resolve(file.getFileName().toString()), out -> Files.copy(file, out));
     }
 
     /** Reads a small file stored beside the layout (the lock, the plan), if present. */
@@ -389,13 +410,7 @@ final class OciLayoutStore implements OciStore {
         ArrayNode manifests = index.putArray("manifests");
         otherEntries.forEach(manifests::add);
         namedEntries.values().forEach(manifests::add);
-        try {
-            AtomicFiles.write(
-                    directory.resolve(INDEX_FILE),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + INDEX_FILE + " of " + files.describe(), e);
-        }
+        AtomicFiles.write(directory.resolve(INDEX_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
     }
 
     private byte[] readBlob(String digest) {

@@ -155,6 +155,17 @@ class OciLayoutStoreTest {
                 .hasMessageContaining("does not exist");
     }
 
+    @Test
+    void shouldRefuseToWriteIntoDirectoryWithOtherFiles() throws IOException {
+        Path foreign = Files.createDirectories(temp.resolve("site"));
+        Files.writeString(foreign.resolve("index.html"), "<html/>");
+
+        assertThatThrownBy(() -> OciLayoutStore.openForWriting(foreign))
+                .isInstanceOf(io.falcooffline.core.InvalidRequestException.class)
+                .hasMessageContaining("new or empty directory");
+        assertThat(foreign.resolve("index.html")).hasContent("<html/>");
+    }
+
     private static java.util.List<Path> filesUnder(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             return java.util.List.of();
