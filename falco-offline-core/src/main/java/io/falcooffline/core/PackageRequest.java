@@ -1,5 +1,6 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.mirror.MirrorOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class PackageRequest {
     private final boolean dryRun;
     private final boolean strict;
     private final Instant outputTimestamp;
+    private final MirrorOptions mirror;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -39,6 +41,7 @@ public final class PackageRequest {
         this.dryRun = builder.dryRun;
         this.strict = builder.strict;
         this.outputTimestamp = builder.outputTimestamp;
+        this.mirror = builder.mirror;
     }
 
     public static Builder builder() {
@@ -59,6 +62,7 @@ public final class PackageRequest {
                 .dryRun(dryRun)
                 .strict(strict);
         builder.outputTimestamp = outputTimestamp;
+        builder.mirror = mirror;
         return builder;
     }
 
@@ -121,6 +125,14 @@ public final class PackageRequest {
         return Optional.ofNullable(outputTimestamp);
     }
 
+    /**
+     * Whether and where the artifacts the chart points at are copied: to the internal registry, into an offline
+     * bundle, or not at all (the default).
+     */
+    public MirrorOptions mirror() {
+        return mirror;
+    }
+
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
         private Path chart;
@@ -134,6 +146,7 @@ public final class PackageRequest {
         private boolean dryRun;
         private boolean strict = true;
         private Instant outputTimestamp;
+        private MirrorOptions mirror = MirrorOptions.none();
 
         private Builder() {}
 
@@ -202,6 +215,11 @@ public final class PackageRequest {
 
         public Builder outputTimestamp(Instant outputTimestamp) {
             this.outputTimestamp = outputTimestamp;
+            return this;
+        }
+
+        public Builder mirror(MirrorOptions mirror) {
+            this.mirror = Objects.requireNonNull(mirror, "mirror");
             return this;
         }
 
