@@ -104,35 +104,44 @@ final class BundlePusher {
     /** Checks that every entry resolves on its registry with the digest the lock recorded. */
     private void verify(Stores stores, List<LockEntry> entries, String registry) {
         List<String> problems = new ArrayList<>();
+        String firstFailing = null;
         for (LockEntry entry : entries) {
-            OciReference target = OciReference.parse(entry.target());
-            Location location = stores.target(target);
-            String reference = target.tag() != null ? target.tag() : target.digest();
-            Optional<Descriptor> found;
-            try {
-                found = location.store().resolve(location.repository(), reference);
-            } catch (RuntimeException e) {
-                problems.add(entry.target() + ": " + e.getMessage());
-                continue;
-            }
-            if (found.isEmpty()) {
-                problems.add(entry.target() + " does not exist"
-                        + (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL
-                                ? " (the chart expects it on the registry already; push it there)"
-                                : ""));
-            } else if (entry.targetDigest() != null
-                    && !found.get().digest().equals(entry.targetDigest())) {
-                problems.add(entry.target() + " is " + found.get().digest() + ", not the recorded "
-                        + entry.targetDigest());
+            Optional<String> problem = problemWith(stores, entry);
+            if (problem.isPresent()) {
+                problems.add(problem.get());
+                firstFailing = firstFailing == null ? entry.target() : firstFailing;
             }
         }
         if (!problems.isEmpty()) {
             throw new MirrorException(
-                    problems.get(0),
+                    firstFailing,
                     "After pushing, " + problems.size() + " reference(s) of the bundle do not resolve on " + registry
                             + " as recorded: " + String.join("; ", problems)
                             + ". Check that nothing else writes these tags, then push again.",
                     null);
         }
+    }
+
+    private static Optional<String> problemWith(Stores stores, LockEntry entry) {
+        OciReference target = OciReference.parse(entry.target());
+        Location location = stores.target(target);
+        String reference = target.tag() != null ? target.tag() : target.digest();
+        Optional<Descriptor> found;
+        try {
+            found = location.store().resolve(location.repository(), reference);
+        } catch (RuntimeException e) {
+            return Optional.of(entry.target() + ": " + e.getMessage());
+        }
+        if (found.isEmpty()) {
+            return Optional.of(entry.target() + " does not exist"
+                    + (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL
+                            ? " (the chart expects it on the registry already; push it there)"
+                            : ""));
+        }
+        if (entry.targetDigest() != null && !found.get().digest().equals(entry.targetDigest())) {
+            return Optional.of(
+                    entry.target() + " is " + found.get().digest() + ", not the recorded " + entry.targetDigest());
+        }
+        return Optional.empty();
     }
 }

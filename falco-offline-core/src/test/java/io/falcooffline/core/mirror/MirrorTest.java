@@ -467,6 +467,54 @@ class MirrorTest {
         }
     }
 
+    @Test
+    void shouldCopyALayerListedTwiceOnceWhenTransfersRunInParallel() {
+        byte[] layer = SyntheticArtifacts.pseudoRandom("twice", 64 * 1024);
+        byte[] config = SyntheticArtifacts.utf8("{\"architecture\":\"arm64\",\"os\":\"linux\"}");
+        Descriptor layerDescriptor = new Descriptor(SyntheticArtifacts.OCI_LAYER, Digests.sha256(layer), layer.length);
+        Descriptor configDescriptor =
+                new Descriptor(SyntheticArtifacts.OCI_IMAGE_CONFIG, Digests.sha256(config), config.length);
+        upstream.client.pushBlob("dupe/app", layerDescriptor, new java.io.ByteArrayInputStream(layer));
+        upstream.client.pushBlob("dupe/app", configDescriptor, new java.io.ByteArrayInputStream(config));
+        String layerJson = "{\"mediaType\":\"" + SyntheticArtifacts.OCI_LAYER + "\",\"digest\":\""
+                + layerDescriptor.digest() + "\",\"size\":" + layer.length + "}";
+        Manifest manifest = Manifest.of(
+                SyntheticArtifacts.OCI_MANIFEST,
+                SyntheticArtifacts.utf8("{\"schemaVersion\":2,\"mediaType\":\"" + SyntheticArtifacts.OCI_MANIFEST
+                        + "\",\"config\":{\"mediaType\":\"" + SyntheticArtifacts.OCI_IMAGE_CONFIG
+                        + "\",\"digest\":\"" + configDescriptor.digest() + "\",\"size\":" + config.length
+                        + "},\"layers\":[" + layerJson + "," + layerJson + "]}"));
+        upstream.client.pushManifest("dupe/app", "1", manifest);
+        try (LocalRegistry internal = LocalRegistry.startPlain()) {
+            List<PlannedReference> plan =
+                    List.of(UpstreamFixture.redirected(ReferenceKind.IMAGE, "ghcr.io/dupe/app:1", internal.host()));
+
+            MirrorResult pushed = Mirror.run(
+                    upstream.options(MirrorMode.PUSH, internal.host()).parallelism(4).build(),
+                    internal.host(),
+                    plan,
+                    Optional.empty(),
+                    Optional.empty(),
+                    listener);
+            MirrorResult bundled = Mirror.run(
+                    upstream.options(MirrorMode.BUNDLE)
+                            .bundle(temp.resolve("bundle"))
+                            .parallelism(4)
+                            .build(),
+                    internal.host(),
+                    plan,
+                    Optional.empty(),
+                    Optional.empty(),
+                    listener);
+
+            assertThat(pushed.blobsTransferred()).isEqualTo(2);
+            assertThat(bundled.blobsTransferred()).isEqualTo(2);
+            assertThat(entry(pushed, "ghcr.io/dupe/app:1").targetDigest()).isEqualTo(manifest.descriptor().digest());
+            assertThat(entry(pushed, "ghcr.io/dupe/app:1").size())
+                    .isEqualTo(manifest.descriptor().size() + layer.length + config.length);
+        }
+    }
+
     private static LockEntry entry(MirrorResult result, String sourceOrTarget) {
         return result.entries().stream()
                 .filter(entry -> entry.source().equals(sourceOrTarget) || entry.target().equals(sourceOrTarget))
