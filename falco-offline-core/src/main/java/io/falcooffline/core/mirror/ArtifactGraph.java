@@ -151,8 +151,8 @@ final class ArtifactGraph {
                     platform.path("variant").asString(""));
             offered.add(entryPlatform.toString());
             boolean wanted = selected.stream()
-                    .anyMatch(want -> want.selects(
-                            entryPlatform.os(), entryPlatform.architecture(), entryPlatform.variant()));
+                    .anyMatch(want ->
+                            want.selects(entryPlatform.os(), entryPlatform.architecture(), entryPlatform.variant()));
             if (wanted) {
                 keptDigests.add(entry.path("digest").asString());
                 keptPlatforms.add(entryPlatform.toString());

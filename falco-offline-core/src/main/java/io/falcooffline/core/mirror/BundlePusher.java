@@ -36,9 +36,8 @@ final class BundlePusher {
                                     + " is an OCI layout but not a falco-offline bundle: it has no " + LOCK_FILE
                                     + ". Give the bundle written by falco-offline:package.")),
                     request.bundle() + "!/" + LOCK_FILE);
-            String registry = request.registry()
-                    .map(OciReference::canonicalRegistry)
-                    .orElse(recorded.registry());
+            String registry =
+                    request.registry().map(OciReference::canonicalRegistry).orElse(recorded.registry());
             listener.info("Pushing " + bundle.describe() + " to " + registry + ".");
 
             List<LockEntry> entries = new ArrayList<>();

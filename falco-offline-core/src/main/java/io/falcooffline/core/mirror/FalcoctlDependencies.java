@@ -71,7 +71,9 @@ final class FalcoctlDependencies {
                 List<Requirement> alternatives = new ArrayList<>();
                 for (JsonNode alternative : dependency.path("alternatives")) {
                     alternatives.add(new Requirement(
-                            alternative.path("name").asString(""), alternative.path("version").asString(""), List.of()));
+                            alternative.path("name").asString(""),
+                            alternative.path("version").asString(""),
+                            List.of()));
                 }
                 dependencies.add(new Requirement(
                         dependency.path("name").asString(""),
@@ -80,7 +82,8 @@ final class FalcoctlDependencies {
             }
             return new Config(name, root.path("version").asString(""), List.copyOf(dependencies));
         } catch (JacksonException e) {
-            throw new FalcoOfflineException(what + " has a falcoctl config that is not JSON: " + e.getOriginalMessage());
+            throw new FalcoOfflineException(
+                    what + " has a falcoctl config that is not JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -97,7 +100,8 @@ final class FalcoctlDependencies {
         Map<String, SemanticVersion> available = new LinkedHashMap<>();
         for (Config config : installed) {
             SemanticVersion.parse(config.version())
-                    .ifPresent(version -> available.merge(config.name(), version, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+                    .ifPresent(
+                            version -> available.merge(config.name(), version, (a, b) -> a.compareTo(b) >= 0 ? a : b));
         }
         Map<String, Unmet> unmet = new LinkedHashMap<>();
         for (Config config : installed) {

@@ -97,6 +97,7 @@ public final class Mirror {
      */
     public static MirrorResult push(PushRequest request, ProgressListener listener) {
         RegistryAccess access = request.access();
-        return new BundlePusher(request, listener, host -> new RegistryClient(access.clientOptions(host), listener)).push();
+        return new BundlePusher(request, listener, host -> new RegistryClient(access.clientOptions(host), listener))
+                .push();
     }
 }

@@ -63,8 +63,10 @@ final class MirrorEngine implements AutoCloseable {
             }
             Manifest root = artifact.graph().root();
             try {
-                Optional<Descriptor> current = job.target().store().resolve(job.target().repository(), job.targetTag());
-                if (current.isPresent() && current.get().digest().equals(root.descriptor().digest())) {
+                Optional<Descriptor> current =
+                        job.target().store().resolve(job.target().repository(), job.targetTag());
+                if (current.isPresent()
+                        && current.get().digest().equals(root.descriptor().digest())) {
                     continue;
                 }
                 job.target().store().pushManifest(job.target().repository(), job.targetTag(), root);
@@ -176,8 +178,7 @@ final class MirrorEngine implements AutoCloseable {
             return new BlobOutcome(BlobOutcome.Kind.MOUNTED, 0);
         }
         long count;
-        try (CountingInputStream in =
-                new CountingInputStream(source.store().fetchBlob(source.repository(), blob))) {
+        try (CountingInputStream in = new CountingInputStream(source.store().fetchBlob(source.repository(), blob))) {
             store.pushBlob(target.repository(), blob, in);
             count = in.count();
         }
@@ -212,8 +213,8 @@ final class MirrorEngine implements AutoCloseable {
             line.append(transferred)
                     .append(transferred == 1 ? " blob, " : " blobs, ")
                     .append(Sizes.format(bytes))
-                    .append(String.format(Locale.ROOT, " in %.1f s (%s/s)", seconds, Sizes.format((long)
-                            (bytes / seconds))));
+                    .append(String.format(
+                            Locale.ROOT, " in %.1f s (%s/s)", seconds, Sizes.format((long) (bytes / seconds))));
         }
         if (skipped > 0) {
             line.append(", ").append(skipped).append(" already there");
@@ -222,7 +223,9 @@ final class MirrorEngine implements AutoCloseable {
             line.append(", ").append(mounted).append(" mounted");
         }
         if (!artifact.graph().platforms().isEmpty()) {
-            line.append(" [").append(String.join(", ", artifact.graph().platforms())).append(']');
+            line.append(" [")
+                    .append(String.join(", ", artifact.graph().platforms()))
+                    .append(']');
         }
         listener.info(line.toString());
     }

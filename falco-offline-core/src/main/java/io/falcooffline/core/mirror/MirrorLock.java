@@ -44,8 +44,8 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
      */
     public Optional<LockEntry> findSource(String source) {
         return entries.stream()
-                .filter(entry -> entry.origin() == LockEntry.Origin.PLAN
-                        || entry.origin() == LockEntry.Origin.DEPENDENCY)
+                .filter(entry ->
+                        entry.origin() == LockEntry.Origin.PLAN || entry.origin() == LockEntry.Origin.DEPENDENCY)
                 .filter(entry -> entry.source().equals(source) && entry.sourceDigest() != null)
                 .findFirst();
     }

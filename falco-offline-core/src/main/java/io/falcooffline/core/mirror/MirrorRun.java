@@ -5,7 +5,6 @@ import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.reference.InvalidReferenceException;
@@ -78,7 +77,8 @@ final class MirrorRun {
                 MirrorEngine engine = new MirrorEngine(options.parallelism(), listener)) {
             stores = opened;
             if (options.mode() == MirrorMode.BUNDLE) {
-                bundle = stores.own(OciLayoutStore.openForWriting(options.bundle().orElseThrow()));
+                bundle = stores.own(
+                        OciLayoutStore.openForWriting(options.bundle().orElseThrow()));
             }
             String destination = options.mode() == MirrorMode.BUNDLE ? bundle.describe() : "registry " + registry;
             listener.info("Mirroring to " + destination + ".");
@@ -131,8 +131,9 @@ final class MirrorRun {
                 continue;
             }
             switch (reference.disposition()) {
-                case NOT_REDIRECTED -> listener.warn("Not mirrored: " + reference.source()
-                        + " still points upstream in the chart, so the cluster pulls it from there.");
+                case NOT_REDIRECTED ->
+                    listener.warn("Not mirrored: " + reference.source()
+                            + " still points upstream in the chart, so the cluster pulls it from there.");
                 case ALREADY_INTERNAL -> {
                     if (internalSeen.add(reference.source())) {
                         internal.add(new LockEntry(
@@ -171,9 +172,8 @@ final class MirrorRun {
                         .flatMap(lock -> lock.findSource(sourceName))
                         .map(LockEntry::sourceDigest)
                         .orElse(source.effectiveTag().orElseThrow());
-        Location targetLocation = options.mode() == MirrorMode.BUNDLE
-                ? new Location(bundle, target.name())
-                : stores.target(target);
+        Location targetLocation =
+                options.mode() == MirrorMode.BUNDLE ? new Location(bundle, target.name()) : stores.target(target);
         return new CopyJob(
                 origin,
                 kind,
@@ -196,12 +196,14 @@ final class MirrorRun {
         List<StagedArtifact> toRead = new ArrayList<>(explicit);
         for (int round = 0; round < MAX_DEPENDENCY_ROUNDS && !toRead.isEmpty(); round++) {
             for (StagedArtifact artifact : toRead) {
-                readConfig(artifact).ifPresent(config -> configs.put(artifact.job().sourceName(), config));
+                readConfig(artifact)
+                        .ifPresent(config -> configs.put(artifact.job().sourceName(), config));
             }
             toRead = new ArrayList<>();
             List<String> conflicts = new ArrayList<>();
             for (FalcoctlDependencies.Unmet unmet : FalcoctlDependencies.unmet(configs.values(), conflicts)) {
-                Optional<FalcoctlIndex.Entry> entry = index.find(unmet.requirement().name());
+                Optional<FalcoctlIndex.Entry> entry =
+                        index.find(unmet.requirement().name());
                 if (entry.isEmpty()) {
                     listener.warn(unmet.requiredBy() + " depends on " + unmet.falcoctlReference()
                             + ", which is not in the falcoctl index, so it is not mirrored; falcoctl will fail to "
@@ -343,7 +345,8 @@ final class MirrorRun {
         Set<String> digests = new HashSet<>();
         for (StagedArtifact artifact : staged) {
             if (artifact.job().targetTag() != null) {
-                refNames.add(artifact.job().target().repository() + ":" + artifact.job().targetTag());
+                refNames.add(artifact.job().target().repository() + ":"
+                        + artifact.job().targetTag());
             }
             digests.add(artifact.graph().root().descriptor().digest());
             artifact.graph().children().stream().map(Manifest::descriptor).forEach(d -> digests.add(d.digest()));

@@ -58,7 +58,8 @@ final class OciLayoutStore implements OciStore {
     static final String MARKER_FILE = "falco-offline.bundle";
 
     private static final byte[] MARKER_CONTENT =
-            "An offline bundle written by falco-offline; load it with falco-offline:push.\n".getBytes(StandardCharsets.UTF_8);
+            "An offline bundle written by falco-offline; load it with falco-offline:push.\n"
+                    .getBytes(StandardCharsets.UTF_8);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] LAYOUT_CONTENT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
@@ -139,8 +140,9 @@ final class OciLayoutStore implements OciStore {
             } else if (Files.isRegularFile(bundle)) {
                 files = LayoutFiles.tar(bundle);
             } else {
-                throw new FalcoOfflineException("The bundle " + bundle
-                        + " does not exist: give the bundle directory or its .tar, as written by falco-offline:package.");
+                throw new FalcoOfflineException(
+                        "The bundle " + bundle
+                                + " does not exist: give the bundle directory or its .tar, as written by falco-offline:package.");
             }
             OciLayoutStore store = new OciLayoutStore(files, null, false);
             if (files.size(LAYOUT_FILE).isEmpty() || files.size(INDEX_FILE).isEmpty()) {
@@ -217,9 +219,8 @@ final class OciLayoutStore implements OciStore {
     @Override
     public Manifest fetchManifest(String repository, String reference) {
         Descriptor descriptor = resolve(repository, reference)
-                .orElseThrow(() -> new ArtifactNotFoundException(
-                        files.describe() + " has no " + repository + (Digests.isDigest(reference) ? "@" : ":")
-                                + reference));
+                .orElseThrow(() -> new ArtifactNotFoundException(files.describe() + " has no " + repository
+                        + (Digests.isDigest(reference) ? "@" : ":") + reference));
         return new Manifest(descriptor, readBlob(descriptor.digest()));
     }
 
@@ -410,7 +411,9 @@ final class OciLayoutStore implements OciStore {
         ArrayNode manifests = index.putArray("manifests");
         otherEntries.forEach(manifests::add);
         namedEntries.values().forEach(manifests::add);
-        AtomicFiles.write(directory.resolve(INDEX_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+        AtomicFiles.write(
+                directory.resolve(INDEX_FILE),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
     }
 
     private byte[] readBlob(String digest) {

@@ -30,11 +30,13 @@ public record Platform(String os, String architecture, String variant) {
     public static Platform parse(String text) {
         String[] parts = text.strip().toLowerCase(Locale.ROOT).split("/", -1);
         boolean valid = (parts.length == 2 || parts.length == 3)
-                && java.util.Arrays.stream(parts).allMatch(part -> PART.matcher(part).matches());
+                && java.util.Arrays.stream(parts)
+                        .allMatch(part -> PART.matcher(part).matches());
         if (!valid) {
             throw new InvalidRequestException(
                     "platforms",
-                    "'" + text + "' is not a platform: write os/architecture[/variant], e.g. linux/arm64 or linux/amd64.");
+                    "'" + text
+                            + "' is not a platform: write os/architecture[/variant], e.g. linux/arm64 or linux/amd64.");
         }
         return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : "");
     }

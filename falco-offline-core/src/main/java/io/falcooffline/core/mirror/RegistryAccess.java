@@ -72,8 +72,8 @@ final class RegistryAccess {
         if (caFile != null && !insecureRegistries.contains(key)) {
             options.caFile(caFile);
         }
-        Optional<RegistryCredentials> hostCredentials =
-                Optional.ofNullable(credentials.get(key)).or(() -> dockerConfig().lookup(host));
+        Optional<RegistryCredentials> hostCredentials = Optional.ofNullable(credentials.get(key))
+                .or(() -> dockerConfig().lookup(host));
         hostCredentials.ifPresent(options::credentials);
         return options.build();
     }
@@ -113,8 +113,7 @@ final class RegistryAccess {
         }
 
         void insecureRegistries(String commaSeparatedHosts) {
-            insecureRegistries(
-                    commaSeparatedHosts == null ? Set.of() : Arrays.asList(commaSeparatedHosts.split(",")));
+            insecureRegistries(commaSeparatedHosts == null ? Set.of() : Arrays.asList(commaSeparatedHosts.split(",")));
         }
 
         void caFile(Path caFile) {
@@ -155,7 +154,8 @@ final class RegistryAccess {
             }
             if (caFile != null && !Files.isRegularFile(caFile)) {
                 throw new InvalidRequestException(
-                        "caFile", "`caFile` " + caFile + " is not a readable file: give a PEM file of CA certificates.");
+                        "caFile",
+                        "`caFile` " + caFile + " is not a readable file: give a PEM file of CA certificates.");
             }
             for (String host : insecureRegistries) {
                 if (host.contains("/") || host.contains("://")) {

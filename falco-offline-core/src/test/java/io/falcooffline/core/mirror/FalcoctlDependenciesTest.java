@@ -26,10 +26,12 @@ class FalcoctlDependenciesTest {
     void shouldRequireExactJsonTagWhenOnlyK8sauditIsInstalled() {
         List<String> conflicts = new ArrayList<>();
 
-        List<FalcoctlDependencies.Unmet> unmet = FalcoctlDependencies.unmet(
-                List.of(config(K8SAUDIT_RULES), plugin("k8saudit", "0.16.1")), conflicts);
+        List<FalcoctlDependencies.Unmet> unmet =
+                FalcoctlDependencies.unmet(List.of(config(K8SAUDIT_RULES), plugin("k8saudit", "0.16.1")), conflicts);
 
-        assertThat(unmet).extracting(FalcoctlDependencies.Unmet::falcoctlReference).containsExactly("json:0.7.0");
+        assertThat(unmet)
+                .extracting(FalcoctlDependencies.Unmet::falcoctlReference)
+                .containsExactly("json:0.7.0");
         assertThat(unmet.get(0).requiredBy()).isEqualTo("k8saudit-rules 0.16.1");
         assertThat(conflicts).isEmpty();
     }
@@ -60,7 +62,9 @@ class FalcoctlDependenciesTest {
                 List.of(config(K8SAUDIT_RULES), plugin("json", "0.6.9"), plugin("k8saudit", "0.16.1")),
                 new ArrayList<>());
 
-        assertThat(unmet).extracting(FalcoctlDependencies.Unmet::falcoctlReference).containsExactly("json:0.7.0");
+        assertThat(unmet)
+                .extracting(FalcoctlDependencies.Unmet::falcoctlReference)
+                .containsExactly("json:0.7.0");
     }
 
     @Test

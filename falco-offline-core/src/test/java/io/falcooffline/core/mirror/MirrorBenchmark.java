@@ -50,13 +50,17 @@ public final class MirrorBenchmark {
         int layers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         long layerBytes = (args.length > 2 ? Long.parseLong(args[2]) : 32) << 20;
         long hugeBytes = (args.length > 3 ? Long.parseLong(args[3]) : 1024) << 20;
-        System.out.printf(Locale.ROOT, "max heap %s, %d cores%n",
-                Sizes.format(Runtime.getRuntime().maxMemory()), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "max heap %s, %d cores%n",
+                Sizes.format(Runtime.getRuntime().maxMemory()),
+                Runtime.getRuntime().availableProcessors());
 
         try (LocalRegistry source = LocalRegistry.startPlain();
                 LocalRegistry ours = LocalRegistry.startPlain();
                 LocalRegistry theirs = LocalRegistry.startPlain();
-                RegistryClient sourceClient = new RegistryClient(source.clientOptions().build())) {
+                RegistryClient sourceClient =
+                        new RegistryClient(source.clientOptions().build())) {
             List<String> repositories = new ArrayList<>();
             long total = 0;
             for (int i = 0; i < images; i++) {
@@ -72,11 +76,11 @@ public final class MirrorBenchmark {
                     .copySignatures(false)
                     .build();
             List<PlannedReference> plan = plan(source.host(), ours.host(), repositories);
-            Timed<MirrorResult> first = time(() -> Mirror.run(options, ours.host(), plan, Optional.empty(),
-                    Optional.empty(), QUIET));
+            Timed<MirrorResult> first =
+                    time(() -> Mirror.run(options, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
             report("falco-offline first copy", first.seconds(), first.value().bytesTransferred());
-            Timed<MirrorResult> again = time(() -> Mirror.run(options, ours.host(), plan, Optional.empty(),
-                    Optional.empty(), QUIET));
+            Timed<MirrorResult> again =
+                    time(() -> Mirror.run(options, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
             report("falco-offline no-op re-run", again.seconds(), again.value().bytesTransferred());
 
             Timed<Void> skopeo = time(() -> skopeoCopyAll(source.host(), theirs.host(), repositories));
@@ -85,10 +89,14 @@ public final class MirrorBenchmark {
             report("skopeo copy --all re-run", skopeoAgain.seconds(), -1);
 
             Path bundle = Files.createTempDirectory("falco-offline-bench").resolve("bundle");
-            MirrorOptions bundleOptions = options.toBuilder().mode(MirrorMode.BUNDLE).bundle(bundle).build();
-            Timed<MirrorResult> written = time(() -> Mirror.run(bundleOptions, ours.host(), plan, Optional.empty(),
-                    Optional.empty(), QUIET));
-            report("falco-offline bundle write", written.seconds(), written.value().bytesTransferred());
+            MirrorOptions bundleOptions =
+                    options.toBuilder().mode(MirrorMode.BUNDLE).bundle(bundle).build();
+            Timed<MirrorResult> written =
+                    time(() -> Mirror.run(bundleOptions, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
+            report(
+                    "falco-offline bundle write",
+                    written.seconds(),
+                    written.value().bytesTransferred());
             try (LocalRegistry inside = LocalRegistry.startPlain()) {
                 Timed<MirrorResult> pushed = time(() -> Mirror.push(
                         PushRequest.builder()
@@ -97,7 +105,10 @@ public final class MirrorBenchmark {
                                 .insecureRegistries(inside.host())
                                 .build(),
                         QUIET));
-                report("falco-offline bundle push", pushed.seconds(), pushed.value().bytesTransferred());
+                report(
+                        "falco-offline bundle push",
+                        pushed.seconds(),
+                        pushed.value().bytesTransferred());
             }
             deleteRecursively(bundle.getParent());
 
@@ -105,12 +116,18 @@ public final class MirrorBenchmark {
             List<PlannedReference> hugePlan = plan(source.host(), ours.host(), List.of("bench/huge"));
             System.gc();
             resetPeaks();
-            Timed<MirrorResult> huge = time(() -> Mirror.run(options, ours.host(), hugePlan, Optional.empty(),
-                    Optional.empty(), QUIET));
-            report("falco-offline one " + Sizes.format(hugeBytes) + " layer", huge.seconds(),
+            Timed<MirrorResult> huge =
+                    time(() -> Mirror.run(options, ours.host(), hugePlan, Optional.empty(), Optional.empty(), QUIET));
+            report(
+                    "falco-offline one " + Sizes.format(hugeBytes) + " layer",
+                    huge.seconds(),
                     huge.value().bytesTransferred());
-            System.out.printf(Locale.ROOT, "heap pools' summed peaks during the %s layer: %s (max heap %s)%n", Sizes.format(hugeBytes),
-                    Sizes.format(peakHeap()), Sizes.format(Runtime.getRuntime().maxMemory()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "heap pools' summed peaks during the %s layer: %s (max heap %s)%n",
+                    Sizes.format(hugeBytes),
+                    Sizes.format(peakHeap()),
+                    Sizes.format(Runtime.getRuntime().maxMemory()));
         }
     }
 
@@ -126,8 +143,8 @@ public final class MirrorBenchmark {
     }
 
     /** Publishes a single-platform image of pseudo-random layers, streaming them; returns the layer bytes. */
-    private static long publishImage(RegistryClient client, String repository, int layers, long layerBytes,
-            String seed) throws IOException {
+    private static long publishImage(RegistryClient client, String repository, int layers, long layerBytes, String seed)
+            throws IOException {
         StringBuilder layerJson = new StringBuilder();
         StringBuilder diffIds = new StringBuilder();
         for (int i = 0; i < layers; i++) {
@@ -137,27 +154,42 @@ public final class MirrorBenchmark {
             try (InputStream in = new PseudoRandomStream(seedI, layerBytes)) {
                 client.pushBlob(repository, layer, in);
             }
-            layerJson.append(i == 0 ? "" : ",").append("{\"mediaType\":\"").append(layer.mediaType())
-                    .append("\",\"digest\":\"").append(digest).append("\",\"size\":").append(layerBytes).append('}');
+            layerJson
+                    .append(i == 0 ? "" : ",")
+                    .append("{\"mediaType\":\"")
+                    .append(layer.mediaType())
+                    .append("\",\"digest\":\"")
+                    .append(digest)
+                    .append("\",\"size\":")
+                    .append(layerBytes)
+                    .append('}');
             diffIds.append(i == 0 ? "" : ",").append('"').append(digest).append('"');
         }
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
-                + diffIds + "]}}").getBytes(StandardCharsets.UTF_8);
+                        + diffIds + "]}}")
+                .getBytes(StandardCharsets.UTF_8);
         Manifest configBlob = Manifest.of("application/vnd.oci.image.config.v1+json", config);
         client.pushBlob(repository, configBlob.descriptor(), new java.io.ByteArrayInputStream(config));
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
                 + configBlob.descriptor().digest() + "\",\"size\":" + config.length + "},\"layers\":[" + layerJson
                 + "]}";
-        client.pushManifest(repository, "1", Manifest.of(
-                "application/vnd.oci.image.manifest.v1+json", manifest.getBytes(StandardCharsets.UTF_8)));
+        client.pushManifest(
+                repository,
+                "1",
+                Manifest.of("application/vnd.oci.image.manifest.v1+json", manifest.getBytes(StandardCharsets.UTF_8)));
         return layers * layerBytes;
     }
 
     private static Void skopeoCopyAll(String source, String target, List<String> repositories) {
         for (String repository : repositories) {
             ExternalCommand.runChecked(
-                    List.of("skopeo", "copy", "--all", "--src-tls-verify=false", "--dest-tls-verify=false",
+                    List.of(
+                            "skopeo",
+                            "copy",
+                            "--all",
+                            "--src-tls-verify=false",
+                            "--dest-tls-verify=false",
                             "docker://" + source + "/" + repository + ":1",
                             "docker://" + target + "/" + repository + ":1"),
                     Duration.ofMinutes(10));
@@ -189,9 +221,20 @@ public final class MirrorBenchmark {
     }
 
     private static void report(String what, double seconds, long bytes) {
-        System.out.printf(Locale.ROOT, "%-36s %7.2f s%s%n", what, seconds,
-                bytes < 0 ? "" : String.format(Locale.ROOT, "  %10s transferred%s", Sizes.format(bytes),
-                        bytes > 0 ? String.format(Locale.ROOT, "  (%s/s)", Sizes.format((long) (bytes / seconds))) : ""));
+        System.out.printf(
+                Locale.ROOT,
+                "%-36s %7.2f s%s%n",
+                what,
+                seconds,
+                bytes < 0
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "  %10s transferred%s",
+                                Sizes.format(bytes),
+                                bytes > 0
+                                        ? String.format(Locale.ROOT, "  (%s/s)", Sizes.format((long) (bytes / seconds)))
+                                        : ""));
     }
 
     private record Timed<T>(T value, double seconds) {}

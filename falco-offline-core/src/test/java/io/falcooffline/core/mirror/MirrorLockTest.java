@@ -66,7 +66,8 @@ class MirrorLockTest {
 
     @Test
     void shouldNameFileAndFixWhenLockIsDamaged() throws Exception {
-        Path file = Files.writeString(temp.resolve("lock.json"), "{\"lockVersion\":1,\"entries\":[{\"origin\":", StandardCharsets.UTF_8);
+        Path file = Files.writeString(
+                temp.resolve("lock.json"), "{\"lockVersion\":1,\"entries\":[{\"origin\":", StandardCharsets.UTF_8);
         Path wrongVersion = Files.writeString(temp.resolve("v9.json"), "{\"lockVersion\":9}");
 
         assertThatThrownBy(() -> MirrorLock.read(file))

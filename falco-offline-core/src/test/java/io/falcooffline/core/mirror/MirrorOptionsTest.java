@@ -44,7 +44,8 @@ class MirrorOptionsTest {
     @Test
     void shouldFillBundleAndLockFileFromOutputDirectoryOnlyWhenUnset() {
         Path out = temp.resolve("out");
-        MirrorOptions defaulted = MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(out);
+        MirrorOptions defaulted =
+                MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(out);
         MirrorOptions explicit = MirrorOptions.builder()
                 .bundle(temp.resolve("b"))
                 .lockFile(temp.resolve("l.json"))
@@ -72,7 +73,8 @@ class MirrorOptionsTest {
                 .isInstanceOf(InvalidRequestException.class)
                 .extracting(e -> ((InvalidRequestException) e).parameter())
                 .isEqualTo("parallelism");
-        assertThatThrownBy(() -> MirrorOptions.builder().caFile(temp.resolve("none.pem")).build())
+        assertThatThrownBy(() ->
+                        MirrorOptions.builder().caFile(temp.resolve("none.pem")).build())
                 .isInstanceOf(InvalidRequestException.class)
                 .extracting(e -> ((InvalidRequestException) e).parameter())
                 .isEqualTo("caFile");
@@ -90,8 +92,8 @@ class MirrorOptionsTest {
             opened.add(host);
             return OciLayoutStore.openForWriting(temp.resolve("store-" + opened.size()));
         };
-        try (Stores stores = new Stores(
-                opener, Map.of("docker.io", "nexus.corp:8443/dockerhub", "ghcr.io", "127.0.0.1:5001"))) {
+        try (Stores stores =
+                new Stores(opener, Map.of("docker.io", "nexus.corp:8443/dockerhub", "ghcr.io", "127.0.0.1:5001"))) {
             Location redis = stores.source(OciReference.parse("redis:7.2"));
             Location falco = stores.source(OciReference.parse("registry-1.docker.io/falcosecurity/falco:0.44.0"));
             Location rules = stores.source(OciReference.parse("ghcr.io/falcosecurity/rules/falco-rules:5"));

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -70,7 +71,9 @@ class MirrorTest {
             Path lockFile = temp.resolve("falco-offline.lock.json");
 
             MirrorResult result = Mirror.run(
-                    upstream.options(MirrorMode.PUSH, registry).lockFile(lockFile).build(),
+                    upstream.options(MirrorMode.PUSH, registry)
+                            .lockFile(lockFile)
+                            .build(),
                     registry,
                     plan(registry),
                     Optional.empty(),
@@ -102,8 +105,9 @@ class MirrorTest {
             }
             assertThat(MirrorLock.read(lockFile)).contains(result.lock());
             assertThat(result.bytesTransferred()).isPositive();
-            assertThat(log).anyMatch(line -> line.startsWith("INFO " + K8SAUDIT + " -> " + target(K8SAUDIT, registry))
-                    && line.contains("/s)"));
+            assertThat(log)
+                    .anyMatch(line -> line.startsWith("INFO " + K8SAUDIT + " -> " + target(K8SAUDIT, registry))
+                            && line.contains("/s)"));
         }
     }
 
@@ -112,7 +116,8 @@ class MirrorTest {
         try (LocalRegistry internal = LocalRegistry.startPlain()) {
             String registry = internal.host();
             MirrorOptions options = upstream.options(MirrorMode.PUSH, registry).build();
-            MirrorResult first = Mirror.run(options, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
+            MirrorResult first =
+                    Mirror.run(options, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
 
             MirrorResult second =
                     Mirror.run(options, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
@@ -150,7 +155,8 @@ class MirrorTest {
         assertThat(entry(written, sidecar).targetDigest()).isNull();
 
         try (LocalRegistry inside = LocalRegistry.startPlain();
-                RegistryClient insideClient = new RegistryClient(inside.clientOptions().build())) {
+                RegistryClient insideClient =
+                        new RegistryClient(inside.clientOptions().build())) {
             PushRequest request = PushRequest.builder()
                     .bundle(bundle)
                     .registry(inside.host())
@@ -185,7 +191,10 @@ class MirrorTest {
         String recordedRegistry = "registry.internal:5000";
         Path bundle = temp.resolve("bundle");
         MirrorResult written = Mirror.run(
-                upstream.options(MirrorMode.BUNDLE).bundle(bundle).bundleAsTar(true).build(),
+                upstream.options(MirrorMode.BUNDLE)
+                        .bundle(bundle)
+                        .bundleAsTar(true)
+                        .build(),
                 recordedRegistry,
                 plan(recordedRegistry),
                 Optional.empty(),
@@ -239,16 +248,22 @@ class MirrorTest {
             assertThat(k8saudit.platforms()).containsExactly("linux/arm64");
             assertThat(k8saudit.targetDigest()).isNotEqualTo(k8saudit.sourceDigest());
             assertThat(entry(two, K8SAUDIT).targetDigest()).isEqualTo(k8saudit.targetDigest());
-            assertThat(entry(two, FALCO_IMAGE).targetDigest()).isEqualTo(entry(one, FALCO_IMAGE).targetDigest());
+            assertThat(entry(two, FALCO_IMAGE).targetDigest())
+                    .isEqualTo(entry(one, FALCO_IMAGE).targetDigest());
             assertThat(entry(one, FALCO_RULES).targetDigest()).isEqualTo(upstream.falcoRules.digest());
 
-            JsonNode index = JSON.readTree(Skopeo.forRegistry(first, temp)
-                    .inspectRaw(repositoryAndTag(k8saudit.target())));
+            JsonNode index =
+                    JSON.readTree(Skopeo.forRegistry(first, temp).inspectRaw(repositoryAndTag(k8saudit.target())));
             assertThat(index.path("manifests")).hasSize(1);
-            assertThat(index.path("manifests").get(0).path("platform").path("architecture").asString())
+            assertThat(index.path("manifests")
+                            .get(0)
+                            .path("platform")
+                            .path("architecture")
+                            .asString())
                     .isEqualTo("arm64");
             assertThat(index.path("annotations").toString()).contains("falcosecurity/plugins");
-            try (RegistryClient client = new RegistryClient(first.clientOptions().build())) {
+            try (RegistryClient client =
+                    new RegistryClient(first.clientOptions().build())) {
                 String repository = repositoryAndTag(k8saudit.target()).replace(":0.16", "");
                 Descriptor amd64Layer = amd64LayerOf(upstream.k8saudit);
                 for (SyntheticArtifact.Blob blob : upstream.k8saudit.blobs()) {
@@ -273,7 +288,12 @@ class MirrorTest {
                     .build();
 
             assertThatThrownBy(() -> Mirror.run(
-                            options, internal.host(), plan(internal.host()), Optional.empty(), Optional.empty(), listener))
+                            options,
+                            internal.host(),
+                            plan(internal.host()),
+                            Optional.empty(),
+                            Optional.empty(),
+                            listener))
                     .isInstanceOf(MirrorException.class)
                     .hasMessageContaining(K8SAUDIT)
                     .hasMessageContaining(layer)
@@ -281,7 +301,8 @@ class MirrorTest {
                     .extracting(e -> ((MirrorException) e).artifact())
                     .isEqualTo(K8SAUDIT);
 
-            try (RegistryClient client = new RegistryClient(internal.clientOptions().build())) {
+            try (RegistryClient client =
+                    new RegistryClient(internal.clientOptions().build())) {
                 for (PlannedReference reference : plan(internal.host())) {
                     if (reference.kind() != ReferenceKind.INDEX) {
                         String repository = repositoryAndTag(reference.target());
@@ -290,7 +311,8 @@ class MirrorTest {
                                 .isEmpty();
                     }
                 }
-                assertThat(client.listTags("falco/falcosecurity/plugins/plugin/json")).isEmpty();
+                assertThat(client.listTags("falco/falcosecurity/plugins/plugin/json"))
+                        .isEmpty();
             }
         }
     }
@@ -309,24 +331,27 @@ class MirrorTest {
                     .insecureRegistries(proxy.host())
                     .build();
 
-            assertThatThrownBy(() -> Mirror.run(
-                            failing, registry, plan(registry), Optional.empty(), Optional.empty(), listener))
+            assertThatThrownBy(() ->
+                            Mirror.run(failing, registry, plan(registry), Optional.empty(), Optional.empty(), listener))
                     .isInstanceOf(MirrorException.class)
                     .hasMessageContaining(K8SAUDIT);
         }
         assertThat(bundle.resolve(OciLayoutStore.blobPath(layer.digest()))).doesNotExist();
         assertThat(listFiles(bundle.resolve("ingest"))).isEmpty();
         if (Files.exists(bundle.resolve("index.json"))) {
-            assertThat(JSON.readTree(bundle.resolve("index.json").toFile()).path("manifests")).isEmpty();
+            assertThat(JSON.readTree(bundle.resolve("index.json").toFile()).path("manifests"))
+                    .isEmpty();
         }
 
         // A blob that rotted on disk since is found and fetched again, too.
         Descriptor rulesLayer = upstream.falcoRules.blobs().get(1).descriptor();
-        MirrorOptions working = upstream.options(MirrorMode.BUNDLE).bundle(bundle).build();
+        MirrorOptions working =
+                upstream.options(MirrorMode.BUNDLE).bundle(bundle).build();
         Mirror.run(working, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
         Path rulesLayerFile = bundle.resolve(OciLayoutStore.blobPath(rulesLayer.digest()));
         Files.write(rulesLayerFile, new byte[(int) rulesLayer.size()]);
-        MirrorResult repaired = Mirror.run(working, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
+        MirrorResult repaired =
+                Mirror.run(working, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
 
         assertThat(repaired.blobsTransferred()).isEqualTo(1);
         assertThat(repaired.bytesTransferred()).isEqualTo(rulesLayer.size());
@@ -340,7 +365,8 @@ class MirrorTest {
             }
             assertThat(store.hasBlob("any", layer)).isTrue();
             try (InputStream in = store.fetchBlob("any", rulesLayer)) {
-                assertThat(in.readAllBytes()).isEqualTo(upstream.falcoRules.blobs().get(1).bytes());
+                assertThat(in.readAllBytes())
+                        .isEqualTo(upstream.falcoRules.blobs().get(1).bytes());
             }
         }
     }
@@ -388,7 +414,9 @@ class MirrorTest {
                 LocalRegistry unlocked = LocalRegistry.startPlain()) {
             Path lockFile = temp.resolve("falco-offline.lock.json");
             MirrorResult locked = Mirror.run(
-                    moving.options(MirrorMode.PUSH, first.host()).lockFile(lockFile).build(),
+                    moving.options(MirrorMode.PUSH, first.host())
+                            .lockFile(lockFile)
+                            .build(),
                     first.host(),
                     plan(first.host()),
                     Optional.empty(),
@@ -399,7 +427,9 @@ class MirrorTest {
             newer.pushTo(moving.client, "falcosecurity/rules/falco-rules", "5", "5.2.0");
 
             MirrorResult again = Mirror.run(
-                    moving.options(MirrorMode.PUSH, second.host()).lockFile(lockFile).build(),
+                    moving.options(MirrorMode.PUSH, second.host())
+                            .lockFile(lockFile)
+                            .build(),
                     second.host(),
                     plan(second.host()),
                     Optional.empty(),
@@ -461,8 +491,10 @@ class MirrorTest {
                     .isInstanceOf(FalcoOfflineException.class)
                     .hasMessageContaining(missing)
                     .hasMessageContaining("do not exist there");
-            try (RegistryClient client = new RegistryClient(internal.clientOptions().build())) {
-                assertThat(client.listTags("falco/falcosecurity/rules/falco-rules")).isEmpty();
+            try (RegistryClient client =
+                    new RegistryClient(internal.clientOptions().build())) {
+                assertThat(client.listTags("falco/falcosecurity/rules/falco-rules"))
+                        .isEmpty();
             }
         }
     }
@@ -490,7 +522,9 @@ class MirrorTest {
                     List.of(UpstreamFixture.redirected(ReferenceKind.IMAGE, "ghcr.io/dupe/app:1", internal.host()));
 
             MirrorResult pushed = Mirror.run(
-                    upstream.options(MirrorMode.PUSH, internal.host()).parallelism(4).build(),
+                    upstream.options(MirrorMode.PUSH, internal.host())
+                            .parallelism(4)
+                            .build(),
                     internal.host(),
                     plan,
                     Optional.empty(),
@@ -509,17 +543,91 @@ class MirrorTest {
 
             assertThat(pushed.blobsTransferred()).isEqualTo(2);
             assertThat(bundled.blobsTransferred()).isEqualTo(2);
-            assertThat(entry(pushed, "ghcr.io/dupe/app:1").targetDigest()).isEqualTo(manifest.descriptor().digest());
+            assertThat(entry(pushed, "ghcr.io/dupe/app:1").targetDigest())
+                    .isEqualTo(manifest.descriptor().digest());
             assertThat(entry(pushed, "ghcr.io/dupe/app:1").size())
                     .isEqualTo(manifest.descriptor().size() + layer.length + config.length);
         }
     }
 
+    @Test
+    void shouldLeaveOnlyCompleteBlobsAndValidIndexThenRepairWhenBundleWriterIsKilled() throws Exception {
+        Path bundle = temp.resolve("bundle");
+        String registry = "192.168.5.96:30003";
+        Descriptor stalled = amd64LayerOf(upstream.k8saudit);
+        try (FaultProxy proxy = FaultProxy.start(upstream.registry.host())) {
+            proxy.inject(
+                    FaultProxy.Fault.stallBody("GET", "/blobs/" + stalled.digest(), 1000, Duration.ofMinutes(2), 1));
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    BundleWriterProcess.class.getName(),
+                    bundle.toString(),
+                    registry,
+                    "ghcr.io=" + proxy.host() + ",docker.io=" + proxy.host() + "/dockerhub",
+                    proxy.host()));
+            for (PlannedReference reference : plan(registry)) {
+                if (reference.kind() != ReferenceKind.INDEX) {
+                    command.add(reference.source() + "=" + reference.target());
+                }
+            }
+            Process writer = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(temp.resolve("writer.log").toFile())
+                    .start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (listFiles(bundle.resolve("ingest")).isEmpty()) {
+                    assertThat(writer.isAlive())
+                            .as("writer still running; log: %s", temp.resolve("writer.log"))
+                            .isTrue();
+                    assertThat(System.nanoTime()).as("a blob being written").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+            } finally {
+                writer.destroyForcibly().waitFor();
+            }
+        }
+        assertThat(listFiles(bundle.resolve("ingest"))).isNotEmpty();
+        assertThat(bundle.resolve(OciLayoutStore.blobPath(stalled.digest()))).doesNotExist();
+        for (Path blob : listFiles(bundle.resolve("blobs").resolve("sha256"))) {
+            assertThat(Digests.sha256(Files.readAllBytes(blob))).isEqualTo("sha256:" + blob.getFileName());
+        }
+        if (Files.exists(bundle.resolve("index.json"))) {
+            assertThat(JSON.readTree(bundle.resolve("index.json").toFile())
+                            .path("manifests")
+                            .isArray())
+                    .isTrue();
+        }
+        int alreadyWritten =
+                listFiles(bundle.resolve("blobs").resolve("sha256")).size();
+
+        MirrorResult repaired = Mirror.run(
+                upstream.options(MirrorMode.BUNDLE).bundle(bundle).build(),
+                registry,
+                plan(registry),
+                Optional.empty(),
+                Optional.empty(),
+                listener);
+
+        assertThat(listFiles(bundle.resolve("ingest"))).isEmpty();
+        assertThat(repaired.blobsSkipped()).isPositive().isLessThanOrEqualTo(alreadyWritten);
+        try (OciLayoutStore store = OciLayoutStore.openForReading(bundle)) {
+            assertThat(store.taggedReferences()).hasSize(repaired.entries().size());
+            try (InputStream in = store.fetchBlob("any", stalled)) {
+                assertThat(Digests.sha256(in.readAllBytes())).isEqualTo(stalled.digest());
+            }
+        }
+    }
+
     private static LockEntry entry(MirrorResult result, String sourceOrTarget) {
         return result.entries().stream()
-                .filter(entry -> entry.source().equals(sourceOrTarget) || entry.target().equals(sourceOrTarget))
+                .filter(entry ->
+                        entry.source().equals(sourceOrTarget) || entry.target().equals(sourceOrTarget))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no lock entry for " + sourceOrTarget + " in " + result.entries()));
+                .orElseThrow(
+                        () -> new AssertionError("no lock entry for " + sourceOrTarget + " in " + result.entries()));
     }
 
     private static Descriptor amd64LayerOf(SyntheticArtifact plugin) {

@@ -38,7 +38,8 @@ class OciLayoutStoreTest {
 
         assertThat(Files.readString(bundle.resolve("oci-layout"))).contains("\"imageLayoutVersion\":\"1.0.0\"");
         try (OciLayoutStore reader = OciLayoutStore.openForReading(bundle)) {
-            assertThat(reader.resolve(REPOSITORY, "0.16")).contains(plugin.root().descriptor());
+            assertThat(reader.resolve(REPOSITORY, "0.16"))
+                    .contains(plugin.root().descriptor());
             assertThat(reader.fetchManifest(REPOSITORY, "0.16")).isEqualTo(plugin.root());
             assertThat(reader.listTags(REPOSITORY)).containsExactly("0.16");
             for (SyntheticArtifact.Blob blob : plugin.blobs()) {
@@ -48,8 +49,14 @@ class OciLayoutStoreTest {
             }
         }
         String index = Files.readString(bundle.resolve("index.json"));
-        assertThat(JsonMapper.builder().build().readTree(index).path("manifests").get(0).path("annotations")
-                        .path("org.opencontainers.image.ref.name").asString())
+        assertThat(JsonMapper.builder()
+                        .build()
+                        .readTree(index)
+                        .path("manifests")
+                        .get(0)
+                        .path("annotations")
+                        .path("org.opencontainers.image.ref.name")
+                        .asString())
                 .isEqualTo(REPOSITORY + ":0.16");
     }
 
@@ -81,7 +88,8 @@ class OciLayoutStoreTest {
         Path partial = Files.writeString(bundle.resolve("ingest").resolve("sha256-abc_123.part"), "half");
         Path tempIndex = Files.writeString(bundle.resolve(".index.json.42.tmp"), "{\"trunc");
         SyntheticArtifact.Blob layer = rules.blobs().get(1);
-        Path layerFile = bundle.resolve(OciLayoutStore.blobPath(layer.descriptor().digest()));
+        Path layerFile =
+                bundle.resolve(OciLayoutStore.blobPath(layer.descriptor().digest()));
         byte[] damaged = layer.bytes();
         damaged[damaged.length / 2] ^= 0x55;
         Files.write(layerFile, damaged);
@@ -102,8 +110,8 @@ class OciLayoutStoreTest {
     @Test
     void shouldReadLayoutInPlaceWhenPackedIntoTar() throws IOException {
         Path bundle = temp.resolve("bundle");
-        SyntheticArtifact image = SyntheticArtifacts.ociImage(
-                "falco", java.util.List.of(SyntheticArtifacts.Platform.LINUX_AMD64));
+        SyntheticArtifact image =
+                SyntheticArtifacts.ociImage("falco", java.util.List.of(SyntheticArtifacts.Platform.LINUX_AMD64));
         try (OciLayoutStore store = OciLayoutStore.openForWriting(bundle)) {
             image.pushTo(store, "registry.internal/falco/falco", "0.44.0");
         }
@@ -114,7 +122,8 @@ class OciLayoutStoreTest {
 
         assertThat(Files.readAllBytes(first)).isEqualTo(Files.readAllBytes(second));
         try (OciLayoutStore reader = OciLayoutStore.openForReading(first)) {
-            assertThat(reader.fetchManifest("registry.internal/falco/falco", "0.44.0")).isEqualTo(image.root());
+            assertThat(reader.fetchManifest("registry.internal/falco/falco", "0.44.0"))
+                    .isEqualTo(image.root());
             SyntheticArtifact.Blob blob = image.blobs().get(0);
             try (InputStream in = reader.fetchBlob("registry.internal/falco/falco", blob.descriptor())) {
                 assertThat(in.readAllBytes()).isEqualTo(blob.bytes());

@@ -120,7 +120,8 @@ final class UpstreamFixture implements AutoCloseable {
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
                 + configDescriptor.digest() + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
                 + "\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\"" + payloadDescriptor.digest()
-                + "\",\"size\":" + payload.length + ",\"annotations\":{\"dev.cosignproject.cosign/signature\":\"MEU=\"}}]}";
+                + "\",\"size\":" + payload.length
+                + ",\"annotations\":{\"dev.cosignproject.cosign/signature\":\"MEU=\"}}]}";
         Manifest signature = Manifest.of(
                 "application/vnd.oci.image.manifest.v1+json", manifestJson.getBytes(StandardCharsets.UTF_8));
         store.pushManifest(repository, signedDigest.replace(':', '-') + ".sig", signature);
