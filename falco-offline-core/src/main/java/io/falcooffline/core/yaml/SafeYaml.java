@@ -130,6 +130,10 @@ public final class SafeYaml {
      * limits apply here too. Aliases are events, never expanded.
      */
     static List<Event> events(String text) {
+        // SnakeYAML counts only the characters of tokens, not comments, against its own limit.
+        if (text.length() > MAX_CODE_POINTS && text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
+            throw new YAMLException(TOO_LARGE + ": " + MAX_CODE_POINTS + " code points.");
+        }
         List<Event> events = new ArrayList<>();
         int depth = 0;
         for (Event event : new Yaml(loaderOptions()).parse(new StringReader(text))) {

@@ -131,8 +131,8 @@ final class ValuesEditPlanner {
                 return false;
             }
         }
-        boolean firstSharesItsLine =
-                !entries.isEmpty() && !document.onlyBlanksBefore(entries.get(0).key().start());
+        boolean firstSharesItsLine = !entries.isEmpty()
+                && !document.onlyBlanksBefore(entries.get(0).key().start());
         if (removed.length > 0 && removed[0] && firstSharesItsLine && firstKept < 0) {
             return false;
         }
@@ -140,12 +140,12 @@ final class ValuesEditPlanner {
         for (Map.Entry<?, ?> entry : before.entrySet()) {
             if (after.containsKey(entry.getKey())) {
                 Entry node = entries.get(lastIndexOfKey.get(entry.getKey()));
-                editValue(
-                        mapValueSlot(node),
-                        node.value(),
-                        entry.getValue(),
-                        after.get(entry.getKey()),
-                        depth + 1);
+                if (granularity == Granularity.TOP_LEVEL && depth == 0 && containsAlias(node.value())) {
+                    // Rewritten values may have dropped the anchor this alias names: write its value out.
+                    replace(mapValueSlot(node), node.value(), after.get(entry.getKey()));
+                    continue;
+                }
+                editValue(mapValueSlot(node), node.value(), entry.getValue(), after.get(entry.getKey()), depth + 1);
             }
         }
 
@@ -170,7 +170,8 @@ final class ValuesEditPlanner {
             }
         });
         if (!added.isEmpty()) {
-            int insertAt = slot == null ? topLevelInsertionPoint() : document.nextLineStart(document.contentEnd(mapping));
+            int insertAt =
+                    slot == null ? topLevelInsertionPoint() : document.nextLineStart(document.contentEnd(mapping));
             insertEntries(insertAt, document.column(entries.get(0).key().start()), added);
         }
         return true;
@@ -212,7 +213,8 @@ final class ValuesEditPlanner {
         int insertAt = -1;
         if (firstDeleted < insertedEnd) {
             if (firstDeleted > 0) {
-                insertAt = document.nextLineStart(document.contentEnd(sequence.items().get(firstDeleted - 1)));
+                insertAt = document.nextLineStart(
+                        document.contentEnd(sequence.items().get(firstDeleted - 1)));
             } else if (document.onlyBlanksBefore(dashes[0])) {
                 insertAt = document.lineStart(dashes[0]);
             } else {
@@ -301,7 +303,9 @@ final class ValuesEditPlanner {
     }
 
     private void replaceRoot(Node root, Map<String, Object> desired) {
-        String rendering = desired.isEmpty() ? "{}" : joinLines(YamlWriter.block(desired, 0).lines());
+        String rendering = desired.isEmpty()
+                ? "{}"
+                : joinLines(YamlWriter.block(desired, 0).lines());
         add(root.start(), document.contentEnd(root), rendering);
     }
 
@@ -324,11 +328,26 @@ final class ValuesEditPlanner {
     }
 
     private Slot mapValueSlot(Entry entry) {
-        return new Slot(SlotKind.MAP_VALUE, document.colonEnd(entry), document.column(entry.key().start()));
+        return new Slot(
+                SlotKind.MAP_VALUE,
+                document.colonEnd(entry),
+                document.column(entry.key().start()));
     }
 
     private Slot itemSlot(int dash) {
         return new Slot(SlotKind.SEQUENCE_ITEM, dash + 1, document.column(dash));
+    }
+
+    private static boolean containsAlias(Node node) {
+        if (node instanceof YamlDocument.Alias) {
+            return true;
+        }
+        if (node instanceof Mapping mapping) {
+            return mapping.entries().stream()
+                    .anyMatch(entry -> containsAlias(entry.key()) || containsAlias(entry.value()));
+        }
+        return node instanceof Sequence sequence
+                && sequence.items().stream().anyMatch(ValuesEditPlanner::containsAlias);
     }
 
     private static boolean isBlockCollection(Node node) {

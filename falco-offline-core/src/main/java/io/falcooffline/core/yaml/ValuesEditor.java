@@ -79,9 +79,8 @@ public final class ValuesEditor {
                 ? "{}" + document.newline
                 : String.join(document.newline, YamlWriter.block(desired, 0).lines()) + document.newline;
         if (!readsBackAs(whole, desired)) {
-            throw new IllegalArgumentException(
-                    "The values for " + sourceName + " cannot be written as YAML that reads back the same: "
-                            + SafeYaml.dumpInline(desired));
+            throw new IllegalArgumentException("The values for " + sourceName
+                    + " cannot be written as YAML that reads back the same: " + SafeYaml.dumpInline(desired));
         }
         return new Result(whole, changes);
     }
@@ -152,8 +151,9 @@ public final class ValuesEditor {
                 && !(value instanceof Boolean)
                 && !HelmValues.isWholeNumber(value)
                 && !HelmValues.isFloatingNumber(value)) {
-            throw new IllegalArgumentException("The value at " + path + " is a " + value.getClass().getName()
-                    + "; values files hold only maps, lists, strings, numbers, booleans and nulls.");
+            throw new IllegalArgumentException(
+                    "The value at " + path + " is a " + value.getClass().getName()
+                            + "; values files hold only maps, lists, strings, numbers, booleans and nulls.");
         }
     }
 

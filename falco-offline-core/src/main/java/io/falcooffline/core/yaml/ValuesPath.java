@@ -134,7 +134,8 @@ public record ValuesPath(List<Object> segments) {
 
         private void plainKey() {
             int start = position;
-            while (position < text.length() && ".[]\"'".indexOf(text.charAt(position)) < 0
+            while (position < text.length()
+                    && ".[]\"'".indexOf(text.charAt(position)) < 0
                     && !Character.isWhitespace(text.charAt(position))) {
                 position++;
             }

@@ -142,7 +142,9 @@ final class YamlDocument {
     int[] dashes(Sequence sequence) {
         int[] dashes = new int[sequence.items().size()];
         for (int i = 0; i < dashes.length; i++) {
-            int position = i == 0 ? sequence.start() : skipBlanksAndComments(contentEnd(sequence.items().get(i - 1)));
+            int position = i == 0
+                    ? sequence.start()
+                    : skipBlanksAndComments(contentEnd(sequence.items().get(i - 1)));
             if (position >= text.length() || text.charAt(position) != '-') {
                 return null;
             }

@@ -178,7 +178,11 @@ final class YamlWriter {
                 case '\t' -> out.append("\\t");
                 case '\r' -> out.append("\\r");
                 default -> {
-                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || c == '\ufeff'
+                    if (c < 0x20
+                            || (c >= 0x7f && c <= 0x9f)
+                            || c == '\u2028'
+                            || c == '\u2029'
+                            || c == '\ufeff'
                             || Character.isSurrogate(c) && !validSurrogatePair(text, i)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
@@ -202,7 +206,11 @@ final class YamlWriter {
     private static boolean singleQuotable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || c == '\ufeff'
+            if (c < 0x20
+                    || (c >= 0x7f && c <= 0x9f)
+                    || c == '\u2028'
+                    || c == '\u2029'
+                    || c == '\ufeff'
                     || Character.isSurrogate(c)) {
                 return false;
             }
@@ -226,8 +234,12 @@ final class YamlWriter {
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
-                    || c == '\ufeff' || Character.isSurrogate(c) && !Character.isHighSurrogate(c)) {
+            if ((c < 0x20 && c != '\n' && c != '\t')
+                    || (c >= 0x7f && c <= 0x9f)
+                    || c == '\u2028'
+                    || c == '\u2029'
+                    || c == '\ufeff'
+                    || Character.isSurrogate(c) && !Character.isHighSurrogate(c)) {
                 return false;
             }
         }
