@@ -1,0 +1,142 @@
+package io.falcooffline.core.audit;
+
+import io.falcooffline.core.yaml.SafeYaml;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/** Values for tests: YAML snippets, the upstream chart's defaults, and Helm's coalescing of layers. */
+final class TestValues {
+
+    private TestValues() {}
+
+    static Map<String, Object> yaml(String text) {
+        return SafeYaml.loadMap(text, "test values");
+    }
+
+    /**
+     * Helm's coalescing of values layers: maps merge key by key, a later layer's list or scalar replaces the earlier
+     * one, and a null deletes the key.
+     */
+    @SafeVarargs
+    static Map<String, Object> coalesce(Map<String, Object>... layers) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (Map<String, Object> layer : layers) {
+            merge(result, layer);
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void merge(Map<String, Object> base, Map<String, Object> override) {
+        override.forEach((key, value) -> {
+            if (value == null) {
+                base.remove(key);
+            } else if (value instanceof Map<?, ?> map && base.get(key) instanceof Map<?, ?> existing) {
+                Map<String, Object> merged = copy((Map<String, Object>) existing);
+                merge(merged, (Map<String, Object>) map);
+                base.put(key, merged);
+            } else {
+                base.put(key, copyValue(value));
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> copy(Map<String, Object> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((key, value) -> copy.put(key, copyValue(value)));
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object copyValue(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return copy((Map<String, Object>) map);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>();
+            list.forEach(item -> copy.add(copyValue(item)));
+            return copy;
+        }
+        return value;
+    }
+
+    static List<String> strings(List<?> items) {
+        return items.stream().map(String::valueOf).toList();
+    }
+
+    /** The upstream chart archive; the upstream-fixtures build profile sets the fixtures directory. */
+    static Path upstreamChart() {
+        String fixtures = System.getProperty("falco-offline.fixtures");
+        if (fixtures == null) {
+            throw new IllegalStateException("system property falco-offline.fixtures is not set");
+        }
+        return Path.of(fixtures, "charts", "falco-9.0.0.tgz");
+    }
+
+    static Path upstreamFixture(String relative) {
+        return Path.of(System.getProperty("falco-offline.fixtures"), relative);
+    }
+
+    /** The chart's own {@code falco/values.yaml}, read from the archive. */
+    static Map<String, Object> upstreamDefaults() throws IOException {
+        // Helm writes a gzip extra field that commons-compress rejects; java.util.zip skips it.
+        try (InputStream file = Files.newInputStream(upstreamChart());
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (entry.getName().equals("falco/values.yaml")) {
+                    return SafeYaml.loadMap(new String(tar.readAllBytes(), StandardCharsets.UTF_8), "falco/values.yaml");
+                }
+            }
+        }
+        throw new IllegalStateException("falco/values.yaml not in " + upstreamChart());
+    }
+
+    /** The parts of the chart defaults the audit checks read, for tests that do not need the upstream chart. */
+    static Map<String, Object> minimalChartDefaults() {
+        return yaml("""
+                image: {registry: docker.io, repository: falcosecurity/falco, tag: ""}
+                driver: {enabled: true, kind: auto}
+                collectors:
+                  enabled: true
+                  containerEngine: {enabled: true, pluginRef: "ghcr.io/falcosecurity/plugins/plugin/container:0.7.1"}
+                  kubernetes: {enabled: false, pluginRef: "ghcr.io/falcosecurity/plugins/plugin/k8smeta:0.4.1"}
+                controller: {kind: daemonset, deployment: {replicas: 1}}
+                services:
+                mounts: {volumeMounts: []}
+                customRules: {}
+                certs: {existingSecret: "", server: {key: "", crt: ""}, ca: {crt: ""}}
+                falcoctl:
+                  artifact:
+                    install: {enabled: true}
+                    follow: {enabled: true}
+                  config:
+                    artifact:
+                      allowedTypes: [rulesfile, plugin]
+                      install: {resolveDeps: true, refs: ["falco-rules:5"], rulesfilesDir: /rulesfiles, pluginsDir: /plugins}
+                      follow: {refs: ["falco-rules:5"]}
+                falco:
+                  rules_files: [/etc/falco/falco_rules.yaml, /etc/falco/falco_rules.local.yaml, /etc/falco/rules.d]
+                  load_plugins: []
+                  plugins: []
+                  json_output: false
+                  webserver: {enabled: true, listen_port: 8765, k8s_healthz_endpoint: /healthz}
+                """);
+    }
+
+    /** Chart defaults with the profile over them, as a package run with {@code profile=k8s-audit} computes. */
+    static Map<String, Object> withProfile(AuditOptions options) {
+        return coalesce(minimalChartDefaults(), K8sAuditProfile.values(options));
+    }
+}
