@@ -21,7 +21,7 @@ public final class AuditBatch {
         BATCH,
         /** Send each event before answering the request; a failed send is logged, the request proceeds. */
         BLOCKING,
-        /** Like {@link #BLOCKING}, but a failed send fails the request. */
+        /** Like {@link #BLOCKING}, but a failed send of the RequestReceived stage fails the request. */
         BLOCKING_STRICT;
 
         /** The flag's spelling: {@code batch}, {@code blocking}, {@code blocking-strict}. */

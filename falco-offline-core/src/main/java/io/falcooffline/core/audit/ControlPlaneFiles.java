@@ -154,8 +154,9 @@ public final class ControlPlaneFiles {
         kubeconfig.put("clusters", List.of(Map.of("name", KUBECONFIG_NAME, "cluster", cluster)));
         kubeconfig.put("contexts", List.of(Map.of("name", KUBECONFIG_NAME, "context", context)));
         kubeconfig.put("current-context", KUBECONFIG_NAME);
-        kubeconfig.put("users", List.of(Map.of("name", "kube-apiserver", "user", Map.of())));
-        kubeconfig.put("preferences", Map.of());
+        // Distinct empty maps: one shared instance would be written as a YAML anchor and alias.
+        kubeconfig.put("users", List.of(Map.of("name", "kube-apiserver", "user", new LinkedHashMap<>())));
+        kubeconfig.put("preferences", new LinkedHashMap<>());
         return "# kube-apiserver --audit-webhook-config-file: where audit events go, written by falco-offline.\n"
                 + "# " + url + " reaches Service " + serviceNamespace + "/" + serviceName + " ("
                 + endpoint.servicePort().type() + ") and then the k8saudit plugin (open_params "
@@ -272,8 +273,7 @@ public final class ControlPlaneFiles {
                 .append(" logs deploy/")
                 .append(fullName)
                 .append("`); then `kubectl delete serviceaccount falco-audit-test`.\n\n")
-                .append("Falco may be installed before or after this: in batch mode kube-apiserver retries, then")
-                .append(" drops events while the webhook is unreachable, and serves requests either way.\n\n")
+                .append(installOrder(options))
                 .append("`kubeadm upgrade` rewrites the manifest: to keep the settings, put the same flags in the")
                 .append(" ClusterConfiguration's `apiServer.extraArgs` and the volume in `apiServer.extraVolumes`.\n");
         if (options.serviceType() == AuditOptions.ServiceType.CLUSTER_IP) {
@@ -292,6 +292,19 @@ public final class ControlPlaneFiles {
                     .append("` (an IP SAN for an address, a DNS SAN for a name).\n");
         }
         return text.toString();
+    }
+
+    private static String installOrder(AuditOptions options) {
+        AuditBatch.Mode mode = options.batch().map(AuditBatch::mode).orElse(AuditBatch.Mode.BATCH);
+        return switch (mode) {
+            case BATCH -> "Falco may be installed before or after this: in batch mode kube-apiserver retries, then"
+                    + " drops events while the webhook is unreachable, and serves requests either way.\n\n";
+            case BLOCKING -> "In blocking mode every request waits for its event to be sent: install Falco first,"
+                    + " or requests slow down while kube-apiserver times out on the webhook.\n\n";
+            case BLOCKING_STRICT -> "In blocking-strict mode every request waits for its event, and a request fails"
+                    + " when its RequestReceived event cannot be sent (a policy that omits that stage sends none):"
+                    + " install Falco first.\n\n";
+        };
     }
 
     private static void replaceDirectory(Path directory, Map<String, String> files) {

@@ -1,5 +1,6 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.yaml.HelmValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class K8sAuditProfile {
                 || found.get().nodePort().isPresent()) {
             return Optional.empty();
         }
-        List<Object> pinned = deepCopyList(services);
+        List<?> pinned = HelmValues.deepCopy(services);
         Map<String, Object> service = Values.map(pinned.get(found.get().serviceIndex()));
         List<?> ports = Values.list(service.get("ports"));
         Map<String, Object> port = Values.map(ports.get(found.get().portIndex()));
@@ -143,25 +144,5 @@ public final class K8sAuditProfile {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return map;
-    }
-
-    private static List<Object> deepCopyList(List<?> list) {
-        List<Object> copy = new ArrayList<>(list.size());
-        for (Object item : list) {
-            copy.add(deepCopy(item));
-        }
-        return copy;
-    }
-
-    private static Object deepCopy(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((key, item) -> copy.put(String.valueOf(key), deepCopy(item)));
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            return deepCopyList(list);
-        }
-        return value;
     }
 }

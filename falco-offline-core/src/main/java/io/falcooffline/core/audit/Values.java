@@ -1,5 +1,6 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.yaml.HelmValues;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,14 +12,7 @@ final class Values {
 
     /** The value at a dotted path such as {@code falco.webserver.listen_port}; empty when any step is missing. */
     static Optional<Object> at(Map<String, Object> root, String dottedPath) {
-        Object current = root;
-        for (String key : dottedPath.split("\\.")) {
-            if (!(current instanceof Map<?, ?> map) || !map.containsKey(key)) {
-                return Optional.empty();
-            }
-            current = map.get(key);
-        }
-        return Optional.ofNullable(current);
+        return HelmValues.get(root, dottedPath);
     }
 
     @SuppressWarnings("unchecked")

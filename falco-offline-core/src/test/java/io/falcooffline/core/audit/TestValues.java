@@ -1,13 +1,12 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -23,52 +22,10 @@ final class TestValues {
         return SafeYaml.loadMap(text, "test values");
     }
 
-    /**
-     * Helm's coalescing of values layers: maps merge key by key, a later layer's list or scalar replaces the earlier
-     * one, and a null deletes the key.
-     */
+    /** Values layers as {@code helm template -f layer1 -f layer2 ...} over the first one, the chart defaults. */
     @SafeVarargs
     static Map<String, Object> coalesce(Map<String, Object>... layers) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        for (Map<String, Object> layer : layers) {
-            merge(result, layer);
-        }
-        return result;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void merge(Map<String, Object> base, Map<String, Object> override) {
-        override.forEach((key, value) -> {
-            if (value == null) {
-                base.remove(key);
-            } else if (value instanceof Map<?, ?> map && base.get(key) instanceof Map<?, ?> existing) {
-                Map<String, Object> merged = copy((Map<String, Object>) existing);
-                merge(merged, (Map<String, Object>) map);
-                base.put(key, merged);
-            } else {
-                base.put(key, copyValue(value));
-            }
-        });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> copy(Map<String, Object> map) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((key, value) -> copy.put(key, copyValue(value)));
-        return copy;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object copyValue(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            return copy((Map<String, Object>) map);
-        }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>();
-            list.forEach(item -> copy.add(copyValue(item)));
-            return copy;
-        }
-        return value;
+        return HelmValues.merge(List.of(layers));
     }
 
     static List<String> strings(List<?> items) {
