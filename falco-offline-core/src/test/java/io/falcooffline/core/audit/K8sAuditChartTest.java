@@ -114,6 +114,40 @@ class K8sAuditChartTest {
     }
 
     @Test
+    void shouldRenderKubeAuditExampleForArm64NodesAndPlainHttpHarbor() throws IOException {
+        Path exampleValues = Path.of("..", "examples", "kube-audit", "values-arm64-harbor.yaml");
+        AuditOptions options = AuditOptions.builder()
+                .serviceType(AuditOptions.ServiceType.parse("NodePort"))
+                .servicePort(9765)
+                .nodePort(30007)
+                .path("/k8s-audit")
+                .webhookAddress("192.168.5.10")
+                .build();
+        Map<String, Object> profile = K8sAuditProfile.values(options);
+        Map<String, Object> user = SafeYaml.loadMap(Files.readString(exampleValues), exampleValues.toString());
+        LegacyAuditConfig.check(user, exampleValues.toString());
+        Map<String, Object> effective = TestValues.coalesce(TestValues.upstreamDefaults(), profile, user);
+
+        List<String> warnings = AuditConsistency.check(effective, options, DeliveredRules.fromValues(effective));
+        Rendered rendered = render(List.of(valuesFile("profile.yaml", profile), exampleValues));
+        ControlPlaneFiles.Written written =
+                ControlPlaneFiles.write(work.resolve("out/audit"), options, effective, RELEASE, NAMESPACE);
+
+        assertThat(warnings).isEmpty();
+        Map<String, Object> pod = Values.mapAt(rendered.named("Deployment", "falco"), "spec.template.spec");
+        assertThat(Values.mapAt(pod, "nodeSelector")).containsEntry("kubernetes.io/arch", "arm64");
+        assertThat(Values.list(pod.get("initContainers")))
+                .map(Values::map)
+                .filteredOn(container -> "falcoctl-artifact-install".equals(container.get("name")))
+                .singleElement()
+                .satisfies(container -> assertThat(TestValues.strings(Values.list(container.get("args"))))
+                        .contains("artifact", "install", "--plain-http"));
+        assertThat(rendered.ofKind("DaemonSet")).isEmpty();
+        assertThat(rendered.webhookPort()).containsEntry("port", 9765).containsEntry("nodePort", 30007);
+        assertKubeconfigAgrees(written.webhookKubeconfig(), rendered, "192.168.5.10");
+    }
+
+    @Test
     void shouldDeliverAuditEventToOpenParamsListenerWhenPostedThroughNodePort() throws Exception {
         int pluginPort = freeEphemeralPort();
         try (ServerSocket nodePort = bindFreeNodePort()) {
