@@ -1,6 +1,7 @@
 package io.falcooffline.core.audit;
 
 import io.falcooffline.core.audit.VersionRange.Version;
+import io.falcooffline.core.reference.OciReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,29 +28,28 @@ record ArtifactRef(String reference, String name, boolean rulesfile, String tag)
      */
     static ArtifactRef parse(String reference) {
         String text = reference.strip();
-        String path = text;
+        if (text.contains("/") && OciReference.isValid(text)) {
+            OciReference full = OciReference.parse(text);
+            String tag = full.digest() == null && full.tag() != null ? full.tag() : "";
+            String[] segments = full.repository().split("/");
+            String last = segments[segments.length - 1];
+            String parent = segments.length >= 2 ? segments[segments.length - 2] : "";
+            if (parent.equals("ruleset")) {
+                return new ArtifactRef(text, last + "-rules", true, tag);
+            }
+            return new ArtifactRef(text, last, parent.equals("rules") || last.endsWith("-rules"), tag);
+        }
+        String name = text;
         String tag = "";
         int at = text.indexOf('@');
+        int colon = text.lastIndexOf(':');
         if (at >= 0) {
-            path = text.substring(0, at);
-        } else {
-            int colon = text.lastIndexOf(':');
-            if (colon > text.lastIndexOf('/')) {
-                path = text.substring(0, colon);
-                tag = text.substring(colon + 1);
-            }
+            name = text.substring(0, at);
+        } else if (colon >= 0) {
+            name = text.substring(0, colon);
+            tag = text.substring(colon + 1);
         }
-        if (!path.contains("/")) {
-            return new ArtifactRef(text, path, path.endsWith("-rules"), tag);
-        }
-        String[] segments = path.split("/");
-        String last = segments[segments.length - 1];
-        String parent = segments.length >= 2 ? segments[segments.length - 2] : "";
-        if (parent.equals("ruleset")) {
-            return new ArtifactRef(text, last + "-rules", true, tag);
-        }
-        boolean rulesfile = parent.equals("rules") || last.endsWith("-rules");
-        return new ArtifactRef(text, last, rulesfile, tag);
+        return new ArtifactRef(text, name, name.endsWith("-rules"), tag);
     }
 
     /** The versions the tag stands for; empty when it floats beyond a minor version. */

@@ -49,6 +49,21 @@ public final class AuditConsistency {
     }
 
     /**
+     * Whether the values set up the audit webhook at all: a k8saudit plugin in {@code falco.plugins}, or a
+     * {@code k8saudit-webhook} entry in {@code services}. A package run without {@code profile=k8s-audit} uses this
+     * to decide whether to run {@link #check} and write the kube-apiserver files, so that hand-written audit values
+     * are checked too.
+     */
+    public static boolean configuresWebhook(Map<String, Object> effectiveRootValues) {
+        if (WebhookSettings.pluginIndex(effectiveRootValues).isPresent()) {
+            return true;
+        }
+        return Values.listAt(effectiveRootValues, "services").stream()
+                .anyMatch(service -> K8sAuditProfile.SERVICE_NAME.equals(
+                        Values.string(Values.map(service).get("name"))));
+    }
+
+    /**
      * The URL kube-apiserver must post audit events to: {@code <scheme>://<webhookAddress>:<port><path>}, with the
      * scheme and path of the plugin's {@code open_params} and the node port (NodePort) or Service port (otherwise).
      *
@@ -91,12 +106,11 @@ public final class AuditConsistency {
             findings.problem(where + " uses " + scheme + "://, but the k8saudit plugin serves " + listener.scheme()
                     + ":// (" + openParamsLocation(listener) + "). Make both use " + listener.scheme() + ".");
         }
-        int port = url.group("port") == null
-                ? (scheme.equals("https") ? 443 : 80)
-                : Integer.parseInt(url.group("port"));
+        int port =
+                url.group("port") == null ? (scheme.equals("https") ? 443 : 80) : Integer.parseInt(url.group("port"));
         if (port != endpoint.connectPort()) {
-            findings.problem(where + " uses port " + port + ", but " + endpoint.connectPortDescription()
-                    + ". Make them equal.");
+            findings.problem(
+                    where + " uses port " + port + ", but " + endpoint.connectPortDescription() + ". Make them equal.");
         }
         String path = url.group("path");
         if (!path.equals(listener.path())) {
@@ -145,8 +159,7 @@ public final class AuditConsistency {
         return endpoint.orElseThrow();
     }
 
-    private static Optional<Endpoint> endpoint(
-            Map<String, Object> values, AuditOptions options, Findings findings) {
+    private static Optional<Endpoint> endpoint(Map<String, Object> values, AuditOptions options, Findings findings) {
         Optional<Listener> listener = listener(values, options, findings);
         if (listener.isEmpty()) {
             return Optional.empty();
@@ -171,7 +184,8 @@ public final class AuditConsistency {
         try {
             listener = WebhookSettings.parse(values, index.get());
         } catch (IllegalArgumentException e) {
-            Object openParams = Values.map(Values.listAt(values, "falco.plugins").get(index.get()))
+            Object openParams = Values.map(
+                            Values.listAt(values, "falco.plugins").get(index.get()))
                     .get("open_params");
             findings.problem("falco.plugins[" + index.get() + "].open_params \"" + Values.string(openParams)
                     + "\" cannot serve the audit webhook: " + e.getMessage() + ". Use e.g. \"" + options.openParams()
@@ -222,8 +236,9 @@ public final class AuditConsistency {
             return;
         }
         List<?> loaded = Values.list(loadPlugins.get());
-        String pluginName = Values.string(
-                Values.map(Values.listAt(values, "falco.plugins").get(listener.pluginIndex())).get("name"));
+        String pluginName =
+                Values.string(Values.map(Values.listAt(values, "falco.plugins").get(listener.pluginIndex()))
+                        .get("name"));
         if (!loaded.contains(pluginName)) {
             findings.problem("falco.load_plugins is " + SafeYaml.dumpInline(loaded) + " and does not name "
                     + pluginName + ": Falco would not load the plugin and nothing would listen on port "
@@ -233,12 +248,12 @@ public final class AuditConsistency {
 
     private static Optional<ServicePort> servicePort(
             Map<String, Object> values, AuditOptions options, Listener listener, Findings findings) {
-        Optional<ServicePort> found =
-                WebhookSettings.servicePort(Values.listAt(values, "services"), listener.port());
+        Optional<ServicePort> found = WebhookSettings.servicePort(Values.listAt(values, "services"), listener.port());
         if (found.isEmpty()) {
             findings.problem("no services[] entry forwards to the k8saudit plugin's port " + listener.port() + " ("
                     + openParamsLocation(listener) + "), so kube-apiserver cannot reach it. Add {name: "
-                    + K8sAuditProfile.SERVICE_NAME + ", type: " + options.serviceType().kubernetesName()
+                    + K8sAuditProfile.SERVICE_NAME + ", type: "
+                    + options.serviceType().kubernetesName()
                     + ", ports: [{port: " + listener.port()
                     + (options.serviceType() == AuditOptions.ServiceType.NODE_PORT
                             ? ", nodePort: " + options.nodePort()
@@ -249,8 +264,7 @@ public final class AuditConsistency {
         ServicePort port = found.get();
         String service = "Service " + port.serviceName();
         if (port.port().isEmpty()) {
-            findings.problem(port.location() + ".port is missing or not a number. Set it to " + listener.port()
-                    + ".");
+            findings.problem(port.location() + ".port is missing or not a number. Set it to " + listener.port() + ".");
             return found;
         }
         if (port.targetPort().isEmpty()) {
@@ -332,7 +346,8 @@ public final class AuditConsistency {
                         : "falco.plugins[" + listener.pluginIndex() + "].init_config.sslCertificate")
                 + ")";
         String chartCertificates = "/etc/falco/certs/";
-        boolean existingSecret = !Values.stringAt(values, "certs.existingSecret").isEmpty();
+        boolean existingSecret =
+                !Values.stringAt(values, "certs.existingSecret").isEmpty();
         boolean generatedSecret = !Values.stringAt(values, "certs.server.key").isEmpty()
                 && !Values.stringAt(values, "certs.server.crt").isEmpty()
                 && !Values.stringAt(values, "certs.ca.crt").isEmpty();
@@ -388,7 +403,8 @@ public final class AuditConsistency {
         }
         boolean auditRulesListed = listed.stream().anyMatch(path -> path.endsWith("/k8s_audit_rules.yaml"))
                 || delivered.rulesFiles().stream()
-                        .anyMatch(file -> listed.contains(file.path()) && file.source().contains("k8saudit"));
+                        .anyMatch(file ->
+                                listed.contains(file.path()) && file.source().contains("k8saudit"));
         if (!auditRulesListed) {
             findings.warning("falco.rules_files " + SafeYaml.dumpInline(listed) + " loads no k8s audit rules ("
                     + K8sAuditProfile.RULES_FILE + "): audit events would arrive but no rule would fire.");
@@ -400,21 +416,22 @@ public final class AuditConsistency {
         if (loadPlugins.isPresent()) {
             Values.list(loadPlugins.get()).forEach(name -> loaded.add(Values.string(name)));
         } else {
-            plugins.forEach(plugin -> loaded.add(Values.string(Values.map(plugin).get("name"))));
+            plugins.forEach(
+                    plugin -> loaded.add(Values.string(Values.map(plugin).get("name"))));
         }
         for (String name : loaded) {
             Optional<Integer> index = indexOfPlugin(plugins, name);
             if (index.isEmpty()) {
-                findings.problem("falco.load_plugins names " + name + ", but falco.plugins has no entry named "
-                        + name + ": Falco refuses to start (plugin config not found). Add its configuration.");
+                findings.problem("falco.load_plugins names " + name + ", but falco.plugins has no entry named " + name
+                        + ": Falco refuses to start (plugin config not found). Add its configuration.");
                 continue;
             }
             String library = Values.string(Values.map(plugins.get(index.get())).get("library_path"));
             DeliveredRules.Location location = delivered.locatePluginLibrary(library);
             String where = "falco.plugins[" + index.get() + "] " + name + " (library_path " + library + ")";
             if (location.status() == DeliveredRules.Status.MISSING) {
-                findings.problem(where + " would not exist: " + location.explanation()
-                        + ". Falco would not start. Add " + name + " to falcoctl.config.artifact.install.refs.");
+                findings.problem(where + " would not exist: " + location.explanation() + ". Falco would not start. Add "
+                        + name + " to falcoctl.config.artifact.install.refs.");
             } else if (location.status() == DeliveredRules.Status.ASSUMED) {
                 findings.warning(where + ": " + location.explanation() + ".");
             }
@@ -424,7 +441,8 @@ public final class AuditConsistency {
             if (!listed.contains(file.path()) && !listedDirectoryHolds(listed, file.path())) {
                 continue;
             }
-            String rules = file.path() + " from " + file.source() + " (" + file.origin().description() + ")";
+            String rules = file.path() + " from " + file.source() + " ("
+                    + file.origin().description() + ")";
             if (!file.requirementsKnown()) {
                 findings.warning("falco-offline cannot tell which plugin versions " + rules
                         + " requires" + (file.source().contains(":") ? ": its tag floats" : "")
@@ -432,7 +450,8 @@ public final class AuditConsistency {
                 continue;
             }
             file.requiredPluginVersions()
-                    .forEach((plugin, version) -> checkRequirement(rules, plugin, version, loaded, delivered, findings));
+                    .forEach(
+                            (plugin, version) -> checkRequirement(rules, plugin, version, loaded, delivered, findings));
         }
     }
 
@@ -477,9 +496,10 @@ public final class AuditConsistency {
     }
 
     private static boolean listedDirectoryHolds(List<String> listed, String path) {
-        return listed.stream().anyMatch(entry -> !entry.endsWith(".yaml")
-                && !entry.endsWith(".yml")
-                && path.startsWith(entry.endsWith("/") ? entry : entry + "/"));
+        return listed.stream()
+                .anyMatch(entry -> !entry.endsWith(".yaml")
+                        && !entry.endsWith(".yml")
+                        && path.startsWith(entry.endsWith("/") ? entry : entry + "/"));
     }
 
     private static Optional<Integer> indexOfPlugin(List<?> plugins, String name) {
@@ -510,7 +530,8 @@ public final class AuditConsistency {
         for (Object cluster : clusters) {
             Map<String, Object> entry = Values.map(cluster);
             if (clusterName.isEmpty() || Values.string(entry.get("name")).equals(clusterName)) {
-                return Values.string(Values.map(entry.get("cluster")).get("server")).strip();
+                return Values.string(Values.map(entry.get("cluster")).get("server"))
+                        .strip();
             }
         }
         return "";

@@ -62,7 +62,8 @@ public final class AuditOptions {
          * @throws InvalidRequestException naming {@code auditServiceType} for anything else
          */
         public static ServiceType parse(String text) {
-            String normalized = text == null ? "" : text.strip().replace("-", "").replace("_", "");
+            String normalized =
+                    text == null ? "" : text.strip().replace("-", "").replace("_", "");
             for (ServiceType type : values()) {
                 if (type.kubernetesName.equalsIgnoreCase(normalized)) {
                     return type;
@@ -259,8 +260,7 @@ public final class AuditOptions {
 
         /** A host name or IP address, without scheme or port; {@code null} or blank for none. */
         public Builder webhookAddress(String webhookAddress) {
-            this.webhookAddress =
-                    webhookAddress == null || webhookAddress.isBlank() ? null : webhookAddress.strip();
+            this.webhookAddress = webhookAddress == null || webhookAddress.isBlank() ? null : webhookAddress.strip();
             return this;
         }
 

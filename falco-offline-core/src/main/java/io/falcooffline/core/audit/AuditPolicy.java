@@ -198,8 +198,8 @@ public final class AuditPolicy {
         }
         String level = Values.string(rule.get("level"));
         if (!LEVELS.contains(level)) {
-            throw invalid(where + ".level is '" + level + "', but it must be one of " + String.join(", ", LEVELS)
-                    + ".");
+            throw invalid(
+                    where + ".level is '" + level + "', but it must be one of " + String.join(", ", LEVELS) + ".");
         }
         for (String key : List.of("users", "userGroups", "verbs", "namespaces", "nonResourceURLs")) {
             requireStrings(rule.get(key), where + "." + key);

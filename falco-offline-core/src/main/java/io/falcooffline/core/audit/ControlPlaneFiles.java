@@ -2,9 +2,9 @@ package io.falcooffline.core.audit;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -143,7 +143,9 @@ public final class ControlPlaneFiles {
         if (endpoint.listener().tls()) {
             cluster.put(
                     "certificate-authority-data",
-                    Base64.getEncoder().encodeToString(certificateAuthority(values, options).getBytes(StandardCharsets.UTF_8)));
+                    Base64.getEncoder()
+                            .encodeToString(
+                                    certificateAuthority(values, options).getBytes(StandardCharsets.UTF_8)));
         }
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("cluster", KUBECONFIG_NAME);
@@ -201,8 +203,9 @@ public final class ControlPlaneFiles {
         String serviceName = fullName + "-" + endpoint.servicePort().serviceName();
         String directory = options.controlPlaneDirectory();
         String route = switch (options.serviceType()) {
-            case NODE_PORT -> "node port " + endpoint.connectPort() + " on every node, then Service port "
-                    + endpoint.servicePort().port().orElseThrow();
+            case NODE_PORT ->
+                "node port " + endpoint.connectPort() + " on every node, then Service port "
+                        + endpoint.servicePort().port().orElseThrow();
             case CLUSTER_IP, LOAD_BALANCER -> "Service port " + endpoint.connectPort();
         };
         StringBuilder text = new StringBuilder();
@@ -297,13 +300,16 @@ public final class ControlPlaneFiles {
     private static String installOrder(AuditOptions options) {
         AuditBatch.Mode mode = options.batch().map(AuditBatch::mode).orElse(AuditBatch.Mode.BATCH);
         return switch (mode) {
-            case BATCH -> "Falco may be installed before or after this: in batch mode kube-apiserver retries, then"
-                    + " drops events while the webhook is unreachable, and serves requests either way.\n\n";
-            case BLOCKING -> "In blocking mode every request waits for its event to be sent: install Falco first,"
-                    + " or requests slow down while kube-apiserver times out on the webhook.\n\n";
-            case BLOCKING_STRICT -> "In blocking-strict mode every request waits for its event, and a request fails"
-                    + " when its RequestReceived event cannot be sent (a policy that omits that stage sends none):"
-                    + " install Falco first.\n\n";
+            case BATCH ->
+                "Falco may be installed before or after this: in batch mode kube-apiserver retries, then"
+                        + " drops events while the webhook is unreachable, and serves requests either way.\n\n";
+            case BLOCKING ->
+                "In blocking mode every request waits for its event to be sent: install Falco first,"
+                        + " or requests slow down while kube-apiserver times out on the webhook.\n\n";
+            case BLOCKING_STRICT ->
+                "In blocking-strict mode every request waits for its event, and a request fails"
+                        + " when its RequestReceived event cannot be sent (a policy that omits that stage sends none):"
+                        + " install Falco first.\n\n";
         };
     }
 
@@ -318,7 +324,8 @@ public final class ControlPlaneFiles {
             }
             staging = Files.createTempDirectory(parent, "." + directory.getFileName() + ".tmp-");
             for (Map.Entry<String, String> file : files.entrySet()) {
-                writeDurably(staging.resolve(file.getKey()), file.getValue());
+                AtomicFiles.write(
+                        staging.resolve(file.getKey()), file.getValue().getBytes(StandardCharsets.UTF_8));
             }
             syncDirectory(staging);
             if (Files.exists(directory)) {
@@ -343,14 +350,6 @@ public final class ControlPlaneFiles {
             if (staging != null) {
                 deleteQuietly(staging);
             }
-        }
-    }
-
-    private static void writeDurably(Path file, String content) throws IOException {
-        try (FileChannel channel = FileChannel.open(
-                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
         }
     }
 

@@ -251,8 +251,7 @@ public final class DeliveredRules {
             for (Object item : Values.list(SafeYaml.load(Values.string(content), source))) {
                 for (Object plugin : Values.list(Values.map(item).get("required_plugin_versions"))) {
                     Map<String, Object> requirement = Values.map(plugin);
-                    required.put(
-                            Values.string(requirement.get("name")), Values.string(requirement.get("version")));
+                    required.put(Values.string(requirement.get("name")), Values.string(requirement.get("version")));
                 }
             }
         } catch (FalcoOfflineException e) {
@@ -324,11 +323,11 @@ public final class DeliveredRules {
         if (installed.isPresent()) {
             return new Location(
                     Status.DELIVERED,
-                    installed.get().origin().description() + " of " + installed.get().source());
+                    installed.get().origin().description() + " of "
+                            + installed.get().source());
         }
-        Optional<RulesFile> followed = rulesFiles.stream()
-                .filter(file -> file.path().equals(path))
-                .findFirst();
+        Optional<RulesFile> followed =
+                rulesFiles.stream().filter(file -> file.path().equals(path)).findFirst();
         if (followed.isPresent()) {
             return new Location(
                     Status.ASSUMED,
@@ -348,7 +347,8 @@ public final class DeliveredRules {
         if (installed.isPresent()) {
             return new Location(
                     Status.DELIVERED,
-                    installed.get().origin().description() + " of " + installed.get().source());
+                    installed.get().origin().description() + " of "
+                            + installed.get().source());
         }
         return locateUnlisted(path, PLUGINS_DIRECTORY, imagePluginsDirectory, List.of());
     }
@@ -362,8 +362,7 @@ public final class DeliveredRules {
         }
         if (!path.startsWith(hiddenDirectory + "/")) {
             return new Location(
-                    Status.ASSUMED,
-                    "falco-offline cannot look inside the image, so it assumes the image provides it");
+                    Status.ASSUMED, "falco-offline cannot look inside the image, so it assumes the image provides it");
         }
         if (imageDirectory != null) {
             return new Location(

@@ -68,12 +68,13 @@ public final class LegacyAuditConfig {
             }
         }
         if (!chartWebserver.isEmpty()
-                && (chartWebserver.containsKey("k8sAuditEndpoint") || chartWebserver.containsKey("k8s_audit_endpoint"))) {
+                && (chartWebserver.containsKey("k8sAuditEndpoint")
+                        || chartWebserver.containsKey("k8s_audit_endpoint"))) {
             legacy.path(Values.string(chartWebserver.get("k8sAuditEndpoint")));
             legacy.path(Values.string(chartWebserver.get("k8s_audit_endpoint")));
             Values.integer(chartWebserver.get("nodePort")).ifPresent(port -> legacy.nodePort = port);
-            legacy.tls |= Values.isTrue(chartWebserver.get("sslEnabled"))
-                    || Values.isTrue(chartWebserver.get("ssl_enabled"));
+            legacy.tls |=
+                    Values.isTrue(chartWebserver.get("sslEnabled")) || Values.isTrue(chartWebserver.get("ssl_enabled"));
         }
 
         Map<String, Object> rootWebserver = Values.mapAt(userValues, "webserver");
@@ -112,7 +113,9 @@ public final class LegacyAuditConfig {
         snippet.put("services", profile.get("services"));
 
         String flags = (equivalent.path().equals(AuditOptions.DEFAULT_PATH) ? "" : " auditPath=" + equivalent.path())
-                + (equivalent.nodePort() == AuditOptions.DEFAULT_NODE_PORT ? "" : " auditNodePort=" + equivalent.nodePort())
+                + (equivalent.nodePort() == AuditOptions.DEFAULT_NODE_PORT
+                        ? ""
+                        : " auditNodePort=" + equivalent.nodePort())
                 + (equivalent.servicePort() == AuditOptions.DEFAULT_SERVICE_PORT
                         ? ""
                         : " auditServicePort=" + equivalent.servicePort());

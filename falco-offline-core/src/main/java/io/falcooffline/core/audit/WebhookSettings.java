@@ -16,7 +16,8 @@ final class WebhookSettings {
     /** The k8saudit plugin's default certificate when {@code init_config.sslCertificate} is not set. */
     static final String PLUGIN_DEFAULT_CERTIFICATE = "/etc/falco/falco.pem";
 
-    private static final Pattern URL = Pattern.compile("(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?<authority>[^/?#]*)(?<path>[^?#]*)([?#].*)?");
+    private static final Pattern URL =
+            Pattern.compile("(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?<authority>[^/?#]*)(?<path>[^?#]*)([?#].*)?");
     private static final Pattern AUTHORITY = Pattern.compile("(?<host>\\[[^]]*]|[^:]*)(:(?<port>[^:]*))?");
 
     private WebhookSettings() {}
@@ -78,7 +79,8 @@ final class WebhookSettings {
     static Optional<Integer> pluginIndex(Map<String, Object> effectiveRootValues) {
         List<?> plugins = Values.listAt(effectiveRootValues, "falco.plugins");
         for (int i = 0; i < plugins.size(); i++) {
-            if (K8sAuditProfile.PLUGIN_NAME.equals(Values.string(Values.map(plugins.get(i)).get("name")))) {
+            if (K8sAuditProfile.PLUGIN_NAME.equals(
+                    Values.string(Values.map(plugins.get(i)).get("name")))) {
                 return Optional.of(i);
             }
         }

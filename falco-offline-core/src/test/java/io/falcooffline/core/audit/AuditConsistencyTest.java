@@ -24,6 +24,18 @@ class AuditConsistencyTest {
     }
 
     @Test
+    void shouldTellWhetherValuesSetUpTheWebhook() {
+        assertThat(AuditConsistency.configuresWebhook(TestValues.minimalChartDefaults()))
+                .isFalse();
+        assertThat(AuditConsistency.configuresWebhook(TestValues.withProfile(OPTIONS)))
+                .isTrue();
+        assertThat(AuditConsistency.configuresWebhook(TestValues.coalesce(
+                        TestValues.minimalChartDefaults(),
+                        TestValues.yaml("services: [{name: k8saudit-webhook, ports: [{port: 9765}]}]"))))
+                .isTrue();
+    }
+
+    @Test
     void shouldNameBothPortsWhenServiceTargetPortDiffersFromOpenParamsPort() {
         Map<String, Object> values = withUser("""
                 services:
@@ -163,8 +175,8 @@ class AuditConsistencyTest {
 
         assertThatThrownBy(() -> check(values, OPTIONS))
                 .isInstanceOf(AuditMismatchException.class)
-                .hasMessageContaining("Falco's web server (falco.webserver.listen_port 8765) both listen on port"
-                        + " 8765");
+                .hasMessageContaining(
+                        "Falco's web server (falco.webserver.listen_port 8765) both listen on port" + " 8765");
     }
 
     @Test
@@ -173,8 +185,7 @@ class AuditConsistencyTest {
         Map<String, Object> file = withUser(pluginsWithOpenParams("/var/log/kubernetes/audit.log"));
 
         assertThatThrownBy(() -> check(noPath, OPTIONS)).hasMessageContaining("it has no path");
-        assertThatThrownBy(() -> check(file, OPTIONS))
-                .hasMessageContaining("it is a file path, not an http(s):// URL");
+        assertThatThrownBy(() -> check(file, OPTIONS)).hasMessageContaining("it is a file path, not an http(s):// URL");
     }
 
     @Test
@@ -189,8 +200,8 @@ class AuditConsistencyTest {
 
     @Test
     void shouldRejectValuesWithoutWebhookService() {
-        Map<String, Object> values = TestValues.coalesce(
-                TestValues.withProfile(OPTIONS), TestValues.yaml("services: []"));
+        Map<String, Object> values =
+                TestValues.coalesce(TestValues.withProfile(OPTIONS), TestValues.yaml("services: []"));
 
         assertThatThrownBy(() -> check(values, OPTIONS))
                 .isInstanceOf(AuditMismatchException.class)
@@ -281,8 +292,8 @@ class AuditConsistencyTest {
 
         assertThatThrownBy(() -> check(values, OPTIONS))
                 .isInstanceOf(AuditMismatchException.class)
-                .hasMessageContaining("requires the json plugin (>= 0.7.0), but falco.load_plugins [k8saudit] does"
-                        + " not load it");
+                .hasMessageContaining(
+                        "requires the json plugin (>= 0.7.0), but falco.load_plugins [k8saudit] does" + " not load it");
     }
 
     @Test
@@ -301,11 +312,13 @@ class AuditConsistencyTest {
                         .contains("falco.rules_files lists /etc/falco/k8s_audit_rules.yaml: provided by the image")
                         .contains("docker.io/falcosecurity/falco:<chart appVersion>")
                         .contains("falcoctl.artifact.install.enabled=false"));
-        assertThat(warnings).anySatisfy(warning -> assertThat(warning)
-                .contains("/etc/falco/k8s_audit_rules.yaml")
-                .contains("Nor can it check the plugin versions those rules require"));
-        assertThat(warnings).anySatisfy(warning -> assertThat(warning)
-                .contains("falco.plugins[0] k8saudit (library_path libk8saudit.so): provided by the image"));
+        assertThat(warnings)
+                .anySatisfy(warning -> assertThat(warning)
+                        .contains("/etc/falco/k8s_audit_rules.yaml")
+                        .contains("Nor can it check the plugin versions those rules require"));
+        assertThat(warnings)
+                .anySatisfy(warning -> assertThat(warning)
+                        .contains("falco.plugins[0] k8saudit (library_path libk8saudit.so): provided by the image"));
     }
 
     @Test
@@ -340,8 +353,8 @@ class AuditConsistencyTest {
         AuditOptions tls = OPTIONS.toBuilder()
                 .tls(AuditTls.builder().certificatePath("/etc/falco/falco.pem").build())
                 .build();
-        Map<String, Object> values = TestValues.coalesce(
-                TestValues.withProfile(tls), TestValues.yaml("certs: {ca: {crt: \"PEM\"}}"));
+        Map<String, Object> values =
+                TestValues.coalesce(TestValues.withProfile(tls), TestValues.yaml("certs: {ca: {crt: \"PEM\"}}"));
 
         assertThatThrownBy(() -> check(values, tls))
                 .isInstanceOf(AuditMismatchException.class)
@@ -363,8 +376,8 @@ class AuditConsistencyTest {
     @Test
     void shouldRejectAuditTlsWhenPluginServesHttp() {
         AuditOptions tls = OPTIONS.toBuilder().tls(AuditTls.builder().build()).build();
-        Map<String, Object> values = TestValues.coalesce(
-                TestValues.withProfile(OPTIONS), TestValues.yaml("certs: {ca: {crt: CA}}"));
+        Map<String, Object> values =
+                TestValues.coalesce(TestValues.withProfile(OPTIONS), TestValues.yaml("certs: {ca: {crt: CA}}"));
 
         assertThatThrownBy(() -> check(values, tls))
                 .hasMessageContaining("auditTls is set, so kube-apiserver would connect with https://, but the"
@@ -382,10 +395,12 @@ class AuditConsistencyTest {
                 """);
 
         assertThatThrownBy(() -> check(values, OPTIONS))
-                .isInstanceOfSatisfying(AuditMismatchException.class, e -> assertThat(e.problems())
-                        .hasSize(2)
-                        .anySatisfy(problem -> assertThat(problem).contains("auditPath is /k8s-audit"))
-                        .anySatisfy(problem -> assertThat(problem).contains("auditNodePort is 30007")));
+                .isInstanceOfSatisfying(
+                        AuditMismatchException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(2)
+                                .anySatisfy(problem -> assertThat(problem).contains("auditPath is /k8s-audit"))
+                                .anySatisfy(problem -> assertThat(problem).contains("auditNodePort is 30007")));
     }
 
     @Test
@@ -405,14 +420,17 @@ class AuditConsistencyTest {
         Map<String, Object> values = TestValues.withProfile(OPTIONS);
         String legacyKubeconfig = kubeconfig("https://10.0.0.5:30007/k8s_audit");
 
-        assertThatThrownBy(
-                        () -> AuditConsistency.checkKubeconfig(legacyKubeconfig, "webhook.yaml", values, OPTIONS))
-                .isInstanceOfSatisfying(AuditMismatchException.class, e -> assertThat(e.problems())
-                        .anySatisfy(problem -> assertThat(problem)
-                                .contains("posts to path '/k8s_audit', but the k8saudit plugin serves only"
-                                        + " '/k8s-audit' (falco.plugins[0].open_params \"http://:9765/k8s-audit\")"))
-                        .anySatisfy(problem -> assertThat(problem)
-                                .contains("uses https://, but the k8saudit plugin serves http://")));
+        assertThatThrownBy(() -> AuditConsistency.checkKubeconfig(legacyKubeconfig, "webhook.yaml", values, OPTIONS))
+                .isInstanceOfSatisfying(
+                        AuditMismatchException.class,
+                        e -> assertThat(e.problems())
+                                .anySatisfy(
+                                        problem -> assertThat(problem)
+                                                .contains(
+                                                        "posts to path '/k8s_audit', but the k8saudit plugin serves only"
+                                                                + " '/k8s-audit' (falco.plugins[0].open_params \"http://:9765/k8s-audit\")"))
+                                .anySatisfy(problem -> assertThat(problem)
+                                        .contains("uses https://, but the k8saudit plugin serves http://")));
     }
 
     @Test

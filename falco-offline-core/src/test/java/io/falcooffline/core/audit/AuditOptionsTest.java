@@ -33,7 +33,9 @@ class AuditOptionsTest {
                 .servicePort(443)
                 .path("/audit")
                 .webhookAddress(" lb.example ")
-                .tls(AuditTls.builder().certificateAuthorityFile(Path.of("ca.crt")).build())
+                .tls(AuditTls.builder()
+                        .certificateAuthorityFile(Path.of("ca.crt"))
+                        .build())
                 .policyFile(Path.of("policy.yaml"))
                 .batch(AuditBatch.builder().maxWait(Duration.ofMillis(1500)).build())
                 .replicas(2)
@@ -49,7 +51,8 @@ class AuditOptionsTest {
     void shouldRejectNodePortOutsideDefaultRangeNamingParameter() {
         assertThatThrownBy(() -> AuditOptions.builder().nodePort(8080).build())
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("auditNodePort"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("auditNodePort"))
                 .hasMessageContaining("auditNodePort 8080 is outside Kubernetes' default node port range 30000-32767");
         assertThat(AuditOptions.builder()
                         .serviceType(AuditOptions.ServiceType.CLUSTER_IP)
@@ -67,19 +70,22 @@ class AuditOptionsTest {
                 .hasMessageContaining("auditPath must start with '/'");
         assertThatThrownBy(() -> AuditOptions.builder().path("/audit/{id}").build())
                 .hasMessageContaining("auditPath must start with '/'");
-        assertThatThrownBy(() -> AuditOptions.builder().webhookAddress("http://10.0.0.1:30007").build())
+        assertThatThrownBy(() -> AuditOptions.builder()
+                        .webhookAddress("http://10.0.0.1:30007")
+                        .build())
                 .isInstanceOfSatisfying(
                         InvalidRequestException.class,
                         e -> assertThat(e.parameter()).isEqualTo("auditWebhookAddress"))
                 .hasMessageContaining("leave out the scheme, port and path");
-        assertThatThrownBy(() -> AuditOptions.builder().replicas(0).build())
-                .hasMessageContaining("at least 1 replica");
+        assertThatThrownBy(() -> AuditOptions.builder().replicas(0).build()).hasMessageContaining("at least 1 replica");
     }
 
     @Test
     void shouldAcceptIpv4Ipv6AndDnsAddresses() {
-        assertThat(AuditOptions.builder().webhookAddress("10.1.2.3").build().webhookAddress()).contains("10.1.2.3");
-        assertThat(AuditOptions.builder().webhookAddress("fd00::1").build().webhookAddress()).contains("fd00::1");
+        assertThat(AuditOptions.builder().webhookAddress("10.1.2.3").build().webhookAddress())
+                .contains("10.1.2.3");
+        assertThat(AuditOptions.builder().webhookAddress("fd00::1").build().webhookAddress())
+                .contains("fd00::1");
         assertThat(AuditOptions.builder()
                         .webhookAddress("falco-k8saudit-webhook.kube-audit.svc.cluster.local")
                         .build()
@@ -91,11 +97,11 @@ class AuditOptionsTest {
     void shouldParseServiceTypeInEitherSpelling() {
         assertThat(AuditOptions.ServiceType.parse("NodePort")).isEqualTo(AuditOptions.ServiceType.NODE_PORT);
         assertThat(AuditOptions.ServiceType.parse("CLUSTER_IP")).isEqualTo(AuditOptions.ServiceType.CLUSTER_IP);
-        assertThat(AuditOptions.ServiceType.parse("load-balancer"))
-                .isEqualTo(AuditOptions.ServiceType.LOAD_BALANCER);
+        assertThat(AuditOptions.ServiceType.parse("load-balancer")).isEqualTo(AuditOptions.ServiceType.LOAD_BALANCER);
         assertThatThrownBy(() -> AuditOptions.ServiceType.parse("Ingress"))
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("auditServiceType"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("auditServiceType"))
                 .hasMessageContaining("NodePort, ClusterIP or LoadBalancer, got 'Ingress'");
     }
 

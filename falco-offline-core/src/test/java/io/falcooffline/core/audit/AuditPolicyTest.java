@@ -18,7 +18,8 @@ class AuditPolicyTest {
 
     @Test
     void shouldGiveDefaultPolicyLevelsTheRulesNeed() {
-        List<?> rules = Values.list(SafeYaml.loadMap(AuditPolicy.defaultPolicy(), "default").get("rules"));
+        List<?> rules = Values.list(
+                SafeYaml.loadMap(AuditPolicy.defaultPolicy(), "default").get("rules"));
 
         assertThat(AuditPolicy.levelFor(rules, "", "pods", "create")).isEqualTo("RequestResponse");
         assertThat(AuditPolicy.levelFor(rules, "apps", "deployments", "patch")).isEqualTo("RequestResponse");
@@ -27,7 +28,8 @@ class AuditPolicyTest {
         assertThat(AuditPolicy.levelFor(rules, "", "secrets", "get")).isEqualTo("Metadata");
         assertThat(AuditPolicy.levelFor(rules, "", "configmaps", "create")).isEqualTo("Metadata");
         assertThat(AuditPolicy.levelFor(rules, "", "pods/exec", "create")).isEqualTo("Request");
-        assertThat(AuditPolicy.levelFor(rules, "coordination.k8s.io", "leases", "update")).isEqualTo("None");
+        assertThat(AuditPolicy.levelFor(rules, "coordination.k8s.io", "leases", "update"))
+                .isEqualTo("None");
         assertThat(AuditPolicy.levelFor(rules, "", "pods", "list")).isEqualTo("Metadata");
         Map<String, Object> policy = SafeYaml.loadMap(AuditPolicy.defaultPolicy(), "default");
         assertThat(TestValues.strings(Values.list(policy.get("omitStages")))).containsExactly("RequestReceived");
@@ -43,7 +45,8 @@ class AuditPolicyTest {
 
         assertThatThrownBy(() -> AuditPolicy.validate(policy, "my-policy.yaml"))
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("auditPolicyFile"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("auditPolicyFile"))
                 .hasMessageContaining("my-policy.yaml has apiVersion 'audit.k8s.io/v1beta1'")
                 .hasMessageContaining("Set apiVersion: audit.k8s.io/v1");
     }
@@ -117,7 +120,8 @@ class AuditPolicyTest {
     void shouldRejectMalformedYamlAsPolicyFileProblem() {
         assertThatThrownBy(() -> AuditPolicy.validate("rules: [level: None", "p.yaml"))
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("auditPolicyFile"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("auditPolicyFile"))
                 .hasMessageContaining("p.yaml");
     }
 

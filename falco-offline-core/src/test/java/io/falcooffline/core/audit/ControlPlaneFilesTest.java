@@ -26,7 +26,8 @@ class ControlPlaneFilesTest {
 
     @Test
     void shouldWriteKubeconfigPolicyFlagsAndReadmeThatAgreeWithValues() throws IOException {
-        AuditOptions options = AuditOptions.builder().webhookAddress("192.168.5.10").build();
+        AuditOptions options =
+                AuditOptions.builder().webhookAddress("192.168.5.10").build();
         Map<String, Object> values = TestValues.withProfile(options);
 
         ControlPlaneFiles.Written written =
@@ -37,12 +38,14 @@ class ControlPlaneFilesTest {
         assertThat(written.webhookUrl()).isEqualTo("http://192.168.5.10:30007/k8s-audit");
         Map<String, Object> kubeconfig = SafeYaml.loadMap(Files.readString(written.webhookKubeconfig()), "kubeconfig");
         assertThat(kubeconfig).containsEntry("apiVersion", "v1").containsEntry("kind", "Config");
-        Map<String, Object> cluster = Values.map(Values.list(kubeconfig.get("clusters")).get(0));
+        Map<String, Object> cluster =
+                Values.map(Values.list(kubeconfig.get("clusters")).get(0));
         assertThat(Values.stringAt(cluster, "cluster.server")).isEqualTo("http://192.168.5.10:30007/k8s-audit");
         assertThat(Values.mapAt(cluster, "cluster")).doesNotContainKey("certificate-authority-data");
-        assertThat(Files.readString(written.webhookKubeconfig())).doesNotContain("&id").doesNotContain("*id");
-        AuditConsistency.checkKubeconfig(
-                Files.readString(written.webhookKubeconfig()), "kubeconfig", values, options);
+        assertThat(Files.readString(written.webhookKubeconfig()))
+                .doesNotContain("&id")
+                .doesNotContain("*id");
+        AuditConsistency.checkKubeconfig(Files.readString(written.webhookKubeconfig()), "kubeconfig", values, options);
         assertThat(Files.readString(written.auditPolicy())).isEqualTo(AuditPolicy.defaultPolicy());
         assertThat(Files.readAllLines(written.apiserverFlags()))
                 .containsExactly(
@@ -53,8 +56,9 @@ class ControlPlaneFilesTest {
                 .contains("Service `falco-k8saudit-webhook` (NodePort): node port 30007 on every node, then Service"
                         + " port 9765, to the k8saudit plugin listening as `http://:9765/k8s-audit`")
                 .contains("/etc/kubernetes/manifests/kube-apiserver.yaml")
-                .contains("volumeMounts:\n           - name: falco-audit\n             mountPath: /etc/kubernetes/audit\n"
-                        + "             readOnly: true")
+                .contains(
+                        "volumeMounts:\n           - name: falco-audit\n             mountPath: /etc/kubernetes/audit\n"
+                                + "             readOnly: true")
                 .contains("volumes:\n       - name: falco-audit\n         hostPath:\n"
                         + "           path: /etc/kubernetes/audit\n           type: DirectoryOrCreate")
                 .contains("kubectl -n kube-audit logs deploy/falco");
@@ -113,7 +117,8 @@ class ControlPlaneFilesTest {
                 ControlPlaneFiles.write(work.resolve("audit"), options, values, "falco", "kube-audit");
 
         Map<String, Object> kubeconfig = SafeYaml.loadMap(Files.readString(written.webhookKubeconfig()), "kubeconfig");
-        Map<String, Object> cluster = Values.mapAt(Values.map(Values.list(kubeconfig.get("clusters")).get(0)), "cluster");
+        Map<String, Object> cluster =
+                Values.mapAt(Values.map(Values.list(kubeconfig.get("clusters")).get(0)), "cluster");
         assertThat(cluster.get("server")).isEqualTo("https://192.168.5.10:30007/k8s-audit");
         assertThat(new String(
                         Base64.getDecoder().decode(Values.string(cluster.get("certificate-authority-data"))),
@@ -128,14 +133,16 @@ class ControlPlaneFilesTest {
                 .webhookAddress("192.168.5.10")
                 .tls(AuditTls.builder().build())
                 .build();
-        Map<String, Object> values = TestValues.coalesce(TestValues.withProfile(options), Map.of(
-                "certs", Map.of("server", Map.of("key", "KEY", "crt", "CRT"), "ca", Map.of("crt", CA))));
+        Map<String, Object> values = TestValues.coalesce(
+                TestValues.withProfile(options),
+                Map.of("certs", Map.of("server", Map.of("key", "KEY", "crt", "CRT"), "ca", Map.of("crt", CA))));
 
         ControlPlaneFiles.Written written =
                 ControlPlaneFiles.write(work.resolve("audit"), options, values, "falco", "kube-audit");
 
         assertThat(Files.readString(written.webhookKubeconfig()))
-                .contains("certificate-authority-data: " + Base64.getEncoder().encodeToString(CA.getBytes(StandardCharsets.UTF_8)));
+                .contains("certificate-authority-data: "
+                        + Base64.getEncoder().encodeToString(CA.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -188,15 +195,20 @@ class ControlPlaneFilesTest {
         AuditOptions good = AuditOptions.builder().webhookAddress("10.0.0.1").build();
         ControlPlaneFiles.write(directory, good, TestValues.withProfile(good), "falco", "kube-audit");
         String kubeconfigBefore = Files.readString(directory.resolve(ControlPlaneFiles.KUBECONFIG_FILE));
-        Path badPolicy = Files.writeString(work.resolve("bad.yaml"), "apiVersion: audit.k8s.io/v1beta1\nkind: Policy\n");
-        AuditOptions bad = good.toBuilder().webhookAddress("10.0.0.2").policyFile(badPolicy).build();
+        Path badPolicy =
+                Files.writeString(work.resolve("bad.yaml"), "apiVersion: audit.k8s.io/v1beta1\nkind: Policy\n");
+        AuditOptions bad = good.toBuilder()
+                .webhookAddress("10.0.0.2")
+                .policyFile(badPolicy)
+                .build();
 
-        assertThatThrownBy(() -> ControlPlaneFiles.write(
-                        directory, bad, TestValues.withProfile(bad), "falco", "kube-audit"))
+        assertThatThrownBy(() ->
+                        ControlPlaneFiles.write(directory, bad, TestValues.withProfile(bad), "falco", "kube-audit"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("audit.k8s.io/v1beta1");
 
-        assertThat(Files.readString(directory.resolve(ControlPlaneFiles.KUBECONFIG_FILE))).isEqualTo(kubeconfigBefore);
+        assertThat(Files.readString(directory.resolve(ControlPlaneFiles.KUBECONFIG_FILE)))
+                .isEqualTo(kubeconfigBefore);
         try (Stream<Path> siblings = Files.list(work)) {
             assertThat(siblings.map(path -> path.getFileName().toString()))
                     .containsExactlyInAnyOrder("audit", "bad.yaml");
@@ -205,7 +217,10 @@ class ControlPlaneFilesTest {
 
     @Test
     void shouldWriteNothingWhenValuesDisagree() {
-        AuditOptions options = AuditOptions.builder().webhookAddress("10.0.0.1").nodePort(30100).build();
+        AuditOptions options = AuditOptions.builder()
+                .webhookAddress("10.0.0.1")
+                .nodePort(30100)
+                .build();
         Map<String, Object> values = TestValues.withProfile(AuditOptions.defaults());
 
         assertThatThrownBy(() -> ControlPlaneFiles.write(work.resolve("audit"), options, values, "falco", "ns"))
@@ -233,8 +248,8 @@ class ControlPlaneFilesTest {
                 .webhookAddress("10.0.0.1")
                 .tls(AuditTls.builder().certificateAuthorityFile(notPem).build())
                 .build();
-        Map<String, Object> values = TestValues.coalesce(
-                TestValues.withProfile(options), TestValues.yaml("certs: {existingSecret: tls}"));
+        Map<String, Object> values =
+                TestValues.coalesce(TestValues.withProfile(options), TestValues.yaml("certs: {existingSecret: tls}"));
 
         assertThatThrownBy(() -> ControlPlaneFiles.write(work.resolve("audit"), options, values, "falco", "ns"))
                 .isInstanceOfSatisfying(
@@ -247,7 +262,9 @@ class ControlPlaneFilesTest {
     @Test
     void shouldListFlagsWithoutWritingAnything() {
         assertThat(ControlPlaneFiles.flags(AuditOptions.builder()
-                        .batch(AuditBatch.builder().mode(AuditBatch.Mode.BLOCKING).build())
+                        .batch(AuditBatch.builder()
+                                .mode(AuditBatch.Mode.BLOCKING)
+                                .build())
                         .build()))
                 .isEqualTo(List.of(
                         "--audit-policy-file=/etc/kubernetes/audit/audit-policy.yaml",

@@ -19,9 +19,13 @@ class DeliveredRulesTest {
                         Map.of("k8saudit", "0.7.0", "json", "0.7.0"),
                         true));
         assertThat(delivered.plugins())
-                .extracting(DeliveredRules.Plugin::name, DeliveredRules.Plugin::libraryPath, DeliveredRules.Plugin::versionTag)
+                .extracting(
+                        DeliveredRules.Plugin::name,
+                        DeliveredRules.Plugin::libraryPath,
+                        DeliveredRules.Plugin::versionTag)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("k8saudit", "/usr/share/falco/plugins/libk8saudit.so", "0.16"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "k8saudit", "/usr/share/falco/plugins/libk8saudit.so", "0.16"),
                         org.assertj.core.groups.Tuple.tuple("json", "/usr/share/falco/plugins/libjson.so", "0.7.0"));
         assertThat(delivered.imageRulesDirectory()).isEmpty();
         assertThat(delivered.locateRulesFile("/etc/falco/k8s_audit_rules.yaml").status())
@@ -40,9 +44,10 @@ class DeliveredRulesTest {
 
         assertThat(delivered.rulesFiles()).isEmpty();
         assertThat(delivered.plugins()).isEmpty();
-        assertThat(delivered.imageRulesDirectory()).hasValueSatisfying(image -> assertThat(image)
-                .contains("docker.io/falcosecurity/falco")
-                .contains("falcoctl.artifact.install.enabled=false"));
+        assertThat(delivered.imageRulesDirectory())
+                .hasValueSatisfying(image -> assertThat(image)
+                        .contains("docker.io/falcosecurity/falco")
+                        .contains("falcoctl.artifact.install.enabled=false"));
         DeliveredRules.Location location = delivered.locateRulesFile("/etc/falco/k8s_audit_rules.yaml");
         assertThat(location.status()).isEqualTo(DeliveredRules.Status.ASSUMED);
         assertThat(location.explanation()).startsWith("provided by the image");
@@ -50,7 +55,8 @@ class DeliveredRulesTest {
 
     @Test
     void shouldReadCustomRulesRequirementsAndUserMounts() {
-        Map<String, Object> values = TestValues.coalesce(TestValues.withProfile(AuditOptions.defaults()), TestValues.yaml("""
+        Map<String, Object> values =
+                TestValues.coalesce(TestValues.withProfile(AuditOptions.defaults()), TestValues.yaml("""
                 customRules:
                   my-audit.yaml: |-
                     - required_plugin_versions:
@@ -108,7 +114,8 @@ class DeliveredRulesTest {
                 .isEqualTo(VersionRange.Verdict.NOT_SATISFIED);
         assertThat(VersionRange.ofTag("1.0.0").orElseThrow().satisfies(required))
                 .isEqualTo(VersionRange.Verdict.NOT_SATISFIED);
-        assertThat(VersionRange.ofTag("0.7").orElseThrow()
+        assertThat(VersionRange.ofTag("0.7")
+                        .orElseThrow()
                         .satisfies(VersionRange.Version.parse("0.7.2").orElseThrow()))
                 .isEqualTo(VersionRange.Verdict.UNKNOWN);
         assertThat(VersionRange.ofTag("latest")).isEmpty();

@@ -76,7 +76,8 @@ class K8sAuditChartTest {
         assertThat(TestValues.strings(Values.listAt(falcoYaml, "load_plugins"))).containsExactly("k8saudit", "json");
         assertThat(pluginNames(falcoYaml)).containsExactly("k8saudit", "json");
         assertThat(openParams(falcoYaml)).isEqualTo("http://:9765/k8s-audit");
-        assertThat(TestValues.strings(Values.listAt(falcoYaml, "rules_files"))).contains("/etc/falco/k8s_audit_rules.yaml");
+        assertThat(TestValues.strings(Values.listAt(falcoYaml, "rules_files")))
+                .contains("/etc/falco/k8s_audit_rules.yaml");
         assertThat(Values.isTrueAt(falcoYaml, "json_output")).isTrue();
         assertThat(rendered.falcoctlInstallRefs()).containsExactly("k8saudit-rules:0.16", "k8saudit:0.16");
         assertKubeconfigAgrees(written.webhookKubeconfig(), rendered, "192.168.5.10");
@@ -90,7 +91,8 @@ class K8sAuditChartTest {
         Map<String, Object> user = SafeYaml.loadMap(Files.readString(customValues), customValues.toString());
         LegacyAuditConfig.check(user, customValues.toString());
         Map<String, Object> effective = TestValues.coalesce(TestValues.upstreamDefaults(), user);
-        Map<String, Object> pin = K8sAuditProfile.pinnedNodePort(effective, options).orElseThrow();
+        Map<String, Object> pin =
+                K8sAuditProfile.pinnedNodePort(effective, options).orElseThrow();
         effective = TestValues.coalesce(effective, pin);
 
         List<String> warnings = AuditConsistency.check(effective, options, DeliveredRules.fromValues(effective));
@@ -164,7 +166,8 @@ class K8sAuditChartTest {
                     ControlPlaneFiles.write(work.resolve("out/audit"), options, effective, RELEASE, NAMESPACE);
 
             Map<String, Object> port = rendered.webhookPort();
-            int targetPort = Values.integer(port.getOrDefault("targetPort", port.get("port"))).orElseThrow();
+            int targetPort = Values.integer(port.getOrDefault("targetPort", port.get("port")))
+                    .orElseThrow();
             assertThat(Values.integer(port.get("nodePort"))).contains(nodePort.getLocalPort());
             // kube-proxy's part: the node port forwards to the Service's targetPort on the pod.
             try (Forwarder ignored = new Forwarder(nodePort, targetPort)) {
@@ -240,19 +243,22 @@ class K8sAuditChartTest {
 
             assertThat(response.statusCode()).isEqualTo(200);
             String arrived = received.poll(5, TimeUnit.SECONDS);
-            assertThat(arrived).startsWith(listen.getPath() + " ").contains(auditId).contains("\"EventList\"");
+            assertThat(arrived)
+                    .startsWith(listen.getPath() + " ")
+                    .contains(auditId)
+                    .contains("\"EventList\"");
         } finally {
             listener.stop(0);
         }
     }
 
-    private static void assertKubeconfigAgrees(Path kubeconfig, Rendered rendered, String address)
-            throws IOException {
+    private static void assertKubeconfigAgrees(Path kubeconfig, Rendered rendered, String address) throws IOException {
         URI server = URI.create(kubeconfigServer(kubeconfig));
         Map<String, Object> service = rendered.named("Service", "falco-k8saudit-webhook");
         Map<String, Object> port = rendered.webhookPort();
         URI listen = URI.create(openParams(rendered.falcoConfiguration()).replace("://:", "://0.0.0.0:"));
-        int targetPort = Values.integer(port.getOrDefault("targetPort", port.get("port"))).orElseThrow();
+        int targetPort = Values.integer(port.getOrDefault("targetPort", port.get("port")))
+                .orElseThrow();
         int reachedOn = Values.stringAt(service, "spec.type").equals("NodePort")
                 ? Values.integer(port.get("nodePort")).orElseThrow()
                 : Values.integer(port.get("port")).orElseThrow();
@@ -361,12 +367,15 @@ class K8sAuditChartTest {
 
         Map<String, Object> falcoConfiguration() {
             return SafeYaml.loadMap(
-                    Values.string(Values.mapAt(named("ConfigMap", "falco"), "data").get("falco.yaml")), "rendered falco.yaml");
+                    Values.string(
+                            Values.mapAt(named("ConfigMap", "falco"), "data").get("falco.yaml")),
+                    "rendered falco.yaml");
         }
 
         List<String> falcoctlInstallRefs() {
             Map<String, Object> falcoctl = SafeYaml.loadMap(
-                    Values.string(Values.mapAt(named("ConfigMap", "falco-falcoctl"), "data").get("falcoctl.yaml")),
+                    Values.string(Values.mapAt(named("ConfigMap", "falco-falcoctl"), "data")
+                            .get("falcoctl.yaml")),
                     "rendered falcoctl.yaml");
             return Values.listAt(falcoctl, "artifact.install.refs").stream()
                     .map(Values::string)

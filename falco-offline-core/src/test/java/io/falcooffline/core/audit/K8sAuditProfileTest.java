@@ -25,7 +25,8 @@ class K8sAuditProfileTest {
                 .containsExactly("k8saudit", "json");
         assertThat(TestValues.strings(Values.listAt(values, "falco.rules_files")))
                 .containsExactly("/etc/falco/k8s_audit_rules.yaml", "/etc/falco/rules.d");
-        Map<String, Object> k8saudit = Values.map(Values.listAt(values, "falco.plugins").get(0));
+        Map<String, Object> k8saudit =
+                Values.map(Values.listAt(values, "falco.plugins").get(0));
         assertThat(k8saudit)
                 .containsEntry("name", "k8saudit")
                 .containsEntry("library_path", "libk8saudit.so")
@@ -37,7 +38,8 @@ class K8sAuditProfileTest {
         assertThat(Values.at(values, "falco.json_output")).contains(true);
         assertThat(Values.at(values, "falco.json_include_output_property")).contains(true);
         assertThat(Values.at(values, "falco.json_include_tags_property")).contains(true);
-        Map<String, Object> service = Values.map(Values.listAt(values, "services").get(0));
+        Map<String, Object> service =
+                Values.map(Values.listAt(values, "services").get(0));
         assertThat(service).containsEntry("name", "k8saudit-webhook").containsEntry("type", "NodePort");
         assertThat(Values.map(Values.list(service.get("ports")).get(0)))
                 .containsEntry("port", 9765)
@@ -58,12 +60,14 @@ class K8sAuditProfileTest {
 
         Map<String, Object> values = K8sAuditProfile.values(options);
 
-        Map<String, Object> k8saudit = Values.map(Values.listAt(values, "falco.plugins").get(0));
+        Map<String, Object> k8saudit =
+                Values.map(Values.listAt(values, "falco.plugins").get(0));
         assertThat(k8saudit).containsEntry("open_params", "https://:8443/audit");
         assertThat(Values.map(k8saudit.get("init_config")))
                 .containsEntry("sslCertificate", "/etc/falco/certs/falco.pem");
         assertThat(Values.at(values, "controller.deployment.replicas")).contains(2);
-        Map<String, Object> service = Values.map(Values.listAt(values, "services").get(0));
+        Map<String, Object> service =
+                Values.map(Values.listAt(values, "services").get(0));
         assertThat(service).containsEntry("type", "ClusterIP");
         assertThat(Values.map(Values.list(service.get("ports")).get(0)))
                 .containsEntry("port", 8443)
@@ -80,7 +84,8 @@ class K8sAuditProfileTest {
         assertThat(Values.at(effective, "controller.deployment.replicas")).contains(3);
         assertThat(Values.stringAt(effective, "controller.kind")).isEqualTo("deployment");
         assertThat(Values.at(effective, "falco.json_output")).contains(false);
-        assertThat(TestValues.strings(Values.listAt(effective, "falco.load_plugins"))).containsExactly("k8saudit", "json");
+        assertThat(TestValues.strings(Values.listAt(effective, "falco.load_plugins")))
+                .containsExactly("k8saudit", "json");
     }
 
     @Test
@@ -102,22 +107,32 @@ class K8sAuditProfileTest {
                     ports: [{port: 9765, nodePort: 30500}]
                 """));
 
-        Map<String, Object> layer = K8sAuditProfile.pinnedNodePort(unpinned, options).orElseThrow();
+        Map<String, Object> layer =
+                K8sAuditProfile.pinnedNodePort(unpinned, options).orElseThrow();
 
         List<?> services = Values.list(layer.get("services"));
         assertThat(services).hasSize(2);
         assertThat(Values.map(services.get(0))).containsEntry("name", "metrics");
-        assertThat(Values.map(Values.list(Values.map(services.get(1)).get("ports")).get(0)))
+        assertThat(Values.map(
+                        Values.list(Values.map(services.get(1)).get("ports")).get(0)))
                 .containsEntry("port", 9765)
                 .containsEntry("nodePort", 31000)
                 .containsEntry("protocol", "TCP");
-        assertThat(Values.map(Values.list(Values.map(Values.listAt(unpinned, "services").get(1)).get("ports")).get(0)))
+        assertThat(Values.map(Values.list(
+                                Values.map(Values.listAt(unpinned, "services").get(1))
+                                        .get("ports"))
+                        .get(0)))
                 .doesNotContainKey("nodePort");
         assertThat(K8sAuditProfile.pinnedNodePort(pinnedByUser, options)).isEmpty();
         assertThat(K8sAuditProfile.pinnedNodePort(
-                        unpinned, options.toBuilder().serviceType(AuditOptions.ServiceType.CLUSTER_IP).build()))
+                        unpinned,
+                        options.toBuilder()
+                                .serviceType(AuditOptions.ServiceType.CLUSTER_IP)
+                                .build()))
                 .isEmpty();
         AuditConsistency.check(
-                TestValues.coalesce(unpinned, layer), options, DeliveredRules.fromValues(TestValues.coalesce(unpinned, layer)));
+                TestValues.coalesce(unpinned, layer),
+                options,
+                DeliveredRules.fromValues(TestValues.coalesce(unpinned, layer)));
     }
 }

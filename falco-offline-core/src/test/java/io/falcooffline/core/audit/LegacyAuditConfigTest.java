@@ -1,8 +1,8 @@
 package io.falcooffline.core.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,16 +69,18 @@ class LegacyAuditConfigTest {
                 """);
 
         assertThatThrownBy(() -> LegacyAuditConfig.check(values, "chart-1.x.yaml"))
-                .isInstanceOfSatisfying(LegacyAuditConfigException.class, e -> assertThat(e.legacyKeys())
-                        .containsExactly(
-                                "auditLog",
-                                "auditLog.dynamicBackend",
-                                "falco.webserver.k8sAuditEndpoint",
-                                "falco.webserver.nodePort"))
+                .isInstanceOfSatisfying(
+                        LegacyAuditConfigException.class,
+                        e -> assertThat(e.legacyKeys())
+                                .containsExactly(
+                                        "auditLog",
+                                        "auditLog.dynamicBackend",
+                                        "falco.webserver.k8sAuditEndpoint",
+                                        "falco.webserver.nodePort"))
                 .hasMessageContaining("auditLog ({enabled: true, dynamicBackend: {enabled: true, url: ''}}): chart"
                         + " 1.x's switch for Falco's built-in audit web server, removed in chart 2.0")
-                .hasMessageContaining("made an AuditSink (auditregistration.k8s.io/v1alpha1), an API Kubernetes"
-                        + " removed in 1.19")
+                .hasMessageContaining(
+                        "made an AuditSink (auditregistration.k8s.io/v1alpha1), an API Kubernetes" + " removed in 1.19")
                 .hasMessageContaining("--audit-webhook-config-file")
                 .hasMessageContaining("profile=k8s-audit auditNodePort=32765")
                 .hasMessageContaining("nodePort: 32765");
@@ -118,7 +120,8 @@ class LegacyAuditConfigTest {
     void shouldAcceptPluginEraValues() {
         Map<String, Object> values = TestValues.coalesce(
                 K8sAuditProfile.values(AuditOptions.defaults()),
-                TestValues.yaml("falco: {webserver: {enabled: true, listen_port: 8765, k8s_healthz_endpoint: /healthz}}"));
+                TestValues.yaml(
+                        "falco: {webserver: {enabled: true, listen_port: 8765, k8s_healthz_endpoint: /healthz}}"));
 
         assertThatCode(() -> LegacyAuditConfig.check(values, "values.yaml")).doesNotThrowAnyException();
     }

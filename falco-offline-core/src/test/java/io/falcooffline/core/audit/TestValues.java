@@ -1,17 +1,11 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.SafeYaml;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /** Values for tests: YAML snippets, the upstream chart's defaults, and Helm's coalescing of layers. */
 final class TestValues {
@@ -45,19 +39,9 @@ final class TestValues {
         return Path.of(System.getProperty("falco-offline.fixtures"), relative);
     }
 
-    /** The chart's own {@code falco/values.yaml}, read from the archive. */
-    static Map<String, Object> upstreamDefaults() throws IOException {
-        // Helm writes a gzip extra field that commons-compress rejects; java.util.zip skips it.
-        try (InputStream file = Files.newInputStream(upstreamChart());
-                TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                if (entry.getName().equals("falco/values.yaml")) {
-                    return SafeYaml.loadMap(new String(tar.readAllBytes(), StandardCharsets.UTF_8), "falco/values.yaml");
-                }
-            }
-        }
-        throw new IllegalStateException("falco/values.yaml not in " + upstreamChart());
+    /** The chart's own {@code values.yaml}. */
+    static Map<String, Object> upstreamDefaults() {
+        return new ChartReader().read(upstreamChart()).values();
     }
 
     /** The parts of the chart defaults the audit checks read, for tests that do not need the upstream chart. */
