@@ -3,6 +3,7 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.reference.OciReference;
 import io.falcooffline.core.reference.ReferenceKind;
 import io.falcooffline.core.reference.ReferenceMapper;
@@ -48,7 +49,7 @@ final class DependencyTargets {
                         .thenComparing(entry -> entry.getKey().layout() == RepositoryLayout.KEEP))
                 .map(Map.Entry::getKey)
                 .orElse(new Rule(RepositoryLayout.KEEP, ""));
-        ReferenceMapper mapper = new ReferenceMapper(registry, rule.prefix(), rule.layout(), Map.of());
+        ReferenceMapper mapper = new ReferenceMapper(registry, rule.prefix(), rule.layout(), Map.of(), FalcoctlIndex.builtIn());
         return sourceText -> {
             OciReference source = OciReference.parse(sourceText);
             return Optional.ofNullable(targetByName.get(source.name()))
