@@ -49,7 +49,8 @@ final class DependencyTargets {
                         .thenComparing(entry -> entry.getKey().layout() == RepositoryLayout.KEEP))
                 .map(Map.Entry::getKey)
                 .orElse(new Rule(RepositoryLayout.KEEP, ""));
-        ReferenceMapper mapper = new ReferenceMapper(registry, rule.prefix(), rule.layout(), Map.of(), FalcoctlIndex.builtIn());
+        ReferenceMapper mapper =
+                new ReferenceMapper(registry, rule.prefix(), rule.layout(), Map.of(), FalcoctlIndex.builtIn());
         return sourceText -> {
             OciReference source = OciReference.parse(sourceText);
             return Optional.ofNullable(targetByName.get(source.name()))
