@@ -8,20 +8,22 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Copies staged artifacts in two phases. First the content: each artifact's blobs, a bounded number at a time,
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MirrorEngine implements AutoCloseable {
 
     private static final long ABORT_WAIT_SECONDS = 30;
+    private static final int FAILED = -1;
 
     private final ExecutorService transfers;
     private final ProgressListener listener;
@@ -47,10 +50,60 @@ final class MirrorEngine implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** Copies every artifact's blobs and manifests, leaving tags alone. */
+    /**
+     * Copies every artifact's blobs and manifests, leaving tags alone. Blobs of all artifacts share the bounded
+     * transfer threads; a blob several artifacts need in one target is placed once and mounted or found for the
+     * others. Each artifact's manifests are stored, and its progress reported, as soon as its last blob is in place.
+     */
     void copyContent(List<StagedArtifact> artifacts) {
-        for (StagedArtifact artifact : artifacts) {
-            copyContent(artifact);
+        List<ArtifactProgress> progress = new ArrayList<>();
+        Map<BlobKey, List<Placement>> groups = new LinkedHashMap<>();
+        BlockingQueue<Integer> finished = new LinkedBlockingQueue<>();
+        for (int i = 0; i < artifacts.size(); i++) {
+            StagedArtifact artifact = artifacts.get(i);
+            progress.add(new ArtifactProgress(artifact.graph().blobs().size()));
+            for (Descriptor blob : artifact.graph().blobs()) {
+                groups.computeIfAbsent(
+                                new BlobKey(artifact.job().target().store(), blob.digest()), key -> new ArrayList<>())
+                        .add(new Placement(i, blob));
+            }
+            if (artifact.graph().blobs().isEmpty()) {
+                finished.add(i);
+            }
+        }
+        AtomicReference<BlobFailure> failed = new AtomicReference<>();
+        List<Future<?>> pending = new ArrayList<>();
+        for (List<Placement> group : groups.values()) {
+            pending.add(transfers.submit(() -> place(group, artifacts, progress, finished, failed)));
+        }
+        for (int done = 0; done < artifacts.size(); done++) {
+            int next;
+            try {
+                next = finished.take();
+            } catch (InterruptedException e) {
+                abort(pending);
+                Thread.currentThread().interrupt();
+                throw failure(artifacts.get(0).job(), "copying blobs (interrupted)", e);
+            }
+            if (next == FAILED) {
+                abort(pending);
+                BlobFailure failure = failed.get();
+                throw failure(
+                        artifacts.get(failure.artifact()).job(),
+                        "copying blob " + failure.blob().digest(),
+                        failure.cause());
+            }
+            StagedArtifact artifact = artifacts.get(next);
+            try {
+                for (Manifest child : artifact.graph().children()) {
+                    putByDigest(artifact.job().target(), child);
+                }
+                putByDigest(artifact.job().target(), artifact.graph().root());
+            } catch (RuntimeException e) {
+                abort(pending);
+                throw failure(artifact.job(), "storing its manifests", e);
+            }
+            report(artifact, progress.get(next));
         }
     }
 
@@ -97,55 +150,39 @@ final class MirrorEngine implements AutoCloseable {
         transfers.shutdownNow();
     }
 
-    private void copyContent(StagedArtifact artifact) {
-        CopyJob job = artifact.job();
-        long started = System.nanoTime();
-        List<Future<BlobOutcome>> pending = new ArrayList<>();
-        for (Descriptor blob : artifact.graph().blobs()) {
-            pending.add(transfers.submit(() -> copyBlob(job, blob)));
-        }
-        long bytes = 0;
-        int transferred = 0;
-        int skipped = 0;
-        int mounted = 0;
-        for (int i = 0; i < pending.size(); i++) {
+    /** Places one blob everywhere it is needed, in artifact order, until done or another placement failed. */
+    private void place(
+            List<Placement> group,
+            List<StagedArtifact> artifacts,
+            List<ArtifactProgress> progress,
+            BlockingQueue<Integer> finished,
+            AtomicReference<BlobFailure> failed) {
+        for (Placement placement : group) {
+            if (failed.get() != null || Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            ArtifactProgress artifactProgress = progress.get(placement.artifact());
+            artifactProgress.started();
             BlobOutcome outcome;
             try {
-                outcome = pending.get(i).get();
-            } catch (ExecutionException e) {
-                abort(pending);
-                Descriptor blob = artifact.graph().blobs().get(i);
-                throw failure(job, "copying blob " + blob.digest(), e.getCause());
-            } catch (InterruptedException | CancellationException e) {
-                abort(pending);
-                Thread.currentThread().interrupt();
-                throw failure(job, "copying its blobs", e);
-            }
-            switch (outcome.kind()) {
-                case TRANSFERRED -> {
-                    transferred++;
-                    bytes += outcome.bytes();
+                outcome = copyBlob(artifacts.get(placement.artifact()).job(), placement.blob());
+            } catch (Exception | Error e) {
+                if (failed.compareAndSet(null, new BlobFailure(placement.artifact(), placement.blob(), e))) {
+                    finished.add(FAILED);
                 }
-                case SKIPPED -> skipped++;
-                case MOUNTED -> mounted++;
+                return;
+            }
+            if (artifactProgress.record(outcome)) {
+                finished.add(placement.artifact());
             }
         }
-        try {
-            for (Manifest child : artifact.graph().children()) {
-                putByDigest(job.target(), child);
-            }
-            putByDigest(job.target(), artifact.graph().root());
-        } catch (RuntimeException e) {
-            throw failure(job, "storing its manifests", e);
-        }
-        report(artifact, bytes, transferred, skipped, mounted, System.nanoTime() - started);
     }
 
     /**
      * Stops the other transfers and waits for them to clean up, so a failed run leaves no half-written file behind.
      * The run ends with the failure, so the transfer threads are not needed any more.
      */
-    private void abort(List<Future<BlobOutcome>> pending) {
+    private void abort(List<Future<?>> pending) {
         pending.forEach(future -> future.cancel(true));
         transfers.shutdownNow();
         try {
@@ -199,28 +236,30 @@ final class MirrorEngine implements AutoCloseable {
         }
     }
 
-    private void report(StagedArtifact artifact, long bytes, int transferred, int skipped, int mounted, long nanos) {
+    private void report(StagedArtifact artifact, ArtifactProgress progress) {
         CopyJob job = artifact.job();
         StringBuilder line = new StringBuilder()
                 .append(job.sourceName())
                 .append(" -> ")
                 .append(job.targetName())
                 .append(": ");
-        if (transferred == 0) {
-            line.append("nothing to transfer");
-        } else {
-            double seconds = Math.max(nanos / 1e9, 0.001);
-            line.append(transferred)
-                    .append(transferred == 1 ? " blob, " : " blobs, ")
-                    .append(Sizes.format(bytes))
-                    .append(String.format(
-                            Locale.ROOT, " in %.1f s (%s/s)", seconds, Sizes.format((long) (bytes / seconds))));
-        }
-        if (skipped > 0) {
-            line.append(", ").append(skipped).append(" already there");
-        }
-        if (mounted > 0) {
-            line.append(", ").append(mounted).append(" mounted");
+        synchronized (progress) {
+            if (progress.transferred == 0) {
+                line.append("nothing to transfer");
+            } else {
+                double seconds = Math.max((progress.lastEnd - progress.firstStart) / 1e9, 0.001);
+                line.append(progress.transferred)
+                        .append(progress.transferred == 1 ? " blob, " : " blobs, ")
+                        .append(Sizes.format(progress.bytes))
+                        .append(String.format(Locale.ROOT, " in %.1f s (%s/s)", seconds, Sizes.format((long)
+                                (progress.bytes / seconds))));
+            }
+            if (progress.skipped > 0) {
+                line.append(", ").append(progress.skipped).append(" already there");
+            }
+            if (progress.mounted > 0) {
+                line.append(", ").append(progress.mounted).append(" mounted");
+            }
         }
         if (!artifact.graph().platforms().isEmpty()) {
             line.append(" [")
@@ -238,6 +277,50 @@ final class MirrorEngine implements AutoCloseable {
                         + step + ": " + reason + ". No tag of this run was set; run again once the cause is fixed "
                         + "(content already copied is reused).",
                 cause);
+    }
+
+    /** Which target store a blob goes to; one group of placements per key. */
+    private record BlobKey(OciStore store, String digest) {}
+
+    /** One blob one artifact needs. */
+    private record Placement(int artifact, Descriptor blob) {}
+
+    /** The first placement that failed. */
+    private record BlobFailure(int artifact, Descriptor blob, Throwable cause) {}
+
+    /** What happened to one artifact's blobs so far. */
+    private static final class ArtifactProgress {
+        private int remaining;
+        private long firstStart;
+        private long lastEnd;
+        private long bytes;
+        private int transferred;
+        private int skipped;
+        private int mounted;
+
+        ArtifactProgress(int blobs) {
+            this.remaining = blobs;
+        }
+
+        synchronized void started() {
+            if (firstStart == 0) {
+                firstStart = System.nanoTime();
+            }
+        }
+
+        /** Counts a placed blob; true when it was the artifact's last. */
+        synchronized boolean record(BlobOutcome outcome) {
+            lastEnd = System.nanoTime();
+            switch (outcome.kind()) {
+                case TRANSFERRED -> {
+                    transferred++;
+                    bytes += outcome.bytes();
+                }
+                case SKIPPED -> skipped++;
+                case MOUNTED -> mounted++;
+            }
+            return --remaining == 0;
+        }
     }
 
     private record BlobOutcome(Kind kind, long bytes) {

@@ -578,7 +578,11 @@ class MirrorTest {
                     .start();
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (listFiles(bundle.resolve("ingest")).isEmpty()) {
+                // Killed while the stalled blob is half written and other blobs are complete.
+                String stalledPart = stalled.digest().replace(':', '-') + "_";
+                while (listFiles(bundle.resolve("ingest")).stream()
+                                .noneMatch(part -> part.getFileName().toString().startsWith(stalledPart))
+                        || listFiles(bundle.resolve("blobs").resolve("sha256")).size() < 3) {
                     assertThat(writer.isAlive())
                             .as("writer still running; log: %s", temp.resolve("writer.log"))
                             .isTrue();
