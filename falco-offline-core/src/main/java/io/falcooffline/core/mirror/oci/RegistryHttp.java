@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -266,7 +267,7 @@ final class RegistryHttp implements Closeable {
                             + "or raise requestTimeout.",
                     e);
         }
-        if (e instanceof SSLHandshakeException) {
+        if (isTlsSetupFailure(e)) {
             return new RegistryException(
                     0,
                     "TLS handshake with " + description + " failed for " + request.summary() + ": " + e.getMessage()
@@ -297,9 +298,15 @@ final class RegistryHttp implements Closeable {
         }
         // A registry that accepted the request and then said nothing for the whole timeout is unlikely to answer
         // the next one faster; retrying would multiply the wait.
-        return !(e instanceof HttpTimeoutException
-                || e instanceof SSLHandshakeException
-                || e instanceof InterruptedIOException);
+        return !(e instanceof HttpTimeoutException || isTlsSetupFailure(e) || e instanceof InterruptedIOException);
+    }
+
+    // Certificate and protocol mismatches (e.g. HTTPS against a plain-HTTP port) are not transient.
+    private static boolean isTlsSetupFailure(IOException e) {
+        return e instanceof SSLHandshakeException
+                || (e instanceof SSLException
+                        && e.getMessage() != null
+                        && e.getMessage().contains("Unrecognized SSL message"));
     }
 
     private static boolean isRetryableStatus(int status) {
