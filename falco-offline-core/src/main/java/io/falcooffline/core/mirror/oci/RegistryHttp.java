@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror.oci;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -48,6 +49,7 @@ final class RegistryHttp implements Closeable {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final int MAX_REDIRECTS = 5;
+    private static final int SMALL_BODY = 64 * 1024;
     private static final int ERROR_BODY_LIMIT = 16 * 1024;
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
@@ -129,8 +131,9 @@ final class RegistryHttp implements Closeable {
                     throw ioFailure(request, attempt, e);
                 }
                 Duration wait = backoff(attempt);
-                listener.debug(description + ": " + request.summary() + " failed (" + e.getClass().getSimpleName()
-                        + "), retry " + attempt + " of " + (maxAttempts - 1) + " in " + wait.toMillis() + " ms");
+                listener.debug(description + ": " + request.summary() + " failed ("
+                        + e.getClass().getSimpleName() + "), retry " + attempt + " of " + (maxAttempts - 1) + " in "
+                        + wait.toMillis() + " ms");
                 sleep(wait);
                 continue;
             }
@@ -145,7 +148,8 @@ final class RegistryHttp implements Closeable {
                 throw new RegistryException(
                         status,
                         capitalized(description) + " answered " + status + detail + " to " + request.summary()
-                                + " and asked to retry after " + retryAfter.get().toSeconds() + " s, longer than the "
+                                + " and asked to retry after "
+                                + retryAfter.get().toSeconds() + " s, longer than the "
                                 + options.maxRetryAfter().toSeconds() + " s this client waits (maxRetryAfter). "
                                 + "The registry is rate-limiting or overloaded: try again later.",
                         null);
@@ -174,8 +178,7 @@ final class RegistryHttp implements Closeable {
         if (response.status() != 401) {
             return response;
         }
-        List<AuthChallenge> challenges =
-                AuthChallenge.parse(response.headers().allValues("WWW-Authenticate"));
+        List<AuthChallenge> challenges = AuthChallenge.parse(response.headers().allValues("WWW-Authenticate"));
         response.close();
         String answer = auth.answer(challenges, request, authorization);
         Response second = send(request, answer);
@@ -287,9 +290,7 @@ final class RegistryHttp implements Closeable {
             return new RegistryException(0, "Interrupted while " + request.summary() + " on " + description, e);
         }
         return new RegistryException(
-                0,
-                "I/O failure talking to " + description + " for " + request.summary() + tries + ": " + e,
-                e);
+                0, "I/O failure talking to " + description + " for " + request.summary() + tries + ": " + e, e);
     }
 
     private static boolean isRetryable(IOException e) {
@@ -430,9 +431,17 @@ final class RegistryHttp implements Closeable {
         }
 
         HttpRequest.BodyPublisher bodyPublisher() {
-            return body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body, bodyOffset, bodyLength);
+            if (body == null) {
+                return HttpRequest.BodyPublishers.noBody();
+            }
+            if (bodyLength <= SMALL_BODY) {
+                return HttpRequest.BodyPublishers.ofByteArray(body, bodyOffset, bodyLength);
+            }
+            // ofByteArray copies the whole range up front; streaming it keeps one copy of a chunk in memory.
+            return HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(body, bodyOffset, bodyLength)),
+                    bodyLength);
         }
 
         /** E.g. {@code GET manifest falcosecurity/falco:0.44.0}. */

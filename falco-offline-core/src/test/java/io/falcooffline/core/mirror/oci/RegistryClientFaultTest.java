@@ -8,9 +8,12 @@ import io.falcooffline.core.testing.FaultProxy.Fault;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;
+import io.falcooffline.core.testing.TestCertificates;
+import io.falcooffline.core.testing.TokenServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client against a real registry behind a proxy that injects failures. */
 class RegistryClientFaultTest {
@@ -79,8 +83,9 @@ class RegistryClientFaultTest {
         proxy.inject(Fault.status("GET", "/manifests/0.16.1", 500, 100));
         try (RegistryClient client = client(fast())) {
             assertThatThrownBy(() -> client.fetchManifest(REPOSITORY, "0.16.1"))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.statusCode())
-                            .isEqualTo(500))
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> assertThat(e.statusCode()).isEqualTo(500))
                     .hasMessageContaining("answered 500")
                     .hasMessageContaining("injected 500")
                     .hasMessageContaining("manifest " + REPOSITORY + ":0.16.1")
@@ -120,7 +125,8 @@ class RegistryClientFaultTest {
     void shouldRetryWhenTheConnectionIsDropped() {
         proxy.inject(Fault.dropConnection("HEAD", "/manifests/", 2));
         try (RegistryClient client = client(fast())) {
-            assertThat(client.resolve(REPOSITORY, "0.16.1")).contains(PLUGIN.root().descriptor());
+            assertThat(client.resolve(REPOSITORY, "0.16.1"))
+                    .contains(PLUGIN.root().descriptor());
         }
         assertThat(proxy.count("HEAD", "/manifests/")).isEqualTo(3);
     }
@@ -147,7 +153,8 @@ class RegistryClientFaultTest {
                 InputStream in = client.fetchBlob(REPOSITORY, LAYER.descriptor())) {
             assertThatThrownBy(in::readAllBytes)
                     .isInstanceOf(RegistryException.class)
-                    .hasMessageContaining("stopped sending GET blob " + REPOSITORY + "@" + LAYER.descriptor().digest())
+                    .hasMessageContaining("stopped sending GET blob " + REPOSITORY + "@"
+                            + LAYER.descriptor().digest())
                     .hasMessageContaining("700 ms (requestTimeout)");
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
@@ -169,8 +176,10 @@ class RegistryClientFaultTest {
         try (RegistryClient client = client(fast());
                 InputStream in = client.fetchBlob(REPOSITORY, LAYER.descriptor())) {
             assertThatThrownBy(in::readAllBytes)
-                    .isInstanceOfSatisfying(DigestMismatchException.class, e -> assertThat(e.expectedDigest())
-                            .isEqualTo(LAYER.descriptor().digest()))
+                    .isInstanceOfSatisfying(
+                            DigestMismatchException.class,
+                            e -> assertThat(e.expectedDigest())
+                                    .isEqualTo(LAYER.descriptor().digest()))
                     .hasMessageContaining("Blob " + LAYER.descriptor().digest())
                     .hasMessageContaining(proxy.host())
                     .hasMessageContaining("is corrupt");
@@ -251,6 +260,32 @@ class RegistryClientFaultTest {
         }
         assertThat(proxy.requests())
                 .containsExactly("GET /v2/paged/tags/tags/list?n=2", "GET /v2/paged/tags/tags/list?n=2&last=b");
+    }
+
+    @Test
+    void shouldAnswerABearerChallengeThatArrivesInTheMiddleOfAnUpload(@TempDir Path temp) throws Exception {
+        byte[] content = SyntheticArtifacts.pseudoRandom("challenged", 3000);
+        Descriptor blob = new Descriptor("application/octet-stream", Digests.sha256(content), content.length);
+        try (TokenServer tokens =
+                TokenServer.startPlainHttp(TestCertificates.generate(temp)).anonymousPull(true)) {
+            proxy.inject(Fault.respond(
+                    "PATCH",
+                    "/blobs/uploads/",
+                    401,
+                    Map.of(
+                            "WWW-Authenticate",
+                            "Bearer realm=\"" + tokens.realm() + "\",service=\"" + tokens.service()
+                                    + "\",scope=\"repository:challenged/blob:pull,push\""),
+                    new byte[0],
+                    1));
+            try (RegistryClient client = client(fast().chunkSize(1024))) {
+                client.pushBlob("challenged/blob", blob, new ByteArrayInputStream(content));
+
+                assertThat(client.hasBlob("challenged/blob", blob)).isTrue();
+            }
+            assertThat(tokens.requests()).containsExactly("anonymous repository:challenged/blob:pull,push");
+        }
+        assertThat(proxy.count("PATCH", "/blobs/uploads/")).isEqualTo(4);
     }
 
     @Test

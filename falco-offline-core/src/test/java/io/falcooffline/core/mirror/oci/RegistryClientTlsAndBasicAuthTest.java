@@ -50,7 +50,8 @@ class RegistryClientTlsAndBasicAuthTest {
     @Test
     void shouldPushAndPullOverTlsWhenCaFileTrustsTheCertificateAndPasswordContainsColons() {
         CapturingListener log = new CapturingListener();
-        try (RegistryClient client = new RegistryClient(withCredentials(tlsRegistry).build(), log)) {
+        try (RegistryClient client =
+                new RegistryClient(withCredentials(tlsRegistry).build(), log)) {
             RULES.pushTo(client, "rules/falco-rules", "5.1.0");
 
             assertThat(client.fetchManifest("rules/falco-rules", "5.1.0")).isEqualTo(RULES.root());
@@ -102,7 +103,8 @@ class RegistryClientTlsAndBasicAuthTest {
     void shouldRefuseCaFileTogetherWithSkipTlsVerify() {
         assertThatThrownBy(() -> tlsRegistry.clientOptions().skipTlsVerify(true).build())
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("caFile"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("caFile"))
                 .hasMessageContaining("caFile and skipTlsVerify contradict each other");
     }
 
@@ -114,7 +116,8 @@ class RegistryClientTlsAndBasicAuthTest {
 
         assertThatThrownBy(() -> new RegistryClient(options))
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("caFile"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("caFile"))
                 .hasMessageContaining(notPem.toString());
     }
 
@@ -122,13 +125,15 @@ class RegistryClientTlsAndBasicAuthTest {
     void shouldFailClearlyWhenThePasswordIsWrong() {
         CapturingListener log = new CapturingListener();
         try (RegistryClient client = new RegistryClient(
-                tlsRegistry.clientOptions()
+                tlsRegistry
+                        .clientOptions()
                         .credentials(RegistryCredentials.basic(USER, "wrong-password"))
                         .build(),
                 log)) {
             assertThatThrownBy(() -> client.resolve("rules/falco-rules", "5.1.0"))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.statusCode())
-                            .isEqualTo(401))
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> assertThat(e.statusCode()).isEqualTo(401))
                     .hasMessageContaining("refused the credentials of user 'alice'")
                     .hasMessageContaining("HEAD manifest rules/falco-rules:5.1.0")
                     .hasMessageContaining(tlsRegistry.host())
@@ -139,7 +144,8 @@ class RegistryClientTlsAndBasicAuthTest {
 
     @Test
     void shouldAskForCredentialsWhenNoneAreConfigured() {
-        try (RegistryClient client = new RegistryClient(tlsRegistry.clientOptions().build())) {
+        try (RegistryClient client =
+                new RegistryClient(tlsRegistry.clientOptions().build())) {
             assertThatThrownBy(() -> client.listTags("rules/falco-rules"))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("requires authentication for GET tag list of rules/falco-rules")
@@ -149,10 +155,12 @@ class RegistryClientTlsAndBasicAuthTest {
 
     @Test
     void shouldRefuseToSendCredentialsOverPlainHttpUnlessAllowed() {
-        try (RegistryClient client = new RegistryClient(withCredentials(plainRegistry).build())) {
+        try (RegistryClient client =
+                new RegistryClient(withCredentials(plainRegistry).build())) {
             assertThatThrownBy(() -> client.resolve("rules/falco-rules", "5.1.0"))
-                    .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.parameter())
-                            .isEqualTo("allowCredentialsOverHttp"))
+                    .isInstanceOfSatisfying(
+                            InvalidRequestException.class,
+                            e -> assertThat(e.parameter()).isEqualTo("allowCredentialsOverHttp"))
                     .hasMessageContaining(plainRegistry.host() + " (http)")
                     .hasMessageContaining("plain HTTP")
                     .hasMessageContaining("allowCredentialsOverHttp");
@@ -166,7 +174,8 @@ class RegistryClientTlsAndBasicAuthTest {
                 withCredentials(plainRegistry).allowCredentialsOverHttp(true).build(), log)) {
             RULES.pushTo(client, "rules/falco-rules", "5.1.0");
 
-            assertThat(client.resolve("rules/falco-rules", "5.1.0")).contains(RULES.root().descriptor());
+            assertThat(client.resolve("rules/falco-rules", "5.1.0"))
+                    .contains(RULES.root().descriptor());
         }
         assertNoSecretIn(log.all());
     }
@@ -177,13 +186,15 @@ class RegistryClientTlsAndBasicAuthTest {
 
         assertThat(credentials.toString()).contains(USER).doesNotContain(PASSWORD);
         assertThat(withCredentials(tlsRegistry).build().toString()).doesNotContain(PASSWORD);
-        assertThat(RegistryCredentials.identityToken("<token>", "tok-123").toString()).doesNotContain("tok-123");
+        assertThat(RegistryCredentials.identityToken("<token>", "tok-123").toString())
+                .doesNotContain("tok-123");
     }
 
     private static void assertNoSecretIn(String log) {
         assertThat(log)
                 .doesNotContain(PASSWORD)
-                .doesNotContain(Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .doesNotContain(
+                        Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
                 .doesNotContain("Authorization");
     }
 }

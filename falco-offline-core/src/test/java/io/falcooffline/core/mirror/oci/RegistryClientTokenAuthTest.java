@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.testing.LocalRegistry;
-import io.falcooffline.core.testing.TestCertificates;
-import io.falcooffline.core.testing.TokenServer;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.falcooffline.core.testing.TestCertificates;
+import io.falcooffline.core.testing.TokenServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Bearer token flow against a real registry configured for token auth. */
 class RegistryClientTokenAuthTest {
@@ -22,13 +21,14 @@ class RegistryClientTokenAuthTest {
     private static final String BOB_PASSWORD = "bob-password";
     private static final String ALICE_REFRESH_TOKEN = "alice-identity-token-0123456789";
 
-    private static Path certificatesDirectory;
+    @TempDir
+    static Path certificatesDirectory;
+
     private static TokenServer tokens;
     private static LocalRegistry registry;
 
     @BeforeAll
-    static void start() throws IOException {
-        certificatesDirectory = Files.createTempDirectory("falco-offline-token-test-");
+    static void start() {
         TestCertificates certificates = TestCertificates.generate(certificatesDirectory);
         tokens = TokenServer.start(certificates)
                 .user("alice", ALICE_PASSWORD, "pull", "push")
@@ -42,7 +42,6 @@ class RegistryClientTokenAuthTest {
     static void stop() {
         registry.close();
         tokens.close();
-        LocalRegistryFiles.delete(certificatesDirectory);
     }
 
     private static RegistryClient client(RegistryCredentials credentials, CapturingListener log) {
@@ -92,11 +91,11 @@ class RegistryClientTokenAuthTest {
     void shouldExchangeAnIdentityTokenForAccessTokens() {
         SyntheticArtifact plugin = SyntheticArtifacts.plugin("json", "0.7.0", "3.0.0");
         CapturingListener log = new CapturingListener();
-        try (RegistryClient client =
-                client(RegistryCredentials.identityToken("alice", ALICE_REFRESH_TOKEN), log)) {
+        try (RegistryClient client = client(RegistryCredentials.identityToken("alice", ALICE_REFRESH_TOKEN), log)) {
             plugin.pushTo(client, "identity/json", "0.7.0");
 
-            assertThat(client.resolve("identity/json", "0.7.0")).contains(plugin.root().descriptor());
+            assertThat(client.resolve("identity/json", "0.7.0"))
+                    .contains(plugin.root().descriptor());
         }
         assertThat(log.all()).doesNotContain(ALICE_REFRESH_TOKEN);
         assertNoSecretIn(log.all());
@@ -105,7 +104,8 @@ class RegistryClientTokenAuthTest {
     @Test
     void shouldPullAnonymouslyAndAskForCredentialsToPush() {
         SyntheticArtifact plugin = SyntheticArtifacts.plugin("container", "0.7.1", "3.11.0");
-        try (RegistryClient alice = client(RegistryCredentials.basic("alice", ALICE_PASSWORD), new CapturingListener());
+        try (RegistryClient alice =
+                        client(RegistryCredentials.basic("alice", ALICE_PASSWORD), new CapturingListener());
                 RegistryClient anonymous = client(null, new CapturingListener())) {
             plugin.pushTo(alice, "anonymous/container", "0.7.1");
 
@@ -119,10 +119,12 @@ class RegistryClientTokenAuthTest {
 
     @Test
     void shouldNameTheTokenServiceWhenItRefusesThePassword() {
-        try (RegistryClient client = client(RegistryCredentials.basic("alice", "not-her-password"), new CapturingListener())) {
+        try (RegistryClient client =
+                client(RegistryCredentials.basic("alice", "not-her-password"), new CapturingListener())) {
             assertThatThrownBy(() -> client.listTags("bearer/k8saudit"))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.statusCode())
-                            .isEqualTo(401))
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> assertThat(e.statusCode()).isEqualTo(401))
                     .hasMessageContaining("token service " + tokens.realm())
                     .hasMessageContaining("refused the credentials of user 'alice'")
                     .hasMessageNotContaining("not-her-password");
@@ -130,7 +132,10 @@ class RegistryClientTokenAuthTest {
     }
 
     private static void assertNoSecretIn(String log) {
-        assertThat(log).doesNotContain(ALICE_PASSWORD).doesNotContain(BOB_PASSWORD).doesNotContain("Bearer ");
+        assertThat(log)
+                .doesNotContain(ALICE_PASSWORD)
+                .doesNotContain(BOB_PASSWORD)
+                .doesNotContain("Bearer ");
         for (String token : tokens.issuedTokens()) {
             assertThat(log).doesNotContain(token);
             // Not even the signature part of a JWT.
