@@ -72,6 +72,8 @@ final class RegistryHttp implements Closeable {
         int id = CLIENT_IDS.incrementAndGet();
         this.executor = Executors.newCachedThreadPool(daemonThreads("falco-offline-registry-" + id));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("falco-offline-watchdog-" + id));
+        // HTTP/1.1: each transfer has its own connection, so one stalled or reset blob cannot hold up others
+        // multiplexed on a shared HTTP/2 connection, and the stall guard's close ends exactly one exchange.
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
