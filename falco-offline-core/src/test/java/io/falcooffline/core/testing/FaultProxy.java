@@ -91,7 +91,8 @@ public final class FaultProxy implements AutoCloseable {
     public long count(String method, String pathPattern) {
         Pattern pattern = Pattern.compile(pathPattern);
         return requests.stream()
-                .filter(r -> r.startsWith(method + " ") && pattern.matcher(r.substring(method.length() + 1)).find())
+                .filter(r -> r.startsWith(method + " ")
+                        && pattern.matcher(r.substring(method.length() + 1)).find())
                 .count();
     }
 
@@ -132,7 +133,10 @@ public final class FaultProxy implements AutoCloseable {
             }
             byte[] body = readBody(in, head);
             requests.add(head.method + " " + head.target);
-            Fault fault = faults.stream().filter(f -> f.claim(head.method, head.target)).findFirst().orElse(null);
+            Fault fault = faults.stream()
+                    .filter(f -> f.claim(head.method, head.target))
+                    .findFirst()
+                    .orElse(null);
             Action action = fault == null ? Action.PASS : fault.action;
             switch (action) {
                 case DROP -> {
@@ -173,7 +177,8 @@ public final class FaultProxy implements AutoCloseable {
             }
             StringBuilder response = new StringBuilder(lines.get(0)).append("\r\n");
             for (String line : lines.subList(1, lines.size())) {
-                String name = line.substring(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
+                String name =
+                        line.substring(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
                 if (name.equals("connection")) {
                     continue;
                 }
@@ -423,7 +428,8 @@ public final class FaultProxy implements AutoCloseable {
 
         byte[] response(String requestMethod) {
             StringBuilder head = new StringBuilder("HTTP/1.1 " + status + " Injected\r\n");
-            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
             head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
             byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
             if (requestMethod.equals("HEAD")) {

@@ -259,15 +259,12 @@ public final class LocalRegistry implements AutoCloseable {
                     "  secret: falco-offline-test-secret"));
             if (certs != null) {
                 lines.addAll(List.of(
-                        "  tls:",
-                        "    certificate: " + certs.serverCertificate(),
-                        "    key: " + certs.serverKey()));
+                        "  tls:", "    certificate: " + certs.serverCertificate(), "    key: " + certs.serverKey()));
             }
             if (!users.isEmpty()) {
                 Path htpasswd = directory.resolve("htpasswd");
                 write(htpasswd, htpasswdLines());
-                lines.addAll(List.of(
-                        "auth:", "  htpasswd:", "    realm: falco-offline-test", "    path: " + htpasswd));
+                lines.addAll(List.of("auth:", "  htpasswd:", "    realm: falco-offline-test", "    path: " + htpasswd));
             }
             if (tokenServer != null) {
                 lines.addAll(List.of(
@@ -317,7 +314,10 @@ public final class LocalRegistry implements AutoCloseable {
         // Any HTTP status line on /v2/ (200, or 401 with auth) means the API is up.
         private static boolean answersV2(LocalRegistry registry) {
             try (Socket socket = registry.tls()
-                    ? registry.certificates.clientSslContext().getSocketFactory().createSocket()
+                    ? registry.certificates
+                            .clientSslContext()
+                            .getSocketFactory()
+                            .createSocket()
                     : new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", registry.port), 500);
                 socket.setSoTimeout(1000);

@@ -55,7 +55,8 @@ public final class Skopeo {
 
     /** {@code skopeo inspect --config --raw}: the config blob of an image manifest. */
     public byte[] inspectConfigRaw(String repositoryAndReference) {
-        return run(List.of("inspect", "--config", "--raw"), repositoryAndReference).stdout();
+        return run(List.of("inspect", "--config", "--raw"), repositoryAndReference)
+                .stdout();
     }
 
     /** {@code skopeo inspect}: skopeo's JSON summary of an image (it fails for non-image artifacts). */
@@ -86,8 +87,9 @@ public final class Skopeo {
         command.add("docker://" + registry.host() + "/" + repositoryAndReference);
         ExternalCommand.Result result = ExternalCommand.run(command, Map.of(), TIMEOUT);
         if (result.exitCode() != 0) {
-            throw new IllegalStateException("skopeo " + String.join(" ", subcommand) + " " + repositoryAndReference
-                    + " failed (exit " + result.exitCode() + "): " + result.stderr().strip());
+            throw new IllegalStateException(
+                    "skopeo " + String.join(" ", subcommand) + " " + repositoryAndReference + " failed (exit "
+                            + result.exitCode() + "): " + result.stderr().strip());
         }
         return result;
     }

@@ -103,7 +103,8 @@ public final class SyntheticArtifacts {
      * @param pluginApiVersion the {@code plugin_api_version} requirement, e.g. {@code 3.11.0}
      */
     public static SyntheticArtifact plugin(String name, String version, String pluginApiVersion) {
-        return plugin(name, version, List.of(new Requirement("plugin_api_version", pluginApiVersion)), PLUGIN_PLATFORMS);
+        return plugin(
+                name, version, List.of(new Requirement("plugin_api_version", pluginApiVersion)), PLUGIN_PLATFORMS);
     }
 
     /** A plugin with the given requirements and platforms. */
@@ -125,18 +126,28 @@ public final class SyntheticArtifacts {
             Manifest manifest = artifactManifest(configDescriptor, layerDescriptor, title, annotations);
             manifests.add(manifest);
             entries.add(object(
-                    "mediaType", OCI_MANIFEST,
-                    "digest", manifest.descriptor().digest(),
-                    "size", manifest.descriptor().size(),
-                    "annotations", annotations,
-                    "platform", platform.json(),
-                    "artifactType", PLUGIN_CONFIG));
+                    "mediaType",
+                    OCI_MANIFEST,
+                    "digest",
+                    manifest.descriptor().digest(),
+                    "size",
+                    manifest.descriptor().size(),
+                    "annotations",
+                    annotations,
+                    "platform",
+                    platform.json(),
+                    "artifactType",
+                    PLUGIN_CONFIG));
         }
         byte[] index = OrderedJson.bytes(object(
-                "schemaVersion", 2,
-                "mediaType", OCI_INDEX,
-                "manifests", entries,
-                "annotations", object(ANNOTATION_SOURCE, PLUGINS_SOURCE)));
+                "schemaVersion",
+                2,
+                "mediaType",
+                OCI_INDEX,
+                "manifests",
+                entries,
+                "annotations",
+                object(ANNOTATION_SOURCE, PLUGINS_SOURCE)));
         return new SyntheticArtifact(Manifest.of(OCI_INDEX, index), manifests, blobs);
     }
 
@@ -246,10 +257,14 @@ public final class SyntheticArtifacts {
             blobs.add(new SyntheticArtifact.Blob(configDescriptor, config));
             blobs.add(new SyntheticArtifact.Blob(layerDescriptor, layer));
             byte[] manifestBytes = OrderedJson.bytes(object(
-                    "schemaVersion", 2,
-                    "mediaType", manifestType,
-                    "config", descriptorJson(configDescriptor, null),
-                    "layers", List.of(descriptorJson(layerDescriptor, null))));
+                    "schemaVersion",
+                    2,
+                    "mediaType",
+                    manifestType,
+                    "config",
+                    descriptorJson(configDescriptor, null),
+                    "layers",
+                    List.of(descriptorJson(layerDescriptor, null))));
             Manifest manifest = Manifest.of(manifestType, manifestBytes);
             manifests.add(manifest);
             entries.add(object(
@@ -321,15 +336,20 @@ public final class SyntheticArtifacts {
                 .map(r -> (Object) object("name", r.name(), "version", r.version()))
                 .toList();
         return OrderedJson.bytes(object(
-                "name", name,
-                "version", version,
-                "dependencies", dependencyJson.isEmpty() ? null : dependencyJson,
-                "requirements", requirementJson.isEmpty() ? null : requirementJson));
+                "name",
+                name,
+                "version",
+                version,
+                "dependencies",
+                dependencyJson.isEmpty() ? null : dependencyJson,
+                "requirements",
+                requirementJson.isEmpty() ? null : requirementJson));
     }
 
     private static Object dependencyJson(Dependency dependency) {
-        List<Object> alternatives =
-                dependency.alternatives().stream().map(SyntheticArtifacts::dependencyJson).toList();
+        List<Object> alternatives = dependency.alternatives().stream()
+                .map(SyntheticArtifacts::dependencyJson)
+                .toList();
         return object(
                 "name", dependency.name(),
                 "version", dependency.version(),
@@ -339,11 +359,16 @@ public final class SyntheticArtifacts {
     private static Manifest artifactManifest(
             Descriptor config, Descriptor layer, String title, Map<String, Object> annotations) {
         byte[] bytes = OrderedJson.bytes(object(
-                "schemaVersion", 2,
-                "mediaType", OCI_MANIFEST,
-                "config", descriptorJson(config, null),
-                "layers", List.of(descriptorJson(layer, object(ANNOTATION_TITLE, title))),
-                "annotations", annotations));
+                "schemaVersion",
+                2,
+                "mediaType",
+                OCI_MANIFEST,
+                "config",
+                descriptorJson(config, null),
+                "layers",
+                List.of(descriptorJson(layer, object(ANNOTATION_TITLE, title))),
+                "annotations",
+                annotations));
         return Manifest.of(OCI_MANIFEST, bytes);
     }
 

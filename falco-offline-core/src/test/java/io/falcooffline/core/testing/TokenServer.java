@@ -1,6 +1,7 @@
 package io.falcooffline.core.testing;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A token service in the style of the distribution token specification, over HTTPS with the test CA: it checks
+ * A token service in the style of the distribution token specification, over HTTPS with the test CA (or plain HTTP): it checks
  * Basic credentials or an identity (refresh) token, and issues RS256 JWTs whose {@code x5c} certificate the
  * {@link LocalRegistry} trusts ({@code rootcertbundle}). It grants each user only the actions it was given, and
  * records requests and issued tokens so tests can check caching and that no token leaks into logs.
@@ -35,7 +36,7 @@ public final class TokenServer implements AutoCloseable {
     private static final String SERVICE = "falco-offline-test-registry";
     private static final String ISSUER = "falco-offline-test-issuer";
 
-    private final HttpsServer server;
+    private final HttpServer server;
     private final TestCertificates certificates;
     private final PrivateKey signingKey;
     private final String certificateChain;
@@ -49,12 +50,13 @@ public final class TokenServer implements AutoCloseable {
 
     private record User(String password, Set<String> actions) {}
 
-    private TokenServer(HttpsServer server, TestCertificates certificates) {
+    private TokenServer(HttpServer server, TestCertificates certificates) {
         this.server = server;
         this.certificates = certificates;
         this.signingKey = certificates.serverPrivateKey();
         try {
-            this.certificateChain = Base64.getEncoder().encodeToString(certificates.serverX509().getEncoded());
+            this.certificateChain =
+                    Base64.getEncoder().encodeToString(certificates.serverX509().getEncoded());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -68,13 +70,27 @@ public final class TokenServer implements AutoCloseable {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
             server.setHttpsConfigurator(new HttpsConfigurator(certificates.serverSslContext()));
-            TokenServer tokens = new TokenServer(server, certificates);
-            server.createContext("/token", tokens::handle);
-            server.start();
-            return tokens;
+            return started(server, certificates);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The same over plain HTTP, for registries reached through a {@link FaultProxy}. */
+    public static TokenServer startPlainHttp(TestCertificates certificates) {
+        try {
+            return started(
+                    HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16), certificates);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TokenServer started(HttpServer server, TestCertificates certificates) {
+        TokenServer tokens = new TokenServer(server, certificates);
+        server.createContext("/token", tokens::handle);
+        server.start();
+        return tokens;
     }
 
     /** Adds a user allowed the given actions ({@code pull}, {@code push}) on every repository. */
@@ -103,7 +119,8 @@ public final class TokenServer implements AutoCloseable {
 
     /** The realm registries put in their challenge. */
     public String realm() {
-        return "https://127.0.0.1:" + server.getAddress().getPort() + "/token";
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort() + "/token";
     }
 
     /** The service name. */
@@ -160,12 +177,15 @@ public final class TokenServer implements AutoCloseable {
             } else {
                 String authorization = exchange.getRequestHeaders().getFirst("Authorization");
                 if (authorization != null && authorization.startsWith("Basic ")) {
-                    String pair = new String(
-                            Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+                    String pair =
+                            new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
                     int colon = pair.indexOf(':');
                     User user = colon < 0 ? null : users.get(pair.substring(0, colon));
                     if (user == null || !user.password().equals(pair.substring(colon + 1))) {
-                        reply(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"bad credentials\"}]}");
+                        reply(
+                                exchange,
+                                401,
+                                "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"bad credentials\"}]}");
                         return;
                     }
                     account = pair.substring(0, colon);
@@ -173,7 +193,10 @@ public final class TokenServer implements AutoCloseable {
                 } else if (anonymousPull) {
                     allowed = Set.of("pull");
                 } else {
-                    reply(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"credentials required\"}]}");
+                    reply(
+                            exchange,
+                            401,
+                            "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"credentials required\"}]}");
                     return;
                 }
             }
@@ -184,8 +207,11 @@ public final class TokenServer implements AutoCloseable {
             requests.add((account == null ? "anonymous" : account) + " " + String.join(" ", scopes));
             String token = sign(account, scopes, allowed);
             issuedTokens.add(token);
-            reply(exchange, 200, "{\"token\":\"" + token + "\",\"access_token\":\"" + token + "\",\"expires_in\":"
-                    + lifetimeSeconds + "}");
+            reply(
+                    exchange,
+                    200,
+                    "{\"token\":\"" + token + "\",\"access_token\":\"" + token + "\",\"expires_in\":" + lifetimeSeconds
+                            + "}");
         }
     }
 
@@ -206,9 +232,13 @@ public final class TokenServer implements AutoCloseable {
             if (access.length() > 0) {
                 access.append(',');
             }
-            access.append("{\"type\":\"").append(scope, 0, first).append("\",\"name\":\"")
-                    .append(scope, first + 1, last).append("\",\"actions\":[");
-            access.append(String.join(",", granted.stream().map(a -> "\"" + a + "\"").toList()));
+            access.append("{\"type\":\"")
+                    .append(scope, 0, first)
+                    .append("\",\"name\":\"")
+                    .append(scope, first + 1, last)
+                    .append("\",\"actions\":[");
+            access.append(
+                    String.join(",", granted.stream().map(a -> "\"" + a + "\"").toList()));
             access.append("]}");
         }
         long now = System.currentTimeMillis() / 1000;

@@ -176,7 +176,8 @@ public final class DockerConfigCredentials {
             password = decoded.substring(colon + 1);
         }
         if (!identityToken.isEmpty()) {
-            return Optional.of(RegistryCredentials.identityToken(username.isEmpty() ? TOKEN_USER : username, identityToken));
+            return Optional.of(
+                    RegistryCredentials.identityToken(username.isEmpty() ? TOKEN_USER : username, identityToken));
         }
         if (username.isEmpty() && password.isEmpty()) {
             return Optional.empty();
@@ -196,9 +197,8 @@ public final class DockerConfigCredentials {
                 .map(directory -> directory.resolve(program))
                 .filter(Files::isExecutable)
                 .findFirst()
-                .orElseThrow(() -> new FalcoOfflineException(
-                        "Credential helper " + program + " (" + key + " in " + configFile + ") is not on PATH; "
-                                + "install it or remove the entry"));
+                .orElseThrow(() -> new FalcoOfflineException("Credential helper " + program + " (" + key + " in "
+                        + configFile + ") is not on PATH; " + "install it or remove the entry"));
         Process process;
         try {
             process = new ProcessBuilder(executable.toString(), "get").start();
@@ -224,8 +224,8 @@ public final class DockerConfigCredentials {
                 if ((out + err).toLowerCase(Locale.ROOT).contains("credentials not found")) {
                     return Optional.empty();
                 }
-                throw new FalcoOfflineException("Credential helper " + executable + " failed for " + server
-                        + " (exit " + process.exitValue() + "): " + firstLine(err.isBlank() ? out : err));
+                throw new FalcoOfflineException("Credential helper " + executable + " failed for " + server + " (exit "
+                        + process.exitValue() + "): " + firstLine(err.isBlank() ? out : err));
             }
             JsonNode answer = RegistryHttp.JSON.readTree(out);
             String username = answer.path("Username").asString("");

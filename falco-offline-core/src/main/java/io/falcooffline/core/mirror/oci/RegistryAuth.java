@@ -40,7 +40,8 @@ final class RegistryAuth {
         this.options = options;
         this.description = description;
         this.http = http;
-        this.identity = options.credentials().map(RegistryCredentials::cacheIdentity).orElse("anonymous");
+        this.identity =
+                options.credentials().map(RegistryCredentials::cacheIdentity).orElse("anonymous");
     }
 
     /** The Authorization value to send up front for these scopes, from earlier challenges, or null. */
@@ -142,7 +143,8 @@ final class RegistryAuth {
             if (!scopes.isEmpty()) {
                 form.append("&scope=").append(RegistryHttp.urlEncode(String.join(" ", scopes)));
             }
-            form.append("&refresh_token=").append(RegistryHttp.urlEncode(credentials.get().identityToken()));
+            form.append("&refresh_token=")
+                    .append(RegistryHttp.urlEncode(credentials.get().identityToken()));
             byte[] body = form.toString().getBytes(StandardCharsets.UTF_8);
             request = RegistryHttp.Request.of("POST", realm, subject, List.of())
                     .header("Content-Type", "application/x-www-form-urlencoded")
@@ -197,9 +199,7 @@ final class RegistryAuth {
         }
         if (value.isEmpty()) {
             throw new RegistryException(
-                    200,
-                    "The token service " + RegistryHttp.withoutQuery(realm) + " answered without a token",
-                    null);
+                    200, "The token service " + RegistryHttp.withoutQuery(realm) + " answered without a token", null);
         }
         long lifetime = json.path("expires_in").asLong(DEFAULT_TOKEN_SECONDS);
         if (lifetime <= 0) {
@@ -228,8 +228,8 @@ final class RegistryAuth {
         if (options.credentials().isEmpty()) {
             return new RegistryException(
                     401,
-                    RegistryHttp.capitalized(description) + " requires authentication for " + request.summary()
-                            + detail + ". Configure credentials for this registry.",
+                    RegistryHttp.capitalized(description) + " requires authentication for " + request.summary() + detail
+                            + ". Configure credentials for this registry.",
                     null);
         }
         return new RegistryException(
@@ -266,7 +266,8 @@ final class RegistryAuth {
     }
 
     private TokenKey key(AuthChallenge challenge, TreeSet<String> scopes) {
-        return new TokenKey(identity, challenge.parameter("realm"), challenge.parameter("service"), String.join(" ", scopes));
+        return new TokenKey(
+                identity, challenge.parameter("realm"), challenge.parameter("service"), String.join(" ", scopes));
     }
 
     private static URI withQuery(URI uri, String query) {

@@ -146,9 +146,8 @@ public final class RegistryClient implements OciStore {
         Optional<String> reportedDigest;
         try (RegistryHttp.Response response = http.execute(request)) {
             if (response.status() == 404) {
-                throw new ArtifactNotFoundException(
-                        "Manifest " + name + " not found on " + describe() + response.errorSummary()
-                                + ". Check the repository and the tag or digest.");
+                throw new ArtifactNotFoundException("Manifest " + name + " not found on " + describe()
+                        + response.errorSummary() + ". Check the repository and the tag or digest.");
             }
             if (response.status() != 200) {
                 throw unexpected(response, request);
@@ -202,10 +201,7 @@ public final class RegistryClient implements OciStore {
         if (response.status() != expectedStatus) {
             throw unexpected(response, ranged);
         }
-        if (offset > 0
-                && !response.header("Content-Range")
-                        .orElse("")
-                        .startsWith("bytes " + offset + "-")) {
+        if (offset > 0 && !response.header("Content-Range").orElse("").startsWith("bytes " + offset + "-")) {
             response.close();
             throw new RegistryException(
                     206,
@@ -246,8 +242,11 @@ public final class RegistryClient implements OciStore {
     public void pushBlob(String repository, Descriptor blob, InputStream content) {
         String repo = repository(repository);
         String subject = "blob " + repo + "@" + blob.digest();
+        // A blob copied from another store arrives already verified against the same descriptor: hash it once.
         VerifyingInputStream verified =
-                new VerifyingInputStream(content, blob, "the content given to push as " + subject);
+                content instanceof VerifyingInputStream stream && stream.isUnreadVerifierOf(blob)
+                        ? stream
+                        : new VerifyingInputStream(content, blob, "the content given to push as " + subject);
         if (blob.size() <= options.chunkSize()) {
             byte[] bytes = new byte[(int) blob.size()];
             int n = readFully(verified, bytes, subject);
@@ -267,6 +266,9 @@ public final class RegistryClient implements OciStore {
             long offset = 0;
             while (offset < blob.size()) {
                 int n = readFully(verified, buffer, subject);
+                if (n == 0) {
+                    throw new IllegalStateException("Verifying stream ended before its size");
+                }
                 location = uploadChunk(repo, subject, location, buffer, n, offset);
                 offset += n;
             }
@@ -367,8 +369,8 @@ public final class RegistryClient implements OciStore {
     }
 
     private void cancelUpload(URI location, String subject) {
-        try (RegistryHttp.Response ignored = http.execute(RegistryHttp.Request.of(
-                "DELETE", location, "upload cancel for " + subject, List.of()))) {
+        try (RegistryHttp.Response ignored =
+                http.execute(RegistryHttp.Request.of("DELETE", location, "upload cancel for " + subject, List.of()))) {
             listener.debug(describe() + ": cancelled the upload of " + subject);
         } catch (RuntimeException e) {
             // The registry purges abandoned uploads itself; the original failure is what matters.
@@ -443,8 +445,8 @@ public final class RegistryClient implements OciStore {
                                 + "next-page links repeat (" + RegistryHttp.withoutQuery(page) + ")",
                         null);
             }
-            RegistryHttp.Request request =
-                    RegistryHttp.Request.of("GET", page, "tag list of " + repo, pull(repo)).followingRedirects();
+            RegistryHttp.Request request = RegistryHttp.Request.of("GET", page, "tag list of " + repo, pull(repo))
+                    .followingRedirects();
             try (RegistryHttp.Response response = http.execute(request)) {
                 if (response.status() == 404) {
                     return List.copyOf(tags);
@@ -464,7 +466,9 @@ public final class RegistryClient implements OciStore {
                         .orElse(null);
             } catch (IOException | JacksonException e) {
                 throw new RegistryException(
-                        200, "Reading the tag list of " + repo + " from " + describe() + " failed: " + e.getMessage(), e);
+                        200,
+                        "Reading the tag list of " + repo + " from " + describe() + " failed: " + e.getMessage(),
+                        e);
             }
         }
         return List.copyOf(tags);
@@ -546,7 +550,9 @@ public final class RegistryClient implements OciStore {
 
     private void checkReportedDigest(RegistryHttp.Response response, String expected, String subject) {
         Optional<String> reported = response.header("Docker-Content-Digest");
-        if (reported.isPresent() && Digests.isDigest(reported.get()) && !reported.get().equals(expected)) {
+        if (reported.isPresent()
+                && Digests.isDigest(reported.get())
+                && !reported.get().equals(expected)) {
             throw new DigestMismatchException(
                     expected,
                     RegistryHttp.capitalized(describe()) + " stored " + subject + " as " + reported.get()
@@ -563,7 +569,8 @@ public final class RegistryClient implements OciStore {
 
     private String mediaTypeField(byte[] bytes, String name) {
         try {
-            String mediaType = RegistryHttp.JSON.readTree(bytes).path("mediaType").asString("");
+            String mediaType =
+                    RegistryHttp.JSON.readTree(bytes).path("mediaType").asString("");
             if (!mediaType.isEmpty()) {
                 return mediaType;
             }
@@ -579,7 +586,8 @@ public final class RegistryClient implements OciStore {
 
     private static String digestOf(byte[] bytes, String like) {
         return Digests.algorithm(like) + ":"
-                + java.util.HexFormat.of().formatHex(Digests.newMessageDigest(like).digest(bytes));
+                + java.util.HexFormat.of()
+                        .formatHex(Digests.newMessageDigest(like).digest(bytes));
     }
 
     private static int readFully(InputStream in, byte[] buffer, String subject) {
@@ -621,8 +629,8 @@ public final class RegistryClient implements OciStore {
         };
         return new RegistryException(
                 status,
-                RegistryHttp.capitalized(describe()) + " answered " + status + detail + " to " + request.summary()
-                        + "." + hint,
+                RegistryHttp.capitalized(describe()) + " answered " + status + detail + " to " + request.summary() + "."
+                        + hint,
                 null);
     }
 

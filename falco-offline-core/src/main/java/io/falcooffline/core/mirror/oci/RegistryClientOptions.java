@@ -35,7 +35,8 @@ public final class RegistryClientOptions {
     public static final int DEFAULT_TAG_PAGE_SIZE = 1000;
 
     // host, or host:port with a numeric port; IPv6 literals in brackets.
-    private static final Pattern HOST = Pattern.compile("(?:[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
+    private static final Pattern HOST =
+            Pattern.compile("(?:[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
 
     private final String host;
     private final boolean plainHttp;
@@ -318,7 +319,8 @@ public final class RegistryClientOptions {
                 throw new InvalidRequestException("maxAttempts", "maxAttempts must be at least 1, was " + maxAttempts);
             }
             if (chunkSize < 1024) {
-                throw new InvalidRequestException("chunkSize", "chunkSize must be at least 1024 bytes, was " + chunkSize);
+                throw new InvalidRequestException(
+                        "chunkSize", "chunkSize must be at least 1024 bytes, was " + chunkSize);
             }
             if (tagPageSize < 1) {
                 throw new InvalidRequestException("tagPageSize", "tagPageSize must be at least 1, was " + tagPageSize);

@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror.oci;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -47,6 +49,7 @@ final class RegistryHttp implements Closeable {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final int MAX_REDIRECTS = 5;
+    private static final int SMALL_BODY = 64 * 1024;
     private static final int ERROR_BODY_LIMIT = 16 * 1024;
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
@@ -69,6 +72,8 @@ final class RegistryHttp implements Closeable {
         int id = CLIENT_IDS.incrementAndGet();
         this.executor = Executors.newCachedThreadPool(daemonThreads("falco-offline-registry-" + id));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("falco-offline-watchdog-" + id));
+        // HTTP/1.1: each transfer has its own connection, so one stalled or reset blob cannot hold up others
+        // multiplexed on a shared HTTP/2 connection, and the stall guard's close ends exactly one exchange.
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -128,8 +133,9 @@ final class RegistryHttp implements Closeable {
                     throw ioFailure(request, attempt, e);
                 }
                 Duration wait = backoff(attempt);
-                listener.debug(description + ": " + request.summary() + " failed (" + e.getClass().getSimpleName()
-                        + "), retry " + attempt + " of " + (maxAttempts - 1) + " in " + wait.toMillis() + " ms");
+                listener.debug(description + ": " + request.summary() + " failed ("
+                        + e.getClass().getSimpleName() + "), retry " + attempt + " of " + (maxAttempts - 1) + " in "
+                        + wait.toMillis() + " ms");
                 sleep(wait);
                 continue;
             }
@@ -144,7 +150,8 @@ final class RegistryHttp implements Closeable {
                 throw new RegistryException(
                         status,
                         capitalized(description) + " answered " + status + detail + " to " + request.summary()
-                                + " and asked to retry after " + retryAfter.get().toSeconds() + " s, longer than the "
+                                + " and asked to retry after "
+                                + retryAfter.get().toSeconds() + " s, longer than the "
                                 + options.maxRetryAfter().toSeconds() + " s this client waits (maxRetryAfter). "
                                 + "The registry is rate-limiting or overloaded: try again later.",
                         null);
@@ -173,8 +180,7 @@ final class RegistryHttp implements Closeable {
         if (response.status() != 401) {
             return response;
         }
-        List<AuthChallenge> challenges =
-                AuthChallenge.parse(response.headers().allValues("WWW-Authenticate"));
+        List<AuthChallenge> challenges = AuthChallenge.parse(response.headers().allValues("WWW-Authenticate"));
         response.close();
         String answer = auth.answer(challenges, request, authorization);
         Response second = send(request, answer);
@@ -266,7 +272,7 @@ final class RegistryHttp implements Closeable {
                             + "or raise requestTimeout.",
                     e);
         }
-        if (e instanceof SSLHandshakeException) {
+        if (isTlsSetupFailure(e)) {
             return new RegistryException(
                     0,
                     "TLS handshake with " + description + " failed for " + request.summary() + ": " + e.getMessage()
@@ -286,9 +292,7 @@ final class RegistryHttp implements Closeable {
             return new RegistryException(0, "Interrupted while " + request.summary() + " on " + description, e);
         }
         return new RegistryException(
-                0,
-                "I/O failure talking to " + description + " for " + request.summary() + tries + ": " + e,
-                e);
+                0, "I/O failure talking to " + description + " for " + request.summary() + tries + ": " + e, e);
     }
 
     private static boolean isRetryable(IOException e) {
@@ -297,9 +301,15 @@ final class RegistryHttp implements Closeable {
         }
         // A registry that accepted the request and then said nothing for the whole timeout is unlikely to answer
         // the next one faster; retrying would multiply the wait.
-        return !(e instanceof HttpTimeoutException
-                || e instanceof SSLHandshakeException
-                || e instanceof InterruptedIOException);
+        return !(e instanceof HttpTimeoutException || isTlsSetupFailure(e) || e instanceof InterruptedIOException);
+    }
+
+    // Certificate and protocol mismatches (e.g. HTTPS against a plain-HTTP port) are not transient.
+    private static boolean isTlsSetupFailure(IOException e) {
+        return e instanceof SSLHandshakeException
+                || (e instanceof SSLException
+                        && e.getMessage() != null
+                        && e.getMessage().contains("Unrecognized SSL message"));
     }
 
     private static boolean isRetryableStatus(int status) {
@@ -423,9 +433,17 @@ final class RegistryHttp implements Closeable {
         }
 
         HttpRequest.BodyPublisher bodyPublisher() {
-            return body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body, bodyOffset, bodyLength);
+            if (body == null) {
+                return HttpRequest.BodyPublishers.noBody();
+            }
+            if (bodyLength <= SMALL_BODY) {
+                return HttpRequest.BodyPublishers.ofByteArray(body, bodyOffset, bodyLength);
+            }
+            // ofByteArray copies the whole range up front; streaming it keeps one copy of a chunk in memory.
+            return HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(body, bodyOffset, bodyLength)),
+                    bodyLength);
         }
 
         /** E.g. {@code GET manifest falcosecurity/falco:0.44.0}. */

@@ -10,21 +10,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Fails a response body that stops delivering bytes for longer than a timeout. {@code java.net.http} bounds only the
+ * Fails a response body when one read waits longer than a timeout for bytes. {@code java.net.http} bounds only the
  * wait for response headers; without this, a registry that sends headers and then stalls would block a read forever.
+ * Time between reads does not count: a consumer may pause (e.g. to upload what it read) without tripping it.
  */
 final class StallGuardInputStream extends FilterInputStream {
 
     private final long timeoutNanos;
     private final Supplier<RuntimeException> onStall;
     private final ScheduledFuture<?> check;
-    private volatile long lastProgress;
+    // When the read in progress started, or 0 when no read is in progress.
+    private volatile long blockedSince;
     private volatile boolean stalled;
     private volatile boolean closed;
 
     /**
      * @param in the body
-     * @param timeout the longest time without a byte
+     * @param timeout the longest time one read may wait for bytes
      * @param scheduler runs the periodic check
      * @param onStall makes the exception a stalled read fails with
      */
@@ -33,7 +35,6 @@ final class StallGuardInputStream extends FilterInputStream {
         super(in);
         this.timeoutNanos = timeout.toNanos();
         this.onStall = onStall;
-        this.lastProgress = System.nanoTime();
         long period = Math.max(10, timeout.toMillis() / 4);
         this.check = scheduler.scheduleWithFixedDelay(this::checkProgress, period, period, TimeUnit.MILLISECONDS);
     }
@@ -41,7 +42,10 @@ final class StallGuardInputStream extends FilterInputStream {
     private void checkProgress() {
         if (closed) {
             check.cancel(false);
-        } else if (System.nanoTime() - lastProgress > timeoutNanos) {
+            return;
+        }
+        long since = blockedSince;
+        if (since != 0 && System.nanoTime() - since > timeoutNanos) {
             stalled = true;
             check.cancel(false);
             try {
@@ -55,33 +59,29 @@ final class StallGuardInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = guarded(() -> in.read());
-        if (b >= 0) {
-            lastProgress = System.nanoTime();
-        }
-        return b;
+        return guarded(() -> in.read());
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        int n = guarded(() -> in.read(buffer, offset, length));
-        if (n > 0) {
-            lastProgress = System.nanoTime();
-        }
-        return n;
+        return guarded(() -> in.read(buffer, offset, length));
     }
 
     @Override
     public long skip(long n) throws IOException {
-        long skipped = in.skip(n);
-        lastProgress = System.nanoTime();
-        return skipped;
+        long[] skipped = new long[1];
+        guarded(() -> {
+            skipped[0] = in.skip(n);
+            return 0;
+        });
+        return skipped[0];
     }
 
     private int guarded(IoRead read) throws IOException {
         if (stalled) {
             throw onStall.get();
         }
+        blockedSince = System.nanoTime();
         try {
             int result = read.run();
             if (stalled) {
@@ -95,6 +95,8 @@ final class StallGuardInputStream extends FilterInputStream {
                 throw failure;
             }
             throw e;
+        } finally {
+            blockedSince = 0;
         }
     }
 

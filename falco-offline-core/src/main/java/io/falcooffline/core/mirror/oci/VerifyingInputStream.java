@@ -103,8 +103,14 @@ public final class VerifyingInputStream extends FilterInputStream {
         throw new IOException("mark/reset not supported");
     }
 
+    /** Whether this stream checks exactly {@code descriptor} and nothing has been read from it yet. */
+    boolean isUnreadVerifierOf(Descriptor descriptor) {
+        return count == 0 && !verified && expected.equals(descriptor);
+    }
+
     private void finish() {
-        String actual = Digests.algorithm(expected.digest()) + ":" + HexFormat.of().formatHex(hasher.digest());
+        String actual =
+                Digests.algorithm(expected.digest()) + ":" + HexFormat.of().formatHex(hasher.digest());
         if (!actual.equals(expected.digest())) {
             throw new DigestMismatchException(
                     expected.digest(),
