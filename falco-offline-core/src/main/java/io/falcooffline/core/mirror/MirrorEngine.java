@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Copies staged artifacts in two phases. First the content: each artifact's blobs, a bounded number at a time,
@@ -105,6 +107,39 @@ final class MirrorEngine implements AutoCloseable {
             }
             report(artifact, progress.get(next));
         }
+    }
+
+    /**
+     * Applies {@code work} to every item on the transfer threads, for look-ups that are slow only because of round
+     * trips, and returns the results in item order.
+     *
+     * @throws RuntimeException the first failure, as thrown by {@code work}
+     */
+    <T, R> List<R> map(List<T> items, Function<T, R> work) {
+        List<Future<R>> futures = new ArrayList<>();
+        for (T item : items) {
+            futures.add(transfers.submit(() -> work.apply(item)));
+        }
+        List<R> results = new ArrayList<>();
+        try {
+            for (Future<R> future : futures) {
+                results.add(future.get());
+            }
+        } catch (ExecutionException e) {
+            futures.forEach(future -> future.cancel(true));
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            futures.forEach(future -> future.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading artifacts", e);
+        }
+        return results;
     }
 
     /** Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. */

@@ -85,13 +85,11 @@ final class MirrorRun {
 
             List<LockEntry> internal = new ArrayList<>();
             List<CopyJob> jobs = planJobs(references, internal);
-            List<StagedArtifact> staged = new ArrayList<>();
-            for (CopyJob job : jobs) {
-                staged.add(StagedArtifact.stage(job, options.platforms()));
-            }
-            staged.addAll(stageDependencies(staged));
+            List<StagedArtifact> staged =
+                    new ArrayList<>(engine.map(jobs, job -> StagedArtifact.stage(job, options.platforms())));
+            staged.addAll(stageDependencies(staged, engine));
             if (options.copySignatures()) {
-                staged.addAll(stageSignatures(staged));
+                engine.map(List.copyOf(staged), this::stageSignatures).forEach(staged::addAll);
             }
             checkAlreadyInternal(internal);
 
@@ -188,18 +186,19 @@ final class MirrorRun {
                 note);
     }
 
-    private List<StagedArtifact> stageDependencies(List<StagedArtifact> explicit) {
+    private List<StagedArtifact> stageDependencies(List<StagedArtifact> explicit, MirrorEngine engine) {
         List<StagedArtifact> added = new ArrayList<>();
         Map<String, FalcoctlDependencies.Config> configs = new LinkedHashMap<>();
         Set<String> fetched = new HashSet<>();
         explicit.forEach(artifact -> fetched.add(artifact.job().sourceName()));
         List<StagedArtifact> toRead = new ArrayList<>(explicit);
         for (int round = 0; round < MAX_DEPENDENCY_ROUNDS && !toRead.isEmpty(); round++) {
-            for (StagedArtifact artifact : toRead) {
-                readConfig(artifact)
-                        .ifPresent(config -> configs.put(artifact.job().sourceName(), config));
+            List<Optional<FalcoctlDependencies.Config>> read = engine.map(toRead, this::readConfig);
+            for (int i = 0; i < toRead.size(); i++) {
+                String name = toRead.get(i).job().sourceName();
+                read.get(i).ifPresent(config -> configs.put(name, config));
             }
-            toRead = new ArrayList<>();
+            List<CopyJob> dependencies = new ArrayList<>();
             List<String> conflicts = new ArrayList<>();
             for (FalcoctlDependencies.Unmet unmet : FalcoctlDependencies.unmet(configs.values(), conflicts)) {
                 Optional<FalcoctlIndex.Entry> entry =
@@ -217,13 +216,11 @@ final class MirrorRun {
                 OciReference target = parse(dependencyTarget.apply(source.toString()), "dependency target");
                 String note = unmet.falcoctlReference() + ", required by " + unmet.requiredBy();
                 listener.info("Also mirroring " + source + " -> " + target + ": falcoctl resolves " + note + ".");
-                StagedArtifact dependency = StagedArtifact.stage(
-                        job(LockEntry.Origin.DEPENDENCY, entry.get().type(), source, target, note),
-                        options.platforms());
-                added.add(dependency);
-                toRead.add(dependency);
+                dependencies.add(job(LockEntry.Origin.DEPENDENCY, entry.get().type(), source, target, note));
             }
             conflicts.forEach(listener::warn);
+            toRead = engine.map(dependencies, job -> StagedArtifact.stage(job, options.platforms()));
+            added.addAll(toRead);
         }
         return added;
     }
@@ -243,13 +240,7 @@ final class MirrorRun {
         try (InputStream in = source.store().fetchBlob(source.repository(), config)) {
             byte[] bytes = in.readAllBytes();
             return Optional.of(FalcoctlDependencies.parse(bytes, artifact.job().sourceName()));
-        } catch (IOException e) {
-            throw new MirrorException(
-                    artifact.job().sourceName(),
-                    "Cannot read the config of " + artifact.job().sourceName() + " from " + source + ": "
-                            + e.getMessage(),
-                    e);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new MirrorException(
                     artifact.job().sourceName(),
                     "Cannot read the config of " + artifact.job().sourceName() + " from " + source + ": "
@@ -258,45 +249,44 @@ final class MirrorRun {
         }
     }
 
-    private List<StagedArtifact> stageSignatures(List<StagedArtifact> signed) {
+    /** The signatures, attestations and referrers tag of an artifact found beside it in its source. */
+    private List<StagedArtifact> stageSignatures(StagedArtifact artifact) {
         List<StagedArtifact> signatures = new ArrayList<>();
-        for (StagedArtifact artifact : signed) {
-            CopyJob job = artifact.job();
-            if (artifact.graph().narrowed()) {
-                listener.info("Signatures of " + job.sourceName() + " are not copied: narrowing it to "
-                        + artifact.graph().platforms() + " changed its digest, which they sign.");
+        CopyJob job = artifact.job();
+        if (artifact.graph().narrowed()) {
+            listener.info("Signatures of " + job.sourceName() + " are not copied: narrowing it to "
+                    + artifact.graph().platforms() + " changed its digest, which they sign.");
+            return signatures;
+        }
+        String digest = artifact.graph().sourceRoot().digest();
+        String prefix = digest.replace(':', '-');
+        OciReference sourceName = OciReference.parse(job.sourceName());
+        OciReference targetName = OciReference.parse(job.targetName());
+        for (String suffix : SIGNATURE_SUFFIXES) {
+            String tag = prefix + suffix;
+            Optional<Descriptor> found;
+            try {
+                found = job.source().store().resolve(job.source().repository(), tag);
+            } catch (RuntimeException e) {
+                listener.warn("Cannot look for " + tag + " of " + job.sourceName() + ": " + e.getMessage()
+                        + "; it is not copied.");
                 continue;
             }
-            String digest = artifact.graph().sourceRoot().digest();
-            String prefix = digest.replace(':', '-');
-            OciReference sourceName = OciReference.parse(job.sourceName());
-            OciReference targetName = OciReference.parse(job.targetName());
-            for (String suffix : SIGNATURE_SUFFIXES) {
-                String tag = prefix + suffix;
-                Optional<Descriptor> found;
-                try {
-                    found = job.source().store().resolve(job.source().repository(), tag);
-                } catch (RuntimeException e) {
-                    listener.warn("Cannot look for " + tag + " of " + job.sourceName() + ": " + e.getMessage()
-                            + "; it is not copied.");
-                    continue;
-                }
-                if (found.isEmpty()) {
-                    continue;
-                }
-                CopyJob signature = new CopyJob(
-                        LockEntry.Origin.SIGNATURE,
-                        job.kind(),
-                        new OciReference(sourceName.registry(), sourceName.repository(), tag, null).toString(),
-                        job.source(),
-                        found.get().digest(),
-                        new OciReference(targetName.registry(), targetName.repository(), tag, null).toString(),
-                        job.target(),
-                        tag,
-                        false,
-                        "signs " + job.targetName());
-                signatures.add(StagedArtifact.stage(signature, List.of()));
+            if (found.isEmpty()) {
+                continue;
             }
+            CopyJob signature = new CopyJob(
+                    LockEntry.Origin.SIGNATURE,
+                    job.kind(),
+                    new OciReference(sourceName.registry(), sourceName.repository(), tag, null).toString(),
+                    job.source(),
+                    found.get().digest(),
+                    new OciReference(targetName.registry(), targetName.repository(), tag, null).toString(),
+                    job.target(),
+                    tag,
+                    false,
+                    "signs " + job.targetName());
+            signatures.add(StagedArtifact.stage(signature, List.of()));
         }
         return signatures;
     }
