@@ -625,6 +625,39 @@ class MirrorTest {
         }
     }
 
+    @Test
+    void shouldPassCaFileAndCredentialsToTheRegistryClientWhenTargetNeedsThem() throws IOException {
+        try (LocalRegistry secured =
+                LocalRegistry.builder().tls().htpasswd("mirror", "s3cr:t").start()) {
+            String registry = secured.host();
+            List<PlannedReference> plan =
+                    List.of(UpstreamFixture.redirected(ReferenceKind.RULESFILE, FALCO_RULES, registry));
+            MirrorOptions.Builder options =
+                    upstream.options(MirrorMode.PUSH).caFile(secured.caFile().orElseThrow());
+
+            assertThatThrownBy(() ->
+                            Mirror.run(options.build(), registry, plan, Optional.empty(), Optional.empty(), listener))
+                    .isInstanceOf(FalcoOfflineException.class)
+                    .hasMessageContaining(registry);
+            MirrorResult result = Mirror.run(
+                    options.credentials(
+                                    registry,
+                                    io.falcooffline.core.mirror.oci.RegistryCredentials.basic("mirror", "s3cr:t"))
+                            .build(),
+                    registry,
+                    plan,
+                    Optional.empty(),
+                    Optional.empty(),
+                    listener);
+
+            assertThat(Digests.sha256(Skopeo.forRegistry(secured, temp)
+                            .withCredentials("mirror", "s3cr:t")
+                            .inspectRaw(repositoryAndTag(target(FALCO_RULES, registry)))))
+                    .isEqualTo(entry(result, FALCO_RULES).targetDigest());
+            assertThat(log).noneMatch(line -> line.contains("s3cr:t"));
+        }
+    }
+
     private static LockEntry entry(MirrorResult result, String sourceOrTarget) {
         return result.entries().stream()
                 .filter(entry ->
