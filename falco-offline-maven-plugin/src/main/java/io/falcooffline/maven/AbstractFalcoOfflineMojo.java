@@ -8,27 +8,31 @@ import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
-/** The parameters every falco-offline goal shares, and how they become a {@link PackageRequest}. */
+/**
+ * The parameters every falco-offline goal shares, and how they become a {@link PackageRequest}. Required parameters
+ * are checked by the core rather than by Maven, so that a missing one is reported with its POM element, its user
+ * property and an example value.
+ */
 public abstract class AbstractFalcoOfflineMojo extends AbstractMojo {
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
     /**
-     * The chart to rewrite: a packaged chart ({@code falco-9.0.0.tgz}) or a chart directory.
+     * The chart to rewrite: a packaged chart ({@code falco-9.0.0.tgz}) or a chart directory. Required.
      *
      * @since 0.1.0
      */
-    @Parameter(property = PropertyNames.CHART, required = true)
+    @Parameter(property = PropertyNames.CHART)
     private File chart;
 
     /**
      * The internal registry the cluster pulls from, as {@code host[:port]} without scheme or path, e.g.
-     * {@code 192.168.5.96:30003}.
+     * {@code 192.168.5.96:30003}. Required.
      *
      * @since 0.1.0
      */
-    @Parameter(property = PropertyNames.REGISTRY, required = true)
+    @Parameter(property = PropertyNames.REGISTRY)
     private String registry;
 
     /**

@@ -1,0 +1,4 @@
+def log = new File(basedir, 'build.log').text
+assert log.contains('<registry> / -Dfalco-offline.registry: `registry` must be host[:port] only')
+assert log.contains('repositoryPrefix')
+assert !new File(basedir, 'target/falco-offline').exists()
