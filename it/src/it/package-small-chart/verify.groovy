@@ -21,7 +21,7 @@ assert values.contains('registry.internal:5000')
 assert !values.contains('docker.io')
 
 def log = new File(basedir, 'build.log').text
-assert log.contains('small-app 0.1.0 for registry.internal:5000: 1 references redirected')
+assert log.contains('small-app 0.1.0: 1 external references (1 redirected to registry.internal:5000')
 assert log.contains('docker.io/acme/app:1.0 -> registry.internal:5000/mirror/acme/app:1.0')
 
 // attached to the project, so install put it beside the POM
