@@ -4,6 +4,7 @@ import io.falcooffline.core.PackageRequest;
 import java.io.File;
 import java.util.List;
 import java.util.Properties;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
@@ -17,6 +18,9 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractMojo {
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
 
     /**
      * The chart to rewrite: a packaged chart ({@code falco-9.0.0.tgz}) or a chart directory. Required.
@@ -167,7 +171,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractMojo {
                                 outputDirectory,
                                 isStandalone(),
                                 new File(project.getBuild().getDirectory()),
-                                project.getBasedir())
+                                new File(session.getExecutionRootDirectory()))
                         .toPath())
                 .dryRun(dryRun)
                 .strict(strict)

@@ -43,7 +43,6 @@ public class PackageMojo extends AbstractFalcoOfflineMojo {
         } catch (FalcoOfflineException e) {
             throw MojoErrors.failure(e);
         }
-        PackageSummary.report(result, listener);
         if (!isStandalone()) {
             result.chartFile().ifPresent(chart -> attach(chart, result.plan().chartName()));
         }
