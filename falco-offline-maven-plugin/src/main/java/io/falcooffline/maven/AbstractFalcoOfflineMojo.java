@@ -1,6 +1,7 @@
 package io.falcooffline.maven;
 
 import io.falcooffline.core.PackageRequest;
+import io.falcooffline.core.audit.AuditOptions;
 import java.io.File;
 import java.util.List;
 import java.util.Properties;
@@ -134,6 +135,84 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractMojo {
     private boolean skip;
 
     /**
+     * A values profile applied over the chart's defaults and under {@code valuesFiles}. {@code k8s-audit} sets Falco
+     * up as one Deployment receiving kube-apiserver's audit events through the k8saudit plugin and a webhook
+     * Service.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PROFILE)
+    private String profile;
+
+    /**
+     * The Helm release name the chart will be installed as; it names the webhook Service in the kube-apiserver
+     * files.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.RELEASE_NAME, defaultValue = "falco")
+    private String releaseName;
+
+    /**
+     * The namespace the chart will be installed into.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.NAMESPACE, defaultValue = "falco")
+    private String namespace;
+
+    /**
+     * The type of the audit webhook Service: {@code NodePort}, {@code ClusterIP} or {@code LoadBalancer}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_SERVICE_TYPE, defaultValue = "NodePort")
+    private String auditServiceType;
+
+    /**
+     * The port the k8saudit plugin listens on and the webhook Service exposes.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_SERVICE_PORT, defaultValue = "9765")
+    private int auditServicePort;
+
+    /**
+     * The node port of a {@code NodePort} webhook Service, pinned so that kube-apiserver can be configured before
+     * the install (30000-32767).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_NODE_PORT, defaultValue = "30007")
+    private int auditNodePort;
+
+    /**
+     * The HTTP path the k8saudit plugin serves audit events on.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_PATH, defaultValue = "/k8s-audit")
+    private String auditPath;
+
+    /**
+     * The address kube-apiserver sends audit events to: a node IP for {@code NodePort}, the Service DNS name for
+     * {@code ClusterIP}, the load balancer's address for {@code LoadBalancer}. Without it the kube-apiserver files
+     * are not written.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_WEBHOOK_ADDRESS)
+    private String auditWebhookAddress;
+
+    /**
+     * An audit policy of your own, checked and copied instead of the default policy.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_POLICY_FILE)
+    private File auditPolicyFile;
+
+    /**
      * Takes {@link #overrides} as text, {@code source=target,source2=target2}: the form a user property has. Maven
      * calls this for a plain-text value and sets the field directly for the POM's property list.
      */
@@ -175,8 +254,25 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractMojo {
                         .toPath())
                 .dryRun(dryRun)
                 .strict(strict)
+                .profile(profile)
+                .releaseName(releaseName)
+                .namespace(namespace)
+                .audit(auditOptions())
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
                 .build();
+    }
+
+    private AuditOptions auditOptions() {
+        AuditOptions.Builder audit = AuditOptions.builder()
+                .serviceType(AuditOptions.ServiceType.parse(auditServiceType))
+                .servicePort(auditServicePort)
+                .nodePort(auditNodePort)
+                .path(auditPath)
+                .webhookAddress(auditWebhookAddress);
+        if (auditPolicyFile != null) {
+            audit.policyFile(auditPolicyFile.toPath());
+        }
+        return audit.build();
     }
 }

@@ -21,6 +21,15 @@ public final class PropertyNames {
     public static final String DRY_RUN = PREFIX + "dryRun";
     public static final String STRICT = PREFIX + "strict";
     public static final String SKIP = PREFIX + "skip";
+    public static final String PROFILE = PREFIX + "profile";
+    public static final String RELEASE_NAME = PREFIX + "releaseName";
+    public static final String NAMESPACE = PREFIX + "namespace";
+    public static final String AUDIT_SERVICE_TYPE = PREFIX + "auditServiceType";
+    public static final String AUDIT_SERVICE_PORT = PREFIX + "auditServicePort";
+    public static final String AUDIT_NODE_PORT = PREFIX + "auditNodePort";
+    public static final String AUDIT_PATH = PREFIX + "auditPath";
+    public static final String AUDIT_WEBHOOK_ADDRESS = PREFIX + "auditWebhookAddress";
+    public static final String AUDIT_POLICY_FILE = PREFIX + "auditPolicyFile";
 
     private static final List<String> ALL = List.of(
             CHART,
@@ -34,7 +43,16 @@ public final class PropertyNames {
             OUTPUT_TIMESTAMP,
             DRY_RUN,
             STRICT,
-            SKIP);
+            SKIP,
+            PROFILE,
+            RELEASE_NAME,
+            NAMESPACE,
+            AUDIT_SERVICE_TYPE,
+            AUDIT_SERVICE_PORT,
+            AUDIT_NODE_PORT,
+            AUDIT_PATH,
+            AUDIT_WEBHOOK_ADDRESS,
+            AUDIT_POLICY_FILE);
 
     private PropertyNames() {}
 
