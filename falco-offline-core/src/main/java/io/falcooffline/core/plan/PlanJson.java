@@ -1,0 +1,100 @@
+package io.falcooffline.core.plan;
+
+import io.falcooffline.core.reference.ReferenceLocation;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes a {@link Plan} as {@code falco-offline.plan.json}: stable key order, so equal plans give equal bytes. */
+public final class PlanJson {
+
+    /** The file name of the plan beside the chart. */
+    public static final String FILE_NAME = "falco-offline.plan.json";
+
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private PlanJson() {}
+
+    /** The plan as UTF-8 JSON ending in a newline. */
+    public static byte[] toJson(Plan plan) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("chart", Map.of("name", plan.chartName(), "version", plan.chartVersion()));
+        root.put("registry", plan.registry());
+        root.put(
+                "references",
+                plan.references().stream().map(PlanJson::reference).toList());
+        root.put(
+                "valuesChanges",
+                plan.valuesChanges().stream().map(PlanJson::change).toList());
+        root.put("warnings", plan.warnings());
+        return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, Object> reference(PlannedReference reference) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kind", reference.kind().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("source", reference.source());
+        json.put("target", reference.target());
+        json.put("disposition", reference.disposition().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("inUse", reference.inUse());
+        json.put(
+                "locations",
+                reference.locations().stream().map(PlanJson::location).toList());
+        return json;
+    }
+
+    private static Map<String, Object> location(ReferenceLocation location) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("chart", location.chart());
+        json.put("file", location.file());
+        if (!location.yamlPath().isEmpty()) {
+            json.put("path", location.yamlPath());
+        }
+        if (location.line() > 0) {
+            json.put("line", location.line());
+        }
+        return json;
+    }
+
+    private static Map<String, Object> change(ValuesChange change) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("file", change.file());
+        json.put("path", change.path());
+        json.put("before", change.before());
+        json.put("after", change.after());
+        return json;
+    }
+
+    /** A short text for people: counts, then one line per reference and warning. */
+    public static List<String> summary(Plan plan) {
+        long redirected = count(plan, Disposition.REDIRECTED);
+        long internal = count(plan, Disposition.ALREADY_INTERNAL);
+        long notRedirected = count(plan, Disposition.NOT_REDIRECTED);
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add(plan.chartName() + " " + plan.chartVersion() + ": "
+                + plan.references().size() + " external references ("
+                + redirected + " redirected to " + plan.registry() + ", " + internal + " already internal, "
+                + notRedirected + " not redirected), " + plan.valuesChanges().size() + " values edits");
+        for (PlannedReference reference : plan.references()) {
+            String arrow = switch (reference.disposition()) {
+                case REDIRECTED -> " -> " + reference.target();
+                case ALREADY_INTERNAL -> " (already internal)";
+                case NOT_REDIRECTED -> " (NOT redirected)";
+            };
+            lines.add("  " + reference.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + reference.source()
+                    + arrow + (reference.inUse() ? "" : " [not in use]"));
+        }
+        plan.warnings().forEach(warning -> lines.add("  warning: " + warning));
+        return lines;
+    }
+
+    private static long count(Plan plan, Disposition disposition) {
+        return plan.references().stream()
+                .filter(reference -> reference.disposition() == disposition)
+                .count();
+    }
+}

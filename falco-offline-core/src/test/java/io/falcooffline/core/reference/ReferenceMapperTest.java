@@ -1,0 +1,86 @@
+package io.falcooffline.core.reference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.ReferenceConflictException;
+import io.falcooffline.core.RepositoryLayout;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReferenceMapperTest {
+
+    private static final String HARBOR = "192.168.5.96:30003";
+
+    @Test
+    void shouldKeepRepositoryPathUnderPrefixWithKeepLayout() {
+        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "mirror", RepositoryLayout.KEEP, Map.of());
+
+        assertThat(mapper.map(OciReference.parse("docker.io/falcosecurity/falco:0.44.0")))
+                .hasToString(HARBOR + "/mirror/falcosecurity/falco:0.44.0");
+    }
+
+    @Test
+    void shouldUseLastSegmentWithFlattenLayout() {
+        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of());
+
+        assertThat(mapper.map(OciReference.parse("docker.io/falcosecurity/falcoctl:0.13.0")))
+                .hasToString(HARBOR + "/falco/falcoctl:0.13.0");
+    }
+
+    @Test
+    void shouldLeaveInternalReferencesAlone() {
+        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of());
+        OciReference internal = OciReference.parse(HARBOR + "/falco/falco:offline-arm64");
+
+        assertThat(mapper.isInternal(internal)).isTrue();
+        assertThat(mapper.map(internal)).isEqualTo(internal);
+    }
+
+    @Test
+    void shouldNameBothSourcesWhenTheyWouldShareATarget() {
+        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of());
+        mapper.map(OciReference.parse("ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16"));
+
+        assertThatThrownBy(() -> mapper.map(OciReference.parse("ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.16")))
+                .isInstanceOf(ReferenceConflictException.class)
+                .hasMessageContaining("ghcr.io/falcosecurity/plugins/plugin/k8saudit")
+                .hasMessageContaining("ghcr.io/falcosecurity/plugins/ruleset/k8saudit")
+                .hasMessageContaining(HARBOR + "/falco/k8saudit")
+                .hasMessageContaining("override");
+    }
+
+    @Test
+    void shouldAllowTheSameSourceAtTwoTags() {
+        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "", RepositoryLayout.FLATTEN, Map.of());
+
+        mapper.map(OciReference.parse("redis/redis-stack:7.2.0-v11"));
+
+        assertThat(mapper.map(OciReference.parse("redis/redis-stack:7.4"))).hasToString(HARBOR + "/redis-stack:7.4");
+    }
+
+    @Test
+    void shouldPreferExactOverrideThenRepositoryOverride() {
+        ReferenceMapper mapper = new ReferenceMapper(
+                HARBOR,
+                "falco",
+                RepositoryLayout.FLATTEN,
+                Map.of(
+                        "docker.io/falcosecurity/falco:0.44.0", HARBOR + "/falco/falco:offline-arm64",
+                        "appropriate/curl", HARBOR + "/tools/curl"));
+
+        assertThat(mapper.map(OciReference.parse("falcosecurity/falco:0.44.0")))
+                .hasToString(HARBOR + "/falco/falco:offline-arm64");
+        assertThat(mapper.map(OciReference.parse("docker.io/appropriate/curl:8")))
+                .hasToString(HARBOR + "/tools/curl:8");
+    }
+
+    @Test
+    void shouldRejectOverrideWithInvalidTarget() {
+        assertThatThrownBy(() -> new ReferenceMapper(HARBOR, "", RepositoryLayout.KEEP, Map.of("a/b", "Not Valid")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'a/b'")
+                .hasMessageContaining("target");
+    }
+}
