@@ -1,0 +1,190 @@
+package io.falcooffline.core.chart;
+
+import io.falcooffline.core.FalcoOfflineException;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.Deflater;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+
+/**
+ * Packs a {@link Chart} into a reproducible Helm chart archive: the same chart and timestamp give the same bytes on
+ * any machine, whatever its clock, time zone, locale, user or umask.
+ *
+ * <p>The archive has one top-level directory named after the chart; subcharts are directories
+ * {@code charts/<directoryName>/}. Entries are files only, sorted by path, each with mode 0644, owner and group 0
+ * without names, and the one given modification time in whole seconds. Names of 100 bytes or more, and non-ASCII
+ * names, get a POSIX (PAX) extended header; there is no global header. The gzip header has modification time 0, no
+ * file name and OS "unknown"; the compression level is fixed.
+ */
+public final class ChartWriter {
+
+    /** The deflate level; fixed, because the compressed bytes depend on it. */
+    static final int COMPRESSION_LEVEL = Deflater.BEST_COMPRESSION;
+
+    /** The largest modification time a ustar header holds without an extension: 11 octal digits of seconds. */
+    static final long MAX_MTIME_SECONDS = 077777777777L;
+
+    /** Helm writes 0644 without file-type bits; the entry type says "regular file". */
+    static final int FILE_MODE = 0644;
+
+    private static final int GZIP_OS_UNKNOWN = 255;
+
+    /**
+     * Writes the archive to a file atomically: into a temporary file beside the target, synced, then moved into
+     * place. On failure the target is untouched (absent, or the previous file) and no temporary file remains.
+     * Missing parent directories are created.
+     *
+     * @param mtime the modification time of every entry; sub-second parts are dropped
+     * @throws IllegalArgumentException when {@code mtime} is before 1970 or beyond what a tar header holds
+     * @throws FalcoOfflineException when the file cannot be written, naming it
+     */
+    public void write(Chart chart, Path targetTgz, Instant mtime) {
+        Objects.requireNonNull(chart, "chart");
+        long seconds = entrySeconds(mtime);
+        Path target = targetTgz.toAbsolutePath().normalize();
+        Path directory = target.getParent();
+        Path temporary = directory.resolve("." + target.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        try {
+            Files.createDirectories(directory);
+            try (OutputStream out = new BufferedOutputStream(
+                    Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+                writeTo(chart, out, seconds);
+            }
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(directory);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new FalcoOfflineException(
+                    "Cannot write chart archive " + target + ": " + e + ". Check that " + directory
+                            + " is a writable directory with free space and that " + target
+                            + " is not a directory.",
+                    e);
+        }
+    }
+
+    /**
+     * The archive as bytes.
+     *
+     * @param mtime the modification time of every entry; sub-second parts are dropped
+     * @throws IllegalArgumentException when {@code mtime} is before 1970 or beyond what a tar header holds
+     */
+    public byte[] toBytes(Chart chart, Instant mtime) {
+        Objects.requireNonNull(chart, "chart");
+        long seconds = entrySeconds(mtime);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            writeTo(chart, out, seconds);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static long entrySeconds(Instant mtime) {
+        Objects.requireNonNull(mtime, "mtime");
+        long seconds = mtime.getEpochSecond();
+        if (seconds < 0 || seconds > MAX_MTIME_SECONDS) {
+            throw new IllegalArgumentException("The archive timestamp " + mtime + " is outside what a tar header"
+                    + " holds (1970-01-01T00:00:00Z to " + Instant.ofEpochSecond(MAX_MTIME_SECONDS) + ").");
+        }
+        return seconds;
+    }
+
+    private static void writeTo(Chart chart, OutputStream out, long seconds) throws IOException {
+        SortedMap<String, byte[]> entries = new TreeMap<>();
+        collectEntries(chart, chart.name() + "/", entries);
+        GzipParameters gzipParameters = new GzipParameters();
+        gzipParameters.setCompressionLevel(COMPRESSION_LEVEL);
+        gzipParameters.setModificationTime(0);
+        gzipParameters.setOperatingSystem(GZIP_OS_UNKNOWN);
+        FileTime entryTime = FileTime.from(Instant.ofEpochSecond(seconds));
+        try (GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(new NonClosing(out), gzipParameters);
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, StandardCharsets.UTF_8.name())) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_ERROR);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            for (Map.Entry<String, byte[]> file : entries.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
+                entry.setMode(FILE_MODE);
+                entry.setUserId(0);
+                entry.setGroupId(0);
+                entry.setUserName("");
+                entry.setGroupName("");
+                entry.setLastModifiedTime(entryTime);
+                entry.setSize(file.getValue().length);
+                tar.putArchiveEntry(entry);
+                tar.write(file.getValue());
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        }
+        out.flush();
+    }
+
+    private static void collectEntries(Chart chart, String prefix, SortedMap<String, byte[]> entries) {
+        for (Map.Entry<String, byte[]> file : chart.filesView().entrySet()) {
+            putUnique(entries, prefix + file.getKey(), file.getValue());
+        }
+        for (Chart subchart : chart.subcharts()) {
+            collectEntries(subchart, prefix + Chart.CHARTS_DIR + subchart.directoryName() + "/", entries);
+        }
+    }
+
+    private static void putUnique(SortedMap<String, byte[]> entries, String name, byte[] content) {
+        if (entries.put(name, content) != null) {
+            throw new IllegalStateException("two files of the chart map to archive entry " + name);
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not every platform can sync a directory; the file itself is already synced.
+        }
+    }
+
+    /** Lets the archive streams finish without closing the caller's stream. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            out.write(buffer, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
