@@ -124,6 +124,29 @@ class HelmRendererTest {
                     .contains("GET /api/v1", "GET /api/v1/namespaces/beacons/secrets/lighthouse-token");
         }
 
+        /**
+         * Helm reads the kubeconfig file again on every render (the variable naming it is fixed when the JVM starts):
+         * pointed at a closed port, {@code lookup} fails; pointed back at the stub, it works again in the same JVM.
+         */
+        @Test
+        void shouldReadTheKubeconfigAgainWhenRenderingEachTime() throws Exception {
+            StubKubernetesApi stub = StubKubernetesApi.ensureRunning();
+            String stubConfig = Files.readString(stub.kubeconfig());
+            HelmRenderer asking = lighthouse.set("token.lookupExisting", true);
+            try {
+                Files.writeString(
+                        stub.kubeconfig(), stubConfig.replace(stub.baseUri().toString(), "http://127.0.0.1:1"));
+
+                assertThatThrownBy(asking::render)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("error calling lookup")
+                        .hasMessageContaining("127.0.0.1:1");
+            } finally {
+                Files.writeString(stub.kubeconfig(), stubConfig);
+            }
+            assertThat(asking.render().find("Secret", "lighthouse-token")).isPresent();
+        }
+
         @Test
         void shouldGiveTheSameObjectsWhenRenderingTwice() {
             assertThat(lighthouse.render().contents())
