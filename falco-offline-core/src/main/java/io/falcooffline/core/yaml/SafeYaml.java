@@ -1,32 +1,58 @@
 package io.falcooffline.core.yaml;
 
 import io.falcooffline.core.InvalidYamlException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.CollectionEndEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Loads YAML from untrusted charts and values files: plain maps, lists and scalars only, with limits on aliases,
  * nesting and size so that a hostile document fails fast instead of exhausting memory.
+ *
+ * <p>Scalars load as Helm sees them after its YAML-to-JSON step: timestamps such as {@code 2026-01-01} stay strings,
+ * and {@code !!binary} values become the decoded text. Everything else follows SnakeYAML's safe YAML 1.1 rules.
  */
 public final class SafeYaml {
 
     /** Most aliases a document may use for collections (SnakeYAML's default; billion-laughs needs far more). */
     public static final int MAX_ALIASES = 50;
 
-    /** Deepest nesting of collections accepted. */
+    /** Deepest nesting of maps and lists accepted. */
     public static final int MAX_NESTING_DEPTH = 50;
 
     /** Largest document accepted, in code points (3 MiB). */
     public static final int MAX_CODE_POINTS = 3 * 1024 * 1024;
+
+    private static final String TOO_MANY_ALIASES = "Number of aliases for non-scalar nodes exceeds";
+    private static final String TOO_LARGE = "The incoming YAML document exceeds the limit";
+    private static final String GLOBAL_TAG = "Global tag is not allowed: ";
+    private static final String UNKNOWN_TAG = "could not determine a constructor for the tag ";
+    private static final String STANDARD_TAG_PREFIX = "tag:yaml.org,2002:";
 
     private SafeYaml() {}
 
@@ -35,27 +61,12 @@ public final class SafeYaml {
      *
      * @param text the document
      * @param sourceName names the document in errors, e.g. {@code falco/values.yaml}
-     * @return maps (insertion-ordered, string keys as written), lists, strings, numbers, booleans or null
+     * @return maps (insertion-ordered, keys as written), lists, strings, numbers, booleans or null
      * @throws InvalidYamlException naming the source, line and problem
      */
     public static Object load(String text, String sourceName) {
-        try {
-            return newYaml().load(text);
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String where = mark == null
-                    ? sourceName
-                    : sourceName + " line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-            throw new InvalidYamlException(
-                    where + " is not valid YAML: " + firstLine(e.getProblem()) + ". Fix the YAML there.", e);
-        } catch (YAMLException e) {
-            throw new InvalidYamlException(
-                    sourceName + " cannot be loaded safely: " + firstLine(e.getMessage())
-                            + ". falco-offline refuses documents with more than " + MAX_ALIASES
-                            + " aliases, nesting deeper than " + MAX_NESTING_DEPTH + ", over " + MAX_CODE_POINTS
-                            + " characters, or global tags such as !!java.",
-                    e);
-        }
+        List<Event> events = guarded(sourceName, () -> events(text));
+        return construct(events, sourceName);
     }
 
     /**
@@ -64,9 +75,17 @@ public final class SafeYaml {
      *
      * @throws InvalidYamlException when the document is not a mapping or not valid
      */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> loadMap(String text, String sourceName) {
-        Object loaded = load(text, sourceName);
+        return asValuesMap(load(text, sourceName), sourceName);
+    }
+
+    /** {@link #loadMap} for the events of a document that {@link #events} has parsed. */
+    static Map<String, Object> loadMap(List<Event> events, String sourceName) {
+        return asValuesMap(construct(events, sourceName), sourceName);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asValuesMap(Object loaded, String sourceName) {
         if (loaded == null) {
             return new LinkedHashMap<>();
         }
@@ -106,7 +125,98 @@ public final class SafeYaml {
                 .strip();
     }
 
-    private static Yaml newYaml() {
+    /**
+     * The parser events of a document that has already passed {@link #load}, or any document: the size and nesting
+     * limits apply here too. Aliases are events, never expanded.
+     */
+    static List<Event> events(String text) {
+        // SnakeYAML counts only the characters of tokens, not comments, against its own limit.
+        if (text.length() > MAX_CODE_POINTS && text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
+            throw new YAMLException(TOO_LARGE + ": " + MAX_CODE_POINTS + " code points.");
+        }
+        List<Event> events = new ArrayList<>();
+        int depth = 0;
+        for (Event event : new Yaml(loaderOptions()).parse(new StringReader(text))) {
+            if (event instanceof CollectionStartEvent) {
+                depth++;
+                if (depth > MAX_NESTING_DEPTH) {
+                    throw new NestingTooDeep(event.getStartMark());
+                }
+            } else if (event instanceof CollectionEndEvent) {
+                depth--;
+            }
+            events.add(event);
+        }
+        return events;
+    }
+
+    /** Composes and constructs parsed events as {@link #load} does, without parsing the text again. */
+    private static Object construct(List<Event> events, String sourceName) {
+        return guarded(sourceName, () -> {
+            HelmCompatibleConstructor constructor = new HelmCompatibleConstructor(loaderOptions());
+            constructor.setComposer(new Composer(new ReplayedEvents(events), new Resolver(), loaderOptions()));
+            return constructor.getSingleData(Object.class);
+        });
+    }
+
+    /** The value a scalar event stands for, e.g. a mapping key, resolved and constructed exactly as {@link #load}. */
+    static Object constructScalar(ScalarEvent scalar) {
+        Tag tag;
+        if (scalar.getTag() != null && !"!".equals(scalar.getTag())) {
+            tag = new Tag(scalar.getTag());
+        } else if (scalar.getImplicit().canOmitTagInPlainScalar()) {
+            tag = new Resolver().resolve(NodeId.scalar, scalar.getValue(), true);
+        } else {
+            tag = Tag.STR;
+        }
+        ScalarNode node = new ScalarNode(tag, scalar.getValue(), null, null, scalar.getScalarStyle());
+        return new HelmCompatibleConstructor(loaderOptions()).constructNode(node);
+    }
+
+    /** Runs a parse, turning SnakeYAML's failures into messages that name the source, the place and the fix. */
+    static <T> T guarded(String sourceName, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (NestingTooDeep e) {
+            throw new InvalidYamlException(
+                    sourceName + at(e.mark) + " nests maps and lists deeper than " + MAX_NESTING_DEPTH
+                            + " levels; falco-offline refuses such documents. Flatten the structure there.",
+                    e);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = firstLine(e.getProblem());
+            if (problem.startsWith(GLOBAL_TAG) || problem.startsWith(UNKNOWN_TAG)) {
+                String tag = problem.startsWith(GLOBAL_TAG)
+                        ? problem.substring(GLOBAL_TAG.length())
+                        : problem.substring(UNKNOWN_TAG.length());
+                throw new InvalidYamlException(
+                        sourceName + at(mark) + " uses the tag " + shortTag(tag)
+                                + "; only plain YAML maps, lists and scalars are allowed and nothing is built from"
+                                + " tags. Remove the tag there.",
+                        e);
+            }
+            throw new InvalidYamlException(
+                    sourceName + at(mark) + " is not valid YAML: " + problem + ". Fix the YAML there.", e);
+        } catch (YAMLException e) {
+            String problem = firstLine(e.getMessage());
+            if (problem.startsWith(TOO_MANY_ALIASES)) {
+                throw new InvalidYamlException(
+                        sourceName + " uses more than " + MAX_ALIASES + " aliases (*name) of anchored maps or lists;"
+                                + " falco-offline refuses it because aliases can expand exponentially (the"
+                                + " \"billion laughs\" attack). Write the values out instead of repeating anchors.",
+                        e);
+            }
+            if (problem.startsWith(TOO_LARGE)) {
+                throw new InvalidYamlException(
+                        sourceName + " is larger than " + MAX_CODE_POINTS + " characters (3 MiB); falco-offline"
+                                + " refuses larger YAML documents. Remove what the chart does not need.",
+                        e);
+            }
+            throw new InvalidYamlException(sourceName + " cannot be loaded safely: " + problem + ".", e);
+        }
+    }
+
+    private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(MAX_ALIASES);
         options.setNestingDepthLimit(MAX_NESTING_DEPTH);
@@ -114,7 +224,15 @@ public final class SafeYaml {
         options.setAllowRecursiveKeys(false);
         // Helm keeps the last of duplicated keys; so do we.
         options.setAllowDuplicateKeys(true);
-        return new Yaml(new SafeConstructor(options));
+        return options;
+    }
+
+    private static String at(Mark mark) {
+        return mark == null ? "" : " line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    }
+
+    private static String shortTag(String tag) {
+        return tag.startsWith(STANDARD_TAG_PREFIX) ? "!!" + tag.substring(STANDARD_TAG_PREFIX.length()) : tag;
     }
 
     private static String firstLine(String message) {
@@ -123,5 +241,80 @@ public final class SafeYaml {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** SnakeYAML counts sequences one level late; this check counts every map and list the same way. */
+    private static final class NestingTooDeep extends YAMLException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient Mark mark;
+
+        NestingTooDeep(Mark mark) {
+            super("nesting too deep");
+            this.mark = mark;
+        }
+    }
+
+    /** Feeds already parsed events to SnakeYAML's composer. */
+    private static final class ReplayedEvents implements Parser {
+        private final List<Event> events;
+        private int next;
+
+        ReplayedEvents(List<Event> events) {
+            this.events = events;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return next < events.size() && events.get(next).getEventId() == choice;
+        }
+
+        @Override
+        public Event peekEvent() {
+            return next < events.size() ? events.get(next) : null;
+        }
+
+        @Override
+        public Event getEvent() {
+            return next < events.size() ? events.get(next++) : null;
+        }
+    }
+
+    private static final class InvalidBinary extends MarkedYAMLException {
+
+        private static final long serialVersionUID = 1L;
+
+        InvalidBinary(String problem, Node node) {
+            super(null, null, problem, node.getStartMark());
+        }
+    }
+
+    /** SafeConstructor with Helm's view of timestamps and binary scalars. */
+    private static final class HelmCompatibleConstructor extends SafeConstructor {
+
+        HelmCompatibleConstructor(LoaderOptions options) {
+            super(options);
+            // Helm turns values into JSON, where a YAML timestamp is just the string that was written.
+            yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+            yamlConstructors.put(Tag.BINARY, new ConstructBinaryAsText());
+        }
+
+        Object constructNode(Node node) {
+            return constructObject(node);
+        }
+
+        /** Go's YAML decoder gives the decoded bytes of {@code !!binary} as a string. */
+        private final class ConstructBinaryAsText extends AbstractConstruct {
+            @Override
+            public Object construct(Node node) {
+                String encoded = constructScalar((ScalarNode) node);
+                try {
+                    return new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidBinary("invalid base64 in a !!binary value (" + e.getMessage() + ")", node);
+                }
+            }
+        }
     }
 }
