@@ -15,30 +15,68 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Builds what a rewritten chart should render like from the input chart and a plan alone: a copy of the input with
- * each of the plan's values changes applied to the values file it names, and each redirected template literal
- * replaced by its target on the line the plan names. Rendering that copy with the user's values files must give the
- * same objects as rendering the output chart with no values.
+ * Builds what a rewritten chart should render like from the input chart, the user's values files and the plan alone:
+ * a copy of the input with each of the plan's values changes applied to the values file it names, and each redirected
+ * template literal replaced by its target on the line the plan names. The rewritten references must win over what the
+ * user wrote, so where a user's values file sets a changed key (or owns the list it sits in), a copy of that file gets
+ * the change too. Rendering the copy with those files must give the same objects as rendering the output chart with
+ * no values.
+ *
+ * @param chart the chart directory of the copy
+ * @param valuesFiles the user's values files, with the plan's changes where they set a changed key
  */
-public final class ExpectedChart {
+public record ExpectedChart(Path chart, List<Path> valuesFiles) {
 
-    private static final Pattern IMAGE_VALUE = Pattern.compile("(image:[ \\t]*)([\"']?)([^\"'\\s#]+)\\2");
+    private static final String VALUES_FILE = "values.yaml";
 
-    private ExpectedChart() {}
+    /** Renders the copy with the user's values files, as the output chart should render with none. */
+    public RenderedManifests render() {
+        HelmRenderer renderer = HelmRenderer.of(chart);
+        for (Path file : valuesFiles) {
+            renderer = renderer.valuesFile(file);
+        }
+        return renderer.render();
+    }
 
     /**
-     * Copies {@code inputChart} (a {@code .tgz} or a chart directory) under {@code workDirectory} and applies the plan.
-     *
-     * @return the chart directory of the copy
+     * Copies {@code inputChart} (a {@code .tgz} or a chart directory) and the user's values files under
+     * {@code workDirectory} and applies the plan to them.
      */
-    public static Path rewrittenCopy(Path inputChart, Plan plan, Path workDirectory) {
-        Path root = copy(inputChart, workDirectory);
+    public static ExpectedChart of(Path inputChart, List<Path> userValuesFiles, Plan plan, Path workDirectory) {
+        Path root = copy(inputChart, workDirectory.resolve("chart"));
+        List<Map<String, Object>> userValues = new ArrayList<>();
+        for (Path file : userValuesFiles) {
+            try {
+                userValues.add(SafeYaml.loadMap(Files.readString(file), file.toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + file, e);
+            }
+        }
         for (ValuesChange change : plan.valuesChanges()) {
-            apply(root, change);
+            // Template literal edits are listed among the changes too; they are applied from the references below.
+            if (change.file().endsWith("/" + VALUES_FILE)) {
+                List<Object> fromRoot = pathFromRootChart(change, plan.chartName());
+                Object after = after(change);
+                boolean userSetsIt = false;
+                for (Map<String, Object> values : userValues) {
+                    userSetsIt |= applyWhereSet(values, fromRoot, after);
+                }
+                try {
+                    apply(root, change);
+                } catch (IllegalArgumentException e) {
+                    // A change inside what a user's file sets (say, in the user's longer list) need not fit the
+                    // chart's own values: the user's file wins there anyway.
+                    if (!userSetsIt) {
+                        throw new AssertionError(
+                                "The plan's change " + change + " fits neither the input chart"
+                                        + " nor the user's values: " + e.getMessage(),
+                                e);
+                    }
+                }
+            }
         }
         for (PlannedReference reference : plan.references()) {
             if (reference.disposition() != Disposition.REDIRECTED) {
@@ -50,7 +88,58 @@ public final class ExpectedChart {
                 }
             }
         }
-        return root.resolve(plan.chartName());
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < userValues.size(); i++) {
+            Path file = workDirectory.resolve(
+                    "values-" + i + "-" + userValuesFiles.get(i).getFileName());
+            try {
+                Files.writeString(file, SafeYaml.dump(userValues.get(i)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + file, e);
+            }
+            files.add(file);
+        }
+        return new ExpectedChart(root.resolve(plan.chartName()), files);
+    }
+
+    /**
+     * Applies a change to a user's values when they set that key or own a list on its way, and tells whether it did;
+     * a key they leave to the chart gets the change from the chart's own values file.
+     */
+    private static boolean applyWhereSet(Map<String, Object> values, List<Object> path, Object after) {
+        Object node = values;
+        for (Object step : path) {
+            if (node instanceof List<?>) {
+                break;
+            }
+            if (!(node instanceof Map<?, ?> map) || !map.containsKey(step)) {
+                return false;
+            }
+            node = map.get(step);
+        }
+        setValue(values, path, after);
+        return true;
+    }
+
+    /** Where a change sits in the values of the top chart: a subchart's key is prefixed with the subchart's name. */
+    private static List<Object> pathFromRootChart(ValuesChange change, String chartName) {
+        List<String> segments = List.of(change.file().split("/"));
+        if (!segments.get(0).equals(chartName)) {
+            throw new AssertionError("The plan changes " + change.file() + ", outside the chart " + chartName);
+        }
+        List<Object> path = new ArrayList<>();
+        for (int i = 1; i + 1 < segments.size(); i += 2) {
+            if (!segments.get(i).equals("charts")) {
+                throw new AssertionError("The plan changes " + change.file() + ", which is no chart's values file");
+            }
+            path.add(segments.get(i + 1));
+        }
+        path.addAll(ValuesPaths.parse(change.path()));
+        return path;
+    }
+
+    private static Object after(ValuesChange change) {
+        return change.after() == null ? null : SafeYaml.load(change.after(), change.file() + " " + change.path());
     }
 
     /**
@@ -120,8 +209,7 @@ public final class ExpectedChart {
         }
         try {
             Map<String, Object> values = SafeYaml.loadMap(Files.readString(file), change.file());
-            Object after = change.after() == null ? null : SafeYaml.load(change.after(), change.file() + " change");
-            setValue(values, ValuesPaths.parse(change.path()), after);
+            setValue(values, ValuesPaths.parse(change.path()), after(change));
             Files.writeString(file, SafeYaml.dump(values));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot apply " + change + " under " + root, e);
@@ -137,13 +225,13 @@ public final class ExpectedChart {
         try {
             List<String> lines = new ArrayList<>(Files.readAllLines(file));
             String line = lines.get(location.line() - 1);
-            Matcher matcher = IMAGE_VALUE.matcher(line);
+            Matcher matcher = RenderedManifests.IMAGE_LINE.matcher(line);
             if (!matcher.find()) {
                 throw new AssertionError(
                         "The template literal at " + location + " is not on an `image:` line: " + line);
             }
             lines.set(
-                    location.line() - 1, line.substring(0, matcher.start(3)) + target + line.substring(matcher.end(3)));
+                    location.line() - 1, line.substring(0, matcher.start(2)) + target + line.substring(matcher.end(2)));
             Files.write(file, lines);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot rewrite " + file, e);

@@ -49,11 +49,11 @@ class ExpectedChartTest {
                                 "registry.internal:5000/example/beacon")),
                 List.of());
 
-        Path copy = ExpectedChart.rewrittenCopy(chart, plan, work);
+        Path copy = ExpectedChart.of(chart, List.of(), plan, work).chart();
         RenderedManifests manifests =
                 HelmRenderer.of(copy).release("lighthouse").render();
 
-        assertThat(copy).isEqualTo(work.resolve("lighthouse"));
+        assertThat(copy).isEqualTo(work.resolve("chart").resolve("lighthouse"));
         assertThat(manifests.imageReferences())
                 .contains(
                         "registry.internal:5000/example/lighthouse:2.4.1",
@@ -63,6 +63,51 @@ class ExpectedChartTest {
         assertThat(manifests.configMapEntry("lighthouse.yaml"))
                 .hasValue("logLevel: info\npeers:\n- name: a\n  port: 1\n");
         assertThat(Files.readString(chart.resolve("values.yaml"))).contains("registry: docker.io");
+    }
+
+    @Test
+    void shouldLetTheRewriteWinWhereTheUsersValuesSetTheChangedKey() throws Exception {
+        Path userValues = Files.writeString(work.resolve("user.yaml"), """
+                sidecar:
+                  image: quay.io/example/log-shipper:1.1.0
+                config:
+                  peers: [x, y]
+                beacon:
+                  image:
+                    tag: 0.9.1
+                """);
+        Plan plan = new Plan(
+                "lighthouse",
+                "1.2.3",
+                "registry.internal:5000",
+                List.of(),
+                List.of(
+                        new ValuesChange(
+                                "lighthouse/values.yaml",
+                                "sidecar.image",
+                                "quay.io/example/log-shipper:1.1.0",
+                                "registry.internal:5000/example/log-shipper:1.1.0"),
+                        new ValuesChange("lighthouse/values.yaml", "config.peers[1]", "y", "z"),
+                        new ValuesChange(
+                                "lighthouse/charts/beacon/values.yaml",
+                                "image.repository",
+                                "docker.io/example/beacon",
+                                "registry.internal:5000/example/beacon")),
+                List.of());
+
+        ExpectedChart expected = ExpectedChart.of(TestCharts.lighthouse(), List.of(userValues), plan, work);
+        RenderedManifests manifests = expected.render();
+
+        assertThat(expected.valuesFiles())
+                .singleElement()
+                .satisfies(file -> assertThat(Files.readString(file))
+                        .doesNotContain("repository")
+                        .contains("registry.internal:5000/example/log-shipper:1.1.0"));
+        assertThat(manifests.imageReferences())
+                .contains(
+                        "registry.internal:5000/example/log-shipper:1.1.0",
+                        "registry.internal:5000/example/beacon:0.9.1");
+        assertThat(manifests.configMapEntry("lighthouse.yaml")).hasValue("logLevel: info\npeers:\n- x\n- z\n");
     }
 
     @Test
@@ -80,7 +125,7 @@ class ExpectedChartTest {
                 List.of(),
                 List.of());
 
-        assertThatThrownBy(() -> ExpectedChart.rewrittenCopy(TestCharts.lighthouse(), plan, work))
+        assertThatThrownBy(() -> ExpectedChart.of(TestCharts.lighthouse(), List.of(), plan, work))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("lighthouse/templates/cronjob.yaml:1 is not on an `image:` line");
     }
@@ -117,7 +162,7 @@ class ExpectedChartTest {
         assertThat(sameValues).hasSize(4);
         Plan plan = new Plan("falco", "9.0.0", "registry.internal:5000", List.of(), sameValues, List.of());
 
-        Path copy = ExpectedChart.rewrittenCopy(chart, plan, work);
+        Path copy = ExpectedChart.of(chart, List.of(), plan, work).chart();
 
         for (Map<String, Object> settings : List.<Map<String, Object>>of(
                 Map.of(),

@@ -38,13 +38,38 @@ public final class PackagingChecks {
     }
 
     /**
+     * Every image written literally in a template of the output archive ({@code image: repo:tag}, not composed with
+     * {@code {{ }}}), including those of hooks such as {@code helm test} pods that a render does not show, is on
+     * {@code registry}.
+     *
+     * @return the literal images found, for the caller to check there are some where it expects them
+     */
+    public static List<String> assertEveryTemplateImageLiteralOn(Path chartFile, String registry) {
+        List<String> literals = new java.util.ArrayList<>();
+        ChartArchive.read(chartFile).entries().forEach((name, entry) -> {
+            if (name.contains("/templates/")) {
+                RenderedManifests.imageLinesOf(entry.text()).stream()
+                        .filter(image -> !image.contains("{{"))
+                        .forEach(image -> literals.add(name + ": " + image));
+            }
+        });
+        assertThat(literals)
+                .as("image literals in templates")
+                .allSatisfy(literal -> assertThat(literal.substring(literal.indexOf(": ") + 2))
+                        .as(literal)
+                        .startsWith(registry + "/"));
+        return literals;
+    }
+
+    /**
      * No object, including the falcoctl and Falco configuration they carry, mentions a public host, apart from the
-     * references the plan did not redirect; each of those must be listed among the plan's warnings.
+     * references the plan did not redirect and lists among its warnings. A reference left as is but not in use gets
+     * no warning, and must then not show up in the output at all.
      */
     public static void assertNoPublicHostMentioned(RenderedManifests manifests, Plan plan) {
         String text = manifests.text();
         for (PlannedReference reference : plan.references()) {
-            if (reference.disposition() == Disposition.NOT_REDIRECTED) {
+            if (reference.disposition() == Disposition.NOT_REDIRECTED && reference.inUse()) {
                 assertThat(plan.warnings())
                         .as("warnings for the reference left as is")
                         .anyMatch(warning -> warning.contains(reference.source()));
@@ -61,18 +86,13 @@ public final class PackagingChecks {
 
     /**
      * The defining property: the output chart rendered with no values gives the same objects as the input chart
-     * rendered with the user's values files, after the plan's values changes and template literal rewrites.
+     * rendered with the user's values files plus the plan's rewritten references (see {@link ExpectedChart}).
      */
     public static void assertRendersLikeInputWithRewrittenReferences(
             Path inputChart, List<Path> userValuesFiles, PackageResult result, Path workDirectory) {
-        Path chartFile = result.chartFile().orElseThrow();
-        HelmRenderer expectedRenderer =
-                HelmRenderer.of(ExpectedChart.rewrittenCopy(inputChart, result.plan(), workDirectory));
-        for (Path file : userValuesFiles) {
-            expectedRenderer = expectedRenderer.valuesFile(file);
-        }
-        RenderedManifests expected = expectedRenderer.render();
-        RenderedManifests actual = HelmRenderer.render(chartFile);
+        RenderedManifests expected = ExpectedChart.of(inputChart, userValuesFiles, result.plan(), workDirectory)
+                .render();
+        RenderedManifests actual = HelmRenderer.render(result.chartFile().orElseThrow());
 
         Map<String, Manifest> expectedObjects = expected.byIdentity();
         Map<String, Manifest> actualObjects = actual.byIdentity();

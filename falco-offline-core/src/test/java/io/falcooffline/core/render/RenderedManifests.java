@@ -32,7 +32,8 @@ public final class RenderedManifests {
 
     private static final Pattern SOURCE_LINE = Pattern.compile("(?m)^# Source: (.+)$");
 
-    private static final Pattern IMAGE_LINE = Pattern.compile("(?m)^[ \\t-]*image:[ \\t]*([\"']?)([^\"'\\s#]+)\\1");
+    /** An {@code image:} line, quoted or not, in a list item or not: group 2 is the value. */
+    static final Pattern IMAGE_LINE = Pattern.compile("(?m)^[ \\t-]*image:[ \\t]*([\"']?)([^\"'\\s#]+)\\1");
 
     private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
 
@@ -162,6 +163,11 @@ public final class RenderedManifests {
      * embedded text that {@link #images()} does not parse.
      */
     public List<String> imageLines() {
+        return imageLinesOf(text);
+    }
+
+    /** The value of every {@code image:} line of a text, in order. */
+    public static List<String> imageLinesOf(String text) {
         List<String> values = new ArrayList<>();
         Matcher matcher = IMAGE_LINE.matcher(text);
         while (matcher.find()) {
