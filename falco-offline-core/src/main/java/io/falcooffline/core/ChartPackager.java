@@ -1,5 +1,6 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.audit.LegacyAuditConfig;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartWriter;
@@ -47,11 +48,13 @@ final class ChartPackager {
     PackageResult run(PackageRequest request) {
         listener.info("Reading chart " + request.chart());
         Chart chart = new ChartReader().read(request.chart());
-        List<Map<String, Object>> layers = new ArrayList<>();
-        layers.add(chart.values());
-        layers.addAll(loadValuesFiles(request.valuesFiles()));
+        List<Map<String, Object>> userLayers = loadValuesFiles(request.valuesFiles());
+        Map<String, Object> rootValues =
+                AuditWiring.effectiveValues(request, chart, userLayers, Dependency.keysOf(chart));
+        List<String> auditWarnings = AuditWiring.check(request, rootValues);
+        auditWarnings.forEach(listener::warn);
 
-        ChartNode root = ChartNode.root(chart, HelmValues.merge(layers, Dependency.keysOf(chart)));
+        ChartNode root = ChartNode.root(chart, rootValues);
         List<ChartNode> nodes = root.withDescendants();
 
         ReferenceFinder finder = new ReferenceFinder(FalcoctlIndex.builtIn());
@@ -76,10 +79,11 @@ final class ChartPackager {
             listener.info("Dry run: nothing written.");
             return new PackageResult(plan, Optional.empty(), Optional.empty());
         }
-        return write(request, chart, output, plan);
+        return write(request, chart, output, plan, rootValues);
     }
 
-    private PackageResult write(PackageRequest request, Chart input, Chart output, Plan plan) {
+    private PackageResult write(
+            PackageRequest request, Chart input, Chart output, Plan plan, Map<String, Object> rootValues) {
         Instant mtime = request.outputTimestamp().or(input::newestEntryTime).orElse(Instant.EPOCH);
         Path chartFile = request.outputDirectory().resolve(plan.chartFileName());
         Path planFile = request.outputDirectory().resolve(PlanJson.FILE_NAME);
@@ -88,7 +92,9 @@ final class ChartPackager {
         AtomicFiles.write(planFile, planJson);
         try {
             AtomicFiles.write(chartFile, archive);
+            AuditWiring.writeControlPlaneFiles(request, rootValues, listener);
         } catch (FalcoOfflineException e) {
+            deleteQuietly(chartFile);
             deleteQuietly(planFile);
             throw e;
         }
@@ -98,6 +104,7 @@ final class ChartPackager {
 
     private static List<Map<String, Object>> loadValuesFiles(List<Path> files) {
         List<Map<String, Object>> layers = new ArrayList<>();
+        // Each file is checked for pre-plugin audit settings before it is merged, so the error names the file.
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 throw new InvalidRequestException(
@@ -105,7 +112,10 @@ final class ChartPackager {
                         "Values file " + file + " does not exist or is not a file: fix the path in `valuesFiles`.");
             }
             try {
-                layers.add(SafeYaml.loadMap(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
+                Map<String, Object> values =
+                        SafeYaml.loadMap(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+                LegacyAuditConfig.check(values, file.toString());
+                layers.add(values);
             } catch (IOException e) {
                 throw new InvalidRequestException(
                         "valuesFiles", "Cannot read values file " + file + ": " + e.getMessage());
@@ -248,7 +258,11 @@ final class ChartPackager {
             this.request = request;
             this.nodes = nodes;
             this.mapper = new ReferenceMapper(
-                    request.registry(), request.repositoryPrefix(), request.repositoryLayout(), request.overrides());
+                    request.registry(),
+                    request.repositoryPrefix(),
+                    request.repositoryLayout(),
+                    request.overrides(),
+                    FalcoctlIndex.builtIn());
         }
 
         void redirect(FoundReference reference) {

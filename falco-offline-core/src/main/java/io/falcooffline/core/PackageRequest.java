@@ -1,5 +1,7 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.audit.AuditOptions;
+import io.falcooffline.core.audit.K8sAuditProfile;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +28,10 @@ public final class PackageRequest {
     private final boolean dryRun;
     private final boolean strict;
     private final Instant outputTimestamp;
+    private final String profile;
+    private final AuditOptions audit;
+    private final String releaseName;
+    private final String namespace;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -39,6 +45,10 @@ public final class PackageRequest {
         this.dryRun = builder.dryRun;
         this.strict = builder.strict;
         this.outputTimestamp = builder.outputTimestamp;
+        this.profile = builder.profile;
+        this.audit = builder.audit;
+        this.releaseName = builder.releaseName;
+        this.namespace = builder.namespace;
     }
 
     public static Builder builder() {
@@ -57,7 +67,11 @@ public final class PackageRequest {
                 .imagePullSecrets(imagePullSecrets)
                 .outputDirectory(outputDirectory)
                 .dryRun(dryRun)
-                .strict(strict);
+                .strict(strict)
+                .profile(profile)
+                .audit(audit)
+                .releaseName(releaseName)
+                .namespace(namespace);
         builder.outputTimestamp = outputTimestamp;
         return builder;
     }
@@ -121,6 +135,32 @@ public final class PackageRequest {
         return Optional.ofNullable(outputTimestamp);
     }
 
+    /**
+     * A values profile applied over the chart defaults and under the user's values files; empty for none. The one
+     * profile is {@value K8sAuditProfile#NAME}.
+     */
+    public Optional<String> profile() {
+        return Optional.ofNullable(profile);
+    }
+
+    /**
+     * The audit webhook settings: used by the {@value K8sAuditProfile#NAME} profile, by the consistency check
+     * whenever the values configure the k8saudit webhook, and for the kube-apiserver files.
+     */
+    public AuditOptions audit() {
+        return audit;
+    }
+
+    /** The Helm release name the chart will be installed as; names the webhook Service. */
+    public String releaseName() {
+        return releaseName;
+    }
+
+    /** The namespace the chart will be installed into. */
+    public String namespace() {
+        return namespace;
+    }
+
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
         private Path chart;
@@ -134,6 +174,10 @@ public final class PackageRequest {
         private boolean dryRun;
         private boolean strict = true;
         private Instant outputTimestamp;
+        private String profile;
+        private AuditOptions audit = AuditOptions.defaults();
+        private String releaseName = "falco";
+        private String namespace = "falco";
 
         private Builder() {}
 
@@ -205,6 +249,26 @@ public final class PackageRequest {
             return this;
         }
 
+        public Builder profile(String profile) {
+            this.profile = profile == null || profile.isBlank() ? null : profile.strip();
+            return this;
+        }
+
+        public Builder audit(AuditOptions audit) {
+            this.audit = Objects.requireNonNull(audit, "audit");
+            return this;
+        }
+
+        public Builder releaseName(String releaseName) {
+            this.releaseName = releaseName;
+            return this;
+        }
+
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
         /**
          * Checks the settings and freezes them.
          *
@@ -238,6 +302,23 @@ public final class PackageRequest {
                                 + repositoryPrefix + "'.");
             }
             repositoryPrefix = prefix;
+            if (profile != null && !profile.equals(K8sAuditProfile.NAME)) {
+                throw new InvalidRequestException(
+                        "profile",
+                        "Unknown profile '" + profile + "': the one profile is '" + K8sAuditProfile.NAME + "'.");
+            }
+            if (releaseName == null || !releaseName.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+                throw new InvalidRequestException(
+                        "releaseName",
+                        "`releaseName` must be a Helm release name (lower-case letters, digits and '-'), got '"
+                                + releaseName + "'.");
+            }
+            if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+                throw new InvalidRequestException(
+                        "namespace",
+                        "`namespace` must be a Kubernetes namespace name (lower-case letters, digits and '-'), got '"
+                                + namespace + "'.");
+            }
             if (outputDirectory == null) {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");

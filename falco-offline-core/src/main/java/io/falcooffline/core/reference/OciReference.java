@@ -1,6 +1,6 @@
 package io.falcooffline.core.reference;
 
-import java.util.Locale;
+import io.falcooffline.core.mirror.oci.RegistryHosts;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public record OciReference(String registry, String repository, String tag, String digest) {
 
     /** The registry assumed when a reference names none. */
-    public static final String DOCKER_HUB = "docker.io";
+    public static final String DOCKER_HUB = RegistryHosts.DOCKER_HUB;
 
     private static final Pattern REPOSITORY_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
@@ -72,9 +72,7 @@ public record OciReference(String registry, String repository, String tag, Strin
             }
         }
         registry = canonicalRegistry(registry);
-        if (registry.equals(DOCKER_HUB) && !repository.contains("/")) {
-            repository = "library/" + repository;
-        }
+        repository = RegistryHosts.normalizeRepository(registry, repository);
         for (String component : repository.split("/", -1)) {
             if (!REPOSITORY_COMPONENT.matcher(component).matches()) {
                 throw invalid(
@@ -101,11 +99,7 @@ public record OciReference(String registry, String repository, String tag, Strin
      * lower-cased.
      */
     public static String canonicalRegistry(String registry) {
-        String lower = registry.toLowerCase(Locale.ROOT);
-        return switch (lower) {
-            case "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com" -> DOCKER_HUB;
-            default -> lower;
-        };
+        return RegistryHosts.canonicalRegistry(registry);
     }
 
     /** {@code registry/repository}, without tag or digest. */

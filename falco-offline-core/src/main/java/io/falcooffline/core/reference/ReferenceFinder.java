@@ -1,6 +1,7 @@
 package io.falcooffline.core.reference;
 
 import io.falcooffline.core.reference.FoundReference.Form;
+import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.ValuesPath;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -267,14 +268,8 @@ public final class ReferenceFinder {
         }
 
         private boolean isTrue(List<String> path) {
-            Object node = root;
-            for (String segment : path) {
-                if (!(node instanceof Map<?, ?> map)) {
-                    return false;
-                }
-                node = map.get(segment);
-            }
-            return Boolean.TRUE.equals(node);
+            return Boolean.TRUE.equals(
+                    HelmValues.get(root, new ValuesPath(List.copyOf(path))).orElse(null));
         }
 
         private boolean isFalcoctlRefList(List<Object> path) {

@@ -17,6 +17,7 @@ public final class ReferenceMapper {
     private final String registry;
     private final String repositoryPrefix;
     private final RepositoryLayout layout;
+    private final FalcoctlIndex index;
     private final Map<String, OciReference> overridesByName = new LinkedHashMap<>();
     private final Map<String, OciReference> overridesByReference = new LinkedHashMap<>();
     private final Map<String, String> sourceByTargetRepository = new HashMap<>();
@@ -27,9 +28,16 @@ public final class ReferenceMapper {
      * @param layout how source repository paths become target paths
      * @param overrides explicit targets by source: a key with a tag or digest matches only that reference, a key
      *     without matches the repository at any tag
+     * @param index names falcoctl artifacts when flattening, so that {@code plugins/plugin/k8saudit} and
+     *     {@code plugins/ruleset/k8saudit} become {@code k8saudit} and {@code k8saudit-rules}
      */
     public ReferenceMapper(
-            String registry, String repositoryPrefix, RepositoryLayout layout, Map<String, String> overrides) {
+            String registry,
+            String repositoryPrefix,
+            RepositoryLayout layout,
+            Map<String, String> overrides,
+            FalcoctlIndex index) {
+        this.index = index;
         this.registry = OciReference.canonicalRegistry(registry);
         this.repositoryPrefix = repositoryPrefix;
         this.layout = layout;
@@ -82,8 +90,16 @@ public final class ReferenceMapper {
     }
 
     private String targetRepository(OciReference source) {
-        String path = layout == RepositoryLayout.FLATTEN ? source.lastSegment() : source.repository();
+        String path = layout == RepositoryLayout.FLATTEN ? flatName(source) : source.repository();
         return repositoryPrefix.isEmpty() ? path : repositoryPrefix + "/" + path;
+    }
+
+    private String flatName(OciReference source) {
+        return index.entries().stream()
+                .filter(entry -> entry.at("").name().equals(source.name()))
+                .map(FalcoctlIndex.Entry::name)
+                .findFirst()
+                .orElse(source.lastSegment());
     }
 
     private static OciReference parseOverride(String text, String side, String key) {

@@ -27,6 +27,7 @@ import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.representer.Represent;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -111,7 +112,8 @@ public final class SafeYaml {
         options.setIndicatorIndent(0);
         options.setWidth(Integer.MAX_VALUE);
         options.setSplitLines(false);
-        return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options).dump(value);
+        return new Yaml(new SafeConstructor(new LoaderOptions()), new HelmSafeRepresenter(options), options)
+                .dump(value);
     }
 
     /** Writes a value as one line of flow-style YAML, for plans and messages. */
@@ -120,7 +122,7 @@ public final class SafeYaml {
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
         options.setWidth(Integer.MAX_VALUE);
         options.setSplitLines(false);
-        return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options)
+        return new Yaml(new SafeConstructor(new LoaderOptions()), new HelmSafeRepresenter(options), options)
                 .dump(value)
                 .strip();
     }
@@ -253,6 +255,20 @@ public final class SafeYaml {
         NestingTooDeep(Mark mark) {
             super("nesting too deep");
             this.mark = mark;
+        }
+    }
+
+    /** SnakeYAML's representer, quoting the strings Helm would read as numbers or booleans ({@code y}, {@code 1e3}). */
+    private static final class HelmSafeRepresenter extends Representer {
+
+        HelmSafeRepresenter(DumperOptions options) {
+            super(options);
+            Represent strings = representers.get(String.class);
+            representers.put(
+                    String.class,
+                    data -> YamlWriter.helmReadsAsNonString((String) data)
+                            ? representScalar(Tag.STR, (String) data, DumperOptions.ScalarStyle.SINGLE_QUOTED)
+                            : strings.representData(data));
         }
     }
 

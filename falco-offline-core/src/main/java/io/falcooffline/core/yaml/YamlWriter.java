@@ -160,11 +160,19 @@ final class YamlWriter {
         if (!RESOLVER.resolve(NodeId.scalar, text, true).equals(Tag.STR)) {
             return false;
         }
-        if (GO_NUMBER.matcher(text.replace("_", "")).matches()
-                || GO_ONLY_BOOLEAN.matcher(text).matches()) {
+        if (helmReadsAsNonString(text)) {
             return false;
         }
         return flow ? readsBack("[" + text + "]", List.of(text)) : readsBackInBlock(text);
+    }
+
+    /**
+     * Whether Helm's Go decoder reads this plain scalar as a number or boolean where SnakeYAML's YAML 1.1 rules see a
+     * string ({@code 1e3}, {@code 0o17}, {@code y}).
+     */
+    static boolean helmReadsAsNonString(String text) {
+        return GO_NUMBER.matcher(text.replace("_", "")).matches()
+                || GO_ONLY_BOOLEAN.matcher(text).matches();
     }
 
     static String doubleQuoted(String text) {

@@ -15,7 +15,8 @@ class ReferenceMapperTest {
 
     @Test
     void shouldKeepRepositoryPathUnderPrefixWithKeepLayout() {
-        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "mirror", RepositoryLayout.KEEP, Map.of());
+        ReferenceMapper mapper =
+                new ReferenceMapper(HARBOR, "mirror", RepositoryLayout.KEEP, Map.of(), FalcoctlIndex.builtIn());
 
         assertThat(mapper.map(OciReference.parse("docker.io/falcosecurity/falco:0.44.0")))
                 .hasToString(HARBOR + "/mirror/falcosecurity/falco:0.44.0");
@@ -23,7 +24,8 @@ class ReferenceMapperTest {
 
     @Test
     void shouldUseLastSegmentWithFlattenLayout() {
-        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of());
+        ReferenceMapper mapper =
+                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
 
         assertThat(mapper.map(OciReference.parse("docker.io/falcosecurity/falcoctl:0.13.0")))
                 .hasToString(HARBOR + "/falco/falcoctl:0.13.0");
@@ -31,7 +33,8 @@ class ReferenceMapperTest {
 
     @Test
     void shouldLeaveInternalReferencesAlone() {
-        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of());
+        ReferenceMapper mapper =
+                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
         OciReference internal = OciReference.parse(HARBOR + "/falco/falco:offline-arm64");
 
         assertThat(mapper.isInternal(internal)).isTrue();
@@ -39,21 +42,34 @@ class ReferenceMapperTest {
     }
 
     @Test
-    void shouldNameBothSourcesWhenTheyWouldShareATarget() {
-        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of());
-        mapper.map(OciReference.parse("ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16"));
+    void shouldFlattenFalcoctlArtifactsToTheirIndexNames() {
+        ReferenceMapper mapper =
+                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
 
-        assertThatThrownBy(() -> mapper.map(OciReference.parse("ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.16")))
+        assertThat(mapper.map(OciReference.parse("ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16")))
+                .hasToString(HARBOR + "/falco/k8saudit:0.16");
+        assertThat(mapper.map(OciReference.parse("ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.16")))
+                .hasToString(HARBOR + "/falco/k8saudit-rules:0.16");
+    }
+
+    @Test
+    void shouldNameBothSourcesWhenTheyWouldShareATarget() {
+        ReferenceMapper mapper =
+                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
+        mapper.map(OciReference.parse("docker.io/falcosecurity/falco:0.44.0"));
+
+        assertThatThrownBy(() -> mapper.map(OciReference.parse("quay.io/acme/falco:1")))
                 .isInstanceOf(ReferenceConflictException.class)
-                .hasMessageContaining("ghcr.io/falcosecurity/plugins/plugin/k8saudit")
-                .hasMessageContaining("ghcr.io/falcosecurity/plugins/ruleset/k8saudit")
-                .hasMessageContaining(HARBOR + "/falco/k8saudit")
+                .hasMessageContaining("docker.io/falcosecurity/falco")
+                .hasMessageContaining("quay.io/acme/falco")
+                .hasMessageContaining(HARBOR + "/falco/falco")
                 .hasMessageContaining("override");
     }
 
     @Test
     void shouldAllowTheSameSourceAtTwoTags() {
-        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "", RepositoryLayout.FLATTEN, Map.of());
+        ReferenceMapper mapper =
+                new ReferenceMapper(HARBOR, "", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
 
         mapper.map(OciReference.parse("redis/redis-stack:7.2.0-v11"));
 
@@ -68,7 +84,8 @@ class ReferenceMapperTest {
                 RepositoryLayout.FLATTEN,
                 Map.of(
                         "docker.io/falcosecurity/falco:0.44.0", HARBOR + "/falco/falco:offline-arm64",
-                        "appropriate/curl", HARBOR + "/tools/curl"));
+                        "appropriate/curl", HARBOR + "/tools/curl"),
+                FalcoctlIndex.builtIn());
 
         assertThat(mapper.map(OciReference.parse("falcosecurity/falco:0.44.0")))
                 .hasToString(HARBOR + "/falco/falco:offline-arm64");
@@ -78,7 +95,8 @@ class ReferenceMapperTest {
 
     @Test
     void shouldRejectOverrideWithInvalidTarget() {
-        assertThatThrownBy(() -> new ReferenceMapper(HARBOR, "", RepositoryLayout.KEEP, Map.of("a/b", "Not Valid")))
+        assertThatThrownBy(() -> new ReferenceMapper(
+                        HARBOR, "", RepositoryLayout.KEEP, Map.of("a/b", "Not Valid"), FalcoctlIndex.builtIn()))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("'a/b'")
                 .hasMessageContaining("target");

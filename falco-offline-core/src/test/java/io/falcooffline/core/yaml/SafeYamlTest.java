@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.InvalidYamlException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -178,6 +179,23 @@ class SafeYamlTest {
     @Test
     void shouldKeepLastValueWhenKeyIsDuplicated() {
         assertThat(SafeYaml.loadMap("a: 1\nb: 2\na: 3\n", "dup.yaml")).isEqualTo(Map.of("a", 3, "b", 2));
+    }
+
+    @Test
+    void shouldQuoteStringsHelmReadsAsOtherTypesWhenDumping() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("goBoolean", "y");
+        values.put("goFloat", "1e3");
+        values.put("yamlBoolean", "true");
+        values.put("version", "0.44.0");
+        values.put("list", List.of("n", "a"));
+
+        String dumped = SafeYaml.dump(values);
+
+        assertThat(dumped)
+                .isEqualTo("goBoolean: 'y'\ngoFloat: '1e3'\nyamlBoolean: 'true'\nversion: 0.44.0\nlist:\n- 'n'\n- a\n");
+        assertThat(SafeYaml.loadMap(dumped, "dumped")).isEqualTo(values);
+        assertThat(SafeYaml.dumpInline(values.get("list"))).isEqualTo("['n', a]");
     }
 
     /** {@code a: 1} and comment lines, {@code size} characters in all. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Random edits of a sample values file: the line-by-line rewrite must always read back as the desired values. */
 class ValuesEditorPropertyTest {
 
-    private static final int RUNS = 1500;
+    private static final int RUNS = 1000;
 
     private static final List<Object> SCALARS = List.of(
             "plain",

@@ -1,0 +1,380 @@
+package io.falcooffline.core.audit;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.yaml.SafeYaml;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes the kube-apiserver half of the audit webhook: the webhook kubeconfig whose server URL reaches the Falco
+ * Service, the audit policy, the flags, and a README with the steps for a kubeadm control plane.
+ */
+public final class ControlPlaneFiles {
+
+    /** kube-apiserver's {@code --audit-webhook-config-file}. */
+    public static final String KUBECONFIG_FILE = "audit-webhook-kubeconfig.yaml";
+
+    /** kube-apiserver's {@code --audit-policy-file}. */
+    public static final String POLICY_FILE = "audit-policy.yaml";
+
+    /** The flags, one per line. */
+    public static final String FLAGS_FILE = "kube-apiserver-flags.txt";
+
+    /** The steps. */
+    public static final String README_FILE = "README.md";
+
+    private static final String KUBECONFIG_NAME = "falco-k8saudit";
+    private static final String VOLUME_NAME = "falco-audit";
+
+    private ControlPlaneFiles() {}
+
+    /**
+     * What {@link #write} produced.
+     *
+     * @param directory the audit directory
+     * @param webhookKubeconfig {@value #KUBECONFIG_FILE}
+     * @param auditPolicy {@value #POLICY_FILE}
+     * @param apiserverFlags {@value #FLAGS_FILE}
+     * @param readme {@value #README_FILE}
+     * @param webhookUrl the URL kube-apiserver posts audit events to
+     * @param warnings about the user's audit policy, if one was given
+     */
+    public record Written(
+            Path directory,
+            Path webhookKubeconfig,
+            Path auditPolicy,
+            Path apiserverFlags,
+            Path readme,
+            String webhookUrl,
+            List<String> warnings) {
+
+        public Written {
+            warnings = List.copyOf(warnings);
+        }
+
+        /** The four files, in a fixed order. */
+        public List<Path> files() {
+            return List.of(webhookKubeconfig, auditPolicy, apiserverFlags, readme);
+        }
+    }
+
+    /**
+     * Writes the four files into {@code auditDirectory}, replacing it as a whole: the files are written to a
+     * sibling temporary directory that is then moved into place, so the directory never holds a half-written set.
+     * Nothing is written when a check fails.
+     *
+     * @param auditDirectory usually {@code <outputDirectory>/audit}
+     * @param effectiveRootValues the chart defaults coalesced with the profile and the user's values
+     * @param releaseName the Helm release name, for the Service name in the README
+     * @param namespace the release namespace
+     * @throws AuditMismatchException when the plugin, the Service and the options disagree
+     * @throws InvalidRequestException naming {@code auditWebhookAddress}, {@code auditPolicyFile} or
+     *     {@code auditTlsCertificateAuthorityFile} when that input is missing or invalid
+     * @throws FalcoOfflineException when the directory cannot be written
+     */
+    public static Written write(
+            Path auditDirectory,
+            AuditOptions options,
+            Map<String, Object> effectiveRootValues,
+            String releaseName,
+            String namespace) {
+        String url = AuditConsistency.webhookUrl(effectiveRootValues, options);
+        AuditConsistency.Endpoint endpoint = AuditConsistency.requireEndpoint(effectiveRootValues, options);
+        String fullName = WebhookSettings.fullName(effectiveRootValues, releaseName);
+        String serviceName = fullName + "-" + endpoint.servicePort().serviceName();
+        String serviceNamespace = WebhookSettings.namespace(effectiveRootValues, namespace);
+
+        String kubeconfig = kubeconfig(url, endpoint, effectiveRootValues, options, serviceName, serviceNamespace);
+        AuditConsistency.checkKubeconfig(kubeconfig, KUBECONFIG_FILE, effectiveRootValues, options);
+        AuditPolicy.Loaded policy = AuditPolicy.load(options.policyFile());
+        String flags = String.join("\n", flags(options)) + "\n";
+        String readme = readme(url, endpoint, options, releaseName, fullName, serviceNamespace);
+
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(KUBECONFIG_FILE, kubeconfig);
+        files.put(POLICY_FILE, policy.text());
+        files.put(FLAGS_FILE, flags);
+        files.put(README_FILE, readme);
+        Path directory = auditDirectory.toAbsolutePath().normalize();
+        replaceDirectory(directory, files);
+        return new Written(
+                directory,
+                directory.resolve(KUBECONFIG_FILE),
+                directory.resolve(POLICY_FILE),
+                directory.resolve(FLAGS_FILE),
+                directory.resolve(README_FILE),
+                url,
+                policy.warnings());
+    }
+
+    /** kube-apiserver's flags for these options, one {@code --name=value} each. */
+    public static List<String> flags(AuditOptions options) {
+        List<String> flags = new ArrayList<>();
+        flags.add("--audit-policy-file=" + options.controlPlaneDirectory() + "/" + POLICY_FILE);
+        flags.add("--audit-webhook-config-file=" + options.controlPlaneDirectory() + "/" + KUBECONFIG_FILE);
+        options.batch().ifPresent(batch -> flags.addAll(batch.flags()));
+        return flags;
+    }
+
+    private static String kubeconfig(
+            String url,
+            AuditConsistency.Endpoint endpoint,
+            Map<String, Object> values,
+            AuditOptions options,
+            String serviceName,
+            String serviceNamespace) {
+        Map<String, Object> cluster = new LinkedHashMap<>();
+        cluster.put("server", url);
+        if (endpoint.listener().tls()) {
+            cluster.put(
+                    "certificate-authority-data",
+                    Base64.getEncoder()
+                            .encodeToString(
+                                    certificateAuthority(values, options).getBytes(StandardCharsets.UTF_8)));
+        }
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("cluster", KUBECONFIG_NAME);
+        context.put("user", "kube-apiserver");
+        Map<String, Object> kubeconfig = new LinkedHashMap<>();
+        kubeconfig.put("apiVersion", "v1");
+        kubeconfig.put("kind", "Config");
+        kubeconfig.put("clusters", List.of(Map.of("name", KUBECONFIG_NAME, "cluster", cluster)));
+        kubeconfig.put("contexts", List.of(Map.of("name", KUBECONFIG_NAME, "context", context)));
+        kubeconfig.put("current-context", KUBECONFIG_NAME);
+        // Distinct empty maps: one shared instance would be written as a YAML anchor and alias.
+        kubeconfig.put("users", List.of(Map.of("name", "kube-apiserver", "user", new LinkedHashMap<>())));
+        kubeconfig.put("preferences", new LinkedHashMap<>());
+        return "# kube-apiserver --audit-webhook-config-file: where audit events go, written by falco-offline.\n"
+                + "# " + url + " reaches Service " + serviceNamespace + "/" + serviceName + " ("
+                + endpoint.servicePort().type() + ") and then the k8saudit plugin (open_params "
+                + endpoint.listener().openParams() + ").\n"
+                + SafeYaml.dump(kubeconfig);
+    }
+
+    private static String certificateAuthority(Map<String, Object> values, AuditOptions options) {
+        Path file = options.tls().flatMap(AuditTls::certificateAuthorityFile).orElse(null);
+        String pem;
+        String source;
+        if (file != null) {
+            source = "auditTls certificateAuthorityFile " + file;
+            try {
+                pem = Files.readString(file);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidRequestException(
+                        "auditTlsCertificateAuthorityFile",
+                        source + " cannot be read (" + e.getMessage() + "): point it at the PEM of the CA that"
+                                + " signed Falco's certificate.");
+            }
+        } else {
+            source = "certs.ca.crt";
+            pem = Values.stringAt(values, "certs.ca.crt");
+        }
+        if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+            throw new InvalidRequestException(
+                    "auditTlsCertificateAuthorityFile",
+                    source + " holds no PEM certificate (-----BEGIN CERTIFICATE-----): kube-apiserver could not"
+                            + " trust Falco's certificate.");
+        }
+        return pem;
+    }
+
+    private static String readme(
+            String url,
+            AuditConsistency.Endpoint endpoint,
+            AuditOptions options,
+            String releaseName,
+            String fullName,
+            String serviceNamespace) {
+        String serviceName = fullName + "-" + endpoint.servicePort().serviceName();
+        String directory = options.controlPlaneDirectory();
+        String route = switch (options.serviceType()) {
+            case NODE_PORT ->
+                "node port " + endpoint.connectPort() + " on every node, then Service port "
+                        + endpoint.servicePort().port().orElseThrow();
+            case CLUSTER_IP, LOAD_BALANCER -> "Service port " + endpoint.connectPort();
+        };
+        StringBuilder text = new StringBuilder();
+        text.append("# Sending kube-apiserver's audit events to Falco\n\n")
+                .append("Falco (release `")
+                .append(releaseName)
+                .append("` in namespace `")
+                .append(serviceNamespace)
+                .append("`) receives audit events at\n\n    ")
+                .append(url)
+                .append("\n\nthrough Service `")
+                .append(serviceName)
+                .append("` (")
+                .append(options.serviceType().kubernetesName())
+                .append("): ")
+                .append(route)
+                .append(", to the k8saudit plugin listening as `")
+                .append(endpoint.listener().openParams())
+                .append("`.\n\n")
+                .append("| file | kube-apiserver flag |\n|---|---|\n")
+                .append("| `")
+                .append(POLICY_FILE)
+                .append("` | `--audit-policy-file`: which requests are recorded, and how much of them |\n")
+                .append("| `")
+                .append(KUBECONFIG_FILE)
+                .append("` | `--audit-webhook-config-file`: where the events are sent |\n")
+                .append("| `")
+                .append(FLAGS_FILE)
+                .append("` | the flags to add |\n\n")
+                .append("## kubeadm: kube-apiserver as a static pod\n\n")
+                .append("On every control-plane node:\n\n")
+                .append("1. Copy the two files:\n\n")
+                .append("   ```sh\n   sudo mkdir -p ")
+                .append(directory)
+                .append("\n   sudo cp ")
+                .append(POLICY_FILE)
+                .append(' ')
+                .append(KUBECONFIG_FILE)
+                .append(' ')
+                .append(directory)
+                .append("/\n   ```\n\n")
+                .append("2. Edit `/etc/kubernetes/manifests/kube-apiserver.yaml` (keep any backup outside")
+                .append(" `/etc/kubernetes/manifests`, or the kubelet runs it too). Add the flags of `")
+                .append(FLAGS_FILE)
+                .append("` to the container's `command`, and mount the directory:\n\n")
+                .append("   ```yaml\n   spec:\n     containers:\n       - command:\n           - kube-apiserver\n");
+        for (String flag : flags(options)) {
+            text.append("           - ").append(flag).append('\n');
+        }
+        text.append("           # ... the existing flags stay\n")
+                .append("         volumeMounts:\n")
+                .append("           - name: ")
+                .append(VOLUME_NAME)
+                .append("\n             mountPath: ")
+                .append(directory)
+                .append("\n             readOnly: true\n")
+                .append("     volumes:\n")
+                .append("       - name: ")
+                .append(VOLUME_NAME)
+                .append("\n         hostPath:\n           path: ")
+                .append(directory)
+                .append("\n           type: DirectoryOrCreate\n   ```\n\n")
+                .append("3. The kubelet restarts kube-apiserver when the manifest changes. Wait until")
+                .append(" `kubectl -n kube-system get pods -l component=kube-apiserver` shows it running again.\n\n")
+                .append("4. Check the path end to end: `kubectl create serviceaccount falco-audit-test` should make")
+                .append(" Falco log \"K8s Serviceaccount Created\" (`kubectl -n ")
+                .append(serviceNamespace)
+                .append(" logs deploy/")
+                .append(fullName)
+                .append("`); then `kubectl delete serviceaccount falco-audit-test`.\n\n")
+                .append(installOrder(options))
+                .append("`kubeadm upgrade` rewrites the manifest: to keep the settings, put the same flags in the")
+                .append(" ClusterConfiguration's `apiServer.extraArgs` and the volume in `apiServer.extraVolumes`.\n");
+        if (options.serviceType() == AuditOptions.ServiceType.CLUSTER_IP) {
+            text.append("\nkube-apiserver runs in the host network and resolves names with the node's resolver,")
+                    .append(" which usually does not know cluster DNS names such as `")
+                    .append(serviceName)
+                    .append('.')
+                    .append(serviceNamespace)
+                    .append(".svc`. Use the Service's cluster IP (pin it with `clusterIP` in the services entry)")
+                    .append(" unless the control plane resolves that name.\n");
+        }
+        if (endpoint.listener().tls()) {
+            text.append("\nkube-apiserver checks Falco's certificate against the CA in the kubeconfig: the")
+                    .append(" certificate must name `")
+                    .append(options.webhookAddress().orElseThrow())
+                    .append("` (an IP SAN for an address, a DNS SAN for a name).\n");
+        }
+        return text.toString();
+    }
+
+    private static String installOrder(AuditOptions options) {
+        AuditBatch.Mode mode = options.batch().map(AuditBatch::mode).orElse(AuditBatch.Mode.BATCH);
+        return switch (mode) {
+            case BATCH ->
+                "Falco may be installed before or after this: in batch mode kube-apiserver retries, then"
+                        + " drops events while the webhook is unreachable, and serves requests either way.\n\n";
+            case BLOCKING ->
+                "In blocking mode every request waits for its event to be sent: install Falco first,"
+                        + " or requests slow down while kube-apiserver times out on the webhook.\n\n";
+            case BLOCKING_STRICT ->
+                "In blocking-strict mode every request waits for its event, and a request fails"
+                        + " when its RequestReceived event cannot be sent (a policy that omits that stage sends none):"
+                        + " install Falco first.\n\n";
+        };
+    }
+
+    private static void replaceDirectory(Path directory, Map<String, String> files) {
+        Path parent = directory.getParent();
+        Path staging = null;
+        try {
+            Files.createDirectories(parent);
+            if (Files.exists(directory) && !Files.isDirectory(directory)) {
+                throw new FalcoOfflineException(
+                        directory + " exists and is not a directory: remove it so the audit files can be written.");
+            }
+            staging = Files.createTempDirectory(parent, "." + directory.getFileName() + ".tmp-");
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                AtomicFiles.write(
+                        staging.resolve(file.getKey()), file.getValue().getBytes(StandardCharsets.UTF_8));
+            }
+            syncDirectory(staging);
+            if (Files.exists(directory)) {
+                Path previous = parent.resolve("." + directory.getFileName() + ".old-" + staging.getFileName());
+                Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+                deleteRecursively(previous);
+            } else {
+                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+            }
+            staging = null;
+            syncDirectory(parent);
+        } catch (FileAlreadyExistsException e) {
+            throw new FalcoOfflineException(
+                    directory + " was created by someone else while the audit files were written: try again.", e);
+        } catch (IOException e) {
+            throw new FalcoOfflineException(
+                    "Cannot write the audit files to " + directory + ": " + e.getMessage()
+                            + ". Check that the output directory is writable.",
+                    e);
+        } finally {
+            if (staging != null) {
+                deleteQuietly(staging);
+            }
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        // Not every platform can open a directory for fsync; the files themselves are already synced.
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path root) {
+        try {
+            deleteRecursively(root);
+        } catch (IOException e) {
+            // a leftover hidden temporary directory is harmless
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.falcooffline.core.mirror.oci;
+
+import io.falcooffline.core.InvalidRequestException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Answers a registry's authentication challenges: Basic, or the Bearer token flow of the distribution token
+ * specification (password or identity-token grant). Tokens are cached per credential identity, realm, service and
+ * scope set, so two clients with different credentials never share one.
+ */
+final class RegistryAuth {
+
+    private static final String CLIENT_ID = "falco-offline";
+    private static final int TOKEN_BODY_LIMIT = 1024 * 1024;
+    // Renew a little before the token service's expiry, so a token does not lapse between check and use.
+    private static final long EXPIRY_MARGIN_SECONDS = 10;
+    private static final long DEFAULT_TOKEN_SECONDS = 60;
+
+    private final RegistryClientOptions options;
+    private final String description;
+    private final RegistryHttp http;
+    private final String identity;
+    private final Map<TokenKey, Token> tokens = new ConcurrentHashMap<>();
+    private volatile boolean basicChallenged;
+    private volatile AuthChallenge bearerChallenge;
+
+    RegistryAuth(RegistryClientOptions options, String description, RegistryHttp http) {
+        this.options = options;
+        this.description = description;
+        this.http = http;
+        this.identity =
+                options.credentials().map(RegistryCredentials::cacheIdentity).orElse("anonymous");
+    }
+
+    /** The Authorization value to send up front for these scopes, from earlier challenges, or null. */
+    String cachedAuthorization(List<String> scopes) {
+        if (basicChallenged) {
+            return basicHeader();
+        }
+        AuthChallenge challenge = bearerChallenge;
+        if (challenge == null) {
+            return null;
+        }
+        Token token = tokens.get(key(challenge, new TreeSet<>(scopes)));
+        return token != null && token.isFresh() ? "Bearer " + token.value() : null;
+    }
+
+    /** Drops cached tokens for these scopes after the registry refused them. */
+    void forget(List<String> scopes) {
+        AuthChallenge challenge = bearerChallenge;
+        if (challenge != null) {
+            tokens.remove(key(challenge, new TreeSet<>(scopes)));
+        }
+    }
+
+    /**
+     * Produces the Authorization value answering a 401.
+     *
+     * @param challenges the parsed {@code WWW-Authenticate} challenges
+     * @param request the request that was refused
+     * @param previous the Authorization value it carried, or null
+     */
+    String answer(List<AuthChallenge> challenges, RegistryHttp.Request request, String previous) {
+        Optional<AuthChallenge> bearer =
+                challenges.stream().filter(AuthChallenge::isBearer).findFirst();
+        if (bearer.isPresent() && bearer.get().parameter("realm") != null) {
+            return bearerAnswer(bearer.get(), request);
+        }
+        if (challenges.stream().anyMatch(AuthChallenge::isBasic)) {
+            if (options.credentials().isEmpty()) {
+                throw rejected(request, "");
+            }
+            if (previous != null && previous.startsWith("Basic ")) {
+                throw rejected(request, "");
+            }
+            requireCredentialsAllowed(base(), request);
+            basicChallenged = true;
+            return basicHeader();
+        }
+        throw new RegistryException(
+                401,
+                RegistryHttp.capitalized(description) + " refused " + request.summary()
+                        + " (401) without a usable WWW-Authenticate challenge (Basic or Bearer with a realm)",
+                null);
+    }
+
+    private String bearerAnswer(AuthChallenge challenge, RegistryHttp.Request request) {
+        URI realm;
+        try {
+            realm = URI.create(challenge.parameter("realm"));
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(
+                    401, RegistryHttp.capitalized(description) + " sent an invalid token realm in its challenge", e);
+        }
+        if (!"https".equalsIgnoreCase(realm.getScheme()) && !"http".equalsIgnoreCase(realm.getScheme())) {
+            throw new RegistryException(
+                    401,
+                    RegistryHttp.capitalized(description) + " named a token realm that is not an HTTP(S) URL",
+                    null);
+        }
+        if (options.credentials().isPresent()) {
+            requireCredentialsAllowed(base(), request);
+            requireCredentialsAllowed(realm, request);
+        }
+        TreeSet<String> ourScopes = new TreeSet<>(request.scopes());
+        TreeSet<String> scopes = new TreeSet<>(ourScopes);
+        String challengeScope = challenge.parameter("scope");
+        if (challengeScope != null) {
+            for (String scope : challengeScope.trim().split("\\s+")) {
+                if (!scope.isEmpty()) {
+                    scopes.add(scope);
+                }
+            }
+        }
+        bearerChallenge = challenge;
+        Token token = fetchToken(realm, challenge.parameter("service"), scopes, request);
+        tokens.put(key(challenge, ourScopes), token);
+        return "Bearer " + token.value();
+    }
+
+    private Token fetchToken(URI realm, String service, TreeSet<String> scopes, RegistryHttp.Request cause) {
+        Optional<RegistryCredentials> credentials = options.credentials();
+        RegistryHttp.Request request;
+        String authorization = null;
+        String subject = "token for " + cause.subject() + " from " + realm.getHost();
+        if (credentials.isPresent() && credentials.get().isIdentityToken()) {
+            StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=" + CLIENT_ID);
+            if (service != null) {
+                form.append("&service=").append(RegistryHttp.urlEncode(service));
+            }
+            if (!scopes.isEmpty()) {
+                form.append("&scope=").append(RegistryHttp.urlEncode(String.join(" ", scopes)));
+            }
+            form.append("&refresh_token=")
+                    .append(RegistryHttp.urlEncode(credentials.get().identityToken()));
+            byte[] body = form.toString().getBytes(StandardCharsets.UTF_8);
+            request = RegistryHttp.Request.of("POST", realm, subject, List.of())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(body, 0, body.length);
+        } else {
+            List<String> query = new ArrayList<>();
+            if (service != null) {
+                query.add("service=" + RegistryHttp.urlEncode(service));
+            }
+            for (String scope : scopes) {
+                query.add("scope=" + RegistryHttp.urlEncode(scope));
+            }
+            if (credentials.isPresent()) {
+                query.add("account=" + RegistryHttp.urlEncode(credentials.get().username()));
+                authorization = basicHeader();
+            }
+            request = RegistryHttp.Request.of("GET", withQuery(realm, String.join("&", query)), subject, List.of());
+        }
+        try (RegistryHttp.Response response = http.executeUnauthenticated(request, authorization)) {
+            int status = response.status();
+            if (status == 401 || status == 403) {
+                throw rejectedByTokenService(realm, cause, status, response.errorSummary());
+            }
+            if (status != 200) {
+                throw new RegistryException(
+                        status,
+                        "The token service " + RegistryHttp.withoutQuery(realm) + " of " + description + " answered "
+                                + status + response.errorSummary() + " when asked for a " + subject,
+                        null);
+            }
+            return parseToken(response.readBody(TOKEN_BODY_LIMIT), realm);
+        } catch (IOException e) {
+            throw new RegistryException(
+                    0,
+                    "Reading the token from " + RegistryHttp.withoutQuery(realm) + " for " + description + " failed: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private Token parseToken(byte[] body, URI realm) {
+        JsonNode json;
+        try {
+            json = RegistryHttp.JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new RegistryException(
+                    200, "The token service " + RegistryHttp.withoutQuery(realm) + " answered with invalid JSON", null);
+        }
+        String value = json.path("token").asString("");
+        if (value.isEmpty()) {
+            value = json.path("access_token").asString("");
+        }
+        if (value.isEmpty()) {
+            throw new RegistryException(
+                    200, "The token service " + RegistryHttp.withoutQuery(realm) + " answered without a token", null);
+        }
+        long lifetime = json.path("expires_in").asLong(DEFAULT_TOKEN_SECONDS);
+        if (lifetime <= 0) {
+            lifetime = DEFAULT_TOKEN_SECONDS;
+        }
+        Instant expires = Instant.now().plusSeconds(Math.max(1, lifetime - EXPIRY_MARGIN_SECONDS));
+        return new Token(value, expires);
+    }
+
+    private RegistryException rejectedByTokenService(URI realm, RegistryHttp.Request cause, int status, String detail) {
+        String who = options.credentials()
+                .map(c -> "the credentials of user '" + c.username() + "'")
+                .orElse("anonymous access");
+        return new RegistryException(
+                status,
+                "The token service " + RegistryHttp.withoutQuery(realm) + " of " + description + " refused " + who
+                        + " (" + status + ")" + detail + " for " + cause.summary()
+                        + ". Check the user name and password or token"
+                        + (options.credentials().isEmpty() ? ", or configure credentials for this registry" : "")
+                        + ".",
+                null);
+    }
+
+    /** The error for a request still refused after answering the challenge. */
+    RegistryException rejected(RegistryHttp.Request request, String detail) {
+        if (options.credentials().isEmpty()) {
+            return new RegistryException(
+                    401,
+                    RegistryHttp.capitalized(description) + " requires authentication for " + request.summary() + detail
+                            + ". Configure credentials for this registry.",
+                    null);
+        }
+        return new RegistryException(
+                401,
+                RegistryHttp.capitalized(description) + " refused the credentials of user '"
+                        + options.credentials().get().username() + "' for " + request.summary() + detail
+                        + ". Check the user name and password or token, and that this user may "
+                        + (request.scopes().stream().anyMatch(s -> s.endsWith("push")) ? "push to" : "pull from")
+                        + " the repository.",
+                null);
+    }
+
+    private void requireCredentialsAllowed(URI target, RegistryHttp.Request request) {
+        if ("http".equalsIgnoreCase(target.getScheme()) && !options.allowCredentialsOverHttp()) {
+            throw new InvalidRequestException(
+                    "allowCredentialsOverHttp",
+                    RegistryHttp.capitalized(description) + " asks for credentials for " + request.summary()
+                            + ", but " + (target.equals(base()) ? "it" : "its token service " + target.getHost())
+                            + " uses plain HTTP, where anyone on the network path can read them, so they were not "
+                            + "sent. Serve the registry over HTTPS (and set caFile for a private CA), or set "
+                            + "allowCredentialsOverHttp to send them anyway.");
+        }
+    }
+
+    private URI base() {
+        return http.base();
+    }
+
+    private String basicHeader() {
+        RegistryCredentials credentials = options.credentials().orElseThrow();
+        String secret = credentials.isIdentityToken() ? credentials.identityToken() : credentials.password();
+        String pair = credentials.username() + ":" + secret;
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private TokenKey key(AuthChallenge challenge, TreeSet<String> scopes) {
+        return new TokenKey(
+                identity, challenge.parameter("realm"), challenge.parameter("service"), String.join(" ", scopes));
+    }
+
+    private static URI withQuery(URI uri, String query) {
+        if (query.isEmpty()) {
+            return uri;
+        }
+        String text = uri.toString();
+        return URI.create(text + (uri.getRawQuery() == null ? "?" : "&") + query);
+    }
+
+    private record TokenKey(String identity, String realm, String service, String scopes) {}
+
+    private record Token(String value, Instant expires) {
+        boolean isFresh() {
+            return Instant.now().isBefore(expires);
+        }
+
+        @Override
+        public String toString() {
+            return "Token[expires=" + expires + "]";
+        }
+    }
+}

@@ -1,0 +1,692 @@
+package io.falcooffline.core.mirror.oci;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.ProgressListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An OCI distribution client for one registry: resolve, pull and push manifests and blobs, mount, list tags.
+ *
+ * <p>Every manifest and blob read is checked against the digest that was asked for, never against the registry's
+ * {@code Docker-Content-Digest} alone; blobs stream through a verifying stream and uploads go in bounded chunks, so
+ * memory stays flat whatever the blob size. Transient failures (408, 429, 5xx, broken connections) are retried with
+ * exponential backoff and a capped {@code Retry-After}; a registry that stops answering fails after the request
+ * timeout; credentials are never sent over plain HTTP unless allowed, nor along a redirect to another host.
+ *
+ * <p>The HTTP exchanges are implemented on {@code java.net.http.HttpClient} rather than on oras-java 0.7.0's {@code
+ * Registry}: 0.7.0 verifies blobs only against the {@code Docker-Content-Digest} header and not at all when streaming,
+ * decodes blobs through a {@code String}, has neither retries nor request timeouts, parses {@code WWW-Authenticate}
+ * only in one fixed parameter order, shares tokens between credentials in a JVM-wide cache, and sends Basic
+ * credentials over plain HTTP without notice. None of these can be corrected from outside its {@code Registry}, and
+ * its {@code ContainerRef} would add a second reference grammar beside the project's own, so nothing of it is used
+ * here.
+ *
+ * <p>Instances are thread-safe; share one per registry and close it when done. Repository names given to Docker Hub
+ * ({@code docker.io}) get the implicit {@code library/} prefix (see {@link RegistryHosts}).
+ */
+public final class RegistryClient implements OciStore {
+
+    /** OCI image index. */
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    /** OCI image manifest. */
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    /** Docker manifest list. */
+    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    /** Docker image manifest, schema 2. */
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+
+    /** The manifest media types this client asks for, most specific first. */
+    public static final List<String> MANIFEST_MEDIA_TYPES =
+            List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
+
+    /** The largest manifest accepted, as in the distribution registry. */
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+    private static final String ACCEPT = String.join(", ", MANIFEST_MEDIA_TYPES);
+    private static final int MAX_TAG_PAGES = 10_000;
+    private static final int TAG_PAGE_BYTES = 16 * 1024 * 1024;
+    // distribution-spec repository name grammar.
+    private static final Pattern REPOSITORY =
+            Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
+    private static final Pattern UPLOAD_RANGE = Pattern.compile("(?:bytes=)?0-(\\d+)");
+
+    private final RegistryClientOptions options;
+    private final ProgressListener listener;
+    private final RegistryHttp http;
+
+    /**
+     * Creates a client; no connection is made until the first call.
+     *
+     * @param options where the registry is and how to talk to it
+     */
+    public RegistryClient(RegistryClientOptions options) {
+        this(options, ProgressListener.SILENT);
+    }
+
+    /**
+     * Creates a client that reports each exchange and retry at DEBUG level.
+     *
+     * @param options where the registry is and how to talk to it
+     * @param listener receives DEBUG messages; they never contain credentials, tokens or signed URLs
+     * @throws io.falcooffline.core.InvalidRequestException when {@code caFile} cannot be read
+     */
+    public RegistryClient(RegistryClientOptions options, ProgressListener listener) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.http = new RegistryHttp(options, listener);
+    }
+
+    /** The options this client was made with. */
+    public RegistryClientOptions options() {
+        return options;
+    }
+
+    @Override
+    public Optional<Descriptor> resolve(String repository, String reference) {
+        String repo = repository(repository);
+        reference(reference, repo);
+        RegistryHttp.Request request = RegistryHttp.Request.of(
+                        "HEAD", manifestUri(repo, reference), "manifest " + name(repo, reference), pull(repo))
+                .header("Accept", ACCEPT)
+                .followingRedirects();
+        try (RegistryHttp.Response response = http.execute(request)) {
+            if (response.status() == 404) {
+                return Optional.empty();
+            }
+            if (response.status() != 200) {
+                throw unexpected(response, request);
+            }
+            Optional<String> digest = response.header("Docker-Content-Digest").filter(Digests::isDigest);
+            OptionalLong size = response.headers().firstValueAsLong("Content-Length");
+            String mediaType = response.contentType();
+            if (digest.isPresent() && size.isPresent() && isManifestType(mediaType)) {
+                if (Digests.isDigest(reference) && !digest.get().equals(reference)) {
+                    throw new DigestMismatchException(
+                            reference,
+                            "Manifest " + name(repo, reference) + " on " + describe() + " is reported as "
+                                    + digest.get() + ", not the digest asked for");
+                }
+                return Optional.of(new Descriptor(mediaType, digest.get(), size.getAsLong()));
+            }
+        }
+        // The registry's HEAD answer is incomplete: the manifest itself tells.
+        try {
+            return Optional.of(fetchManifest(repository, reference).descriptor());
+        } catch (ArtifactNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Manifest fetchManifest(String repository, String reference) {
+        String repo = repository(repository);
+        reference(reference, repo);
+        String name = name(repo, reference);
+        RegistryHttp.Request request = RegistryHttp.Request.of(
+                        "GET", manifestUri(repo, reference), "manifest " + name, pull(repo))
+                .header("Accept", ACCEPT)
+                .followingRedirects();
+        byte[] bytes;
+        String contentType;
+        Optional<String> reportedDigest;
+        try (RegistryHttp.Response response = http.execute(request)) {
+            if (response.status() == 404) {
+                throw new ArtifactNotFoundException("Manifest " + name + " not found on " + describe()
+                        + response.errorSummary() + ". Check the repository and the tag or digest.");
+            }
+            if (response.status() != 200) {
+                throw unexpected(response, request);
+            }
+            contentType = response.contentType();
+            reportedDigest = response.header("Docker-Content-Digest");
+            bytes = response.readBody(MAX_MANIFEST_BYTES);
+        } catch (IOException e) {
+            throw new RegistryException(
+                    0, "Reading manifest " + name + " from " + describe() + " failed: " + e.getMessage(), e);
+        }
+        String expected;
+        if (Digests.isDigest(reference)) {
+            expected = reference;
+        } else if (reportedDigest.isPresent() && Digests.isDigest(reportedDigest.get())) {
+            expected = reportedDigest.get();
+        } else {
+            expected = Digests.sha256(bytes);
+        }
+        String actual = digestOf(bytes, expected);
+        if (!actual.equals(expected)) {
+            throw new DigestMismatchException(
+                    expected,
+                    "Manifest " + name + " from " + describe() + " is corrupt: expected " + expected
+                            + " but its bytes hash to " + actual + ". Retry; if it persists, the registry holds "
+                            + "damaged content.");
+        }
+        String mediaType = isManifestType(contentType) ? contentType : mediaTypeField(bytes, name);
+        return new Manifest(new Descriptor(mediaType, expected, bytes.length), bytes);
+    }
+
+    @Override
+    public InputStream fetchBlob(String repository, Descriptor blob) {
+        String repo = repository(repository);
+        RegistryHttp.Request request = RegistryHttp.Request.of(
+                        "GET", blobUri(repo, blob.digest()), "blob " + repo + "@" + blob.digest(), pull(repo))
+                .followingRedirects();
+        RegistryHttp.Response response = openBlob(request, blob, 0);
+        return new VerifyingInputStream(
+                new ResumingBlobStream(request, blob, response), blob, describe() + " repository " + repo);
+    }
+
+    private RegistryHttp.Response openBlob(RegistryHttp.Request request, Descriptor blob, long offset) {
+        RegistryHttp.Request ranged = offset == 0 ? request : request.header("Range", "bytes=" + offset + "-");
+        RegistryHttp.Response response = http.execute(ranged);
+        int expectedStatus = offset == 0 ? 200 : 206;
+        if (response.status() == 404) {
+            throw new ArtifactNotFoundException("Blob " + request.subject().substring("blob ".length())
+                    + " not found on " + describe() + response.errorSummary());
+        }
+        if (response.status() != expectedStatus) {
+            throw unexpected(response, ranged);
+        }
+        if (offset > 0 && !response.header("Content-Range").orElse("").startsWith("bytes " + offset + "-")) {
+            response.close();
+            throw new RegistryException(
+                    206,
+                    RegistryHttp.capitalized(describe()) + " resumed " + request.subject() + " at the wrong offset"
+                            + " (asked for byte " + offset + ")",
+                    null);
+        }
+        OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+        if (length.isPresent() && length.getAsLong() != blob.size() - offset) {
+            response.close();
+            throw new DigestMismatchException(
+                    blob.digest(),
+                    "Blob " + blob.digest() + " on " + describe() + " is " + (length.getAsLong() + offset)
+                            + " bytes long, expected " + blob.size() + ": the registry holds other content under "
+                            + "this digest, or the referring manifest is wrong.");
+        }
+        return response;
+    }
+
+    @Override
+    public boolean hasBlob(String repository, Descriptor blob) {
+        String repo = repository(repository);
+        RegistryHttp.Request request = RegistryHttp.Request.of(
+                        "HEAD", blobUri(repo, blob.digest()), "blob " + repo + "@" + blob.digest(), pull(repo))
+                .followingRedirects();
+        try (RegistryHttp.Response response = http.execute(request)) {
+            if (response.status() == 200) {
+                return true;
+            }
+            if (response.status() == 404) {
+                return false;
+            }
+            throw unexpected(response, request);
+        }
+    }
+
+    @Override
+    public void pushBlob(String repository, Descriptor blob, InputStream content) {
+        String repo = repository(repository);
+        String subject = "blob " + repo + "@" + blob.digest();
+        // A blob copied from another store arrives already verified against the same descriptor: hash it once.
+        VerifyingInputStream verified =
+                content instanceof VerifyingInputStream stream && stream.isUnreadVerifierOf(blob)
+                        ? stream
+                        : new VerifyingInputStream(content, blob, "the content given to push as " + subject);
+        if (blob.size() <= options.chunkSize()) {
+            byte[] bytes = new byte[(int) blob.size()];
+            int n = readFully(verified, bytes, subject);
+            expectEnd(verified, subject);
+            URI location = startUpload(repo, subject);
+            try {
+                finishUpload(repo, blob, subject, location, bytes, n);
+            } catch (RuntimeException e) {
+                cancelUpload(location, subject);
+                throw e;
+            }
+            return;
+        }
+        URI location = startUpload(repo, subject);
+        try {
+            byte[] buffer = new byte[options.chunkSize()];
+            long offset = 0;
+            while (offset < blob.size()) {
+                int n = readFully(verified, buffer, subject);
+                if (n == 0) {
+                    throw new IllegalStateException("Verifying stream ended before its size");
+                }
+                location = uploadChunk(repo, subject, location, buffer, n, offset);
+                offset += n;
+            }
+            // Verifies digest and length before the upload is committed.
+            expectEnd(verified, subject);
+            finishUpload(repo, blob, subject, location, null, 0);
+        } catch (RuntimeException e) {
+            cancelUpload(location, subject);
+            throw e;
+        }
+    }
+
+    private URI startUpload(String repo, String subject) {
+        RegistryHttp.Request request =
+                RegistryHttp.Request.of("POST", uploadsUri(repo, ""), "upload start for " + subject, push(repo));
+        try (RegistryHttp.Response response = http.execute(request)) {
+            if (response.status() != 202) {
+                throw unexpected(response, request);
+            }
+            return location(response, request);
+        }
+    }
+
+    private URI uploadChunk(String repo, String subject, URI location, byte[] buffer, int length, long offset) {
+        int confirmed = 0;
+        URI current = location;
+        for (int round = 1; ; round++) {
+            long start = offset + confirmed;
+            long end = offset + length - 1;
+            RegistryHttp.Request request = RegistryHttp.Request.of(
+                            "PATCH", current, subject + " (bytes " + start + "-" + end + ")", push(repo))
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Content-Range", start + "-" + end)
+                    .body(buffer, confirmed, length - confirmed);
+            try (RegistryHttp.Response response = http.execute(request)) {
+                if (response.status() == 202) {
+                    return location(response, request);
+                }
+                if (response.status() != 416 || round >= options.maxAttempts()) {
+                    throw unexpected(response, request);
+                }
+            }
+            // A retried chunk may have arrived in part or in full: continue from what the registry holds.
+            UploadStatus status = uploadStatus(repo, subject, current);
+            if (status.received() == offset + length) {
+                return status.location();
+            }
+            if (status.received() < offset || status.received() > offset + length) {
+                throw new RegistryException(
+                        416,
+                        "Upload of " + subject + " to " + describe() + " lost its place: the registry holds "
+                                + status.received() + " bytes, expected between " + offset + " and "
+                                + (offset + length) + ". Run again.",
+                        null);
+            }
+            confirmed = (int) (status.received() - offset);
+            current = status.location();
+        }
+    }
+
+    private record UploadStatus(URI location, long received) {}
+
+    private UploadStatus uploadStatus(String repo, String subject, URI location) {
+        RegistryHttp.Request request =
+                RegistryHttp.Request.of("GET", location, "upload status of " + subject, push(repo));
+        try (RegistryHttp.Response response = http.execute(request)) {
+            if (response.status() != 204) {
+                throw unexpected(response, request);
+            }
+            long received = response.header("Range")
+                    .map(UPLOAD_RANGE::matcher)
+                    .filter(Matcher::matches)
+                    .map(m -> Long.parseLong(m.group(1)) + 1)
+                    .orElse(0L);
+            URI next = response.header("Location").isPresent() ? location(response, request) : location;
+            return new UploadStatus(next, received);
+        }
+    }
+
+    private void finishUpload(String repo, Descriptor blob, String subject, URI location, byte[] body, int length) {
+        URI target = withQuery(location, "digest=" + RegistryHttp.urlEncode(blob.digest()));
+        RegistryHttp.Request request = RegistryHttp.Request.of("PUT", target, subject, push(repo))
+                .header("Content-Type", "application/octet-stream");
+        if (body != null) {
+            request = request.body(body, 0, length);
+        }
+        try (RegistryHttp.Response response = http.execute(request)) {
+            if (response.status() == 201) {
+                checkReportedDigest(response, blob.digest(), subject);
+                return;
+            }
+            // A retried PUT whose first attempt succeeded finds its session gone; the blob is what counts.
+            if (response.status() == 404 && hasBlob(repo, blob)) {
+                return;
+            }
+            throw unexpected(response, request);
+        }
+    }
+
+    private void cancelUpload(URI location, String subject) {
+        try (RegistryHttp.Response ignored =
+                http.execute(RegistryHttp.Request.of("DELETE", location, "upload cancel for " + subject, List.of()))) {
+            listener.debug(describe() + ": cancelled the upload of " + subject);
+        } catch (RuntimeException e) {
+            // The registry purges abandoned uploads itself; the original failure is what matters.
+            listener.debug(describe() + ": could not cancel the upload of " + subject + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean mountBlob(String repository, Descriptor blob, String fromRepository) {
+        String repo = repository(repository);
+        String from = repository(fromRepository);
+        String subject = "blob " + repo + "@" + blob.digest() + " mounted from " + from;
+        List<String> scopes = new ArrayList<>(push(repo));
+        if (!from.equals(repo)) {
+            scopes.addAll(pull(from));
+        }
+        RegistryHttp.Request request = RegistryHttp.Request.of(
+                "POST",
+                uploadsUri(
+                        repo,
+                        "?mount=" + RegistryHttp.urlEncode(blob.digest()) + "&from=" + RegistryHttp.urlEncode(from)),
+                subject,
+                scopes);
+        try (RegistryHttp.Response response = http.execute(request)) {
+            if (response.status() == 201) {
+                return true;
+            }
+            if (response.status() == 202) {
+                // "Upload instead": the registry opened a session we will not use.
+                cancelUpload(location(response, request), subject);
+                return false;
+            }
+            listener.debug(describe() + ": mount of " + subject + " refused with " + response.status()
+                    + response.errorSummary());
+            return false;
+        }
+    }
+
+    @Override
+    public void pushManifest(String repository, String reference, Manifest manifest) {
+        String repo = repository(repository);
+        reference(reference, repo);
+        Descriptor descriptor = manifest.descriptor();
+        if (Digests.isDigest(reference) && !reference.equals(descriptor.digest())) {
+            throw new IllegalArgumentException(
+                    "Manifest " + descriptor.digest() + " cannot be stored under the digest " + reference);
+        }
+        String subject = "manifest " + name(repo, reference);
+        byte[] bytes = manifest.bytes();
+        RegistryHttp.Request request = RegistryHttp.Request.of("PUT", manifestUri(repo, reference), subject, push(repo))
+                .header("Content-Type", descriptor.mediaType())
+                .body(bytes, 0, bytes.length);
+        try (RegistryHttp.Response response = http.execute(request)) {
+            if (response.status() != 201) {
+                throw unexpected(response, request);
+            }
+            checkReportedDigest(response, descriptor.digest(), subject);
+        }
+    }
+
+    @Override
+    public List<String> listTags(String repository) {
+        String repo = repository(repository);
+        List<String> tags = new ArrayList<>();
+        Set<URI> seen = new HashSet<>();
+        URI page = http.base().resolve("v2/" + repo + "/tags/list?n=" + options.tagPageSize());
+        for (int pages = 0; page != null; pages++) {
+            if (!seen.add(page) || pages >= MAX_TAG_PAGES) {
+                throw new RegistryException(
+                        200,
+                        "Listing the tags of " + repo + " on " + describe() + " does not end: the registry's "
+                                + "next-page links repeat (" + RegistryHttp.withoutQuery(page) + ")",
+                        null);
+            }
+            RegistryHttp.Request request = RegistryHttp.Request.of("GET", page, "tag list of " + repo, pull(repo))
+                    .followingRedirects();
+            try (RegistryHttp.Response response = http.execute(request)) {
+                if (response.status() == 404) {
+                    return List.copyOf(tags);
+                }
+                if (response.status() != 200) {
+                    throw unexpected(response, request);
+                }
+                JsonNode json = RegistryHttp.JSON.readTree(response.readBody(TAG_PAGE_BYTES));
+                for (JsonNode tag : json.path("tags")) {
+                    tags.add(tag.asString());
+                }
+                page = response.headers().allValues("Link").stream()
+                        .map(NEXT_LINK::matcher)
+                        .filter(Matcher::find)
+                        .map(m -> response.uri().resolve(m.group(1)))
+                        .findFirst()
+                        .orElse(null);
+            } catch (IOException | JacksonException e) {
+                throw new RegistryException(
+                        200,
+                        "Reading the tag list of " + repo + " from " + describe() + " failed: " + e.getMessage(),
+                        e);
+            }
+        }
+        return List.copyOf(tags);
+    }
+
+    @Override
+    public String describe() {
+        return http.description();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RegistryClient[" + describe() + "]";
+    }
+
+    private String repository(String repository) {
+        Objects.requireNonNull(repository, "repository");
+        String normalized = RegistryHosts.normalizeRepository(options.host(), repository);
+        if (!REPOSITORY.matcher(normalized).matches()) {
+            throw new FalcoOfflineException(
+                    "Invalid repository name '" + repository + "' for " + describe() + ": use lower-case path "
+                            + "components of letters and digits joined by '.', '_', '__' or '-', separated by '/'");
+        }
+        return normalized;
+    }
+
+    private void reference(String reference, String repo) {
+        Objects.requireNonNull(reference, "reference");
+        if (!Digests.isDigest(reference) && !TAG.matcher(reference).matches()) {
+            throw new FalcoOfflineException(
+                    "Invalid reference '" + reference + "' for " + repo + " on " + describe() + ": a tag is up to "
+                            + "128 letters, digits, '_', '.' and '-' (not starting with '.' or '-'), a digest is "
+                            + "sha256:<64 hex digits>");
+        }
+    }
+
+    private static String name(String repo, String reference) {
+        return repo + (Digests.isDigest(reference) ? "@" : ":") + reference;
+    }
+
+    private URI manifestUri(String repo, String reference) {
+        return http.base().resolve("v2/" + repo + "/manifests/" + reference);
+    }
+
+    private URI blobUri(String repo, String digest) {
+        return http.base().resolve("v2/" + repo + "/blobs/" + digest);
+    }
+
+    private URI uploadsUri(String repo, String query) {
+        return http.base().resolve("v2/" + repo + "/blobs/uploads/" + query);
+    }
+
+    private static List<String> pull(String repo) {
+        return List.of("repository:" + repo + ":pull");
+    }
+
+    private static List<String> push(String repo) {
+        return List.of("repository:" + repo + ":pull,push");
+    }
+
+    private URI location(RegistryHttp.Response response, RegistryHttp.Request request) {
+        String location = response.header("Location")
+                .orElseThrow(() -> new RegistryException(
+                        response.status(),
+                        RegistryHttp.capitalized(describe()) + " answered " + request.summary()
+                                + " without a Location header",
+                        null));
+        return response.uri().resolve(location);
+    }
+
+    private static URI withQuery(URI uri, String query) {
+        return URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + query);
+    }
+
+    private void checkReportedDigest(RegistryHttp.Response response, String expected, String subject) {
+        Optional<String> reported = response.header("Docker-Content-Digest");
+        if (reported.isPresent()
+                && Digests.isDigest(reported.get())
+                && !reported.get().equals(expected)) {
+            throw new DigestMismatchException(
+                    expected,
+                    RegistryHttp.capitalized(describe()) + " stored " + subject + " as " + reported.get()
+                            + " instead of " + expected + ": it altered the content");
+        }
+    }
+
+    private static boolean isManifestType(String mediaType) {
+        return !mediaType.isEmpty()
+                && !mediaType.equals("application/json")
+                && !mediaType.equals("application/octet-stream")
+                && !mediaType.startsWith("text/");
+    }
+
+    private String mediaTypeField(byte[] bytes, String name) {
+        try {
+            String mediaType =
+                    RegistryHttp.JSON.readTree(bytes).path("mediaType").asString("");
+            if (!mediaType.isEmpty()) {
+                return mediaType;
+            }
+        } catch (JacksonException e) {
+            // Reported below.
+        }
+        throw new RegistryException(
+                200,
+                "Manifest " + name + " from " + describe() + " has neither a media type header nor a mediaType "
+                        + "field",
+                null);
+    }
+
+    private static String digestOf(byte[] bytes, String like) {
+        return Digests.algorithm(like) + ":"
+                + java.util.HexFormat.of()
+                        .formatHex(Digests.newMessageDigest(like).digest(bytes));
+    }
+
+    private static int readFully(InputStream in, byte[] buffer, String subject) {
+        int total = 0;
+        try {
+            while (total < buffer.length) {
+                int n = in.read(buffer, total, buffer.length - total);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+        } catch (IOException e) {
+            throw new FalcoOfflineException("Reading the content to push as " + subject + " failed: " + e, e);
+        }
+        return total;
+    }
+
+    private static void expectEnd(VerifyingInputStream verified, String subject) {
+        try {
+            if (verified.read() >= 0) {
+                throw new IllegalStateException("Verifying stream delivered bytes past its size");
+            }
+        } catch (IOException e) {
+            throw new FalcoOfflineException("Reading the content to push as " + subject + " failed: " + e, e);
+        }
+    }
+
+    private RegistryException unexpected(RegistryHttp.Response response, RegistryHttp.Request request) {
+        int status = response.status();
+        String detail = response.errorSummary();
+        String hint = switch (status) {
+            case 400 -> " The registry refused the content as invalid.";
+            case 403 -> " The credentials lack permission for this repository.";
+            case 404 -> " The repository or upload does not exist.";
+            case 405 -> " The registry does not allow this operation (read-only, or a pull-through cache?).";
+            case 413 -> " The registry or a proxy in front of it limits the request size; lower chunkSize.";
+            default -> "";
+        };
+        return new RegistryException(
+                status,
+                RegistryHttp.capitalized(describe()) + " answered " + status + detail + " to " + request.summary() + "."
+                        + hint,
+                null);
+    }
+
+    /**
+     * The blob body, reopened with a {@code Range} request after a broken connection, so a long download survives
+     * a reset without starting over.
+     */
+    private final class ResumingBlobStream extends InputStream {
+        private final RegistryHttp.Request request;
+        private final Descriptor blob;
+        private RegistryHttp.Response response;
+        private long position;
+        private int resumes;
+
+        ResumingBlobStream(RegistryHttp.Request request, Descriptor blob, RegistryHttp.Response response) {
+            this.request = request;
+            this.blob = blob;
+            this.response = response;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            while (true) {
+                try {
+                    int n = response.body().read(buffer, offset, length);
+                    if (n > 0) {
+                        position += n;
+                    }
+                    return n;
+                } catch (IOException e) {
+                    if (position >= blob.size() || resumes + 1 >= options.maxAttempts()) {
+                        throw new RegistryException(
+                                0,
+                                "Reading " + request.subject() + " from " + describe() + " broke after " + position
+                                        + " of " + blob.size() + " bytes: " + e,
+                                e);
+                    }
+                    resumes++;
+                    listener.debug(describe() + ": " + request.subject() + " broke after " + position
+                            + " bytes, resuming (" + resumes + ")");
+                    response.close();
+                    response = openBlob(request, blob, position);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            response.close();
+        }
+    }
+}

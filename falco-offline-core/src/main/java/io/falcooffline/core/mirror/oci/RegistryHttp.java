@@ -1,0 +1,555 @@
+package io.falcooffline.core.mirror.oci;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.ProgressListener;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP side of {@link RegistryClient}: one {@link HttpClient} per registry, with retries, backoff, {@code
+ * Retry-After}, timeouts on headers and on stalled bodies, authentication and redirects that never carry
+ * credentials to another origin.
+ */
+final class RegistryHttp implements Closeable {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final int MAX_REDIRECTS = 5;
+    private static final int SMALL_BODY = 64 * 1024;
+    private static final int ERROR_BODY_LIMIT = 16 * 1024;
+    private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
+
+    private final RegistryClientOptions options;
+    private final ProgressListener listener;
+    private final String description;
+    private final URI base;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+    private final HttpClient http;
+    private final RegistryAuth auth;
+
+    RegistryHttp(RegistryClientOptions options, ProgressListener listener) {
+        this.options = options;
+        this.listener = listener;
+        String scheme = options.plainHttp() ? "http" : "https";
+        String apiHost = RegistryHosts.apiHost(options.host());
+        this.description = "registry " + options.host() + " (" + scheme + ")";
+        this.base = URI.create(scheme + "://" + apiHost + "/");
+        int id = CLIENT_IDS.incrementAndGet();
+        this.executor = Executors.newCachedThreadPool(daemonThreads("falco-offline-registry-" + id));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("falco-offline-watchdog-" + id));
+        // HTTP/1.1: each transfer has its own connection, so one stalled or reset blob cannot hold up others
+        // multiplexed on a shared HTTP/2 connection, and the stall guard's close ends exactly one exchange.
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(options.connectTimeout())
+                .executor(executor);
+        if (!options.plainHttp()) {
+            builder.sslContext(TlsTrust.sslContext(options));
+        }
+        this.http = builder.build();
+        this.auth = new RegistryAuth(options, description, this);
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** The API root, {@code scheme://host[:port]/}. */
+    URI base() {
+        return base;
+    }
+
+    ProgressListener listener() {
+        return listener;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Sends a request to the registry, authenticating as challenged and retrying transient failures. Returns the
+     * response whatever its final status, except that exhausted retries and timeouts throw.
+     */
+    Response execute(Request request) {
+        return executeWithRetries(request, null);
+    }
+
+    /**
+     * Sends a request to a token service with a fixed {@code Authorization} value (or none): no registry
+     * authentication, same retries.
+     */
+    Response executeUnauthenticated(Request request, String authorization) {
+        return executeWithRetries(request, authorization == null ? "" : authorization);
+    }
+
+    // fixedAuthorization: null = registry authentication; "" = none; otherwise that header value.
+    private Response executeWithRetries(Request request, String fixedAuthorization) {
+        int maxAttempts = options.maxAttempts();
+        for (int attempt = 1; ; attempt++) {
+            Response response;
+            try {
+                response = fixedAuthorization == null
+                        ? sendAuthenticated(request)
+                        : send(request, fixedAuthorization.isEmpty() ? null : fixedAuthorization);
+            } catch (IOException e) {
+                if (!isRetryable(e) || attempt >= maxAttempts) {
+                    throw ioFailure(request, attempt, e);
+                }
+                Duration wait = backoff(attempt);
+                listener.debug(description + ": " + request.summary() + " failed ("
+                        + e.getClass().getSimpleName() + "), retry " + attempt + " of " + (maxAttempts - 1) + " in "
+                        + wait.toMillis() + " ms");
+                sleep(wait);
+                continue;
+            }
+            int status = response.status();
+            if (!isRetryableStatus(status)) {
+                return response;
+            }
+            Optional<Duration> retryAfter = retryAfter(response.headers());
+            String detail = response.errorSummary();
+            response.close();
+            if (retryAfter.isPresent() && retryAfter.get().compareTo(options.maxRetryAfter()) > 0) {
+                throw new RegistryException(
+                        status,
+                        capitalized(description) + " answered " + status + detail + " to " + request.summary()
+                                + " and asked to retry after "
+                                + retryAfter.get().toSeconds() + " s, longer than the "
+                                + options.maxRetryAfter().toSeconds() + " s this client waits (maxRetryAfter). "
+                                + "The registry is rate-limiting or overloaded: try again later.",
+                        null);
+            }
+            if (attempt >= maxAttempts) {
+                throw new RegistryException(
+                        status,
+                        capitalized(description) + " answered " + status + detail + " to " + request.summary()
+                                + " on all " + attempt + " attempts (maxAttempts). Check the registry's health and "
+                                + "logs, then run again.",
+                        null);
+            }
+            Duration wait = backoff(attempt);
+            if (retryAfter.isPresent() && retryAfter.get().compareTo(wait) > 0) {
+                wait = retryAfter.get();
+            }
+            listener.debug(description + ": " + request.summary() + " answered " + status + ", retry " + attempt
+                    + " of " + (maxAttempts - 1) + " in " + wait.toMillis() + " ms");
+            sleep(wait);
+        }
+    }
+
+    private Response sendAuthenticated(Request request) throws IOException {
+        String authorization = auth.cachedAuthorization(request.scopes());
+        Response response = send(request, authorization);
+        if (response.status() != 401) {
+            return response;
+        }
+        List<AuthChallenge> challenges = AuthChallenge.parse(response.headers().allValues("WWW-Authenticate"));
+        response.close();
+        String answer = auth.answer(challenges, request, authorization);
+        Response second = send(request, answer);
+        if (second.status() == 401) {
+            String detail = second.errorSummary();
+            second.close();
+            auth.forget(request.scopes());
+            throw auth.rejected(request, detail);
+        }
+        return second;
+    }
+
+    /** One exchange, following redirects for GET and HEAD; Authorization stays with the registry's origin. */
+    private Response send(Request request, String authorization) throws IOException {
+        URI uri = request.uri();
+        for (int hops = 0; ; hops++) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                    .timeout(options.requestTimeout())
+                    .method(request.method(), request.bodyPublisher());
+            request.headers().forEach(builder::header);
+            if (authorization != null && sameOrigin(uri, request.uri())) {
+                builder.header("Authorization", authorization);
+            }
+            long start = System.nanoTime();
+            HttpResponse<InputStream> raw;
+            try {
+                raw = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while waiting for " + description);
+            }
+            listener.debug(description + ": " + request.method() + " " + withoutQuery(uri) + " -> " + raw.statusCode()
+                    + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
+            Optional<String> location = raw.headers().firstValue("Location");
+            boolean redirect = switch (raw.statusCode()) {
+                case 301, 302, 303, 307, 308 -> true;
+                default -> false;
+            };
+            if (redirect && request.followRedirects() && location.isPresent()) {
+                raw.body().close();
+                if (hops >= MAX_REDIRECTS) {
+                    throw new RegistryException(
+                            raw.statusCode(),
+                            capitalized(description) + " redirected " + request.summary() + " more than "
+                                    + MAX_REDIRECTS + " times; check the registry's storage redirect settings",
+                            null);
+                }
+                uri = uri.resolve(location.get());
+                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+                    throw new RegistryException(
+                            raw.statusCode(),
+                            capitalized(description) + " redirected " + request.summary() + " to a non-HTTP URL",
+                            null);
+                }
+                continue;
+            }
+            return new Response(raw, uri, guard(raw.body(), request));
+        }
+    }
+
+    private InputStream guard(InputStream body, Request request) {
+        return new StallGuardInputStream(body, options.requestTimeout(), scheduler, () -> stalled(request));
+    }
+
+    RegistryException stalled(Request request) {
+        return new RegistryException(
+                0,
+                capitalized(description) + " stopped sending " + request.summary() + " for longer than "
+                        + seconds(options.requestTimeout()) + " (requestTimeout). Check the registry's health or "
+                        + "network, or raise requestTimeout.",
+                null);
+    }
+
+    private RegistryException ioFailure(Request request, int attempts, IOException e) {
+        String tries = attempts > 1 ? " (" + attempts + " attempts)" : "";
+        if (e instanceof HttpConnectTimeoutException) {
+            return new RegistryException(
+                    0,
+                    "Could not connect to " + description + " for " + request.summary() + " within "
+                            + seconds(options.connectTimeout()) + " (connectTimeout)" + tries
+                            + ". Check the host name, port and network path.",
+                    e);
+        }
+        if (e instanceof HttpTimeoutException) {
+            return new RegistryException(
+                    0,
+                    capitalized(description) + " did not answer " + request.summary() + " within "
+                            + seconds(options.requestTimeout()) + " (requestTimeout). Check the registry's health, "
+                            + "or raise requestTimeout.",
+                    e);
+        }
+        if (isTlsSetupFailure(e)) {
+            return new RegistryException(
+                    0,
+                    "TLS handshake with " + description + " failed for " + request.summary() + ": " + e.getMessage()
+                            + ". If the registry's certificate comes from a private CA, set caFile to that CA's PEM "
+                            + "file; if the registry has no TLS, set plainHttp.",
+                    e);
+        }
+        if (e instanceof ConnectException) {
+            return new RegistryException(
+                    0,
+                    "Cannot connect to " + description + " at " + request.uri().getAuthority() + " for "
+                            + request.summary() + ": connection refused" + tries
+                            + ". Check the host, the port, and plainHttp.",
+                    e);
+        }
+        if (e instanceof InterruptedIOException) {
+            return new RegistryException(0, "Interrupted while " + request.summary() + " on " + description, e);
+        }
+        return new RegistryException(
+                0, "I/O failure talking to " + description + " for " + request.summary() + tries + ": " + e, e);
+    }
+
+    private static boolean isRetryable(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return true;
+        }
+        // A registry that accepted the request and then said nothing for the whole timeout is unlikely to answer
+        // the next one faster; retrying would multiply the wait.
+        return !(e instanceof HttpTimeoutException || isTlsSetupFailure(e) || e instanceof InterruptedIOException);
+    }
+
+    // Certificate and protocol mismatches (e.g. HTTPS against a plain-HTTP port) are not transient.
+    private static boolean isTlsSetupFailure(IOException e) {
+        return e instanceof SSLHandshakeException
+                || (e instanceof SSLException
+                        && e.getMessage() != null
+                        && e.getMessage().contains("Unrecognized SSL message"));
+    }
+
+    private static boolean isRetryableStatus(int status) {
+        return status == 408 || status == 429 || (status >= 500 && status <= 599);
+    }
+
+    private Duration backoff(int attempt) {
+        long initial = options.initialBackoff().toMillis();
+        long max = options.maxBackoff().toMillis();
+        long exponential = attempt >= 31 ? max : Math.min(max, initial << (attempt - 1));
+        double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis(Math.min(max, Math.round(exponential * jitter)));
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date; absent or unreadable gives empty. */
+    static Optional<Duration> retryAfter(HttpHeaders headers) {
+        Optional<String> value = headers.firstValue("Retry-After").map(String::trim);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.get()))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                Duration wait = Duration.between(Instant.now(), at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FalcoOfflineException("Interrupted while waiting to retry", e);
+        }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost().equalsIgnoreCase(b.getHost())
+                && effectivePort(a) == effectivePort(b);
+    }
+
+    private static int effectivePort(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** Query strings of redirect targets carry signatures: never log them. */
+    static String withoutQuery(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+    }
+
+    static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
+    static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    static String urlEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        executor.shutdownNow();
+    }
+
+    /** A request to the registry or its token service. */
+    record Request(
+            String method,
+            URI uri,
+            Map<String, String> headers,
+            byte[] body,
+            int bodyOffset,
+            int bodyLength,
+            List<String> scopes,
+            String subject,
+            boolean followRedirects) {
+
+        static Request of(String method, URI uri, String subject, List<String> scopes) {
+            return new Request(method, uri, Map.of(), null, 0, 0, List.copyOf(scopes), subject, false);
+        }
+
+        Request header(String name, String value) {
+            Map<String, String> copy = new LinkedHashMap<>(headers);
+            copy.put(name, value);
+            return new Request(method, uri, copy, body, bodyOffset, bodyLength, scopes, subject, followRedirects);
+        }
+
+        Request body(byte[] bytes, int offset, int length) {
+            return new Request(method, uri, headers, bytes, offset, length, scopes, subject, followRedirects);
+        }
+
+        Request followingRedirects() {
+            return new Request(method, uri, headers, body, bodyOffset, bodyLength, scopes, subject, true);
+        }
+
+        Request withUri(URI other) {
+            return new Request(method, other, headers, body, bodyOffset, bodyLength, scopes, subject, followRedirects);
+        }
+
+        HttpRequest.BodyPublisher bodyPublisher() {
+            if (body == null) {
+                return HttpRequest.BodyPublishers.noBody();
+            }
+            if (bodyLength <= SMALL_BODY) {
+                return HttpRequest.BodyPublishers.ofByteArray(body, bodyOffset, bodyLength);
+            }
+            // ofByteArray copies the whole range up front; streaming it keeps one copy of a chunk in memory.
+            return HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(body, bodyOffset, bodyLength)),
+                    bodyLength);
+        }
+
+        /** E.g. {@code GET manifest falcosecurity/falco:0.44.0}. */
+        String summary() {
+            return method + " " + subject;
+        }
+    }
+
+    /** A response whose body fails instead of hanging when it stalls. Close it. */
+    static final class Response implements Closeable {
+        private final HttpResponse<InputStream> raw;
+        private final URI uri;
+        private final InputStream body;
+
+        Response(HttpResponse<InputStream> raw, URI uri, InputStream body) {
+            this.raw = raw;
+            this.uri = uri;
+            this.body = body;
+        }
+
+        int status() {
+            return raw.statusCode();
+        }
+
+        HttpHeaders headers() {
+            return raw.headers();
+        }
+
+        Optional<String> header(String name) {
+            return raw.headers().firstValue(name);
+        }
+
+        /** The URI that answered, after redirects. */
+        URI uri() {
+            return uri;
+        }
+
+        InputStream body() {
+            return body;
+        }
+
+        /**
+         * Reads the whole body, refusing more than {@code limit} bytes.
+         *
+         * @throws IOException when the body is longer or the connection fails
+         */
+        byte[] readBody(int limit) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = body.read(buffer)) >= 0) {
+                if (out.size() + n > limit) {
+                    throw new IOException("response body exceeds " + limit + " bytes");
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        }
+
+        /**
+         * A short description of an error response for messages: the registry's OCI error codes and messages when
+         * it sent some, otherwise nothing. Never throws.
+         */
+        String errorSummary() {
+            byte[] bytes;
+            try {
+                bytes = readBody(ERROR_BODY_LIMIT);
+            } catch (IOException | RuntimeException e) {
+                return "";
+            } finally {
+                close();
+            }
+            try {
+                JsonNode errors = JSON.readTree(bytes).path("errors");
+                List<String> parts = new ArrayList<>();
+                for (JsonNode error : errors) {
+                    String code = error.path("code").asString("");
+                    String message = error.path("message").asString("");
+                    parts.add((code + (message.isEmpty() ? "" : ": " + message)).trim());
+                }
+                String joined = String.join("; ", parts);
+                if (joined.length() > 300) {
+                    joined = joined.substring(0, 300) + "…";
+                }
+                return joined.isEmpty() ? "" : " (" + joined + ")";
+            } catch (JacksonException | IllegalArgumentException e) {
+                return "";
+            }
+        }
+
+        String contentType() {
+            return header("Content-Type")
+                    .map(value -> {
+                        int semicolon = value.indexOf(';');
+                        return (semicolon < 0 ? value : value.substring(0, semicolon)).trim();
+                    })
+                    .orElse("");
+        }
+
+        @Override
+        public void close() {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // Nothing left to release.
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.falcooffline.core.mirror.oci;
+
+import io.falcooffline.core.InvalidRequestException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/** Builds the TLS trust for one registry: the system's CAs, plus a private CA file when configured. */
+final class TlsTrust {
+
+    private TlsTrust() {}
+
+    static SSLContext sslContext(RegistryClientOptions options) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            TrustManager trust;
+            if (options.skipTlsVerify()) {
+                trust = new TrustEverything();
+            } else if (options.caFile().isPresent()) {
+                trust = systemPlus(options.caFile().get(), options.host());
+            } else {
+                context.init(null, null, null);
+                return context;
+            }
+            context.init(null, new TrustManager[] {trust}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The JDK cannot set up TLS", e);
+        }
+    }
+
+    private static X509TrustManager systemPlus(Path caFile, String host) throws GeneralSecurityException {
+        Collection<? extends Certificate> extra;
+        try (InputStream in = Files.newInputStream(caFile)) {
+            extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+            throw new InvalidRequestException(
+                    "caFile", "Cannot read the CA file " + caFile + " for registry " + host + ": " + e.getMessage());
+        } catch (java.security.cert.CertificateException e) {
+            throw new InvalidRequestException(
+                    "caFile",
+                    "The CA file " + caFile + " for registry " + host + " is not a PEM certificate: " + e.getMessage());
+        }
+        if (extra.isEmpty()) {
+            throw new InvalidRequestException(
+                    "caFile",
+                    "The CA file " + caFile + " for registry " + host + " holds no certificate; it must contain "
+                            + "'-----BEGIN CERTIFICATE-----' blocks");
+        }
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        try {
+            store.load(null, null);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        int index = 0;
+        for (X509Certificate system : systemTrustManager().getAcceptedIssuers()) {
+            store.setCertificateEntry("system-" + index++, system);
+        }
+        for (Certificate certificate : extra) {
+            store.setCertificateEntry("ca-file-" + index++, certificate);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return firstX509(factory);
+    }
+
+    private static X509TrustManager systemTrustManager() throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        return firstX509(factory);
+    }
+
+    private static X509TrustManager firstX509(TrustManagerFactory factory) {
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("The JDK offers no X.509 trust manager");
+    }
+
+    /**
+     * Accepts any certificate for any host name. Being an {@link X509ExtendedTrustManager}, it also takes over the
+     * host name check, which the JDK otherwise performs per connection.
+     */
+    private static final class TrustEverything extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,444 @@
+package io.falcooffline.core.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * A small HTTP/1.1 proxy in front of a plain-HTTP registry that injects faults into matching requests: drop the
+ * connection, stall before or in the middle of a response, answer a status (503, 429 with {@code Retry-After}, …) a
+ * number of times, answer a canned response, or corrupt a response body with or without its {@code
+ * Docker-Content-Digest} header. Requests that no fault matches pass through unchanged.
+ *
+ * <p>Each connection carries one request ({@code Connection: close}), so faults map one-to-one to requests. The
+ * {@code Host} header is passed on, so the registry's upload {@code Location}s point back at the proxy.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final InetSocketAddress upstream;
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread acceptor;
+
+    private FaultProxy(ServerSocket server, InetSocketAddress upstream) {
+        this.server = server;
+        this.upstream = upstream;
+        this.acceptor = new Thread(this::acceptLoop, "fault-proxy-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /**
+     * Starts a proxy on a free loopback port.
+     *
+     * @param upstreamHost the registry as {@code host:port}, plain HTTP
+     */
+    public static FaultProxy start(String upstreamHost) {
+        int colon = upstreamHost.lastIndexOf(':');
+        InetSocketAddress upstream = new InetSocketAddress(
+                upstreamHost.substring(0, colon), Integer.parseInt(upstreamHost.substring(colon + 1)));
+        try {
+            return new FaultProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), upstream);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code 127.0.0.1:<port>}, to give a client instead of the registry's address. */
+    public String host() {
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Adds a fault; faults are tried in the order added. */
+    public FaultProxy inject(Fault fault) {
+        faults.add(fault);
+        return this;
+    }
+
+    /** Removes all faults and forgets the recorded requests. */
+    public void reset() {
+        faults.clear();
+        requests.clear();
+    }
+
+    /** Every request seen, as {@code METHOD /path?query}, in arrival order. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** How many requests matched a method and a path pattern (searched in the path and query). */
+    public long count(String method, String pathPattern) {
+        Pattern pattern = Pattern.compile(pathPattern);
+        return requests.stream()
+                .filter(r -> r.startsWith(method + " ")
+                        && pattern.matcher(r.substring(method.length() + 1)).find())
+                .count();
+    }
+
+    @Override
+    public void close() {
+        closed.countDown();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closing anyway.
+        }
+        for (Socket socket : open) {
+            closeQuietly(socket);
+        }
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                open.add(client);
+                Thread worker = new Thread(() -> serve(client), "fault-proxy-connection");
+                worker.setDaemon(true);
+                worker.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket client) {
+        try (client) {
+            InputStream in = new BufferedInputStream(client.getInputStream());
+            OutputStream out = client.getOutputStream();
+            RequestHead head = RequestHead.read(in);
+            if (head == null) {
+                return;
+            }
+            byte[] body = readBody(in, head);
+            requests.add(head.method + " " + head.target);
+            Fault fault = faults.stream()
+                    .filter(f -> f.claim(head.method, head.target))
+                    .findFirst()
+                    .orElse(null);
+            Action action = fault == null ? Action.PASS : fault.action;
+            switch (action) {
+                case DROP -> {
+                    return;
+                }
+                case STALL -> {
+                    closed.await(fault.duration.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
+                case RESPOND -> {
+                    out.write(fault.response(head.method));
+                    out.flush();
+                    return;
+                }
+                default -> forward(head, body, out, fault);
+            }
+        } catch (IOException e) {
+            // The client or registry went away; nothing to report.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.remove(client);
+        }
+    }
+
+    private void forward(RequestHead head, byte[] body, OutputStream out, Fault fault)
+            throws IOException, InterruptedException {
+        try (Socket registry = new Socket()) {
+            registry.connect(upstream, 5000);
+            OutputStream up = registry.getOutputStream();
+            up.write(head.rewrite());
+            up.write(body);
+            up.flush();
+            InputStream down = new BufferedInputStream(registry.getInputStream());
+            List<String> lines = readHeadLines(down);
+            if (lines.isEmpty()) {
+                return;
+            }
+            StringBuilder response = new StringBuilder(lines.get(0)).append("\r\n");
+            for (String line : lines.subList(1, lines.size())) {
+                String name =
+                        line.substring(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
+                if (name.equals("connection")) {
+                    continue;
+                }
+                if (name.equals("docker-content-digest")
+                        && fault != null
+                        && fault.action == Action.CORRUPT
+                        && !fault.keepDigestHeader) {
+                    continue;
+                }
+                response.append(line).append("\r\n");
+            }
+            response.append("Connection: close\r\n\r\n");
+            out.write(response.toString().getBytes(StandardCharsets.ISO_8859_1));
+            byte[] buffer = new byte[8192];
+            long sent = 0;
+            boolean corrupted = false;
+            int n;
+            while ((n = down.read(buffer)) >= 0) {
+                if (fault != null && fault.action == Action.CORRUPT && !corrupted && n > 0) {
+                    buffer[n / 2] ^= (byte) 0x5a;
+                    corrupted = true;
+                }
+                if (fault != null && fault.action == Action.STALL_BODY && sent + n > fault.bytes) {
+                    int part = (int) Math.max(0, fault.bytes - sent);
+                    out.write(buffer, 0, part);
+                    out.flush();
+                    closed.await(fault.duration.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
+                if (fault != null && fault.action == Action.TRUNCATE_BODY && sent + n > fault.bytes) {
+                    out.write(buffer, 0, (int) Math.max(0, fault.bytes - sent));
+                    out.flush();
+                    return;
+                }
+                out.write(buffer, 0, n);
+                sent += n;
+            }
+            out.flush();
+        }
+    }
+
+    private static byte[] readBody(InputStream in, RequestHead head) throws IOException {
+        String length = head.header("content-length");
+        if (length != null) {
+            return in.readNBytes(Integer.parseInt(length.trim()));
+        }
+        if ("chunked".equalsIgnoreCase(head.header("transfer-encoding"))) {
+            // Forward the chunked framing as received.
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            while (true) {
+                String sizeLine = readLine(in);
+                raw.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                if (size == 0) {
+                    String trailer;
+                    while (!(trailer = readLine(in)).isEmpty()) {
+                        raw.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    raw.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    return raw.toByteArray();
+                }
+                raw.write(in.readNBytes(size));
+                raw.write((readLine(in) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            }
+        }
+        return new byte[0];
+    }
+
+    private static List<String> readHeadLines(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = readLine(in)) != null && !line.isEmpty()) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                break;
+            }
+            if (c != '\r') {
+                line.write(c);
+            }
+        }
+        if (c < 0 && line.size() == 0) {
+            return null;
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closing anyway.
+        }
+    }
+
+    private record RequestHead(String method, String target, String version, List<String> headers) {
+        static RequestHead read(InputStream in) throws IOException {
+            List<String> lines = readHeadLines(in);
+            if (lines.isEmpty()) {
+                return null;
+            }
+            String[] parts = lines.get(0).split(" ");
+            return new RequestHead(parts[0], parts[1], parts[2], lines.subList(1, lines.size()));
+        }
+
+        String header(String name) {
+            for (String line : headers) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+
+        byte[] rewrite() {
+            StringBuilder text = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
+            for (String line : headers) {
+                if (!line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
+                    text.append(line).append("\r\n");
+                }
+            }
+            text.append("Connection: close\r\n\r\n");
+            return text.toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private enum Action {
+        PASS,
+        DROP,
+        STALL,
+        STALL_BODY,
+        TRUNCATE_BODY,
+        RESPOND,
+        CORRUPT
+    }
+
+    /**
+     * A fault for requests whose method matches and whose path (with query) contains a match of a pattern. It
+     * applies to the next {@code times} matching requests, then lets them pass.
+     */
+    public static final class Fault {
+        private final String method;
+        private final Pattern path;
+        private final Action action;
+        private final AtomicInteger remaining;
+        private Duration duration = Duration.ofMinutes(5);
+        private long bytes;
+        private boolean keepDigestHeader;
+        private int status;
+        private Map<String, String> headers = Map.of();
+        private byte[] body = new byte[0];
+
+        private Fault(String method, String pathPattern, Action action, int times) {
+            this.method = method;
+            this.path = Pattern.compile(pathPattern);
+            this.action = action;
+            this.remaining = new AtomicInteger(times);
+        }
+
+        /** Closes the connection after reading the request, without answering. */
+        public static Fault dropConnection(String method, String pathPattern, int times) {
+            return new Fault(method, pathPattern, Action.DROP, times);
+        }
+
+        /** Reads the request and answers nothing for {@code duration} (then closes). */
+        public static Fault stall(String method, String pathPattern, Duration duration, int times) {
+            Fault fault = new Fault(method, pathPattern, Action.STALL, times);
+            fault.duration = duration;
+            return fault;
+        }
+
+        /** Forwards the response headers and the first {@code bytes} bytes, then stalls for {@code duration}. */
+        public static Fault stallBody(String method, String pathPattern, long bytes, Duration duration, int times) {
+            Fault fault = new Fault(method, pathPattern, Action.STALL_BODY, times);
+            fault.bytes = bytes;
+            fault.duration = duration;
+            return fault;
+        }
+
+        /** Forwards the response headers and the first {@code bytes} bytes, then closes the connection. */
+        public static Fault truncateBody(String method, String pathPattern, long bytes, int times) {
+            Fault fault = new Fault(method, pathPattern, Action.TRUNCATE_BODY, times);
+            fault.bytes = bytes;
+            return fault;
+        }
+
+        /** Answers an error status with an OCI error body. */
+        public static Fault status(String method, String pathPattern, int status, int times) {
+            return respond(
+                    method,
+                    pathPattern,
+                    status,
+                    Map.of("Content-Type", "application/json"),
+                    ("{\"errors\":[{\"code\":\"INJECTED\",\"message\":\"injected " + status + "\"}]}")
+                            .getBytes(StandardCharsets.UTF_8),
+                    times);
+        }
+
+        /** Answers 429 Too Many Requests with a {@code Retry-After} value. */
+        public static Fault tooManyRequests(String method, String pathPattern, String retryAfter, int times) {
+            return respond(
+                    method,
+                    pathPattern,
+                    429,
+                    Map.of("Content-Type", "application/json", "Retry-After", retryAfter),
+                    "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}"
+                            .getBytes(StandardCharsets.UTF_8),
+                    times);
+        }
+
+        /** Answers a canned response. */
+        public static Fault respond(
+                String method, String pathPattern, int status, Map<String, String> headers, byte[] body, int times) {
+            Fault fault = new Fault(method, pathPattern, Action.RESPOND, times);
+            fault.status = status;
+            fault.headers = Map.copyOf(headers);
+            fault.body = body.clone();
+            return fault;
+        }
+
+        /** Forwards the response but flips bits in its body; keeps or removes {@code Docker-Content-Digest}. */
+        public static Fault corruptBody(String method, String pathPattern, boolean keepDigestHeader, int times) {
+            Fault fault = new Fault(method, pathPattern, Action.CORRUPT, times);
+            fault.keepDigestHeader = keepDigestHeader;
+            return fault;
+        }
+
+        /** How many more requests this fault will hit. */
+        public int remaining() {
+            return Math.max(0, remaining.get());
+        }
+
+        boolean claim(String requestMethod, String target) {
+            if (!method.equals(requestMethod) || !path.matcher(target).find()) {
+                return false;
+            }
+            return remaining.getAndDecrement() > 0;
+        }
+
+        byte[] response(String requestMethod) {
+            StringBuilder head = new StringBuilder("HTTP/1.1 " + status + " Injected\r\n");
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
+            head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
+            byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+            if (requestMethod.equals("HEAD")) {
+                return headBytes;
+            }
+            byte[] all = new byte[headBytes.length + body.length];
+            System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+            System.arraycopy(body, 0, all, headBytes.length, body.length);
+            return all;
+        }
+    }
+}
