@@ -168,6 +168,9 @@ class SmallChartPackagingTest {
                 .as("plan")
                 .isEqualTo(Files.readString(work.resolve(FIRST_CHILD).resolve(PlanJson.FILE_NAME)));
         assertThat(farEast.planSha256()).as("plan sha256").isEqualTo(inUtc.planSha256());
+        assertThat(ChildJvmPackaging.sha256OfEveryFile(work.resolve(SECOND_CHILD)))
+                .as("every output file")
+                .isEqualTo(ChildJvmPackaging.sha256OfEveryFile(work.resolve(FIRST_CHILD)));
         assertThat(inUtc.chartSha256())
                 .isEqualTo(
                         ChildJvmPackaging.sha256(packaged(Scenario.USER_VALUES).chartFile()));

@@ -150,6 +150,9 @@ class UpstreamChartPackagingTest {
                 .as("plan")
                 .isEqualTo(Files.readString(work.resolve(FIRST_CHILD).resolve(PlanJson.FILE_NAME)));
         assertThat(farEast.planSha256()).as("plan sha256").isEqualTo(inUtc.planSha256());
+        assertThat(ChildJvmPackaging.sha256OfEveryFile(work.resolve(SECOND_CHILD)))
+                .as("every output file")
+                .isEqualTo(ChildJvmPackaging.sha256OfEveryFile(work.resolve(FIRST_CHILD)));
         assertThat(inUtc.chartSha256())
                 .isEqualTo(ChildJvmPackaging.sha256(
                         packaged(Scenario.EVERYTHING_ENABLED).chartFile()));

@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Packages a chart in a JVM of its own, so that a test can vary what a process inherits: umask, time zone, locale
@@ -133,6 +136,19 @@ public final class ChildJvmPackaging {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
+    }
+
+    /** The sha256 of every file under a directory, by relative path: what two output directories are compared by. */
+    public static SortedMap<String, String> sha256OfEveryFile(Path directory) {
+        SortedMap<String, String> digests = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.filter(Files::isRegularFile)
+                    .forEach(file ->
+                            digests.put(directory.relativize(file).toString().replace('\\', '/'), sha256(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + directory, e);
+        }
+        return digests;
     }
 
     private static String valueOf(String output, String prefix) {
