@@ -22,7 +22,11 @@ public final class PlanJson {
     /** The plan as UTF-8 JSON ending in a newline. */
     public static byte[] toJson(Plan plan) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("chart", Map.of("name", plan.chartName(), "version", plan.chartVersion()));
+        // Map.of iterates in an order that changes from one JVM to the next; the plan must not.
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("name", plan.chartName());
+        chart.put("version", plan.chartVersion());
+        root.put("chart", chart);
         root.put("registry", plan.registry());
         root.put(
                 "references",
