@@ -73,7 +73,7 @@ public final class PlanJson {
         return json;
     }
 
-    /** A short text for people: counts, then one line per reference and warning. */
+    /** A short text for people: counts, then one line per reference. */
     public static List<String> summary(Plan plan) {
         long redirected = count(plan, Disposition.REDIRECTED);
         long internal = count(plan, Disposition.ALREADY_INTERNAL);
@@ -92,7 +92,6 @@ public final class PlanJson {
             lines.add("  " + reference.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + reference.source()
                     + arrow + (reference.inUse() ? "" : " [not in use]"));
         }
-        plan.warnings().forEach(warning -> lines.add("  warning: " + warning));
         return lines;
     }
 
