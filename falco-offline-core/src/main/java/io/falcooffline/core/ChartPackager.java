@@ -72,6 +72,7 @@ final class ChartPackager {
         Plan plan = rewrite.plan(chart);
 
         PlanJson.summary(plan).forEach(listener::info);
+        plan.warnings().forEach(listener::warn);
         if (request.strict() && !plan.warnings().isEmpty()) {
             throw new UnredirectedReferencesException(plan.warnings());
         }

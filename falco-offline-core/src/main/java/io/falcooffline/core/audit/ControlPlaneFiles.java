@@ -153,11 +153,11 @@ public final class ControlPlaneFiles {
         Map<String, Object> kubeconfig = new LinkedHashMap<>();
         kubeconfig.put("apiVersion", "v1");
         kubeconfig.put("kind", "Config");
-        kubeconfig.put("clusters", List.of(Map.of("name", KUBECONFIG_NAME, "cluster", cluster)));
-        kubeconfig.put("contexts", List.of(Map.of("name", KUBECONFIG_NAME, "context", context)));
+        kubeconfig.put("clusters", List.of(namedEntry(KUBECONFIG_NAME, "cluster", cluster)));
+        kubeconfig.put("contexts", List.of(namedEntry(KUBECONFIG_NAME, "context", context)));
         kubeconfig.put("current-context", KUBECONFIG_NAME);
         // Distinct empty maps: one shared instance would be written as a YAML anchor and alias.
-        kubeconfig.put("users", List.of(Map.of("name", "kube-apiserver", "user", new LinkedHashMap<>())));
+        kubeconfig.put("users", List.of(namedEntry("kube-apiserver", "user", new LinkedHashMap<>())));
         kubeconfig.put("preferences", new LinkedHashMap<>());
         return "# kube-apiserver --audit-webhook-config-file: where audit events go, written by falco-offline.\n"
                 + "# " + url + " reaches Service " + serviceNamespace + "/" + serviceName + " ("
@@ -376,5 +376,13 @@ public final class ControlPlaneFiles {
         } catch (IOException e) {
             // a leftover hidden temporary directory is harmless
         }
+    }
+
+    /** A kubeconfig list entry, {@code name} first as kubectl writes it, in a fixed order for reproducible files. */
+    private static Map<String, Object> namedEntry(String name, String key, Object value) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name", name);
+        entry.put(key, value);
+        return entry;
     }
 }

@@ -22,7 +22,11 @@ public final class PlanJson {
     /** The plan as UTF-8 JSON ending in a newline. */
     public static byte[] toJson(Plan plan) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("chart", Map.of("name", plan.chartName(), "version", plan.chartVersion()));
+        // Map.of iterates in an order that changes from one JVM to the next; the plan must not.
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("name", plan.chartName());
+        chart.put("version", plan.chartVersion());
+        root.put("chart", chart);
         root.put("registry", plan.registry());
         root.put(
                 "references",
@@ -69,7 +73,7 @@ public final class PlanJson {
         return json;
     }
 
-    /** A short text for people: counts, then one line per reference and warning. */
+    /** A short text for people: counts, then one line per reference. */
     public static List<String> summary(Plan plan) {
         long redirected = count(plan, Disposition.REDIRECTED);
         long internal = count(plan, Disposition.ALREADY_INTERNAL);
@@ -88,7 +92,6 @@ public final class PlanJson {
             lines.add("  " + reference.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + reference.source()
                     + arrow + (reference.inUse() ? "" : " [not in use]"));
         }
-        plan.warnings().forEach(warning -> lines.add("  warning: " + warning));
         return lines;
     }
 

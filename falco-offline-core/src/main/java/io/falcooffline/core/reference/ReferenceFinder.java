@@ -184,7 +184,8 @@ public final class ReferenceFinder {
             String repository = text(block.get("repository"));
             String tag = text(block.get("tag"));
             String digest = text(block.get("digest"));
-            if (tag.isEmpty()) {
+            // Charts fall back to appVersion for an empty tag; a digest alone pins the image without one.
+            if (tag.isEmpty() && digest.isEmpty()) {
                 tag = appVersion;
             }
             String written = (registry.isEmpty() ? "" : registry + "/")

@@ -1,0 +1,278 @@
+package io.falcooffline.maven;
+
+import io.falcooffline.core.PackageRequest;
+import io.falcooffline.core.audit.AuditOptions;
+import java.io.File;
+import java.util.List;
+import java.util.Properties;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * The parameters every falco-offline goal shares, and how they become a {@link PackageRequest}. Required parameters
+ * are checked by the core rather than by Maven, so that a missing one is reported with its POM element, its user
+ * property and an example value.
+ */
+public abstract class AbstractFalcoOfflineMojo extends AbstractMojo {
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
+    /**
+     * The chart to rewrite: a packaged chart ({@code falco-9.0.0.tgz}) or a chart directory. Required.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHART)
+    private File chart;
+
+    /**
+     * The internal registry the cluster pulls from, as {@code host[:port]} without scheme or path, e.g.
+     * {@code 192.168.5.96:30003}. Required.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REGISTRY)
+    private String registry;
+
+    /**
+     * Path segments put before every repository on the internal registry, e.g. {@code falco} (a Harbor project);
+     * empty for none.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REPOSITORY_PREFIX)
+    private String repositoryPrefix;
+
+    /**
+     * How a source repository maps to one on the internal registry: {@code keep} keeps its path
+     * ({@code falcosecurity/falco} stays {@code falcosecurity/falco}), {@code flatten} keeps only its last segment
+     * ({@code falco}). Case does not matter.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REPOSITORY_LAYOUT, defaultValue = "keep")
+    private String repositoryLayout;
+
+    /**
+     * Explicit targets that win over the layout. Keys are source references as the chart writes them or in full
+     * form ({@code docker.io/falcosecurity/falco}, with or without tag), values are target references. In the POM:
+     * {@code <overrides><property><name>docker.io/falcosecurity/falco</name><value>192.168.5.96:30003/mirror/falco</value></property></overrides>};
+     * on the command line: {@code -Dfalco-offline.overrides=source=target,source2=target2}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.OVERRIDES)
+    private Properties overrides;
+
+    private String overridesText;
+
+    /**
+     * The user's values files, applied in order as {@code helm install -f} would, and baked into the output chart.
+     * On the command line: comma-separated.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VALUES_FILES)
+    private List<File> valuesFiles;
+
+    /**
+     * Names of Kubernetes secrets to use as image pull secrets for the internal registry. On the command line:
+     * comma-separated.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.IMAGE_PULL_SECRETS)
+    private List<String> imagePullSecrets;
+
+    /**
+     * Where the chart ({@code <name>-<version>.tgz}) and the plan ({@code falco-offline.plan.json}) are written.
+     * Without a project the default is {@code falco-offline} in the current directory.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.OUTPUT_DIRECTORY, defaultValue = "${project.build.directory}/falco-offline")
+    private File outputDirectory;
+
+    /**
+     * The time stamped on every entry of the output chart, for reproducible output: ISO-8601 with offset
+     * ({@code 2026-11-22T00:00:00Z}) or seconds since the epoch. When unset, the {@code SOURCE_DATE_EPOCH}
+     * environment variable is used, and without it the newest entry time of the input chart.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.OUTPUT_TIMESTAMP, defaultValue = "${project.build.outputTimestamp}")
+    private String outputTimestamp;
+
+    /**
+     * Compute and report the plan without writing anything.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.DRY_RUN, defaultValue = "false")
+    private boolean dryRun;
+
+    /**
+     * Fail when a reference could not be redirected to the internal registry; with {@code false} such references
+     * are reported as warnings.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.STRICT, defaultValue = "true")
+    private boolean strict;
+
+    /**
+     * Skip the goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.SKIP, defaultValue = "false")
+    private boolean skip;
+
+    /**
+     * A values profile applied over the chart's defaults and under {@code valuesFiles}. {@code k8s-audit} sets Falco
+     * up as one Deployment receiving kube-apiserver's audit events through the k8saudit plugin and a webhook
+     * Service.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PROFILE)
+    private String profile;
+
+    /**
+     * The Helm release name the chart will be installed as; it names the webhook Service in the kube-apiserver
+     * files.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.RELEASE_NAME, defaultValue = "falco")
+    private String releaseName;
+
+    /**
+     * The namespace the chart will be installed into.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.NAMESPACE, defaultValue = "falco")
+    private String namespace;
+
+    /**
+     * The type of the audit webhook Service: {@code NodePort}, {@code ClusterIP} or {@code LoadBalancer}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_SERVICE_TYPE, defaultValue = "NodePort")
+    private String auditServiceType;
+
+    /**
+     * The port the k8saudit plugin listens on and the webhook Service exposes.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_SERVICE_PORT, defaultValue = "9765")
+    private int auditServicePort;
+
+    /**
+     * The node port of a {@code NodePort} webhook Service, pinned so that kube-apiserver can be configured before
+     * the install (30000-32767).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_NODE_PORT, defaultValue = "30007")
+    private int auditNodePort;
+
+    /**
+     * The HTTP path the k8saudit plugin serves audit events on.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_PATH, defaultValue = "/k8s-audit")
+    private String auditPath;
+
+    /**
+     * The address kube-apiserver sends audit events to: a node IP for {@code NodePort}, the Service DNS name for
+     * {@code ClusterIP}, the load balancer's address for {@code LoadBalancer}. Without it the kube-apiserver files
+     * are not written.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_WEBHOOK_ADDRESS)
+    private String auditWebhookAddress;
+
+    /**
+     * An audit policy of your own, checked and copied instead of the default policy.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.AUDIT_POLICY_FILE)
+    private File auditPolicyFile;
+
+    /**
+     * Takes {@link #overrides} as text, {@code source=target,source2=target2}: the form a user property has. Maven
+     * calls this for a plain-text value and sets the field directly for the POM's property list.
+     */
+    public void setOverrides(String overrides) {
+        this.overridesText = overrides;
+    }
+
+    protected boolean isSkip() {
+        return skip;
+    }
+
+    /** Whether the goal runs outside any project, in the project Maven makes up for that. */
+    protected boolean isStandalone() {
+        return project.getFile() == null || ParameterValues.STANDALONE_ARTIFACT_ID.equals(project.getArtifactId());
+    }
+
+    /**
+     * The request the parameters describe.
+     *
+     * @throws io.falcooffline.core.InvalidRequestException naming the first missing or malformed parameter
+     */
+    protected PackageRequest packageRequest() {
+        return PackageRequest.builder()
+                .chart(chart == null ? null : chart.toPath())
+                .registry(registry)
+                .repositoryPrefix(repositoryPrefix)
+                .repositoryLayout(ParameterValues.repositoryLayout(repositoryLayout))
+                .overrides(ParameterValues.overrides(overrides, overridesText))
+                .valuesFiles(
+                        valuesFiles == null
+                                ? List.of()
+                                : valuesFiles.stream().map(File::toPath).toList())
+                .imagePullSecrets(ParameterValues.names(imagePullSecrets))
+                .outputDirectory(ParameterValues.outputDirectory(
+                                outputDirectory,
+                                isStandalone(),
+                                new File(project.getBuild().getDirectory()),
+                                new File(session.getExecutionRootDirectory()))
+                        .toPath())
+                .dryRun(dryRun)
+                .strict(strict)
+                .profile(profile)
+                .releaseName(releaseName)
+                .namespace(namespace)
+                .audit(auditOptions())
+                .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
+                        .orElse(null))
+                .build();
+    }
+
+    private AuditOptions auditOptions() {
+        AuditOptions.Builder audit = AuditOptions.builder()
+                .serviceType(AuditOptions.ServiceType.parse(auditServiceType))
+                .servicePort(auditServicePort)
+                .nodePort(auditNodePort)
+                .path(auditPath)
+                .webhookAddress(auditWebhookAddress);
+        if (auditPolicyFile != null) {
+            audit.policyFile(auditPolicyFile.toPath());
+        }
+        return audit.build();
+    }
+}

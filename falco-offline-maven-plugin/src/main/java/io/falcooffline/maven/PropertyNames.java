@@ -1,0 +1,69 @@
+package io.falcooffline.maven;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The user properties ({@code -Dfalco-offline.<name>}) behind the goals' parameters. */
+public final class PropertyNames {
+
+    /** Every property starts with this. */
+    public static final String PREFIX = "falco-offline.";
+
+    public static final String CHART = PREFIX + "chart";
+    public static final String REGISTRY = PREFIX + "registry";
+    public static final String REPOSITORY_PREFIX = PREFIX + "repositoryPrefix";
+    public static final String REPOSITORY_LAYOUT = PREFIX + "repositoryLayout";
+    public static final String OVERRIDES = PREFIX + "overrides";
+    public static final String VALUES_FILES = PREFIX + "valuesFiles";
+    public static final String IMAGE_PULL_SECRETS = PREFIX + "imagePullSecrets";
+    public static final String OUTPUT_DIRECTORY = PREFIX + "outputDirectory";
+    public static final String OUTPUT_TIMESTAMP = PREFIX + "outputTimestamp";
+    public static final String DRY_RUN = PREFIX + "dryRun";
+    public static final String STRICT = PREFIX + "strict";
+    public static final String SKIP = PREFIX + "skip";
+    public static final String PROFILE = PREFIX + "profile";
+    public static final String RELEASE_NAME = PREFIX + "releaseName";
+    public static final String NAMESPACE = PREFIX + "namespace";
+    public static final String AUDIT_SERVICE_TYPE = PREFIX + "auditServiceType";
+    public static final String AUDIT_SERVICE_PORT = PREFIX + "auditServicePort";
+    public static final String AUDIT_NODE_PORT = PREFIX + "auditNodePort";
+    public static final String AUDIT_PATH = PREFIX + "auditPath";
+    public static final String AUDIT_WEBHOOK_ADDRESS = PREFIX + "auditWebhookAddress";
+    public static final String AUDIT_POLICY_FILE = PREFIX + "auditPolicyFile";
+
+    private static final List<String> ALL = List.of(
+            CHART,
+            REGISTRY,
+            REPOSITORY_PREFIX,
+            REPOSITORY_LAYOUT,
+            OVERRIDES,
+            VALUES_FILES,
+            IMAGE_PULL_SECRETS,
+            OUTPUT_DIRECTORY,
+            OUTPUT_TIMESTAMP,
+            DRY_RUN,
+            STRICT,
+            SKIP,
+            PROFILE,
+            RELEASE_NAME,
+            NAMESPACE,
+            AUDIT_SERVICE_TYPE,
+            AUDIT_SERVICE_PORT,
+            AUDIT_NODE_PORT,
+            AUDIT_PATH,
+            AUDIT_WEBHOOK_ADDRESS,
+            AUDIT_POLICY_FILE);
+
+    private PropertyNames() {}
+
+    /**
+     * The property of a goal parameter.
+     *
+     * @param parameter the parameter's name, which is also its POM element, e.g. {@code registry}
+     * @return {@code falco-offline.<parameter>}, or empty when no goal has such a parameter
+     */
+    public static Optional<String> forParameter(String parameter) {
+        String property = PREFIX + parameter;
+        return ALL.contains(property) ? Optional.of(property) : Optional.empty();
+    }
+}
