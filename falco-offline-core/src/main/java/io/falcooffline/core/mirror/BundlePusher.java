@@ -6,6 +6,7 @@ import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.reference.OciReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** One {@link Mirror#push}: loads a bundle into a registry and checks every reference of its lock there. */
@@ -18,18 +19,14 @@ final class BundlePusher {
 
     private final PushRequest request;
     private final ProgressListener listener;
-    private final Stores.Opener opener;
 
-    BundlePusher(PushRequest request, ProgressListener listener, Stores.Opener opener) {
+    BundlePusher(PushRequest request, ProgressListener listener) {
         this.request = request;
         this.listener = listener;
-        this.opener = opener;
     }
 
     MirrorResult push() {
-        try (Stores stores = new Stores(opener, java.util.Map.of());
-                MirrorEngine engine = new MirrorEngine(request.parallelism(), listener)) {
-            OciLayoutStore bundle = stores.own(OciLayoutStore.openForReading(request.bundle()));
+        try (OciLayoutStore bundle = OciLayoutStore.openForReading(request.bundle())) {
             MirrorLock recorded = MirrorLock.parse(
                     bundle.readExtraFile(LOCK_FILE, MAX_LOCK_BYTES)
                             .orElseThrow(() -> new FalcoOfflineException(request.bundle()
@@ -38,66 +35,75 @@ final class BundlePusher {
                     request.bundle() + "!/" + LOCK_FILE);
             String registry =
                     request.registry().map(OciReference::canonicalRegistry).orElse(recorded.registry());
-            listener.info("Pushing " + bundle.describe() + " to " + registry + ".");
-
-            List<LockEntry> entries = new ArrayList<>();
-            List<StagedArtifact> staged = new ArrayList<>();
-            for (LockEntry entry : recorded.entries()) {
-                OciReference inBundle = OciReference.parse(entry.target());
-                OciReference target = inBundle.registry().equals(recorded.registry())
-                        ? inBundle.withName(registry, inBundle.repository())
-                        : inBundle;
-                LockEntry moved = new LockEntry(
-                        entry.origin(),
-                        entry.kind(),
-                        entry.source(),
-                        entry.sourceDigest(),
-                        target.toString(),
-                        entry.targetDigest(),
-                        entry.mediaType(),
-                        entry.platforms(),
-                        entry.size(),
-                        entry.note());
-                entries.add(moved);
-                if (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL) {
-                    continue;
-                }
-                if (entry.targetDigest() == null) {
-                    throw new FalcoOfflineException(request.bundle() + ": the lock entry for " + entry.target()
-                            + " has no target digest; the bundle is damaged. Write it again.");
-                }
-                CopyJob job = new CopyJob(
-                        entry.origin(),
-                        entry.kind(),
-                        entry.target(),
-                        new Location(bundle, inBundle.name()),
-                        entry.targetDigest(),
-                        target.toString(),
-                        stores.target(target),
-                        target.tag(),
-                        false,
-                        entry.note());
-                staged.add(StagedArtifact.stage(job, List.of()));
+            RegistryAccess.Builder access = request.access().toBuilder();
+            request.targetCredentials().ifPresent(credentials -> access.credentials(registry, credentials));
+            try (Stores stores = new Stores(Stores.registryClients(access.build(), listener), Map.of());
+                    MirrorEngine engine = new MirrorEngine(request.parallelism(), listener)) {
+                return push(bundle, recorded, registry, stores, engine);
             }
-
-            engine.copyContent(staged);
-            engine.tag(staged);
-            verify(stores, entries, registry);
-            listener.info("Pushed " + staged.size() + " artifacts to " + registry + ": "
-                    + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
-                    + engine.blobsSkipped() + " already there; every reference resolves with its recorded digest.");
-            return new MirrorResult(
-                    MirrorMode.PUSH,
-                    "registry " + registry,
-                    new MirrorLock(registry, entries),
-                    engine.bytesTransferred(),
-                    engine.blobsTransferred(),
-                    engine.blobsSkipped(),
-                    engine.blobsMounted(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty());
         }
+    }
+
+    private MirrorResult push(
+            OciLayoutStore bundle, MirrorLock recorded, String registry, Stores stores, MirrorEngine engine) {
+        listener.info("Pushing " + bundle.describe() + " to " + registry + ".");
+        List<LockEntry> entries = new ArrayList<>();
+        List<StagedArtifact> staged = new ArrayList<>();
+        for (LockEntry entry : recorded.entries()) {
+            OciReference inBundle = OciReference.parse(entry.target());
+            OciReference target = inBundle.registry().equals(recorded.registry())
+                    ? inBundle.withName(registry, inBundle.repository())
+                    : inBundle;
+            LockEntry moved = new LockEntry(
+                    entry.origin(),
+                    entry.kind(),
+                    entry.source(),
+                    entry.sourceDigest(),
+                    target.toString(),
+                    entry.targetDigest(),
+                    entry.mediaType(),
+                    entry.platforms(),
+                    entry.size(),
+                    entry.note());
+            entries.add(moved);
+            if (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL) {
+                continue;
+            }
+            if (entry.targetDigest() == null) {
+                throw new FalcoOfflineException(request.bundle() + ": the lock entry for " + entry.target()
+                        + " has no target digest; the bundle is damaged. Write it again.");
+            }
+            CopyJob job = new CopyJob(
+                    entry.origin(),
+                    entry.kind(),
+                    entry.target(),
+                    new Location(bundle, inBundle.name()),
+                    entry.targetDigest(),
+                    target.toString(),
+                    stores.target(target),
+                    target.tag(),
+                    false,
+                    entry.note());
+            staged.add(StagedArtifact.stage(job, List.of()));
+        }
+
+        engine.copyContent(staged);
+        engine.tag(staged);
+        verify(stores, entries, registry);
+        listener.info("Pushed " + staged.size() + " artifacts to " + registry + ": "
+                + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
+                + engine.blobsSkipped() + " already there; every reference resolves with its recorded digest.");
+        return new MirrorResult(
+                MirrorMode.PUSH,
+                "registry " + registry,
+                new MirrorLock(registry, entries),
+                engine.bytesTransferred(),
+                engine.blobsTransferred(),
+                engine.blobsSkipped(),
+                engine.blobsMounted(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** Checks that every entry resolves on its registry with the digest the lock recorded. */

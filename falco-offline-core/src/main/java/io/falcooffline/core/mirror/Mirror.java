@@ -1,7 +1,6 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ public final class Mirror {
                         options,
                         internalRegistry,
                         listener,
-                        host -> new RegistryClient(access.clientOptions(host), listener),
+                        Stores.registryClients(access, listener),
                         dependencyTarget,
                         FalcoctlIndex.builtIn())
                 .run(references, chartFile, planFile);
@@ -96,8 +95,6 @@ public final class Mirror {
      * @throws io.falcooffline.core.FalcoOfflineException when the bundle is missing or not a falco-offline bundle
      */
     public static MirrorResult push(PushRequest request, ProgressListener listener) {
-        RegistryAccess access = request.access();
-        return new BundlePusher(request, listener, host -> new RegistryClient(access.clientOptions(host), listener))
-                .push();
+        return new BundlePusher(request, listener).push();
     }
 }

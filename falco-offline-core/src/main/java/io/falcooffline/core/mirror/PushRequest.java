@@ -17,11 +17,13 @@ public final class PushRequest {
 
     private final Path bundle;
     private final String registry;
+    private final RegistryCredentials targetCredentials;
     private final RegistryAccess access;
 
     private PushRequest(Builder builder, RegistryAccess access) {
         this.bundle = builder.bundle;
         this.registry = builder.registry;
+        this.targetCredentials = builder.targetCredentials;
         this.access = access;
     }
 
@@ -34,6 +36,7 @@ public final class PushRequest {
         Builder builder = new Builder();
         builder.bundle = bundle;
         builder.registry = registry;
+        builder.targetCredentials = targetCredentials;
         builder.access = access.toBuilder();
         return builder;
     }
@@ -49,6 +52,14 @@ public final class PushRequest {
      */
     public Optional<String> registry() {
         return Optional.ofNullable(registry);
+    }
+
+    /**
+     * Credentials for the registry pushed to, whichever it turns out to be (the bundle's or {@link #registry()});
+     * they win over {@link #credentials()} for that host.
+     */
+    public Optional<RegistryCredentials> targetCredentials() {
+        return Optional.ofNullable(targetCredentials);
     }
 
     /** Registries ({@code host[:port]}) spoken to over plain HTTP. */
@@ -100,6 +111,7 @@ public final class PushRequest {
     public static final class Builder {
         private Path bundle;
         private String registry;
+        private RegistryCredentials targetCredentials;
         private RegistryAccess.Builder access = new RegistryAccess.Builder();
 
         private Builder() {}
@@ -111,6 +123,11 @@ public final class PushRequest {
 
         public Builder registry(String registry) {
             this.registry = registry == null || registry.isBlank() ? null : registry.strip();
+            return this;
+        }
+
+        public Builder targetCredentials(RegistryCredentials credentials) {
+            this.targetCredentials = credentials;
             return this;
         }
 

@@ -1,6 +1,8 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.mirror.oci.RegistryHosts;
 import io.falcooffline.core.reference.OciReference;
 import java.util.ArrayList;
@@ -18,6 +20,11 @@ final class Stores implements AutoCloseable {
     @FunctionalInterface
     interface Opener {
         OciStore open(String host);
+    }
+
+    /** Opens registry clients with a run's access settings. */
+    static Opener registryClients(RegistryAccess access, ProgressListener listener) {
+        return host -> new RegistryClient(access.clientOptions(host), listener);
     }
 
     private final Opener opener;

@@ -658,6 +658,40 @@ class MirrorTest {
         }
     }
 
+    @Test
+    void shouldUseTargetCredentialsForTheRegistryRecordedInTheBundleWhenPushing() {
+        Path bundle = temp.resolve("bundle");
+        String recorded = "harbor.internal:30003";
+        Mirror.run(
+                upstream.options(MirrorMode.BUNDLE).bundle(bundle).build(),
+                recorded,
+                List.of(UpstreamFixture.redirected(ReferenceKind.RULESFILE, FALCO_RULES, recorded)),
+                Optional.empty(),
+                Optional.empty(),
+                listener);
+        try (LocalRegistry secured =
+                LocalRegistry.builder().tls().htpasswd("pusher", "p@ss:word").start()) {
+            PushRequest.Builder request = PushRequest.builder()
+                    .bundle(bundle)
+                    .registry(secured.host())
+                    .caFile(secured.caFile().orElseThrow());
+
+            assertThatThrownBy(() -> Mirror.push(request.build(), listener))
+                    .isInstanceOf(FalcoOfflineException.class)
+                    .hasMessageContaining(FALCO_RULES.replace("ghcr.io/", recorded + "/falco/"));
+            MirrorResult pushed = Mirror.push(
+                    request.targetCredentials(
+                                    io.falcooffline.core.mirror.oci.RegistryCredentials.basic("pusher", "p@ss:word"))
+                            .build(),
+                    listener);
+
+            assertThat(pushed.entries())
+                    .singleElement()
+                    .satisfies(entry -> assertThat(entry.target()).isEqualTo(target(FALCO_RULES, secured.host())));
+            assertThat(log).noneMatch(line -> line.contains("p@ss:word"));
+        }
+    }
+
     private static LockEntry entry(MirrorResult result, String sourceOrTarget) {
         return result.entries().stream()
                 .filter(entry ->
