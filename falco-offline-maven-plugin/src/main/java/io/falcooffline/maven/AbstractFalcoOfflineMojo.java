@@ -6,7 +6,6 @@ import java.io.File;
 import java.util.List;
 import java.util.Properties;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
@@ -15,7 +14,7 @@ import org.apache.maven.project.MavenProject;
  * are checked by the core rather than by Maven, so that a missing one is reported with its POM element, its user
  * property and an example value.
  */
-public abstract class AbstractFalcoOfflineMojo extends AbstractMojo {
+public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;

@@ -30,6 +30,18 @@ public final class PropertyNames {
     public static final String AUDIT_PATH = PREFIX + "auditPath";
     public static final String AUDIT_WEBHOOK_ADDRESS = PREFIX + "auditWebhookAddress";
     public static final String AUDIT_POLICY_FILE = PREFIX + "auditPolicyFile";
+    public static final String PUSH = PREFIX + "push";
+    public static final String BUNDLE = PREFIX + "bundle";
+    public static final String BUNDLE_AS_TAR = PREFIX + "bundleAsTar";
+    public static final String PLATFORMS = PREFIX + "platforms";
+    public static final String REGISTRY_MIRRORS = PREFIX + "registryMirrors";
+    public static final String INSECURE_REGISTRIES = PREFIX + "insecureRegistries";
+    public static final String CA_FILE = PREFIX + "caFile";
+    public static final String SERVER_ID = PREFIX + "serverId";
+    public static final String COPY_SIGNATURES = PREFIX + "copySignatures";
+    public static final String ALLOW_CREDENTIALS_OVER_HTTP = PREFIX + "allowCredentialsOverHttp";
+    public static final String LOCK_FILE = PREFIX + "lockFile";
+    public static final String PARALLELISM = PREFIX + "parallelism";
 
     private static final List<String> ALL = List.of(
             CHART,
@@ -52,7 +64,19 @@ public final class PropertyNames {
             AUDIT_NODE_PORT,
             AUDIT_PATH,
             AUDIT_WEBHOOK_ADDRESS,
-            AUDIT_POLICY_FILE);
+            AUDIT_POLICY_FILE,
+            PUSH,
+            BUNDLE,
+            BUNDLE_AS_TAR,
+            PLATFORMS,
+            REGISTRY_MIRRORS,
+            INSECURE_REGISTRIES,
+            CA_FILE,
+            SERVER_ID,
+            COPY_SIGNATURES,
+            ALLOW_CREDENTIALS_OVER_HTTP,
+            LOCK_FILE,
+            PARALLELISM);
 
     private PropertyNames() {}
 

@@ -52,10 +52,11 @@ class MojoErrorsTest {
 
     @Test
     void shouldKeepTheCoreNameWhenNoGoalHasThatParameter() {
-        InvalidRequestException rejected = new InvalidRequestException("platforms", "Unknown platform 'linux/s390x'.");
+        InvalidRequestException rejected =
+                new InvalidRequestException("host", "Registry host 'a/b' is not host[:port].");
 
         assertThat(MojoErrors.invalidParameter(rejected).getMessage())
-                .isEqualTo("platforms: Unknown platform 'linux/s390x'.");
+                .isEqualTo("host: Registry host 'a/b' is not host[:port].");
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.falcooffline.maven;
+
+import io.falcooffline.core.mirror.oci.RegistryCredentials;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+
+/**
+ * The parameters of goals that talk to registries: which speak plain HTTP, which CA to trust, and where the
+ * credentials are. Credentials come from {@code settings.xml}: a {@code <server>} whose id is the registry host
+ * ({@code 192.168.5.96:30003}, {@code ghcr.io}), or the one named by {@code serverId} for the internal registry;
+ * registries without one use the Docker config ({@code ~/.docker/config.json}) or go anonymous.
+ */
+public abstract class AbstractRegistryMojo extends AbstractMojo {
+
+    @Parameter(defaultValue = "${settings}", readonly = true)
+    private Settings settings;
+
+    @Component
+    private SettingsDecrypter settingsDecrypter;
+
+    /**
+     * Registries spoken to over plain HTTP instead of HTTPS, as {@code host[:port]}, comma-separated, e.g.
+     * {@code 192.168.5.96:30003}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.INSECURE_REGISTRIES)
+    private String insecureRegistries;
+
+    /**
+     * A PEM file of CA certificates trusted for HTTPS registries in addition to the system's, e.g. the CA of a
+     * Harbor with a self-signed certificate.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CA_FILE)
+    private File caFile;
+
+    /**
+     * The id of the {@code <server>} in {@code settings.xml} holding the internal registry's user name and password,
+     * when it is not the registry host itself.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.SERVER_ID)
+    private String serverId;
+
+    /**
+     * Send credentials to registries spoken to over plain HTTP, where anyone on the network path can read them. Off
+     * by default: such registries are then used anonymously.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.ALLOW_CREDENTIALS_OVER_HTTP, defaultValue = "false")
+    private boolean allowCredentialsOverHttp;
+
+    /**
+     * How many blobs are transferred at once.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PARALLELISM, defaultValue = "3")
+    private int parallelism;
+
+    protected String insecureRegistries() {
+        return insecureRegistries;
+    }
+
+    protected Path caFile() {
+        return caFile == null ? null : caFile.toPath();
+    }
+
+    protected boolean allowCredentialsOverHttp() {
+        return allowCredentialsOverHttp;
+    }
+
+    protected int parallelism() {
+        return parallelism;
+    }
+
+    /** Credentials of every {@code <server>} whose id is a registry host, by host. */
+    protected Map<String, RegistryCredentials> credentialsByHost() {
+        return new SettingsCredentials(settings, settingsDecrypter).byRegistryHost(getLog());
+    }
+
+    /**
+     * The credentials {@code serverId} names, for the internal registry.
+     *
+     * @throws io.falcooffline.core.InvalidRequestException when that server is missing or unusable
+     */
+    protected Optional<RegistryCredentials> serverIdCredentials() {
+        if (serverId == null || serverId.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SettingsCredentials(settings, settingsDecrypter).forServerId(serverId.strip()));
+    }
+}
