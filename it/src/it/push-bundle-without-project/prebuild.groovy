@@ -1,0 +1,89 @@
+// Writes an offline bundle from a throw-away source registry, then starts the empty registry the goal pushes to.
+import io.falcooffline.core.ProgressListener
+import io.falcooffline.core.mirror.Mirror
+import io.falcooffline.core.mirror.MirrorMode
+import io.falcooffline.core.mirror.MirrorOptions
+import io.falcooffline.core.mirror.oci.Descriptor
+import io.falcooffline.core.mirror.oci.Digests
+import io.falcooffline.core.mirror.oci.Manifest
+import io.falcooffline.core.mirror.oci.RegistryClient
+import io.falcooffline.core.mirror.oci.RegistryClientOptions
+import io.falcooffline.core.plan.Disposition
+import io.falcooffline.core.plan.PlannedReference
+import io.falcooffline.core.reference.ReferenceKind
+import java.nio.charset.StandardCharsets
+
+def startRegistry = { String name ->
+    def port = new ServerSocket(0).withCloseable { it.localPort }
+    def dir = new File(basedir, name)
+    dir.mkdirs()
+    def config = new File(dir, 'config.yml')
+    config.text = """version: 0.1
+storage:
+  filesystem:
+    rootdirectory: ${new File(dir, 'storage')}
+http:
+  addr: 127.0.0.1:${port}
+"""
+    def process = new ProcessBuilder('/usr/bin/docker-registry', 'serve', config.path)
+            .redirectErrorStream(true).redirectOutput(new File(dir, 'registry.log')).start()
+    for (int i = 0; i < 100; i++) {
+        try {
+            if (new URL("http://127.0.0.1:${port}/v2/").openConnection().responseCode == 200) {
+                return [process, "127.0.0.1:${port}"]
+            }
+        } catch (IOException ignored) {
+            Thread.sleep(100)
+        }
+    }
+    process.destroyForcibly()
+    throw new IllegalStateException("docker-registry did not start: " + new File(dir, 'registry.log').text)
+}
+
+def (source, sourceHost) = startRegistry('source-registry')
+try {
+    def client = new RegistryClient(RegistryClientOptions.builder(sourceHost).plainHttp(true).build())
+    def blob = { String mediaType, byte[] bytes ->
+        def descriptor = new Descriptor(mediaType, Digests.sha256(bytes), bytes.length)
+        client.pushBlob('acme/rules', descriptor, new ByteArrayInputStream(bytes))
+        descriptor
+    }
+    def config = blob('application/vnd.cncf.falco.rulesfile.config.v1+json',
+            '{"name":"acme-rules","version":"1.0.0"}'.getBytes(StandardCharsets.UTF_8))
+    def layer = blob('application/vnd.cncf.falco.rulesfile.layer.v1+tar.gz', ('rules ' * 100).getBytes(StandardCharsets.UTF_8))
+    def manifest = """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",\
+"config":{"mediaType":"${config.mediaType()}","digest":"${config.digest()}","size":${config.size()}},\
+"layers":[{"mediaType":"${layer.mediaType()}","digest":"${layer.digest()}","size":${layer.size()},\
+"annotations":{"org.opencontainers.image.title":"acme_rules.yaml.tar.gz"}}]}"""
+    def pushed = Manifest.of('application/vnd.oci.image.manifest.v1+json', manifest.getBytes(StandardCharsets.UTF_8))
+    client.pushManifest('acme/rules', '1', pushed)
+    client.close()
+
+    Mirror.run(
+            MirrorOptions.builder()
+                    .mode(MirrorMode.BUNDLE)
+                    .bundle(new File(basedir, 'bundle').toPath())
+                    .bundleAsTar(true)
+                    .registryMirrors("ghcr.io=${sourceHost}")
+                    .insecureRegistries(sourceHost)
+                    .build(),
+            'registry.internal:5000',
+            [new PlannedReference(ReferenceKind.RULESFILE, 'ghcr.io/acme/rules:1',
+                    'registry.internal:5000/falco/acme/rules:1', Disposition.REDIRECTED, [])],
+            Optional.empty(),
+            Optional.empty(),
+            ProgressListener.SILENT)
+    new File(basedir, 'expected-digest.txt').text = pushed.descriptor().digest()
+} finally {
+    source.destroy()
+}
+
+def (target, targetHost) = startRegistry('internal-registry')
+// verify.groovy stops it; this covers a run that fails before verify.
+Runtime.runtime.addShutdownHook(new Thread({ target.destroy() }))
+new File(basedir, 'registry.pid').text = target.pid()
+new File(basedir, 'test.properties').text = """falco-offline.bundle = bundle.tar
+falco-offline.registry = ${targetHost}
+falco-offline.insecureRegistries = ${targetHost}
+"""
+return true
