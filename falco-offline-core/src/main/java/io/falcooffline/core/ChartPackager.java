@@ -5,6 +5,9 @@ import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartWriter;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.mirror.Mirror;
+import io.falcooffline.core.mirror.MirrorMode;
+import io.falcooffline.core.mirror.MirrorResult;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlanJson;
@@ -80,27 +83,52 @@ final class ChartPackager {
             listener.info("Dry run: nothing written.");
             return new PackageResult(plan, Optional.empty(), Optional.empty());
         }
-        return write(request, chart, output, plan, rootValues);
+        return write(request, chart, output, plan, rootValues, rewrite.mapper);
     }
 
     private PackageResult write(
-            PackageRequest request, Chart input, Chart output, Plan plan, Map<String, Object> rootValues) {
+            PackageRequest request,
+            Chart input,
+            Chart output,
+            Plan plan,
+            Map<String, Object> rootValues,
+            ReferenceMapper mapper) {
         Instant mtime = request.outputTimestamp().or(input::newestEntryTime).orElse(Instant.EPOCH);
         Path chartFile = request.outputDirectory().resolve(plan.chartFileName());
         Path planFile = request.outputDirectory().resolve(PlanJson.FILE_NAME);
         byte[] archive = new ChartWriter().toBytes(output, mtime);
         byte[] planJson = PlanJson.toJson(plan);
         AtomicFiles.write(planFile, planJson);
+        Optional<MirrorResult> mirrored;
         try {
             AtomicFiles.write(chartFile, archive);
+            listener.info("Wrote " + chartFile + " and " + planFile);
             AuditWiring.writeControlPlaneFiles(request, rootValues, listener);
+            mirrored = mirror(request, plan, chartFile, planFile, mapper);
         } catch (FalcoOfflineException e) {
             deleteQuietly(chartFile);
             deleteQuietly(planFile);
             throw e;
         }
-        listener.info("Wrote " + chartFile + " and " + planFile);
-        return new PackageResult(plan, Optional.of(chartFile), Optional.of(planFile));
+        return new PackageResult(plan, Optional.of(chartFile), Optional.of(planFile), mirrored);
+    }
+
+    /** Copies what the chart pulls to the internal registry or the bundle; references not in use are left out. */
+    private Optional<MirrorResult> mirror(
+            PackageRequest request, Plan plan, Path chartFile, Path planFile, ReferenceMapper mapper) {
+        if (request.mirror().mode() == MirrorMode.NONE) {
+            return Optional.empty();
+        }
+        List<PlannedReference> pulled =
+                plan.references().stream().filter(PlannedReference::inUse).toList();
+        return Optional.of(Mirror.run(
+                request.mirror().withDefaults(request.outputDirectory()),
+                request.registry(),
+                pulled,
+                Optional.of(chartFile),
+                Optional.of(planFile),
+                listener,
+                source -> mapper.map(OciReference.parse(source)).toString()));
     }
 
     private static List<Map<String, Object>> loadValuesFiles(List<Path> files) {

@@ -34,6 +34,15 @@ public class PackageMojo extends AbstractFalcoOfflineMojo {
     private MavenProjectHelper projectHelper;
 
     /**
+     * Copy every artifact the rewritten chart pulls: into the offline bundle, or with {@code push} straight to
+     * {@code registry}. With {@code false} only the chart and the plan are written.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.MIRROR, defaultValue = "true")
+    private boolean mirror;
+
+    /**
      * Copy every artifact the rewritten chart points at straight to {@code registry}. Use it when this machine
      * reaches both the upstream registries and the internal one; otherwise write a {@code bundle}.
      *
@@ -43,8 +52,9 @@ public class PackageMojo extends AbstractFalcoOfflineMojo {
     private boolean push;
 
     /**
-     * Write every artifact the rewritten chart points at, with the chart and the plan, into this offline bundle
-     * directory (an OCI image layout) for {@code falco-offline:push} inside the air gap. Ignored with {@code push}.
+     * The offline bundle directory (an OCI image layout) that receives every artifact the rewritten chart points at,
+     * with the chart and the plan, for {@code falco-offline:push} inside the air gap. Default:
+     * {@code <outputDirectory>/bundle}. Ignored with {@code push}.
      *
      * @since 0.1.0
      */
@@ -52,8 +62,7 @@ public class PackageMojo extends AbstractFalcoOfflineMojo {
     private File bundle;
 
     /**
-     * Also pack the bundle into one {@code <bundle>.tar} beside it, to carry across the air gap as one file. Writes a
-     * bundle ({@code <outputDirectory>/bundle} unless {@code bundle} is set).
+     * Also pack the bundle into one {@code <bundle>.tar} beside it, to carry across the air gap as one file.
      *
      * @since 0.1.0
      */
@@ -119,7 +128,7 @@ public class PackageMojo extends AbstractFalcoOfflineMojo {
     }
 
     private MirrorOptions mirrorOptions(PackageRequest request) {
-        MirrorMode mode = push ? MirrorMode.PUSH : bundle != null || bundleAsTar ? MirrorMode.BUNDLE : MirrorMode.NONE;
+        MirrorMode mode = !mirror ? MirrorMode.NONE : push ? MirrorMode.PUSH : MirrorMode.BUNDLE;
         MirrorOptions.Builder options = MirrorOptions.builder()
                 .mode(mode)
                 .bundleAsTar(bundleAsTar)

@@ -30,6 +30,7 @@ public final class PropertyNames {
     public static final String AUDIT_PATH = PREFIX + "auditPath";
     public static final String AUDIT_WEBHOOK_ADDRESS = PREFIX + "auditWebhookAddress";
     public static final String AUDIT_POLICY_FILE = PREFIX + "auditPolicyFile";
+    public static final String MIRROR = PREFIX + "mirror";
     public static final String PUSH = PREFIX + "push";
     public static final String BUNDLE = PREFIX + "bundle";
     public static final String BUNDLE_AS_TAR = PREFIX + "bundleAsTar";
@@ -68,6 +69,7 @@ public final class PropertyNames {
             PUSH,
             BUNDLE,
             BUNDLE_AS_TAR,
+            MIRROR,
             PLATFORMS,
             REGISTRY_MIRRORS,
             INSECURE_REGISTRIES,
