@@ -1,5 +1,6 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.mirror.oci.RegistryException;
 import java.util.List;
 
 /**
@@ -28,10 +29,15 @@ record StagedArtifact(CopyJob job, ArtifactGraph graph) {
                             job.sourceName()));
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            String unreachable = e instanceof RegistryException registry && registry.statusCode() == 0
+                    ? " If this machine cannot reach that registry, read it through a proxy cache with"
+                            + " registryMirrors, or set mirror=false to write only the chart and the plan."
+                    : "";
             throw new MirrorException(
                     job.sourceName(),
                     "Cannot read " + job.sourceName() + " (" + job.sourceReference() + ") from " + job.source() + ": "
-                            + reason + ". Nothing was tagged.",
+                            + (reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason)
+                            + ". Nothing was tagged." + unreachable,
                     e);
         }
     }
