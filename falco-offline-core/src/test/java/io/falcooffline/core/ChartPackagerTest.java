@@ -121,6 +121,18 @@ class ChartPackagerTest {
     }
 
     @Test
+    void shouldGiveOutputFilesThePermissionsOfAnyNewFile() throws IOException {
+        PackageResult result =
+                FalcoOffline.packageChart(request(chartDirectory()).build(), listener);
+
+        Path ordinary = Files.createFile(work.resolve("out/ordinary"));
+        assertThat(Files.getPosixFilePermissions(result.chartFile().orElseThrow()))
+                .isEqualTo(Files.getPosixFilePermissions(ordinary));
+        assertThat(Files.getPosixFilePermissions(result.planFile().orElseThrow()))
+                .isEqualTo(Files.getPosixFilePermissions(ordinary));
+    }
+
+    @Test
     void shouldEditSubchartDefaultsUnlessTheParentSetsTheKey() throws IOException {
         Path values = write(work.resolve("user.yaml"), "sub:\n  image:\n    repository: acme/other\n");
 

@@ -5,13 +5,11 @@ import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -322,12 +320,12 @@ public final class ControlPlaneFiles {
                 throw new FalcoOfflineException(
                         directory + " exists and is not a directory: remove it so the audit files can be written.");
             }
-            staging = Files.createTempDirectory(parent, "." + directory.getFileName() + ".tmp-");
+            staging = AtomicFiles.createTemporaryDirectory(parent, "." + directory.getFileName() + ".tmp-");
             for (Map.Entry<String, String> file : files.entrySet()) {
                 AtomicFiles.write(
                         staging.resolve(file.getKey()), file.getValue().getBytes(StandardCharsets.UTF_8));
             }
-            syncDirectory(staging);
+            AtomicFiles.syncDirectory(staging);
             if (Files.exists(directory)) {
                 Path previous = parent.resolve("." + directory.getFileName() + ".old-" + staging.getFileName());
                 Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
@@ -337,7 +335,7 @@ public final class ControlPlaneFiles {
                 Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
             }
             staging = null;
-            syncDirectory(parent);
+            AtomicFiles.syncDirectory(parent);
         } catch (FileAlreadyExistsException e) {
             throw new FalcoOfflineException(
                     directory + " was created by someone else while the audit files were written: try again.", e);
@@ -350,15 +348,6 @@ public final class ControlPlaneFiles {
             if (staging != null) {
                 deleteQuietly(staging);
             }
-        }
-    }
-
-    private static void syncDirectory(Path directory) {
-        // Not every platform can open a directory for fsync; the files themselves are already synced.
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // best effort
         }
     }
 

@@ -1,24 +1,19 @@
 package io.falcooffline.core.chart;
 
 import io.falcooffline.core.FalcoOfflineException;
-import java.io.BufferedOutputStream;
+import io.falcooffline.core.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -60,33 +55,7 @@ public final class ChartWriter {
     public void write(Chart chart, Path targetTgz, Instant mtime) {
         Objects.requireNonNull(chart, "chart");
         long seconds = entrySeconds(mtime);
-        Path target = targetTgz.toAbsolutePath().normalize();
-        Path directory = target.getParent();
-        Path temporary = directory.resolve("." + target.getFileName() + "."
-                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-        try {
-            Files.createDirectories(directory);
-            try (OutputStream out = new BufferedOutputStream(
-                    Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-                writeTo(chart, out, seconds);
-            }
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(directory);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw new FalcoOfflineException(
-                    "Cannot write chart archive " + target + ": " + e + ". Check that " + directory
-                            + " is a writable directory with free space and that " + target
-                            + " is not a directory.",
-                    e);
-        }
+        AtomicFiles.write(targetTgz, "chart archive", out -> writeTo(chart, out, seconds));
     }
 
     /**
@@ -160,14 +129,6 @@ public final class ChartWriter {
     private static void putUnique(SortedMap<String, byte[]> entries, String name, byte[] content) {
         if (entries.put(name, content) != null) {
             throw new IllegalStateException("two files of the chart map to archive entry " + name);
-        }
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not every platform can sync a directory; the file itself is already synced.
         }
     }
 

@@ -1,13 +1,17 @@
 package io.falcooffline.core.io;
 
 import io.falcooffline.core.FalcoOfflineException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that readers see either the old content or the whole new content, never a part: the bytes go to a
@@ -25,7 +29,7 @@ public final class AtomicFiles {
 
     /** Writes bytes to {@code target} atomically, creating its directory when needed. */
     public static void write(Path target, byte[] content) {
-        write(target, out -> out.write(content));
+        write(target, "file", out -> out.write(content));
     }
 
     /**
@@ -33,24 +37,33 @@ public final class AtomicFiles {
      * unchanged.
      */
     public static void write(Path target, ContentWriter content) {
-        Path absolute = target.toAbsolutePath();
+        write(target, "file", content);
+    }
+
+    /**
+     * Streams content to {@code target} atomically, naming it in errors as {@code what} (e.g. {@code chart
+     * archive}). When writing fails, no temporary file is left and the target is unchanged.
+     */
+    public static void write(Path target, String what, ContentWriter content) {
+        Path absolute = target.toAbsolutePath().normalize();
         Path directory = absolute.getParent();
         Path temporary = null;
         try {
             Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, "." + absolute.getFileName(), ".tmp");
+            temporary = createTemporaryFile(directory, "." + absolute.getFileName() + ".", ".tmp");
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
-                    OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel))) {
                 content.writeTo(out);
                 out.flush();
                 channel.force(true);
             }
             Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temporary = null;
-        } catch (IOException e) {
+            syncDirectory(directory);
+        } catch (IOException | RuntimeException e) {
             throw new FalcoOfflineException(
-                    "Cannot write " + absolute + ": " + e.getMessage() + ". Check that the directory is writable and"
-                            + " the disk has room.",
+                    "Cannot write " + what + " " + absolute + ": " + e + ". Check that " + directory
+                            + " is a writable directory with free space and that " + absolute + " is not a directory.",
                     e);
         } finally {
             if (temporary != null) {
@@ -61,5 +74,48 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /**
+     * Creates an empty file with a fresh name in {@code directory}. Unlike {@link Files#createTempFile}, which makes
+     * files only the owner may read, the file gets the permissions the user's umask gives any new file, so what is
+     * renamed into place from it can be published and shared as usual.
+     */
+    public static Path createTemporaryFile(Path directory, String prefix, String suffix) throws IOException {
+        while (true) {
+            Path candidate = directory.resolve(prefix + randomName() + suffix);
+            try {
+                Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        .close();
+                return candidate;
+            } catch (FileAlreadyExistsException taken) {
+                // Another writer drew the same name; draw again.
+            }
+        }
+    }
+
+    /** Creates an empty directory with a fresh name in {@code parent}, with the permissions the umask gives. */
+    public static Path createTemporaryDirectory(Path parent, String prefix) throws IOException {
+        while (true) {
+            Path candidate = parent.resolve(prefix + randomName());
+            try {
+                return Files.createDirectory(candidate);
+            } catch (FileAlreadyExistsException taken) {
+                // Another writer drew the same name; draw again.
+            }
+        }
+    }
+
+    /** Flushes a directory's entries to disk, so a rename into it survives a crash; a no-op where unsupported. */
+    public static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not every platform can sync a directory; the file itself is already synced.
+        }
+    }
+
+    private static String randomName() {
+        return Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
     }
 }

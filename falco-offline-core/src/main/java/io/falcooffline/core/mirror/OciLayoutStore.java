@@ -265,7 +265,7 @@ final class OciLayoutStore implements OciStore {
         requireWritable();
         try {
             Path ingest = Files.createDirectories(directory.resolve(INGEST_DIRECTORY));
-            Path temp = Files.createTempFile(ingest, blob.digest().replace(':', '-') + "_", ".part");
+            Path temp = AtomicFiles.createTemporaryFile(ingest, blob.digest().replace(':', '-') + "_", ".part");
             try {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     OutputStream out = Channels.newOutputStream(channel);
