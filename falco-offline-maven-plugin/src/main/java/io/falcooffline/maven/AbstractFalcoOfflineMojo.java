@@ -2,7 +2,10 @@ package io.falcooffline.maven;
 
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.audit.AuditOptions;
+import io.falcooffline.core.mirror.MirrorMode;
+import io.falcooffline.core.mirror.MirrorOptions;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import org.apache.maven.execution.MavenSession;
@@ -10,7 +13,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 /**
- * The parameters every falco-offline goal shares, and how they become a {@link PackageRequest}. Required parameters
+ * The parameters of a package run (chart, registry, values, profile and audit, mirroring) and how they become one
+ * {@link PackageRequest}; the registry connection settings come from {@link AbstractRegistryMojo}. Required parameters
  * are checked by the core rather than by Maven, so that a missing one is reported with its POM element, its user
  * property and an example value.
  */
@@ -212,6 +216,78 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     private File auditPolicyFile;
 
     /**
+     * Copy every artifact the rewritten chart pulls: into the offline bundle, or with {@code push} straight to
+     * {@code registry}. With {@code false} only the chart and the plan are written.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.MIRROR, defaultValue = "true")
+    private boolean mirror;
+
+    /**
+     * Copy every artifact the rewritten chart points at straight to {@code registry}. Use it when this machine
+     * reaches both the upstream registries and the internal one; otherwise write a {@code bundle}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PUSH, defaultValue = "false")
+    private boolean push;
+
+    /**
+     * The offline bundle directory (an OCI image layout) that receives every artifact the rewritten chart points at,
+     * with the chart and the plan, for {@code falco-offline:push} inside the air gap. Default:
+     * {@code <outputDirectory>/bundle}. Ignored with {@code push}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.BUNDLE)
+    private File bundle;
+
+    /**
+     * Also pack the bundle into one {@code <bundle>.tar} beside it, to carry across the air gap as one file.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.BUNDLE_AS_TAR, defaultValue = "false")
+    private boolean bundleAsTar;
+
+    /**
+     * The platforms to keep of multi-platform images and plugin indexes, comma-separated
+     * {@code os/architecture[/variant]}, e.g. {@code linux/arm64}; empty copies all platforms byte for byte.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PLATFORMS)
+    private String platforms;
+
+    /**
+     * Where to fetch from instead of the upstream registries, comma-separated {@code registry=mirror} pairs, e.g.
+     * {@code docker.io=nexus.corp:8443/dockerhub,ghcr.io=nexus.corp:8443/ghcr}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REGISTRY_MIRRORS)
+    private String registryMirrors;
+
+    /**
+     * Copy cosign signatures ({@code sha256-<digest>.sig} and attestation tags) along with the artifacts they sign.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.COPY_SIGNATURES, defaultValue = "true")
+    private boolean copySignatures;
+
+    /**
+     * The lock file recording the digest of every mirrored artifact. When it exists, sources are fetched at their
+     * locked digests, so moved upstream tags do not change what is mirrored; commit it to pin a release.
+     * Default: {@code <outputDirectory>/falco-offline.lock.json}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.LOCK_FILE)
+    private File lockFile;
+
+    /**
      * Takes {@link #overrides} as text, {@code source=target,source2=target2}: the form a user property has. Maven
      * calls this for a plain-text value and sets the field directly for the POM's property list.
      */
@@ -234,6 +310,12 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
      * @throws io.falcooffline.core.InvalidRequestException naming the first missing or malformed parameter
      */
     protected PackageRequest packageRequest() {
+        Path output = ParameterValues.outputDirectory(
+                        outputDirectory,
+                        isStandalone(),
+                        new File(project.getBuild().getDirectory()),
+                        new File(session.getExecutionRootDirectory()))
+                .toPath();
         return PackageRequest.builder()
                 .chart(chart == null ? null : chart.toPath())
                 .registry(registry)
@@ -245,18 +327,14 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                                 ? List.of()
                                 : valuesFiles.stream().map(File::toPath).toList())
                 .imagePullSecrets(ParameterValues.names(imagePullSecrets))
-                .outputDirectory(ParameterValues.outputDirectory(
-                                outputDirectory,
-                                isStandalone(),
-                                new File(project.getBuild().getDirectory()),
-                                new File(session.getExecutionRootDirectory()))
-                        .toPath())
+                .outputDirectory(output)
                 .dryRun(dryRun)
                 .strict(strict)
                 .profile(profile)
                 .releaseName(releaseName)
                 .namespace(namespace)
                 .audit(auditOptions())
+                .mirror(mirrorOptions(output))
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
                 .build();
@@ -273,5 +351,28 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
             audit.policyFile(auditPolicyFile.toPath());
         }
         return audit.build();
+    }
+
+    private MirrorOptions mirrorOptions(Path output) {
+        MirrorMode mode = !mirror ? MirrorMode.NONE : push ? MirrorMode.PUSH : MirrorMode.BUNDLE;
+        MirrorOptions.Builder options = MirrorOptions.builder()
+                .mode(mode)
+                .bundleAsTar(bundleAsTar)
+                .platforms(platforms)
+                .registryMirrors(registryMirrors)
+                .insecureRegistries(insecureRegistries())
+                .caFile(caFile())
+                .credentials(credentialsByHost())
+                .allowCredentialsOverHttp(allowCredentialsOverHttp())
+                .copySignatures(copySignatures)
+                .parallelism(parallelism());
+        serverIdCredentials().ifPresent(credentials -> options.credentials(registry, credentials));
+        if (bundle != null) {
+            options.bundle(bundle.toPath());
+        }
+        if (lockFile != null) {
+            options.lockFile(lockFile.toPath());
+        }
+        return options.build().withDefaults(output);
     }
 }
