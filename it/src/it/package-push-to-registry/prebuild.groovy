@@ -1,0 +1,77 @@
+// Starts a source registry holding acme/app:1.0 (standing in for docker.io) and the empty internal registry the goal
+// pushes to, and writes the chart that refers to docker.io/acme/app:1.0.
+import io.falcooffline.core.mirror.oci.Descriptor
+import io.falcooffline.core.mirror.oci.Digests
+import io.falcooffline.core.mirror.oci.Manifest
+import io.falcooffline.core.mirror.oci.RegistryClient
+import io.falcooffline.core.mirror.oci.RegistryClientOptions
+import java.nio.charset.StandardCharsets
+
+def startRegistry = { String name ->
+    def port = new ServerSocket(0).withCloseable { it.localPort }
+    def dir = new File(basedir, name)
+    dir.mkdirs()
+    def config = new File(dir, 'config.yml')
+    config.text = """version: 0.1
+storage:
+  filesystem:
+    rootdirectory: ${new File(dir, 'storage')}
+http:
+  addr: 127.0.0.1:${port}
+"""
+    def process = new ProcessBuilder('/usr/bin/docker-registry', 'serve', config.path)
+            .redirectErrorStream(true).redirectOutput(new File(dir, 'registry.log')).start()
+    Runtime.runtime.addShutdownHook(new Thread({ process.destroy() }))
+    for (int i = 0; i < 100; i++) {
+        try {
+            if (new URL("http://127.0.0.1:${port}/v2/").openConnection().responseCode == 200) {
+                return [process, "127.0.0.1:${port}"]
+            }
+        } catch (IOException ignored) {
+            Thread.sleep(100)
+        }
+    }
+    process.destroyForcibly()
+    throw new IllegalStateException("docker-registry did not start: " + new File(dir, 'registry.log').text)
+}
+
+def (source, sourceHost) = startRegistry('source-registry')
+def (target, targetHost) = startRegistry('internal-registry')
+new File(basedir, 'registry.pids').text = "${source.pid()}\n${target.pid()}\n"
+
+def client = new RegistryClient(RegistryClientOptions.builder(sourceHost).plainHttp(true).build())
+def blob = { String mediaType, byte[] bytes ->
+    def descriptor = new Descriptor(mediaType, Digests.sha256(bytes), bytes.length)
+    client.pushBlob('acme/app', descriptor, new ByteArrayInputStream(bytes))
+    descriptor
+}
+def config = blob('application/vnd.oci.image.config.v1+json',
+        '{"architecture":"arm64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'.getBytes(StandardCharsets.UTF_8))
+def layer = blob('application/vnd.oci.image.layer.v1.tar+gzip', ('layer ' * 1000).getBytes(StandardCharsets.UTF_8))
+def manifest = """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",\
+"config":{"mediaType":"${config.mediaType()}","digest":"${config.digest()}","size":${config.size()}},\
+"layers":[{"mediaType":"${layer.mediaType()}","digest":"${layer.digest()}","size":${layer.size()}}]}"""
+def pushed = Manifest.of('application/vnd.oci.image.manifest.v1+json', manifest.getBytes(StandardCharsets.UTF_8))
+client.pushManifest('acme/app', '1.0', pushed)
+client.close()
+new File(basedir, 'expected-digest.txt').text = pushed.descriptor().digest()
+
+def chart = new File(basedir, 'chart')
+new File(chart, 'templates').mkdirs()
+new File(chart, 'Chart.yaml').text = 'apiVersion: v2\nname: app\nversion: 1.0.0\n'
+new File(chart, 'values.yaml').text = 'image:\n  registry: docker.io\n  repository: acme/app\n  tag: "1.0"\n'
+new File(chart, 'templates/pod.yaml').text = '''apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: "{{ .Values.image.registry }}/{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+'''
+
+new File(basedir, 'test.properties').text = """falco-offline.registry = ${targetHost}
+falco-offline.registryMirrors = docker.io=${sourceHost}
+falco-offline.insecureRegistries = ${sourceHost},${targetHost}
+"""
+return true
