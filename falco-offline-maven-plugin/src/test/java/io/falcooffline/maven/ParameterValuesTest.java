@@ -125,12 +125,12 @@ class ParameterValuesTest {
 
     @Test
     void shouldKeepTheConfiguredDirectoryWhenInAProject() {
-        File build = new File("/work/app/target");
+        File build = new File("/srv/app/target");
         File configured = new File(build, "falco-offline");
 
-        assertThat(ParameterValues.outputDirectory(configured, false, build, new File("/work/app")))
+        assertThat(ParameterValues.outputDirectory(configured, false, build, new File("/srv/app")))
                 .isEqualTo(configured);
-        assertThat(ParameterValues.outputDirectory(new File("/out"), false, build, new File("/work/app")))
+        assertThat(ParameterValues.outputDirectory(new File("/out"), false, build, new File("/srv/app")))
                 .isEqualTo(new File("/out"));
     }
 
