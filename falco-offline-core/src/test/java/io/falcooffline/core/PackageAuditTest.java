@@ -53,7 +53,12 @@ class PackageAuditTest {
         assertThat(HelmValues.get(output.values(), "falcoctl.config.artifact.install.refs"))
                 .get()
                 .asList()
-                .isEqualTo(List.of(HARBOR + "/falco/k8saudit-rules:0.16", HARBOR + "/falco/k8saudit:0.16"));
+                .isEqualTo(List.of(
+                        HARBOR + "/falco/k8saudit-rules:0.16",
+                        HARBOR + "/falco/k8saudit:0.16",
+                        HARBOR + "/falco/json:0.7.0"));
+        assertThat(HelmValues.get(output.values(), "falcoctl.config.indexes")).contains(List.of());
+        assertThat(result.plan().warnings()).isEmpty();
         Path kubeconfig = work.resolve("out/audit/audit-webhook-kubeconfig.yaml");
         assertThat(Files.readString(kubeconfig)).contains("http://10.0.0.5:30007/k8s-audit");
         assertThat(work.resolve("out/audit/kube-apiserver-flags.txt")).exists();

@@ -32,8 +32,14 @@ public final class K8sAuditProfile {
     /** The falcoctl reference of the rules; 0.16.x needs k8saudit and json 0.7.0 or newer. */
     public static final String RULES_REF = "k8saudit-rules:0.16";
 
-    /** The falcoctl reference of the plugin; falcoctl adds {@code json} as a dependency of the rules. */
+    /** The falcoctl reference of the plugin. */
     public static final String PLUGIN_REF = "k8saudit:0.16";
+
+    /**
+     * The falcoctl reference of the json plugin the rules depend on, at the exact version they require: listed
+     * explicitly, because falcoctl would otherwise look the dependency up in an index.
+     */
+    public static final String JSON_REF = "json:0.7.0";
 
     private K8sAuditProfile() {}
 
@@ -49,9 +55,15 @@ public final class K8sAuditProfile {
         values.put("collectors", map("enabled", false));
         values.put("controller", map("kind", "deployment", "deployment", map("replicas", options.replicas())));
 
-        Map<String, Object> install = map("refs", new ArrayList<>(List.of(RULES_REF, PLUGIN_REF)));
+        // falcoctl fetches its index at start-up, and the public one is out of reach: with no index, every artifact
+        // is a full reference (the package run rewrites these to the internal registry), dependencies included.
+        Map<String, Object> install = map("refs", new ArrayList<>(List.of(RULES_REF, PLUGIN_REF, JSON_REF)));
         Map<String, Object> follow = map("refs", new ArrayList<>(List.of(RULES_REF)));
-        values.put("falcoctl", map("config", map("artifact", map("install", install, "follow", follow))));
+        values.put(
+                "falcoctl",
+                map(
+                        "config",
+                        map("indexes", new ArrayList<>(), "artifact", map("install", install, "follow", follow))));
 
         values.put("services", new ArrayList<>(List.of(service(options))));
 

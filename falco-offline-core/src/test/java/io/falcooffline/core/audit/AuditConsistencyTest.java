@@ -276,6 +276,7 @@ class AuditConsistencyTest {
                     artifact:
                       install:
                         resolveDeps: false
+                        refs: [k8saudit-rules:0.16, k8saudit:0.16]
                 """);
 
         assertThatThrownBy(() -> check(values, OPTIONS))

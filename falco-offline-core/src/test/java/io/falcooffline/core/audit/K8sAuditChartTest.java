@@ -79,7 +79,8 @@ class K8sAuditChartTest {
         assertThat(TestValues.strings(Values.listAt(falcoYaml, "rules_files")))
                 .contains("/etc/falco/k8s_audit_rules.yaml");
         assertThat(Values.isTrueAt(falcoYaml, "json_output")).isTrue();
-        assertThat(rendered.falcoctlInstallRefs()).containsExactly("k8saudit-rules:0.16", "k8saudit:0.16");
+        assertThat(rendered.falcoctlInstallRefs())
+                .containsExactly("k8saudit-rules:0.16", "k8saudit:0.16", "json:0.7.0");
         assertKubeconfigAgrees(written.webhookKubeconfig(), rendered, "192.168.5.10");
     }
 

@@ -18,7 +18,8 @@ class K8sAuditProfileTest {
         assertThat(Values.stringAt(values, "controller.kind")).isEqualTo("deployment");
         assertThat(Values.at(values, "controller.deployment.replicas")).contains(1);
         assertThat(TestValues.strings(Values.listAt(values, "falcoctl.config.artifact.install.refs")))
-                .containsExactly("k8saudit-rules:0.16", "k8saudit:0.16");
+                .containsExactly("k8saudit-rules:0.16", "k8saudit:0.16", "json:0.7.0");
+        assertThat(Values.at(values, "falcoctl.config.indexes")).contains(List.of());
         assertThat(TestValues.strings(Values.listAt(values, "falcoctl.config.artifact.follow.refs")))
                 .containsExactly("k8saudit-rules:0.16");
         assertThat(TestValues.strings(Values.listAt(values, "falco.load_plugins")))
