@@ -13,32 +13,8 @@ import io.falcooffline.core.plan.PlannedReference
 import io.falcooffline.core.reference.ReferenceKind
 import java.nio.charset.StandardCharsets
 
-def startRegistry = { String name ->
-    def port = new ServerSocket(0).withCloseable { it.localPort }
-    def dir = new File(basedir, name)
-    dir.mkdirs()
-    def config = new File(dir, 'config.yml')
-    config.text = """version: 0.1
-storage:
-  filesystem:
-    rootdirectory: ${new File(dir, 'storage')}
-http:
-  addr: 127.0.0.1:${port}
-"""
-    def process = new ProcessBuilder('/usr/bin/docker-registry', 'serve', config.path)
-            .redirectErrorStream(true).redirectOutput(new File(dir, 'registry.log')).start()
-    for (int i = 0; i < 100; i++) {
-        try {
-            if (new URL("http://127.0.0.1:${port}/v2/").openConnection().responseCode == 200) {
-                return [process, "127.0.0.1:${port}"]
-            }
-        } catch (IOException ignored) {
-            Thread.sleep(100)
-        }
-    }
-    process.destroyForcibly()
-    throw new IllegalStateException("docker-registry did not start: " + new File(dir, 'registry.log').text)
-}
+def startLocalRegistry = evaluate(new File(itSupport, 'local-registry.groovy'))
+def startRegistry = { String name -> startLocalRegistry(basedir, name) }
 
 def (source, sourceHost) = startRegistry('source-registry')
 try {
@@ -79,8 +55,6 @@ try {
 }
 
 def (target, targetHost) = startRegistry('internal-registry')
-// verify.groovy stops it; this covers a run that fails before verify.
-Runtime.runtime.addShutdownHook(new Thread({ target.destroy() }))
 new File(basedir, 'registry.pid').text = target.pid()
 new File(basedir, 'test.properties').text = """falco-offline.bundle = bundle.tar
 falco-offline.registry = ${targetHost}
