@@ -32,9 +32,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Runs one package request: read, discover, map, rewrite, plan, write. */
@@ -218,8 +220,7 @@ final class ChartPackager {
                 List<Object> inParent = new ArrayList<>();
                 inParent.add(keyInParent);
                 inParent.addAll(path);
-                if (HelmValues.get(parent.desired, new ValuesPath(inParent).toString())
-                        .isPresent()) {
+                if (HelmValues.get(parent.desired, new ValuesPath(inParent)).isPresent()) {
                     parent.set(inParent, value);
                     return;
                 }
@@ -252,8 +253,8 @@ final class ChartPackager {
         }
 
         /** The values keys of all subcharts of a chart. */
-        static java.util.Set<String> keysOf(Chart chart) {
-            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        static Set<String> keysOf(Chart chart) {
+            Set<String> keys = new LinkedHashSet<>();
             chart.subcharts().forEach(subchart -> keys.add(of(chart, subchart).key));
             return keys;
         }
