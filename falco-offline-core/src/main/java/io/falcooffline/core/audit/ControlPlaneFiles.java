@@ -8,6 +8,7 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

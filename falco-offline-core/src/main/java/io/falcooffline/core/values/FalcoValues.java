@@ -1,6 +1,5 @@
 package io.falcooffline.core.values;
 
-import io.falcooffline.core.yaml.HelmValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,36 +52,36 @@ public final class FalcoValues {
         List<Plugin> readPlugins = new ArrayList<>();
         List<?> pluginEntries = listAt("falco.plugins");
         for (int i = 0; i < pluginEntries.size(); i++) {
-            Map<String, Object> plugin = map(pluginEntries.get(i));
+            Map<String, Object> plugin = Values.map(pluginEntries.get(i));
             readPlugins.add(new Plugin(
                     i,
-                    string(plugin.get("name")),
-                    string(plugin.get("library_path")),
+                    Values.string(plugin.get("name")),
+                    Values.string(plugin.get("library_path")),
                     plugin.get("open_params"),
                     plugin.get("init_config")));
         }
         this.plugins = List.copyOf(readPlugins);
         this.loadPlugins = at("falco.load_plugins")
-                .map(value -> list(value).stream().map(FalcoValues::string).toList());
+                .map(value -> Values.list(value).stream().map(Values::string).toList());
         this.rulesFiles = strings(listAt("falco.rules_files"));
         List<Service> readServices = new ArrayList<>();
         List<?> serviceEntries = listAt("services");
         for (int i = 0; i < serviceEntries.size(); i++) {
-            Map<String, Object> service = map(serviceEntries.get(i));
+            Map<String, Object> service = Values.map(serviceEntries.get(i));
             List<Map<String, Object>> ports = new ArrayList<>();
-            list(service.get("ports")).forEach(port -> ports.add(map(port)));
-            readServices.add(
-                    new Service(i, string(service.get("name")), string(service.get("type")), List.copyOf(ports)));
+            Values.list(service.get("ports")).forEach(port -> ports.add(Values.map(port)));
+            readServices.add(new Service(
+                    i, Values.string(service.get("name")), Values.string(service.get("type")), List.copyOf(ports)));
         }
         this.services = List.copyOf(readServices);
         this.falcoctl = new Falcoctl(
-                isTrue(at("falcoctl.artifact.install.enabled").orElse(null)),
-                isTrue(at("falcoctl.artifact.follow.enabled").orElse(null)),
+                Values.isTrue(at("falcoctl.artifact.install.enabled").orElse(null)),
+                Values.isTrue(at("falcoctl.artifact.follow.enabled").orElse(null)),
                 nonBlank(listAt("falcoctl.config.artifact.allowedTypes")),
                 nonBlank(listAt("falcoctl.config.artifact.install.refs")),
                 nonBlank(listAt("falcoctl.config.artifact.follow.refs")),
                 at("falcoctl.config.artifact.install.resolveDeps")
-                        .map(FalcoValues::isTrue)
+                        .map(Values::isTrue)
                         .orElse(true));
     }
 
@@ -131,38 +130,18 @@ public final class FalcoValues {
     }
 
     private Optional<Object> at(String dottedPath) {
-        return HelmValues.get(raw, dottedPath);
+        return Values.at(raw, dottedPath);
     }
 
     private List<?> listAt(String dottedPath) {
-        return list(at(dottedPath).orElse(null));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-    }
-
-    private static List<?> list(Object value) {
-        return value instanceof List<?> list ? list : List.of();
+        return Values.listAt(raw, dottedPath);
     }
 
     private static List<String> strings(List<?> values) {
-        return values.stream().map(FalcoValues::string).map(String::strip).toList();
+        return values.stream().map(Values::string).map(String::strip).toList();
     }
 
     private static List<String> nonBlank(List<?> values) {
         return strings(values).stream().filter(value -> !value.isEmpty()).toList();
-    }
-
-    private static String string(Object value) {
-        return value == null ? "" : value.toString();
-    }
-
-    private static boolean isTrue(Object value) {
-        if (value instanceof Boolean bool) {
-            return bool;
-        }
-        return value instanceof String text && text.equalsIgnoreCase("true");
     }
 }

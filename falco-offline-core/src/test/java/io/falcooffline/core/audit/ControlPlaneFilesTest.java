@@ -9,6 +9,7 @@ import io.falcooffline.core.AuditOptions;
 import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.falcooffline.core.audit;
+package io.falcooffline.core.values;
 
 import io.falcooffline.core.yaml.HelmValues;
 import java.util.List;
@@ -6,54 +6,54 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Read-only navigation in loaded values: dotted paths, Helm truthiness, numbers written as strings. */
-final class Values {
+public final class Values {
 
     private Values() {}
 
     /** The value at a dotted path such as {@code falco.webserver.listen_port}; empty when any step is missing. */
-    static Optional<Object> at(Map<String, Object> root, String dottedPath) {
+    public static Optional<Object> at(Map<String, Object> root, String dottedPath) {
         return HelmValues.get(root, dottedPath);
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object value) {
+    public static Map<String, Object> map(Object value) {
         return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
-    static Map<String, Object> mapAt(Map<String, Object> root, String dottedPath) {
+    public static Map<String, Object> mapAt(Map<String, Object> root, String dottedPath) {
         return map(at(root, dottedPath).orElse(null));
     }
 
-    static List<?> list(Object value) {
+    public static List<?> list(Object value) {
         return value instanceof List<?> list ? list : List.of();
     }
 
-    static List<?> listAt(Map<String, Object> root, String dottedPath) {
+    public static List<?> listAt(Map<String, Object> root, String dottedPath) {
         return list(at(root, dottedPath).orElse(null));
     }
 
     /** Helm's truthiness for the values this package reads: booleans, and the strings YAML 1.1 reads as booleans. */
-    static boolean isTrue(Object value) {
+    public static boolean isTrue(Object value) {
         if (value instanceof Boolean bool) {
             return bool;
         }
         return value instanceof String text && text.equalsIgnoreCase("true");
     }
 
-    static boolean isTrueAt(Map<String, Object> root, String dottedPath) {
+    public static boolean isTrueAt(Map<String, Object> root, String dottedPath) {
         return isTrue(at(root, dottedPath).orElse(null));
     }
 
-    static String string(Object value) {
+    public static String string(Object value) {
         return value == null ? "" : value.toString();
     }
 
-    static String stringAt(Map<String, Object> root, String dottedPath) {
+    public static String stringAt(Map<String, Object> root, String dottedPath) {
         return string(at(root, dottedPath).orElse(null));
     }
 
     /** A port or count written as a YAML number or a string of digits; empty for anything else. */
-    static Optional<Integer> integer(Object value) {
+    public static Optional<Integer> integer(Object value) {
         if (value instanceof Integer number) {
             return Optional.of(number);
         }
