@@ -52,6 +52,9 @@ final class RegistryHttp implements Closeable {
     private static final int MAX_REDIRECTS = 5;
     private static final int SMALL_BODY = 64 * 1024;
     private static final int ERROR_BODY_LIMIT = 16 * 1024;
+    /** Bytes per second: a streamed upload slower than this on average times out. */
+    private static final long SLOWEST_UPLOAD_RATE = 1024 * 1024;
+
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
     private final RegistryClientOptions options;
@@ -122,7 +125,7 @@ final class RegistryHttp implements Closeable {
 
     // fixedAuthorization: null = registry authentication; "" = none; otherwise that header value.
     private Response executeWithRetries(Request request, String fixedAuthorization) {
-        int maxAttempts = options.maxAttempts();
+        int maxAttempts = request.isOneShot() ? 1 : options.maxAttempts();
         for (int attempt = 1; ; attempt++) {
             Response response;
             try {
@@ -178,7 +181,7 @@ final class RegistryHttp implements Closeable {
     private Response sendAuthenticated(Request request) throws IOException {
         String authorization = auth.cachedAuthorization(request.scopes());
         Response response = send(request, authorization);
-        if (response.status() != 401) {
+        if (response.status() != 401 || request.isOneShot()) {
             return response;
         }
         List<AuthChallenge> challenges = AuthChallenge.parse(response.headers().allValues("WWW-Authenticate"));
@@ -199,7 +202,7 @@ final class RegistryHttp implements Closeable {
         URI uri = request.uri();
         for (int hops = 0; ; hops++) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                    .timeout(options.requestTimeout())
+                    .timeout(request.timeout(options.requestTimeout()))
                     .method(request.method(), request.bodyPublisher());
             request.headers().forEach(builder::header);
             if (authorization != null && sameOrigin(uri, request.uri())) {
@@ -399,7 +402,10 @@ final class RegistryHttp implements Closeable {
         executor.shutdownNow();
     }
 
-    /** A request to the registry or its token service. */
+    /**
+     * A request to the registry or its token service. Its body is a byte range, or a one-shot stream of known length
+     * ({@link #streamed}): such a request is sent once, never retried, since the stream cannot be read again.
+     */
     record Request(
             String method,
             URI uri,
@@ -407,33 +413,78 @@ final class RegistryHttp implements Closeable {
             byte[] body,
             int bodyOffset,
             int bodyLength,
+            InputStream stream,
+            long streamLength,
             List<String> scopes,
             String subject,
             boolean followRedirects) {
 
         static Request of(String method, URI uri, String subject, List<String> scopes) {
-            return new Request(method, uri, Map.of(), null, 0, 0, List.copyOf(scopes), subject, false);
+            return new Request(method, uri, Map.of(), null, 0, 0, null, 0, List.copyOf(scopes), subject, false);
         }
 
         Request header(String name, String value) {
             Map<String, String> copy = new LinkedHashMap<>(headers);
             copy.put(name, value);
-            return new Request(method, uri, copy, body, bodyOffset, bodyLength, scopes, subject, followRedirects);
+            return new Request(
+                    method,
+                    uri,
+                    copy,
+                    body,
+                    bodyOffset,
+                    bodyLength,
+                    stream,
+                    streamLength,
+                    scopes,
+                    subject,
+                    followRedirects);
         }
 
         Request body(byte[] bytes, int offset, int length) {
-            return new Request(method, uri, headers, bytes, offset, length, scopes, subject, followRedirects);
+            return new Request(method, uri, headers, bytes, offset, length, null, 0, scopes, subject, followRedirects);
+        }
+
+        Request streamed(InputStream content, long length) {
+            return new Request(method, uri, headers, null, 0, 0, content, length, scopes, subject, followRedirects);
         }
 
         Request followingRedirects() {
-            return new Request(method, uri, headers, body, bodyOffset, bodyLength, scopes, subject, true);
+            return new Request(
+                    method, uri, headers, body, bodyOffset, bodyLength, stream, streamLength, scopes, subject, true);
         }
 
         Request withUri(URI other) {
-            return new Request(method, other, headers, body, bodyOffset, bodyLength, scopes, subject, followRedirects);
+            return new Request(
+                    method,
+                    other,
+                    headers,
+                    body,
+                    bodyOffset,
+                    bodyLength,
+                    stream,
+                    streamLength,
+                    scopes,
+                    subject,
+                    followRedirects);
+        }
+
+        boolean isOneShot() {
+            return stream != null;
+        }
+
+        /**
+         * How long to wait for the answer: for a streamed body the answer comes only after the whole body, so the
+         * wait grows with its length at the slowest rate still accepted.
+         */
+        Duration timeout(Duration requestTimeout) {
+            return stream == null ? requestTimeout : requestTimeout.plusSeconds(streamLength / SLOWEST_UPLOAD_RATE);
         }
 
         HttpRequest.BodyPublisher bodyPublisher() {
+            if (stream != null) {
+                return HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> stream), streamLength);
+            }
             if (body == null) {
                 return HttpRequest.BodyPublishers.noBody();
             }
