@@ -314,7 +314,8 @@ final class ChartPackager {
                 }
                 return;
             }
-            OciReference source = reference.source();
+            // Untagged means latest for the runtime; the plan, the lock and the bundle say so explicitly.
+            OciReference source = reference.source().withDefaultTag();
             if (mapper.isInternal(source)) {
                 record(reference, source.toString(), source.toString(), Disposition.ALREADY_INTERNAL);
                 return;

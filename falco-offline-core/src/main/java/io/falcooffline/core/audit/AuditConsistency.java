@@ -49,14 +49,30 @@ public final class AuditConsistency {
     }
 
     /**
-     * Whether the values set up the audit webhook at all: a k8saudit plugin in {@code falco.plugins}, or a
-     * {@code k8saudit-webhook} entry in {@code services}. A package run without {@code profile=k8s-audit} uses this
-     * to decide whether to run {@link #check} and write the kube-apiserver files, so that hand-written audit values
-     * are checked too.
+     * Whether the values set up the audit webhook at all: Falco loads a k8saudit plugin (its entry in
+     * {@code falco.plugins} is named in {@code falco.load_plugins}, or there is no {@code load_plugins} and Falco loads
+     * every configured plugin; {@code load_plugins} naming {@code k8saudit} counts too, so that a missing entry is
+     * reported), or there is a {@code k8saudit-webhook} entry in {@code services}. A {@code falco.plugins} entry that
+     * {@code load_plugins} leaves out, as the charts 4.x to 6.x ship by default, sets up nothing. A package run without
+     * {@code profile=k8s-audit} uses this to decide whether to run {@link #check} and write the kube-apiserver files,
+     * so that hand-written audit values are checked too.
      */
     public static boolean configuresWebhook(Map<String, Object> effectiveRootValues) {
-        if (WebhookSettings.pluginIndex(effectiveRootValues).isPresent()) {
-            return true;
+        Optional<Integer> plugin = WebhookSettings.pluginIndex(effectiveRootValues);
+        Optional<Object> loadPlugins = Values.at(effectiveRootValues, "falco.load_plugins");
+        if (loadPlugins.isEmpty()) {
+            if (plugin.isPresent()) {
+                return true;
+            }
+        } else {
+            List<?> loaded = Values.list(loadPlugins.get());
+            Optional<String> pluginName = plugin.map(index -> Values.string(
+                    Values.map(Values.listAt(effectiveRootValues, "falco.plugins").get(index))
+                            .get("name")));
+            if (loaded.contains(K8sAuditProfile.PLUGIN_NAME)
+                    || pluginName.filter(loaded::contains).isPresent()) {
+                return true;
+            }
         }
         return Values.listAt(effectiveRootValues, "services").stream()
                 .anyMatch(service -> K8sAuditProfile.SERVICE_NAME.equals(

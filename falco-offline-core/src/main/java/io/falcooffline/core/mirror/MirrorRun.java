@@ -180,7 +180,7 @@ final class MirrorRun {
                 sourceReference,
                 target.toString(),
                 targetLocation,
-                target.tag(),
+                target.effectiveTag().orElse(null),
                 // A target pinned by digest must keep the source's digest.
                 target.digest() == null,
                 note);

@@ -123,7 +123,7 @@ public final class FalcoctlIndex {
         if (text.contains("/")) {
             OciReference reference = OciReference.parse(text);
             return Optional.of(
-                    reference.tag() == null && reference.digest() == null ? reference.withTag("latest") : reference);
+                    reference.withDefaultTag());
         }
         int separator = indexOfSuffix(text);
         String name = separator < 0 ? text : text.substring(0, separator);
