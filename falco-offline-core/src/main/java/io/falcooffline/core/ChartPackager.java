@@ -20,6 +20,7 @@ import io.falcooffline.core.reference.ReferenceFinder;
 import io.falcooffline.core.reference.ReferenceKind;
 import io.falcooffline.core.reference.ReferenceLocation;
 import io.falcooffline.core.reference.ReferenceMapper;
+import io.falcooffline.core.verify.RenderVerification;
 import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.SafeYaml;
 import io.falcooffline.core.yaml.ValuesEditor;
@@ -74,7 +75,9 @@ final class ChartPackager {
         found.forEach(rewrite::redirect);
         rewrite.addPullSecrets(request.imagePullSecrets());
         Chart output = rewrite.applyTo(root);
-        Plan plan = rewrite.plan(chart);
+        Plan plan = RenderVerification.withHelm(request.verify())
+                .verify(output, rewrite.plan(chart), request.releaseName(), request.namespace(), listener)
+                .plan();
 
         PlanJson.summary(plan).forEach(listener::info);
         plan.warnings().forEach(listener::warn);

@@ -3,6 +3,7 @@ package io.falcooffline.core;
 import io.falcooffline.core.audit.AuditOptions;
 import io.falcooffline.core.audit.K8sAuditProfile;
 import io.falcooffline.core.mirror.MirrorOptions;
+import io.falcooffline.core.verify.VerifyMode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class PackageRequest {
     private final String releaseName;
     private final String namespace;
     private final MirrorOptions mirror;
+    private final VerifyMode verify;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -52,6 +54,7 @@ public final class PackageRequest {
         this.releaseName = builder.releaseName;
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
+        this.verify = builder.verify;
     }
 
     public static Builder builder() {
@@ -74,7 +77,8 @@ public final class PackageRequest {
                 .profile(profile)
                 .audit(audit)
                 .releaseName(releaseName)
-                .namespace(namespace);
+                .namespace(namespace)
+                .verify(verify);
         builder.outputTimestamp = outputTimestamp;
         builder.mirror = mirror;
         return builder;
@@ -130,6 +134,11 @@ public final class PackageRequest {
     /** Fail when a reference could not be redirected, instead of warning. */
     public boolean strict() {
         return strict;
+    }
+
+    /** Whether the output chart is rendered with Helm's engine to check what the cluster will pull. */
+    public VerifyMode verify() {
+        return verify;
     }
 
     /**
@@ -191,6 +200,7 @@ public final class PackageRequest {
         private String releaseName = "falco";
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
+        private VerifyMode verify = VerifyMode.AUTO;
 
         private Builder() {}
 
@@ -254,6 +264,12 @@ public final class PackageRequest {
 
         public Builder strict(boolean strict) {
             this.strict = strict;
+            return this;
+        }
+
+        /** Render verification: {@code AUTO} (the default), {@code REQUIRED} or {@code OFF}. */
+        public Builder verify(VerifyMode verify) {
+            this.verify = Objects.requireNonNull(verify, "verify");
             return this;
         }
 

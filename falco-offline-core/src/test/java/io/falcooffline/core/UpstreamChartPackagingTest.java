@@ -79,7 +79,7 @@ class UpstreamChartPackagingTest {
         assertThat(PackagingChecks.assertEveryTemplateImageLiteralOn(
                         packaged(scenario).chartFile(), REGISTRY))
                 .containsExactly("falco/charts/falcosidekick/templates/tests/test-connection.yaml: " + REGISTRY
-                        + "/appropriate/curl");
+                        + "/appropriate/curl:latest");
     }
 
     @ParameterizedTest

@@ -66,9 +66,9 @@ public final class AuditConsistency {
             }
         } else {
             List<?> loaded = Values.list(loadPlugins.get());
-            Optional<String> pluginName = plugin.map(index -> Values.string(
-                    Values.map(Values.listAt(effectiveRootValues, "falco.plugins").get(index))
-                            .get("name")));
+            Optional<String> pluginName = plugin.map(index -> Values.string(Values.map(
+                            Values.listAt(effectiveRootValues, "falco.plugins").get(index))
+                    .get("name")));
             if (loaded.contains(K8sAuditProfile.PLUGIN_NAME)
                     || pluginName.filter(loaded::contains).isPresent()) {
                 return true;
