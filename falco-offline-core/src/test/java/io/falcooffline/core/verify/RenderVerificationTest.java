@@ -124,8 +124,8 @@ class RenderVerificationTest {
         assertThat(skipped.report().skipped())
                 .hasValueSatisfying(why -> assertThat(why).contains("helm-java has no native library for " + PLATFORM));
         assertThat(log)
-                .containsExactly("WARN Render verification skipped: helm-java has no native library for"
-                        + " linux-amd64 on the class path (it publishes com.marcnuri.helm-java:darwin-amd64, darwin-arm64,"
+                .containsExactly("WARN Render verification skipped: helm-java has no native library for " + PLATFORM
+                        + " on the class path (it publishes com.marcnuri.helm-java:darwin-amd64, darwin-arm64,"
                         + " linux-amd64, linux-arm64 and windows-amd64).");
         assertThatThrownBy(() -> new RenderVerification(
                                 VerifyMode.REQUIRED, () -> HelmTemplateEngine.load(withoutNativeLibrary))
