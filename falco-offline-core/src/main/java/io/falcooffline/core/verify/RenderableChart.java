@@ -28,7 +28,8 @@ final class RenderableChart {
 
     private static final String HELM_HOOK = "helm.sh/hook";
     private static final Pattern ACTION = Pattern.compile("\\{\\{.*?}}", Pattern.DOTALL);
-    private static final Pattern LOOKUP = Pattern.compile("(?<![\\w.$])lookup(?![\\w])");
+    /** The function name, not a field ({@code .Values.lookup}), variable, longer name or string ({@code "lookup"}). */
+    private static final Pattern LOOKUP = Pattern.compile("(?<![\\w.$\"'-])lookup(?![\\w\"'-])");
 
     private RenderableChart() {}
 

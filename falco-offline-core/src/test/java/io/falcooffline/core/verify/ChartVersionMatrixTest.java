@@ -19,6 +19,7 @@ import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.reference.OciReference;
 import io.falcooffline.core.reference.ReferenceKind;
 import io.falcooffline.core.render.HelmRenderer;
+import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;
@@ -60,19 +61,6 @@ class ChartVersionMatrixTest {
 
     static final List<String> CHARTS =
             List.of("falco-4.22.0", "falco-6.4.1", "falco-7.2.1", "falco-8.0.5", "falco-9.1.0");
-
-    /** What turns every subchart on, sidekick's web UI (and its redis) included. */
-    private static final String ALL_SUBCHARTS = """
-            falcosidekick:
-              enabled: true
-              webui:
-                enabled: true
-            collectors:
-              kubernetes:
-                enabled: true
-            responseActions:
-              enabled: true
-            """;
 
     private static final List<SyntheticArtifacts.Platform> PLATFORMS =
             List.of(SyntheticArtifacts.Platform.LINUX_AMD64, SyntheticArtifacts.Platform.LINUX_ARM64);
@@ -117,8 +105,9 @@ class ChartVersionMatrixTest {
                 .strict(false)
                 .outputDirectory(out);
         if (allSubcharts) {
-            Path values =
-                    Files.writeString(Files.createDirectories(out.getParent()).resolve(name + ".yaml"), ALL_SUBCHARTS);
+            Path values = Files.writeString(
+                    Files.createDirectories(out.getParent()).resolve(name + ".yaml"),
+                    TestCharts.FALCO_EVERY_SUBCHART_ON);
             request.valuesFile(values);
         }
         List<PlannedReference> pulled =

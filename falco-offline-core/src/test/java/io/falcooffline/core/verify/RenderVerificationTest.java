@@ -105,9 +105,9 @@ class RenderVerificationTest {
     void shouldLeaveLookupOutsideTemplateActionsAndInsideOtherNamesAlone() {
         assertThat(RenderableChart.withoutLookup(
                         "# lookup is a word here\n{{- $s := (lookup \"v1\" \"Secret\" \"ns\" \"n\") }}{{ .Values.lookup }}"
-                                + "{{ $lookup }}{{ mylookup }}"))
+                                + "{{ $lookup }}{{ mylookup }}{{ include \"lookup\" . }}"))
                 .isEqualTo("# lookup is a word here\n{{- $s := (pick dict \"v1\" \"Secret\" \"ns\" \"n\") }}"
-                        + "{{ .Values.lookup }}{{ $lookup }}{{ mylookup }}");
+                        + "{{ .Values.lookup }}{{ $lookup }}{{ mylookup }}{{ include \"lookup\" . }}");
     }
 
     @Test
