@@ -37,8 +37,17 @@ import java.util.function.Supplier;
  */
 public final class RenderVerification {
 
+    /** Helm's engine, loaded when a verification first asks for it and never before. */
     private static final class HelmEngine {
-        static final EngineLoad LOAD = HelmTemplateEngine.load(RenderVerification.class.getClassLoader());
+        static final EngineLoad LOAD = load();
+
+        private static EngineLoad load() {
+            try {
+                return HelmTemplateEngine.load(RenderVerification.class.getClassLoader());
+            } catch (LinkageError e) {
+                return EngineLoad.missing("helm-java is not on the class path (" + e + ")");
+            }
+        }
     }
 
     private final VerifyMode mode;

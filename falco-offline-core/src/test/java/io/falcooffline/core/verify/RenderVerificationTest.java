@@ -160,6 +160,30 @@ class RenderVerificationTest {
     }
 
     @Test
+    void shouldPackageWithoutHelmJavaOnTheClassPathUnlessVerificationIsRequired() throws Exception {
+        Path chart = resource("charts/suffixed");
+
+        List<String> off = PackagingWithoutHelm.run(chart, temp.resolve("off"), "false");
+        assertThat(PackagingWithoutHelm.planTargets(off))
+                .as("discovery alone predicts the appVersion tag")
+                .containsExactly(REGISTRY + "/example/agent:1.4.2", REGISTRY + "/example/probe:latest");
+        assertThat(off).noneMatch(line -> line.contains("Render verification"));
+
+        List<String> auto = PackagingWithoutHelm.run(chart, temp.resolve("auto"), "auto");
+        assertThat(PackagingWithoutHelm.planTargets(auto))
+                .containsExactly(REGISTRY + "/example/agent:1.4.2", REGISTRY + "/example/probe:latest");
+        assertThat(auto)
+                .anyMatch(line -> line.startsWith("WARN Render verification skipped: helm-java is not on the class"
+                        + " path (java.lang.NoClassDefFoundError"));
+
+        List<String> required = PackagingWithoutHelm.run(chart, temp.resolve("required"), "true");
+        assertThat(required)
+                .anyMatch(line -> line.startsWith("FAILED verify is true, but the output chart cannot be rendered:"
+                        + " helm-java is not on the class path"));
+        assertThat(temp.resolve("required")).doesNotExist();
+    }
+
+    @Test
     void shouldReadTheVerifyParameter() {
         assertThat(VerifyMode.parse("auto")).isEqualTo(VerifyMode.AUTO);
         assertThat(VerifyMode.parse(" TRUE ")).isEqualTo(VerifyMode.REQUIRED);
