@@ -1,15 +1,17 @@
 package io.falcooffline.core.verify;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.RenderVerificationException;
+import io.falcooffline.core.VerifyMode;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartWriter;
 import io.falcooffline.core.plan.Disposition;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.InvalidReferenceException;
-import io.falcooffline.core.reference.OciReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,7 +233,8 @@ public final class RenderVerification {
                 plan.registry(),
                 references,
                 plan.valuesChanges(),
-                plan.warnings());
+                plan.warnings(),
+                plan.mapping());
         return new Verified(
                 corrected,
                 new VerificationReport(Optional.empty(), pulled, List.copyOf(corrections.values()), superseded));

@@ -4,6 +4,7 @@ import io.falcooffline.core.FalcoOffline;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.VerifyMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

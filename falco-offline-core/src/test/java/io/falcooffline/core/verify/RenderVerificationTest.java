@@ -9,6 +9,8 @@ import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.RenderVerificationException;
+import io.falcooffline.core.VerifyMode;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartWriter;

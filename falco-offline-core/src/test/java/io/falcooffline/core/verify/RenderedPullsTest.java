@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.falcooffline.core.RenderVerificationException;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.ReferenceKind;
-import io.falcooffline.core.reference.ReferenceLocation;
+import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceLocation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
