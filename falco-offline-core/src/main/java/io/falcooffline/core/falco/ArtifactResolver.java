@@ -376,13 +376,39 @@ public final class ArtifactResolver {
                                 missing.requiredBy() + " depends on " + reference + ", which is not in the falcoctl"
                                         + " index (" + indexDescription + "). Give an index that has it with"
                                         + " `falcoctlIndex`, or add an artifact that satisfies it with `artifacts`."));
-                Fetched fetched =
-                        fetch(indexEntry.at(":" + missing.requirement().version()), reference + " (" + origin + ")");
+                Fetched fetched = newestSatisfying(indexEntry, missing, chosen)
+                        .orElseGet(() -> fetch(
+                                indexEntry.at(":" + missing.requirement().version()), reference + " (" + origin + ")"));
                 add(chosen, fetched, new WantedArtifact(reference, WantedArtifact.Role.INSTALL, origin));
             }
         }
         throw new FalcoArtifactException(
                 "dependencies", "Dependencies do not settle after " + MAX_ARTIFACTS + " rounds.");
+    }
+
+    /**
+     * The newest published version that satisfies a dependency (same major, at least the required version) and
+     * works with this Falco; listed explicitly, it spares falcoctl the index lookup.
+     */
+    private Optional<Fetched> newestSatisfying(
+            FalcoctlIndex.Entry entry, FalcoctlDependencies.Unmet missing, Map<String, Entry> chosen) {
+        Optional<SemanticVersion> required =
+                SemanticVersion.parse(missing.requirement().version());
+        if (required.isEmpty()) {
+            return Optional.empty();
+        }
+        OciReference repository = entry.at("").withTag(null);
+        List<String> candidates = exactTagsNewestFirst(repository).stream()
+                .filter(tag -> SemanticVersion.parse(tag).orElseThrow().satisfies(required.get()))
+                .limit(MAX_CANDIDATE_TAGS)
+                .toList();
+        for (String tag : candidates) {
+            Fetched fetched = fetch(repository.withTag(tag), entry.name() + ":" + tag);
+            if (incompatibility(fetched, chosen).isEmpty()) {
+                return Optional.of(fetched);
+            }
+        }
+        return Optional.empty();
     }
 
     private FalcoArtifactException refusal(Entry dependent, String problem, Map<String, Entry> chosen) {
