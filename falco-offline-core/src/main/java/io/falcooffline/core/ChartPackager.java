@@ -4,6 +4,8 @@ import io.falcooffline.core.audit.LegacyAuditConfig;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartWriter;
+import io.falcooffline.core.falco.FalcoStage;
+import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorMode;
@@ -62,7 +64,8 @@ final class ChartPackager {
         ChartNode root = ChartNode.root(chart, rootValues);
         List<ChartNode> nodes = root.withDescendants();
 
-        ReferenceFinder finder = new ReferenceFinder(FalcoctlIndex.builtIn());
+        IndexSource.Chosen falcoctlIndex = FalcoWiring.index(request, rootValues);
+        ReferenceFinder finder = new ReferenceFinder(falcoctlIndex.index());
         List<FoundReference> found = new ArrayList<>();
         for (ChartNode node : nodes) {
             found.addAll(finder.findInValues(
@@ -70,11 +73,14 @@ final class ChartPackager {
             found.addAll(finder.findInTemplates(node.chart.path(), node.chart.files(), node.inUse));
         }
 
-        Rewrite rewrite = new Rewrite(request, nodes);
-        found.forEach(rewrite::redirect);
+        Rewrite rewrite = new Rewrite(request, nodes, falcoctlIndex.index());
+        FalcoStage.Result falco = FalcoWiring.run(request, chart, rootValues, rewrite.mapper, falcoctlIndex, listener);
+        FalcoWiring.withoutReplacedIndexes(found, falco).forEach(rewrite::redirect);
+        falco.edits().forEach(edit -> root.set(edit.path(), edit.value()));
+        falco.copies().forEach(rewrite::mirrorAlso);
         rewrite.addPullSecrets(request.imagePullSecrets());
-        Chart output = rewrite.applyTo(root);
-        Plan plan = rewrite.plan(chart);
+        Chart output = FalcoWiring.withChartFiles(rewrite.applyTo(root), falco);
+        Plan plan = rewrite.plan(chart).withFalco(FalcoWiring.planSection(falco));
 
         PlanJson.summary(plan).forEach(listener::info);
         plan.warnings().forEach(listener::warn);
@@ -284,7 +290,7 @@ final class ChartPackager {
         private final Map<String, Map<Integer, String>> templateEdits = new LinkedHashMap<>();
         private final List<ValuesChange> changes = new ArrayList<>();
 
-        Rewrite(PackageRequest request, List<ChartNode> nodes) {
+        Rewrite(PackageRequest request, List<ChartNode> nodes, FalcoctlIndex falcoctlIndex) {
             this.request = request;
             this.nodes = nodes;
             this.mapper = new ReferenceMapper(
@@ -292,7 +298,7 @@ final class ChartPackager {
                     request.repositoryPrefix(),
                     request.repositoryLayout(),
                     request.overrides(),
-                    FalcoctlIndex.builtIn());
+                    falcoctlIndex);
         }
 
         void redirect(FoundReference reference) {
@@ -339,6 +345,22 @@ final class ChartPackager {
                             .put(reference.location().line(), target.toString());
                 case INDEX_URL -> throw new IllegalStateException("index URLs are not redirected");
             }
+        }
+
+        /** Plans an artifact the {@code falco} stage needs mirrored, e.g. the exact version behind a floating tag. */
+        void mirrorAlso(FalcoStage.ArtifactCopy copy) {
+            OciReference source = OciReference.parse(copy.source());
+            FoundReference found = new FoundReference(
+                    copy.kind(),
+                    FoundReference.Form.REFERENCE_STRING,
+                    copy.source(),
+                    source,
+                    new ReferenceLocation(nodes.get(0).chart.path(), "falco stage", copy.why(), 0),
+                    List.of(),
+                    true);
+            Disposition disposition =
+                    copy.source().equals(copy.target()) ? Disposition.ALREADY_INTERNAL : Disposition.REDIRECTED;
+            record(found, copy.source(), copy.target(), disposition);
         }
 
         void addPullSecrets(List<String> secrets) {

@@ -2,6 +2,7 @@ package io.falcooffline.core;
 
 import io.falcooffline.core.audit.AuditOptions;
 import io.falcooffline.core.audit.K8sAuditProfile;
+import io.falcooffline.core.falco.FalcoOptions;
 import io.falcooffline.core.mirror.MirrorOptions;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,6 +35,7 @@ public final class PackageRequest {
     private final String releaseName;
     private final String namespace;
     private final MirrorOptions mirror;
+    private final FalcoOptions falco;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -52,6 +54,7 @@ public final class PackageRequest {
         this.releaseName = builder.releaseName;
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
+        this.falco = builder.falco;
     }
 
     public static Builder builder() {
@@ -174,6 +177,11 @@ public final class PackageRequest {
     }
 
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
+    /** How Falco gets its plugins and rules on the node, and the artifacts, index, CA and Secret for it. */
+    public FalcoOptions falco() {
+        return falco;
+    }
+
     public static final class Builder {
         private Path chart;
         private String registry;
@@ -191,6 +199,7 @@ public final class PackageRequest {
         private String releaseName = "falco";
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
+        private FalcoOptions falco = FalcoOptions.defaults();
 
         private Builder() {}
 
@@ -284,6 +293,11 @@ public final class PackageRequest {
 
         public Builder mirror(MirrorOptions mirror) {
             this.mirror = Objects.requireNonNull(mirror, "mirror");
+            return this;
+        }
+
+        public Builder falco(FalcoOptions falco) {
+            this.falco = Objects.requireNonNull(falco, "falco");
             return this;
         }
 

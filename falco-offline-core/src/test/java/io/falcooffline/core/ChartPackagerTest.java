@@ -8,6 +8,7 @@ import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlanJson;
 import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.reference.ReferenceKind;
 import io.falcooffline.core.yaml.HelmValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -172,7 +173,7 @@ class ChartPackagerTest {
     }
 
     @Test
-    void shouldFailInStrictModeNamingTheIndexUrlAndWriteNothing() throws IOException {
+    void shouldReplaceTheIndexWithNoneSoThatStrictPasses() throws IOException {
         Path chart = chartDirectory();
         Files.writeString(chart.resolve("values.yaml"), """
                 falcoctl:
@@ -184,17 +185,14 @@ class ChartPackagerTest {
                         url: https://falcosecurity.github.io/falcoctl/index.yaml
                 """, StandardOpenOption.APPEND);
 
-        assertThatThrownBy(() -> FalcoOffline.packageChart(request(chart).build(), listener))
-                .isInstanceOf(UnredirectedReferencesException.class)
-                .hasMessageContaining("https://falcosecurity.github.io/falcoctl/index.yaml")
-                .hasMessageContaining("falcoctl.config.indexes[0].url")
-                .hasMessageContaining("strict=false");
-        assertThat(work.resolve("out")).doesNotExist();
+        PackageResult result = FalcoOffline.packageChart(request(chart).build(), listener);
 
-        PackageResult lenient =
-                FalcoOffline.packageChart(request(chart).strict(false).build(), listener);
-        assertThat(lenient.plan().warnings()).singleElement().asString().contains("falcoctl index");
-        assertThat(lenient.chartFile()).isPresent();
+        assertThat(result.plan().warnings()).isEmpty();
+        assertThat(result.plan().references()).noneMatch(reference -> reference.kind() == ReferenceKind.INDEX);
+        assertThat(result.plan().valuesChanges())
+                .anySatisfy(change -> assertThat(change.path()).isEqualTo("falcoctl.config.indexes"))
+                .anySatisfy(change -> assertThat(change.after()).contains("noVerify: true"));
+        assertThat(result.plan().falco().get("notes").toString()).contains("artifact.noVerify");
     }
 
     @Test

@@ -26,6 +26,9 @@ final class ContainerPlugin {
                 .map(path -> path.endsWith("/") ? path.substring(0, path.length() - 1) : path)
                 .anyMatch(path -> path.equals(FalcoValues.CONFIG_D) || path.equals(CONFIG_FILE));
         return configDRead
+                && HelmValues.get(values.rawValues(), "falco")
+                        .filter(Map.class::isInstance)
+                        .isPresent()
                 && !values.driverLoaderEnabled()
                 && !values.rulesDirectoryHidden()
                 && !values.userMounts(FalcoValues.RULES_DIRECTORY)

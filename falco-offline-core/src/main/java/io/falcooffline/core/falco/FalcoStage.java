@@ -114,6 +114,23 @@ public final class FalcoStage {
      * @throws InvalidRequestException for bad options
      */
     public Result run(Input input) {
+        return run(input, chooseIndex(input.effectiveValues(), input.sources().isPresent()));
+    }
+
+    /**
+     * The falcoctl index short names resolve through: the {@code falcoctlIndex} parameter, else the indexes the
+     * values configure (fetched now when {@code fetch}, or a cached copy), else the built-in subset.
+     */
+    public IndexSource.Chosen chooseIndex(Map<String, Object> effectiveValues, boolean fetch) {
+        return new IndexSource(options.indexCache())
+                .choose(
+                        options.falcoctlIndex(),
+                        new FalcoValues(effectiveValues).list("falcoctl.config.indexes"),
+                        fetch);
+    }
+
+    /** Runs the stage with an index already chosen by {@link #chooseIndex}. */
+    public Result run(Input input, IndexSource.Chosen index) {
         FalcoValues values = new FalcoValues(input.effectiveValues());
         List<String> notes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -122,8 +139,6 @@ public final class FalcoStage {
             warnings.add("Falco " + input.falcoVersion() + " is not in falco-offline's compatibility table: plugin"
                     + " API and rules engine requirements are not checked.");
         }
-        IndexSource.Chosen index = new IndexSource(options.indexCache())
-                .choose(options.falcoctlIndex(), values.list("falcoctl.config.indexes"));
         notes.add("falcoctl short names resolve through " + index.description() + ".");
         if (index.origin() == IndexSource.Origin.BUILT_IN) {
             warnings.add(

@@ -68,9 +68,10 @@ public final class IndexSource {
      * @param parameter the {@code falcoctlIndex} parameter: a file path or a {@code http(s)://} or {@code file://}
      *     URL; empty when not given
      * @param configuredIndexes {@code falcoctl.config.indexes} of the effective values
+     * @param fetch whether the build may fetch them (it reaches upstream); otherwise only a cached copy is used
      * @throws InvalidRequestException naming {@code falcoctlIndex} when that index cannot be read
      */
-    public Chosen choose(Optional<String> parameter, List<?> configuredIndexes) {
+    public Chosen choose(Optional<String> parameter, List<?> configuredIndexes, boolean fetch) {
         if (parameter.isPresent() && !parameter.get().isBlank()) {
             String location = parameter.get().strip();
             try {
@@ -99,6 +100,9 @@ public final class IndexSource {
         boolean cached = false;
         for (String url : urls.subList(0, Math.min(urls.size(), MAX_INDEXES))) {
             try {
+                if (!fetch) {
+                    throw new FalcoOfflineException("not fetched: the build does not reach upstream");
+                }
                 String text = read(url);
                 indexes.add(FalcoctlIndex.parse(text, url));
                 cache(url, text);
