@@ -26,7 +26,7 @@ import java.util.Map;
  * index whose entries name {@code ghcr.io} (reached through {@code registryMirrors}) and carry cosign signatures
  * like the public one.
  */
-final class FalcoUpstream implements AutoCloseable {
+public final class FalcoUpstream implements AutoCloseable {
 
     static final String PLUGINS = "falcosecurity/plugins/plugin/";
     static final String RULESETS = "falcosecurity/plugins/ruleset/";
@@ -45,10 +45,11 @@ final class FalcoUpstream implements AutoCloseable {
     }
 
     /** Starts the registry, publishes everything and writes {@code index.yaml} into the directory. */
-    static FalcoUpstream start(Path directory) {
+    public static FalcoUpstream start(Path directory) {
         LocalRegistry registry = LocalRegistry.startPlain();
         try (OciStore store = new RegistryClient(registry.clientOptions().build())) {
             publish(store);
+            Files.createDirectories(directory);
             Path index = directory.resolve("index.yaml");
             Files.writeString(index, indexYaml(), StandardCharsets.UTF_8);
             return new FalcoUpstream(registry, index);
@@ -62,11 +63,43 @@ final class FalcoUpstream implements AutoCloseable {
     }
 
     /** {@code ghcr.io=…,docker.io=…}: both upstream registries read from this one. */
-    Map<String, String> registryMirrors() {
+    public Map<String, String> registryMirrors() {
         Map<String, String> mirrors = new LinkedHashMap<>();
         mirrors.put("ghcr.io", registry.host());
         mirrors.put("docker.io", registry.host());
         return mirrors;
+    }
+
+    /** {@code 127.0.0.1:<port>}. */
+    public String host() {
+        return registry.host();
+    }
+
+    /** The falcoctl index file, entries on ghcr.io. */
+    public Path indexFile() {
+        return indexFile;
+    }
+
+    /**
+     * Pushes, straight to a registry, the kind of image a user builds by hand for {@code custom_values.yaml}: the
+     * Falco image with the k8saudit and json libraries of each platform and the k8saudit rules added.
+     */
+    public void pushHandBuiltImage(LocalRegistry target, String repository, String tag) {
+        SyntheticArtifact image = SyntheticArtifacts.ociImage("falco", PLATFORMS, platform -> {
+            Map<String, byte[]> files = new LinkedHashMap<>(falcoFiles(platform));
+            files.put(
+                    "usr/share/falco/plugins/libk8saudit.so",
+                    SyntheticArtifacts.sharedLibrary(platform, "k8saudit0.16.1"));
+            files.put("usr/share/falco/plugins/libjson.so", SyntheticArtifacts.sharedLibrary(platform, "json0.7.4"));
+            files.put(
+                    "etc/falco/k8s_audit_rules.yaml",
+                    utf8("- required_plugin_versions:\n    - name: k8saudit\n"
+                            + "      version: 0.7.0\n    - name: json\n      version: 0.7.0\n"));
+            return files;
+        });
+        try (OciStore store = new RegistryClient(target.clientOptions().build())) {
+            image.pushTo(store, repository, tag);
+        }
     }
 
     /** Reads a reference written for ghcr.io or docker.io from this registry. */
@@ -123,17 +156,19 @@ final class FalcoUpstream implements AutoCloseable {
      * the container plugin and its {@code config.d} file, and the ISO 8601 time format file.
      */
     static SyntheticArtifact falcoImage() {
-        return SyntheticArtifacts.ociImage("falco", PLATFORMS, platform -> {
-            Map<String, byte[]> files = new LinkedHashMap<>();
-            files.put("etc/falco/falco.yaml", utf8("load_plugins: []\nconfig_files:\n  - /etc/falco/config.d\n"));
-            files.put("etc/falco/falco_rules.yaml", utf8("- rule: bundled\n"));
-            files.put("etc/falco/config.d/falco.container_plugin.yaml", utf8(CONTAINER_PLUGIN_YAML));
-            files.put("etc/falco/config.d/falco.iso8601_timeformat.yaml", utf8("time_format_iso_8601: true\n"));
-            files.put(
-                    "usr/share/falco/plugins/libcontainer.so",
-                    SyntheticArtifacts.sharedLibrary(platform, "container0.7.1"));
-            return files;
-        });
+        return SyntheticArtifacts.ociImage("falco", PLATFORMS, FalcoUpstream::falcoFiles);
+    }
+
+    private static Map<String, byte[]> falcoFiles(Platform platform) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("etc/falco/falco.yaml", utf8("load_plugins: []\nconfig_files:\n  - /etc/falco/config.d\n"));
+        files.put("etc/falco/falco_rules.yaml", utf8("- rule: bundled\n"));
+        files.put("etc/falco/config.d/falco.container_plugin.yaml", utf8(CONTAINER_PLUGIN_YAML));
+        files.put("etc/falco/config.d/falco.iso8601_timeformat.yaml", utf8("time_format_iso_8601: true\n"));
+        files.put(
+                "usr/share/falco/plugins/libcontainer.so",
+                SyntheticArtifacts.sharedLibrary(platform, "container0.7.1"));
+        return files;
     }
 
     /** A falcoctl index in the public index's format, every entry on ghcr.io with a cosign signature. */
