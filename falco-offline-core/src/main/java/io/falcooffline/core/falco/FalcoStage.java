@@ -188,7 +188,9 @@ public final class FalcoStage {
             bake = Optional.of(plan);
         } else if (falcoctlRuns) {
             edits.addAll(registryEdits(values, artifacts, input, notes));
-            options.caFile().ifPresent(ca -> chartFiles.put(CA_TEMPLATE, caConfigMap(ca)));
+            if (trustsCa(input)) {
+                chartFiles.put(CA_TEMPLATE, caConfigMap(options.caFile().orElseThrow()));
+            }
         } else {
             notes.add("delivery=registry with falcoctl install and follow off: plugins and rules come from the Falco"
                     + " image " + values.string("image.repository") + ".");
@@ -330,7 +332,7 @@ public final class FalcoStage {
                     container, new ArrayList<>(values.list("falcoctl.artifact." + container + ".mounts.volumeMounts")));
             falcoctlEnv.put(container, new ArrayList<>(values.list("falcoctl.artifact." + container + ".env")));
         }
-        if (options.caFile().isPresent()) {
+        if (trustsCa(input)) {
             volumes.add(map("name", CA_CONFIG_MAP, "configMap", map("name", CA_CONFIG_MAP)));
             for (String container : falcoctlMounts.keySet()) {
                 falcoctlMounts
@@ -364,20 +366,25 @@ public final class FalcoStage {
             notes.add("falcoctl logs in with the credentials of the existing Secret " + secret + " (key"
                     + " .dockerconfigjson), mounted as its credentials store; the chart holds no credential.");
         }
-        if (options.caFile().isPresent() || options.registrySecret().isPresent()) {
+        if (trustsCa(input) || options.registrySecret().isPresent()) {
             edits.add(ValuesEdit.at("mounts.volumes", volumes, "volumes of the falcoctl containers"));
             for (String container : falcoctlMounts.keySet()) {
                 edits.add(ValuesEdit.at(
                         "falcoctl.artifact." + container + ".mounts.volumeMounts",
                         falcoctlMounts.get(container),
                         "registry CA and credentials for falcoctl"));
-                if (options.caFile().isPresent()) {
+                if (trustsCa(input)) {
                     edits.add(ValuesEdit.at(
                             "falcoctl.artifact." + container + ".env", falcoctlEnv.get(container), "SSL_CERT_FILE"));
                 }
             }
         }
         return edits;
+    }
+
+    /** Whether falcoctl needs the CA: it is given and the registry speaks TLS. */
+    private boolean trustsCa(Input input) {
+        return options.caFile().isPresent() && !input.plainHttp();
     }
 
     /** Install and follow refs as full internal references, pins applied, every dependency listed. */
