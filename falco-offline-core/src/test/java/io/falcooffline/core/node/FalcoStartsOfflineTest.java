@@ -60,12 +60,6 @@ class FalcoStartsOfflineTest {
     }
 
     private PackageRequest.Builder request(LocalRegistry internal, String name, FalcoOptions falco) {
-        MirrorOptions mirror = MirrorOptions.builder()
-                .mode(MirrorMode.PUSH)
-                .registryMirrors(upstream.registryMirrors())
-                .insecureRegistries(List.of(upstream.host(), internal.host()))
-                .platforms("linux/arm64,linux/amd64")
-                .build();
         return PackageRequest.builder()
                 .chart(TestCharts.upstreamFalco())
                 .registry(internal.host())
@@ -73,8 +67,17 @@ class FalcoStartsOfflineTest {
                 .repositoryLayout(RepositoryLayout.FLATTEN)
                 .outputDirectory(work.resolve(name))
                 .strict(true)
-                .mirror(mirror)
+                .mirror(mirror(internal, MirrorMode.PUSH).build())
                 .falco(falco.withFalcoctlIndex(upstream.indexFile().toString()));
+    }
+
+    /** Reads upstream through the stand-in registry, both registries over plain HTTP, arm64 and amd64 kept. */
+    private static MirrorOptions.Builder mirror(LocalRegistry internal, MirrorMode mode) {
+        return MirrorOptions.builder()
+                .mode(mode)
+                .registryMirrors(upstream.registryMirrors())
+                .insecureRegistries(List.of(upstream.host(), internal.host()))
+                .platforms("linux/arm64,linux/amd64");
     }
 
     private static NodeSimulation.Verdict simulate(
@@ -185,13 +188,7 @@ class FalcoStartsOfflineTest {
             PackageResult result = FalcoOffline.packageChart(
                     request(internal, "baked", FalcoOptions.defaults().withDelivery(Delivery.BAKED))
                             .valuesFile(values)
-                            .mirror(MirrorOptions.builder()
-                                    .mode(MirrorMode.BUNDLE)
-                                    .registryMirrors(upstream.registryMirrors())
-                                    .insecureRegistries(List.of(upstream.host(), internal.host()))
-                                    .platforms("linux/arm64,linux/amd64")
-                                    .build()
-                                    .withDefaults(work.resolve("baked")))
+                            .mirror(mirror(internal, MirrorMode.BUNDLE).build().withDefaults(work.resolve("baked")))
                             .build(),
                     ProgressListener.SILENT);
             RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
