@@ -41,7 +41,8 @@ public record FalcoOptions(
             if (!SECRET_NAME.matcher(name).matches()) {
                 throw new InvalidRequestException(
                         "registrySecret",
-                        "'" + name + "' is not a Kubernetes Secret name: use lower-case letters, digits, '-' and"
+                        "`registrySecret` '" + name
+                                + "' is not a Kubernetes Secret name: use lower-case letters, digits, '-' and"
                                 + " '.', e.g. harbor-pull.");
             }
         });

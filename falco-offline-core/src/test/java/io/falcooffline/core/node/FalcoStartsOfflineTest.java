@@ -1,13 +1,16 @@
 package io.falcooffline.core.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.FalcoOffline;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
+import io.falcooffline.core.falco.ArtifactPins;
 import io.falcooffline.core.falco.Delivery;
+import io.falcooffline.core.falco.FalcoArtifactException;
 import io.falcooffline.core.falco.FalcoOptions;
 import io.falcooffline.core.falco.FalcoUpstream;
 import io.falcooffline.core.mirror.MirrorMode;
@@ -174,6 +177,28 @@ class FalcoStartsOfflineTest {
                     internal, HelmRenderer.of(chart).valuesFile(noMounts).render(), "/etc/falco/k8s_audit_rules.yaml");
             assertThat(before.failures())
                     .contains("falco: Cannot load plugin 'container': plugin config not found for given name");
+        }
+    }
+
+    @Test
+    void anIncompatiblePinFailsBeforeAnythingIsPushedOrWritten() {
+        try (LocalRegistry internal = LocalRegistry.startPlain();
+                OciStore client = new RegistryClient(internal.clientOptions().build())) {
+            PackageRequest request = request(
+                            internal,
+                            "refused",
+                            FalcoOptions.defaults()
+                                    .withArtifacts(ArtifactPins.parse("k8saudit:0.16.1,k8saudit-rules:0.18.0")))
+                    .profile("k8s-audit")
+                    .build();
+
+            assertThatThrownBy(() -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
+                    .isInstanceOf(FalcoArtifactException.class)
+                    .hasMessageContaining("k8saudit-rules 0.18.0 needs k8saudit 0.18.0, but 0.16.1 is pinned")
+                    .hasMessageContaining("k8saudit-rules 0.16.1 works with it");
+            assertThat(work.resolve("refused")).doesNotExist();
+            assertThat(client.listTags("falco/k8saudit")).isEmpty();
+            assertThat(client.listTags("falco/falco")).isEmpty();
         }
     }
 
