@@ -1,9 +1,9 @@
 package io.falcooffline.core;
 
-import io.falcooffline.core.audit.AuditOptions;
 import io.falcooffline.core.audit.K8sAuditProfile;
+import io.falcooffline.core.falco.ArtifactPins;
 import io.falcooffline.core.falco.FalcoOptions;
-import io.falcooffline.core.mirror.MirrorOptions;
+import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +35,12 @@ public final class PackageRequest {
     private final String releaseName;
     private final String namespace;
     private final MirrorOptions mirror;
-    private final FalcoOptions falco;
+    private final Delivery delivery;
+    private final String artifacts;
+    private final String falcoctlIndex;
+    private final String registrySecret;
+    private final Path falcoctlIndexCache;
+    private final FalcoOptions falcoOptions;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -54,7 +59,12 @@ public final class PackageRequest {
         this.releaseName = builder.releaseName;
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
-        this.falco = builder.falco;
+        this.delivery = builder.delivery;
+        this.artifacts = builder.artifacts;
+        this.falcoctlIndex = builder.falcoctlIndex;
+        this.registrySecret = builder.registrySecret;
+        this.falcoctlIndexCache = builder.falcoctlIndexCache;
+        this.falcoOptions = builder.falcoOptions;
     }
 
     public static Builder builder() {
@@ -80,6 +90,11 @@ public final class PackageRequest {
                 .namespace(namespace);
         builder.outputTimestamp = outputTimestamp;
         builder.mirror = mirror;
+        builder.delivery = delivery;
+        builder.artifacts = artifacts;
+        builder.falcoctlIndex = falcoctlIndex;
+        builder.registrySecret = registrySecret;
+        builder.falcoctlIndexCache = falcoctlIndexCache;
         return builder;
     }
 
@@ -88,7 +103,10 @@ public final class PackageRequest {
         return chart;
     }
 
-    /** The internal registry, {@code host[:port]}, e.g. {@code 192.168.5.96:30003}. */
+    /**
+     * The internal registry, {@code host[:port]}, e.g. {@code 192.168.5.96:30003}, in canonical form (lower case,
+     * Docker Hub as {@code docker.io}), as the plan and every target spell it.
+     */
     public String registry() {
         return registry;
     }
@@ -176,12 +194,37 @@ public final class PackageRequest {
         return mirror;
     }
 
-    /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
-    /** How Falco gets its plugins and rules on the node, and the artifacts, index, CA and Secret for it. */
-    public FalcoOptions falco() {
-        return falco;
+    /** How Falco gets its plugins and rules on the node; {@link Delivery#REGISTRY} unless set. */
+    public Delivery delivery() {
+        return delivery;
     }
 
+    /** The {@code artifacts} parameter: falcoctl artifacts to pin or add, {@code name[:version],...}; may be empty. */
+    public String artifacts() {
+        return artifacts;
+    }
+
+    /** The falcoctl index (file or URL) short names resolve through at build time, when given. */
+    public Optional<String> falcoctlIndex() {
+        return Optional.ofNullable(falcoctlIndex);
+    }
+
+    /** The existing dockerconfigjson Secret falcoctl logs in to the registry with, when given. */
+    public Optional<String> registrySecret() {
+        return Optional.ofNullable(registrySecret);
+    }
+
+    /** Where fetched falcoctl indexes are cached, when set. */
+    public Optional<Path> falcoctlIndexCache() {
+        return Optional.ofNullable(falcoctlIndexCache);
+    }
+
+    /** The settings of the {@code falco} stage, checked when the request was built. */
+    FalcoOptions falcoOptions() {
+        return falcoOptions;
+    }
+
+    /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
         private Path chart;
         private String registry;
@@ -199,7 +242,12 @@ public final class PackageRequest {
         private String releaseName = "falco";
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
-        private FalcoOptions falco = FalcoOptions.defaults();
+        private Delivery delivery = Delivery.REGISTRY;
+        private String artifacts = "";
+        private String falcoctlIndex;
+        private String registrySecret;
+        private Path falcoctlIndexCache;
+        private FalcoOptions falcoOptions;
 
         private Builder() {}
 
@@ -226,6 +274,20 @@ public final class PackageRequest {
         public Builder overrides(Map<String, String> overrides) {
             this.overrides.clear();
             this.overrides.putAll(overrides);
+            return this;
+        }
+
+        /**
+         * Adds overrides given as text, {@code source=target} pairs separated by commas or blanks, as on the command
+         * line.
+         */
+        public Builder overrides(String pairs) {
+            this.overrides.putAll(ParameterText.pairs(
+                    "overrides",
+                    "source=target",
+                    pairs,
+                    true,
+                    "docker.io/falcosecurity/falco=192.168.5.96:30003/falco/falco"));
             return this;
         }
 
@@ -296,8 +358,37 @@ public final class PackageRequest {
             return this;
         }
 
-        public Builder falco(FalcoOptions falco) {
-            this.falco = Objects.requireNonNull(falco, "falco");
+        public Builder delivery(Delivery delivery) {
+            this.delivery = Objects.requireNonNull(delivery, "delivery");
+            return this;
+        }
+
+        /** {@code registry} or {@code baked}. */
+        public Builder delivery(String delivery) {
+            return delivery(Delivery.parse(delivery));
+        }
+
+        /** falcoctl artifacts to pin or add, e.g. {@code k8saudit:0.16.1,json:0.7.4,k8saudit-rules:0.16.1}. */
+        public Builder artifacts(String artifacts) {
+            this.artifacts = artifacts == null ? "" : artifacts;
+            return this;
+        }
+
+        /** A falcoctl index file or {@code http(s)://} URL that short names resolve through at build time. */
+        public Builder falcoctlIndex(String falcoctlIndex) {
+            this.falcoctlIndex = falcoctlIndex == null || falcoctlIndex.isBlank() ? null : falcoctlIndex.strip();
+            return this;
+        }
+
+        /** The name of an existing {@code kubernetes.io/dockerconfigjson} Secret falcoctl logs in with. */
+        public Builder registrySecret(String registrySecret) {
+            this.registrySecret = registrySecret == null || registrySecret.isBlank() ? null : registrySecret.strip();
+            return this;
+        }
+
+        /** Where fetched falcoctl indexes are kept for builds that cannot reach them. */
+        public Builder falcoctlIndexCache(Path falcoctlIndexCache) {
+            this.falcoctlIndexCache = falcoctlIndexCache;
             return this;
         }
 
@@ -323,6 +414,7 @@ public final class PackageRequest {
                         "`registry` must be host[:port] only, got '" + registry
                                 + "': put path segments in `repositoryPrefix` and leave out the scheme.");
             }
+            registry = OciReference.canonicalRegistry(registry.strip());
             String prefix = repositoryPrefix.strip();
             if (prefix.startsWith("/")
                     || prefix.endsWith("/")
@@ -355,6 +447,13 @@ public final class PackageRequest {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");
             }
+            falcoOptions = new FalcoOptions(
+                    delivery,
+                    ArtifactPins.parse(artifacts),
+                    Optional.ofNullable(falcoctlIndex),
+                    mirror.caFile(),
+                    Optional.ofNullable(registrySecret),
+                    Optional.ofNullable(falcoctlIndexCache));
             return new PackageRequest(this);
         }
     }

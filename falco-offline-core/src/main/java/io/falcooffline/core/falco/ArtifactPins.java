@@ -1,7 +1,7 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,18 +1,18 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.FalcoVersions.FalcoVersion;
 import io.falcooffline.core.mirror.FalcoctlDependencies;
 import io.falcooffline.core.mirror.FalcoctlDependencies.Config;
 import io.falcooffline.core.mirror.FalcoctlDependencies.Requirement;
-import io.falcooffline.core.mirror.Platform;
 import io.falcooffline.core.mirror.SemanticVersion;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.reference.FalcoctlIndex;
-import io.falcooffline.core.reference.OciReference;
-import io.falcooffline.core.reference.ReferenceKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -495,7 +495,7 @@ public final class ArtifactResolver {
     /** Finds the rulesfile artifact whose layer holds a rules file, unless something already provides it. */
     private void resolveRulesFile(WantedArtifact wanted, Map<String, Entry> chosen, Set<String> providedRules) {
         String path = wanted.reference();
-        String file = path.substring(FalcoValues.RULES_DIRECTORY.length() + 1);
+        String file = path.substring(FalcoPodValues.RULES_DIRECTORY.length() + 1);
         if (providedRules.contains(path) || providedBy(chosen, file).isPresent()) {
             return;
         }

@@ -1,6 +1,6 @@
 package io.falcooffline.core.falco;
 
-import io.falcooffline.core.mirror.Platform;
+import io.falcooffline.core.Platform;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.falcooffline.core.falco;
 
-import io.falcooffline.core.reference.OciReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +24,7 @@ final class BakedDelivery {
      * @param copies receives the base image when it must be mirrored for the bake
      */
     static BakePlan plan(
-            FalcoValues values,
+            FalcoPodValues values,
             List<ResolvedArtifact> artifacts,
             FalcoStage.Input input,
             List<FalcoStage.ArtifactCopy> copies) {
@@ -53,13 +53,13 @@ final class BakedDelivery {
                     (input.isInternal().test(exact) ? exact : input.toInternal().apply(exact)).toString());
             for (String file : artifact.files()) {
                 if (artifact.kind() == ReferenceKind.PLUGIN && file.endsWith(".so")) {
-                    libraries.putIfAbsent(artifact.name(), FalcoValues.PLUGINS_DIRECTORY + "/" + file);
+                    libraries.putIfAbsent(artifact.name(), FalcoPodValues.PLUGINS_DIRECTORY + "/" + file);
                 } else if (artifact.kind() == ReferenceKind.RULESFILE) {
-                    rules.putIfAbsent(file, FalcoValues.RULES_DIRECTORY + "/" + file);
+                    rules.putIfAbsent(file, FalcoPodValues.RULES_DIRECTORY + "/" + file);
                 }
             }
         }
-        FalcoValues edited = new FalcoValues(ContainerPlugin.apply(values.rawValues(), falcoctlOff()));
+        FalcoPodValues edited = new FalcoPodValues(ContainerPlugin.apply(values.rawValues(), falcoctlOff()));
         return new BakePlan(
                 base.toString(),
                 image.toString(),
@@ -71,7 +71,7 @@ final class BakedDelivery {
     }
 
     /** {@code image}, falcoctl off, and {@code falco.plugins}, {@code load_plugins}, {@code rules_files} matching the image. */
-    static List<ValuesEdit> edits(FalcoValues values, BakePlan plan) {
+    static List<ValuesEdit> edits(FalcoPodValues values, BakePlan plan) {
         List<ValuesEdit> edits = new ArrayList<>(falcoctlOff());
         OciReference image = OciReference.parse(plan.image());
         String reason = "the baked Falco image";
@@ -119,7 +119,7 @@ final class BakedDelivery {
                 ValuesEdit.at("falcoctl.artifact.follow.enabled", false, reason));
     }
 
-    private static OciReference configuredImage(FalcoValues values, String appVersion) {
+    private static OciReference configuredImage(FalcoPodValues values, String appVersion) {
         String registry = values.string("image.registry");
         String repository = values.string("image.repository");
         String tag = values.string("image.tag");

@@ -1,5 +1,6 @@
 package io.falcooffline.core.falco;
 
+import io.falcooffline.core.Delivery;
 import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.ValuesPath;
 import java.util.ArrayList;
@@ -16,24 +17,24 @@ import java.util.Optional;
  */
 final class ContainerPlugin {
 
-    static final String CONFIG_FILE = FalcoValues.CONFIG_D + "/falco.container_plugin.yaml";
+    static final String CONFIG_FILE = FalcoPodValues.CONFIG_D + "/falco.container_plugin.yaml";
 
     private ContainerPlugin() {}
 
     /** Whether the pod, with these values, would read the image's container-plugin file without a plugin entry. */
-    static boolean trapped(FalcoValues values) {
+    static boolean trapped(FalcoPodValues values) {
         boolean configDRead = values.configFiles().stream()
                 .map(path -> path.endsWith("/") ? path.substring(0, path.length() - 1) : path)
-                .anyMatch(path -> path.equals(FalcoValues.CONFIG_D) || path.equals(CONFIG_FILE));
+                .anyMatch(path -> path.equals(FalcoPodValues.CONFIG_D) || path.equals(CONFIG_FILE));
         return configDRead
                 && HelmValues.get(values.rawValues(), "falco")
                         .filter(Map.class::isInstance)
                         .isPresent()
                 && !values.driverLoaderEnabled()
                 && !values.rulesDirectoryHidden()
-                && !values.userMounts(FalcoValues.RULES_DIRECTORY)
-                && !values.userMounts(FalcoValues.CONFIG_D)
-                && !values.hasPluginEntry(FalcoValues.CONTAINER_PLUGIN);
+                && !values.userMounts(FalcoPodValues.RULES_DIRECTORY)
+                && !values.userMounts(FalcoPodValues.CONFIG_D)
+                && !values.hasPluginEntry(FalcoPodValues.CONTAINER_PLUGIN);
     }
 
     /**
@@ -43,8 +44,8 @@ final class ContainerPlugin {
      *
      * @return the plan note, when there was something to fix
      */
-    static Optional<String> fix(FalcoValues values, List<ValuesEdit> edits, Delivery delivery) {
-        FalcoValues edited = new FalcoValues(apply(values.rawValues(), edits));
+    static Optional<String> fix(FalcoPodValues values, List<ValuesEdit> edits, Delivery delivery) {
+        FalcoPodValues edited = new FalcoPodValues(apply(values.rawValues(), edits));
         if (!trapped(edited)) {
             return Optional.empty();
         }
@@ -56,13 +57,13 @@ final class ContainerPlugin {
         List<Object> volumes = new ArrayList<>(edited.list("mounts.volumes"));
         volumes.add(FalcoStage.map("name", FalcoStage.CONFIG_D_VOLUME, "emptyDir", FalcoStage.map()));
         List<Object> mounts = new ArrayList<>(edited.list("mounts.volumeMounts"));
-        mounts.add(FalcoStage.map("name", FalcoStage.CONFIG_D_VOLUME, "mountPath", FalcoValues.CONFIG_D));
+        mounts.add(FalcoStage.map("name", FalcoStage.CONFIG_D_VOLUME, "mountPath", FalcoPodValues.CONFIG_D));
         edits.removeIf(edit -> edit.dottedPath().equals("mounts.volumes"));
         String reason = "hides the image's " + CONFIG_FILE + ", which would load the container plugin without a"
                 + " falco.plugins entry";
         edits.add(ValuesEdit.at("mounts.volumes", volumes, reason));
         edits.add(ValuesEdit.at("mounts.volumeMounts", mounts, reason));
-        return Optional.of("An empty directory now covers " + FalcoValues.CONFIG_D + " in the Falco container: with"
+        return Optional.of("An empty directory now covers " + FalcoPodValues.CONFIG_D + " in the Falco container: with"
                 + " the driver loader and falcoctl's rules directory off nothing hid the image's " + CONFIG_FILE
                 + ", whose load_plugins: [container] stops Falco with \"Cannot load plugin 'container': plugin config"
                 + " not found\" (falco.plugins has no container entry).");

@@ -1,5 +1,6 @@
 package io.falcooffline.core.falco;
 
+import io.falcooffline.core.Delivery;
 import io.falcooffline.core.InvalidRequestException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,11 @@
 package io.falcooffline.core.falco;
 
+import io.falcooffline.core.Delivery;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.FalcoVersions.FalcoVersion;
-import io.falcooffline.core.mirror.Platform;
-import io.falcooffline.core.reference.OciReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.yaml.HelmValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,27 @@ public final class FalcoStage {
 
     private final FalcoOptions options;
 
+    /** The stage's values as one overlay of the root chart's values, each edit a whole value at its path. */
+    public static Map<String, Object> overlay(Result result) {
+        Map<String, Object> overlay = new LinkedHashMap<>();
+        for (ValuesEdit edit : result.edits()) {
+            overlay = HelmValues.with(overlay, new io.falcooffline.core.yaml.ValuesPath(edit.path()), edit.value());
+        }
+        return overlay;
+    }
+
+    /**
+     * Whether a found reference stays in the plan: the root chart's index URLs do not once the stage set
+     * {@code indexes: []}.
+     */
+    public static boolean keeps(Result result, io.falcooffline.core.reference.FoundReference reference) {
+        boolean indexesReplaced =
+                result.edits().stream().anyMatch(edit -> edit.dottedPath().equals("falcoctl.config.indexes"));
+        return !(indexesReplaced
+                && reference.kind() == ReferenceKind.INDEX
+                && !reference.location().chart().contains("/"));
+    }
+
     public FalcoStage(FalcoOptions options) {
         this.options = options;
     }
@@ -125,13 +147,13 @@ public final class FalcoStage {
         return new IndexSource(options.indexCache())
                 .choose(
                         options.falcoctlIndex(),
-                        new FalcoValues(effectiveValues).list("falcoctl.config.indexes"),
+                        new FalcoPodValues(effectiveValues).list("falcoctl.config.indexes"),
                         fetch);
     }
 
     /** Runs the stage with an index already chosen by {@link #chooseIndex}. */
     public Result run(Input input, IndexSource.Chosen index) {
-        FalcoValues values = new FalcoValues(input.effectiveValues());
+        FalcoPodValues values = new FalcoPodValues(input.effectiveValues());
         List<String> notes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Optional<FalcoVersion> falco = FalcoVersions.of(input.falcoVersion());
@@ -209,7 +231,7 @@ public final class FalcoStage {
     }
 
     /** What the values ask for, with the chart helpers' additions, as the delivery will install it. */
-    static List<WantedArtifact> wanted(FalcoValues values, Delivery delivery) {
+    static List<WantedArtifact> wanted(FalcoPodValues values, Delivery delivery) {
         List<WantedArtifact> wanted = new ArrayList<>();
         boolean baked = delivery == Delivery.BAKED;
         if (values.installEnabled()) {
@@ -260,7 +282,7 @@ public final class FalcoStage {
 
     /** A direct {@code *.yaml} child of {@code /etc/falco}, where falcoctl and the bake put rules files. */
     static boolean isRulesFileUnderEtcFalco(String path) {
-        String prefix = FalcoValues.RULES_DIRECTORY + "/";
+        String prefix = FalcoPodValues.RULES_DIRECTORY + "/";
         if (!path.startsWith(prefix)) {
             return false;
         }
@@ -271,7 +293,7 @@ public final class FalcoStage {
     }
 
     /** Rules files the chart writes itself ({@code customRules} lands in {@code /etc/falco/rules.d}). */
-    private static Set<String> providedRules(FalcoValues values) {
+    private static Set<String> providedRules(FalcoPodValues values) {
         Set<String> provided = new LinkedHashSet<>();
         HelmValues.get(values.rawValues(), "customRules")
                 .filter(Map.class::isInstance)
@@ -299,7 +321,7 @@ public final class FalcoStage {
     }
 
     private List<ValuesEdit> registryEdits(
-            FalcoValues values, List<ResolvedArtifact> artifacts, Input input, List<String> notes) {
+            FalcoPodValues values, List<ResolvedArtifact> artifacts, Input input, List<String> notes) {
         List<ValuesEdit> edits = new ArrayList<>();
         edits.add(ValuesEdit.at(
                 "falcoctl.config.indexes",
@@ -388,7 +410,7 @@ public final class FalcoStage {
     }
 
     /** Install and follow refs as full internal references, pins applied, every dependency listed. */
-    private static List<ValuesEdit> refEdits(FalcoValues values, List<ResolvedArtifact> artifacts, Input input) {
+    private static List<ValuesEdit> refEdits(FalcoPodValues values, List<ResolvedArtifact> artifacts, Input input) {
         List<String> install = new ArrayList<>();
         List<String> follow = new ArrayList<>();
         List<String> allowed = values.strings("falcoctl.config.artifact.allowedTypes");

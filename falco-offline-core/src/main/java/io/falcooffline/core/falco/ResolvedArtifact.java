@@ -1,8 +1,8 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.mirror.FalcoctlDependencies;
-import io.falcooffline.core.reference.OciReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 
 /** Where the build reads an upstream artifact: the store and the repository in it (registry mirrors applied). */
 @FunctionalInterface

@@ -2,18 +2,24 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads upstream artifacts the way a mirror run does (registry mirrors, plain-HTTP hosts, CA and credentials of the
- * options), for stages that must look at artifacts before anything is copied.
+ * Reads upstream artifacts the way a mirror run does (registry mirrors, plain-HTTP hosts, CA and credentials), for
+ * stages that must look at artifacts before anything is copied.
  */
 public final class UpstreamSources implements AutoCloseable {
 
     private final Stores stores;
 
-    public UpstreamSources(MirrorOptions options, ProgressListener listener) {
-        this.stores = new Stores(Stores.registryClients(options.access(), listener), options.registryMirrors());
+    /**
+     * @param access how to reach registries
+     * @param registryMirrors upstream registry to {@code host[:port][/path]} of its mirror
+     */
+    public UpstreamSources(RegistryAccess access, Map<String, String> registryMirrors, ProgressListener listener) {
+        this.stores = new Stores(Stores.registryClients(access, listener), registryMirrors);
     }
 
     /** The store a reference is read from. */
@@ -26,9 +32,9 @@ public final class UpstreamSources implements AutoCloseable {
         return stores.source(reference).repository();
     }
 
-    /** Whether the options reach a registry over plain HTTP ({@code insecureRegistries}). */
-    public static boolean plainHttp(MirrorOptions options, String registry) {
-        return options.insecureRegistries().contains(RegistryAccess.hostKey(registry));
+    /** Whether a registry is reached over plain HTTP, given the {@code insecureRegistries} hosts. */
+    public static boolean plainHttp(Set<String> insecureRegistries, String registry) {
+        return insecureRegistries.contains(RegistryAccess.hostKey(registry));
     }
 
     @Override

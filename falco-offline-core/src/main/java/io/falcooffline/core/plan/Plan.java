@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a package run does, computed before anything is written: every external reference with its target, every
@@ -11,10 +12,11 @@ import java.util.Map;
  *
  * @param chartName the chart's name
  * @param chartVersion the chart's version
- * @param registry the internal registry
+ * @param registry the internal registry, canonical {@code host[:port]}, spelled as in the targets
  * @param references every external reference, sorted by source
  * @param valuesChanges every values edit, in file order
  * @param warnings what could not be redirected, one line each
+ * @param mapping how the run maps sources to targets, for artifacts that are pulled but not named by the chart
  * @param falco what the {@code falco} stage resolved and did (delivery, index, artifacts with digests, notes), as
  *     written to the plan file; empty when it did not run
  */
@@ -25,12 +27,14 @@ public record Plan(
         List<PlannedReference> references,
         List<ValuesChange> valuesChanges,
         List<String> warnings,
+        TargetMapping mapping,
         Map<String, Object> falco) {
 
     public Plan {
         references = List.copyOf(references);
         valuesChanges = List.copyOf(valuesChanges);
         warnings = List.copyOf(warnings);
+        Objects.requireNonNull(mapping, "mapping");
         falco = Collections.unmodifiableMap(new LinkedHashMap<>(falco));
     }
 
@@ -41,13 +45,30 @@ public record Plan(
             String registry,
             List<PlannedReference> references,
             List<ValuesChange> valuesChanges,
-            List<String> warnings) {
-        this(chartName, chartVersion, registry, references, valuesChanges, warnings, Map.of());
+            List<String> warnings,
+            TargetMapping mapping) {
+        this(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, Map.of());
     }
 
     /** This plan with the {@code falco} stage's section. */
     public Plan withFalco(Map<String, Object> section) {
-        return new Plan(chartName, chartVersion, registry, references, valuesChanges, warnings, section);
+        return new Plan(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, section);
+    }
+
+    /** A plan read back or made by hand, whose mapping leaves every reference where it is. */
+    public Plan(
+            String chartName,
+            String chartVersion,
+            String registry,
+            List<PlannedReference> references,
+            List<ValuesChange> valuesChanges,
+            List<String> warnings) {
+        this(chartName, chartVersion, registry, references, valuesChanges, warnings, source -> source);
+    }
+
+    /** The references the chart pulls with the values in force. */
+    public List<PlannedReference> referencesInUse() {
+        return references.stream().filter(PlannedReference::inUse).toList();
     }
 
     /** The file name of the output chart: {@code <name>-<version>.tgz}. */

@@ -4,11 +4,11 @@ import static io.falcooffline.core.testing.SyntheticArtifacts.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.WantedArtifact.Role;
-import io.falcooffline.core.mirror.Platform;
 import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.reference.FalcoctlIndex;
-import io.falcooffline.core.reference.ReferenceKind;
 import io.falcooffline.core.testing.SyntheticArtifacts;
 import io.falcooffline.core.testing.SyntheticArtifacts.Dependency;
 import io.falcooffline.core.testing.SyntheticArtifacts.Requirement;

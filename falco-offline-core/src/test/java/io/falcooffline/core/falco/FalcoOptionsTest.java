@@ -3,6 +3,7 @@ package io.falcooffline.core.falco;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.Delivery;
 import io.falcooffline.core.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.falcooffline.core.falco;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
@@ -39,9 +40,10 @@ class RegistryDeliveryRenderTest {
                         .registry(REGISTRY)
                         .repositoryPrefix("falco")
                         .outputDirectory(work.resolve("out"))
-                        .falco(FalcoOptions.defaults()
-                                .withCaFile(certificates.caCertificate())
-                                .withRegistrySecret("harbor-pull"))
+                        .mirror(MirrorOptions.builder()
+                                .caFile(certificates.caCertificate())
+                                .build())
+                        .registrySecret("harbor-pull")
                         .build(),
                 ProgressListener.SILENT);
         RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());

@@ -3,18 +3,16 @@ package io.falcooffline.core.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.Delivery;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
-import io.falcooffline.core.falco.ArtifactPins;
-import io.falcooffline.core.falco.Delivery;
 import io.falcooffline.core.falco.FalcoArtifactException;
-import io.falcooffline.core.falco.FalcoOptions;
 import io.falcooffline.core.falco.FalcoUpstream;
-import io.falcooffline.core.mirror.MirrorMode;
-import io.falcooffline.core.mirror.MirrorOptions;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.render.HelmRenderer;
@@ -62,7 +60,7 @@ class FalcoStartsOfflineTest {
         upstream.close();
     }
 
-    private PackageRequest.Builder request(LocalRegistry internal, String name, FalcoOptions falco) {
+    private PackageRequest.Builder request(LocalRegistry internal, String name) {
         return PackageRequest.builder()
                 .chart(TestCharts.upstreamFalco())
                 .registry(internal.host())
@@ -71,7 +69,7 @@ class FalcoStartsOfflineTest {
                 .outputDirectory(work.resolve(name))
                 .strict(true)
                 .mirror(mirror(internal, MirrorMode.PUSH).build())
-                .falco(falco.withFalcoctlIndex(upstream.indexFile().toString()));
+                .falcoctlIndex(upstream.indexFile().toString());
     }
 
     /** Reads upstream through the stand-in registry, both registries over plain HTTP, arm64 and amd64 kept. */
@@ -94,10 +92,7 @@ class FalcoStartsOfflineTest {
     void k8sAuditProfileStartsWithFalcoctlFromThePlainHttpRegistry() {
         try (LocalRegistry internal = LocalRegistry.startPlain()) {
             PackageResult result = FalcoOffline.packageChart(
-                    request(internal, "k8s-audit", FalcoOptions.defaults())
-                            .profile("k8s-audit")
-                            .build(),
-                    ProgressListener.SILENT);
+                    request(internal, "k8s-audit").profile("k8s-audit").build(), ProgressListener.SILENT);
             Path chart = result.chartFile().orElseThrow();
 
             NodeSimulation.Verdict verdict =
@@ -128,8 +123,8 @@ class FalcoStartsOfflineTest {
     @Test
     void chartDefaultsStartWithStrictOnAndNoIndexFetched() {
         try (LocalRegistry internal = LocalRegistry.startPlain()) {
-            PackageResult result = FalcoOffline.packageChart(
-                    request(internal, "defaults", FalcoOptions.defaults()).build(), ProgressListener.SILENT);
+            PackageResult result =
+                    FalcoOffline.packageChart(request(internal, "defaults").build(), ProgressListener.SILENT);
             Path chart = result.chartFile().orElseThrow();
 
             NodeSimulation.Verdict verdict =
@@ -157,10 +152,7 @@ class FalcoStartsOfflineTest {
             // The hand-built image of the custom values: Falco with the k8saudit and json libraries and rules added.
             upstream.pushHandBuiltImage(internal, "falco/falco", "offline-arm64");
             PackageResult result = FalcoOffline.packageChart(
-                    request(internal, "custom", FalcoOptions.defaults())
-                            .valuesFile(values)
-                            .build(),
-                    ProgressListener.SILENT);
+                    request(internal, "custom").valuesFile(values).build(), ProgressListener.SILENT);
             Path chart = result.chartFile().orElseThrow();
 
             NodeSimulation.Verdict verdict =
@@ -184,11 +176,8 @@ class FalcoStartsOfflineTest {
     void anIncompatiblePinFailsBeforeAnythingIsPushedOrWritten() {
         try (LocalRegistry internal = LocalRegistry.startPlain();
                 OciStore client = new RegistryClient(internal.clientOptions().build())) {
-            PackageRequest request = request(
-                            internal,
-                            "refused",
-                            FalcoOptions.defaults()
-                                    .withArtifacts(ArtifactPins.parse("k8saudit:0.16.1,k8saudit-rules:0.18.0")))
+            PackageRequest request = request(internal, "refused")
+                    .artifacts("k8saudit:0.16.1,k8saudit-rules:0.18.0")
                     .profile("k8s-audit")
                     .build();
 
@@ -211,7 +200,8 @@ class FalcoStartsOfflineTest {
         try (LocalRegistry internal = LocalRegistry.startPlain()) {
             Path values = customValuesFor(internal);
             PackageResult result = FalcoOffline.packageChart(
-                    request(internal, "baked", FalcoOptions.defaults().withDelivery(Delivery.BAKED))
+                    request(internal, "baked")
+                            .delivery(Delivery.BAKED)
                             .valuesFile(values)
                             .mirror(mirror(internal, MirrorMode.BUNDLE).build().withDefaults(work.resolve("baked")))
                             .build(),

@@ -3,7 +3,7 @@ package io.falcooffline.core.node;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.render.RenderedManifests;
 import io.falcooffline.core.testing.SyntheticArtifacts;
 import java.io.ByteArrayOutputStream;
