@@ -36,7 +36,10 @@ public final class FalcoPlanSection {
         section.put("artifacts", artifacts);
         List<Object> edits = new ArrayList<>();
         for (ValuesEdit edit : result.edits()) {
-            edits.add(new LinkedHashMap<>(Map.of("path", edit.dottedPath(), "why", edit.reason())));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("path", edit.dottedPath());
+            json.put("why", edit.reason());
+            edits.add(json);
         }
         section.put("valuesSet", edits);
         section.put("notes", result.notes());
