@@ -1,6 +1,8 @@
 package io.falcooffline.core;
 
 import io.falcooffline.core.audit.K8sAuditProfile;
+import io.falcooffline.core.falco.ArtifactPins;
+import io.falcooffline.core.falco.FalcoOptions;
 import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,6 +36,12 @@ public final class PackageRequest {
     private final String namespace;
     private final MirrorOptions mirror;
     private final VerifyMode verify;
+    private final Delivery delivery;
+    private final String artifacts;
+    private final String falcoctlIndex;
+    private final String registrySecret;
+    private final Path falcoctlIndexCache;
+    private final FalcoOptions falcoOptions;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -53,6 +61,12 @@ public final class PackageRequest {
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
         this.verify = builder.verify;
+        this.delivery = builder.delivery;
+        this.artifacts = builder.artifacts;
+        this.falcoctlIndex = builder.falcoctlIndex;
+        this.registrySecret = builder.registrySecret;
+        this.falcoctlIndexCache = builder.falcoctlIndexCache;
+        this.falcoOptions = builder.falcoOptions;
     }
 
     public static Builder builder() {
@@ -79,6 +93,11 @@ public final class PackageRequest {
                 .verify(verify);
         builder.outputTimestamp = outputTimestamp;
         builder.mirror = mirror;
+        builder.delivery = delivery;
+        builder.artifacts = artifacts;
+        builder.falcoctlIndex = falcoctlIndex;
+        builder.registrySecret = registrySecret;
+        builder.falcoctlIndexCache = falcoctlIndexCache;
         return builder;
     }
 
@@ -183,6 +202,36 @@ public final class PackageRequest {
         return mirror;
     }
 
+    /** How Falco gets its plugins and rules on the node; {@link Delivery#REGISTRY} unless set. */
+    public Delivery delivery() {
+        return delivery;
+    }
+
+    /** The {@code artifacts} parameter: falcoctl artifacts to pin or add, {@code name[:version],...}; may be empty. */
+    public String artifacts() {
+        return artifacts;
+    }
+
+    /** The falcoctl index (file or URL) short names resolve through at build time, when given. */
+    public Optional<String> falcoctlIndex() {
+        return Optional.ofNullable(falcoctlIndex);
+    }
+
+    /** The existing dockerconfigjson Secret falcoctl logs in to the registry with, when given. */
+    public Optional<String> registrySecret() {
+        return Optional.ofNullable(registrySecret);
+    }
+
+    /** Where fetched falcoctl indexes are cached, when set. */
+    public Optional<Path> falcoctlIndexCache() {
+        return Optional.ofNullable(falcoctlIndexCache);
+    }
+
+    /** The settings of the {@code falco} stage, checked when the request was built. */
+    FalcoOptions falcoOptions() {
+        return falcoOptions;
+    }
+
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
         private Path chart;
@@ -202,6 +251,12 @@ public final class PackageRequest {
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
         private VerifyMode verify = VerifyMode.AUTO;
+        private Delivery delivery = Delivery.REGISTRY;
+        private String artifacts = "";
+        private String falcoctlIndex;
+        private String registrySecret;
+        private Path falcoctlIndexCache;
+        private FalcoOptions falcoOptions;
 
         private Builder() {}
 
@@ -318,6 +373,40 @@ public final class PackageRequest {
             return this;
         }
 
+        public Builder delivery(Delivery delivery) {
+            this.delivery = Objects.requireNonNull(delivery, "delivery");
+            return this;
+        }
+
+        /** {@code registry} or {@code baked}. */
+        public Builder delivery(String delivery) {
+            return delivery(Delivery.parse(delivery));
+        }
+
+        /** falcoctl artifacts to pin or add, e.g. {@code k8saudit:0.16.1,json:0.7.4,k8saudit-rules:0.16.1}. */
+        public Builder artifacts(String artifacts) {
+            this.artifacts = artifacts == null ? "" : artifacts;
+            return this;
+        }
+
+        /** A falcoctl index file or {@code http(s)://} URL that short names resolve through at build time. */
+        public Builder falcoctlIndex(String falcoctlIndex) {
+            this.falcoctlIndex = falcoctlIndex == null || falcoctlIndex.isBlank() ? null : falcoctlIndex.strip();
+            return this;
+        }
+
+        /** The name of an existing {@code kubernetes.io/dockerconfigjson} Secret falcoctl logs in with. */
+        public Builder registrySecret(String registrySecret) {
+            this.registrySecret = registrySecret == null || registrySecret.isBlank() ? null : registrySecret.strip();
+            return this;
+        }
+
+        /** Where fetched falcoctl indexes are kept for builds that cannot reach them. */
+        public Builder falcoctlIndexCache(Path falcoctlIndexCache) {
+            this.falcoctlIndexCache = falcoctlIndexCache;
+            return this;
+        }
+
         /**
          * Checks the settings and freezes them.
          *
@@ -373,6 +462,13 @@ public final class PackageRequest {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");
             }
+            falcoOptions = new FalcoOptions(
+                    delivery,
+                    ArtifactPins.parse(artifacts),
+                    Optional.ofNullable(falcoctlIndex),
+                    mirror.caFile(),
+                    Optional.ofNullable(registrySecret),
+                    Optional.ofNullable(falcoctlIndexCache));
             return new PackageRequest(this);
         }
     }

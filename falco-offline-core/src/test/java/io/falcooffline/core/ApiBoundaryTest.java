@@ -41,6 +41,7 @@ class ApiBoundaryTest {
             "io.falcooffline.core.AuditOptions$ServiceType",
             "io.falcooffline.core.AuditTls",
             "io.falcooffline.core.AuditTls$Builder",
+            "io.falcooffline.core.Delivery",
             "io.falcooffline.core.DigestMismatchException",
             "io.falcooffline.core.FalcoOffline",
             "io.falcooffline.core.FalcoOfflineException",

@@ -8,6 +8,7 @@ import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlanJson;
 import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.yaml.HelmValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -173,7 +174,7 @@ class PipelineTest {
     }
 
     @Test
-    void shouldFailInStrictModeNamingTheIndexUrlAndWriteNothing() throws IOException {
+    void shouldReplaceTheIndexWithNoneSoThatStrictPasses() throws IOException {
         Path chart = chartDirectory();
         Files.writeString(chart.resolve("values.yaml"), """
                 falcoctl:
@@ -185,17 +186,14 @@ class PipelineTest {
                         url: https://falcosecurity.github.io/falcoctl/index.yaml
                 """, StandardOpenOption.APPEND);
 
-        assertThatThrownBy(() -> FalcoOffline.packageChart(request(chart).build(), listener))
-                .isInstanceOf(UnredirectedReferencesException.class)
-                .hasMessageContaining("https://falcosecurity.github.io/falcoctl/index.yaml")
-                .hasMessageContaining("falcoctl.config.indexes[0].url")
-                .hasMessageContaining("strict=false");
-        assertThat(work.resolve("out")).doesNotExist();
+        PackageResult result = FalcoOffline.packageChart(request(chart).build(), listener);
 
-        PackageResult lenient =
-                FalcoOffline.packageChart(request(chart).strict(false).build(), listener);
-        assertThat(lenient.plan().warnings()).singleElement().asString().contains("falcoctl index");
-        assertThat(lenient.chartFile()).isPresent();
+        assertThat(result.plan().warnings()).isEmpty();
+        assertThat(result.plan().references()).noneMatch(reference -> reference.kind() == ReferenceKind.INDEX);
+        assertThat(result.plan().valuesChanges())
+                .anySatisfy(change -> assertThat(change.path()).isEqualTo("falcoctl.config.indexes"))
+                .anySatisfy(change -> assertThat(change.after()).contains("noVerify: true"));
+        assertThat(result.plan().falco().get("notes").toString()).contains("artifact.noVerify");
     }
 
     @Test

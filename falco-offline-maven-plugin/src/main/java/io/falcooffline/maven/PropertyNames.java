@@ -44,6 +44,11 @@ public final class PropertyNames {
     public static final String ALLOW_CREDENTIALS_OVER_HTTP = PREFIX + "allowCredentialsOverHttp";
     public static final String LOCK_FILE = PREFIX + "lockFile";
     public static final String PARALLELISM = PREFIX + "parallelism";
+    public static final String DELIVERY = PREFIX + "delivery";
+    public static final String ARTIFACTS = PREFIX + "artifacts";
+    public static final String FALCOCTL_INDEX = PREFIX + "falcoctlIndex";
+    public static final String FALCOCTL_INDEX_CACHE = PREFIX + "falcoctlIndexCache";
+    public static final String REGISTRY_SECRET = PREFIX + "registrySecret";
 
     private static final List<String> ALL = List.of(
             CHART,
@@ -75,6 +80,11 @@ public final class PropertyNames {
             PLATFORMS,
             REGISTRY_MIRRORS,
             INSECURE_REGISTRIES,
+            DELIVERY,
+            ARTIFACTS,
+            FALCOCTL_INDEX,
+            FALCOCTL_INDEX_CACHE,
+            REGISTRY_SECRET,
             CA_FILE,
             SERVER_ID,
             COPY_SIGNATURES,

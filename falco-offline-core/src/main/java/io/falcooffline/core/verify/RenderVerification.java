@@ -227,14 +227,7 @@ public final class RenderVerification {
         }
         references.addAll(corrections.values());
         references.sort(Comparator.comparing(PlannedReference::source).thenComparing(PlannedReference::target));
-        Plan corrected = new Plan(
-                plan.chartName(),
-                plan.chartVersion(),
-                plan.registry(),
-                references,
-                plan.valuesChanges(),
-                plan.warnings(),
-                plan.mapping());
+        Plan corrected = plan.withReferences(references);
         return new Verified(
                 corrected,
                 new VerificationReport(Optional.empty(), pulled, List.copyOf(corrections.values()), superseded));

@@ -121,7 +121,7 @@ public final class SyntheticArtifacts {
         for (Platform platform : platforms) {
             String library = "lib" + name + ".so";
             String title = name + "-" + version + "-linux-" + platform.archiveArchitecture() + ".tar.gz";
-            byte[] layer = tarGz(Map.of(library, pseudoRandom(name + version + platform, 4096)));
+            byte[] layer = tarGz(Map.of(library, sharedLibrary(platform, name + version)));
             Descriptor layerDescriptor = descriptor(PLUGIN_LAYER, layer);
             blobs.add(new SyntheticArtifact.Blob(layerDescriptor, layer));
             Manifest manifest = artifactManifest(configDescriptor, layerDescriptor, title, annotations);
@@ -230,21 +230,36 @@ public final class SyntheticArtifacts {
 
     /** A multi-platform image as an OCI image index over OCI image manifests, one small layer each. */
     public static SyntheticArtifact ociImage(String name, List<Platform> platforms) {
-        return image(name, platforms, false);
+        return image(name, platforms, false, platform -> Map.of());
+    }
+
+    /**
+     * A multi-platform OCI image whose single layer also holds the files given for each platform (paths without
+     * leading slash).
+     */
+    public static SyntheticArtifact ociImage(
+            String name, List<Platform> platforms, java.util.function.Function<Platform, Map<String, byte[]>> files) {
+        return image(name, platforms, false, files);
     }
 
     /** A multi-platform image as a Docker manifest list over Docker schema-2 manifests, as Docker Hub serves. */
     public static SyntheticArtifact dockerImage(String name, List<Platform> platforms) {
-        return image(name, platforms, true);
+        return image(name, platforms, true, platform -> Map.of());
     }
 
-    private static SyntheticArtifact image(String name, List<Platform> platforms, boolean docker) {
+    private static SyntheticArtifact image(
+            String name,
+            List<Platform> platforms,
+            boolean docker,
+            java.util.function.Function<Platform, Map<String, byte[]>> files) {
         List<SyntheticArtifact.Blob> blobs = new ArrayList<>();
         List<Manifest> manifests = new ArrayList<>();
         List<Object> entries = new ArrayList<>();
         String manifestType = docker ? DOCKER_MANIFEST : OCI_MANIFEST;
         for (Platform platform : platforms) {
-            byte[] tar = tar(Map.of("usr/bin/" + name, pseudoRandom(name + platform, 2048)));
+            Map<String, byte[]> content = new LinkedHashMap<>(files.apply(platform));
+            content.put("usr/bin/" + name, pseudoRandom(name + platform, 2048));
+            byte[] tar = tar(content);
             byte[] layer = gzip(tar);
             Descriptor layerDescriptor = descriptor(docker ? DOCKER_LAYER : OCI_LAYER, layer);
             byte[] config = OrderedJson.bytes(object(
@@ -386,6 +401,36 @@ public final class SyntheticArtifacts {
 
     private static Descriptor descriptor(String mediaType, byte[] bytes) {
         return new Descriptor(mediaType, Digests.sha256(bytes), bytes.length);
+    }
+
+    /**
+     * A stand-in for a shared library built for a platform: the 20 bytes of an ELF64 little-endian header up to
+     * {@code e_machine} (62 for x86_64, 183 for aarch64, as {@code readelf -h} reads them), then filler.
+     */
+    public static byte[] sharedLibrary(Platform platform, String seed) {
+        byte[] bytes = pseudoRandom(seed + platform, 4096);
+        byte[] header = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0};
+        int machine = switch (platform.architecture()) {
+            case "amd64" -> 62;
+            case "arm64" -> 183;
+            default -> 0;
+        };
+        header[18] = (byte) machine;
+        System.arraycopy(header, 0, bytes, 0, header.length);
+        return bytes;
+    }
+
+    /** The platform's architecture as the {@code e_machine} field of an ELF header names it, or empty. */
+    public static java.util.Optional<String> elfArchitecture(byte[] library) {
+        if (library.length < 20 || library[0] != 0x7f || library[1] != 'E' || library[2] != 'L' || library[3] != 'F') {
+            return java.util.Optional.empty();
+        }
+        int machine = (library[18] & 0xff) | (library[19] & 0xff) << 8;
+        return switch (machine) {
+            case 62 -> java.util.Optional.of("amd64");
+            case 183 -> java.util.Optional.of("arm64");
+            default -> java.util.Optional.empty();
+        };
     }
 
     /** Deterministic filler bytes: the same seed always gives the same content. */
