@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.mirror.oci.RegistryClientOptions;
 import io.falcooffline.core.mirror.oci.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,6 +174,14 @@ public final class MirrorOptions {
 
     RegistryAccess access() {
         return access;
+    }
+
+    /**
+     * How to reach one registry with these settings (plain HTTP, CA file, credentials, timeouts), for clients outside
+     * the mirror such as chart sources and chart publishing.
+     */
+    public RegistryClientOptions clientOptions(String host) {
+        return access.clientOptions(host);
     }
 
     @Override
