@@ -13,6 +13,8 @@ import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlanJson;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ValuesChange;
+import io.falcooffline.core.publish.ChartPublisher;
+import io.falcooffline.core.publish.PublishedChart;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.reference.FoundReference;
 import io.falcooffline.core.reference.OciReference;
@@ -20,6 +22,9 @@ import io.falcooffline.core.reference.ReferenceFinder;
 import io.falcooffline.core.reference.ReferenceKind;
 import io.falcooffline.core.reference.ReferenceLocation;
 import io.falcooffline.core.reference.ReferenceMapper;
+import io.falcooffline.core.source.ChartSources;
+import io.falcooffline.core.source.Provenance;
+import io.falcooffline.core.source.ResolvedChart;
 import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.SafeYaml;
 import io.falcooffline.core.yaml.ValuesEditor;
@@ -51,8 +56,9 @@ final class ChartPackager {
     }
 
     PackageResult run(PackageRequest request) {
-        listener.info("Reading chart " + request.chart());
-        Chart chart = new ChartReader().read(request.chart());
+        listener.info("Reading chart " + request.source().describe());
+        ResolvedChart source = ChartSources.resolve(request.source(), request.sourceOptions(), listener);
+        Chart chart = new ChartReader().read(source.path());
         List<Map<String, Object>> userLayers = loadValuesFiles(request.valuesFiles());
         Map<String, Object> rootValues =
                 AuditWiring.effectiveValues(request, chart, userLayers, Dependency.keysOf(chart));
@@ -73,7 +79,7 @@ final class ChartPackager {
         Rewrite rewrite = new Rewrite(request, nodes);
         found.forEach(rewrite::redirect);
         rewrite.addPullSecrets(request.imagePullSecrets());
-        Chart output = rewrite.applyTo(root);
+        Chart output = Provenance.annotate(rewrite.applyTo(root), source);
         Plan plan = rewrite.plan(chart);
 
         PlanJson.summary(plan).forEach(listener::info);
@@ -85,7 +91,7 @@ final class ChartPackager {
             listener.info("Dry run: nothing written.");
             return new PackageResult(plan, Optional.empty(), Optional.empty());
         }
-        return write(request, chart, output, plan, rootValues, rewrite.mapper);
+        return write(request, chart, output, plan, rootValues, rewrite.mapper, source);
     }
 
     private PackageResult write(
@@ -94,7 +100,8 @@ final class ChartPackager {
             Chart output,
             Plan plan,
             Map<String, Object> rootValues,
-            ReferenceMapper mapper) {
+            ReferenceMapper mapper,
+            ResolvedChart source) {
         Instant mtime = request.outputTimestamp().or(input::newestEntryTime).orElse(Instant.EPOCH);
         Path chartFile = request.outputDirectory().resolve(plan.chartFileName());
         Path planFile = request.outputDirectory().resolve(PlanJson.FILE_NAME);
@@ -107,6 +114,16 @@ final class ChartPackager {
             listener.info("Wrote " + chartFile + " and " + planFile);
             AuditWiring.writeControlPlaneFiles(request, rootValues, listener);
             mirrored = mirror(request, plan, chartFile, planFile, mapper);
+            ChartPublisher.publish(
+                    request.publish(),
+                    new PublishedChart(
+                            chartFile,
+                            planFile,
+                            request.registry(),
+                            request.repositoryPrefix(),
+                            request.mirror().withDefaults(request.outputDirectory()),
+                            source),
+                    listener);
         } catch (FalcoOfflineException e) {
             deleteQuietly(chartFile);
             deleteQuietly(planFile);

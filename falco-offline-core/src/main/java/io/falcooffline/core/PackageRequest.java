@@ -3,6 +3,9 @@ package io.falcooffline.core;
 import io.falcooffline.core.audit.AuditOptions;
 import io.falcooffline.core.audit.K8sAuditProfile;
 import io.falcooffline.core.mirror.MirrorOptions;
+import io.falcooffline.core.publish.PublishOptions;
+import io.falcooffline.core.source.ChartSource;
+import io.falcooffline.core.source.SourceOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +37,9 @@ public final class PackageRequest {
     private final String releaseName;
     private final String namespace;
     private final MirrorOptions mirror;
+    private final ChartSource source;
+    private final SourceOptions sourceOptions;
+    private final PublishOptions publish;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -52,6 +58,9 @@ public final class PackageRequest {
         this.releaseName = builder.releaseName;
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
+        this.source = builder.source;
+        this.sourceOptions = builder.sourceOptions;
+        this.publish = builder.publish;
     }
 
     public static Builder builder() {
@@ -77,12 +86,30 @@ public final class PackageRequest {
                 .namespace(namespace);
         builder.outputTimestamp = outputTimestamp;
         builder.mirror = mirror;
+        builder.source = source;
+        builder.sourceOptions = sourceOptions;
+        builder.publish = publish;
         return builder;
     }
 
-    /** The chart to rewrite: a {@code .tgz} or a chart directory. */
+    /** The chart to rewrite when it is a local {@code .tgz} or chart directory; null for other sources. */
     public Path chart() {
         return chart;
+    }
+
+    /** Where the chart comes from: a local file, a URL, an OCI reference, a Helm repository or git. */
+    public ChartSource source() {
+        return source;
+    }
+
+    /** How the source is fetched: the download cache, offline or not. Registry settings come from {@link #mirror()}. */
+    public SourceOptions sourceOptions() {
+        return sourceOptions.toBuilder().access(mirror).build();
+    }
+
+    /** Where the rewritten chart is published after it is written; nothing by default. */
+    public PublishOptions publish() {
+        return publish;
     }
 
     /** The internal registry, {@code host[:port]}, e.g. {@code 192.168.5.96:30003}. */
@@ -191,11 +218,32 @@ public final class PackageRequest {
         private String releaseName = "falco";
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
+        private ChartSource source;
+        private SourceOptions sourceOptions = SourceOptions.defaults();
+        private PublishOptions publish = PublishOptions.none();
 
         private Builder() {}
 
+        /** A local chart; the same as {@code source(ChartSource.local(chart))}. */
         public Builder chart(Path chart) {
             this.chart = chart;
+            this.source = chart == null ? null : ChartSource.local(chart);
+            return this;
+        }
+
+        public Builder source(ChartSource source) {
+            this.source = source;
+            this.chart = source == null ? null : source.path().orElse(null);
+            return this;
+        }
+
+        public Builder sourceOptions(SourceOptions sourceOptions) {
+            this.sourceOptions = Objects.requireNonNull(sourceOptions, "sourceOptions");
+            return this;
+        }
+
+        public Builder publish(PublishOptions publish) {
+            this.publish = Objects.requireNonNull(publish, "publish");
             return this;
         }
 
@@ -293,7 +341,7 @@ public final class PackageRequest {
          * @throws InvalidRequestException naming the first missing or malformed parameter
          */
         public PackageRequest build() {
-            if (chart == null) {
+            if (source == null) {
                 throw new InvalidRequestException("chart", "No chart given: set `chart` to a chart .tgz or directory.");
             }
             if (registry == null || registry.isBlank()) {

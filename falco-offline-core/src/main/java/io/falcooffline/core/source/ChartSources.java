@@ -2,6 +2,8 @@ package io.falcooffline.core.source;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.chart.Chart;
+import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.oci.ArtifactNotFoundException;
 import io.falcooffline.core.mirror.oci.Digests;
@@ -86,7 +88,9 @@ public final class ChartSources {
         } catch (IOException e) {
             throw new ChartSourceException("Cannot read chart " + chart + ": " + e.getMessage(), e);
         }
-        return new ResolvedChart(chart, chart.toAbsolutePath().normalize().toString(), digest);
+        // Named by its content, not its path: the same chart gives the same output wherever and however it is stored.
+        Chart read = new ChartReader().read(chart);
+        return new ResolvedChart(chart, "local " + read.name() + " " + read.version(), digest);
     }
 
     private ResolvedChart url(URI uri, Optional<String> sha256) {
