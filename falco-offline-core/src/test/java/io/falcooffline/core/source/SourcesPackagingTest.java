@@ -68,6 +68,39 @@ class SourcesPackagingTest {
         assertSameOutputFromEverySource(archive, "falco", "9.0.0", bare, "charts/falco", "falco-9.0.0");
     }
 
+    @Test
+    void badSourcesFailNamingTheProblemAndWriteNothing() throws IOException {
+        Path archive = TestChartRepository.archive(TestCharts.lighthouse(), temp.resolve("site/lighthouse-1.2.3.tgz"));
+        TestChartRepository.write(temp.resolve("repo"), TestCharts.lighthouse(), List.of("1.2.3", "1.3.0"));
+        Path bare = GitRepositories.bareWithTree(temp.resolve("git"), TestCharts.lighthouse(), "", "v1.2.3");
+        String actual = Digests.sha256(Files.readAllBytes(archive));
+        try (StaticHttpServer site = StaticHttpServer.serve(archive.getParent());
+                StaticHttpServer repository = StaticHttpServer.serve(temp.resolve("repo"))) {
+            Map<ChartSource, String> bad = new LinkedHashMap<>();
+            bad.put(ChartSource.url(site.uri() + "/lighthouse-1.2.3.tgz", "a".repeat(64)), "has the digest " + actual);
+            bad.put(ChartSource.repository(repository.uri().toString(), "lighthouse", "~2"), "it has 1.3.0, 1.2.3");
+            bad.put(ChartSource.git(bare.toUri().toString(), "v9", ""), "no tag, branch or commit 'v9'");
+            bad.put(ChartSource.url("http://127.0.0.1:1/lighthouse-1.2.3.tgz", null), "Cannot reach http://127.0.0.1:1");
+            for (Map.Entry<ChartSource, String> source : bad.entrySet()) {
+                Path output = temp.resolve("out");
+                PackageRequest request = PackageRequest.builder()
+                        .source(source.getKey())
+                        .sourceOptions(SourceOptions.builder()
+                                .cacheDirectory(temp.resolve("cache"))
+                                .build())
+                        .registry(REGISTRY)
+                        .outputDirectory(output)
+                        .build();
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                                () -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
+                        .as(source.getKey().describe())
+                        .isInstanceOf(ChartSourceException.class)
+                        .hasMessageContaining(source.getValue());
+                assertThat(output).doesNotExist();
+            }
+        }
+    }
+
     private void assertSameOutputFromEverySource(
             Path archive, String name, String version, Path bareGit, String gitPath, String tag) {
         Map<String, ChartSource> sources = new LinkedHashMap<>();
