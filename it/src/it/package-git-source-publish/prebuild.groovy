@@ -8,19 +8,7 @@ def git = { File dir, List<String> args ->
     output
 }
 
-def work = new File(basedir, 'source-work/charts/app')
-new File(work, 'templates').mkdirs()
-new File(work, 'Chart.yaml').text = 'apiVersion: v2\nname: app\nversion: 0.1.0\n'
-new File(work, 'values.yaml').text = 'image:\n  registry: docker.io\n  repository: acme/app\n  tag: "1.0"\n'
-new File(work, 'templates/pod.yaml').text = '''apiVersion: v1
-kind: Pod
-metadata:
-  name: app
-spec:
-  containers:
-    - name: app
-      image: "{{ .Values.image.registry }}/{{ .Values.image.repository }}:{{ .Values.image.tag }}"
-'''
+evaluate(new File(itSupport, 'app-chart.groovy'))(new File(basedir, 'source-work/charts/app'), '0.1.0')
 def sourceWork = new File(basedir, 'source-work')
 git(basedir, ['init', '-q', '--bare', '-b', 'main', 'source.git'])
 git(basedir, ['init', '-q', '--bare', '-b', 'main', 'gitops.git'])

@@ -78,7 +78,8 @@ public final class BundleChart {
             try {
                 BundleArchive.pack(directory, archive);
             } catch (IOException e) {
-                throw new FalcoOfflineException("Cannot write the bundle archive " + archive + ": " + e.getMessage(), e);
+                throw new FalcoOfflineException(
+                        "Cannot write the bundle archive " + archive + ": " + e.getMessage(), e);
             }
         }
         return lock;

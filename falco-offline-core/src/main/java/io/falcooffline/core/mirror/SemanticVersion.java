@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * A version as falcoctl compares them (Go's {@code semver.ParseTolerant}): an optional {@code v}, missing minor and
  * patch read as 0, a pre-release ranks below its release.
  */
-public record SemanticVersion(long major, long minor, long patch, String preRelease) implements Comparable<SemanticVersion> {
+public record SemanticVersion(long major, long minor, long patch, String preRelease)
+        implements Comparable<SemanticVersion> {
 
     private static final Pattern TOLERANT =
             Pattern.compile("v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:-([0-9A-Za-z.-]+))?(?:\\+[0-9A-Za-z.-]+)?");

@@ -62,7 +62,8 @@ public final class ChartPublisher {
         if (options.publishChart()) {
             HelmChartArtifact artifact = HelmChartArtifact.of(chart, archive);
             String target = targetReference(published, chart);
-            chartEntry = lockEntry(published, target, artifact.manifest().descriptor().digest(), archive.length);
+            chartEntry = lockEntry(
+                    published, target, artifact.manifest().descriptor().digest(), archive.length);
             if (published.mirror().mode() == MirrorMode.BUNDLE) {
                 BundleChart.add(published.mirror(), chartEntry, artifact.manifest(), artifact.blobs(), listener);
             } else {
@@ -72,7 +73,8 @@ public final class ChartPublisher {
             ociChart = Optional.of("oci://" + target);
             ociDigest = Optional.of(artifact.manifest().descriptor().digest());
         } else {
-            chartEntry = lockEntry(published, published.chartFile().getFileName().toString(), null, archive.length);
+            chartEntry =
+                    lockEntry(published, published.chartFile().getFileName().toString(), null, archive.length);
             recordInLock(published, chartEntry);
         }
         Optional<Path> index = Optional.empty();
@@ -89,7 +91,8 @@ public final class ChartPublisher {
     private static String targetReference(PublishedChart published, Chart chart) {
         String prefix = published.repositoryPrefix().isEmpty() ? "" : published.repositoryPrefix() + "/";
         // OCI tags cannot hold '+'; Helm writes semver build metadata with '_' instead.
-        return published.registry() + "/" + prefix + chart.name() + ":" + chart.version().replace('+', '_');
+        return published.registry() + "/" + prefix + chart.name() + ":"
+                + chart.version().replace('+', '_');
     }
 
     private static void push(
@@ -133,8 +136,11 @@ public final class ChartPublisher {
             BundleChart.record(published.mirror(), chartEntry);
             return;
         }
-        published.mirror().lockFile().ifPresent(file -> MirrorLock.read(file)
-                .ifPresent(lock -> lock.withChart(chartEntry).write(file)));
+        published
+                .mirror()
+                .lockFile()
+                .ifPresent(file -> MirrorLock.read(file)
+                        .ifPresent(lock -> lock.withChart(chartEntry).write(file)));
     }
 
     private static Path writeIndex(

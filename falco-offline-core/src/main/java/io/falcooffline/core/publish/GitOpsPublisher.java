@@ -8,12 +8,10 @@ import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.source.GitAccess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,7 +61,10 @@ final class GitOpsPublisher {
         Path work = null;
         try {
             work = Files.createTempDirectory("falco-offline-gitops-");
-            try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch(branch).call()) {
+            try (Git git = Git.init()
+                    .setDirectory(work.toFile())
+                    .setInitialBranch(branch)
+                    .call()) {
                 git.remoteAdd().setName("origin").setUri(new URIish(url)).call();
                 Collection<Ref> remote = git.lsRemote()
                         .setRemote("origin")
@@ -120,19 +121,25 @@ final class GitOpsPublisher {
                         }
                     }
                 }
-                listener.info("Committed " + commit.getName() + " to " + url + " branch " + branch + " ("
-                        + added.size() + " added, " + changed.size() + " changed, " + removed.size() + " removed).");
+                listener.info("Committed " + commit.getName() + " to " + url + " branch " + branch + " (" + added.size()
+                        + " added, " + changed.size() + " changed, " + removed.size() + " removed).");
                 return Optional.of(commit.getName());
             }
         } catch (GitAPIException | java.net.URISyntaxException e) {
-            throw new FalcoOfflineException("Publishing to GitOps repository " + url + " branch " + branch + " failed: "
-                    + e.getMessage() + ". Check `gitRepository` and the credentials (a <server> in settings.xml whose"
-                    + " id is the host).", e);
-        } catch (IOException e) {
             throw new FalcoOfflineException(
-                    "Publishing to GitOps repository " + url + " failed: " + e.getMessage(), e);
+                    "Publishing to GitOps repository " + url + " branch " + branch + " failed: "
+                            + e.getMessage()
+                            + ". Check `gitRepository` and the credentials (a <server> in settings.xml whose"
+                            + " id is the host).",
+                    e);
+        } catch (IOException e) {
+            throw new FalcoOfflineException("Publishing to GitOps repository " + url + " failed: " + e.getMessage(), e);
         } finally {
-            deleteTree(work);
+            try {
+                deleteTree(work);
+            } catch (IOException e) {
+                listener.debug("Could not delete the GitOps work tree " + work + ": " + e.getMessage());
+            }
         }
     }
 
@@ -173,8 +180,8 @@ final class GitOpsPublisher {
                 }
                 budget -= entry.getSize();
                 if (budget < 0) {
-                    throw new FalcoOfflineException(archive + " unpacks to more than "
-                            + ChartReader.MAX_DECOMPRESSED_BYTES + " bytes.");
+                    throw new FalcoOfflineException(
+                            archive + " unpacks to more than " + ChartReader.MAX_DECOMPRESSED_BYTES + " bytes.");
                 }
                 Files.createDirectories(out.getParent());
                 AtomicFiles.write(out, tar::transferTo);
@@ -211,20 +218,9 @@ final class GitOpsPublisher {
         }
     }
 
-    private static void deleteTree(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static void deleteTree(Path directory) throws IOException {
+        if (directory != null) {
+            AtomicFiles.deleteTree(directory);
         }
     }
 }

@@ -160,7 +160,8 @@ public final class PublishOptions {
             for (String segment : path.split("/")) {
                 if (segment.equals("..") || segment.equals(".") || segment.equals(".git")) {
                     throw new InvalidRequestException(
-                            "gitPath", "`gitPath` must be a plain directory inside the repository, got '" + gitPath + "'.");
+                            "gitPath",
+                            "`gitPath` must be a plain directory inside the repository, got '" + gitPath + "'.");
                 }
             }
             gitPath = path;

@@ -13,14 +13,12 @@ import io.falcooffline.core.mirror.oci.RegistryException;
 import io.falcooffline.core.reference.OciReference;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,14 +65,16 @@ public final class ChartSources {
             case LOCAL -> local(source.path().orElseThrow());
             case URL -> url(source.uri().orElseThrow(), source.sha256());
             case OCI -> oci(source.ociReference().orElseThrow());
-            case REPOSITORY -> repository(
-                    source.uri().orElseThrow(),
-                    source.name().orElseThrow(),
-                    source.version().orElseThrow());
-            case GIT -> git(
-                    source.gitRepository().orElseThrow(),
-                    source.gitRef().orElseThrow(),
-                    source.gitPath().orElse(""));
+            case REPOSITORY ->
+                repository(
+                        source.uri().orElseThrow(),
+                        source.name().orElseThrow(),
+                        source.version().orElseThrow());
+            case GIT ->
+                git(
+                        source.gitRepository().orElseThrow(),
+                        source.gitRef().orElseThrow(),
+                        source.gitPath().orElse(""));
         };
     }
 
@@ -117,8 +117,8 @@ public final class ChartSources {
                         "Chart " + text + " does not exist: " + e.getMessage() + tagsOf(reference), e);
             } catch (RegistryException e) {
                 if (e.statusCode() == 0) {
-                    throw new SourceUnreachableException("Cannot reach " + host + " for " + text + ": "
-                            + e.getMessage(), e);
+                    throw new SourceUnreachableException(
+                            "Cannot reach " + host + " for " + text + ": " + e.getMessage(), e);
                 }
                 throw e;
             }
@@ -144,15 +144,18 @@ public final class ChartSources {
     /** The chart of a Helm repository Helm would pick for a requirement. */
     ResolvedChart repository(URI repository, String name, VersionConstraint version) {
         HelmIndex index = index(repository);
-        HelmIndex.Entry entry = index.find(name, version).orElseThrow(() -> noVersion(repository, name, version, index));
+        HelmIndex.Entry entry =
+                index.find(name, version).orElseThrow(() -> noVersion(repository, name, version, index));
         URI archive;
         try {
             archive = entry.archiveUri(repository)
                     .orElseThrow(() -> new ChartSourceException("The index of " + repository + " lists " + name + " "
                             + entry.version() + " without a URL; the repository is broken."));
         } catch (IllegalArgumentException e) {
-            throw new ChartSourceException("The index of " + repository + " lists " + name + " " + entry.version()
-                    + " with an invalid URL " + entry.urls() + ".", e);
+            throw new ChartSourceException(
+                    "The index of " + repository + " lists " + name + " " + entry.version() + " with an invalid URL "
+                            + entry.urls() + ".",
+                    e);
         }
         if (entry.digest().isEmpty()) {
             listener.warn("The index of " + repository + " records no digest for " + name + " " + entry.version()
@@ -315,18 +318,12 @@ public final class ChartSources {
     }
 
     private static void deleteTree(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
+        if (directory == null) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            AtomicFiles.deleteTree(directory);
+        } catch (IOException e) {
             // A leftover staging directory is hidden and harmless.
         }
     }

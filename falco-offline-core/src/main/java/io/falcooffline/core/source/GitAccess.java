@@ -35,6 +35,7 @@ public final class GitAccess {
         if (found.isEmpty() || (!secure && !access.allowCredentialsOverHttp())) {
             return null;
         }
-        return new UsernamePasswordCredentialsProvider(found.get().username(), found.get().password());
+        return new UsernamePasswordCredentialsProvider(
+                found.get().username(), found.get().password());
     }
 }

@@ -81,8 +81,8 @@ final class GitCharts {
                         null);
             }
             Repository repository = Git.open(directory.toFile()).getRepository();
-            ObjectId commit = resolveLocal(repository, ref)
-                    .orElseThrow(() -> missingRef(url, ref, localRefNames(repository)));
+            ObjectId commit =
+                    resolveLocal(repository, ref).orElseThrow(() -> missingRef(url, ref, localRefNames(repository)));
             return new Fetched(repository, commit);
         } catch (IOException | GitAPIException e) {
             throw new ChartSourceException("Reading git repository " + url + " failed: " + e.getMessage(), e);
@@ -118,8 +118,7 @@ final class GitCharts {
                 listener.info("Fetching " + name + " of " + url + " (shallow).");
             } else {
                 // A commit id: fetch all branches and tags, since servers need not serve an arbitrary commit.
-                fetch.setRefSpecs(
-                        new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+                fetch.setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
                 listener.info("Fetching the branches and tags of " + url + " to find commit " + ref + ".");
             }
             fetch.call();
@@ -185,13 +184,14 @@ final class GitCharts {
             String prefix = treePath.isEmpty() ? "" : treePath + "/";
             while (tree.next()) {
                 String path = tree.getPathString();
-                if (!path.startsWith(prefix) || tree.getFileMode(0) == FileMode.SYMLINK
+                if (!path.startsWith(prefix)
+                        || tree.getFileMode(0) == FileMode.SYMLINK
                         || tree.getFileMode(0) == FileMode.GITLINK) {
                     continue;
                 }
                 if (++files > MAX_FILES) {
-                    throw new ChartSourceException(what + " holds more than " + MAX_FILES + " files; this is not a chart"
-                            + " directory. Check `chartGitPath`.");
+                    throw new ChartSourceException(what + " holds more than " + MAX_FILES
+                            + " files; this is not a chart" + " directory. Check `chartGitPath`.");
                 }
                 ObjectLoader loader = repository.open(tree.getObjectId(0));
                 budget -= loader.getSize();
@@ -229,8 +229,9 @@ final class GitCharts {
                 .limit(20)
                 .toList());
         return new ChartSourceException("Git repository " + url + " has no tag, branch or commit '" + ref + "'"
-                + (shown.isEmpty() ? "" : " (it has " + String.join(", ", shown) + (existing.size() > 20 ? ", …" : "")
-                        + ")")
+                + (shown.isEmpty()
+                        ? ""
+                        : " (it has " + String.join(", ", shown) + (existing.size() > 20 ? ", …" : "") + ")")
                 + ". Fix `chartGitRef`.");
     }
 

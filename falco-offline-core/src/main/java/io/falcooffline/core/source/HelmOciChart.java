@@ -74,8 +74,8 @@ public final class HelmOciChart {
         String tagOrDigest = reference.digest() != null ? reference.digest() : reference.tag();
         Manifest manifest = registry.fetchManifest(reference.repository(), tagOrDigest);
         if (!RegistryClient.OCI_MANIFEST.equals(manifest.descriptor().mediaType())) {
-            throw new ChartSourceException(name + " is a " + manifest.descriptor().mediaType()
-                    + ", not the OCI image manifest of a Helm chart.");
+            throw new ChartSourceException(name + " is a "
+                    + manifest.descriptor().mediaType() + ", not the OCI image manifest of a Helm chart.");
         }
         Descriptor layer = chartLayer(manifest, name);
         try (InputStream in = registry.fetchBlob(reference.repository(), layer)) {

@@ -48,12 +48,14 @@ public final class Provenance {
         annotations.put(VERSION_ANNOTATION, VERSION);
         desired.put("annotations", annotations);
         String original = chart.text("Chart.yaml").orElse("");
-        String rewritten = ValuesEditor.rewrite(original, desired, chart.path() + "/Chart.yaml").text();
+        String rewritten = ValuesEditor.rewrite(original, desired, chart.path() + "/Chart.yaml")
+                .text();
         return chart.withFile("Chart.yaml", rewritten.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String loadVersion() {
-        try (InputStream in = Provenance.class.getResourceAsStream("/io/falcooffline/core/falco-offline-version.properties")) {
+        try (InputStream in =
+                Provenance.class.getResourceAsStream("/io/falcooffline/core/falco-offline-version.properties")) {
             if (in == null) {
                 return "unknown";
             }

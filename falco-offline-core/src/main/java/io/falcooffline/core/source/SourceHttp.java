@@ -52,29 +52,32 @@ final class SourceHttp {
                         .GET();
                 boolean sameHost = authority(current).equalsIgnoreCase(authority(uri));
                 if (sameHost && options.mayUseCredentialsOver(current.getScheme())) {
-                    hostOptions.credentials().filter(c -> !c.isIdentityToken()).ifPresent(c -> request.header(
-                            "Authorization", basic(c)));
+                    hostOptions
+                            .credentials()
+                            .filter(c -> !c.isIdentityToken())
+                            .ifPresent(c -> request.header("Authorization", basic(c)));
                 }
                 listener.debug("GET " + withoutQuery(current));
                 HttpResponse<InputStream> response =
                         client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
-                if (status / 100 == 3 && response.headers().firstValue("Location").isPresent()) {
+                if (status / 100 == 3
+                        && response.headers().firstValue("Location").isPresent()) {
                     response.body().close();
-                    current = current.resolve(response.headers().firstValue("Location").get());
+                    current = current.resolve(
+                            response.headers().firstValue("Location").get());
                     continue;
                 }
                 try (InputStream body = response.body()) {
                     if (status != 200) {
-                        throw new ChartSourceException(
-                                "Downloading " + what + " from " + withoutQuery(current) + " failed: the server answered "
-                                        + status + hint(status));
+                        throw new ChartSourceException("Downloading " + what + " from " + withoutQuery(current)
+                                + " failed: the server answered " + status + hint(status));
                     }
                     return readBounded(body, maxBytes, what);
                 }
             }
-            throw new ChartSourceException("Downloading " + what + " from " + withoutQuery(uri)
-                    + " failed: more than 10 redirects.");
+            throw new ChartSourceException(
+                    "Downloading " + what + " from " + withoutQuery(uri) + " failed: more than 10 redirects.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ChartSourceException("Interrupted while downloading " + what, e);
@@ -82,8 +85,7 @@ final class SourceHttp {
             throw new SourceUnreachableException(
                     "Downloading " + what + " from " + withoutQuery(uri) + " timed out: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SourceUnreachableException(
-                    "Cannot reach " + withoutQuery(uri) + " for " + what + ": " + e, e);
+            throw new SourceUnreachableException("Cannot reach " + withoutQuery(uri) + " for " + what + ": " + e, e);
         }
     }
 

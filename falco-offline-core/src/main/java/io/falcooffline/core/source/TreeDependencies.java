@@ -44,7 +44,8 @@ final class TreeDependencies {
     }
 
     void resolveInto(Path chart) throws IOException {
-        Map<String, Object> chartYaml = SafeYaml.loadMap(Files.readString(chart.resolve("Chart.yaml")), what + "/Chart.yaml");
+        Map<String, Object> chartYaml =
+                SafeYaml.loadMap(Files.readString(chart.resolve("Chart.yaml")), what + "/Chart.yaml");
         List<Map<?, ?>> dependencies = maps(chartYaml.get("dependencies"));
         if (dependencies.isEmpty()) {
             return;
@@ -56,14 +57,17 @@ final class TreeDependencies {
         Path charts = chart.resolve("charts");
         for (Map<?, ?> dependency : dependencies) {
             String name = String.valueOf(dependency.get("name"));
-            String repository = dependency.get("repository") == null ? "" : String.valueOf(dependency.get("repository"));
+            String repository =
+                    dependency.get("repository") == null ? "" : String.valueOf(dependency.get("repository"));
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                throw new ChartSourceException(what + "/Chart.yaml has a dependency with an invalid name '" + name + "'.");
+                throw new ChartSourceException(
+                        what + "/Chart.yaml has a dependency with an invalid name '" + name + "'.");
             }
             if (isPresent(charts, name)) {
                 continue;
             }
-            String version = locked.getOrDefault(name, dependency.get("version") == null ? "" : String.valueOf(dependency.get("version")));
+            String version = locked.getOrDefault(
+                    name, dependency.get("version") == null ? "" : String.valueOf(dependency.get("version")));
             VersionConstraint constraint = VersionConstraint.parse(version);
             Files.createDirectories(charts);
             String lower = repository.toLowerCase(Locale.ROOT);
@@ -91,7 +95,8 @@ final class TreeDependencies {
         }
         try (Stream<Path> files = Files.list(charts)) {
             return files.map(file -> file.getFileName().toString())
-                    .anyMatch(file -> file.startsWith(name + "-") && file.endsWith(".tgz")
+                    .anyMatch(file -> file.startsWith(name + "-")
+                            && file.endsWith(".tgz")
                             && Character.isDigit(file.charAt(name.length() + 1)));
         }
     }
@@ -100,8 +105,8 @@ final class TreeDependencies {
         Path lock = chart.resolve("Chart.lock");
         Map<String, String> versions = new LinkedHashMap<>();
         if (Files.isRegularFile(lock)) {
-            for (Map<?, ?> dependency :
-                    maps(SafeYaml.loadMap(Files.readString(lock), what + "/Chart.lock").get("dependencies"))) {
+            for (Map<?, ?> dependency : maps(SafeYaml.loadMap(Files.readString(lock), what + "/Chart.lock")
+                    .get("dependencies"))) {
                 if (dependency.get("name") != null && dependency.get("version") != null) {
                     versions.put(String.valueOf(dependency.get("name")), String.valueOf(dependency.get("version")));
                 }
@@ -125,14 +130,15 @@ final class TreeDependencies {
             return tags.stream()
                     .map(tag -> tag.replace('_', '+'))
                     .filter(constraint::isSatisfiedBy)
-                    .max(Comparator.comparing(tag -> SemanticVersion.parse(tag)
-                            .orElseThrow()))
+                    .max(Comparator.comparing(tag -> SemanticVersion.parse(tag).orElseThrow()))
                     .map(tag -> unversioned.withTag(tag.replace('+', '_')))
                     .orElseThrow(() -> new ChartSourceException("No tag of oci://" + base + " satisfies '" + constraint
                             + "' for the dependency " + name + " of " + what + "; it has " + tags + "."));
         } catch (InvalidReferenceException e) {
-            throw new ChartSourceException(what + ": the repository of dependency " + name + " is not a valid OCI"
-                    + " reference: " + e.getMessage(), e);
+            throw new ChartSourceException(
+                    what + ": the repository of dependency " + name + " is not a valid OCI" + " reference: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -146,8 +152,8 @@ final class TreeDependencies {
         Path base = Path.of("/", chartPath.isEmpty() ? "." : chartPath);
         Path resolved = base.resolve(relative).normalize();
         if (!resolved.startsWith("/") || resolved.toString().contains("..")) {
-            throw new ChartSourceException(what + ": dependency " + name + " points outside the repository ('file://"
-                    + relative + "').");
+            throw new ChartSourceException(
+                    what + ": dependency " + name + " points outside the repository ('file://" + relative + "').");
         }
         String treePath = resolved.toString().substring(1);
         Files.createDirectories(target);

@@ -65,8 +65,7 @@ public final class VersionConstraint {
     public boolean isSatisfiedBy(String version) {
         Optional<SemanticVersion> parsed = SemanticVersion.parse(version);
         return parsed.isPresent()
-                && alternatives.stream()
-                        .anyMatch(terms -> terms.stream().allMatch(term -> term.matches(parsed.get())));
+                && alternatives.stream().anyMatch(terms -> terms.stream().allMatch(term -> term.matches(parsed.get())));
     }
 
     /** Whether the requirement is one exact version without wildcards, such as {@code 9.0.0}. */
@@ -90,11 +89,7 @@ public final class VersionConstraint {
 
     /** One comparison; missing parts are wildcards ({@code dirty} in the semver library's words). */
     private record Term(
-            String operator,
-            SemanticVersion version,
-            boolean anyMajor,
-            boolean anyMinor,
-            boolean anyPatch) {
+            String operator, SemanticVersion version, boolean anyMajor, boolean anyMinor, boolean anyPatch) {
 
         static Term parse(String text, String whole) {
             Matcher m = TERM.matcher(text);

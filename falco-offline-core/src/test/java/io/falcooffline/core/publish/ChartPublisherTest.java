@@ -56,17 +56,14 @@ class ChartPublisherTest {
     void publishedOciChartIsRenderedByHelmFromOci() {
         try (LocalRegistry registry = LocalRegistry.startPlain()) {
             PackageRequest request = request(registry.host(), temp.resolve("out"))
-                    .mirror(MirrorOptions.builder().insecureRegistries(registry.host()).build())
+                    .mirror(MirrorOptions.builder()
+                            .insecureRegistries(registry.host())
+                            .build())
                     .publish(PublishOptions.builder().publishChart(true).build())
                     .build();
             FalcoOffline.packageChart(request, ProgressListener.SILENT);
 
-            StubKubernetesApi.ensureRunning();
-            String rendered = Helm.template("oci://" + registry.host() + "/charts/lighthouse")
-                    .withVersion("1.2.3")
-                    .withName("falco")
-                    .plainHttp()
-                    .call();
+            String rendered = renderLighthouseFrom(registry);
             assertThat(rendered).contains(registry.host() + "/charts/lighthouse:2.4.1");
             String chartYaml = Helm.show("oci://" + registry.host() + "/charts/lighthouse")
                     .chart()
@@ -136,13 +133,15 @@ class ChartPublisherTest {
                 .gitAuthorName("Platform Bot")
                 .gitAuthorEmail("bot@example.com")
                 .build();
-        PackageRequest request =
-                request("192.168.5.96:30003", temp.resolve("out")).publish(gitOps).build();
+        PackageRequest request = request("192.168.5.96:30003", temp.resolve("out"))
+                .publish(gitOps)
+                .build();
 
         FalcoOffline.packageChart(request, ProgressListener.SILENT);
         FalcoOffline.packageChart(request, ProgressListener.SILENT);
 
-        assertThat(GitRepositories.git(bare, "rev-list", "--count", "clusters").strip()).isEqualTo("1");
+        assertThat(GitRepositories.git(bare, "rev-list", "--count", "clusters").strip())
+                .isEqualTo("1");
         String files = GitRepositories.git(bare, "ls-tree", "-r", "--name-only", "clusters");
         assertThat(files)
                 .contains("lab/falco/lighthouse/Chart.yaml")
@@ -158,7 +157,8 @@ class ChartPublisherTest {
         Path values = temp.resolve("values.yaml");
         Files.writeString(values, "replicaCount: 3\n");
         FalcoOffline.packageChart(request.toBuilder().valuesFile(values).build(), ProgressListener.SILENT);
-        assertThat(GitRepositories.git(bare, "rev-list", "--count", "clusters").strip()).isEqualTo("2");
+        assertThat(GitRepositories.git(bare, "rev-list", "--count", "clusters").strip())
+                .isEqualTo("2");
         assertThat(GitRepositories.git(bare, "log", "-1", "--format=%B", "clusters"))
                 .contains("Changed:")
                 .contains("lab/falco/lighthouse/values.yaml");
@@ -166,28 +166,9 @@ class ChartPublisherTest {
 
     @Test
     void inBundleModeTheChartGoesIntoTheBundleAndPushPublishesIt() {
-        Path output = temp.resolve("out");
-        PackageResult packaged = FalcoOffline.packageChart(
-                request("192.168.5.96:30003", output).build(), ProgressListener.SILENT);
-        MirrorOptions bundle =
-                MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(output);
-        Mirror.run(
-                bundle,
-                "192.168.5.96:30003",
-                List.of(),
-                packaged.chartFile(),
-                packaged.planFile(),
-                ProgressListener.SILENT);
-        PublishResult published = ChartPublisher.publish(
-                PublishOptions.builder().publishChart(true).build(),
-                new PublishedChart(
-                        packaged.chartFile().orElseThrow(),
-                        packaged.planFile().orElseThrow(),
-                        "192.168.5.96:30003",
-                        "charts",
-                        bundle,
-                        new ResolvedChart(TestCharts.lighthouse(), "lighthouse", "sha256:" + "1".repeat(64))),
-                ProgressListener.SILENT);
+        MirrorOptions bundle = packagedIntoBundle();
+        PublishResult published = publishFromBundle(
+                PublishOptions.builder().publishChart(true).build(), bundle, "sha256:" + "1".repeat(64));
         assertThat(published.ociChart()).contains("oci://192.168.5.96:30003/charts/lighthouse:1.2.3");
         LockEntry chart = MirrorLock.read(bundle.lockFile().orElseThrow())
                 .orElseThrow()
@@ -206,35 +187,15 @@ class ChartPublisherTest {
                             .insecureRegistries(registry.host())
                             .build(),
                     ProgressListener.SILENT);
-            StubKubernetesApi.ensureRunning();
-            String rendered = Helm.template("oci://" + registry.host() + "/charts/lighthouse")
-                    .withVersion("1.2.3")
-                    .withName("falco")
-                    .plainHttp()
-                    .call();
+            String rendered = renderLighthouseFrom(registry);
             assertThat(rendered).contains("192.168.5.96:30003/charts/lighthouse:2.4.1");
         }
     }
 
     @Test
     void withoutPublishingTheLockStillRecordsTheProvenance() {
-        Path output = temp.resolve("out");
-        PackageResult packaged = FalcoOffline.packageChart(
-                request("192.168.5.96:30003", output).build(), ProgressListener.SILENT);
-        MirrorOptions bundle =
-                MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(output);
-        Mirror.run(bundle, "192.168.5.96:30003", List.of(), packaged.chartFile(), packaged.planFile(),
-                ProgressListener.SILENT);
-        PublishResult published = ChartPublisher.publish(
-                PublishOptions.none(),
-                new PublishedChart(
-                        packaged.chartFile().orElseThrow(),
-                        packaged.planFile().orElseThrow(),
-                        "192.168.5.96:30003",
-                        "charts",
-                        bundle,
-                        new ResolvedChart(TestCharts.lighthouse(), "lighthouse", "sha256:" + "2".repeat(64))),
-                ProgressListener.SILENT);
+        MirrorOptions bundle = packagedIntoBundle();
+        PublishResult published = publishFromBundle(PublishOptions.none(), bundle, "sha256:" + "2".repeat(64));
         assertThat(published.ociChart()).isEqualTo(Optional.empty());
         LockEntry chart = MirrorLock.read(bundle.lockFile().orElseThrow())
                 .orElseThrow()
@@ -243,5 +204,46 @@ class ChartPublisherTest {
         assertThat(chart.target()).isEqualTo("lighthouse-1.2.3.tgz");
         assertThat(chart.targetDigest()).isNull();
         assertThat(chart.sourceDigest()).isEqualTo("sha256:" + "2".repeat(64));
+    }
+
+    /** Packages the chart and writes a bundle of it (no artifacts: none of the chart's is reachable here). */
+    private MirrorOptions packagedIntoBundle() {
+        Path output = temp.resolve("out");
+        PackageResult packaged =
+                FalcoOffline.packageChart(request("192.168.5.96:30003", output).build(), ProgressListener.SILENT);
+        MirrorOptions bundle =
+                MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(output);
+        Mirror.run(
+                bundle,
+                "192.168.5.96:30003",
+                List.of(),
+                packaged.chartFile(),
+                packaged.planFile(),
+                ProgressListener.SILENT);
+        return bundle;
+    }
+
+    private PublishResult publishFromBundle(PublishOptions options, MirrorOptions bundle, String sourceDigest) {
+        Path output = temp.resolve("out");
+        return ChartPublisher.publish(
+                options,
+                new PublishedChart(
+                        output.resolve("lighthouse-1.2.3.tgz"),
+                        output.resolve("falco-offline.plan.json"),
+                        "192.168.5.96:30003",
+                        "charts",
+                        bundle,
+                        new ResolvedChart(TestCharts.lighthouse(), "lighthouse", sourceDigest)),
+                ProgressListener.SILENT);
+    }
+
+    /** Renders the chart published as oci://<registry>/charts/lighthouse:1.2.3 with the real Helm engine. */
+    private static String renderLighthouseFrom(LocalRegistry registry) {
+        StubKubernetesApi.ensureRunning();
+        return Helm.template("oci://" + registry.host() + "/charts/lighthouse")
+                .withVersion("1.2.3")
+                .withName("falco")
+                .plainHttp()
+                .call();
     }
 }

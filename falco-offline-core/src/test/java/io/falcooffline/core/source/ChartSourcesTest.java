@@ -133,10 +133,9 @@ class ChartSourcesTest {
             assertThat(resolveVersion(url, ">=1 <2")).isEqualTo("1.3.0");
             assertThat(resolveVersion(url, "")).isEqualTo("2.0.0");
             assertThat(resolveVersion(url, "^2.1.0-rc.0")).isEqualTo("2.1.0-rc.1");
-            ResolvedChart exact = ChartSources.resolve(
-                    ChartSource.repository(url, "lighthouse", "1.2.3"), options(false), listener);
-            assertThat(TestChartRepository.bytes(exact.path()))
-                    .isEqualTo(TestChartRepository.bytes(archives.get(0)));
+            ResolvedChart exact =
+                    ChartSources.resolve(ChartSource.repository(url, "lighthouse", "1.2.3"), options(false), listener);
+            assertThat(TestChartRepository.bytes(exact.path())).isEqualTo(TestChartRepository.bytes(archives.get(0)));
             assertThat(exact.reference()).isEqualTo(url + " lighthouse 1.2.3");
         }
     }
@@ -213,7 +212,8 @@ class ChartSourcesTest {
 
     @Test
     void gitTagBranchAndCommitGiveTheChartOfTheTree() {
-        Path bare = GitRepositories.bareWithTree(temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
+        Path bare = GitRepositories.bareWithTree(
+                temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         String commit = GitRepositories.git(bare, "rev-parse", "main").strip();
         String url = bare.toUri().toString();
         Chart expected = new ChartReader().read(TestCharts.lighthouse());
@@ -222,7 +222,8 @@ class ChartSourcesTest {
                     ChartSources.resolve(ChartSource.git(url, ref, "charts/lighthouse"), options(false), listener);
             assertThat(resolved.digest()).isEqualTo("git:" + commit);
             assertThat(resolved.path().getFileName()).hasToString("lighthouse");
-            assertThat(new ChartReader().read(resolved.path()).files()).containsOnlyKeys(expected.files().keySet());
+            assertThat(new ChartReader().read(resolved.path()).files())
+                    .containsOnlyKeys(expected.files().keySet());
             assertThat(new ChartReader().read(resolved.path()).subcharts()).hasSize(1);
         }
         ResolvedChart offline =
@@ -232,7 +233,8 @@ class ChartSourcesTest {
 
     @Test
     void gitOverTheGitProtocolIsShallow() {
-        Path bare = GitRepositories.bareWithTree(temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
+        Path bare = GitRepositories.bareWithTree(
+                temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         try (GitRepositories.Daemon daemon = GitRepositories.Daemon.serve(bare.getParent())) {
             ChartSource source = ChartSource.git(daemon.url("repository.git"), "v1.2.3", "charts/lighthouse");
             ResolvedChart resolved = ChartSources.resolve(source, options(false), listener);
@@ -244,7 +246,8 @@ class ChartSourcesTest {
 
     @Test
     void missingGitRefIsNamedWithTheRefsThereAre() {
-        Path bare = GitRepositories.bareWithTree(temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
+        Path bare = GitRepositories.bareWithTree(
+                temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         ChartSource source = ChartSource.git(bare.toUri().toString(), "v9.9.9", "charts/lighthouse");
         assertThatThrownBy(() -> ChartSources.resolve(source, options(false), listener))
                 .isInstanceOf(ChartSourceException.class)
@@ -263,23 +266,27 @@ class ChartSourcesTest {
         Path tree = temp.resolve("tree");
         GitRepositories.copyTree(TestCharts.lighthouse(), tree);
         try (Stream<Path> beacon = Files.walk(tree.resolve("charts"))) {
-            beacon.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            beacon.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             String chartYaml = Files.readString(tree.resolve("Chart.yaml"))
                     .replace("    version: 0.3.0\n", "    version: 0.3.*\n    repository: " + server.uri() + "\n");
             Files.writeString(tree.resolve("Chart.yaml"), chartYaml);
             Path bare = GitRepositories.bareWithTree(temp.resolve("git"), tree, "", "v1");
-            ResolvedChart resolved = ChartSources.resolve(ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), listener);
+            ResolvedChart resolved =
+                    ChartSources.resolve(ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), listener);
             assertThat(resolved.path().resolve("charts/beacon-0.3.0.tgz")).exists();
             Chart chart = new ChartReader().read(resolved.path());
-            assertThat(chart.subcharts()).singleElement().satisfies(sub -> assertThat(sub.version()).isEqualTo("0.3.0"));
+            assertThat(chart.subcharts())
+                    .singleElement()
+                    .satisfies(sub -> assertThat(sub.version()).isEqualTo("0.3.0"));
         }
     }
 
     private String resolveVersion(String url, String constraint) {
-        ResolvedChart resolved = ChartSources.resolve(
-                ChartSource.repository(url, "lighthouse", constraint), options(false), listener);
+        ResolvedChart resolved =
+                ChartSources.resolve(ChartSource.repository(url, "lighthouse", constraint), options(false), listener);
         return new ChartReader().read(resolved.path()).version();
     }
 

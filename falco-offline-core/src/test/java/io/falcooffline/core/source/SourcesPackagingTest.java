@@ -44,27 +44,35 @@ class SourcesPackagingTest {
     void everySourceOfTheSmallChartGivesTheSameRewrittenChart() {
         Path archive = TestChartRepository.archive(TestCharts.lighthouse(), temp.resolve("site/lighthouse-1.2.3.tgz"));
         TestChartRepository.write(temp.resolve("repo"), TestCharts.lighthouse(), List.of("1.2.3", "1.3.0"));
-        Path bare = GitRepositories.bareWithTree(temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
+        Path bare = GitRepositories.bareWithTree(
+                temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         assertSameOutputFromEverySource(archive, "lighthouse", "1.2.3", bare, "charts/lighthouse", "v1.2.3");
     }
 
     @Test
     @Tag("upstream")
     void everySourceOfTheUpstreamChartGivesTheSameRewrittenChart() throws IOException {
-        Path archive = Files.copy(TestCharts.upstreamFalco(), Files.createDirectories(temp.resolve("site")).resolve("falco-9.0.0.tgz"));
+        Path archive = Files.copy(
+                TestCharts.upstreamFalco(),
+                Files.createDirectories(temp.resolve("site")).resolve("falco-9.0.0.tgz"));
         Files.createDirectories(temp.resolve("repo"));
         Files.copy(archive, temp.resolve("repo/falco-9.0.0.tgz"));
         Chart chart = new ChartReader().read(archive);
         Files.write(
                 temp.resolve("repo/index.yaml"),
                 HelmIndex.empty()
-                        .with(chart.chartYaml(), Digests.sha256(Files.readAllBytes(archive)), "falco-9.0.0.tgz", TIMESTAMP)
+                        .with(
+                                chart.chartYaml(),
+                                Digests.sha256(Files.readAllBytes(archive)),
+                                "falco-9.0.0.tgz",
+                                TIMESTAMP)
                         .toYaml(TIMESTAMP));
         Path unpacked = Files.createDirectories(temp.resolve("unpacked"));
         ExternalCommand.Result tar = ExternalCommand.run(
                 List.of("tar", "-xzf", archive.toString(), "-C", unpacked.toString()), Map.of(), Duration.ofMinutes(1));
         assertThat(tar.exitCode()).as(tar.stderr()).isZero();
-        Path bare = GitRepositories.bareWithTree(temp.resolve("git"), unpacked.resolve("falco"), "charts/falco", "falco-9.0.0");
+        Path bare = GitRepositories.bareWithTree(
+                temp.resolve("git"), unpacked.resolve("falco"), "charts/falco", "falco-9.0.0");
         assertSameOutputFromEverySource(archive, "falco", "9.0.0", bare, "charts/falco", "falco-9.0.0");
     }
 
@@ -80,7 +88,9 @@ class SourcesPackagingTest {
             bad.put(ChartSource.url(site.uri() + "/lighthouse-1.2.3.tgz", "a".repeat(64)), "has the digest " + actual);
             bad.put(ChartSource.repository(repository.uri().toString(), "lighthouse", "~2"), "it has 1.3.0, 1.2.3");
             bad.put(ChartSource.git(bare.toUri().toString(), "v9", ""), "no tag, branch or commit 'v9'");
-            bad.put(ChartSource.url("http://127.0.0.1:1/lighthouse-1.2.3.tgz", null), "Cannot reach http://127.0.0.1:1");
+            bad.put(
+                    ChartSource.url("http://127.0.0.1:1/lighthouse-1.2.3.tgz", null),
+                    "Cannot reach http://127.0.0.1:1");
             for (Map.Entry<ChartSource, String> source : bad.entrySet()) {
                 Path output = temp.resolve("out");
                 PackageRequest request = PackageRequest.builder()
@@ -147,13 +157,16 @@ class SourcesPackagingTest {
 
             assertThat(annotations.get("url"))
                     .containsEntry(Provenance.SOURCE_ANNOTATION, site.uri() + "/" + archive.getFileName())
-                    .containsEntry(Provenance.DIGEST_ANNOTATION, annotations.get("local").get(Provenance.DIGEST_ANNOTATION))
+                    .containsEntry(
+                            Provenance.DIGEST_ANNOTATION,
+                            annotations.get("local").get(Provenance.DIGEST_ANNOTATION))
                     .containsEntry(Provenance.VERSION_ANNOTATION, Provenance.version());
             assertThat(annotations.get("oci"))
                     .containsEntry(
                             Provenance.SOURCE_ANNOTATION,
                             "oci://" + registry.host() + "/upstream/" + name + ":" + version);
-            assertThat(String.valueOf(annotations.get("git").get(Provenance.DIGEST_ANNOTATION))).startsWith("git:");
+            assertThat(String.valueOf(annotations.get("git").get(Provenance.DIGEST_ANNOTATION)))
+                    .startsWith("git:");
         }
     }
 

@@ -35,7 +35,11 @@ final class TestChartRepository {
             Path archive = directory.resolve(chart.name() + "-" + version + ".tgz");
             AtomicFiles.write(archive, bytes);
             archives.add(archive);
-            index = index.with(versioned.chartYaml(), Digests.sha256(bytes), archive.getFileName().toString(), ENTRY_TIME);
+            index = index.with(
+                    versioned.chartYaml(),
+                    Digests.sha256(bytes),
+                    archive.getFileName().toString(),
+                    ENTRY_TIME);
         }
         AtomicFiles.write(directory.resolve(HelmIndex.FILE_NAME), index.toYaml(ENTRY_TIME));
         return archives;

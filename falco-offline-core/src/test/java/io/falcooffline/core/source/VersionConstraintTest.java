@@ -10,8 +10,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class VersionConstraintTest {
 
-    private static final List<String> VERSIONS =
-            List.of("0.0.3", "0.2.3", "0.2.9", "0.3.0", "1.2.3", "1.2.10", "1.3.0", "2.0.0", "2.1.0-rc.1", "9.0.0", "9.0.4", "9.1.0", "10.0.0");
+    private static final List<String> VERSIONS = List.of(
+            "0.0.3",
+            "0.2.3",
+            "0.2.9",
+            "0.3.0",
+            "1.2.3",
+            "1.2.10",
+            "1.3.0",
+            "2.0.0",
+            "2.1.0-rc.1",
+            "9.0.0",
+            "9.0.4",
+            "9.1.0",
+            "10.0.0");
 
     /** Expected matches follow the semver constraint rules Helm uses (github.com/Masterminds/semver v3). */
     @ParameterizedTest
@@ -43,8 +55,7 @@ class VersionConstraintTest {
             })
     void selectsAsHelmDoes(String constraint, String expected) {
         VersionConstraint parsed = VersionConstraint.parse(constraint);
-        assertThat(VERSIONS.stream().filter(parsed::isSatisfiedBy).toList())
-                .containsExactly(expected.split(" "));
+        assertThat(VERSIONS.stream().filter(parsed::isSatisfiedBy).toList()).containsExactly(expected.split(" "));
     }
 
     @ParameterizedTest

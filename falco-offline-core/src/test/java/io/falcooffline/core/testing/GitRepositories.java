@@ -112,7 +112,8 @@ public final class GitRepositories {
                                 "--base-path=" + basePath,
                                 basePath.toString())
                         .redirectErrorStream(true)
-                        .redirectOutput(basePath.resolveSibling("git-daemon.log").toFile())
+                        .redirectOutput(
+                                basePath.resolveSibling("git-daemon.log").toFile())
                         .start();
                 long deadline = System.nanoTime() + TIMEOUT.toNanos();
                 while (System.nanoTime() < deadline) {
