@@ -5,6 +5,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.mirror.MirrorMode;
 import io.falcooffline.core.source.GitAccess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,7 +159,10 @@ final class GitOpsPublisher {
         Files.createDirectories(target);
         unpack(published.chartFile(), target);
         Files.copy(published.planFile(), target.resolve(published.planFile().getFileName()));
-        Optional<Path> lock = published.mirror().lockFile().filter(Files::isRegularFile);
+        // Without mirroring this run wrote no lock: one lying there is from an earlier run.
+        Optional<Path> lock = published.mirror().mode() == MirrorMode.NONE
+                ? Optional.empty()
+                : published.mirror().lockFile().filter(Files::isRegularFile);
         if (lock.isPresent()) {
             Files.copy(lock.get(), target.resolve(lock.get().getFileName()));
         }

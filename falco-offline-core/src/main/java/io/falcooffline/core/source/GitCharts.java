@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -96,11 +97,11 @@ final class GitCharts {
                 .setHeads(true)
                 .setTags(true)
                 .call();
-        Optional<String> remoteName = remote.stream()
-                .map(Ref::getName)
-                .filter(name -> name.equals(Constants.R_TAGS + ref) || name.equals(Constants.R_HEADS + ref))
-                .sorted()
-                .reduce((tag, head) -> tag.startsWith(Constants.R_TAGS) ? tag : head);
+        // A tag wins over a branch of the same name, as git's own lookup order has it.
+        Optional<String> remoteName = Stream.of(Constants.R_TAGS + ref, Constants.R_HEADS + ref)
+                .filter(name ->
+                        remote.stream().anyMatch(found -> found.getName().equals(name)))
+                .findFirst();
         boolean commitId = COMMIT_ID.matcher(ref.toLowerCase(Locale.ROOT)).matches();
         if (remoteName.isEmpty() && !commitId) {
             throw missingRef(
