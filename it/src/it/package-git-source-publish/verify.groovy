@@ -29,6 +29,9 @@ try {
     def values = git(['show', 'lab:clusters/lab/app/app/values.yaml'])
     assert values.contains(host)
     assert git(['log', '-1', '--format=%B', 'lab']).contains('falco-offline: app 0.1.0 from')
+    // the offline second run found the chart in the cache and had nothing new to commit
+    assert git(['rev-list', '--count', 'lab']).trim() == '1'
+    assert new File(basedir, 'build.log').text.contains('nothing to commit')
 } finally {
     new File(basedir, 'registry.pids').readLines().each { pid -> ProcessHandle.of(pid as long).ifPresent { it.destroy() } }
 }

@@ -9,6 +9,7 @@ import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.mirror.MirrorOptions;
 import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.mirror.oci.RegistryCredentials;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.GitRepositories;
 import io.falcooffline.core.testing.LocalRegistry;
@@ -137,6 +138,28 @@ class ChartSourcesTest {
                     ChartSources.resolve(ChartSource.repository(url, "lighthouse", "1.2.3"), options(false), listener);
             assertThat(TestChartRepository.bytes(exact.path())).isEqualTo(TestChartRepository.bytes(archives.get(0)));
             assertThat(exact.reference()).isEqualTo(url + " lighthouse 1.2.3");
+        }
+    }
+
+    @Test
+    void helmRepositoryCredentialsAreSentForItsHostOnly() {
+        repository();
+        try (StaticHttpServer server = StaticHttpServer.serveWithBasicAuth(temp.resolve("repo"), "robot", "s3cr3t")) {
+            String host = server.uri().getAuthority();
+            ChartSource source = ChartSource.repository(server.uri().toString(), "lighthouse", "1.2.3");
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), listener))
+                    .isInstanceOf(ChartSourceException.class)
+                    .hasMessageContaining("answered 401")
+                    .hasMessageContaining("settings.xml")
+                    .hasMessageNotContaining("s3cr3t");
+            SourceOptions withCredentials = options(false).toBuilder()
+                    .access(MirrorOptions.builder()
+                            .credentials(host, RegistryCredentials.basic("robot", "s3cr3t"))
+                            .allowCredentialsOverHttp(true)
+                            .build())
+                    .build();
+            ResolvedChart resolved = ChartSources.resolve(source, withCredentials, listener);
+            assertThat(new ChartReader().read(resolved.path()).version()).isEqualTo("1.2.3");
         }
     }
 

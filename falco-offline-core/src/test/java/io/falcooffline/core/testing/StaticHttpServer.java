@@ -8,8 +8,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,9 +24,11 @@ public final class StaticHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Path root;
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final String authorization;
 
-    private StaticHttpServer(Path root) throws IOException {
+    private StaticHttpServer(Path root, String authorization) throws IOException {
         this.root = root.toAbsolutePath().normalize();
+        this.authorization = authorization;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -32,8 +36,20 @@ public final class StaticHttpServer implements AutoCloseable {
 
     /** Serves {@code root} on a free port. */
     public static StaticHttpServer serve(Path root) {
+        return start(root, null);
+    }
+
+    /** Serves {@code root} on a free port to clients that send these Basic credentials; others get 401. */
+    public static StaticHttpServer serveWithBasicAuth(Path root, String user, String password) {
+        return start(
+                root,
+                "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static StaticHttpServer start(Path root, String authorization) {
         try {
-            return new StaticHttpServer(root);
+            return new StaticHttpServer(root, authorization);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,6 +70,12 @@ public final class StaticHttpServer implements AutoCloseable {
         requests.add(path);
         Path file = root.resolve(path.substring(1)).normalize();
         try (exchange) {
+            if (authorization != null
+                    && !authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"charts\"");
+                exchange.sendResponseHeaders(401, -1);
+                return;
+            }
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
