@@ -1,12 +1,12 @@
 package io.falcooffline.maven;
 
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.ChartSource;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
-import io.falcooffline.core.audit.AuditOptions;
-import io.falcooffline.core.mirror.MirrorMode;
-import io.falcooffline.core.mirror.MirrorOptions;
-import io.falcooffline.core.publish.PublishOptions;
-import io.falcooffline.core.source.ChartSource;
-import io.falcooffline.core.source.SourceOptions;
+import io.falcooffline.core.PublishOptions;
+import io.falcooffline.core.SourceOptions;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -459,7 +459,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                         new File(session.getExecutionRootDirectory()))
                 .toPath();
         File baseDirectory = isStandalone() ? new File(session.getExecutionRootDirectory()) : project.getBasedir();
-        return PackageRequest.builder()
+        PackageRequest.Builder request = PackageRequest.builder()
                 .source(ChartSource.fromParameters(
                         chart,
                         chartSha256,
@@ -486,8 +486,9 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .registry(registry)
                 .repositoryPrefix(repositoryPrefix)
                 .repositoryLayout(ParameterValues.repositoryLayout(repositoryLayout))
-                .overrides(ParameterValues.overrides(overrides, overridesText))
-                .valuesFiles(
+                .overrides(overridesText);
+        ParameterValues.pomOverrides(overrides).forEach(request::override);
+        return request.valuesFiles(
                         valuesFiles == null
                                 ? List.of()
                                 : valuesFiles.stream().map(File::toPath).toList())
@@ -499,7 +500,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .releaseName(releaseName)
                 .namespace(namespace)
                 .audit(auditOptions())
-                .mirror(mirrorOptions(output))
+                .mirror(mirrorOptions())
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
                 .build();
@@ -518,7 +519,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
         return audit.build();
     }
 
-    private MirrorOptions mirrorOptions(Path output) {
+    private MirrorOptions mirrorOptions() {
         MirrorMode mode = !mirror ? MirrorMode.NONE : push ? MirrorMode.PUSH : MirrorMode.BUNDLE;
         MirrorOptions.Builder options = MirrorOptions.builder()
                 .mode(mode)
@@ -538,6 +539,6 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
         if (lockFile != null) {
             options.lockFile(lockFile.toPath());
         }
-        return options.build().withDefaults(output);
+        return options.build();
     }
 }

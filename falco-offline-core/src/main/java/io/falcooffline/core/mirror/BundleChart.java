@@ -1,10 +1,12 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.OciReference;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;

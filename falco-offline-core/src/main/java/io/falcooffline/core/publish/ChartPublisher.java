@@ -1,19 +1,20 @@
 package io.falcooffline.core.publish;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.BundleChart;
-import io.falcooffline.core.mirror.LockEntry;
 import io.falcooffline.core.mirror.MirrorLock;
-import io.falcooffline.core.mirror.MirrorMode;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.source.HelmIndex;
 import io.falcooffline.core.source.HelmOciChart;
 import io.falcooffline.core.source.Provenance;
@@ -37,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>{@code
  * PublishResult result = ChartPublisher.publish(
  *         PublishOptions.builder().publishChart(true).helmRepositoryIndex(true).build(),
- *         new PublishedChart(chartFile, planFile, "192.168.5.96:30003", "falco", mirrorOptions, resolvedSource),
+ *         new PublishedChart(chartFile, planFile, "192.168.5.96:30003", "falco", mirrorOptions, access, source),
  *         listener);
  * }</pre>
  */
@@ -101,7 +102,7 @@ public final class ChartPublisher {
         String repository = prefix + chart.name();
         String tag = chart.version().replace('+', '_');
         try (RegistryClient client =
-                new RegistryClient(published.mirror().clientOptions(published.registry()), listener)) {
+                new RegistryClient(published.access().clientOptions(published.registry()), listener)) {
             artifact.blobs().forEach((descriptor, content) -> {
                 if (!client.hasBlob(repository, descriptor)) {
                     client.pushBlob(repository, descriptor, new ByteArrayInputStream(content));

@@ -1,11 +1,12 @@
 package io.falcooffline.core.publish;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.mirror.MirrorMode;
 import io.falcooffline.core.source.GitAccess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ final class GitOpsPublisher {
     Optional<String> publish(Chart chart) {
         String url = options.gitRepository().orElseThrow();
         String branch = options.gitBranch();
-        CredentialsProvider credentials = GitAccess.credentials(url, published.mirror());
+        CredentialsProvider credentials = GitAccess.credentials(url, published.access());
         Path work = null;
         try {
             work = Files.createTempDirectory("falco-offline-gitops-");
@@ -224,7 +225,7 @@ final class GitOpsPublisher {
 
     private static void deleteTree(Path directory) throws IOException {
         if (directory != null) {
-            AtomicFiles.deleteTree(directory);
+            AtomicFiles.deleteRecursively(directory);
         }
     }
 }

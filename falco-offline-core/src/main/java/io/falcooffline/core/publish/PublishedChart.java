@@ -1,6 +1,7 @@
 package io.falcooffline.core.publish;
 
-import io.falcooffline.core.mirror.MirrorOptions;
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.source.ResolvedChart;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,7 +14,8 @@ import java.util.Objects;
  * @param registry the internal registry, {@code host[:port]}
  * @param repositoryPrefix the path put before the chart's repository; empty for none
  * @param mirror the run's mirror options with {@link MirrorOptions#withDefaults} applied: the mode, the bundle, the
- *     lock file and how to reach the registry
+ *     lock file
+ * @param access how to reach the registry and the git server
  * @param source what the chart was made from
  */
 public record PublishedChart(
@@ -22,6 +24,7 @@ public record PublishedChart(
         String registry,
         String repositoryPrefix,
         MirrorOptions mirror,
+        RegistryAccess access,
         ResolvedChart source) {
 
     public PublishedChart {
@@ -30,6 +33,7 @@ public record PublishedChart(
         Objects.requireNonNull(registry, "registry");
         repositoryPrefix = repositoryPrefix == null ? "" : repositoryPrefix;
         Objects.requireNonNull(mirror, "mirror");
+        Objects.requireNonNull(access, "access");
         Objects.requireNonNull(source, "source");
     }
 }

@@ -1,16 +1,21 @@
 package io.falcooffline.core.source;
 
+import io.falcooffline.core.ArtifactNotFoundException;
+import io.falcooffline.core.ChartSource;
+import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.SourceOptions;
+import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.mirror.oci.ArtifactNotFoundException;
+import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
-import io.falcooffline.core.mirror.oci.RegistryException;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.net.URI;
@@ -34,17 +39,20 @@ import java.util.stream.Stream;
  * ResolvedChart chart = ChartSources.resolve(
  *         ChartSource.repository("https://falcosecurity.github.io/charts", "falco", "9.0.*"),
  *         SourceOptions.defaults(),
+ *         registryAccess,
  *         listener);
  * }</pre>
  */
 public final class ChartSources {
 
     private final SourceOptions options;
+    private final RegistryAccess access;
     private final ProgressListener listener;
     private final ChartCache cache;
 
-    private ChartSources(SourceOptions options, ProgressListener listener) {
+    private ChartSources(SourceOptions options, RegistryAccess access, ProgressListener listener) {
         this.options = options;
+        this.access = access;
         this.listener = listener;
         this.cache = new ChartCache(options.cacheDirectory());
     }
@@ -56,8 +64,9 @@ public final class ChartSources {
      *     satisfying the requirement (with the versions there are), a missing git ref, an unreachable source with
      *     nothing cached
      */
-    public static ResolvedChart resolve(ChartSource source, SourceOptions options, ProgressListener listener) {
-        return new ChartSources(options, listener).resolve(source);
+    public static ResolvedChart resolve(
+            ChartSource source, SourceOptions options, RegistryAccess access, ProgressListener listener) {
+        return new ChartSources(options, access, listener).resolve(source);
     }
 
     private ResolvedChart resolve(ChartSource source) {
@@ -69,7 +78,7 @@ public final class ChartSources {
                 repository(
                         source.uri().orElseThrow(),
                         source.name().orElseThrow(),
-                        source.version().orElseThrow());
+                        VersionConstraint.parse(source.version().orElse("")));
             case GIT ->
                 git(
                         source.gitRepository().orElseThrow(),
@@ -95,7 +104,7 @@ public final class ChartSources {
 
     private ResolvedChart url(URI uri, Optional<String> sha256) {
         String reference = uri.toString();
-        SourceHttp http = new SourceHttp(options, listener);
+        SourceHttp http = new SourceHttp(options, access, listener);
         String digest = archive(
                 "url " + reference,
                 reference,
@@ -109,7 +118,7 @@ public final class ChartSources {
         String text = "oci://" + reference;
         String digest = archive("oci " + text, text, Optional.empty(), () -> {
             String host = reference.registry();
-            try (RegistryClient client = new RegistryClient(options.registryOptions(host), listener)) {
+            try (RegistryClient client = new RegistryClient(access.clientOptions(host), listener)) {
                 listener.info("Pulling chart " + text + ".");
                 return HelmOciChart.pull(client, reference).archive();
             } catch (ArtifactNotFoundException e) {
@@ -127,11 +136,11 @@ public final class ChartSources {
     }
 
     RegistryClientOptions registryOptions(String host) {
-        return options.registryOptions(host);
+        return access.clientOptions(host);
     }
 
     private String tagsOf(OciReference reference) {
-        try (RegistryClient client = new RegistryClient(options.registryOptions(reference.registry()), listener)) {
+        try (RegistryClient client = new RegistryClient(access.clientOptions(reference.registry()), listener)) {
             List<String> tags = client.listTags(reference.repository());
             return tags.isEmpty()
                     ? " (the repository has no tags)"
@@ -162,7 +171,7 @@ public final class ChartSources {
                     + "; the archive is taken as served.");
         }
         String reference = repository + " " + name + " " + entry.version();
-        SourceHttp http = new SourceHttp(options, listener);
+        SourceHttp http = new SourceHttp(options, access, listener);
         listener.info("Chart " + name + " " + entry.version() + " of " + repository + " satisfies " + version + ".");
         String digest = archive(
                 "url " + archive,
@@ -174,7 +183,7 @@ public final class ChartSources {
 
     private HelmIndex index(URI repository) {
         URI indexUri = URI.create(repository + "/" + HelmIndex.FILE_NAME);
-        SourceHttp http = new SourceHttp(options, listener);
+        SourceHttp http = new SourceHttp(options, access, listener);
         String digest = archive(
                 "index " + repository,
                 indexUri.toString(),
@@ -196,7 +205,7 @@ public final class ChartSources {
     }
 
     private ResolvedChart git(String url, String ref, String chartPath) {
-        GitCharts git = new GitCharts(cache, options, listener);
+        GitCharts git = new GitCharts(cache, options, access, listener);
         try (GitCharts.Fetched fetched = git.fetch(url, ref)) {
             String commit = fetched.commit().name();
             String reference = url + " " + ref + (chartPath.isEmpty() ? "" : " " + chartPath);
@@ -322,7 +331,7 @@ public final class ChartSources {
             return;
         }
         try {
-            AtomicFiles.deleteTree(directory);
+            AtomicFiles.deleteRecursively(directory);
         } catch (IOException e) {
             // A leftover staging directory is hidden and harmless.
         }

@@ -1,8 +1,7 @@
 package io.falcooffline.core.source;
 
-import io.falcooffline.core.mirror.MirrorOptions;
-import io.falcooffline.core.mirror.oci.RegistryCredentials;
-import io.falcooffline.core.mirror.oci.RegistryHosts;
+import io.falcooffline.core.RegistryCredentials;
+import io.falcooffline.core.mirror.RegistryAccess;
 import java.net.URISyntaxException;
 import java.util.Optional;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -18,7 +17,7 @@ public final class GitAccess {
     private GitAccess() {}
 
     /** A JGit credentials provider for the URL, or null for anonymous access. */
-    public static CredentialsProvider credentials(String url, MirrorOptions access) {
+    public static CredentialsProvider credentials(String url, RegistryAccess access) {
         URIish uri;
         try {
             uri = new URIish(url);
@@ -30,7 +29,7 @@ public final class GitAccess {
         }
         String host = uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
         Optional<RegistryCredentials> found =
-                Optional.ofNullable(access.credentials().get(RegistryHosts.canonicalRegistry(host)));
+                Optional.ofNullable(access.credentials().get(RegistryAccess.hostKey(host)));
         boolean secure = "https".equals(uri.getScheme()) || "ssh".equals(uri.getScheme());
         if (found.isEmpty() || (!secure && !access.allowCredentialsOverHttp())) {
             return null;

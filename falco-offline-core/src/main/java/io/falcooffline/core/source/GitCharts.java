@@ -1,7 +1,11 @@
 package io.falcooffline.core.source;
 
+import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.SourceOptions;
+import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.chart.ChartReader;
+import io.falcooffline.core.mirror.RegistryAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,11 +50,13 @@ final class GitCharts {
 
     private final ChartCache cache;
     private final SourceOptions options;
+    private final RegistryAccess access;
     private final ProgressListener listener;
 
-    GitCharts(ChartCache cache, SourceOptions options, ProgressListener listener) {
+    GitCharts(ChartCache cache, SourceOptions options, RegistryAccess access, ProgressListener listener) {
         this.cache = cache;
         this.options = options;
+        this.access = access;
         this.listener = listener;
     }
 
@@ -215,7 +221,7 @@ final class GitCharts {
     }
 
     private CredentialsProvider credentials(String url) {
-        return GitAccess.credentials(url, options.access());
+        return GitAccess.credentials(url, access);
     }
 
     private static boolean isMissingRef(TransportException e) {

@@ -1,5 +1,6 @@
 package io.falcooffline.core.source;
 
+import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.InvalidYamlException;
 import io.falcooffline.core.mirror.SemanticVersion;
 import io.falcooffline.core.yaml.SafeYaml;

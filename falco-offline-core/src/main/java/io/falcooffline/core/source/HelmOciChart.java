@@ -1,11 +1,13 @@
 package io.falcooffline.core.source;
 
+import io.falcooffline.core.ChartSourceException;
+import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
 import java.io.InputStream;
 import tools.jackson.core.JacksonException;

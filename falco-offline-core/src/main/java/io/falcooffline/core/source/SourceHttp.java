@@ -1,8 +1,12 @@
 package io.falcooffline.core.source;
 
+import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.RegistryCredentials;
+import io.falcooffline.core.SourceOptions;
+import io.falcooffline.core.SourceUnreachableException;
+import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
-import io.falcooffline.core.mirror.oci.RegistryCredentials;
 import io.falcooffline.core.mirror.oci.TlsTrust;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +24,11 @@ import java.util.Base64;
  */
 final class SourceHttp {
 
-    private final SourceOptions options;
+    private final RegistryAccess access;
     private final ProgressListener listener;
 
-    SourceHttp(SourceOptions options, ProgressListener listener) {
-        this.options = options;
+    SourceHttp(SourceOptions options, RegistryAccess access, ProgressListener listener) {
+        this.access = access;
         this.listener = listener;
     }
 
@@ -36,7 +40,7 @@ final class SourceHttp {
      * @throws ChartSourceException when the server answers other than 200 or sends more than {@code maxBytes}
      */
     byte[] get(URI uri, long maxBytes, String what) {
-        RegistryClientOptions hostOptions = options.registryOptions(authority(uri));
+        RegistryClientOptions hostOptions = access.clientOptions(authority(uri));
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(hostOptions.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
@@ -51,7 +55,7 @@ final class SourceHttp {
                         .timeout(hostOptions.requestTimeout())
                         .GET();
                 boolean sameHost = authority(current).equalsIgnoreCase(authority(uri));
-                if (sameHost && options.mayUseCredentialsOver(current.getScheme())) {
+                if (sameHost && ("https".equalsIgnoreCase(current.getScheme()) || access.allowCredentialsOverHttp())) {
                     hostOptions
                             .credentials()
                             .filter(c -> !c.isIdentityToken())

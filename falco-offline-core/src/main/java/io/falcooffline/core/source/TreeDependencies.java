@@ -1,11 +1,12 @@
 package io.falcooffline.core.source;
 
+import io.falcooffline.core.ChartSourceException;
+import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.mirror.SemanticVersion;
 import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.reference.InvalidReferenceException;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.net.URI;

@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.SearchResult;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PublishOptions;
+import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RepositoryLayout;
-import io.falcooffline.core.mirror.LockEntry;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
-import io.falcooffline.core.mirror.MirrorMode;
-import io.falcooffline.core.mirror.MirrorOptions;
-import io.falcooffline.core.mirror.PushRequest;
+import io.falcooffline.core.mirror.MirrorRequest;
+import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.render.StubKubernetesApi;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.source.HelmIndex;
@@ -213,14 +216,26 @@ class ChartPublisherTest {
                 FalcoOffline.packageChart(request("192.168.5.96:30003", output).build(), ProgressListener.SILENT);
         MirrorOptions bundle =
                 MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(output);
-        Mirror.run(
-                bundle,
-                "192.168.5.96:30003",
-                List.of(),
-                packaged.chartFile(),
-                packaged.planFile(),
-                ProgressListener.SILENT);
+        try {
+            Mirror.run(
+                    new MirrorRequest(
+                            bundle,
+                            RegistryAccess.builder().build(),
+                            "192.168.5.96:30003",
+                            List.of(),
+                            packaged.plan().mapping(),
+                            List.of(
+                                    bundleFile(packaged.chartFile().orElseThrow()),
+                                    bundleFile(packaged.planFile().orElseThrow()))),
+                    ProgressListener.SILENT);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return bundle;
+    }
+
+    private static MirrorRequest.BundleFile bundleFile(Path file) throws IOException {
+        return new MirrorRequest.BundleFile(file.getFileName().toString(), Files.readAllBytes(file));
     }
 
     private PublishResult publishFromBundle(PublishOptions options, MirrorOptions bundle, String sourceDigest) {
@@ -233,6 +248,7 @@ class ChartPublisherTest {
                         "192.168.5.96:30003",
                         "charts",
                         bundle,
+                        RegistryAccess.builder().build(),
                         new ResolvedChart(TestCharts.lighthouse(), "lighthouse", sourceDigest)),
                 ProgressListener.SILENT);
     }

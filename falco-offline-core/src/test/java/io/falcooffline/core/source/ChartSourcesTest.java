@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
+import io.falcooffline.core.ChartSource;
+import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.RegistryCredentials;
+import io.falcooffline.core.SourceOptions;
+import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
-import io.falcooffline.core.mirror.MirrorOptions;
+import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.Digests;
-import io.falcooffline.core.mirror.oci.RegistryCredentials;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.GitRepositories;
 import io.falcooffline.core.testing.LocalRegistry;
@@ -28,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ChartSourcesTest {
 
     private static final List<String> VERSIONS = List.of("1.2.3", "1.2.10", "1.3.0", "2.0.0", "2.1.0-rc.1");
+
+    private static final RegistryAccess NO_ACCESS = RegistryAccess.builder().build();
 
     @TempDir
     Path temp;
@@ -58,15 +64,15 @@ class ChartSourcesTest {
         ResolvedChart first;
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             source = ChartSource.url(server.uri() + "/lighthouse-1.2.3.tgz", sha.substring("sha256:".length()));
-            first = ChartSources.resolve(source, options(false), listener);
-            ChartSources.resolve(source, options(false), listener);
+            first = ChartSources.resolve(source, options(false), NO_ACCESS, listener);
+            ChartSources.resolve(source, options(false), NO_ACCESS, listener);
             assertThat(server.requests()).containsExactly("/lighthouse-1.2.3.tgz");
         }
         assertThat(first.digest()).isEqualTo(sha);
         assertThat(first.reference()).isEqualTo(source.describe());
         assertThat(TestChartRepository.bytes(first.path())).isEqualTo(TestChartRepository.bytes(archive));
 
-        ResolvedChart offline = ChartSources.resolve(source, options(true), listener);
+        ResolvedChart offline = ChartSources.resolve(source, options(true), NO_ACCESS, listener);
         assertThat(offline.digest()).isEqualTo(sha);
     }
 
@@ -77,12 +83,15 @@ class ChartSourcesTest {
         String digest;
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             source = ChartSource.url(server.uri() + "/lighthouse-1.3.0.tgz", null);
-            digest = ChartSources.resolve(source, options(false), listener).digest();
+            digest = ChartSources.resolve(source, options(false), NO_ACCESS, listener)
+                    .digest();
         }
-        assertThat(ChartSources.resolve(source, options(false), listener).digest())
+        assertThat(ChartSources.resolve(source, options(false), NO_ACCESS, listener)
+                        .digest())
                 .isEqualTo(digest);
         assertThat(warnings).anySatisfy(warning -> assertThat(warning).contains("using the copy in the chart cache"));
-        assertThat(ChartSources.resolve(source, options(true), listener).digest())
+        assertThat(ChartSources.resolve(source, options(true), NO_ACCESS, listener)
+                        .digest())
                 .isEqualTo(digest);
     }
 
@@ -92,7 +101,7 @@ class ChartSourcesTest {
         String actual = Digests.sha256(TestChartRepository.bytes(archive));
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             ChartSource source = ChartSource.url(server.uri() + "/lighthouse-1.2.3.tgz", "0".repeat(64));
-            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), listener))
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("has the digest " + actual)
                     .hasMessageContaining("sha256:" + "0".repeat(64));
@@ -103,7 +112,7 @@ class ChartSourcesTest {
     @Test
     void offlineWithNothingCachedSaysWhatToFetch() {
         ChartSource source = ChartSource.url("https://charts.example.com/lighthouse-1.2.3.tgz", null);
-        assertThatThrownBy(() -> ChartSources.resolve(source, options(true), listener))
+        assertThatThrownBy(() -> ChartSources.resolve(source, options(true), NO_ACCESS, listener))
                 .isInstanceOf(SourceUnreachableException.class)
                 .hasMessageContaining("Offline")
                 .hasMessageContaining("https://charts.example.com/lighthouse-1.2.3.tgz")
@@ -118,7 +127,7 @@ class ChartSourcesTest {
             gone = server.uri();
         }
         ChartSource source = ChartSource.repository(gone.toString(), "lighthouse", "1.*");
-        assertThatThrownBy(() -> ChartSources.resolve(source, options(false), listener))
+        assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
                 .isInstanceOf(SourceUnreachableException.class)
                 .hasMessageContaining("Cannot reach " + gone + "/index.yaml")
                 .hasMessageContaining("holds nothing for");
@@ -134,8 +143,8 @@ class ChartSourcesTest {
             assertThat(resolveVersion(url, ">=1 <2")).isEqualTo("1.3.0");
             assertThat(resolveVersion(url, "")).isEqualTo("2.0.0");
             assertThat(resolveVersion(url, "^2.1.0-rc.0")).isEqualTo("2.1.0-rc.1");
-            ResolvedChart exact =
-                    ChartSources.resolve(ChartSource.repository(url, "lighthouse", "1.2.3"), options(false), listener);
+            ResolvedChart exact = ChartSources.resolve(
+                    ChartSource.repository(url, "lighthouse", "1.2.3"), options(false), NO_ACCESS, listener);
             assertThat(TestChartRepository.bytes(exact.path())).isEqualTo(TestChartRepository.bytes(archives.get(0)));
             assertThat(exact.reference()).isEqualTo(url + " lighthouse 1.2.3");
         }
@@ -147,18 +156,15 @@ class ChartSourcesTest {
         try (StaticHttpServer server = StaticHttpServer.serveWithBasicAuth(temp.resolve("repo"), "robot", "s3cr3t")) {
             String host = server.uri().getAuthority();
             ChartSource source = ChartSource.repository(server.uri().toString(), "lighthouse", "1.2.3");
-            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), listener))
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("answered 401")
                     .hasMessageContaining("settings.xml")
                     .hasMessageNotContaining("s3cr3t");
-            SourceOptions withCredentials = options(false).toBuilder()
-                    .access(MirrorOptions.builder()
-                            .credentials(host, RegistryCredentials.basic("robot", "s3cr3t"))
-                            .allowCredentialsOverHttp(true)
-                            .build())
-                    .build();
-            ResolvedChart resolved = ChartSources.resolve(source, withCredentials, listener);
+            RegistryAccess.Builder access = RegistryAccess.builder();
+            access.credentials(host, RegistryCredentials.basic("robot", "s3cr3t"));
+            access.allowCredentialsOverHttp(true);
+            ResolvedChart resolved = ChartSources.resolve(source, options(false), access.build(), listener);
             assertThat(new ChartReader().read(resolved.path()).version()).isEqualTo("1.2.3");
         }
     }
@@ -171,8 +177,8 @@ class ChartSourcesTest {
             url = server.uri().toString();
             resolveVersion(url, "~1.2");
         }
-        ResolvedChart offline =
-                ChartSources.resolve(ChartSource.repository(url, "lighthouse", "~1.2"), options(true), listener);
+        ResolvedChart offline = ChartSources.resolve(
+                ChartSource.repository(url, "lighthouse", "~1.2"), options(true), NO_ACCESS, listener);
         assertThat(new ChartReader().read(offline.path()).version()).isEqualTo("1.2.10");
     }
 
@@ -181,12 +187,12 @@ class ChartSourcesTest {
         repository();
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             ChartSource source = ChartSource.repository(server.uri().toString(), "lighthouse", "9.0.*");
-            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), listener))
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("satisfies '9.0.*'")
                     .hasMessageContaining("2.1.0-rc.1, 2.0.0, 1.3.0, 1.2.10, 1.2.3");
             ChartSource other = ChartSource.repository(server.uri().toString(), "falco", "");
-            assertThatThrownBy(() -> ChartSources.resolve(other, options(false), listener))
+            assertThatThrownBy(() -> ChartSources.resolve(other, options(false), NO_ACCESS, listener))
                     .hasMessageContaining("has no chart named 'falco'");
         }
     }
@@ -198,7 +204,7 @@ class ChartSourcesTest {
         String actual = Digests.sha256("not the indexed chart".getBytes(StandardCharsets.UTF_8));
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             ChartSource source = ChartSource.repository(server.uri().toString(), "lighthouse", "1.3.0");
-            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), listener))
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("has the digest " + actual);
         }
@@ -213,19 +219,22 @@ class ChartSourcesTest {
                     .withRemote(URI.create("oci://" + registry.host() + "/charts"))
                     .plainHttp()
                     .call();
-            SourceOptions options = options(false).toBuilder()
-                    .access(MirrorOptions.builder()
-                            .insecureRegistries(registry.host())
-                            .build())
-                    .build();
+            SourceOptions options = options(false);
+            RegistryAccess.Builder plainHttp = RegistryAccess.builder();
+            plainHttp.insecureRegistries(List.of(registry.host()));
+            RegistryAccess access = plainHttp.build();
             ResolvedChart pulled = ChartSources.resolve(
-                    ChartSource.oci("oci://" + registry.host() + "/charts/lighthouse:1.2.3"), options, listener);
+                    ChartSource.oci("oci://" + registry.host() + "/charts/lighthouse:1.2.3"),
+                    options,
+                    access,
+                    listener);
             assertThat(TestChartRepository.bytes(pulled.path())).isEqualTo(TestChartRepository.bytes(archive));
             assertThat(pulled.digest()).isEqualTo(Digests.sha256(TestChartRepository.bytes(archive)));
 
             assertThatThrownBy(() -> ChartSources.resolve(
                             ChartSource.oci("oci://" + registry.host() + "/charts/lighthouse:9.9.9"),
                             options,
+                            access,
                             listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("lighthouse:9.9.9")
@@ -241,16 +250,16 @@ class ChartSourcesTest {
         String url = bare.toUri().toString();
         Chart expected = new ChartReader().read(TestCharts.lighthouse());
         for (String ref : List.of("v1.2.3", "main", commit)) {
-            ResolvedChart resolved =
-                    ChartSources.resolve(ChartSource.git(url, ref, "charts/lighthouse"), options(false), listener);
+            ResolvedChart resolved = ChartSources.resolve(
+                    ChartSource.git(url, ref, "charts/lighthouse"), options(false), NO_ACCESS, listener);
             assertThat(resolved.digest()).isEqualTo("git:" + commit);
             assertThat(resolved.path().getFileName()).hasToString("lighthouse");
             assertThat(new ChartReader().read(resolved.path()).files())
                     .containsOnlyKeys(expected.files().keySet());
             assertThat(new ChartReader().read(resolved.path()).subcharts()).hasSize(1);
         }
-        ResolvedChart offline =
-                ChartSources.resolve(ChartSource.git(url, "v1.2.3", "charts/lighthouse"), options(true), listener);
+        ResolvedChart offline = ChartSources.resolve(
+                ChartSource.git(url, "v1.2.3", "charts/lighthouse"), options(true), NO_ACCESS, listener);
         assertThat(offline.digest()).isEqualTo("git:" + commit);
     }
 
@@ -260,7 +269,7 @@ class ChartSourcesTest {
                 temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         try (GitRepositories.Daemon daemon = GitRepositories.Daemon.serve(bare.getParent())) {
             ChartSource source = ChartSource.git(daemon.url("repository.git"), "v1.2.3", "charts/lighthouse");
-            ResolvedChart resolved = ChartSources.resolve(source, options(false), listener);
+            ResolvedChart resolved = ChartSources.resolve(source, options(false), NO_ACCESS, listener);
             assertThat(new ChartReader().read(resolved.path()).name()).isEqualTo("lighthouse");
             Path cached = new ChartCache(temp.resolve("cache")).gitDirectory(daemon.url("repository.git"));
             assertThat(cached.resolve("shallow")).exists();
@@ -272,13 +281,13 @@ class ChartSourcesTest {
         Path bare = GitRepositories.bareWithTree(
                 temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         ChartSource source = ChartSource.git(bare.toUri().toString(), "v9.9.9", "charts/lighthouse");
-        assertThatThrownBy(() -> ChartSources.resolve(source, options(false), listener))
+        assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
                 .isInstanceOf(ChartSourceException.class)
                 .hasMessageContaining("no tag, branch or commit 'v9.9.9'")
                 .hasMessageContaining("v1.2.3")
                 .hasMessageContaining("main");
         ChartSource wrongPath = ChartSource.git(bare.toUri().toString(), "v1.2.3", "charts/falco");
-        assertThatThrownBy(() -> ChartSources.resolve(wrongPath, options(false), listener))
+        assertThatThrownBy(() -> ChartSources.resolve(wrongPath, options(false), NO_ACCESS, listener))
                 .hasMessageContaining("does not exist or is empty");
     }
 
@@ -297,8 +306,8 @@ class ChartSourcesTest {
                     .replace("    version: 0.3.0\n", "    version: 0.3.*\n    repository: " + server.uri() + "\n");
             Files.writeString(tree.resolve("Chart.yaml"), chartYaml);
             Path bare = GitRepositories.bareWithTree(temp.resolve("git"), tree, "", "v1");
-            ResolvedChart resolved =
-                    ChartSources.resolve(ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), listener);
+            ResolvedChart resolved = ChartSources.resolve(
+                    ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), NO_ACCESS, listener);
             assertThat(resolved.path().resolve("charts/beacon-0.3.0.tgz")).exists();
             Chart chart = new ChartReader().read(resolved.path());
             assertThat(chart.subcharts())
@@ -308,8 +317,8 @@ class ChartSourcesTest {
     }
 
     private String resolveVersion(String url, String constraint) {
-        ResolvedChart resolved =
-                ChartSources.resolve(ChartSource.repository(url, "lighthouse", constraint), options(false), listener);
+        ResolvedChart resolved = ChartSources.resolve(
+                ChartSource.repository(url, "lighthouse", constraint), options(false), NO_ACCESS, listener);
         return new ChartReader().read(resolved.path()).version();
     }
 

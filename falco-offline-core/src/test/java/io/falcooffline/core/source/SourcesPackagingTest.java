@@ -3,14 +3,17 @@ package io.falcooffline.core.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
+import io.falcooffline.core.ChartSource;
+import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
+import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
-import io.falcooffline.core.mirror.MirrorOptions;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.ExternalCommand;
