@@ -36,6 +36,7 @@ public final class PackageRequest {
     private final ChartSource source;
     private final SourceOptions sourceOptions;
     private final PublishOptions publish;
+    private final VerifyMode verify;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -57,6 +58,7 @@ public final class PackageRequest {
         this.source = builder.source;
         this.sourceOptions = builder.sourceOptions;
         this.publish = builder.publish;
+        this.verify = builder.verify;
     }
 
     public static Builder builder() {
@@ -79,7 +81,8 @@ public final class PackageRequest {
                 .profile(profile)
                 .audit(audit)
                 .releaseName(releaseName)
-                .namespace(namespace);
+                .namespace(namespace)
+                .verify(verify);
         builder.outputTimestamp = outputTimestamp;
         builder.mirror = mirror;
         builder.source = source;
@@ -158,6 +161,11 @@ public final class PackageRequest {
         return strict;
     }
 
+    /** Whether the output chart is rendered with Helm's engine to check what the cluster will pull. */
+    public VerifyMode verify() {
+        return verify;
+    }
+
     /**
      * The modification time written on every archive entry; empty to take the input chart's newest entry time.
      */
@@ -220,6 +228,7 @@ public final class PackageRequest {
         private ChartSource source;
         private SourceOptions sourceOptions = SourceOptions.defaults();
         private PublishOptions publish = PublishOptions.none();
+        private VerifyMode verify = VerifyMode.AUTO;
 
         private Builder() {}
 
@@ -315,6 +324,12 @@ public final class PackageRequest {
 
         public Builder strict(boolean strict) {
             this.strict = strict;
+            return this;
+        }
+
+        /** Render verification: {@code AUTO} (the default), {@code REQUIRED} or {@code OFF}. */
+        public Builder verify(VerifyMode verify) {
+            this.verify = Objects.requireNonNull(verify, "verify");
             return this;
         }
 
