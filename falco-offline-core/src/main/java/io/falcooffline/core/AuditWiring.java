@@ -5,11 +5,13 @@ import io.falcooffline.core.audit.ControlPlaneFiles;
 import io.falcooffline.core.audit.DeliveredRules;
 import io.falcooffline.core.audit.K8sAuditProfile;
 import io.falcooffline.core.chart.Chart;
+import io.falcooffline.core.io.OutputPaths;
 import io.falcooffline.core.yaml.HelmValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Where the k8s-audit profile and its checks enter a package run. */
@@ -52,23 +54,25 @@ final class AuditWiring {
     }
 
     /** Writes the kube-apiserver files to {@code <outputDirectory>/audit} when there is an address to point at. */
-    static void writeControlPlaneFiles(
+    /** @return the audit directory when it was written, for the clean-up of a run that fails later */
+    static Optional<Path> writeControlPlaneFiles(
             PackageRequest request, Map<String, Object> effective, ProgressListener listener) {
         if (!configuresWebhook(request, effective)) {
-            return;
+            return Optional.empty();
         }
         if (request.audit().webhookAddress().isEmpty()) {
             listener.warn("No audit webhook address given, so the kube-apiserver files were not written: set"
                     + " `auditWebhookAddress` to a node IP (NodePort), the Service DNS name (ClusterIP) or the load"
                     + " balancer address.");
-            return;
+            return Optional.empty();
         }
-        Path directory = request.outputDirectory().resolve("audit");
+        Path directory = OutputPaths.inside(request.outputDirectory(), "audit", "audit directory");
         ControlPlaneFiles.Written written = ControlPlaneFiles.write(
                 directory, request.audit(), effective, request.releaseName(), request.namespace());
         written.warnings().forEach(listener::warn);
         listener.info("Wrote kube-apiserver audit files to " + written.directory() + " (webhook " + written.webhookUrl()
                 + ")");
+        return Optional.of(written.directory());
     }
 
     private static boolean configuresWebhook(PackageRequest request, Map<String, Object> effective) {

@@ -5,6 +5,7 @@ import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartWriter;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.OutputPaths;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorMode;
 import io.falcooffline.core.mirror.MirrorResult;
@@ -96,20 +97,22 @@ final class ChartPackager {
             Map<String, Object> rootValues,
             ReferenceMapper mapper) {
         Instant mtime = request.outputTimestamp().or(input::newestEntryTime).orElse(Instant.EPOCH);
-        Path chartFile = request.outputDirectory().resolve(plan.chartFileName());
-        Path planFile = request.outputDirectory().resolve(PlanJson.FILE_NAME);
+        Path chartFile = OutputPaths.inside(request.outputDirectory(), plan.chartFileName(), "chart archive");
+        Path planFile = OutputPaths.inside(request.outputDirectory(), PlanJson.FILE_NAME, "plan");
         byte[] archive = new ChartWriter().toBytes(output, mtime);
         byte[] planJson = PlanJson.toJson(plan);
-        AtomicFiles.write(planFile, planJson);
         Optional<MirrorResult> mirrored;
+        Optional<Path> auditDirectory = Optional.empty();
         try {
+            AtomicFiles.write(planFile, planJson);
             AtomicFiles.write(chartFile, archive);
             listener.info("Wrote " + chartFile + " and " + planFile);
-            AuditWiring.writeControlPlaneFiles(request, rootValues, listener);
+            auditDirectory = AuditWiring.writeControlPlaneFiles(request, rootValues, listener);
             mirrored = mirror(request, plan, chartFile, planFile, mapper);
-        } catch (FalcoOfflineException e) {
+        } catch (RuntimeException e) {
             deleteQuietly(chartFile);
             deleteQuietly(planFile);
+            auditDirectory.ifPresent(ChartPackager::deleteTreeQuietly);
             throw e;
         }
         return new PackageResult(plan, Optional.of(chartFile), Optional.of(planFile), mirrored);
@@ -147,12 +150,25 @@ final class ChartPackager {
                         SafeYaml.loadMap(Files.readString(file, StandardCharsets.UTF_8), file.toString());
                 LegacyAuditConfig.check(values, file.toString());
                 layers.add(values);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new InvalidRequestException(
+                        "valuesFiles",
+                        "Values file " + file + " is not UTF-8 text (an editor may have saved it as UTF-16 or"
+                                + " Latin-1): save it as UTF-8, which is what Helm reads.");
             } catch (IOException e) {
                 throw new InvalidRequestException(
                         "valuesFiles", "Cannot read values file " + file + ": " + e.getMessage());
             }
         }
         return layers;
+    }
+
+    private static void deleteTreeQuietly(Path directory) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(ChartPackager::deleteQuietly);
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // The failure that led here is the one worth reporting.
+        }
     }
 
     private static void deleteQuietly(Path file) {

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.RegistryParameters;
 import io.falcooffline.core.mirror.oci.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -240,6 +241,10 @@ public final class MirrorOptions {
             this.registryMirrors.clear();
             for (String pair : splitCommas(commaSeparatedPairs)) {
                 int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    RegistryParameters.requireNoCredentials("registryMirrors", pair.substring(0, equals));
+                    RegistryParameters.requireNoCredentials("registryMirrors", pair.substring(equals + 1));
+                }
                 if (equals <= 0 || equals == pair.length() - 1) {
                     throw new InvalidRequestException(
                             "registryMirrors",
@@ -252,6 +257,8 @@ public final class MirrorOptions {
         }
 
         public Builder registryMirror(String registry, String mirror) {
+            RegistryParameters.requireNoCredentials("registryMirrors", registry);
+            RegistryParameters.requireNoCredentials("registryMirrors", mirror);
             this.registryMirrors.put(RegistryAccess.hostKey(registry), stripSlashes(mirror.strip()));
             return this;
         }
@@ -325,6 +332,8 @@ public final class MirrorOptions {
                             "The mirror of " + registry + " must be host[:port][/path] without scheme, got '" + mirror
                                     + "'.");
                 }
+                int slash = mirror.indexOf('/');
+                RegistryParameters.requireValidPort("registryMirrors", slash < 0 ? mirror : mirror.substring(0, slash));
             });
             if (bundleAsTar && bundle != null && bundle.getFileName().toString().endsWith(".tar")) {
                 throw new InvalidRequestException(

@@ -13,6 +13,7 @@ import io.falcooffline.core.reference.ReferenceKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -99,11 +100,12 @@ final class MirrorRun {
             List<LockEntry> entries = new ArrayList<>(internal);
             staged.forEach(artifact -> entries.add(artifact.toLockEntry()));
             MirrorLock lock = new MirrorLock(registry, entries);
-            options.lockFile().ifPresent(lock::write);
             Optional<Path> archive = Optional.empty();
             if (bundle != null) {
                 archive = finishBundle(staged, lock, chartFile, planFile);
             }
+            // Last, so that a failed run leaves the previous lock as it was.
+            options.lockFile().ifPresent(lock::write);
             listener.info("Mirrored " + staged.size() + " artifacts to " + destination + ": "
                     + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
                     + engine.blobsSkipped() + " already there, " + engine.blobsMounted() + " mounted.");
@@ -118,6 +120,25 @@ final class MirrorRun {
                     options.mode() == MirrorMode.BUNDLE ? options.bundle() : Optional.empty(),
                     archive,
                     options.lockFile());
+        } catch (RuntimeException e) {
+            if (bundle != null) {
+                bundle.discardResults();
+                deleteQuietly(bundleArchive());
+            }
+            throw e;
+        }
+    }
+
+    private Path bundleArchive() {
+        Path directory = options.bundle().orElseThrow();
+        return directory.resolveSibling(directory.getFileName() + ".tar");
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // The failure that led here is the one worth reporting.
         }
     }
 
@@ -350,7 +371,7 @@ final class MirrorRun {
             return Optional.empty();
         }
         Path directory = options.bundle().orElseThrow();
-        Path archive = directory.resolveSibling(directory.getFileName() + ".tar");
+        Path archive = bundleArchive();
         try {
             BundleArchive.pack(directory, archive);
         } catch (IOException e) {

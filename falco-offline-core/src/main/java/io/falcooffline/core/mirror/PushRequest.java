@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.RegistryParameters;
 import io.falcooffline.core.mirror.oci.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -189,10 +190,14 @@ public final class PushRequest {
                         "No bundle given: set `bundle` to the bundle directory or .tar written by "
                                 + "falco-offline:package with push off, e.g. -Dfalco-offline.bundle=bundle.tar.");
             }
+            RegistryParameters.requireNoCredentials("registry", registry);
             if (registry != null && (registry.contains("/") || registry.contains("://"))) {
                 throw new InvalidRequestException(
                         "registry",
                         "`registry` must be host[:port] only, got '" + registry + "': leave out scheme and path.");
+            }
+            if (registry != null) {
+                RegistryParameters.requireValidPort("registry", registry);
             }
             return new PushRequest(this, access.build());
         }

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.RegistryParameters;
 import io.falcooffline.core.mirror.oci.DockerConfigCredentials;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
 import io.falcooffline.core.mirror.oci.RegistryCredentials;
@@ -113,6 +114,11 @@ final class RegistryAccess {
         }
 
         void insecureRegistries(String commaSeparatedHosts) {
+            if (commaSeparatedHosts != null) {
+                for (String host : commaSeparatedHosts.split(",")) {
+                    RegistryParameters.requireNoCredentials("insecureRegistries", host);
+                }
+            }
             insecureRegistries(commaSeparatedHosts == null ? Set.of() : Arrays.asList(commaSeparatedHosts.split(",")));
         }
 
