@@ -140,7 +140,7 @@ public final class ChartWriter {
      * encoding each, which takes the square of the name's length; no prefix longer than the field can fit, since
      * every character takes at least a byte, so it is handed that prefix and writes the same bytes.
      */
-    private static final class LinearHeaderEntry extends TarArchiveEntry {
+    static final class LinearHeaderEntry extends TarArchiveEntry {
         LinearHeaderEntry(String name) {
             super(name);
         }
