@@ -192,7 +192,7 @@ final class OciLayoutStore implements OciStore {
             index = JSON.readTree(files.readSmall(INDEX_FILE, MAX_INDEX_FILE_BYTES));
         } catch (JacksonException e) {
             throw new FalcoOfflineException(files.describe() + ": " + INDEX_FILE + " is not valid JSON ("
-                    + e.getOriginalMessage() + "). falco-offline only ever replaces it whole; restore it or write the "
+                    + JsonErrors.describe(e) + "). falco-offline only ever replaces it whole; restore it or write the "
                     + "bundle into a new directory.");
         }
         for (JsonNode entry : index.path("manifests")) {
