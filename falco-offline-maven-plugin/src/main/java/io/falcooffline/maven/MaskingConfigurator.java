@@ -1,26 +1,38 @@
 package io.falcooffline.maven;
 
-import javax.inject.Named;
-import javax.inject.Singleton;
 import org.codehaus.plexus.classworlds.realm.ClassRealm;
 import org.codehaus.plexus.component.configurator.BasicComponentConfigurator;
 import org.codehaus.plexus.component.configurator.ComponentConfigurationException;
+import org.codehaus.plexus.component.configurator.ComponentConfigurator;
 import org.codehaus.plexus.component.configurator.ConfigurationListener;
 import org.codehaus.plexus.component.configurator.expression.ExpressionEvaluator;
 import org.codehaus.plexus.configuration.PlexusConfiguration;
 
 /**
- * Maven's own configurator, except that what it reports to its listeners passes {@link CredentialMask} first: with
+ * Maven's basic configurator, except that what it reports to its listeners passes {@link CredentialMask} first: with
  * {@code -X} Maven logs every parameter value it sets ({@code (f) registry = ...}), and a value a user got wrong
  * (a password in {@code registry}) would land in the build log before the goal could refuse it. The goal still
  * receives the values as given.
  */
-@Named(MaskingConfigurator.HINT)
-@Singleton
-public class MaskingConfigurator extends BasicComponentConfigurator {
+public class MaskingConfigurator implements ComponentConfigurator {
 
-    /** The name the goals give as their {@code configurator}. */
+    /** The name the goals give as their {@code configurator}; META-INF/plexus/components.xml registers it. */
     public static final String HINT = "falco-offline-masking";
+
+    private final ComponentConfigurator basic = new BasicComponentConfigurator();
+
+    @Override
+    public void configureComponent(Object component, PlexusConfiguration configuration, ClassRealm realm)
+            throws ComponentConfigurationException {
+        basic.configureComponent(component, configuration, realm);
+    }
+
+    @Override
+    public void configureComponent(
+            Object component, PlexusConfiguration configuration, ExpressionEvaluator evaluator, ClassRealm realm)
+            throws ComponentConfigurationException {
+        basic.configureComponent(component, configuration, evaluator, realm);
+    }
 
     @Override
     public void configureComponent(
@@ -30,7 +42,7 @@ public class MaskingConfigurator extends BasicComponentConfigurator {
             ClassRealm realm,
             ConfigurationListener listener)
             throws ComponentConfigurationException {
-        super.configureComponent(
+        basic.configureComponent(
                 component, configuration, evaluator, realm, listener == null ? null : new Masking(listener));
     }
 
