@@ -71,6 +71,7 @@ interface LayoutFiles extends AutoCloseable {
 
     /** The layout packed in a tar archive, read in place by seeking to each entry. */
     static LayoutFiles tar(Path archive) throws IOException {
+        TarHeaderBounds.check(archive);
         TarFile tar = new TarFile(archive);
         Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
         for (TarArchiveEntry entry : tar.getEntries()) {

@@ -159,4 +159,36 @@ class BundleTrustTest {
             assertThat(files).containsExactly(precious);
         }
     }
+
+    @Test
+    void shouldRefuseABundleArchiveWithAnOversizedTarHeaderBeforeReadingIt() throws IOException {
+        Path archive = temp.resolve("bundle.tar");
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(archive))) {
+            org.apache.commons.compress.archivers.tar.TarArchiveEntry entry =
+                    new org.apache.commons.compress.archivers.tar.TarArchiveEntry("oci-layout");
+            entry.addPaxHeader("comment", "c".repeat(2 * 1024 * 1024));
+            entry.setSize(2);
+            tar.putArchiveEntry(entry);
+            tar.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            tar.closeArchiveEntry();
+        }
+
+        assertThatThrownBy(() -> OciLayoutStore.openForReading(archive))
+                .isInstanceOf(FalcoOfflineException.class)
+                .hasMessageContaining("more than the 1048576 a header may have")
+                .hasMessageContaining("Write the bundle again");
+    }
+
+    @Test
+    void shouldReadABundleArchiveThatPackageWrote() throws IOException {
+        Path bundle = bundle(entry(REPOSITORY + ":0.16", plugin.digest()));
+        Path archive = temp.resolve("bundle.tar");
+        BundleArchive.pack(bundle, archive);
+
+        try (OciLayoutStore reader = OciLayoutStore.openForReading(archive)) {
+            assertThat(reader.resolve(REPOSITORY, "0.16"))
+                    .contains(plugin.root().descriptor());
+        }
+    }
 }
