@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
  * logged by Maven with {@code -X}, end up in values, plans and locks, and are echoed in messages), and a port is a
  * TCP port.
  */
-public final class RegistryParameters {
+final class RegistryParameters {
 
     /** Where credentials belong instead, for messages. */
-    public static final String WHERE_CREDENTIALS_BELONG = "Credentials never go into parameters, which Maven logs and"
+    static final String WHERE_CREDENTIALS_BELONG = "Credentials never go into parameters, which Maven logs and"
             + " the chart, plan and lock record: put them in a <server> of ~/.m2/settings.xml whose id is the"
             + " registry host (or the one `serverId` names), or in the Docker config (`docker login`,"
             + " ~/.docker/config.json).";
@@ -29,7 +29,7 @@ public final class RegistryParameters {
      * @param parameter the parameter's name, e.g. {@code registry}
      * @throws InvalidRequestException naming the parameter, showing the address with the user-info masked
      */
-    public static void requireNoCredentials(String parameter, String value) {
+    static void requireNoCredentials(String parameter, String value) {
         if (value == null) {
             return;
         }
@@ -49,7 +49,7 @@ public final class RegistryParameters {
      *
      * @throws InvalidRequestException naming the parameter and the port
      */
-    public static void requireValidPort(String parameter, String hostAndPort) {
+    static void requireValidPort(String parameter, String hostAndPort) {
         Matcher port = PORT.matcher(hostAndPort);
         if (!port.find() || hostAndPort.endsWith("]")) {
             return;

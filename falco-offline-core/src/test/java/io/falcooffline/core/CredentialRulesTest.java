@@ -3,9 +3,6 @@ package io.falcooffline.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.falcooffline.core.audit.AuditOptions;
-import io.falcooffline.core.mirror.MirrorOptions;
-import io.falcooffline.core.mirror.PushRequest;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that readers see either the old content or the whole new content, never a part: the bytes go to a
@@ -117,5 +120,70 @@ public final class AtomicFiles {
 
     private static String randomName() {
         return Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+    }
+    /**
+     * Replaces a directory as a whole with one holding exactly {@code files}: they are written to a sibling temporary
+     * directory that is then moved into place, so the directory never holds a half-written set.
+     *
+     * @param what what the files are, for messages ("the audit files")
+     * @throws FalcoOfflineException naming the directory when it cannot be written
+     */
+    public static void replaceDirectory(Path directory, Map<String, byte[]> files, String what) {
+        Path parent = directory.getParent();
+        Path staging = null;
+        try {
+            Files.createDirectories(parent);
+            if (Files.exists(directory) && !Files.isDirectory(directory)) {
+                throw new FalcoOfflineException(
+                        directory + " exists and is not a directory: remove it so " + what + " can be written.");
+            }
+            staging = createTemporaryDirectory(parent, "." + directory.getFileName() + ".tmp-");
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                write(staging.resolve(file.getKey()), file.getValue());
+            }
+            syncDirectory(staging);
+            if (Files.exists(directory)) {
+                Path previous = parent.resolve("." + directory.getFileName() + ".old-" + staging.getFileName());
+                Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+                deleteRecursively(previous);
+            } else {
+                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+            }
+            staging = null;
+            syncDirectory(parent);
+        } catch (FileAlreadyExistsException e) {
+            throw new FalcoOfflineException(
+                    directory + " was created by someone else while " + what + " were written: try again.", e);
+        } catch (IOException e) {
+            throw new FalcoOfflineException(
+                    "Cannot write " + what + " to " + directory + ": " + e.getMessage()
+                            + ". Check that the output directory is writable.",
+                    e);
+        } finally {
+            if (staging != null) {
+                deleteRecursivelyQuietly(staging);
+            }
+        }
+    }
+
+    /** Deletes a file or a directory tree; what cannot be deleted is left, since the failure that led here matters more. */
+    public static void deleteRecursivelyQuietly(Path root) {
+        try {
+            deleteRecursively(root);
+        } catch (IOException e) {
+            // a leftover is harmless; the caller is already reporting a failure or has finished
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }

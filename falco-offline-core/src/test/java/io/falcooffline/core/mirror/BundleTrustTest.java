@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;
 import java.io.IOException;
@@ -60,7 +63,7 @@ class BundleTrustTest {
     }
 
     private MirrorResult push(Path bundle) {
-        return Mirror.push(
+        return io.falcooffline.core.FalcoOffline.push(
                 PushRequest.builder()
                         .bundle(bundle)
                         .registry(TARGET)
