@@ -33,6 +33,7 @@ public final class PackageRequest {
     private final String releaseName;
     private final String namespace;
     private final MirrorOptions mirror;
+    private final VerifyMode verify;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -51,6 +52,7 @@ public final class PackageRequest {
         this.releaseName = builder.releaseName;
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
+        this.verify = builder.verify;
     }
 
     public static Builder builder() {
@@ -73,7 +75,8 @@ public final class PackageRequest {
                 .profile(profile)
                 .audit(audit)
                 .releaseName(releaseName)
-                .namespace(namespace);
+                .namespace(namespace)
+                .verify(verify);
         builder.outputTimestamp = outputTimestamp;
         builder.mirror = mirror;
         return builder;
@@ -132,6 +135,11 @@ public final class PackageRequest {
     /** Fail when a reference could not be redirected, instead of warning. */
     public boolean strict() {
         return strict;
+    }
+
+    /** Whether the output chart is rendered with Helm's engine to check what the cluster will pull. */
+    public VerifyMode verify() {
+        return verify;
     }
 
     /**
@@ -193,6 +201,7 @@ public final class PackageRequest {
         private String releaseName = "falco";
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
+        private VerifyMode verify = VerifyMode.AUTO;
 
         private Builder() {}
 
@@ -270,6 +279,12 @@ public final class PackageRequest {
 
         public Builder strict(boolean strict) {
             this.strict = strict;
+            return this;
+        }
+
+        /** Render verification: {@code AUTO} (the default), {@code REQUIRED} or {@code OFF}. */
+        public Builder verify(VerifyMode verify) {
+            this.verify = Objects.requireNonNull(verify, "verify");
             return this;
         }
 

@@ -15,6 +15,7 @@ import io.falcooffline.core.reference.ReferenceMapper;
 import io.falcooffline.core.rewrite.Rewrite;
 import io.falcooffline.core.values.EffectiveValues;
 import io.falcooffline.core.values.ValuesFile;
+import io.falcooffline.core.verify.RenderVerification;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One package run, stage by stage: chart → values → references → rewrite → audit → mirror → output. Each stage lives
+ * One package run, stage by stage: chart → values → references → rewrite → audit → verify → mirror → output. Each stage lives
  * in the package that owns its knowledge; this class only hands each stage's result to the next.
  */
 final class Pipeline {
@@ -61,7 +62,9 @@ final class Pipeline {
         wired.warnings().forEach(listener::warn);
 
         Rewrite.Result rewritten = rewrite.finish();
-        Plan plan = rewritten.plan();
+        Plan plan = RenderVerification.withHelm(request.verify())
+                .verify(rewritten.chart(), rewritten.plan(), request.releaseName(), request.namespace(), listener)
+                .plan();
         PlanJson.summary(plan).forEach(listener::info);
         plan.warnings().forEach(listener::warn);
         if (request.strict() && !plan.warnings().isEmpty()) {

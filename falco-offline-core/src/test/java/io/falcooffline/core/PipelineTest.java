@@ -98,7 +98,8 @@ class PipelineTest {
         assertThat(HelmValues.get(output.values(), "image.repository")).contains("mirror/acme/app");
         assertThat(HelmValues.get(output.values(), "image.tag")).contains("");
         assertThat(output.text("templates/deployment.yaml").orElseThrow())
-                .contains("image: " + REGISTRY + "/mirror/appropriate/curl\n");
+                .as("untagged means latest, and the rewrite says so")
+                .contains("image: " + REGISTRY + "/mirror/appropriate/curl:latest\n");
         assertThat(output.text("values.yaml").orElseThrow())
                 .contains("# The application image.\n")
                 .contains("  # Keep the upstream repository.\n");
@@ -112,8 +113,8 @@ class PipelineTest {
                         org.assertj.core.groups.Tuple.tuple(
                                 "docker.io/acme/sub:9", REGISTRY + "/mirror/acme/sub:9", Disposition.REDIRECTED),
                         org.assertj.core.groups.Tuple.tuple(
-                                "docker.io/appropriate/curl",
-                                REGISTRY + "/mirror/appropriate/curl",
+                                "docker.io/appropriate/curl:latest",
+                                REGISTRY + "/mirror/appropriate/curl:latest",
                                 Disposition.REDIRECTED));
         assertThat(Files.readString(result.planFile().orElseThrow()))
                 .contains("\"target\" : \"" + REGISTRY + "/mirror/acme/sub:9\"");

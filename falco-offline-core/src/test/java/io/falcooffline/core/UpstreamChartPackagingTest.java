@@ -79,7 +79,7 @@ class UpstreamChartPackagingTest {
         assertThat(PackagingChecks.assertEveryTemplateImageLiteralOn(
                         packaged(scenario).chartFile(), REGISTRY))
                 .containsExactly("falco/charts/falcosidekick/templates/tests/test-connection.yaml: " + REGISTRY
-                        + "/appropriate/curl");
+                        + "/appropriate/curl:latest");
     }
 
     @ParameterizedTest
@@ -217,17 +217,7 @@ class UpstreamChartPackagingTest {
         Path file = work.resolve("everything-enabled.yaml");
         if (!Files.exists(file)) {
             try {
-                Files.writeString(file, """
-                        falcosidekick:
-                          enabled: true
-                          webui:
-                            enabled: true
-                        collectors:
-                          kubernetes:
-                            enabled: true
-                        responseActions:
-                          enabled: true
-                        """);
+                Files.writeString(file, TestCharts.FALCO_EVERY_SUBCHART_ON);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -4,6 +4,7 @@ import io.falcooffline.core.AuditOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
+import io.falcooffline.core.VerifyMode;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,6 +129,18 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
      */
     @Parameter(property = PropertyNames.STRICT, defaultValue = "true")
     private boolean strict;
+
+    /**
+     * Render the output chart with Helm's own engine (no values, no cluster, hooks included) and check that every
+     * image and falcoctl artifact it pulls is in the plan with the same tag or digest: {@code auto} verifies when
+     * Helm's engine runs on this platform and reports that verification was skipped otherwise, {@code true} requires
+     * it, {@code false} skips it. A tag only a template knows (such as {@code <appVersion>-debian}) is planned and
+     * mirrored as the cluster pulls it; a reference that cannot be traced to the plan fails the build.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY, defaultValue = "auto")
+    private String verify;
 
     /**
      * Skip the goal.
@@ -331,6 +344,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .outputDirectory(output)
                 .dryRun(dryRun)
                 .strict(strict)
+                .verify(VerifyMode.parse(verify))
                 .profile(profile)
                 .releaseName(releaseName)
                 .namespace(namespace)

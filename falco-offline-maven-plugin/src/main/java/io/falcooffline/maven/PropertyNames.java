@@ -20,6 +20,7 @@ public final class PropertyNames {
     public static final String OUTPUT_TIMESTAMP = PREFIX + "outputTimestamp";
     public static final String DRY_RUN = PREFIX + "dryRun";
     public static final String STRICT = PREFIX + "strict";
+    public static final String VERIFY = PREFIX + "verify";
     public static final String SKIP = PREFIX + "skip";
     public static final String PROFILE = PREFIX + "profile";
     public static final String RELEASE_NAME = PREFIX + "releaseName";
@@ -56,6 +57,7 @@ public final class PropertyNames {
             OUTPUT_TIMESTAMP,
             DRY_RUN,
             STRICT,
+            VERIFY,
             SKIP,
             PROFILE,
             RELEASE_NAME,

@@ -125,8 +125,7 @@ public final class FalcoctlIndex {
         String text = falcoctlReference.strip();
         if (text.contains("/")) {
             OciReference reference = OciReference.parse(text);
-            return Optional.of(
-                    reference.tag() == null && reference.digest() == null ? reference.withTag("latest") : reference);
+            return Optional.of(reference.withDefaultTag());
         }
         int separator = indexOfSuffix(text);
         String name = separator < 0 ? text : text.substring(0, separator);

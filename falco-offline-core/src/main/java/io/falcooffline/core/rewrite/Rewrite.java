@@ -81,7 +81,8 @@ public final class Rewrite {
             }
             return;
         }
-        OciReference source = reference.source();
+        // Untagged means latest for the runtime; the plan, the lock and the bundle say so explicitly.
+        OciReference source = reference.source().withDefaultTag();
         if (mapper.isInternal(source)) {
             record(reference, source, source, Disposition.ALREADY_INTERNAL);
             return;
