@@ -180,6 +180,7 @@ class HostileInputCorpusTest {
         assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(printed).isZero();
         for (String line : printed.split("\n")) {
+            System.out.println(line);
             if (line.startsWith("RESULT ")) {
                 String[] fields = line.split(" ", 5);
                 RESULTS.put(
