@@ -466,6 +466,11 @@ public final class PackageRequest {
                         "registry",
                         "No internal registry given: set `registry` to host[:port] of the registry the cluster pulls from, e.g. 192.168.5.96:30003.");
             }
+            RegistryParameters.requireNoCredentials("registry", registry);
+            overrides.forEach((source, target) -> {
+                RegistryParameters.requireNoCredentials("overrides", source);
+                RegistryParameters.requireNoCredentials("overrides", target);
+            });
             if (registry.contains("/")
                     || registry.contains("://")
                     || registry.chars().anyMatch(Character::isWhitespace)) {
@@ -474,6 +479,7 @@ public final class PackageRequest {
                         "`registry` must be host[:port] only, got '" + registry
                                 + "': put path segments in `repositoryPrefix` and leave out the scheme.");
             }
+            RegistryParameters.requireValidPort("registry", registry);
             registry = OciReference.canonicalRegistry(registry.strip());
             String prefix = repositoryPrefix.strip();
             if (prefix.startsWith("/")

@@ -117,8 +117,10 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
             }
             return new MirrorLock(required(root, "registry", sourceName), entries);
         } catch (JacksonException | IllegalArgumentException e) {
+            // Jackson's own message names its parser internals; the original message is the useful part.
+            String reason = e instanceof JacksonException json ? JsonErrors.describe(json) : e.getMessage();
             throw new FalcoOfflineException(
-                    sourceName + " is not a valid falco-offline lock (" + e.getMessage()
+                    sourceName + " is not a valid falco-offline lock (" + reason
                             + "); restore it from version control or delete it to write a new one.",
                     e);
         }

@@ -17,6 +17,7 @@ import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -95,11 +96,12 @@ final class MirrorRun {
             List<LockEntry> entries = new ArrayList<>(internal);
             staged.forEach(artifact -> entries.add(artifact.toLockEntry()));
             MirrorLock lock = new MirrorLock(registry, entries);
-            options.lockFile().ifPresent(lock::write);
             Optional<Path> archive = Optional.empty();
             if (bundle != null) {
                 archive = finishBundle(staged, lock);
             }
+            // Last, so that a failed run leaves the previous lock as it was.
+            options.lockFile().ifPresent(lock::write);
             listener.info("Mirrored " + staged.size() + " artifacts to " + destination + ": "
                     + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
                     + engine.blobsSkipped() + " already there, " + engine.blobsMounted() + " mounted.");
@@ -115,6 +117,25 @@ final class MirrorRun {
                     options.mode() == MirrorMode.BUNDLE ? options.bundle() : Optional.empty(),
                     archive,
                     options.lockFile());
+        } catch (RuntimeException e) {
+            if (bundle != null) {
+                bundle.discardResults();
+                deleteQuietly(bundleArchive());
+            }
+            throw e;
+        }
+    }
+
+    private Path bundleArchive() {
+        Path directory = options.bundle().orElseThrow();
+        return directory.resolveSibling(directory.getFileName() + ".tar");
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // The failure that led here is the one worth reporting.
         }
     }
 
@@ -346,7 +367,7 @@ final class MirrorRun {
             return Optional.empty();
         }
         Path directory = options.bundle().orElseThrow();
-        Path archive = directory.resolveSibling(directory.getFileName() + ".tar");
+        Path archive = bundleArchive();
         try {
             BundleArchive.pack(directory, archive);
         } catch (IOException e) {

@@ -30,6 +30,10 @@ final class RenderedPulls {
      */
     static List<PulledReference> of(String helmOutput) {
         List<PulledReference> pulled = new ArrayList<>();
+        if (helmOutput == null) {
+            // A chart without templates renders to nothing at all.
+            return pulled;
+        }
         String[] chunks = DOCUMENT_SEPARATOR.split(helmOutput);
         if (chunks.length > MAX_DOCUMENTS) {
             throw new FalcoOfflineException("The rendered chart has " + chunks.length + " objects, more than the "

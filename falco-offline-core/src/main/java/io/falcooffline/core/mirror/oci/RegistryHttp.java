@@ -153,7 +153,7 @@ final class RegistryHttp implements Closeable {
                         capitalized(description) + " answered " + status + detail + " to " + request.summary()
                                 + " and asked to retry after "
                                 + retryAfter.get().toSeconds() + " s, longer than the "
-                                + options.maxRetryAfter().toSeconds() + " s this client waits (maxRetryAfter). "
+                                + options.maxRetryAfter().toSeconds() + " s this client waits. "
                                 + "The registry is rate-limiting or overloaded: try again later.",
                         null);
             }
@@ -161,7 +161,7 @@ final class RegistryHttp implements Closeable {
                 throw new RegistryException(
                         status,
                         capitalized(description) + " answered " + status + detail + " to " + request.summary()
-                                + " on all " + attempt + " attempts (maxAttempts). Check the registry's health and "
+                                + " on all " + attempt + " attempts. Check the registry's health and "
                                 + "logs, then run again.",
                         null);
             }
@@ -209,6 +209,18 @@ final class RegistryHttp implements Closeable {
             HttpResponse<InputStream> raw;
             try {
                 raw = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                if (hops == 0) {
+                    throw e;
+                }
+                // The origin answered; the host it redirected to did not, and that host is the one to check.
+                throw new RegistryException(
+                        0,
+                        capitalized(description) + " redirected " + request.summary() + " to " + uri.getScheme()
+                                + "://" + uri.getAuthority() + ", which failed: " + e
+                                + ". That host (the registry's storage backend) is unreachable or refused the"
+                                + " connection from here; check the registry's storage redirect settings.",
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Interrupted while waiting for " + description);
@@ -250,8 +262,8 @@ final class RegistryHttp implements Closeable {
         return new RegistryException(
                 0,
                 capitalized(description) + " stopped sending " + request.summary() + " for longer than "
-                        + seconds(options.requestTimeout()) + " (requestTimeout). Check the registry's health or "
-                        + "network, or raise requestTimeout.",
+                        + seconds(options.requestTimeout()) + ". Check the registry's health and the network"
+                        + " path.",
                 null);
     }
 
@@ -261,7 +273,7 @@ final class RegistryHttp implements Closeable {
             return new RegistryException(
                     0,
                     "Could not connect to " + description + " for " + request.summary() + " within "
-                            + seconds(options.connectTimeout()) + " (connectTimeout)" + tries
+                            + seconds(options.connectTimeout()) + tries
                             + ". Check the host name, port and network path.",
                     e);
         }
@@ -269,8 +281,8 @@ final class RegistryHttp implements Closeable {
             return new RegistryException(
                     0,
                     capitalized(description) + " did not answer " + request.summary() + " within "
-                            + seconds(options.requestTimeout()) + " (requestTimeout). Check the registry's health, "
-                            + "or raise requestTimeout.",
+                            + seconds(options.requestTimeout()) + ". Check the registry's health and the network"
+                            + " path.",
                     e);
         }
         if (isTlsSetupFailure(e)) {
@@ -278,7 +290,7 @@ final class RegistryHttp implements Closeable {
                     0,
                     "TLS handshake with " + description + " failed for " + request.summary() + ": " + e.getMessage()
                             + ". If the registry's certificate comes from a private CA, set caFile to that CA's PEM "
-                            + "file; if the registry has no TLS, set plainHttp.",
+                            + "file; if the registry has no TLS, list it in insecureRegistries.",
                     e);
         }
         if (e instanceof ConnectException) {
@@ -286,7 +298,7 @@ final class RegistryHttp implements Closeable {
                     0,
                     "Cannot connect to " + description + " at " + request.uri().getAuthority() + " for "
                             + request.summary() + ": connection refused" + tries
-                            + ". Check the host, the port, and plainHttp.",
+                            + ". Check the host, the port, and whether it belongs in insecureRegistries.",
                     e);
         }
         if (e instanceof InterruptedIOException) {
