@@ -6,17 +6,13 @@ import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes the kube-apiserver half of the audit webhook: the webhook kubeconfig whose server URL reaches the Falco
@@ -312,59 +308,12 @@ public final class ControlPlaneFiles {
     }
 
     private static void replaceDirectory(Path directory, Map<String, String> files) {
-        Path parent = directory.getParent();
-        Path staging = null;
-        try {
-            Files.createDirectories(parent);
-            if (Files.exists(directory) && !Files.isDirectory(directory)) {
-                throw new FalcoOfflineException(
-                        directory + " exists and is not a directory: remove it so the audit files can be written.");
-            }
-            staging = AtomicFiles.createTemporaryDirectory(parent, "." + directory.getFileName() + ".tmp-");
+        AtomicFiles.replaceDirectory(directory, "the audit files", staging -> {
             for (Map.Entry<String, String> file : files.entrySet()) {
                 AtomicFiles.write(
                         staging.resolve(file.getKey()), file.getValue().getBytes(StandardCharsets.UTF_8));
             }
-            AtomicFiles.syncDirectory(staging);
-            if (Files.exists(directory)) {
-                Path previous = parent.resolve("." + directory.getFileName() + ".old-" + staging.getFileName());
-                Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(previous);
-            } else {
-                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
-            }
-            staging = null;
-            AtomicFiles.syncDirectory(parent);
-        } catch (FileAlreadyExistsException e) {
-            throw new FalcoOfflineException(
-                    directory + " was created by someone else while the audit files were written: try again.", e);
-        } catch (IOException e) {
-            throw new FalcoOfflineException(
-                    "Cannot write the audit files to " + directory + ": " + e.getMessage()
-                            + ". Check that the output directory is writable.",
-                    e);
-        } finally {
-            if (staging != null) {
-                deleteQuietly(staging);
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path root) {
-        try {
-            deleteRecursively(root);
-        } catch (IOException e) {
-            // a leftover hidden temporary directory is harmless
-        }
+        });
     }
 
     /** A kubeconfig list entry, {@code name} first as kubectl writes it, in a fixed order for reproducible files. */

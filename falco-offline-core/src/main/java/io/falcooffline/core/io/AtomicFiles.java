@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that readers see either the old content or the whole new content, never a part: the bytes go to a
@@ -23,6 +25,12 @@ public final class AtomicFiles {
     @FunctionalInterface
     public interface ContentWriter {
         void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Fills a new directory. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+        void writeInto(Path directory) throws IOException;
     }
 
     private AtomicFiles() {}
@@ -72,6 +80,67 @@ public final class AtomicFiles {
                 } catch (IOException ignored) {
                     // The original failure is the one worth reporting.
                 }
+            }
+        }
+    }
+
+    /**
+     * Replaces {@code directory} by one that {@code content} fills: it is filled under a hidden name beside it and
+     * renamed into place, so readers see the old directory or the whole new one. When writing fails, nothing is left
+     * behind and the old directory stays.
+     *
+     * @param what names the content in errors, e.g. {@code the audit files}
+     */
+    public static void replaceDirectory(Path directory, String what, DirectoryWriter content) {
+        Path absolute = directory.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        Path staging = null;
+        try {
+            Files.createDirectories(parent);
+            if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+                throw new FalcoOfflineException(
+                        absolute + " exists and is not a directory: remove it so " + what + " can be written.");
+            }
+            staging = createTemporaryDirectory(parent, "." + absolute.getFileName() + ".tmp-");
+            content.writeInto(staging);
+            syncDirectory(staging);
+            if (Files.exists(absolute)) {
+                Path previous = parent.resolve("." + absolute.getFileName() + ".old-" + staging.getFileName());
+                Files.move(absolute, previous, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
+                deleteRecursively(previous);
+            } else {
+                Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
+            }
+            staging = null;
+            syncDirectory(parent);
+        } catch (FileAlreadyExistsException e) {
+            throw new FalcoOfflineException(
+                    absolute + " was created by someone else while writing " + what + ": try again.", e);
+        } catch (IOException e) {
+            throw new FalcoOfflineException(
+                    "Cannot write " + what + " to " + absolute + ": " + e.getMessage()
+                            + ". Check that the output directory is writable.",
+                    e);
+        } finally {
+            if (staging != null) {
+                try {
+                    deleteRecursively(staging);
+                } catch (IOException ignored) {
+                    // a leftover hidden temporary directory is harmless
+                }
+            }
+        }
+    }
+
+    /** Deletes a file or a directory with everything in it; a missing one is fine. */
+    public static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }

@@ -69,6 +69,70 @@ public final class Skopeo {
         return run(List.of("list-tags"), repository).stdoutText();
     }
 
+    /**
+     * {@code skopeo copy --all --preserve-digests} of an image or index into a {@code dir:} directory, where every
+     * manifest and blob lands in a file named by its digest's hex: what any client pulling it would get.
+     *
+     * @param repositoryAndReference e.g. {@code falco/falco:offline}
+     * @param directory a new directory
+     * @return {@code directory}
+     */
+    public Path copyAllToDirectory(String repositoryAndReference, Path directory) {
+        List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--all", "--preserve-digests", "--quiet"));
+        if (registry.tls()) {
+            command.add("--src-cert-dir=" + certDirectory());
+        } else {
+            command.add("--src-tls-verify=false");
+        }
+        Path authFile = workDirectory.resolve("skopeo-auth.json");
+        writeIfAbsent(authFile, "{}");
+        command.add("--authfile=" + authFile);
+        if (credentials != null) {
+            command.add("--src-creds=" + credentials);
+        }
+        command.add("docker://" + registry.host() + "/" + repositoryAndReference);
+        command.add("dir:" + directory);
+        runChecked(command, "copy " + repositoryAndReference);
+        return directory;
+    }
+
+    /**
+     * {@code skopeo inspect --raw} of an image in an OCI image layout (the offline bundle).
+     *
+     * @param layout the layout directory
+     * @param refName the {@code org.opencontainers.image.ref.name} of its index entry
+     */
+    public static byte[] inspectLayoutRaw(Path layout, String refName) {
+        ExternalCommand.requireInstalled("skopeo");
+        return runChecked(List.of("skopeo", "inspect", "--raw", "oci:" + layout + ":" + refName), "inspect " + refName)
+                .stdout();
+    }
+
+    /** {@code skopeo copy --all --preserve-digests} from an OCI image layout into a {@code dir:} directory. */
+    public static Path copyAllFromLayout(Path layout, String refName, Path directory) {
+        ExternalCommand.requireInstalled("skopeo");
+        runChecked(
+                List.of(
+                        "skopeo",
+                        "copy",
+                        "--all",
+                        "--preserve-digests",
+                        "--quiet",
+                        "oci:" + layout + ":" + refName,
+                        "dir:" + directory),
+                "copy " + refName);
+        return directory;
+    }
+
+    private static ExternalCommand.Result runChecked(List<String> command, String what) {
+        ExternalCommand.Result result = ExternalCommand.run(command, Map.of(), TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("skopeo " + what + " failed (exit " + result.exitCode() + "): "
+                    + result.stderr().strip());
+        }
+        return result;
+    }
+
     private ExternalCommand.Result run(List<String> subcommand, String repositoryAndReference) {
         List<String> command = new ArrayList<>();
         command.add("skopeo");
@@ -85,13 +149,7 @@ public final class Skopeo {
             command.add("--creds=" + credentials);
         }
         command.add("docker://" + registry.host() + "/" + repositoryAndReference);
-        ExternalCommand.Result result = ExternalCommand.run(command, Map.of(), TIMEOUT);
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException(
-                    "skopeo " + String.join(" ", subcommand) + " " + repositoryAndReference + " failed (exit "
-                            + result.exitCode() + "): " + result.stderr().strip());
-        }
-        return result;
+        return runChecked(command, String.join(" ", subcommand) + " " + repositoryAndReference);
     }
 
     private Path certDirectory() {
