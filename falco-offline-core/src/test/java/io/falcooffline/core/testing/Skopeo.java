@@ -79,17 +79,7 @@ public final class Skopeo {
      */
     public Path copyAllToDirectory(String repositoryAndReference, Path directory) {
         List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--all", "--preserve-digests", "--quiet"));
-        if (registry.tls()) {
-            command.add("--src-cert-dir=" + certDirectory());
-        } else {
-            command.add("--src-tls-verify=false");
-        }
-        Path authFile = workDirectory.resolve("skopeo-auth.json");
-        writeIfAbsent(authFile, "{}");
-        command.add("--authfile=" + authFile);
-        if (credentials != null) {
-            command.add("--src-creds=" + credentials);
-        }
+        addRegistryOptions(command, "src-");
         command.add("docker://" + registry.host() + "/" + repositoryAndReference);
         command.add("dir:" + directory);
         runChecked(command, "copy " + repositoryAndReference);
@@ -137,19 +127,27 @@ public final class Skopeo {
         List<String> command = new ArrayList<>();
         command.add("skopeo");
         command.addAll(subcommand);
+        addRegistryOptions(command, "");
+        command.add("docker://" + registry.host() + "/" + repositoryAndReference);
+        return runChecked(command, String.join(" ", subcommand) + " " + repositoryAndReference);
+    }
+
+    /**
+     * The options that reach this registry: the test CA or no TLS check, an empty auth file so the user's own is never
+     * read, and the credentials if any. {@code prefix} is {@code src-} for the source of a copy.
+     */
+    private void addRegistryOptions(List<String> command, String prefix) {
         if (registry.tls()) {
-            command.add("--cert-dir=" + certDirectory());
+            command.add("--" + prefix + "cert-dir=" + certDirectory());
         } else {
-            command.add("--tls-verify=false");
+            command.add("--" + prefix + "tls-verify=false");
         }
         Path authFile = workDirectory.resolve("skopeo-auth.json");
         writeIfAbsent(authFile, "{}");
         command.add("--authfile=" + authFile);
         if (credentials != null) {
-            command.add("--creds=" + credentials);
+            command.add("--" + prefix + "creds=" + credentials);
         }
-        command.add("docker://" + registry.host() + "/" + repositoryAndReference);
-        return runChecked(command, String.join(" ", subcommand) + " " + repositoryAndReference);
     }
 
     private Path certDirectory() {

@@ -356,13 +356,7 @@ class FalcoImageBakerTest {
 
     @Test
     void shouldFailNamingPluginWhenItsLayerHasNoLibrary() {
-        SyntheticArtifacts.pluginWithFiles(
-                        "nolib",
-                        "0.1.0",
-                        SyntheticArtifacts.PLUGIN_PLATFORMS,
-                        platform -> Map.of("README.md", utf8("no library here\n")))
-                .pushTo(client, "falco/plugins/plugin/nolib", "0.1.0");
-        OciReference plugin = ref("falco/plugins/plugin/nolib:0.1.0");
+        OciReference plugin = publishPlugin("nolib", Map.of("README.md", utf8("no library here\n")));
 
         assertThatThrownBy(() -> bakeWith("bad/nolib", List.of(plugin)))
                 .isInstanceOfSatisfying(
@@ -375,13 +369,7 @@ class FalcoImageBakerTest {
 
     @Test
     void shouldFailNamingPluginWhenAnEntryWouldLeaveItsDirectory() {
-        SyntheticArtifacts.pluginWithFiles(
-                        "escape",
-                        "0.1.0",
-                        SyntheticArtifacts.PLUGIN_PLATFORMS,
-                        platform -> Map.of("../../../../bin/libescape.so", utf8("x")))
-                .pushTo(client, "falco/plugins/plugin/escape", "0.1.0");
-        OciReference plugin = ref("falco/plugins/plugin/escape:0.1.0");
+        OciReference plugin = publishPlugin("escape", Map.of("../../../../bin/libescape.so", utf8("x")));
 
         assertThatThrownBy(() -> bakeWith("bad/escape", List.of(plugin)))
                 .isInstanceOf(BakeException.class)
@@ -480,6 +468,13 @@ class FalcoImageBakerTest {
                         .targetImage(ref(targetRepository + ":offline"))
                         .build(),
                 ProgressListener.SILENT);
+    }
+
+    /** Publishes plugin {@code name} 0.1.0 whose archive holds {@code files} on every platform. */
+    private static OciReference publishPlugin(String name, Map<String, byte[]> files) {
+        SyntheticArtifacts.pluginWithFiles(name, "0.1.0", SyntheticArtifacts.PLUGIN_PLATFORMS, platform -> files)
+                .pushTo(client, "falco/plugins/plugin/" + name, "0.1.0");
+        return ref("falco/plugins/plugin/" + name + ":0.1.0");
     }
 
     private static void assertNothingPushed(String repository) {
