@@ -13,6 +13,7 @@ import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.testing.FaultProxy;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.Skopeo;
 import io.falcooffline.core.testing.SyntheticArtifact;
@@ -376,6 +377,67 @@ class FalcoImageBakerTest {
                 .hasMessageContaining(plugin.toString())
                 .hasMessageContaining("'..'");
         assertNothingPushed("bad/escape");
+    }
+
+    @Test
+    void shouldTagTheIndexOnlyAfterEveryBlobAndManifestIsInTheTarget() {
+        try (FaultProxy proxy = FaultProxy.start(registry.host());
+                RegistryClient target = new RegistryClient(
+                        registry.clientOptions().host(proxy.host()).build())) {
+            BakeResult result = FalcoImageBaker.bake(
+                    request("ordered/falco:offline")
+                            .target(BakeStore.registry(target))
+                            .build(),
+                    ProgressListener.SILENT);
+
+            List<String> writes = proxy.requests().stream()
+                    .filter(request -> !request.startsWith("GET ") && !request.startsWith("HEAD "))
+                    .toList();
+            assertThat(writes).last().isEqualTo("PUT /v2/ordered/falco/manifests/offline");
+            assertThat(writes.stream().filter(write -> write.contains("/manifests/")))
+                    .containsExactlyInAnyOrder(
+                            "PUT /v2/ordered/falco/manifests/"
+                                    + result.platforms().get(0).manifest().digest(),
+                            "PUT /v2/ordered/falco/manifests/"
+                                    + result.platforms().get(1).manifest().digest(),
+                            "PUT /v2/ordered/falco/manifests/offline");
+            List<Integer> blobUploads = new ArrayList<>();
+            List<Integer> manifestPuts = new ArrayList<>();
+            for (int i = 0; i < writes.size(); i++) {
+                if (writes.get(i).contains("&digest=sha256%3A")) {
+                    blobUploads.add(i);
+                } else if (writes.get(i).contains("/manifests/")) {
+                    manifestPuts.add(i);
+                }
+            }
+            assertThat(blobUploads)
+                    .as("two base layers, the added layer and the config, per platform")
+                    .hasSize(8);
+            assertThat(blobUploads.get(blobUploads.size() - 1)).isLessThan(manifestPuts.get(0));
+        }
+    }
+
+    @Test
+    void shouldSetNoTagWhenWritingAPlatformManifestFails() {
+        try (FaultProxy proxy = FaultProxy.start(registry.host());
+                RegistryClient target = new RegistryClient(registry.clientOptions()
+                        .host(proxy.host())
+                        .maxAttempts(1)
+                        .build())) {
+            proxy.inject(FaultProxy.Fault.status("PUT", "/manifests/sha256:", 500, 10));
+
+            assertThatThrownBy(() -> FalcoImageBaker.bake(
+                            request("broken/falco:offline")
+                                    .target(BakeStore.registry(target))
+                                    .build(),
+                            ProgressListener.SILENT))
+                    .isInstanceOf(io.falcooffline.core.FalcoOfflineException.class)
+                    .hasMessageContaining("broken/falco:offline")
+                    .hasMessageContaining("pushing the platform manifests")
+                    .hasMessageContaining("No tag was set");
+            assertThat(proxy.count("PUT", "/manifests/offline")).isZero();
+            assertThat(client.resolve("broken/falco", "offline")).isEmpty();
+        }
     }
 
     /** What every derived image must be, read back by skopeo: the index, each platform's layers and files. */
