@@ -97,65 +97,22 @@ public final class FalcoImageBaker {
         Path override = request.overrideContainerPluginConfig() ? writeOverride() : null;
         Map<String, List<LayerExtractor.ExtractedFile>> extracted = new HashMap<>();
         List<PlatformBuild> builds = new ArrayList<>();
-        Map<FalcoArtifact, List<String>> firstPaths = null;
         Set<String> baseManifests = new LinkedHashSet<>();
         for (Platform platform : sortedPlatforms()) {
             BaseImage.PlatformImage baseImage = base.platforms().get(platform);
             if (!baseManifests.add(baseImage.manifest().digest())) {
                 continue;
             }
-            SortedMap<String, DeterministicLayer.LayerFile> files = new TreeMap<>();
-            Map<FalcoArtifact, List<String>> paths = new LinkedHashMap<>();
-            for (FalcoArtifact artifact : artifacts) {
-                FalcoArtifact.Layer layer = artifact.layers().get(platform);
-                List<LayerExtractor.ExtractedFile> content = extracted.computeIfAbsent(
-                        layer.blob().digest(),
-                        digest -> LayerExtractor.extract(request.source(), artifact, layer, work));
-                List<String> artifactPaths = new ArrayList<>();
-                for (LayerExtractor.ExtractedFile file : content) {
-                    String path = inImagePath(artifact.kind(), file.relativePath());
-                    DeterministicLayer.Role role = artifact.kind() == ArtifactKind.PLUGIN
-                            ? DeterministicLayer.Role.PLUGIN_LIBRARY
-                            : DeterministicLayer.Role.RULES;
-                    place(files, path, new DeterministicLayer.LayerFile(file.file(), role, artifact.describe()));
-                    artifactPaths.add(path);
-                }
-                artifactPaths.sort(Comparator.naturalOrder());
-                paths.put(artifact, artifactPaths);
-            }
-            if (override != null) {
-                place(
-                        files,
-                        InImagePaths.CONTAINER_PLUGIN_CONFIG,
-                        new DeterministicLayer.LayerFile(
-                                override, DeterministicLayer.Role.CONFIG, "the container plugin override"));
-            }
-            requireNoFileUnderAnother(files);
-            if (firstPaths == null) {
-                firstPaths = paths;
-            } else {
-                requireSamePaths(firstPaths, paths, builds.get(0).platform(), platform);
+            PlatformFiles files = collect(platform, artifacts, override, extracted);
+            if (!builds.isEmpty()) {
+                requireSamePaths(builds.get(0), platform, files);
             }
             builds.add(build(platform, baseImage, files, artifacts, builds.size()));
         }
         Manifest index = DerivedImage.index(
                 builds.stream().map(PlatformBuild::manifest).toList(),
                 builds.stream().map(build -> build.base().platform()).toList());
-        Optional<Path> context = request.buildContext();
-        context.ifPresent(directory -> {
-            Map<Platform, SortedMap<String, DeterministicLayer.LayerFile>> files = new LinkedHashMap<>();
-            builds.forEach(build -> files.put(build.platform(), build.files()));
-            BuildContext.write(
-                    directory,
-                    new OciReference(
-                            base.reference().registry(),
-                            base.reference().repository(),
-                            base.reference().tag(),
-                            base.root().digest()),
-                    request.targetImage(),
-                    files);
-            listener.info("Wrote the Dockerfile build context of " + request.targetImage() + " to " + directory + ".");
-        });
+        request.buildContext().ifPresent(directory -> writeBuildContext(directory, base, builds));
         push(builds, index);
         listener.info("Baked " + request.targetImage() + "@"
                 + index.descriptor().digest() + " from "
@@ -166,14 +123,63 @@ public final class FalcoImageBaker {
                         .map(build -> build.layer().blob().size() + " bytes")
                         .collect(Collectors.joining(", "))
                 + " with " + describe(artifacts) + ".");
+        return result(index, builds, artifacts, override != null);
+    }
+
+    /** The files of one platform's added layer, and where each artifact's files went. */
+    private PlatformFiles collect(
+            Platform platform,
+            List<FalcoArtifact> artifacts,
+            Path override,
+            Map<String, List<LayerExtractor.ExtractedFile>> extracted) {
+        SortedMap<String, DeterministicLayer.LayerFile> files = new TreeMap<>();
+        Map<FalcoArtifact, List<String>> paths = new LinkedHashMap<>();
+        for (FalcoArtifact artifact : artifacts) {
+            FalcoArtifact.Layer layer = artifact.layers().get(platform);
+            List<LayerExtractor.ExtractedFile> content = extracted.computeIfAbsent(
+                    layer.blob().digest(), digest -> LayerExtractor.extract(request.source(), artifact, layer, work));
+            DeterministicLayer.Role role = artifact.kind() == ArtifactKind.PLUGIN
+                    ? DeterministicLayer.Role.PLUGIN_LIBRARY
+                    : DeterministicLayer.Role.RULES;
+            List<String> artifactPaths = new ArrayList<>();
+            for (LayerExtractor.ExtractedFile file : content) {
+                String path = inImagePath(artifact.kind(), file.relativePath());
+                place(files, path, new DeterministicLayer.LayerFile(file.file(), role, artifact.describe()));
+                artifactPaths.add(path);
+            }
+            artifactPaths.sort(Comparator.naturalOrder());
+            paths.put(artifact, artifactPaths);
+        }
+        if (override != null) {
+            place(
+                    files,
+                    InImagePaths.CONTAINER_PLUGIN_CONFIG,
+                    new DeterministicLayer.LayerFile(
+                            override, DeterministicLayer.Role.CONFIG, "the container plugin override"));
+        }
+        requireNoFileUnderAnother(files);
+        return new PlatformFiles(files, paths);
+    }
+
+    private void writeBuildContext(Path directory, BaseImage base, List<PlatformBuild> builds) {
+        Map<Platform, SortedMap<String, DeterministicLayer.LayerFile>> files = new LinkedHashMap<>();
+        builds.forEach(build -> files.put(build.platform(), build.files().files()));
+        OciReference pinnedBase = new OciReference(
+                base.reference().registry(),
+                base.reference().repository(),
+                base.reference().tag(),
+                base.root().digest());
+        BuildContext.write(directory, pinnedBase, request.targetImage(), files);
+        listener.info("Wrote the Dockerfile build context of " + request.targetImage() + " to " + directory + ".");
+    }
+
+    private BakeResult result(
+            Manifest index, List<PlatformBuild> builds, List<FalcoArtifact> artifacts, boolean overridden) {
+        Map<FalcoArtifact, List<String>> paths = builds.get(0).files().paths();
         List<BakeResult.BakedArtifact> baked = new ArrayList<>();
         for (FalcoArtifact artifact : artifacts) {
             baked.add(new BakeResult.BakedArtifact(
-                    artifact.reference(),
-                    artifact.kind(),
-                    artifact.name(),
-                    artifact.version(),
-                    firstPaths.get(artifact)));
+                    artifact.reference(), artifact.kind(), artifact.name(), artifact.version(), paths.get(artifact)));
         }
         return new BakeResult(
                 request.targetImage(),
@@ -188,8 +194,8 @@ public final class FalcoImageBaker {
                                 build.base().manifest()))
                         .toList(),
                 baked,
-                override != null ? Optional.of(InImagePaths.CONTAINER_PLUGIN_CONFIG) : Optional.empty(),
-                context);
+                overridden ? Optional.of(InImagePaths.CONTAINER_PLUGIN_CONFIG) : Optional.empty(),
+                request.buildContext());
     }
 
     /** The platforms in a fixed order, so the index is the same however the request lists them. */
@@ -202,7 +208,7 @@ public final class FalcoImageBaker {
     private PlatformBuild build(
             Platform platform,
             BaseImage.PlatformImage baseImage,
-            SortedMap<String, DeterministicLayer.LayerFile> files,
+            PlatformFiles files,
             List<FalcoArtifact> artifacts,
             int number) {
         Instant created = request.created()
@@ -210,7 +216,7 @@ public final class FalcoImageBaker {
                 .orElse(Instant.EPOCH)
                 .truncatedTo(ChronoUnit.SECONDS);
         DeterministicLayer.Written layer =
-                DeterministicLayer.write(files, created, work.resolve("layer-" + number + ".tar.gz"));
+                DeterministicLayer.write(files.files(), created, work.resolve("layer-" + number + ".tar.gz"));
         byte[] config = DerivedImage.config(
                 baseImage.config(),
                 layer.diffId(),
@@ -268,17 +274,14 @@ public final class FalcoImageBaker {
         }
     }
 
-    private static void requireSamePaths(
-            Map<FalcoArtifact, List<String>> first,
-            Map<FalcoArtifact, List<String>> other,
-            Platform firstPlatform,
-            Platform otherPlatform) {
-        for (Map.Entry<FalcoArtifact, List<String>> entry : first.entrySet()) {
-            List<String> otherPaths = other.get(entry.getKey());
+    private static void requireSamePaths(PlatformBuild first, Platform otherPlatform, PlatformFiles other) {
+        for (Map.Entry<FalcoArtifact, List<String>> entry :
+                first.files().paths().entrySet()) {
+            List<String> otherPaths = other.paths().get(entry.getKey());
             if (!entry.getValue().equals(otherPaths)) {
                 throw new BakeException(
                         entry.getKey().reference().toString(),
-                        entry.getKey().describe() + " has the files " + entry.getValue() + " on " + firstPlatform
+                        entry.getKey().describe() + " has the files " + entry.getValue() + " on " + first.platform()
                                 + " but " + otherPaths + " on " + otherPlatform + "; one set of values serves every"
                                 + " platform, so its files must have the same names on all of them.");
             }
@@ -395,6 +398,15 @@ public final class FalcoImageBaker {
     }
 
     /**
+     * The files of one platform's added layer.
+     *
+     * @param files absolute paths in the image to their content
+     * @param paths for each artifact, the sorted paths of its files
+     */
+    private record PlatformFiles(
+            SortedMap<String, DeterministicLayer.LayerFile> files, Map<FalcoArtifact, List<String>> paths) {}
+
+    /**
      * One platform of the derived image.
      *
      * @param platform the requested platform
@@ -408,7 +420,7 @@ public final class FalcoImageBaker {
     private record PlatformBuild(
             Platform platform,
             BaseImage.PlatformImage base,
-            SortedMap<String, DeterministicLayer.LayerFile> files,
+            PlatformFiles files,
             DeterministicLayer.Written layer,
             byte[] configBytes,
             Descriptor config,

@@ -380,6 +380,37 @@ class FalcoImageBakerTest {
     }
 
     @Test
+    void shouldFailNamingPluginWhenItsLibraryIsNamedDifferentlyPerPlatform() {
+        SyntheticArtifacts.pluginWithFiles(
+                        "renamed",
+                        "0.1.0",
+                        SyntheticArtifacts.PLUGIN_PLATFORMS,
+                        platform -> Map.of("librenamed-" + platform.architecture() + ".so", utf8("x")))
+                .pushTo(client, "falco/plugins/plugin/renamed", "0.1.0");
+        OciReference plugin = ref("falco/plugins/plugin/renamed:0.1.0");
+
+        assertThatThrownBy(() -> bakeWith("bad/renamed", List.of(plugin)))
+                .isInstanceOfSatisfying(
+                        BakeException.class, e -> assertThat(e.artifact()).isEqualTo(plugin.toString()))
+                .hasMessageContaining("/usr/share/falco/plugins/librenamed-amd64.so")
+                .hasMessageContaining("/usr/share/falco/plugins/librenamed-arm64.so");
+        assertNothingPushed("bad/renamed");
+    }
+
+    @Test
+    void shouldFailNamingBothPluginsWhenTheyShipTheSameFile() {
+        OciReference first = publishPlugin("shared-a", Map.of("libshared.so", utf8("a")));
+        OciReference second = publishPlugin("shared-b", Map.of("libshared.so", utf8("b")));
+
+        assertThatThrownBy(() -> bakeWith("bad/shared", List.of(first, second)))
+                .isInstanceOf(BakeException.class)
+                .hasMessageContaining(first.toString())
+                .hasMessageContaining(second.toString())
+                .hasMessageContaining("/usr/share/falco/plugins/libshared.so");
+        assertNothingPushed("bad/shared");
+    }
+
+    @Test
     void shouldTagTheIndexOnlyAfterEveryBlobAndManifestIsInTheTarget() {
         try (FaultProxy proxy = FaultProxy.start(registry.host());
                 RegistryClient target = new RegistryClient(
