@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.BundleStores;
-import io.falcooffline.core.mirror.Platform;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.reference.OciReference;
 import io.falcooffline.core.testing.Skopeo;
-import io.falcooffline.core.testing.SyntheticArtifacts;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,27 +46,15 @@ class CustomValuesBakeTest {
 
         BakeResult result;
         try (OciStore layout = BundleStores.openForWriting(bundle)) {
-            SyntheticArtifacts.falcoImage("0.44.0", SyntheticArtifacts.PLUGIN_PLATFORMS, false)
-                    .pushTo(layout, INTERNAL + "falco", "0.44.0");
-            SyntheticArtifacts.plugin("k8saudit", "0.16.1", "3.11.0")
-                    .pushTo(layout, INTERNAL + "plugins/plugin/k8saudit", "0.16.1");
-            SyntheticArtifacts.plugin("json", "0.7.4", "3.11.0")
-                    .pushTo(layout, INTERNAL + "plugins/plugin/json", "0.7.4");
-            SyntheticArtifacts.k8sauditRules("0.16.1", SyntheticArtifacts.utf8("- required_engine_version: 15\n"))
-                    .pushTo(layout, INTERNAL + "plugins/ruleset/k8saudit", "0.16.1");
+            BakeFixtures.publish(layout, INTERNAL);
             result = FalcoImageBaker.bake(
-                    BakeRequest.builder()
-                            .baseImage(OciReference.parse(INTERNAL + "falco:0.44.0"))
-                            .artifacts(List.of(
-                                    OciReference.parse(INTERNAL + "plugins/plugin/k8saudit:0.16.1"),
-                                    OciReference.parse(INTERNAL + "plugins/plugin/json:0.7.4"),
-                                    OciReference.parse(INTERNAL + "plugins/ruleset/k8saudit:0.16.1")))
+                    BakeFixtures.request(
+                                    INTERNAL,
+                                    BakeStore.layout(layout),
+                                    BakeStore.layout(layout),
+                                    target.toString(),
+                                    List.of(BakeFixtures.ARM64, BakeFixtures.AMD64))
                             .rulesFiles(rulesFiles)
-                            .overrideContainerPluginConfig(true)
-                            .platforms(List.of(Platform.parse("linux/arm64"), Platform.parse("linux/amd64")))
-                            .source(BakeStore.layout(layout))
-                            .target(BakeStore.layout(layout))
-                            .targetImage(target)
                             .build(),
                     ProgressListener.SILENT);
         }

@@ -39,10 +39,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 class FalcoImageBakerTest {
 
+    private static final Platform ARM64 = BakeFixtures.ARM64;
+    private static final Platform AMD64 = BakeFixtures.AMD64;
+    private static final byte[] RULES = BakeFixtures.RULES;
+    private static final SyntheticArtifact BASE = BakeFixtures.BASE;
+    private static final SyntheticArtifact K8SAUDIT = BakeFixtures.K8SAUDIT;
+    private static final SyntheticArtifact JSON_PLUGIN = BakeFixtures.JSON_PLUGIN;
+    private static final SyntheticArtifact K8SAUDIT_RULES = BakeFixtures.K8SAUDIT_RULES;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Platform ARM64 = Platform.parse("linux/arm64");
-    private static final Platform AMD64 = Platform.parse("linux/amd64");
-    private static final byte[] RULES = utf8("- required_engine_version: 15\n- rule: Create Disallowed Pod\n");
     private static final long CREATED =
             Instant.parse(SyntheticArtifacts.CREATED).getEpochSecond();
     private static final List<String> ADDED_ENTRIES = List.of(
@@ -60,11 +65,6 @@ class FalcoImageBakerTest {
 
     private static LocalRegistry registry;
     private static RegistryClient client;
-    private static final SyntheticArtifact BASE =
-            SyntheticArtifacts.falcoImage("0.44.0", SyntheticArtifacts.PLUGIN_PLATFORMS, false);
-    private static final SyntheticArtifact K8SAUDIT = SyntheticArtifacts.plugin("k8saudit", "0.16.1", "3.11.0");
-    private static final SyntheticArtifact JSON_PLUGIN = SyntheticArtifacts.plugin("json", "0.7.4", "3.11.0");
-    private static final SyntheticArtifact K8SAUDIT_RULES = SyntheticArtifacts.k8sauditRules("0.16.1", RULES);
 
     @TempDir
     Path temp;
@@ -73,10 +73,7 @@ class FalcoImageBakerTest {
     static void publish() {
         registry = LocalRegistry.startPlain();
         client = new RegistryClient(registry.clientOptions().build());
-        BASE.pushTo(client, "falco/falco", "0.44.0");
-        K8SAUDIT.pushTo(client, "falco/plugins/plugin/k8saudit", "0.16.1");
-        JSON_PLUGIN.pushTo(client, "falco/plugins/plugin/json", "0.7.4");
-        K8SAUDIT_RULES.pushTo(client, "falco/plugins/ruleset/k8saudit", "0.16.1");
+        BakeFixtures.publish(client, "falco/");
     }
 
     @AfterAll
@@ -184,23 +181,15 @@ class FalcoImageBakerTest {
         String internal = "192.168.5.96:30003/falco/";
         BakeResult result;
         try (OciStore layout = BundleStores.openForWriting(bundle)) {
-            BASE.pushTo(layout, internal + "falco", "0.44.0");
-            K8SAUDIT.pushTo(layout, internal + "plugins/plugin/k8saudit", "0.16.1");
-            JSON_PLUGIN.pushTo(layout, internal + "plugins/plugin/json", "0.7.4");
-            K8SAUDIT_RULES.pushTo(layout, internal + "plugins/ruleset/k8saudit", "0.16.1");
+            BakeFixtures.publish(layout, internal);
             result = FalcoImageBaker.bake(
-                    BakeRequest.builder()
-                            .baseImage(OciReference.parse(internal + "falco:0.44.0"))
-                            .artifacts(List.of(
-                                    OciReference.parse(internal + "plugins/plugin/k8saudit:0.16.1"),
-                                    OciReference.parse(internal + "plugins/plugin/json:0.7.4"),
-                                    OciReference.parse(internal + "plugins/ruleset/k8saudit:0.16.1")))
+                    BakeFixtures.request(
+                                    internal,
+                                    BakeStore.layout(layout),
+                                    BakeStore.layout(layout),
+                                    internal + "falco:offline-arm64",
+                                    List.of(ARM64, AMD64))
                             .rulesFiles(List.of("/etc/falco/k8s_audit_rules.yaml"))
-                            .overrideContainerPluginConfig(true)
-                            .platforms(List.of(ARM64, AMD64))
-                            .source(BakeStore.layout(layout))
-                            .target(BakeStore.layout(layout))
-                            .targetImage(OciReference.parse(internal + "falco:offline-arm64"))
                             .build(),
                     ProgressListener.SILENT);
         }
@@ -534,18 +523,14 @@ class FalcoImageBakerTest {
     }
 
     private static BakeRequest.Builder request(String target, List<Platform> platforms) {
-        return BakeRequest.builder()
-                .baseImage(ref("falco/falco:0.44.0"))
-                .artifacts(List.of(
-                        ref("falco/plugins/plugin/k8saudit:0.16.1"),
-                        ref("falco/plugins/plugin/json:0.7.4"),
-                        ref("falco/plugins/ruleset/k8saudit:0.16.1")))
-                .rulesFiles(List.of("/etc/falco/k8s_audit_rules.yaml", "/etc/falco/rules.d"))
-                .overrideContainerPluginConfig(true)
-                .platforms(platforms)
-                .source(BakeStore.registry(client))
-                .target(BakeStore.registry(client))
-                .targetImage(ref(target));
+        String prefix = registry.host() + "/falco/";
+        return BakeFixtures.request(
+                        prefix,
+                        BakeStore.registry(client),
+                        BakeStore.registry(client),
+                        registry.host() + "/" + target,
+                        platforms)
+                .rulesFiles(List.of("/etc/falco/k8s_audit_rules.yaml", "/etc/falco/rules.d"));
     }
 
     private static BakeResult bakeWith(String targetRepository, List<OciReference> extra) {
