@@ -1,8 +1,10 @@
 // Writes an offline bundle from a throw-away source registry, then starts the empty registry the goal pushes to.
 import io.falcooffline.core.ProgressListener
 import io.falcooffline.core.mirror.Mirror
-import io.falcooffline.core.mirror.MirrorMode
-import io.falcooffline.core.mirror.MirrorOptions
+import io.falcooffline.core.mirror.MirrorRequest
+import io.falcooffline.core.mirror.RegistryAccess
+import io.falcooffline.core.MirrorMode
+import io.falcooffline.core.MirrorOptions
 import io.falcooffline.core.mirror.oci.Descriptor
 import io.falcooffline.core.mirror.oci.Digests
 import io.falcooffline.core.mirror.oci.Manifest
@@ -10,7 +12,8 @@ import io.falcooffline.core.mirror.oci.RegistryClient
 import io.falcooffline.core.mirror.oci.RegistryClientOptions
 import io.falcooffline.core.plan.Disposition
 import io.falcooffline.core.plan.PlannedReference
-import io.falcooffline.core.reference.ReferenceKind
+import io.falcooffline.core.plan.ReferenceKind
+import io.falcooffline.core.plan.TargetMapping
 import java.nio.charset.StandardCharsets
 
 def startLocalRegistry = evaluate(new File(itSupport, 'local-registry.groovy'))
@@ -35,19 +38,22 @@ try {
     client.pushManifest('acme/rules', '1', pushed)
     client.close()
 
+    def access = RegistryAccess.builder()
+    access.insecureRegistries([sourceHost.toString()])
     Mirror.run(
-            MirrorOptions.builder()
-                    .mode(MirrorMode.BUNDLE)
-                    .bundle(new File(basedir, 'bundle').toPath())
-                    .bundleAsTar(true)
-                    .registryMirrors("ghcr.io=${sourceHost}")
-                    .insecureRegistries(sourceHost)
-                    .build(),
-            'registry.internal:5000',
-            [new PlannedReference(ReferenceKind.RULESFILE, 'ghcr.io/acme/rules:1',
-                    'registry.internal:5000/falco/acme/rules:1', Disposition.REDIRECTED, [])],
-            Optional.empty(),
-            Optional.empty(),
+            new MirrorRequest(
+                    MirrorOptions.builder()
+                            .mode(MirrorMode.BUNDLE)
+                            .bundle(new File(basedir, 'bundle').toPath())
+                            .bundleAsTar(true)
+                            .registryMirrors("ghcr.io=${sourceHost}")
+                            .build(),
+                    access.build(),
+                    'registry.internal:5000',
+                    [new PlannedReference(ReferenceKind.RULESFILE, 'ghcr.io/acme/rules:1',
+                            'registry.internal:5000/falco/acme/rules:1', Disposition.REDIRECTED, [])],
+                    { it } as TargetMapping,
+                    []),
             ProgressListener.SILENT)
     new File(basedir, 'expected-digest.txt').text = pushed.descriptor().digest()
 } finally {

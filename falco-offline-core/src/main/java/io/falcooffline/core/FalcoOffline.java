@@ -1,8 +1,8 @@
 package io.falcooffline.core;
 
 import io.falcooffline.core.mirror.Mirror;
-import io.falcooffline.core.mirror.MirrorResult;
-import io.falcooffline.core.mirror.PushRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The library's entry point.
@@ -31,7 +31,11 @@ public final class FalcoOffline {
      *     written then
      */
     public static PackageResult packageChart(PackageRequest request, ProgressListener listener) {
-        return new ChartPackager(listener).run(request);
+        try {
+            return new Pipeline(listener).run(request);
+        } catch (UncheckedIOException e) {
+            throw diskOrNetworkFailure(e);
+        }
     }
 
     /**
@@ -43,6 +47,20 @@ public final class FalcoOffline {
      *     no tag is set then), or a reference does not resolve as recorded
      */
     public static MirrorResult push(PushRequest request, ProgressListener listener) {
-        return Mirror.push(request, listener);
+        try {
+            return Mirror.push(request, request.access(), listener);
+        } catch (UncheckedIOException e) {
+            throw diskOrNetworkFailure(e);
+        }
+    }
+
+    /** An I/O failure no stage turned into a message of its own still reaches the caller as one line. */
+    private static FalcoOfflineException diskOrNetworkFailure(UncheckedIOException e) {
+        IOException cause = e.getCause();
+        String detail = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        return new FalcoOfflineException(
+                "I/O failure: " + detail + ". Check that the paths involved are readable and writable, the disk has"
+                        + " space and the registries are reachable, then run again.",
+                e);
     }
 }

@@ -1,8 +1,7 @@
 package io.falcooffline.core;
 
-import io.falcooffline.core.audit.AuditOptions;
 import io.falcooffline.core.audit.K8sAuditProfile;
-import io.falcooffline.core.mirror.MirrorOptions;
+import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +84,10 @@ public final class PackageRequest {
         return chart;
     }
 
-    /** The internal registry, {@code host[:port]}, e.g. {@code 192.168.5.96:30003}. */
+    /**
+     * The internal registry, {@code host[:port]}, e.g. {@code 192.168.5.96:30003}, in canonical form (lower case,
+     * Docker Hub as {@code docker.io}), as the plan and every target spell it.
+     */
     public String registry() {
         return registry;
     }
@@ -220,6 +222,20 @@ public final class PackageRequest {
             return this;
         }
 
+        /**
+         * Adds overrides given as text, {@code source=target} pairs separated by commas or blanks, as on the command
+         * line.
+         */
+        public Builder overrides(String pairs) {
+            this.overrides.putAll(ParameterText.pairs(
+                    "overrides",
+                    "source=target",
+                    pairs,
+                    true,
+                    "docker.io/falcosecurity/falco=192.168.5.96:30003/falco/falco"));
+            return this;
+        }
+
         public Builder override(String source, String target) {
             this.overrides.put(source, target);
             return this;
@@ -309,6 +325,7 @@ public final class PackageRequest {
                         "`registry` must be host[:port] only, got '" + registry
                                 + "': put path segments in `repositoryPrefix` and leave out the scheme.");
             }
+            registry = OciReference.canonicalRegistry(registry.strip());
             String prefix = repositoryPrefix.strip();
             if (prefix.startsWith("/")
                     || prefix.endsWith("/")

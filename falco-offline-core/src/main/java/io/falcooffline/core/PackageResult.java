@@ -1,6 +1,5 @@
 package io.falcooffline.core;
 
-import io.falcooffline.core.mirror.MirrorResult;
 import io.falcooffline.core.plan.Plan;
 import java.nio.file.Path;
 import java.util.Optional;

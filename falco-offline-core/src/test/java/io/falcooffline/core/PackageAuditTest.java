@@ -3,9 +3,6 @@ package io.falcooffline.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.falcooffline.core.audit.AuditMismatchException;
-import io.falcooffline.core.audit.AuditOptions;
-import io.falcooffline.core.audit.LegacyAuditConfigException;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.yaml.HelmValues;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlanJson;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.render.ChildJvmPackaging;
 import io.falcooffline.core.render.HelmRenderer;
 import io.falcooffline.core.render.PackagingChecks;

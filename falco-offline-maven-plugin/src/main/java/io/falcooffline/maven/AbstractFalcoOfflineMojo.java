@@ -1,9 +1,9 @@
 package io.falcooffline.maven;
 
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
-import io.falcooffline.core.audit.AuditOptions;
-import io.falcooffline.core.mirror.MirrorMode;
-import io.falcooffline.core.mirror.MirrorOptions;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -316,13 +316,14 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                         new File(project.getBuild().getDirectory()),
                         new File(session.getExecutionRootDirectory()))
                 .toPath();
-        return PackageRequest.builder()
+        PackageRequest.Builder request = PackageRequest.builder()
                 .chart(chart == null ? null : chart.toPath())
                 .registry(registry)
                 .repositoryPrefix(repositoryPrefix)
                 .repositoryLayout(ParameterValues.repositoryLayout(repositoryLayout))
-                .overrides(ParameterValues.overrides(overrides, overridesText))
-                .valuesFiles(
+                .overrides(overridesText);
+        ParameterValues.pomOverrides(overrides).forEach(request::override);
+        return request.valuesFiles(
                         valuesFiles == null
                                 ? List.of()
                                 : valuesFiles.stream().map(File::toPath).toList())
@@ -334,7 +335,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .releaseName(releaseName)
                 .namespace(namespace)
                 .audit(auditOptions())
-                .mirror(mirrorOptions(output))
+                .mirror(mirrorOptions())
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
                 .build();
@@ -353,7 +354,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
         return audit.build();
     }
 
-    private MirrorOptions mirrorOptions(Path output) {
+    private MirrorOptions mirrorOptions() {
         MirrorMode mode = !mirror ? MirrorMode.NONE : push ? MirrorMode.PUSH : MirrorMode.BUNDLE;
         MirrorOptions.Builder options = MirrorOptions.builder()
                 .mode(mode)
@@ -373,6 +374,6 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
         if (lockFile != null) {
             options.lockFile(lockFile.toPath());
         }
-        return options.build().withDefaults(output);
+        return options.build();
     }
 }

@@ -1,6 +1,6 @@
 package io.falcooffline.maven;
 
-import io.falcooffline.core.mirror.oci.RegistryCredentials;
+import io.falcooffline.core.RegistryCredentials;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;

@@ -47,26 +47,12 @@ final class ParameterValues {
     }
 
     /**
-     * Overrides from the POM ({@code <overrides><property><name>src</name><value>target</value></property>}) and from
-     * text ({@code src=target,src2=target2}, as given on the command line); the POM form wins on equal sources.
+     * Overrides from the POM ({@code <overrides><property><name>src</name><value>target</value></property>}), by
+     * source; they are applied after the text form ({@code -Dfalco-offline.overrides=src=target,...}), so they win on
+     * equal sources.
      */
-    static Map<String, String> overrides(Properties fromPom, String fromText) {
+    static Map<String, String> pomOverrides(Properties fromPom) {
         Map<String, String> overrides = new LinkedHashMap<>();
-        if (fromText != null) {
-            for (String pair : fromText.split("[,\\s]+")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int equals = pair.indexOf('=');
-                if (equals <= 0 || equals == pair.length() - 1 || pair.indexOf('=', equals + 1) >= 0) {
-                    throw new InvalidRequestException(
-                            "overrides",
-                            "`overrides` entries must be source=target, separated by commas, got '" + pair
-                                    + "', e.g. docker.io/falcosecurity/falco=192.168.5.96:30003/falco/falco.");
-                }
-                overrides.put(pair.substring(0, equals), pair.substring(equals + 1));
-            }
-        }
         if (fromPom != null) {
             fromPom.stringPropertyNames().stream()
                     .sorted()

@@ -3,7 +3,7 @@ package io.falcooffline.maven;
 import io.falcooffline.core.FalcoOffline;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.mirror.PushRequest;
+import io.falcooffline.core.PushRequest;
 import java.io.File;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;

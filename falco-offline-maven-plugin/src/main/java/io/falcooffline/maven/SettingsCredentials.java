@@ -1,7 +1,7 @@
 package io.falcooffline.maven;
 
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.mirror.oci.RegistryCredentials;
+import io.falcooffline.core.RegistryCredentials;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

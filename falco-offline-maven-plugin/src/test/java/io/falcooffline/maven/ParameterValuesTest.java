@@ -8,7 +8,6 @@ import io.falcooffline.core.RepositoryLayout;
 import java.io.File;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -38,48 +37,14 @@ class ParameterValuesTest {
     }
 
     @Test
-    void shouldParseEveryPairWhenOverridesAreGivenAsText() {
-        assertThat(ParameterValues.overrides(
-                        null,
-                        "docker.io/falcosecurity/falco=reg:5000/falco/falco,"
-                                + "appropriate/curl:latest=reg:5000/tools/curl:8.0"))
-                .containsExactly(
-                        entry("docker.io/falcosecurity/falco", "reg:5000/falco/falco"),
-                        entry("appropriate/curl:latest", "reg:5000/tools/curl:8.0"));
-    }
-
-    @Test
-    void shouldAcceptNewlinesAndBlanksWhenOverridesTextComesFromThePom() {
-        assertThat(ParameterValues.overrides(null, "\n  a/b=r:1/a/b\n  c/d=r:1/c/d,\n"))
-                .containsExactly(entry("a/b", "r:1/a/b"), entry("c/d", "r:1/c/d"));
-    }
-
-    @Test
-    void shouldLetThePomWinWhenBothFormsNameTheSameSource() {
+    void shouldOrderPomOverridesBySourceAndTrimThem() {
         Properties pom = new Properties();
-        pom.setProperty("a/b", " r:1/from-pom ");
         pom.setProperty("e/f", "r:1/e/f");
+        pom.setProperty(" a/b", " r:1/from-pom ");
 
-        assertThat(ParameterValues.overrides(pom, "a/b=r:1/from-text,c/d=r:1/c/d"))
-                .containsExactly(entry("a/b", "r:1/from-pom"), entry("c/d", "r:1/c/d"), entry("e/f", "r:1/e/f"));
-    }
-
-    @Test
-    void shouldNameTheBadPairWhenAnOverrideHasNoTarget() {
-        for (String bad : List.of("a/b", "a/b=", "=r:1/x", "a=b=c")) {
-            assertThatThrownBy(() -> ParameterValues.overrides(null, "ok/x=r:1/x," + bad))
-                    .isInstanceOfSatisfying(
-                            InvalidRequestException.class,
-                            e -> assertThat(e.parameter()).isEqualTo("overrides"))
-                    .hasMessageContaining("'" + bad + "'")
-                    .hasMessageContaining("source=target");
-        }
-    }
-
-    @Test
-    void shouldBeEmptyWhenNoOverrideIsGiven() {
-        assertThat(ParameterValues.overrides(null, null)).isEmpty();
-        assertThat(ParameterValues.overrides(new Properties(), "")).isEmpty();
+        assertThat(ParameterValues.pomOverrides(pom))
+                .containsExactly(entry("a/b", "r:1/from-pom"), entry("e/f", "r:1/e/f"));
+        assertThat(ParameterValues.pomOverrides(null)).isEmpty();
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.mirror.oci.RegistryCredentials;
+import io.falcooffline.core.RegistryCredentials;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;

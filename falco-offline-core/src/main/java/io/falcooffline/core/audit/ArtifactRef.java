@@ -1,7 +1,7 @@
 package io.falcooffline.core.audit;
 
 import io.falcooffline.core.audit.VersionRange.Version;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,10 +1,15 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.AuditMismatchException;
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.audit.VersionRange.Verdict;
 import io.falcooffline.core.audit.VersionRange.Version;
 import io.falcooffline.core.audit.WebhookSettings.Listener;
 import io.falcooffline.core.audit.WebhookSettings.ServicePort;
+import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +44,16 @@ public final class AuditConsistency {
      */
     public static List<String> check(
             Map<String, Object> effectiveRootValues, AuditOptions options, DeliveredRules delivered) {
+        return check(FalcoValues.of(effectiveRootValues), options, delivered);
+    }
+
+    /** {@link #check(Map, AuditOptions, DeliveredRules)} on values already read. */
+    public static List<String> check(FalcoValues falco, AuditOptions options, DeliveredRules delivered) {
         Findings findings = new Findings();
-        Optional<Endpoint> endpoint = endpoint(effectiveRootValues, options, findings);
-        endpoint.ifPresent(found -> checkCertificate(effectiveRootValues, found.listener(), delivered, findings));
-        checkController(effectiveRootValues, findings);
-        checkRulesAndPlugins(effectiveRootValues, delivered, findings);
+        Optional<Endpoint> endpoint = endpoint(falco, options, findings);
+        endpoint.ifPresent(found -> checkCertificate(falco, found.listener(), delivered, findings));
+        checkController(falco, findings);
+        checkRulesAndPlugins(falco, delivered, findings);
         findings.throwIfAny();
         return List.copyOf(findings.warnings);
     }
@@ -54,13 +64,9 @@ public final class AuditConsistency {
      * to decide whether to run {@link #check} and write the kube-apiserver files, so that hand-written audit values
      * are checked too.
      */
-    public static boolean configuresWebhook(Map<String, Object> effectiveRootValues) {
-        if (WebhookSettings.pluginIndex(effectiveRootValues).isPresent()) {
-            return true;
-        }
-        return Values.listAt(effectiveRootValues, "services").stream()
-                .anyMatch(service -> K8sAuditProfile.SERVICE_NAME.equals(
-                        Values.string(Values.map(service).get("name"))));
+    public static boolean configuresWebhook(FalcoValues falco) {
+        return WebhookSettings.plugin(falco).isPresent()
+                || falco.services().stream().anyMatch(service -> K8sAuditProfile.SERVICE_NAME.equals(service.name()));
     }
 
     /**
@@ -70,13 +76,13 @@ public final class AuditConsistency {
      * @throws AuditMismatchException when the plugin, the Service and the options disagree
      * @throws InvalidRequestException naming {@code auditWebhookAddress} when no address is set
      */
-    public static String webhookUrl(Map<String, Object> effectiveRootValues, AuditOptions options) {
+    public static String webhookUrl(FalcoValues falco, AuditOptions options) {
         String address = options.webhookAddress()
                 .orElseThrow(() -> new InvalidRequestException(
                         "auditWebhookAddress",
                         "auditWebhookAddress is not set, so the kube-apiserver webhook kubeconfig cannot name a"
                                 + " server: set it to " + addressAdvice(options.serviceType()) + "."));
-        return requireEndpoint(effectiveRootValues, options).url(address);
+        return requireEndpoint(falco, options).url(address);
     }
 
     /**
@@ -89,8 +95,8 @@ public final class AuditConsistency {
      * @throws AuditMismatchException naming the kubeconfig's value and the value it disagrees with
      */
     public static void checkKubeconfig(
-            String kubeconfigYaml, String sourceName, Map<String, Object> effectiveRootValues, AuditOptions options) {
-        Endpoint endpoint = requireEndpoint(effectiveRootValues, options);
+            String kubeconfigYaml, String sourceName, FalcoValues falco, AuditOptions options) {
+        Endpoint endpoint = requireEndpoint(falco, options);
         Map<String, Object> kubeconfig = SafeYaml.loadMap(kubeconfigYaml, sourceName);
         String server = kubeconfigServer(kubeconfig);
         String where = sourceName + " clusters[].cluster.server " + server;
@@ -152,28 +158,28 @@ public final class AuditConsistency {
         }
     }
 
-    static Endpoint requireEndpoint(Map<String, Object> effectiveRootValues, AuditOptions options) {
+    static Endpoint requireEndpoint(FalcoValues falco, AuditOptions options) {
         Findings findings = new Findings();
-        Optional<Endpoint> endpoint = endpoint(effectiveRootValues, options, findings);
+        Optional<Endpoint> endpoint = endpoint(falco, options, findings);
         findings.throwIfAny();
         return endpoint.orElseThrow();
     }
 
-    private static Optional<Endpoint> endpoint(Map<String, Object> values, AuditOptions options, Findings findings) {
-        Optional<Listener> listener = listener(values, options, findings);
+    private static Optional<Endpoint> endpoint(FalcoValues falco, AuditOptions options, Findings findings) {
+        Optional<Listener> listener = listener(falco, options, findings);
         if (listener.isEmpty()) {
             return Optional.empty();
         }
-        Optional<ServicePort> servicePort = servicePort(values, options, listener.get(), findings);
+        Optional<ServicePort> servicePort = servicePort(falco, options, listener.get(), findings);
         if (servicePort.isEmpty() || findings.hasProblems()) {
             return Optional.empty();
         }
         return Optional.of(new Endpoint(listener.get(), servicePort.get(), options));
     }
 
-    private static Optional<Listener> listener(Map<String, Object> values, AuditOptions options, Findings findings) {
-        Optional<Integer> index = WebhookSettings.pluginIndex(values);
-        if (index.isEmpty()) {
+    private static Optional<Listener> listener(FalcoValues falco, AuditOptions options, Findings findings) {
+        Optional<FalcoValues.Plugin> plugin = WebhookSettings.plugin(falco);
+        if (plugin.isEmpty()) {
             findings.problem("falco.plugins has no k8saudit plugin, so nothing in Falco receives kube-apiserver's"
                     + " audit events. Use profile=" + K8sAuditProfile.NAME
                     + ", or add {name: k8saudit, library_path: libk8saudit.so, init_config: \"\", open_params: \""
@@ -182,24 +188,24 @@ public final class AuditConsistency {
         }
         Listener listener;
         try {
-            listener = WebhookSettings.parse(values, index.get());
+            listener = WebhookSettings.parse(plugin.get());
         } catch (IllegalArgumentException e) {
-            Object openParams = Values.map(
-                            Values.listAt(values, "falco.plugins").get(index.get()))
-                    .get("open_params");
-            findings.problem("falco.plugins[" + index.get() + "].open_params \"" + Values.string(openParams)
+            findings.problem(plugin.get().location() + ".open_params \""
+                    + Values.string(plugin.get().openParams())
                     + "\" cannot serve the audit webhook: " + e.getMessage() + ". Use e.g. \"" + options.openParams()
                     + "\".");
             return Optional.empty();
         }
-        checkLoaded(values, listener, findings);
+        checkLoaded(falco, listener, findings);
         if (!listener.listensOnAllInterfaces()) {
             findings.problem(openParamsLocation(listener) + " listens on " + listener.host()
                     + " only, which the Service cannot reach from outside the pod. Leave the host out: \""
                     + listener.scheme() + "://:" + listener.port() + listener.path() + "\".");
         }
-        if (Values.at(values, "falco.webserver.enabled").map(Values::isTrue).orElse(false)) {
-            int webserverPort = Values.at(values, "falco.webserver.listen_port")
+        if (Values.at(falco.raw(), "falco.webserver.enabled")
+                .map(Values::isTrue)
+                .orElse(false)) {
+            int webserverPort = Values.at(falco.raw(), "falco.webserver.listen_port")
                     .flatMap(Values::integer)
                     .orElse(8765);
             if (webserverPort == listener.port()) {
@@ -221,7 +227,7 @@ public final class AuditConsistency {
                     + " plugin serves plain http (" + openParamsLocation(listener) + "). Use \"https://:"
                     + listener.port() + listener.path() + "\" with init_config.sslCertificate, or drop auditTls.");
         }
-        if (listener.tls() && !hasCertificateAuthority(values, options)) {
+        if (listener.tls() && !hasCertificateAuthority(falco, options)) {
             findings.problem("the k8saudit plugin serves https (" + openParamsLocation(listener)
                     + "), but there is no CA for kube-apiserver to trust its certificate with: set auditTls with a"
                     + " certificateAuthorityFile, or certs.ca.crt in the values.");
@@ -229,16 +235,13 @@ public final class AuditConsistency {
         return Optional.of(listener);
     }
 
-    private static void checkLoaded(Map<String, Object> values, Listener listener, Findings findings) {
-        Optional<Object> loadPlugins = Values.at(values, "falco.load_plugins");
-        if (loadPlugins.isEmpty()) {
+    private static void checkLoaded(FalcoValues falco, Listener listener, Findings findings) {
+        if (falco.loadPlugins().isEmpty()) {
             // Without load_plugins, Falco loads every configured plugin.
             return;
         }
-        List<?> loaded = Values.list(loadPlugins.get());
-        String pluginName =
-                Values.string(Values.map(Values.listAt(values, "falco.plugins").get(listener.pluginIndex()))
-                        .get("name"));
+        List<String> loaded = falco.loadPlugins().get();
+        String pluginName = falco.plugins().get(listener.pluginIndex()).name();
         if (!loaded.contains(pluginName)) {
             findings.problem("falco.load_plugins is " + SafeYaml.dumpInline(loaded) + " and does not name "
                     + pluginName + ": Falco would not load the plugin and nothing would listen on port "
@@ -247,8 +250,8 @@ public final class AuditConsistency {
     }
 
     private static Optional<ServicePort> servicePort(
-            Map<String, Object> values, AuditOptions options, Listener listener, Findings findings) {
-        Optional<ServicePort> found = WebhookSettings.servicePort(Values.listAt(values, "services"), listener.port());
+            FalcoValues falco, AuditOptions options, Listener listener, Findings findings) {
+        Optional<ServicePort> found = WebhookSettings.servicePort(falco.services(), listener.port());
         if (found.isEmpty()) {
             findings.problem("no services[] entry forwards to the k8saudit plugin's port " + listener.port() + " ("
                     + openParamsLocation(listener) + "), so kube-apiserver cannot reach it. Add {name: "
@@ -335,7 +338,7 @@ public final class AuditConsistency {
     }
 
     private static void checkCertificate(
-            Map<String, Object> values, Listener listener, DeliveredRules delivered, Findings findings) {
+            FalcoValues falco, Listener listener, DeliveredRules delivered, Findings findings) {
         if (listener.sslCertificate().isEmpty()) {
             return;
         }
@@ -347,17 +350,18 @@ public final class AuditConsistency {
                 + ")";
         String chartCertificates = "/etc/falco/certs/";
         boolean existingSecret =
-                !Values.stringAt(values, "certs.existingSecret").isEmpty();
-        boolean generatedSecret = !Values.stringAt(values, "certs.server.key").isEmpty()
-                && !Values.stringAt(values, "certs.server.crt").isEmpty()
-                && !Values.stringAt(values, "certs.ca.crt").isEmpty();
+                !Values.stringAt(falco.raw(), "certs.existingSecret").isEmpty();
+        boolean generatedSecret =
+                !Values.stringAt(falco.raw(), "certs.server.key").isEmpty()
+                        && !Values.stringAt(falco.raw(), "certs.server.crt").isEmpty()
+                        && !Values.stringAt(falco.raw(), "certs.ca.crt").isEmpty();
         if (certificate.startsWith(chartCertificates) && (existingSecret || generatedSecret)) {
             String file = certificate.substring(chartCertificates.length());
             if (generatedSecret && !existingSecret && !file.equals("falco.pem")) {
                 findings.problem(where + ", but the chart's certificate secret holds the key and certificate"
                         + " together only in " + chartCertificates + "falco.pem. Use that path.");
             } else if (existingSecret) {
-                findings.warning(where + ": secret " + Values.stringAt(values, "certs.existingSecret")
+                findings.warning(where + ": secret " + Values.stringAt(falco.raw(), "certs.existingSecret")
                         + " (certs.existingSecret) must hold key " + file
                         + " with the private key and the certificate in one PEM.");
             }
@@ -374,19 +378,18 @@ public final class AuditConsistency {
         }
     }
 
-    private static void checkController(Map<String, Object> values, Findings findings) {
-        String kind = Values.stringAt(values, "controller.kind");
-        if (kind.equals("daemonset") && !Values.isTrueAt(values, "driver.enabled")) {
+    private static void checkController(FalcoValues falco, Findings findings) {
+        String kind = Values.stringAt(falco.raw(), "controller.kind");
+        if (kind.equals("daemonset") && !Values.isTrueAt(falco.raw(), "driver.enabled")) {
             findings.warning("controller.kind is daemonset with the driver off: every node runs a Falco that only"
                     + " waits for audit events, and the Service hands each batch to one of them. A deployment"
                     + " (profile=" + K8sAuditProfile.NAME + ") does the same with one pod.");
         }
     }
 
-    private static void checkRulesAndPlugins(Map<String, Object> values, DeliveredRules delivered, Findings findings) {
+    private static void checkRulesAndPlugins(FalcoValues falco, DeliveredRules delivered, Findings findings) {
         List<String> listed = new ArrayList<>();
-        for (Object entry : Values.listAt(values, "falco.rules_files")) {
-            String path = Values.string(entry).strip();
+        for (String path : falco.rulesFiles()) {
             listed.add(path);
             if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
                 continue;
@@ -410,25 +413,17 @@ public final class AuditConsistency {
                     + K8sAuditProfile.RULES_FILE + "): audit events would arrive but no rule would fire.");
         }
 
-        List<?> plugins = Values.listAt(values, "falco.plugins");
-        Optional<Object> loadPlugins = Values.at(values, "falco.load_plugins");
-        List<String> loaded = new ArrayList<>();
-        if (loadPlugins.isPresent()) {
-            Values.list(loadPlugins.get()).forEach(name -> loaded.add(Values.string(name)));
-        } else {
-            plugins.forEach(
-                    plugin -> loaded.add(Values.string(Values.map(plugin).get("name"))));
-        }
+        List<String> loaded = falco.loadedPluginNames();
         for (String name : loaded) {
-            Optional<Integer> index = indexOfPlugin(plugins, name);
-            if (index.isEmpty()) {
+            Optional<FalcoValues.Plugin> plugin = falco.plugin(name);
+            if (plugin.isEmpty()) {
                 findings.problem("falco.load_plugins names " + name + ", but falco.plugins has no entry named " + name
                         + ": Falco refuses to start (plugin config not found). Add its configuration.");
                 continue;
             }
-            String library = Values.string(Values.map(plugins.get(index.get())).get("library_path"));
+            String library = plugin.get().libraryPath();
             DeliveredRules.Location location = delivered.locatePluginLibrary(library);
-            String where = "falco.plugins[" + index.get() + "] " + name + " (library_path " + library + ")";
+            String where = plugin.get().location() + " " + name + " (library_path " + library + ")";
             if (location.status() == DeliveredRules.Status.MISSING) {
                 findings.problem(where + " would not exist: " + location.explanation() + ". Falco would not start. Add "
                         + name + " to falcoctl.config.artifact.install.refs.");
@@ -502,19 +497,10 @@ public final class AuditConsistency {
                         && path.startsWith(entry.endsWith("/") ? entry : entry + "/"));
     }
 
-    private static Optional<Integer> indexOfPlugin(List<?> plugins, String name) {
-        for (int i = 0; i < plugins.size(); i++) {
-            if (name.equals(Values.string(Values.map(plugins.get(i)).get("name")))) {
-                return Optional.of(i);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Whether there is a CA to trust Falco's certificate with: the options' file, or the chart's certs.ca.crt. */
-    static boolean hasCertificateAuthority(Map<String, Object> values, AuditOptions options) {
+    static boolean hasCertificateAuthority(FalcoValues falco, AuditOptions options) {
         return options.tls().flatMap(AuditTls::certificateAuthorityFile).isPresent()
-                || !Values.stringAt(values, "certs.ca.crt").isBlank();
+                || !Values.stringAt(falco.raw(), "certs.ca.crt").isBlank();
     }
 
     private static String kubeconfigServer(Map<String, Object> kubeconfig) {

@@ -2,6 +2,7 @@ package io.falcooffline.core.audit;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,14 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.AuditBatch;
+import io.falcooffline.core.AuditMismatchException;
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,33 +74,39 @@ public final class ControlPlaneFiles {
     }
 
     /**
-     * Writes the four files into {@code auditDirectory}, replacing it as a whole: the files are written to a
-     * sibling temporary directory that is then moved into place, so the directory never holds a half-written set.
-     * Nothing is written when a check fails.
+     * The four files, computed in memory, to be written by {@link #write(Path, Prepared)}.
      *
-     * @param auditDirectory usually {@code <outputDirectory>/audit}
+     * @param files file name to content, in a fixed order
+     * @param webhookUrl the URL kube-apiserver posts audit events to
+     * @param warnings about the user's audit policy, if one was given
+     */
+    public record Prepared(Map<String, String> files, String webhookUrl, List<String> warnings) {
+
+        public Prepared {
+            files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Computes the four files and checks them against the values.
+     *
      * @param effectiveRootValues the chart defaults coalesced with the profile and the user's values
      * @param releaseName the Helm release name, for the Service name in the README
      * @param namespace the release namespace
      * @throws AuditMismatchException when the plugin, the Service and the options disagree
      * @throws InvalidRequestException naming {@code auditWebhookAddress}, {@code auditPolicyFile} or
      *     {@code auditTlsCertificateAuthorityFile} when that input is missing or invalid
-     * @throws FalcoOfflineException when the directory cannot be written
      */
-    public static Written write(
-            Path auditDirectory,
-            AuditOptions options,
-            Map<String, Object> effectiveRootValues,
-            String releaseName,
-            String namespace) {
-        String url = AuditConsistency.webhookUrl(effectiveRootValues, options);
-        AuditConsistency.Endpoint endpoint = AuditConsistency.requireEndpoint(effectiveRootValues, options);
-        String fullName = WebhookSettings.fullName(effectiveRootValues, releaseName);
+    public static Prepared prepare(AuditOptions options, FalcoValues falco, String releaseName, String namespace) {
+        String url = AuditConsistency.webhookUrl(falco, options);
+        AuditConsistency.Endpoint endpoint = AuditConsistency.requireEndpoint(falco, options);
+        String fullName = WebhookSettings.fullName(falco.raw(), releaseName);
         String serviceName = fullName + "-" + endpoint.servicePort().serviceName();
-        String serviceNamespace = WebhookSettings.namespace(effectiveRootValues, namespace);
+        String serviceNamespace = WebhookSettings.namespace(falco.raw(), namespace);
 
-        String kubeconfig = kubeconfig(url, endpoint, effectiveRootValues, options, serviceName, serviceNamespace);
-        AuditConsistency.checkKubeconfig(kubeconfig, KUBECONFIG_FILE, effectiveRootValues, options);
+        String kubeconfig = kubeconfig(url, endpoint, falco, options, serviceName, serviceNamespace);
+        AuditConsistency.checkKubeconfig(kubeconfig, KUBECONFIG_FILE, falco, options);
         AuditPolicy.Loaded policy = AuditPolicy.load(options.policyFile());
         String flags = String.join("\n", flags(options)) + "\n";
         String readme = readme(url, endpoint, options, releaseName, fullName, serviceNamespace);
@@ -104,16 +116,44 @@ public final class ControlPlaneFiles {
         files.put(POLICY_FILE, policy.text());
         files.put(FLAGS_FILE, flags);
         files.put(README_FILE, readme);
+        return new Prepared(files, url, policy.warnings());
+    }
+
+    /**
+     * Writes the four files into {@code auditDirectory}, replacing it as a whole: the files are written to a
+     * sibling temporary directory that is then moved into place, so the directory never holds a half-written set.
+     *
+     * @param auditDirectory usually {@code <outputDirectory>/audit}
+     * @throws FalcoOfflineException when the directory cannot be written
+     */
+    public static Written write(Path auditDirectory, Prepared prepared) {
         Path directory = auditDirectory.toAbsolutePath().normalize();
-        replaceDirectory(directory, files);
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        prepared.files().forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.replaceDirectory(directory, bytes, "the audit files");
         return new Written(
                 directory,
                 directory.resolve(KUBECONFIG_FILE),
                 directory.resolve(POLICY_FILE),
                 directory.resolve(FLAGS_FILE),
                 directory.resolve(README_FILE),
-                url,
-                policy.warnings());
+                prepared.webhookUrl(),
+                prepared.warnings());
+    }
+
+    /**
+     * Computes and writes the four files; nothing is written when a check fails.
+     *
+     * @see #prepare
+     * @see #write(Path, Prepared)
+     */
+    public static Written write(
+            Path auditDirectory,
+            AuditOptions options,
+            Map<String, Object> effectiveRootValues,
+            String releaseName,
+            String namespace) {
+        return write(auditDirectory, prepare(options, FalcoValues.of(effectiveRootValues), releaseName, namespace));
     }
 
     /** kube-apiserver's flags for these options, one {@code --name=value} each. */
@@ -128,7 +168,7 @@ public final class ControlPlaneFiles {
     private static String kubeconfig(
             String url,
             AuditConsistency.Endpoint endpoint,
-            Map<String, Object> values,
+            FalcoValues falco,
             AuditOptions options,
             String serviceName,
             String serviceNamespace) {
@@ -138,8 +178,7 @@ public final class ControlPlaneFiles {
             cluster.put(
                     "certificate-authority-data",
                     Base64.getEncoder()
-                            .encodeToString(
-                                    certificateAuthority(values, options).getBytes(StandardCharsets.UTF_8)));
+                            .encodeToString(certificateAuthority(falco, options).getBytes(StandardCharsets.UTF_8)));
         }
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("cluster", KUBECONFIG_NAME);
@@ -160,7 +199,7 @@ public final class ControlPlaneFiles {
                 + SafeYaml.dump(kubeconfig);
     }
 
-    private static String certificateAuthority(Map<String, Object> values, AuditOptions options) {
+    private static String certificateAuthority(FalcoValues falco, AuditOptions options) {
         Path file = options.tls().flatMap(AuditTls::certificateAuthorityFile).orElse(null);
         String pem;
         String source;
@@ -176,7 +215,7 @@ public final class ControlPlaneFiles {
             }
         } else {
             source = "certs.ca.crt";
-            pem = Values.stringAt(values, "certs.ca.crt");
+            pem = Values.stringAt(falco.raw(), "certs.ca.crt");
         }
         if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
             throw new InvalidRequestException(
@@ -307,16 +346,6 @@ public final class ControlPlaneFiles {
         };
     }
 
-    private static void replaceDirectory(Path directory, Map<String, String> files) {
-        AtomicFiles.replaceDirectory(directory, "the audit files", staging -> {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                AtomicFiles.write(
-                        staging.resolve(file.getKey()), file.getValue().getBytes(StandardCharsets.UTF_8));
-            }
-        });
-    }
-
-    /** A kubeconfig list entry, {@code name} first as kubectl writes it, in a fixed order for reproducible files. */
     private static Map<String, Object> namedEntry(String name, String key, Object value) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("name", name);

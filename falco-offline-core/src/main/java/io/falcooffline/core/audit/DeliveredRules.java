@@ -1,6 +1,8 @@
 package io.falcooffline.core.audit;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,14 +136,18 @@ public final class DeliveredRules {
      * @param effectiveRootValues chart defaults coalesced with the profile and the user's values
      */
     public static DeliveredRules fromValues(Map<String, Object> effectiveRootValues) {
-        Map<String, Object> values = effectiveRootValues;
-        boolean install = Values.isTrueAt(values, "falcoctl.artifact.install.enabled");
-        boolean follow = Values.isTrueAt(values, "falcoctl.artifact.follow.enabled");
-        List<String> allowedTypes = strings(Values.listAt(values, "falcoctl.config.artifact.allowedTypes"));
-        List<String> installRefs =
-                install ? strings(Values.listAt(values, "falcoctl.config.artifact.install.refs")) : new ArrayList<>();
-        List<String> followRefs =
-                follow ? strings(Values.listAt(values, "falcoctl.config.artifact.follow.refs")) : List.of();
+        return fromValues(FalcoValues.of(effectiveRootValues));
+    }
+
+    /** {@link #fromValues(Map)} on values already read. */
+    public static DeliveredRules fromValues(FalcoValues falco) {
+        Map<String, Object> values = falco.raw();
+        FalcoValues.Falcoctl falcoctl = falco.falcoctl();
+        boolean install = falcoctl.install();
+        boolean follow = falcoctl.follow();
+        List<String> allowedTypes = new ArrayList<>(falcoctl.allowedTypes());
+        List<String> installRefs = install ? new ArrayList<>(falcoctl.installRefs()) : new ArrayList<>();
+        List<String> followRefs = follow ? falcoctl.followRefs() : List.of();
 
         // The chart's helpers add these plugin refs, and the "plugin" type, when the collectors need them.
         boolean driver = Values.isTrueAt(values, "driver.enabled");
@@ -158,9 +164,7 @@ public final class DeliveredRules {
         }
         boolean rulesMounted = (install || follow) && allowedTypes.contains("rulesfile");
         boolean pluginsMounted = (install || follow) && allowedTypes.contains("plugin");
-        boolean resolveDeps = Values.at(values, "falcoctl.config.artifact.install.resolveDeps")
-                .map(Values::isTrue)
-                .orElse(true);
+        boolean resolveDeps = falcoctl.resolveDeps();
 
         Builder builder = builder();
         String image = imageDescription(values);
@@ -273,16 +277,6 @@ public final class DeliveredRules {
         String reference = (registry.isEmpty() ? "" : registry + "/") + repository + ":"
                 + (tag.isEmpty() ? "<chart appVersion>" : tag);
         return "the Falco image " + reference;
-    }
-
-    private static List<String> strings(List<?> items) {
-        List<String> strings = new ArrayList<>();
-        for (Object item : items) {
-            if (item != null && !item.toString().isBlank()) {
-                strings.add(item.toString().strip());
-            }
-        }
-        return strings;
     }
 
     /** Every rules file known to be delivered, in the order found. */

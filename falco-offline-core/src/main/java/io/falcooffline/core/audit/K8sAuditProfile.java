@@ -1,5 +1,8 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.HelmValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,28 +87,26 @@ public final class K8sAuditProfile {
      * so that kube-apiserver can be configured before the install. A node port the user chose is never changed;
      * {@link AuditConsistency#check} reports one that disagrees with the options.
      *
-     * @param effectiveRootValues chart defaults coalesced with the profile and the user's values
+     * @param falco the chart defaults coalesced with the profile and the user's values
      * @return the layer to coalesce over the effective values (a complete {@code services} list), or empty when
      *     nothing needs pinning
      */
-    public static Optional<Map<String, Object>> pinnedNodePort(
-            Map<String, Object> effectiveRootValues, AuditOptions options) {
+    public static Optional<Map<String, Object>> pinnedNodePort(FalcoValues falco, AuditOptions options) {
         if (options.serviceType() != AuditOptions.ServiceType.NODE_PORT) {
             return Optional.empty();
         }
-        Optional<WebhookSettings.Listener> listener = WebhookSettings.listener(effectiveRootValues);
+        Optional<WebhookSettings.Listener> listener = WebhookSettings.listener(falco);
         if (listener.isEmpty()) {
             return Optional.empty();
         }
-        List<?> services = Values.listAt(effectiveRootValues, "services");
         Optional<WebhookSettings.ServicePort> found =
-                WebhookSettings.servicePort(services, listener.get().port());
+                WebhookSettings.servicePort(falco.services(), listener.get().port());
         if (found.isEmpty()
                 || !"NodePort".equals(found.get().type())
                 || found.get().nodePort().isPresent()) {
             return Optional.empty();
         }
-        List<?> pinned = HelmValues.deepCopy(services);
+        List<?> pinned = HelmValues.deepCopy(Values.listAt(falco.raw(), "services"));
         Map<String, Object> service = Values.map(pinned.get(found.get().serviceIndex()));
         List<?> ports = Values.list(service.get("ports"));
         Map<String, Object> port = Values.map(ports.get(found.get().portIndex()));

@@ -1,5 +1,9 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.AuditTls;
+import io.falcooffline.core.LegacyAuditConfigException;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

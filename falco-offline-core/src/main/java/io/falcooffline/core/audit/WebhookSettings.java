@@ -1,5 +1,8 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.util.List;
 import java.util.Map;
@@ -76,46 +79,35 @@ final class WebhookSettings {
     }
 
     /** The k8saudit plugin's entry in {@code falco.plugins}: by name, or else by its library. */
-    static Optional<Integer> pluginIndex(Map<String, Object> effectiveRootValues) {
-        List<?> plugins = Values.listAt(effectiveRootValues, "falco.plugins");
-        for (int i = 0; i < plugins.size(); i++) {
-            if (K8sAuditProfile.PLUGIN_NAME.equals(
-                    Values.string(Values.map(plugins.get(i)).get("name")))) {
-                return Optional.of(i);
-            }
-        }
-        for (int i = 0; i < plugins.size(); i++) {
-            String library = Values.string(Values.map(plugins.get(i)).get("library_path"));
-            if (library.equals("libk8saudit.so") || library.endsWith("/libk8saudit.so")) {
-                return Optional.of(i);
-            }
-        }
-        return Optional.empty();
+    static Optional<FalcoValues.Plugin> plugin(FalcoValues falco) {
+        return falco.plugin(K8sAuditProfile.PLUGIN_NAME)
+                .or(() -> falco.plugins().stream()
+                        .filter(plugin -> plugin.libraryPath().equals("libk8saudit.so")
+                                || plugin.libraryPath().endsWith("/libk8saudit.so"))
+                        .findFirst());
     }
 
     /** The listener, or empty when there is no k8saudit plugin or its {@code open_params} cannot be parsed. */
-    static Optional<Listener> listener(Map<String, Object> effectiveRootValues) {
-        Optional<Integer> index = pluginIndex(effectiveRootValues);
-        if (index.isEmpty()) {
+    static Optional<Listener> listener(FalcoValues falco) {
+        Optional<FalcoValues.Plugin> plugin = plugin(falco);
+        if (plugin.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(parse(effectiveRootValues, index.get()));
+            return Optional.of(parse(plugin.get()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
     /**
-     * Parses the plugin at {@code pluginIndex}.
+     * Parses the plugin's {@code open_params}.
      *
      * @throws IllegalArgumentException with the reason when {@code open_params} is not a webhook URL the plugin can
      *     serve
      */
-    static Listener parse(Map<String, Object> effectiveRootValues, int pluginIndex) {
-        Map<String, Object> plugin =
-                Values.map(Values.listAt(effectiveRootValues, "falco.plugins").get(pluginIndex));
-        String openParams = Values.string(plugin.get("open_params")).strip();
+    static Listener parse(FalcoValues.Plugin plugin) {
+        String openParams = Values.string(plugin.openParams()).strip();
         if (openParams.isEmpty()) {
             throw new IllegalArgumentException("it has no open_params, so the plugin reads no webhook");
         }
@@ -156,12 +148,12 @@ final class WebhookSettings {
             String configured = Values.string(initConfig(plugin).get("sslCertificate"));
             certificate = Optional.of(configured.isEmpty() ? PLUGIN_DEFAULT_CERTIFICATE : configured);
         }
-        return new Listener(pluginIndex, openParams, scheme, host, port, path, certificate);
+        return new Listener(plugin.index(), openParams, scheme, host, port, path, certificate);
     }
 
     /** The plugin's {@code init_config}: a map, or JSON text as Falco passes it to the plugin. */
-    static Map<String, Object> initConfig(Map<String, Object> plugin) {
-        Object initConfig = plugin.get("init_config");
+    static Map<String, Object> initConfig(FalcoValues.Plugin plugin) {
+        Object initConfig = plugin.initConfig();
         if (initConfig instanceof Map<?, ?>) {
             return Values.map(initConfig);
         }
@@ -181,26 +173,22 @@ final class WebhookSettings {
      * plugin (or its only port, so that a mismatch can be reported), or else the first port of any entry that
      * forwards to the plugin's port.
      */
-    static Optional<ServicePort> servicePort(List<?> services, int listenPort) {
-        for (int s = 0; s < services.size(); s++) {
-            Map<String, Object> service = Values.map(services.get(s));
-            if (!K8sAuditProfile.SERVICE_NAME.equals(Values.string(service.get("name")))) {
+    static Optional<ServicePort> servicePort(List<FalcoValues.Service> services, int listenPort) {
+        for (FalcoValues.Service service : services) {
+            if (!K8sAuditProfile.SERVICE_NAME.equals(service.name())) {
                 continue;
             }
-            List<?> ports = Values.list(service.get("ports"));
-            for (int p = 0; p < ports.size(); p++) {
-                ServicePort candidate = read(service, s, p);
+            for (int p = 0; p < service.ports().size(); p++) {
+                ServicePort candidate = read(service, p);
                 if (candidate.targetPort().equals(Optional.of(listenPort))) {
                     return Optional.of(candidate);
                 }
             }
-            return ports.isEmpty() ? Optional.empty() : Optional.of(read(service, s, 0));
+            return service.ports().isEmpty() ? Optional.empty() : Optional.of(read(service, 0));
         }
-        for (int s = 0; s < services.size(); s++) {
-            Map<String, Object> service = Values.map(services.get(s));
-            List<?> ports = Values.list(service.get("ports"));
-            for (int p = 0; p < ports.size(); p++) {
-                ServicePort candidate = read(service, s, p);
+        for (FalcoValues.Service service : services) {
+            for (int p = 0; p < service.ports().size(); p++) {
+                ServicePort candidate = read(service, p);
                 if (candidate.targetPort().equals(Optional.of(listenPort))) {
                     return Optional.of(candidate);
                 }
@@ -209,18 +197,17 @@ final class WebhookSettings {
         return Optional.empty();
     }
 
-    private static ServicePort read(Map<String, Object> service, int serviceIndex, int portIndex) {
-        Map<String, Object> port = Values.map(Values.list(service.get("ports")).get(portIndex));
+    private static ServicePort read(FalcoValues.Service service, int portIndex) {
+        Map<String, Object> port = service.ports().get(portIndex);
         Optional<Integer> number = Values.integer(port.get("port"));
         Object targetAsWritten = port.get("targetPort");
         Optional<Integer> target = targetAsWritten == null ? number : Values.integer(targetAsWritten);
-        String type = Values.string(service.get("type"));
         String protocol = Values.string(port.get("protocol"));
         return new ServicePort(
-                serviceIndex,
+                service.index(),
                 portIndex,
-                Values.string(service.get("name")),
-                type.isEmpty() ? "ClusterIP" : type,
+                service.name(),
+                service.type().isEmpty() ? "ClusterIP" : service.type(),
                 number,
                 targetAsWritten,
                 target,

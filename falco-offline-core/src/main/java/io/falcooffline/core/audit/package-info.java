@@ -1,17 +1,9 @@
 /**
- * Cluster-wide Kubernetes audit with Falco's k8saudit plugin: the {@code k8s-audit} values profile, the
- * kube-apiserver files that point the audit webhook at Falco, and the checks that keep both halves in agreement.
- *
- * <p>A package run with the profile uses the types in this order:
- *
- * <ol>
- *   <li>{@link io.falcooffline.core.audit.LegacyAuditConfig#check} on each user values file;
- *   <li>{@link io.falcooffline.core.audit.K8sAuditProfile#values} as a layer over the chart defaults and under the
- *       user's values files;
- *   <li>{@link io.falcooffline.core.audit.K8sAuditProfile#pinnedNodePort} as a last layer, so that a NodePort the
- *       user left to Kubernetes is known before install;
- *   <li>{@link io.falcooffline.core.audit.AuditConsistency#check} on the effective values;
- *   <li>{@link io.falcooffline.core.audit.ControlPlaneFiles#write} into {@code <outputDirectory>/audit/}.
- * </ol>
+ * Internal: the audit stage. Cluster-wide Kubernetes audit with Falco's k8saudit plugin: the {@code k8s-audit}
+ * values profile, the kube-apiserver files that point the audit webhook at Falco, and the checks that keep both
+ * halves in agreement. {@link io.falcooffline.core.audit.AuditStage} is the stage's entry: it checks the user's files
+ * for pre-plugin settings, pins the webhook Service's node port, runs
+ * {@link io.falcooffline.core.audit.AuditConsistency#check} on the effective values and prepares the
+ * {@link io.falcooffline.core.audit.ControlPlaneFiles} that the output stage writes to {@code <outputDirectory>/audit/}.
  */
 package io.falcooffline.core.audit;

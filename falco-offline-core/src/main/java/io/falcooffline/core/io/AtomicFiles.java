@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -85,67 +86,6 @@ public final class AtomicFiles {
     }
 
     /**
-     * Replaces {@code directory} by one that {@code content} fills: it is filled under a hidden name beside it and
-     * renamed into place, so readers see the old directory or the whole new one. When writing fails, nothing is left
-     * behind and the old directory stays.
-     *
-     * @param what names the content in errors, e.g. {@code the audit files}
-     */
-    public static void replaceDirectory(Path directory, String what, DirectoryWriter content) {
-        Path absolute = directory.toAbsolutePath().normalize();
-        Path parent = absolute.getParent();
-        Path staging = null;
-        try {
-            Files.createDirectories(parent);
-            if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-                throw new FalcoOfflineException(
-                        absolute + " exists and is not a directory: remove it so " + what + " can be written.");
-            }
-            staging = createTemporaryDirectory(parent, "." + absolute.getFileName() + ".tmp-");
-            content.writeInto(staging);
-            syncDirectory(staging);
-            if (Files.exists(absolute)) {
-                Path previous = parent.resolve("." + absolute.getFileName() + ".old-" + staging.getFileName());
-                Files.move(absolute, previous, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(previous);
-            } else {
-                Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
-            }
-            staging = null;
-            syncDirectory(parent);
-        } catch (FileAlreadyExistsException e) {
-            throw new FalcoOfflineException(
-                    absolute + " was created by someone else while writing " + what + ": try again.", e);
-        } catch (IOException e) {
-            throw new FalcoOfflineException(
-                    "Cannot write " + what + " to " + absolute + ": " + e.getMessage()
-                            + ". Check that the output directory is writable.",
-                    e);
-        } finally {
-            if (staging != null) {
-                try {
-                    deleteRecursively(staging);
-                } catch (IOException ignored) {
-                    // a leftover hidden temporary directory is harmless
-                }
-            }
-        }
-    }
-
-    /** Deletes a file or a directory with everything in it; a missing one is fine. */
-    public static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
-
-    /**
      * Creates an empty file with a fresh name in {@code directory}. Unlike {@link Files#createTempFile}, which makes
      * files only the owner may read, the file gets the permissions the user's umask gives any new file, so what is
      * renamed into place from it can be published and shared as usual.
@@ -186,5 +126,84 @@ public final class AtomicFiles {
 
     private static String randomName() {
         return Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+    }
+    /**
+     * Replaces a directory as a whole with one holding exactly {@code files}: they are written to a sibling temporary
+     * directory that is then moved into place, so the directory never holds a half-written set.
+     *
+     * @param what what the files are, for messages ("the audit files")
+     * @throws FalcoOfflineException naming the directory when it cannot be written
+     */
+    public static void replaceDirectory(Path directory, Map<String, byte[]> files, String what) {
+        replaceDirectory(directory, what, staging -> {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                write(staging.resolve(file.getKey()), file.getValue());
+            }
+        });
+    }
+
+    /**
+     * Replaces a directory as a whole with one that {@code content} fills in a sibling temporary directory, which is
+     * then moved into place, so the directory never holds a half-written set. When writing fails, nothing is left
+     * behind and the old directory stays.
+     *
+     * @param what what the files are, for messages ("the audit files")
+     * @throws FalcoOfflineException naming the directory when it cannot be written
+     */
+    public static void replaceDirectory(Path directory, String what, DirectoryWriter content) {
+        Path parent = directory.toAbsolutePath().normalize().getParent();
+        Path staging = null;
+        try {
+            Files.createDirectories(parent);
+            if (Files.exists(directory) && !Files.isDirectory(directory)) {
+                throw new FalcoOfflineException(
+                        directory + " exists and is not a directory: remove it so " + what + " can be written.");
+            }
+            staging = createTemporaryDirectory(parent, "." + directory.getFileName() + ".tmp-");
+            content.writeInto(staging);
+            syncDirectory(staging);
+            if (Files.exists(directory)) {
+                Path previous = parent.resolve("." + directory.getFileName() + ".old-" + staging.getFileName());
+                Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+                deleteRecursively(previous);
+            } else {
+                Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+            }
+            staging = null;
+            syncDirectory(parent);
+        } catch (FileAlreadyExistsException e) {
+            throw new FalcoOfflineException(
+                    directory + " was created by someone else while " + what + " were written: try again.", e);
+        } catch (IOException e) {
+            throw new FalcoOfflineException(
+                    "Cannot write " + what + " to " + directory + ": " + e.getMessage()
+                            + ". Check that the output directory is writable.",
+                    e);
+        } finally {
+            if (staging != null) {
+                deleteRecursivelyQuietly(staging);
+            }
+        }
+    }
+
+    /** Deletes a file or a directory tree; what cannot be deleted is left, since the failure that led here matters more. */
+    public static void deleteRecursivelyQuietly(Path root) {
+        try {
+            deleteRecursively(root);
+        } catch (IOException e) {
+            // a leftover is harmless; the caller is already reporting a failure or has finished
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }

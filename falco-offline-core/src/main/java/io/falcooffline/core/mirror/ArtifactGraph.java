@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;

@@ -1,9 +1,15 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.MirrorException;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.OciReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +24,12 @@ final class BundlePusher {
     private static final int MAX_LOCK_BYTES = 16 * 1024 * 1024;
 
     private final PushRequest request;
+    private final RegistryAccess access;
     private final ProgressListener listener;
 
-    BundlePusher(PushRequest request, ProgressListener listener) {
+    BundlePusher(PushRequest request, RegistryAccess access, ProgressListener listener) {
         this.request = request;
+        this.access = access;
         this.listener = listener;
     }
 
@@ -33,11 +41,10 @@ final class BundlePusher {
                                     + " is an OCI layout but not a falco-offline bundle: it has no " + LOCK_FILE
                                     + ". Give the bundle written by falco-offline:package.")),
                     request.bundle() + "!/" + LOCK_FILE);
-            String registry =
-                    request.registry().map(OciReference::canonicalRegistry).orElse(recorded.registry());
-            RegistryAccess.Builder access = request.access().toBuilder();
-            request.targetCredentials().ifPresent(credentials -> access.credentials(registry, credentials));
-            try (Stores stores = new Stores(Stores.registryClients(access.build(), listener), Map.of());
+            String registry = request.registry().orElse(recorded.registry());
+            RegistryAccess.Builder withTarget = access.toBuilder();
+            request.targetCredentials().ifPresent(credentials -> withTarget.credentials(registry, credentials));
+            try (Stores stores = new Stores(Stores.registryClients(withTarget.build(), listener), Map.of());
                     MirrorEngine engine = new MirrorEngine(request.parallelism(), listener)) {
                 return push(bundle, recorded, registry, stores, engine);
             }
@@ -76,10 +83,10 @@ final class BundlePusher {
             CopyJob job = new CopyJob(
                     entry.origin(),
                     entry.kind(),
-                    entry.target(),
+                    inBundle,
                     new Location(bundle, inBundle.name()),
                     entry.targetDigest(),
-                    target.toString(),
+                    target,
                     stores.target(target),
                     target.tag(),
                     false,
@@ -96,7 +103,8 @@ final class BundlePusher {
         return new MirrorResult(
                 MirrorMode.PUSH,
                 "registry " + registry,
-                new MirrorLock(registry, entries),
+                registry,
+                entries,
                 engine.bytesTransferred(),
                 engine.blobsTransferred(),
                 engine.blobsSkipped(),

@@ -1,6 +1,8 @@
 package io.falcooffline.core.mirror;
 
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
 
 /**
  * One artifact to copy.
@@ -19,10 +21,10 @@ import io.falcooffline.core.reference.ReferenceKind;
 record CopyJob(
         LockEntry.Origin origin,
         ReferenceKind kind,
-        String sourceName,
+        OciReference sourceName,
         Location source,
         String sourceReference,
-        String targetName,
+        OciReference targetName,
         Location target,
         String targetTag,
         boolean narrow,

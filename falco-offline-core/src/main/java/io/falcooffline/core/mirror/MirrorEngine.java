@@ -1,5 +1,6 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
@@ -307,7 +308,7 @@ final class MirrorEngine implements AutoCloseable {
     private static MirrorException failure(CopyJob job, String step, Throwable cause) {
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         return new MirrorException(
-                job.sourceName(),
+                job.sourceName().toString(),
                 "Mirroring " + job.sourceName() + " from " + job.source() + " to " + job.targetName() + " failed while "
                         + step + ": " + reason + ". No tag of this run was set; run again once the cause is fixed "
                         + "(content already copied is reused).",

@@ -2,7 +2,8 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.ReferenceKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,18 +1,22 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.MirrorException;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.reference.FalcoctlIndex;
-import io.falcooffline.core.reference.InvalidReferenceException;
-import io.falcooffline.core.reference.OciReference;
-import io.falcooffline.core.reference.ReferenceKind;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /** One {@link Mirror#run}: plans the copy jobs, reads their graphs, copies, tags, and writes lock and bundle. */
 final class MirrorRun {
@@ -32,36 +35,29 @@ final class MirrorRun {
     private static final int MAX_CONFIG_BYTES = 1024 * 1024;
     private static final int MAX_DEPENDENCY_ROUNDS = 8;
 
+    private final MirrorRequest request;
     private final MirrorOptions options;
     private final String registry;
     private final ProgressListener listener;
     private final Stores.Opener opener;
-    private final UnaryOperator<String> dependencyTarget;
     private final FalcoctlIndex index;
 
     private Stores stores;
     private OciLayoutStore bundle;
     private Optional<MirrorLock> previousLock = Optional.empty();
 
-    MirrorRun(
-            MirrorOptions options,
-            String registry,
-            ProgressListener listener,
-            Stores.Opener opener,
-            UnaryOperator<String> dependencyTarget,
-            FalcoctlIndex index) {
-        this.options = options;
-        this.registry = registry == null ? "" : OciReference.canonicalRegistry(registry.strip());
+    MirrorRun(MirrorRequest request, ProgressListener listener, Stores.Opener opener, FalcoctlIndex index) {
+        this.request = request;
+        this.options = request.options();
+        this.registry = request.registry();
         this.listener = listener;
         this.opener = opener;
-        this.dependencyTarget = dependencyTarget;
         this.index = index;
     }
 
-    MirrorResult run(List<PlannedReference> references, Optional<Path> chartFile, Optional<Path> planFile) {
+    MirrorResult run() {
         if (options.mode() == MirrorMode.NONE) {
-            listener.debug("Mirroring is off: the artifacts must reach " + registry + " by other means.");
-            return MirrorResult.nothing(registry);
+            throw new InvalidRequestException("mirror", "A mirror run needs a mode: push or bundle.");
         }
         if (registry.isEmpty()) {
             throw new InvalidRequestException("registry", "No internal registry given to mirror to.");
@@ -84,7 +80,7 @@ final class MirrorRun {
             listener.info("Mirroring to " + destination + ".");
 
             List<LockEntry> internal = new ArrayList<>();
-            List<CopyJob> jobs = planJobs(references, internal);
+            List<CopyJob> jobs = planJobs(request.references(), internal);
             List<StagedArtifact> staged =
                     new ArrayList<>(engine.map(jobs, job -> StagedArtifact.stage(job, options.platforms())));
             staged.addAll(stageDependencies(staged, engine));
@@ -102,7 +98,7 @@ final class MirrorRun {
             options.lockFile().ifPresent(lock::write);
             Optional<Path> archive = Optional.empty();
             if (bundle != null) {
-                archive = finishBundle(staged, lock, chartFile, planFile);
+                archive = finishBundle(staged, lock);
             }
             listener.info("Mirrored " + staged.size() + " artifacts to " + destination + ": "
                     + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
@@ -110,7 +106,8 @@ final class MirrorRun {
             return new MirrorResult(
                     options.mode(),
                     destination,
-                    lock,
+                    lock.registry(),
+                    lock.entries(),
                     engine.bytesTransferred(),
                     engine.blobsTransferred(),
                     engine.blobsSkipped(),
@@ -151,8 +148,8 @@ final class MirrorRun {
                     CopyJob job = job(
                             LockEntry.Origin.PLAN,
                             reference.kind(),
-                            parse(reference.source(), "source"),
-                            parse(reference.target(), "target"),
+                            reference.sourceReference().orElseThrow(),
+                            reference.targetReference().orElseThrow(),
                             "");
                     jobs.putIfAbsent(job.sourceName() + " " + job.targetName(), job);
                 }
@@ -175,10 +172,10 @@ final class MirrorRun {
         return new CopyJob(
                 origin,
                 kind,
-                sourceName,
+                source,
                 stores.source(source),
                 sourceReference,
-                target.toString(),
+                target,
                 targetLocation,
                 target.tag(),
                 // A target pinned by digest must keep the source's digest.
@@ -190,12 +187,12 @@ final class MirrorRun {
         List<StagedArtifact> added = new ArrayList<>();
         Map<String, FalcoctlDependencies.Config> configs = new LinkedHashMap<>();
         Set<String> fetched = new HashSet<>();
-        explicit.forEach(artifact -> fetched.add(artifact.job().sourceName()));
+        explicit.forEach(artifact -> fetched.add(artifact.job().sourceName().toString()));
         List<StagedArtifact> toRead = new ArrayList<>(explicit);
         for (int round = 0; round < MAX_DEPENDENCY_ROUNDS && !toRead.isEmpty(); round++) {
             List<Optional<FalcoctlDependencies.Config>> read = engine.map(toRead, this::readConfig);
             for (int i = 0; i < toRead.size(); i++) {
-                String name = toRead.get(i).job().sourceName();
+                String name = toRead.get(i).job().sourceName().toString();
                 read.get(i).ifPresent(config -> configs.put(name, config));
             }
             List<CopyJob> dependencies = new ArrayList<>();
@@ -213,7 +210,7 @@ final class MirrorRun {
                 if (!fetched.add(source.toString())) {
                     continue;
                 }
-                OciReference target = parse(dependencyTarget.apply(source.toString()), "dependency target");
+                OciReference target = request.dependencyTargets().targetOf(source);
                 String note = unmet.falcoctlReference() + ", required by " + unmet.requiredBy();
                 listener.info("Also mirroring " + source + " -> " + target + ": falcoctl resolves " + note + ".");
                 dependencies.add(job(LockEntry.Origin.DEPENDENCY, entry.get().type(), source, target, note));
@@ -239,10 +236,11 @@ final class MirrorRun {
         Location source = artifact.job().source();
         try (InputStream in = source.store().fetchBlob(source.repository(), config)) {
             byte[] bytes = in.readAllBytes();
-            return Optional.of(FalcoctlDependencies.parse(bytes, artifact.job().sourceName()));
+            return Optional.of(FalcoctlDependencies.parse(
+                    bytes, artifact.job().sourceName().toString()));
         } catch (IOException | RuntimeException e) {
             throw new MirrorException(
-                    artifact.job().sourceName(),
+                    artifact.job().sourceName().toString(),
                     "Cannot read the config of " + artifact.job().sourceName() + " from " + source + ": "
                             + e.getMessage(),
                     e);
@@ -260,8 +258,8 @@ final class MirrorRun {
         }
         String digest = artifact.graph().sourceRoot().digest();
         String prefix = digest.replace(':', '-');
-        OciReference sourceName = OciReference.parse(job.sourceName());
-        OciReference targetName = OciReference.parse(job.targetName());
+        OciReference sourceName = job.sourceName();
+        OciReference targetName = job.targetName();
         for (String suffix : SIGNATURE_SUFFIXES) {
             String tag = prefix + suffix;
             Optional<Descriptor> found;
@@ -278,10 +276,10 @@ final class MirrorRun {
             CopyJob signature = new CopyJob(
                     LockEntry.Origin.SIGNATURE,
                     job.kind(),
-                    new OciReference(sourceName.registry(), sourceName.repository(), tag, null).toString(),
+                    new OciReference(sourceName.registry(), sourceName.repository(), tag, null),
                     job.source(),
                     found.get().digest(),
-                    new OciReference(targetName.registry(), targetName.repository(), tag, null).toString(),
+                    new OciReference(targetName.registry(), targetName.repository(), tag, null),
                     job.target(),
                     tag,
                     false,
@@ -329,8 +327,7 @@ final class MirrorRun {
         }
     }
 
-    private Optional<Path> finishBundle(
-            List<StagedArtifact> staged, MirrorLock lock, Optional<Path> chartFile, Optional<Path> planFile) {
+    private Optional<Path> finishBundle(List<StagedArtifact> staged, MirrorLock lock) {
         Set<String> refNames = new HashSet<>();
         Set<String> digests = new HashSet<>();
         for (StagedArtifact artifact : staged) {
@@ -344,8 +341,7 @@ final class MirrorRun {
         }
         bundle.retainOnly(refNames, digests);
         bundle.writeExtraFile(BundlePusher.LOCK_FILE, lock.toJson());
-        chartFile.ifPresent(bundle::copyExtraFile);
-        planFile.ifPresent(bundle::copyExtraFile);
+        request.bundleFiles().forEach(file -> bundle.writeExtraFile(file.name(), file.content()));
         if (!options.bundleAsTar()) {
             return Optional.empty();
         }
@@ -354,7 +350,10 @@ final class MirrorRun {
         try {
             BundleArchive.pack(directory, archive);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the bundle archive " + archive, e);
+            throw new FalcoOfflineException(
+                    "Cannot write the bundle archive " + archive + ": " + e.getMessage()
+                            + ". Check that its directory is writable and the disk has space, then run again.",
+                    e);
         }
         listener.info("Packed the bundle into " + archive + ".");
         return Optional.of(archive);

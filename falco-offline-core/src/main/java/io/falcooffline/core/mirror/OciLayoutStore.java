@@ -1,11 +1,11 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.ArtifactNotFoundException;
+import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.mirror.oci.ArtifactNotFoundException;
 import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.DigestMismatchException;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
@@ -14,7 +14,6 @@ import io.falcooffline.core.mirror.oci.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -232,7 +231,7 @@ final class OciLayoutStore implements OciStore {
             }
             return new VerifyingInputStream(files.open(blobPath(blob.digest())), blob, files.describe());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure("read or write", e);
         }
     }
 
@@ -254,7 +253,7 @@ final class OciLayoutStore implements OciStore {
             try {
                 Files.deleteIfExists(directory.resolve(blobPath(blob.digest())));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw failure("read or write", e);
             }
         }
         return false;
@@ -280,7 +279,7 @@ final class OciLayoutStore implements OciStore {
                 Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write blob " + blob.digest() + " to " + files.describe(), e);
+            throw failure("write blob " + blob.digest() + " to", e);
         }
     }
 
@@ -334,7 +333,7 @@ final class OciLayoutStore implements OciStore {
         try {
             files.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure("read or write", e);
         }
     }
 
@@ -374,7 +373,7 @@ final class OciLayoutStore implements OciStore {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prune the blobs of " + files.describe(), e);
+            throw failure("prune the blobs of", e);
         }
     }
 
@@ -395,7 +394,7 @@ final class OciLayoutStore implements OciStore {
         try {
             return files.size(name).isPresent() ? Optional.of(files.readSmall(name, maxBytes)) : Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure("read or write", e);
         }
     }
 
@@ -420,7 +419,7 @@ final class OciLayoutStore implements OciStore {
         try {
             return files.readSmall(blobPath(digest), MAX_MANIFEST_BYTES);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure("read or write", e);
         }
     }
 
@@ -446,7 +445,7 @@ final class OciLayoutStore implements OciStore {
         } catch (DigestMismatchException e) {
             return false;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure("read or write", e);
         }
     }
 
@@ -454,8 +453,17 @@ final class OciLayoutStore implements OciStore {
         try {
             return files.size(blobPath(digest));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure("read or write", e);
         }
+    }
+
+    /** A disk failure of the bundle, naming it and what to check; the bundle stays resumable. */
+    private FalcoOfflineException failure(String action, IOException e) {
+        return new FalcoOfflineException(
+                "Cannot " + action + " the bundle " + files.describe() + ": "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage())
+                        + ". Check that the bundle directory is writable and the disk has space, then run again.",
+                e);
     }
 
     private void requireWritable() {

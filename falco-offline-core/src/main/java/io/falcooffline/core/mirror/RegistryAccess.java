@@ -1,14 +1,13 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.mirror.oci.DockerConfigCredentials;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
-import io.falcooffline.core.mirror.oci.RegistryCredentials;
-import io.falcooffline.core.mirror.oci.RegistryHosts;
+import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,18 +19,18 @@ import java.util.Set;
  * How to reach registries, shared by {@link MirrorOptions} and {@link PushRequest}: which hosts speak plain HTTP,
  * which extra CA to trust, which credentials to use per host, and how patient and how parallel to be.
  */
-final class RegistryAccess {
+public final class RegistryAccess {
 
-    static final int DEFAULT_PARALLELISM = 3;
-    static final int MAX_PARALLELISM = 32;
+    public static final int DEFAULT_PARALLELISM = 3;
+    public static final int MAX_PARALLELISM = 32;
 
-    final Set<String> insecureRegistries;
-    final Path caFile;
-    final Map<String, RegistryCredentials> credentials;
-    final boolean allowCredentialsOverHttp;
-    final int parallelism;
-    final Duration connectTimeout;
-    final Duration requestTimeout;
+    private final Set<String> insecureRegistries;
+    private final Path caFile;
+    private final Map<String, RegistryCredentials> credentials;
+    private final boolean allowCredentialsOverHttp;
+    private final int parallelism;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
 
     private volatile DockerConfigCredentials dockerConfig;
 
@@ -45,7 +44,11 @@ final class RegistryAccess {
         this.requestTimeout = builder.requestTimeout;
     }
 
-    Builder toBuilder() {
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
         Builder builder = new Builder();
         builder.insecureRegistries.addAll(insecureRegistries);
         builder.caFile = caFile;
@@ -57,12 +60,36 @@ final class RegistryAccess {
         return builder;
     }
 
-    Optional<Path> caFile() {
+    public Set<String> insecureRegistries() {
+        return insecureRegistries;
+    }
+
+    public Map<String, RegistryCredentials> credentials() {
+        return credentials;
+    }
+
+    public boolean allowCredentialsOverHttp() {
+        return allowCredentialsOverHttp;
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Optional<Path> caFile() {
         return Optional.ofNullable(caFile);
     }
 
     /** The client options for one registry host; credentials are looked up by host, Docker Hub's aliases as one. */
-    RegistryClientOptions clientOptions(String host) {
+    public RegistryClientOptions clientOptions(String host) {
         String key = hostKey(host);
         RegistryClientOptions.Builder options = RegistryClientOptions.builder(host)
                 .plainHttp(insecureRegistries.contains(key))
@@ -89,12 +116,12 @@ final class RegistryAccess {
     }
 
     /** The spelling hosts are compared in: lower case, Docker Hub's aliases as {@code docker.io}. */
-    static String hostKey(String host) {
-        return RegistryHosts.canonicalRegistry(host.strip());
+    public static String hostKey(String host) {
+        return OciReference.canonicalRegistry(host.strip());
     }
 
     /** Accumulates settings; the outer builders delegate their connection setters here. */
-    static final class Builder {
+    public static final class Builder {
         private final Set<String> insecureRegistries = new LinkedHashSet<>();
         private Path caFile;
         private final Map<String, RegistryCredentials> credentials = new LinkedHashMap<>();
@@ -103,7 +130,9 @@ final class RegistryAccess {
         private Duration connectTimeout = RegistryClientOptions.DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = RegistryClientOptions.DEFAULT_REQUEST_TIMEOUT;
 
-        void insecureRegistries(Collection<String> hosts) {
+        private Builder() {}
+
+        public void insecureRegistries(Collection<String> hosts) {
             insecureRegistries.clear();
             hosts.stream()
                     .map(String::strip)
@@ -112,40 +141,36 @@ final class RegistryAccess {
                     .forEach(insecureRegistries::add);
         }
 
-        void insecureRegistries(String commaSeparatedHosts) {
-            insecureRegistries(commaSeparatedHosts == null ? Set.of() : Arrays.asList(commaSeparatedHosts.split(",")));
-        }
-
-        void caFile(Path caFile) {
+        public void caFile(Path caFile) {
             this.caFile = caFile;
         }
 
-        void credentials(Map<String, RegistryCredentials> byHost) {
+        public void credentials(Map<String, RegistryCredentials> byHost) {
             credentials.clear();
             byHost.forEach(this::credentials);
         }
 
-        void credentials(String host, RegistryCredentials hostCredentials) {
+        public void credentials(String host, RegistryCredentials hostCredentials) {
             credentials.put(hostKey(host), hostCredentials);
         }
 
-        void allowCredentialsOverHttp(boolean allow) {
+        public void allowCredentialsOverHttp(boolean allow) {
             this.allowCredentialsOverHttp = allow;
         }
 
-        void parallelism(int parallelism) {
+        public void parallelism(int parallelism) {
             this.parallelism = parallelism;
         }
 
-        void connectTimeout(Duration timeout) {
+        public void connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
         }
 
-        void requestTimeout(Duration timeout) {
+        public void requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
         }
 
-        RegistryAccess build() {
+        public RegistryAccess build() {
             if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
                 throw new InvalidRequestException(
                         "parallelism",

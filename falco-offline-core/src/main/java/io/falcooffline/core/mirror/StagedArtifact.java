@@ -1,6 +1,9 @@
 package io.falcooffline.core.mirror;
 
-import io.falcooffline.core.mirror.oci.RegistryException;
+import io.falcooffline.core.MirrorException;
+import io.falcooffline.core.Platform;
+import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.plan.LockEntry;
 import java.util.List;
 
 /**
@@ -26,7 +29,7 @@ record StagedArtifact(CopyJob job, ArtifactGraph graph) {
                             job.source().repository(),
                             job.sourceReference(),
                             job.narrow() ? platforms : List.of(),
-                            job.sourceName()));
+                            job.sourceName().toString()));
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             String unreachable = e instanceof RegistryException registry && registry.statusCode() == 0
@@ -34,7 +37,7 @@ record StagedArtifact(CopyJob job, ArtifactGraph graph) {
                             + " registryMirrors, or set mirror=false to write only the chart and the plan."
                     : "";
             throw new MirrorException(
-                    job.sourceName(),
+                    job.sourceName().toString(),
                     "Cannot read " + job.sourceName() + " (" + job.sourceReference() + ") from " + job.source() + ": "
                             + (reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason)
                             + ". Nothing was tagged." + unreachable,
@@ -48,9 +51,9 @@ record StagedArtifact(CopyJob job, ArtifactGraph graph) {
         return new LockEntry(
                 job.origin(),
                 job.kind(),
-                job.sourceName(),
+                job.sourceName().toString(),
                 graph.sourceRoot().digest(),
-                job.targetName(),
+                job.targetName().toString(),
                 graph.root().descriptor().digest(),
                 graph.root().descriptor().mediaType(),
                 platforms,

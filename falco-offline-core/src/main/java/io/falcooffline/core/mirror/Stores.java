@@ -3,8 +3,7 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.mirror.oci.RegistryHosts;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,8 +58,8 @@ final class Stores implements AutoCloseable {
      * {@code nexus.corp:8443}).
      */
     Location source(OciReference reference) {
-        String registry = RegistryHosts.canonicalRegistry(reference.registry());
-        String repository = RegistryHosts.normalizeRepository(registry, reference.repository());
+        String registry = OciReference.canonicalRegistry(reference.registry());
+        String repository = OciReference.normalizeRepository(registry, reference.repository());
         String mirror = registryMirrors.get(registry);
         if (mirror == null) {
             return new Location(registry(registry), repository);

@@ -1,6 +1,7 @@
 package io.falcooffline.core.plan;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a package run does, computed before anything is written: every external reference with its target, every
@@ -8,10 +9,11 @@ import java.util.List;
  *
  * @param chartName the chart's name
  * @param chartVersion the chart's version
- * @param registry the internal registry
+ * @param registry the internal registry, canonical {@code host[:port]}, spelled as in the targets
  * @param references every external reference, sorted by source
  * @param valuesChanges every values edit, in file order
  * @param warnings what could not be redirected, one line each
+ * @param mapping how the run maps sources to targets, for artifacts that are pulled but not named by the chart
  */
 public record Plan(
         String chartName,
@@ -19,12 +21,30 @@ public record Plan(
         String registry,
         List<PlannedReference> references,
         List<ValuesChange> valuesChanges,
-        List<String> warnings) {
+        List<String> warnings,
+        TargetMapping mapping) {
 
     public Plan {
         references = List.copyOf(references);
         valuesChanges = List.copyOf(valuesChanges);
         warnings = List.copyOf(warnings);
+        Objects.requireNonNull(mapping, "mapping");
+    }
+
+    /** A plan read back or made by hand, whose mapping leaves every reference where it is. */
+    public Plan(
+            String chartName,
+            String chartVersion,
+            String registry,
+            List<PlannedReference> references,
+            List<ValuesChange> valuesChanges,
+            List<String> warnings) {
+        this(chartName, chartVersion, registry, references, valuesChanges, warnings, source -> source);
+    }
+
+    /** The references the chart pulls with the values in force. */
+    public List<PlannedReference> referencesInUse() {
+        return references.stream().filter(PlannedReference::inUse).toList();
     }
 
     /** The file name of the output chart: {@code <name>-<version>.tgz}. */

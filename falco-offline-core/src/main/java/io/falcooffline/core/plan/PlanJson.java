@@ -1,6 +1,5 @@
 package io.falcooffline.core.plan;
 
-import io.falcooffline.core.reference.ReferenceLocation;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,9 @@
 package io.falcooffline.core.reference;
 
+import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.InvalidYamlException;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.falcooffline.core.reference;
 
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceLocation;
 import java.util.List;
 
 /**

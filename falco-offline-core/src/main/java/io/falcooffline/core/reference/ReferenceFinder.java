@@ -1,6 +1,12 @@
 package io.falcooffline.core.reference;
 
+import io.falcooffline.core.InvalidReferenceException;
+import io.falcooffline.core.chart.Chart;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceLocation;
 import io.falcooffline.core.reference.FoundReference.Form;
+import io.falcooffline.core.values.EffectiveValues;
 import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.ValuesPath;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +32,17 @@ public final class ReferenceFinder {
 
     public ReferenceFinder(FalcoctlIndex index) {
         this.index = index;
+    }
+
+    /** Every reference of every chart of the tree: in its effective values and in its templates. */
+    public List<FoundReference> findAll(EffectiveValues values) {
+        List<FoundReference> found = new ArrayList<>();
+        for (EffectiveValues.Node node : values.nodes()) {
+            Chart chart = node.tree().chart();
+            found.addAll(findInValues(chart.path(), chart.appVersion(), node.values(), "values.yaml", node.inUse()));
+            found.addAll(findInTemplates(chart.path(), chart.files(), node.inUse()));
+        }
+        return found;
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.falcooffline.core.reference;
 
+import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.ReferenceConflictException;
 import io.falcooffline.core.RepositoryLayout;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.TargetMapping;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +15,7 @@ import java.util.Optional;
  * Decides where each source reference lives on the internal registry. Tags and digests are kept; only registry and
  * repository change.
  */
-public final class ReferenceMapper {
+public final class ReferenceMapper implements TargetMapping {
 
     private final String registry;
     private final String repositoryPrefix;
@@ -23,7 +26,7 @@ public final class ReferenceMapper {
     private final Map<String, String> sourceByTargetRepository = new HashMap<>();
 
     /**
-     * @param registry the internal registry, {@code host[:port]}
+     * @param registry the internal registry, canonical {@code host[:port]} (see {@link OciReference#canonicalRegistry})
      * @param repositoryPrefix path segments before every target repository, or empty
      * @param layout how source repository paths become target paths
      * @param overrides explicit targets by source: a key with a tag or digest matches only that reference, a key
@@ -38,7 +41,7 @@ public final class ReferenceMapper {
             Map<String, String> overrides,
             FalcoctlIndex index) {
         this.index = index;
-        this.registry = OciReference.canonicalRegistry(registry);
+        this.registry = registry;
         this.repositoryPrefix = repositoryPrefix;
         this.layout = layout;
         overrides.forEach((source, target) -> {
@@ -62,6 +65,11 @@ public final class ReferenceMapper {
      *
      * @throws ReferenceConflictException when another source repository already maps to the same target repository
      */
+    @Override
+    public OciReference targetOf(OciReference source) {
+        return map(source);
+    }
+
     public OciReference map(OciReference source) {
         if (isInternal(source)) {
             return source;

@@ -60,7 +60,7 @@ public final class ValuesEditor {
     public static Result rewrite(String originalText, Map<String, Object> desired, String sourceName) {
         YamlDocument document = YamlDocument.parse(originalText, sourceName);
         Map<String, Object> original = SafeYaml.loadMap(document.events, sourceName);
-        checkWritable(desired, ValuesPath.root());
+        checkWritable(desired, ValuesPath.root(), sourceName);
         List<Change> changes = diff(original, desired);
         if (changes.isEmpty()) {
             return new Result(originalText, changes);
@@ -79,8 +79,9 @@ public final class ValuesEditor {
                 ? "{}" + document.newline
                 : String.join(document.newline, YamlWriter.block(desired, 0).lines()) + document.newline;
         if (!readsBackAs(whole, desired)) {
-            throw new IllegalArgumentException("The values for " + sourceName
-                    + " cannot be written as YAML that reads back the same: " + SafeYaml.dumpInline(desired));
+            throw new InvalidYamlException("The values for " + sourceName
+                    + " cannot be written as YAML that reads back the same: " + SafeYaml.dumpInline(desired)
+                    + ". Simplify the value in your values file (plain strings, numbers, booleans, maps and lists).");
         }
         return new Result(whole, changes);
     }
@@ -133,27 +134,28 @@ public final class ValuesEditor {
         }
     }
 
-    private static void checkWritable(Object value, ValuesPath path) {
+    private static void checkWritable(Object value, ValuesPath path, String sourceName) {
         if (value instanceof Map<?, ?> map) {
             map.forEach((key, item) -> {
                 if (key instanceof Map<?, ?> || key instanceof List<?>) {
-                    throw new IllegalArgumentException("The values key at " + path + " is a collection: " + key);
+                    throw new InvalidYamlException(sourceName + ": the values key at " + path + " is a collection ("
+                            + key + "); Helm values keys are strings: write it as a string key.");
                 }
-                checkWritable(key, path);
-                checkWritable(item, path.child(String.valueOf(key)));
+                checkWritable(key, path, sourceName);
+                checkWritable(item, path.child(String.valueOf(key)), sourceName);
             });
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                checkWritable(list.get(i), path.child(i));
+                checkWritable(list.get(i), path.child(i), sourceName);
             }
         } else if (value != null
                 && !(value instanceof String)
                 && !(value instanceof Boolean)
                 && !HelmValues.isWholeNumber(value)
                 && !HelmValues.isFloatingNumber(value)) {
-            throw new IllegalArgumentException(
-                    "The value at " + path + " is a " + value.getClass().getName()
-                            + "; values files hold only maps, lists, strings, numbers, booleans and nulls.");
+            throw new InvalidYamlException(sourceName + ": the value at " + path + " is a "
+                    + value.getClass().getName()
+                    + "; values files hold only maps, lists, strings, numbers, booleans and nulls.");
         }
     }
 

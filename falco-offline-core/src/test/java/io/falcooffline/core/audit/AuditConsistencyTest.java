@@ -3,7 +3,11 @@ package io.falcooffline.core.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.AuditMismatchException;
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.values.FalcoValues;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,18 +24,19 @@ class AuditConsistencyTest {
         List<String> warnings = AuditConsistency.check(values, OPTIONS, DeliveredRules.fromValues(values));
 
         assertThat(warnings).isEmpty();
-        assertThat(AuditConsistency.webhookUrl(values, OPTIONS)).isEqualTo("http://10.0.0.5:30007/k8s-audit");
+        assertThat(AuditConsistency.webhookUrl(FalcoValues.of(values), OPTIONS))
+                .isEqualTo("http://10.0.0.5:30007/k8s-audit");
     }
 
     @Test
     void shouldTellWhetherValuesSetUpTheWebhook() {
-        assertThat(AuditConsistency.configuresWebhook(TestValues.minimalChartDefaults()))
+        assertThat(AuditConsistency.configuresWebhook(FalcoValues.of(TestValues.minimalChartDefaults())))
                 .isFalse();
-        assertThat(AuditConsistency.configuresWebhook(TestValues.withProfile(OPTIONS)))
+        assertThat(AuditConsistency.configuresWebhook(FalcoValues.of(TestValues.withProfile(OPTIONS))))
                 .isTrue();
-        assertThat(AuditConsistency.configuresWebhook(TestValues.coalesce(
+        assertThat(AuditConsistency.configuresWebhook(FalcoValues.of(TestValues.coalesce(
                         TestValues.minimalChartDefaults(),
-                        TestValues.yaml("services: [{name: k8saudit-webhook, ports: [{port: 9765}]}]"))))
+                        TestValues.yaml("services: [{name: k8saudit-webhook, ports: [{port: 9765}]}]")))))
                 .isTrue();
     }
 
@@ -217,7 +222,8 @@ class AuditConsistencyTest {
                     ports: [{port: 9765, nodePort: 30007, protocol: TCP}]
                 """);
 
-        assertThat(AuditConsistency.webhookUrl(values, OPTIONS)).isEqualTo("http://10.0.0.5:30007/k8s-audit");
+        assertThat(AuditConsistency.webhookUrl(FalcoValues.of(values), OPTIONS))
+                .isEqualTo("http://10.0.0.5:30007/k8s-audit");
     }
 
     @Test
@@ -371,7 +377,8 @@ class AuditConsistencyTest {
                 """));
 
         assertThat(check(values, tls)).isEmpty();
-        assertThat(AuditConsistency.webhookUrl(values, tls)).isEqualTo("https://10.0.0.5:30007/k8s-audit");
+        assertThat(AuditConsistency.webhookUrl(FalcoValues.of(values), tls))
+                .isEqualTo("https://10.0.0.5:30007/k8s-audit");
     }
 
     @Test
@@ -409,7 +416,8 @@ class AuditConsistencyTest {
         Map<String, Object> values = TestValues.withProfile(OPTIONS);
         String kubeconfig = kubeconfig("http://10.0.0.5:30008/k8s-audit");
 
-        assertThatThrownBy(() -> AuditConsistency.checkKubeconfig(kubeconfig, "webhook.yaml", values, OPTIONS))
+        assertThatThrownBy(() ->
+                        AuditConsistency.checkKubeconfig(kubeconfig, "webhook.yaml", FalcoValues.of(values), OPTIONS))
                 .isInstanceOf(AuditMismatchException.class)
                 .hasMessageContaining("webhook.yaml clusters[].cluster.server http://10.0.0.5:30008/k8s-audit uses"
                         + " port 30008, but Service k8saudit-webhook is reached on nodePort 30007"
@@ -421,7 +429,8 @@ class AuditConsistencyTest {
         Map<String, Object> values = TestValues.withProfile(OPTIONS);
         String legacyKubeconfig = kubeconfig("https://10.0.0.5:30007/k8s_audit");
 
-        assertThatThrownBy(() -> AuditConsistency.checkKubeconfig(legacyKubeconfig, "webhook.yaml", values, OPTIONS))
+        assertThatThrownBy(() -> AuditConsistency.checkKubeconfig(
+                        legacyKubeconfig, "webhook.yaml", FalcoValues.of(values), OPTIONS))
                 .isInstanceOfSatisfying(
                         AuditMismatchException.class,
                         e -> assertThat(e.problems())
@@ -439,14 +448,14 @@ class AuditConsistencyTest {
         Map<String, Object> values = TestValues.withProfile(OPTIONS);
 
         AuditConsistency.checkKubeconfig(
-                kubeconfig("http://10.0.0.5:30007/k8s-audit"), "webhook.yaml", values, OPTIONS);
+                kubeconfig("http://10.0.0.5:30007/k8s-audit"), "webhook.yaml", FalcoValues.of(values), OPTIONS);
     }
 
     @Test
     void shouldRequireWebhookAddressForUrl() {
         Map<String, Object> values = TestValues.withProfile(AuditOptions.defaults());
 
-        assertThatThrownBy(() -> AuditConsistency.webhookUrl(values, AuditOptions.defaults()))
+        assertThatThrownBy(() -> AuditConsistency.webhookUrl(FalcoValues.of(values), AuditOptions.defaults()))
                 .isInstanceOfSatisfying(
                         InvalidRequestException.class,
                         e -> assertThat(e.parameter()).isEqualTo("auditWebhookAddress"))
@@ -457,7 +466,7 @@ class AuditConsistencyTest {
     void shouldBracketIpv6AddressInUrl() {
         AuditOptions options = OPTIONS.toBuilder().webhookAddress("fd00::5").build();
 
-        assertThat(AuditConsistency.webhookUrl(TestValues.withProfile(options), options))
+        assertThat(AuditConsistency.webhookUrl(FalcoValues.of(TestValues.withProfile(options)), options))
                 .isEqualTo("http://[fd00::5]:30007/k8s-audit");
     }
 

@@ -3,6 +3,9 @@ package io.falcooffline.core.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.AuditBatch;
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.InvalidRequestException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.util.List;
 import java.util.Map;

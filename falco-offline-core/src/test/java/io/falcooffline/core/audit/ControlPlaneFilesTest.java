@@ -3,7 +3,13 @@ package io.falcooffline.core.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.AuditBatch;
+import io.falcooffline.core.AuditMismatchException;
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +51,8 @@ class ControlPlaneFilesTest {
         assertThat(Files.readString(written.webhookKubeconfig()))
                 .doesNotContain("&id")
                 .doesNotContain("*id");
-        AuditConsistency.checkKubeconfig(Files.readString(written.webhookKubeconfig()), "kubeconfig", values, options);
+        AuditConsistency.checkKubeconfig(
+                Files.readString(written.webhookKubeconfig()), "kubeconfig", FalcoValues.of(values), options);
         assertThat(Files.readString(written.auditPolicy())).isEqualTo(AuditPolicy.defaultPolicy());
         assertThat(Files.readAllLines(written.apiserverFlags()))
                 .containsExactly(

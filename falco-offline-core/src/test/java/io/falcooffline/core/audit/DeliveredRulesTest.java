@@ -2,6 +2,7 @@ package io.falcooffline.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.falcooffline.core.AuditOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import com.sun.net.httpserver.HttpServer;
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +59,8 @@ class K8sAuditChartTest {
                 AuditOptions.builder().webhookAddress("192.168.5.10").build();
         Map<String, Object> profile = K8sAuditProfile.values(options);
         Map<String, Object> effective = TestValues.coalesce(TestValues.upstreamDefaults(), profile);
-        assertThat(K8sAuditProfile.pinnedNodePort(effective, options)).isEmpty();
+        assertThat(K8sAuditProfile.pinnedNodePort(FalcoValues.of(effective), options))
+                .isEmpty();
 
         List<String> warnings = AuditConsistency.check(effective, options, DeliveredRules.fromValues(effective));
         Rendered rendered = render(List.of(valuesFile("profile.yaml", profile)));
@@ -92,8 +96,8 @@ class K8sAuditChartTest {
         Map<String, Object> user = SafeYaml.loadMap(Files.readString(customValues), customValues.toString());
         LegacyAuditConfig.check(user, customValues.toString());
         Map<String, Object> effective = TestValues.coalesce(TestValues.upstreamDefaults(), user);
-        Map<String, Object> pin =
-                K8sAuditProfile.pinnedNodePort(effective, options).orElseThrow();
+        Map<String, Object> pin = K8sAuditProfile.pinnedNodePort(FalcoValues.of(effective), options)
+                .orElseThrow();
         effective = TestValues.coalesce(effective, pin);
 
         List<String> warnings = AuditConsistency.check(effective, options, DeliveredRules.fromValues(effective));

@@ -2,6 +2,10 @@ package io.falcooffline.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.AuditTls;
+import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.values.Values;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -108,8 +112,8 @@ class K8sAuditProfileTest {
                     ports: [{port: 9765, nodePort: 30500}]
                 """));
 
-        Map<String, Object> layer =
-                K8sAuditProfile.pinnedNodePort(unpinned, options).orElseThrow();
+        Map<String, Object> layer = K8sAuditProfile.pinnedNodePort(FalcoValues.of(unpinned), options)
+                .orElseThrow();
 
         List<?> services = Values.list(layer.get("services"));
         assertThat(services).hasSize(2);
@@ -124,9 +128,10 @@ class K8sAuditProfileTest {
                                         .get("ports"))
                         .get(0)))
                 .doesNotContainKey("nodePort");
-        assertThat(K8sAuditProfile.pinnedNodePort(pinnedByUser, options)).isEmpty();
+        assertThat(K8sAuditProfile.pinnedNodePort(FalcoValues.of(pinnedByUser), options))
+                .isEmpty();
         assertThat(K8sAuditProfile.pinnedNodePort(
-                        unpinned,
+                        FalcoValues.of(unpinned),
                         options.toBuilder()
                                 .serviceType(AuditOptions.ServiceType.CLUSTER_IP)
                                 .build()))

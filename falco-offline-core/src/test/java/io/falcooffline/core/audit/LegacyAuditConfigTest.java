@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.LegacyAuditConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.falcooffline.core.audit;
 
+import io.falcooffline.core.AuditOptions;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.SafeYaml;

@@ -1,9 +1,12 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.MirrorCalls;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,6 @@ public final class BundleWriterProcess {
                 .registryMirrors(args[2])
                 .insecureRegistries(args[3])
                 .build();
-        Mirror.run(options, args[1], plan, Optional.empty(), Optional.empty(), ProgressListener.SILENT);
+        MirrorCalls.run(options, args[1], plan, Optional.empty(), Optional.empty(), ProgressListener.SILENT);
     }
 }

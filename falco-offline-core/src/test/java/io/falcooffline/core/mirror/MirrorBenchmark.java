@@ -1,12 +1,17 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.MirrorCalls;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.testing.ExternalCommand;
 import io.falcooffline.core.testing.LocalRegistry;
 import java.io.IOException;
@@ -77,10 +82,10 @@ public final class MirrorBenchmark {
                     .build();
             List<PlannedReference> plan = plan(source.host(), ours.host(), repositories);
             Timed<MirrorResult> first =
-                    time(() -> Mirror.run(options, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
+                    time(() -> MirrorCalls.run(options, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
             report("falco-offline first copy", first.seconds(), first.value().bytesTransferred());
             Timed<MirrorResult> again =
-                    time(() -> Mirror.run(options, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
+                    time(() -> MirrorCalls.run(options, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
             report("falco-offline no-op re-run", again.seconds(), again.value().bytesTransferred());
 
             Timed<Void> skopeo = time(() -> skopeoCopyAll(source.host(), theirs.host(), repositories));
@@ -91,14 +96,14 @@ public final class MirrorBenchmark {
             Path bundle = Files.createTempDirectory("falco-offline-bench").resolve("bundle");
             MirrorOptions bundleOptions =
                     options.toBuilder().mode(MirrorMode.BUNDLE).bundle(bundle).build();
-            Timed<MirrorResult> written =
-                    time(() -> Mirror.run(bundleOptions, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
+            Timed<MirrorResult> written = time(
+                    () -> MirrorCalls.run(bundleOptions, ours.host(), plan, Optional.empty(), Optional.empty(), QUIET));
             report(
                     "falco-offline bundle write",
                     written.seconds(),
                     written.value().bytesTransferred());
             try (LocalRegistry inside = LocalRegistry.startPlain()) {
-                Timed<MirrorResult> pushed = time(() -> Mirror.push(
+                Timed<MirrorResult> pushed = time(() -> MirrorCalls.push(
                         PushRequest.builder()
                                 .bundle(bundle)
                                 .registry(inside.host())
@@ -116,8 +121,8 @@ public final class MirrorBenchmark {
             List<PlannedReference> hugePlan = plan(source.host(), ours.host(), List.of("bench/huge"));
             System.gc();
             resetPeaks();
-            Timed<MirrorResult> huge =
-                    time(() -> Mirror.run(options, ours.host(), hugePlan, Optional.empty(), Optional.empty(), QUIET));
+            Timed<MirrorResult> huge = time(
+                    () -> MirrorCalls.run(options, ours.host(), hugePlan, Optional.empty(), Optional.empty(), QUIET));
             report(
                     "falco-offline one " + Sizes.format(hugeBytes) + " layer",
                     huge.seconds(),

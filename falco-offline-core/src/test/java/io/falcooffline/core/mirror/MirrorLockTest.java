@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.FalcoOfflineException;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.ReferenceKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

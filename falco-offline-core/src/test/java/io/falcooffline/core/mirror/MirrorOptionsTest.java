@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.Platform;
+import io.falcooffline.core.PushRequest;
+import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.mirror.oci.RegistryCredentials;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,14 +12,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.MirrorCalls;
+import io.falcooffline.core.MirrorException;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.plan.Disposition;
+import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.testing.FaultProxy;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.Skopeo;
@@ -70,7 +77,7 @@ class MirrorTest {
             String registry = internal.host();
             Path lockFile = temp.resolve("falco-offline.lock.json");
 
-            MirrorResult result = Mirror.run(
+            MirrorResult result = MirrorCalls.run(
                     upstream.options(MirrorMode.PUSH, registry)
                             .lockFile(lockFile)
                             .build(),
@@ -103,7 +110,7 @@ class MirrorTest {
                 assertThat(Digests.sha256(raw)).as(entry.target()).isEqualTo(entry.targetDigest());
                 assertThat(entry.targetDigest()).isEqualTo(entry.sourceDigest());
             }
-            assertThat(MirrorLock.read(lockFile)).contains(result.lock());
+            assertThat(MirrorLock.read(lockFile)).contains(new MirrorLock(result.registry(), result.entries()));
             assertThat(result.bytesTransferred()).isPositive();
             assertThat(log)
                     .anyMatch(line -> line.startsWith("INFO " + K8SAUDIT + " -> " + target(K8SAUDIT, registry))
@@ -117,16 +124,16 @@ class MirrorTest {
             String registry = internal.host();
             MirrorOptions options = upstream.options(MirrorMode.PUSH, registry).build();
             MirrorResult first =
-                    Mirror.run(options, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
+                    MirrorCalls.run(options, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
 
             MirrorResult second =
-                    Mirror.run(options, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
+                    MirrorCalls.run(options, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
 
             assertThat(first.blobsTransferred()).isPositive();
             assertThat(second.bytesTransferred()).isZero();
             assertThat(second.blobsTransferred()).isZero();
             assertThat(second.blobsSkipped()).isEqualTo(first.blobsTransferred() + first.blobsSkipped());
-            assertThat(second.lock()).isEqualTo(first.lock());
+            assertThat(second.entries()).isEqualTo(first.entries());
         }
     }
 
@@ -140,7 +147,7 @@ class MirrorTest {
         Path planFile = Files.writeString(temp.resolve("falco-offline.plan.json"), "{}");
         Path bundle = temp.resolve("out").resolve("bundle");
 
-        MirrorResult written = Mirror.run(
+        MirrorResult written = MirrorCalls.run(
                 upstream.options(MirrorMode.BUNDLE).bundle(bundle).build(),
                 recordedRegistry,
                 plan,
@@ -150,7 +157,8 @@ class MirrorTest {
 
         assertThat(bundle.resolve("falco-9.0.0.tgz")).hasContent("chart bytes");
         assertThat(bundle.resolve("falco-offline.plan.json")).exists();
-        assertThat(MirrorLock.read(bundle.resolve("falco-offline.lock.json"))).contains(written.lock());
+        assertThat(MirrorLock.read(bundle.resolve("falco-offline.lock.json")))
+                .contains(new MirrorLock(written.registry(), written.entries()));
         assertThat(entry(written, sidecar).origin()).isEqualTo(LockEntry.Origin.ALREADY_INTERNAL);
         assertThat(entry(written, sidecar).targetDigest()).isNull();
 
@@ -190,7 +198,7 @@ class MirrorTest {
     void shouldPushTarBundleReadInPlace() {
         String recordedRegistry = "registry.internal:5000";
         Path bundle = temp.resolve("bundle");
-        MirrorResult written = Mirror.run(
+        MirrorResult written = MirrorCalls.run(
                 upstream.options(MirrorMode.BUNDLE)
                         .bundle(bundle)
                         .bundleAsTar(true)
@@ -204,7 +212,7 @@ class MirrorTest {
         assertThat(archive).isEqualTo(temp.resolve("bundle.tar"));
 
         try (LocalRegistry inside = LocalRegistry.startPlain()) {
-            MirrorResult pushed = Mirror.push(
+            MirrorResult pushed = MirrorCalls.push(
                     PushRequest.builder()
                             .bundle(archive)
                             .registry(inside.host())
@@ -225,7 +233,7 @@ class MirrorTest {
     void shouldKeepOnlyArm64AndWriteTheSameIndexEveryRunWhenPlatformSelected() {
         try (LocalRegistry first = LocalRegistry.startPlain();
                 LocalRegistry second = LocalRegistry.startPlain()) {
-            MirrorResult one = Mirror.run(
+            MirrorResult one = MirrorCalls.run(
                     upstream.options(MirrorMode.PUSH, first.host())
                             .platforms("linux/arm64")
                             .build(),
@@ -234,7 +242,7 @@ class MirrorTest {
                     Optional.empty(),
                     Optional.empty(),
                     listener);
-            MirrorResult two = Mirror.run(
+            MirrorResult two = MirrorCalls.run(
                     upstream.options(MirrorMode.PUSH, second.host())
                             .platforms("linux/arm64")
                             .build(),
@@ -287,7 +295,7 @@ class MirrorTest {
                     .insecureRegistries(List.of(proxy.host(), internal.host()))
                     .build();
 
-            assertThatThrownBy(() -> Mirror.run(
+            assertThatThrownBy(() -> MirrorCalls.run(
                             options,
                             internal.host(),
                             plan(internal.host()),
@@ -331,8 +339,8 @@ class MirrorTest {
                     .insecureRegistries(proxy.host())
                     .build();
 
-            assertThatThrownBy(() ->
-                            Mirror.run(failing, registry, plan(registry), Optional.empty(), Optional.empty(), listener))
+            assertThatThrownBy(() -> MirrorCalls.run(
+                            failing, registry, plan(registry), Optional.empty(), Optional.empty(), listener))
                     .isInstanceOf(MirrorException.class)
                     .hasMessageContaining(K8SAUDIT);
         }
@@ -347,11 +355,11 @@ class MirrorTest {
         Descriptor rulesLayer = upstream.falcoRules.blobs().get(1).descriptor();
         MirrorOptions working =
                 upstream.options(MirrorMode.BUNDLE).bundle(bundle).build();
-        Mirror.run(working, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
+        MirrorCalls.run(working, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
         Path rulesLayerFile = bundle.resolve(OciLayoutStore.blobPath(rulesLayer.digest()));
         Files.write(rulesLayerFile, new byte[(int) rulesLayer.size()]);
         MirrorResult repaired =
-                Mirror.run(working, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
+                MirrorCalls.run(working, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
 
         assertThat(repaired.blobsTransferred()).isEqualTo(1);
         assertThat(repaired.bytesTransferred()).isEqualTo(rulesLayer.size());
@@ -378,14 +386,14 @@ class MirrorTest {
         String signatureTag = upstream.container.digest().replace(':', '-') + ".sig";
         try (LocalRegistry internal = LocalRegistry.startPlain();
                 LocalRegistry without = LocalRegistry.startPlain()) {
-            MirrorResult result = Mirror.run(
+            MirrorResult result = MirrorCalls.run(
                     upstream.options(MirrorMode.PUSH, internal.host()).build(),
                     internal.host(),
                     plan(internal.host()),
                     Optional.empty(),
                     Optional.empty(),
                     listener);
-            MirrorResult unsigned = Mirror.run(
+            MirrorResult unsigned = MirrorCalls.run(
                     upstream.options(MirrorMode.PUSH, without.host())
                             .copySignatures(false)
                             .build(),
@@ -413,7 +421,7 @@ class MirrorTest {
                 LocalRegistry second = LocalRegistry.startPlain();
                 LocalRegistry unlocked = LocalRegistry.startPlain()) {
             Path lockFile = temp.resolve("falco-offline.lock.json");
-            MirrorResult locked = Mirror.run(
+            MirrorResult locked = MirrorCalls.run(
                     moving.options(MirrorMode.PUSH, first.host())
                             .lockFile(lockFile)
                             .build(),
@@ -426,7 +434,7 @@ class MirrorTest {
                     SyntheticArtifacts.falcoRules("5.2.0", "0.57.0", SyntheticArtifacts.utf8("- rule: falco 5.2.0\n"));
             newer.pushTo(moving.client, "falcosecurity/rules/falco-rules", "5", "5.2.0");
 
-            MirrorResult again = Mirror.run(
+            MirrorResult again = MirrorCalls.run(
                     moving.options(MirrorMode.PUSH, second.host())
                             .lockFile(lockFile)
                             .build(),
@@ -435,7 +443,7 @@ class MirrorTest {
                     Optional.empty(),
                     Optional.empty(),
                     listener);
-            MirrorResult fresh = Mirror.run(
+            MirrorResult fresh = MirrorCalls.run(
                     moving.options(MirrorMode.PUSH, unlocked.host()).build(),
                     unlocked.host(),
                     plan(unlocked.host()),
@@ -458,7 +466,7 @@ class MirrorTest {
         String registry = upstream.registry.host();
         List<PlannedReference> plan = List.of(UpstreamFixture.redirected(ReferenceKind.IMAGE, FALCO_IMAGE, registry));
 
-        MirrorResult result = Mirror.run(
+        MirrorResult result = MirrorCalls.run(
                 upstream.options(MirrorMode.PUSH).copySignatures(false).build(),
                 registry,
                 plan,
@@ -481,7 +489,7 @@ class MirrorTest {
             plan.add(new PlannedReference(
                     ReferenceKind.IMAGE, missing, missing, Disposition.ALREADY_INTERNAL, List.of()));
 
-            assertThatThrownBy(() -> Mirror.run(
+            assertThatThrownBy(() -> MirrorCalls.run(
                             upstream.options(MirrorMode.PUSH, internal.host()).build(),
                             internal.host(),
                             plan,
@@ -521,7 +529,7 @@ class MirrorTest {
             List<PlannedReference> plan =
                     List.of(UpstreamFixture.redirected(ReferenceKind.IMAGE, "ghcr.io/dupe/app:1", internal.host()));
 
-            MirrorResult pushed = Mirror.run(
+            MirrorResult pushed = MirrorCalls.run(
                     upstream.options(MirrorMode.PUSH, internal.host())
                             .parallelism(4)
                             .build(),
@@ -530,7 +538,7 @@ class MirrorTest {
                     Optional.empty(),
                     Optional.empty(),
                     listener);
-            MirrorResult bundled = Mirror.run(
+            MirrorResult bundled = MirrorCalls.run(
                     upstream.options(MirrorMode.BUNDLE)
                             .bundle(temp.resolve("bundle"))
                             .parallelism(4)
@@ -607,7 +615,7 @@ class MirrorTest {
         int alreadyWritten =
                 listFiles(bundle.resolve("blobs").resolve("sha256")).size();
 
-        MirrorResult repaired = Mirror.run(
+        MirrorResult repaired = MirrorCalls.run(
                 upstream.options(MirrorMode.BUNDLE).bundle(bundle).build(),
                 registry,
                 plan(registry),
@@ -635,14 +643,12 @@ class MirrorTest {
             MirrorOptions.Builder options =
                     upstream.options(MirrorMode.PUSH).caFile(secured.caFile().orElseThrow());
 
-            assertThatThrownBy(() ->
-                            Mirror.run(options.build(), registry, plan, Optional.empty(), Optional.empty(), listener))
+            assertThatThrownBy(() -> MirrorCalls.run(
+                            options.build(), registry, plan, Optional.empty(), Optional.empty(), listener))
                     .isInstanceOf(FalcoOfflineException.class)
                     .hasMessageContaining(registry);
-            MirrorResult result = Mirror.run(
-                    options.credentials(
-                                    registry,
-                                    io.falcooffline.core.mirror.oci.RegistryCredentials.basic("mirror", "s3cr:t"))
+            MirrorResult result = MirrorCalls.run(
+                    options.credentials(registry, io.falcooffline.core.RegistryCredentials.basic("mirror", "s3cr:t"))
                             .build(),
                     registry,
                     plan,
@@ -662,7 +668,7 @@ class MirrorTest {
     void shouldUseTargetCredentialsForTheRegistryRecordedInTheBundleWhenPushing() {
         Path bundle = temp.resolve("bundle");
         String recorded = "harbor.internal:30003";
-        Mirror.run(
+        MirrorCalls.run(
                 upstream.options(MirrorMode.BUNDLE).bundle(bundle).build(),
                 recorded,
                 List.of(UpstreamFixture.redirected(ReferenceKind.RULESFILE, FALCO_RULES, recorded)),
@@ -676,12 +682,11 @@ class MirrorTest {
                     .registry(secured.host())
                     .caFile(secured.caFile().orElseThrow());
 
-            assertThatThrownBy(() -> Mirror.push(request.build(), listener))
+            assertThatThrownBy(() -> MirrorCalls.push(request.build(), listener))
                     .isInstanceOf(FalcoOfflineException.class)
                     .hasMessageContaining(FALCO_RULES.replace("ghcr.io/", recorded + "/falco/"));
-            MirrorResult pushed = Mirror.push(
-                    request.targetCredentials(
-                                    io.falcooffline.core.mirror.oci.RegistryCredentials.basic("pusher", "p@ss:word"))
+            MirrorResult pushed = MirrorCalls.push(
+                    request.targetCredentials(io.falcooffline.core.RegistryCredentials.basic("pusher", "p@ss:word"))
                             .build(),
                     listener);
 

@@ -3,9 +3,9 @@ package io.falcooffline.core.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.DigestMismatchException;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;

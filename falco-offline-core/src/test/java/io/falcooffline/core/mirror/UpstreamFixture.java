@@ -1,5 +1,7 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
@@ -7,7 +9,7 @@ import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;

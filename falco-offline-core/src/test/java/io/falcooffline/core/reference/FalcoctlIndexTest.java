@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.InvalidYamlException;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;

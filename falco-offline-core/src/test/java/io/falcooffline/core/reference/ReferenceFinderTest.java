@@ -3,6 +3,7 @@ package io.falcooffline.core.reference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.reference.FoundReference.Form;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.nio.charset.StandardCharsets;

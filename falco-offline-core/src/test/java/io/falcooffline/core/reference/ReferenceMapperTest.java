@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.ReferenceConflictException;
 import io.falcooffline.core.RepositoryLayout;
+import io.falcooffline.core.plan.OciReference;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.falcooffline.core.testing;
 
 import static io.falcooffline.core.testing.OrderedJson.object;
 
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;

@@ -580,8 +580,8 @@ class ValuesEditorTest {
         Map<String, Object> desired = Map.of("a", Map.of("when", LocalDate.of(2026, 1, 1)));
 
         assertThatThrownBy(() -> ValuesEditor.rewrite("a: 1\n", desired, "values.yaml"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("The value at a.when is a java.time.LocalDate");
+                .isInstanceOf(InvalidYamlException.class)
+                .hasMessageContaining("values.yaml: the value at a.when is a java.time.LocalDate");
     }
 
     private static Map<String, Object> ordered(Object... keysAndValues) {

@@ -1,9 +1,9 @@
 package io.falcooffline.core.falco.bake;
 
-import io.falcooffline.core.mirror.oci.ArtifactNotFoundException;
+import io.falcooffline.core.ArtifactNotFoundException;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.util.Objects;
 
 /**

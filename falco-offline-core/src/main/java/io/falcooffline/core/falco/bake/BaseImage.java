@@ -1,10 +1,10 @@
 package io.falcooffline.core.falco.bake;
 
-import io.falcooffline.core.mirror.Platform;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.mirror.Platform;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ final class BuildContext {
             OciReference image,
             Map<Platform, SortedMap<String, DeterministicLayer.LayerFile>> files) {
         requireReplaceable(directory);
-        AtomicFiles.replaceDirectory(directory, "the Dockerfile build context", staging -> {
+        AtomicFiles.replaceDirectory(directory, "the Dockerfile build context files", staging -> {
             boolean plugins = false;
             boolean rules = false;
             boolean config = false;

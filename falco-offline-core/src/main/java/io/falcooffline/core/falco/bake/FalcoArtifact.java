@@ -1,8 +1,8 @@
 package io.falcooffline.core.falco.bake;
 
-import io.falcooffline.core.mirror.Platform;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.util.Map;
 
 /**

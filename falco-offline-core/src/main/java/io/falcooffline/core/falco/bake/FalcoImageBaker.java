@@ -1,13 +1,13 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.mirror.Platform;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,11 +81,7 @@ public final class FalcoImageBaker {
         try {
             return new FalcoImageBaker(request, listener, work).run();
         } finally {
-            try {
-                AtomicFiles.deleteRecursively(work);
-            } catch (IOException e) {
-                listener.warn("Could not delete the temporary directory " + work + ": " + e.getMessage());
-            }
+            AtomicFiles.deleteRecursivelyQuietly(work);
         }
     }
 

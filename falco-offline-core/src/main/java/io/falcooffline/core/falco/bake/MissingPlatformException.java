@@ -1,6 +1,6 @@
 package io.falcooffline.core.falco.bake;
 
-import io.falcooffline.core.mirror.Platform;
+import io.falcooffline.core.Platform;
 import java.util.List;
 
 /** A plugin or the base image has no manifest for a platform the image is baked for. */

@@ -1,6 +1,6 @@
 package io.falcooffline.core.falco.bake;
 
-import io.falcooffline.core.mirror.Platform;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.falcooffline.core.mirror.oci;
 
+import io.falcooffline.core.DigestMismatchException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;

@@ -1,6 +1,8 @@
 package io.falcooffline.core.mirror.oci;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.RegistryCredentials;
+import io.falcooffline.core.plan.OciReference;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,8 +127,8 @@ public final class DockerConfigCredentials {
      * @throws FalcoOfflineException when an entry is malformed, a helper name is unsafe, or a helper fails
      */
     public Optional<RegistryCredentials> lookup(String registry) {
-        String host = RegistryHosts.canonicalRegistry(registry);
-        String server = RegistryHosts.isDockerHub(host) ? DOCKER_HUB_SERVER : host;
+        String host = OciReference.canonicalRegistry(registry);
+        String server = OciReference.isDockerHub(host) ? DOCKER_HUB_SERVER : host;
         JsonNode helpers = config.path("credHelpers");
         for (Map.Entry<String, JsonNode> entry : helpers.properties()) {
             if (serverMatches(entry.getKey(), host)) {
@@ -263,7 +265,7 @@ public final class DockerConfigCredentials {
         if (slash >= 0) {
             server = server.substring(0, slash);
         }
-        return RegistryHosts.canonicalRegistry(server).equals(host);
+        return OciReference.canonicalRegistry(server).equals(host);
     }
 
     private static CompletableFuture<byte[]> drain(InputStream stream) {

@@ -1,5 +1,7 @@
 package io.falcooffline.core.mirror.oci;
 
+import io.falcooffline.core.ArtifactNotFoundException;
+import io.falcooffline.core.DigestMismatchException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;

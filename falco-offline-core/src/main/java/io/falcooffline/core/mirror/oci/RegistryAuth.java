@@ -1,6 +1,8 @@
 package io.falcooffline.core.mirror.oci;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.RegistryCredentials;
+import io.falcooffline.core.RegistryException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,11 @@
 package io.falcooffline.core.mirror.oci;
 
+import io.falcooffline.core.ArtifactNotFoundException;
+import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -63,11 +67,11 @@ public final class RegistryClient implements OciStore {
             Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
-    private static final Pattern UPLOAD_RANGE = Pattern.compile("(?:bytes=)?0-(\\d+)");
 
     private final RegistryClientOptions options;
     private final ProgressListener listener;
     private final RegistryHttp http;
+    private final BlobUploads uploads;
 
     /**
      * Creates a client; no connection is made until the first call.
@@ -89,6 +93,7 @@ public final class RegistryClient implements OciStore {
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.http = new RegistryHttp(options, listener);
+        this.uploads = new BlobUploads(this, options, listener, http);
     }
 
     /** The options this client was made with. */
@@ -240,142 +245,7 @@ public final class RegistryClient implements OciStore {
 
     @Override
     public void pushBlob(String repository, Descriptor blob, InputStream content) {
-        String repo = repository(repository);
-        String subject = "blob " + repo + "@" + blob.digest();
-        // A blob copied from another store arrives already verified against the same descriptor: hash it once.
-        VerifyingInputStream verified =
-                content instanceof VerifyingInputStream stream && stream.isUnreadVerifierOf(blob)
-                        ? stream
-                        : new VerifyingInputStream(content, blob, "the content given to push as " + subject);
-        if (blob.size() <= options.chunkSize()) {
-            byte[] bytes = new byte[(int) blob.size()];
-            int n = readFully(verified, bytes, subject);
-            expectEnd(verified, subject);
-            URI location = startUpload(repo, subject);
-            try {
-                finishUpload(repo, blob, subject, location, bytes, n);
-            } catch (RuntimeException e) {
-                cancelUpload(location, subject);
-                throw e;
-            }
-            return;
-        }
-        URI location = startUpload(repo, subject);
-        try {
-            byte[] buffer = new byte[options.chunkSize()];
-            long offset = 0;
-            while (offset < blob.size()) {
-                int n = readFully(verified, buffer, subject);
-                if (n == 0) {
-                    throw new IllegalStateException("Verifying stream ended before its size");
-                }
-                location = uploadChunk(repo, subject, location, buffer, n, offset);
-                offset += n;
-            }
-            // Verifies digest and length before the upload is committed.
-            expectEnd(verified, subject);
-            finishUpload(repo, blob, subject, location, null, 0);
-        } catch (RuntimeException e) {
-            cancelUpload(location, subject);
-            throw e;
-        }
-    }
-
-    private URI startUpload(String repo, String subject) {
-        RegistryHttp.Request request =
-                RegistryHttp.Request.of("POST", uploadsUri(repo, ""), "upload start for " + subject, push(repo));
-        try (RegistryHttp.Response response = http.execute(request)) {
-            if (response.status() != 202) {
-                throw unexpected(response, request);
-            }
-            return location(response, request);
-        }
-    }
-
-    private URI uploadChunk(String repo, String subject, URI location, byte[] buffer, int length, long offset) {
-        int confirmed = 0;
-        URI current = location;
-        for (int round = 1; ; round++) {
-            long start = offset + confirmed;
-            long end = offset + length - 1;
-            RegistryHttp.Request request = RegistryHttp.Request.of(
-                            "PATCH", current, subject + " (bytes " + start + "-" + end + ")", push(repo))
-                    .header("Content-Type", "application/octet-stream")
-                    .header("Content-Range", start + "-" + end)
-                    .body(buffer, confirmed, length - confirmed);
-            try (RegistryHttp.Response response = http.execute(request)) {
-                if (response.status() == 202) {
-                    return location(response, request);
-                }
-                if (response.status() != 416 || round >= options.maxAttempts()) {
-                    throw unexpected(response, request);
-                }
-            }
-            // A retried chunk may have arrived in part or in full: continue from what the registry holds.
-            UploadStatus status = uploadStatus(repo, subject, current);
-            if (status.received() == offset + length) {
-                return status.location();
-            }
-            if (status.received() < offset || status.received() > offset + length) {
-                throw new RegistryException(
-                        416,
-                        "Upload of " + subject + " to " + describe() + " lost its place: the registry holds "
-                                + status.received() + " bytes, expected between " + offset + " and "
-                                + (offset + length) + ". Run again.",
-                        null);
-            }
-            confirmed = (int) (status.received() - offset);
-            current = status.location();
-        }
-    }
-
-    private record UploadStatus(URI location, long received) {}
-
-    private UploadStatus uploadStatus(String repo, String subject, URI location) {
-        RegistryHttp.Request request =
-                RegistryHttp.Request.of("GET", location, "upload status of " + subject, push(repo));
-        try (RegistryHttp.Response response = http.execute(request)) {
-            if (response.status() != 204) {
-                throw unexpected(response, request);
-            }
-            long received = response.header("Range")
-                    .map(UPLOAD_RANGE::matcher)
-                    .filter(Matcher::matches)
-                    .map(m -> Long.parseLong(m.group(1)) + 1)
-                    .orElse(0L);
-            URI next = response.header("Location").isPresent() ? location(response, request) : location;
-            return new UploadStatus(next, received);
-        }
-    }
-
-    private void finishUpload(String repo, Descriptor blob, String subject, URI location, byte[] body, int length) {
-        URI target = withQuery(location, "digest=" + RegistryHttp.urlEncode(blob.digest()));
-        RegistryHttp.Request request = RegistryHttp.Request.of("PUT", target, subject, push(repo))
-                .header("Content-Type", "application/octet-stream");
-        if (body != null) {
-            request = request.body(body, 0, length);
-        }
-        try (RegistryHttp.Response response = http.execute(request)) {
-            if (response.status() == 201) {
-                checkReportedDigest(response, blob.digest(), subject);
-                return;
-            }
-            // A retried PUT whose first attempt succeeded finds its session gone; the blob is what counts.
-            if (response.status() == 404 && hasBlob(repo, blob)) {
-                return;
-            }
-            throw unexpected(response, request);
-        }
-    }
-
-    private void cancelUpload(URI location, String subject) {
-        try (RegistryHttp.Response ignored =
-                http.execute(RegistryHttp.Request.of("DELETE", location, "upload cancel for " + subject, List.of()))) {
-            listener.debug(describe() + ": cancelled the upload of " + subject);
-        } catch (RuntimeException e) {
-            // The registry purges abandoned uploads itself; the original failure is what matters.
-            listener.debug(describe() + ": could not cancel the upload of " + subject + ": " + e.getMessage());
-        }
+        uploads.push(repository(repository), blob, content);
     }
 
     @Override
@@ -400,7 +270,7 @@ public final class RegistryClient implements OciStore {
             }
             if (response.status() == 202) {
                 // "Upload instead": the registry opened a session we will not use.
-                cancelUpload(location(response, request), subject);
+                uploads.cancel(location(response, request), subject);
                 return false;
             }
             listener.debug(describe() + ": mount of " + subject + " refused with " + response.status()
@@ -491,7 +361,7 @@ public final class RegistryClient implements OciStore {
 
     private String repository(String repository) {
         Objects.requireNonNull(repository, "repository");
-        String normalized = RegistryHosts.normalizeRepository(options.host(), repository);
+        String normalized = OciReference.normalizeRepository(options.host(), repository);
         if (!REPOSITORY.matcher(normalized).matches()) {
             throw new FalcoOfflineException(
                     "Invalid repository name '" + repository + "' for " + describe() + ": use lower-case path "
@@ -522,7 +392,7 @@ public final class RegistryClient implements OciStore {
         return http.base().resolve("v2/" + repo + "/blobs/" + digest);
     }
 
-    private URI uploadsUri(String repo, String query) {
+    URI uploadsUri(String repo, String query) {
         return http.base().resolve("v2/" + repo + "/blobs/uploads/" + query);
     }
 
@@ -530,11 +400,11 @@ public final class RegistryClient implements OciStore {
         return List.of("repository:" + repo + ":pull");
     }
 
-    private static List<String> push(String repo) {
+    static List<String> push(String repo) {
         return List.of("repository:" + repo + ":pull,push");
     }
 
-    private URI location(RegistryHttp.Response response, RegistryHttp.Request request) {
+    URI location(RegistryHttp.Response response, RegistryHttp.Request request) {
         String location = response.header("Location")
                 .orElseThrow(() -> new RegistryException(
                         response.status(),
@@ -544,11 +414,11 @@ public final class RegistryClient implements OciStore {
         return response.uri().resolve(location);
     }
 
-    private static URI withQuery(URI uri, String query) {
+    static URI withQuery(URI uri, String query) {
         return URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + query);
     }
 
-    private void checkReportedDigest(RegistryHttp.Response response, String expected, String subject) {
+    void checkReportedDigest(RegistryHttp.Response response, String expected, String subject) {
         Optional<String> reported = response.header("Docker-Content-Digest");
         if (reported.isPresent()
                 && Digests.isDigest(reported.get())
@@ -590,7 +460,7 @@ public final class RegistryClient implements OciStore {
                         .formatHex(Digests.newMessageDigest(like).digest(bytes));
     }
 
-    private static int readFully(InputStream in, byte[] buffer, String subject) {
+    static int readFully(InputStream in, byte[] buffer, String subject) {
         int total = 0;
         try {
             while (total < buffer.length) {
@@ -606,7 +476,7 @@ public final class RegistryClient implements OciStore {
         return total;
     }
 
-    private static void expectEnd(VerifyingInputStream verified, String subject) {
+    static void expectEnd(VerifyingInputStream verified, String subject) {
         try {
             if (verified.read() >= 0) {
                 throw new IllegalStateException("Verifying stream delivered bytes past its size");
@@ -616,7 +486,7 @@ public final class RegistryClient implements OciStore {
         }
     }
 
-    private RegistryException unexpected(RegistryHttp.Response response, RegistryHttp.Request request) {
+    RegistryException unexpected(RegistryHttp.Response response, RegistryHttp.Request request) {
         int status = response.status();
         String detail = response.errorSummary();
         String hint = switch (status) {

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror.oci;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror.oci;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.RegistryException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

@@ -1,5 +1,6 @@
 package io.falcooffline.core.mirror.oci;
 
+import io.falcooffline.core.DigestMismatchException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

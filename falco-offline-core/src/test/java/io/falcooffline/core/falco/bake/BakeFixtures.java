@@ -2,9 +2,9 @@ package io.falcooffline.core.falco.bake;
 
 import static io.falcooffline.core.testing.SyntheticArtifacts.utf8;
 
-import io.falcooffline.core.mirror.Platform;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;
 import java.util.List;

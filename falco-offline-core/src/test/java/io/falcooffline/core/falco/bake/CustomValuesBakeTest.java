@@ -6,7 +6,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.BundleStores;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.testing.Skopeo;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.BundleStores;
-import io.falcooffline.core.mirror.Platform;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.reference.OciReference;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.testing.FaultProxy;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.Skopeo;

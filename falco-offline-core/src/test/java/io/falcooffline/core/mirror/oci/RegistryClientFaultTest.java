@@ -3,6 +3,8 @@ package io.falcooffline.core.mirror.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.DigestMismatchException;
+import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.testing.FaultProxy;
 import io.falcooffline.core.testing.FaultProxy.Fault;
 import io.falcooffline.core.testing.LocalRegistry;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.RegistryCredentials;
+import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.Skopeo;
 import io.falcooffline.core.testing.SyntheticArtifact;

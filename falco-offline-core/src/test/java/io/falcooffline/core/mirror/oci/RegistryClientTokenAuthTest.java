@@ -3,6 +3,8 @@ package io.falcooffline.core.mirror.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.falcooffline.core.RegistryCredentials;
+import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;

@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.falcooffline.core.plan.OciReference;
 import org.junit.jupiter.api.Test;
 
 class RegistryHostsTest {
@@ -17,11 +18,11 @@ class RegistryHostsTest {
 
     @Test
     void shouldAddLibraryOnlyToSingleSegmentDockerHubRepositories() {
-        assertThat(RegistryHosts.normalizeRepository("docker.io", "alpine")).isEqualTo("library/alpine");
-        assertThat(RegistryHosts.normalizeRepository("docker.io", "falcosecurity/falco"))
+        assertThat(OciReference.normalizeRepository("docker.io", "alpine")).isEqualTo("library/alpine");
+        assertThat(OciReference.normalizeRepository("docker.io", "falcosecurity/falco"))
                 .isEqualTo("falcosecurity/falco");
-        assertThat(RegistryHosts.normalizeRepository("ghcr.io", "alpine")).isEqualTo("alpine");
-        assertThat(RegistryHosts.canonicalRegistry("registry-1.docker.io")).isEqualTo("docker.io");
+        assertThat(OciReference.normalizeRepository("ghcr.io", "alpine")).isEqualTo("alpine");
+        assertThat(OciReference.canonicalRegistry("registry-1.docker.io")).isEqualTo("docker.io");
     }
 
     @Test

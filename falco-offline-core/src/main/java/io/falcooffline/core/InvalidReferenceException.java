@@ -1,0 +1,11 @@
+package io.falcooffline.core;
+
+/** A string that should be an image or artifact reference is not one: names it and where it came from. */
+public class InvalidReferenceException extends FalcoOfflineException {
+
+    private static final long serialVersionUID = 1L;
+
+    public InvalidReferenceException(String message) {
+        super(message);
+    }
+}

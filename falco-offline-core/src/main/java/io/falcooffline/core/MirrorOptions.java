@@ -1,0 +1,345 @@
+package io.falcooffline.core;
+
+import io.falcooffline.core.mirror.Mirror;
+import io.falcooffline.core.mirror.RegistryAccess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How {@link Mirror#run} copies the artifacts of a plan: to the internal registry ({@link MirrorMode#PUSH}), to an
+ * offline bundle ({@link MirrorMode#BUNDLE}) or not at all ({@link MirrorMode#NONE}, the default), from which
+ * sources, for which platforms, and how to reach the registries. Immutable; build one with {@link #builder()}.
+ */
+public final class MirrorOptions {
+
+    /** The bundle directory's name under the output directory when none is set. */
+    public static final String DEFAULT_BUNDLE_NAME = "bundle";
+
+    /** The lock file's name under the output directory when none is set. */
+    public static final String DEFAULT_LOCK_FILE_NAME = "falco-offline.lock.json";
+
+    private static final Pattern MIRROR = Pattern.compile("[A-Za-z0-9.\\[\\]:-]+(?:/[a-z0-9._/-]+)?");
+
+    private final MirrorMode mode;
+    private final Path bundle;
+    private final boolean bundleAsTar;
+    private final List<Platform> platforms;
+    private final Map<String, String> registryMirrors;
+    private final RegistryAccess access;
+    private final boolean copySignatures;
+    private final Path lockFile;
+
+    private MirrorOptions(Builder builder, RegistryAccess access) {
+        this.mode = builder.mode;
+        this.bundle = builder.bundle;
+        this.bundleAsTar = builder.bundleAsTar;
+        this.platforms = List.copyOf(builder.platforms);
+        this.registryMirrors = Map.copyOf(builder.registryMirrors);
+        this.access = access;
+        this.copySignatures = builder.copySignatures;
+        this.lockFile = builder.lockFile;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options that copy nothing. */
+    public static MirrorOptions none() {
+        return builder().build();
+    }
+
+    /** A builder holding these options, to derive changed ones. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.mode = mode;
+        builder.bundle = bundle;
+        builder.bundleAsTar = bundleAsTar;
+        builder.platforms.addAll(platforms);
+        builder.registryMirrors.putAll(registryMirrors);
+        builder.access = access.toBuilder();
+        builder.copySignatures = copySignatures;
+        builder.lockFile = lockFile;
+        return builder;
+    }
+
+    /**
+     * These options with the bundle ({@code <outputDirectory>/bundle}) and lock file
+     * ({@code <outputDirectory>/falco-offline.lock.json}) filled in where they are not set.
+     */
+    public MirrorOptions withDefaults(Path outputDirectory) {
+        Builder builder = toBuilder();
+        if (bundle == null) {
+            builder.bundle(outputDirectory.resolve(DEFAULT_BUNDLE_NAME));
+        }
+        if (lockFile == null) {
+            builder.lockFile(outputDirectory.resolve(DEFAULT_LOCK_FILE_NAME));
+        }
+        return builder.build();
+    }
+
+    /** Where artifacts go. */
+    public MirrorMode mode() {
+        return mode;
+    }
+
+    /** The bundle directory (an OCI image layout) written in {@link MirrorMode#BUNDLE} mode. */
+    public Optional<Path> bundle() {
+        return Optional.ofNullable(bundle);
+    }
+
+    /** Whether the bundle is also packed into one {@code <bundle>.tar} beside the directory. */
+    public boolean bundleAsTar() {
+        return bundleAsTar;
+    }
+
+    /**
+     * The platforms to keep of multi-platform images and plugin indexes; empty keeps all and copies every index
+     * byte for byte.
+     */
+    public List<Platform> platforms() {
+        return platforms;
+    }
+
+    /**
+     * Where to fetch from instead of an upstream registry: keys are upstream registries ({@code docker.io},
+     * {@code ghcr.io}), values are {@code host[:port][/path]} of a mirror that serves the same repositories under
+     * that path.
+     */
+    public Map<String, String> registryMirrors() {
+        return registryMirrors;
+    }
+
+    /** Registries ({@code host[:port]}) spoken to over plain HTTP. */
+    public Set<String> insecureRegistries() {
+        return access.insecureRegistries();
+    }
+
+    /** A PEM file of CA certificates trusted for HTTPS registries in addition to the system's. */
+    public Optional<Path> caFile() {
+        return access.caFile();
+    }
+
+    /**
+     * Credentials per registry host; a host without an entry uses the Docker config ({@code ~/.docker/config.json})
+     * or goes anonymous.
+     */
+    public Map<String, RegistryCredentials> credentials() {
+        return access.credentials();
+    }
+
+    /** Whether credentials may be sent to a registry over plain HTTP. */
+    public boolean allowCredentialsOverHttp() {
+        return access.allowCredentialsOverHttp();
+    }
+
+    /** Whether cosign signatures ({@code sha256-<digest>.sig} and the like) are copied along when present. */
+    public boolean copySignatures() {
+        return copySignatures;
+    }
+
+    /** How many blobs are transferred at once. */
+    public int parallelism() {
+        return access.parallelism();
+    }
+
+    /**
+     * The lock file: read when it exists to fetch every source at its locked digest, and written after a successful
+     * run.
+     */
+    public Optional<Path> lockFile() {
+        return Optional.ofNullable(lockFile);
+    }
+
+    /** How long connecting to a registry may take. */
+    public Duration connectTimeout() {
+        return access.connectTimeout();
+    }
+
+    /** How long a registry may take to answer, and how long a transfer may stall. */
+    public Duration requestTimeout() {
+        return access.requestTimeout();
+    }
+
+    RegistryAccess access() {
+        return access;
+    }
+
+    @Override
+    public String toString() {
+        return "MirrorOptions[mode=" + mode + ", bundle=" + bundle + ", bundleAsTar=" + bundleAsTar + ", platforms="
+                + platforms + ", registryMirrors=" + registryMirrors + ", insecureRegistries="
+                + access.insecureRegistries() + ", credentialHosts="
+                + access.credentials().keySet() + ", copySignatures="
+                + copySignatures + ", parallelism=" + access.parallelism() + ", lockFile=" + lockFile + "]";
+    }
+
+    /** Builds {@link MirrorOptions}; {@link #build()} checks them. */
+    public static final class Builder {
+        private MirrorMode mode = MirrorMode.NONE;
+        private Path bundle;
+        private boolean bundleAsTar;
+        private final List<Platform> platforms = new ArrayList<>();
+        private final Map<String, String> registryMirrors = new LinkedHashMap<>();
+        private RegistryAccess.Builder access = RegistryAccess.builder();
+        private boolean copySignatures = true;
+        private Path lockFile;
+
+        private Builder() {}
+
+        public Builder mode(MirrorMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        public Builder bundle(Path bundle) {
+            this.bundle = bundle;
+            return this;
+        }
+
+        public Builder bundleAsTar(boolean bundleAsTar) {
+            this.bundleAsTar = bundleAsTar;
+            return this;
+        }
+
+        public Builder platforms(Collection<Platform> platforms) {
+            this.platforms.clear();
+            this.platforms.addAll(platforms);
+            return this;
+        }
+
+        /** Sets the platforms from comma-separated {@code os/architecture[/variant]}, e.g. {@code linux/arm64}. */
+        public Builder platforms(String commaSeparated) {
+            this.platforms.clear();
+            ParameterText.commaSeparated(commaSeparated).stream()
+                    .map(Platform::parse)
+                    .forEach(this.platforms::add);
+            return this;
+        }
+
+        public Builder registryMirrors(Map<String, String> mirrors) {
+            this.registryMirrors.clear();
+            mirrors.forEach(this::registryMirror);
+            return this;
+        }
+
+        /**
+         * Sets the mirrors from comma-separated {@code registry=mirror} pairs, e.g.
+         * {@code docker.io=nexus.corp:8443/dockerhub,ghcr.io=127.0.0.1:5001}.
+         *
+         * @throws InvalidRequestException naming {@code registryMirrors} when a pair has no {@code =}
+         */
+        public Builder registryMirrors(String commaSeparatedPairs) {
+            this.registryMirrors.clear();
+            ParameterText.pairs(
+                            "registryMirrors",
+                            "registry=mirror",
+                            commaSeparatedPairs,
+                            false,
+                            "docker.io=nexus.corp:8443/dockerhub,ghcr.io=127.0.0.1:5001")
+                    .forEach(this::registryMirror);
+            return this;
+        }
+
+        public Builder registryMirror(String registry, String mirror) {
+            this.registryMirrors.put(RegistryAccess.hostKey(registry), stripSlashes(mirror.strip()));
+            return this;
+        }
+
+        public Builder insecureRegistries(Collection<String> hosts) {
+            access.insecureRegistries(hosts);
+            return this;
+        }
+
+        /** Sets the plain-HTTP registries from comma-separated {@code host[:port]}. */
+        public Builder insecureRegistries(String commaSeparatedHosts) {
+            access.insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
+            return this;
+        }
+
+        public Builder caFile(Path caFile) {
+            access.caFile(caFile);
+            return this;
+        }
+
+        public Builder credentials(Map<String, RegistryCredentials> byHost) {
+            access.credentials(byHost);
+            return this;
+        }
+
+        public Builder credentials(String host, RegistryCredentials credentials) {
+            access.credentials(host, credentials);
+            return this;
+        }
+
+        public Builder allowCredentialsOverHttp(boolean allow) {
+            access.allowCredentialsOverHttp(allow);
+            return this;
+        }
+
+        public Builder copySignatures(boolean copySignatures) {
+            this.copySignatures = copySignatures;
+            return this;
+        }
+
+        public Builder parallelism(int parallelism) {
+            access.parallelism(parallelism);
+            return this;
+        }
+
+        public Builder lockFile(Path lockFile) {
+            this.lockFile = lockFile;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            access.connectTimeout(timeout);
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            access.requestTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Checks the settings and freezes them.
+         *
+         * @throws InvalidRequestException naming the first malformed parameter
+         */
+        public MirrorOptions build() {
+            registryMirrors.forEach((registry, mirror) -> {
+                if (!MIRROR.matcher(mirror).matches() || mirror.contains("://")) {
+                    throw new InvalidRequestException(
+                            "registryMirrors",
+                            "The mirror of " + registry + " must be host[:port][/path] without scheme, got '" + mirror
+                                    + "'.");
+                }
+            });
+            if (bundleAsTar && bundle != null && bundle.getFileName().toString().endsWith(".tar")) {
+                throw new InvalidRequestException(
+                        "bundle",
+                        "`bundle` names the bundle directory; with `bundleAsTar` the archive is written beside it as "
+                                + bundle.getFileName() + ".tar, so drop the .tar suffix from " + bundle + ".");
+            }
+            return new MirrorOptions(this, access.build());
+        }
+
+        private static String stripSlashes(String text) {
+            String result = text;
+            while (result.endsWith("/")) {
+                result = result.substring(0, result.length() - 1);
+            }
+            return result;
+        }
+    }
+}

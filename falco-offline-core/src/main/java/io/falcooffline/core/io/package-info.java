@@ -1,0 +1,4 @@
+/**
+ * Internal: atomic file writes and directory replacement.
+ */
+package io.falcooffline.core.io;

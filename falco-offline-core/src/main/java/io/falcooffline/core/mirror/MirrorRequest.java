@@ -1,0 +1,40 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.plan.TargetMapping;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One mirror run, built from a plan: where to copy, with which connection settings, what the chart pulls, and how
+ * the plan maps sources, so that artifacts the chart does not name (falcoctl dependencies) land beside the rest.
+ *
+ * @param options mode, bundle, platforms, registry mirrors, lock file; bundle and lock file already resolved
+ * @param access connection settings for every registry the run talks to
+ * @param registry the internal registry, canonical {@code host[:port]}
+ * @param references the plan's references in use: redirected ones are copied, already internal ones are checked
+ *     (when pushing) and recorded, index URLs and references left upstream are skipped
+ * @param dependencyTargets the plan's mapping, for falcoctl dependencies
+ * @param bundleFiles files stored beside the artifacts in a bundle (the chart, the plan)
+ */
+public record MirrorRequest(
+        MirrorOptions options,
+        RegistryAccess access,
+        String registry,
+        List<PlannedReference> references,
+        TargetMapping dependencyTargets,
+        List<BundleFile> bundleFiles) {
+
+    public MirrorRequest {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(registry, "registry");
+        references = List.copyOf(references);
+        Objects.requireNonNull(dependencyTargets, "dependencyTargets");
+        bundleFiles = List.copyOf(bundleFiles);
+    }
+
+    /** A file stored at the top of a bundle under {@code name}. */
+    public record BundleFile(String name, byte[] content) {}
+}

@@ -1,0 +1,57 @@
+package io.falcooffline.core.output;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.audit.ControlPlaneFiles;
+import io.falcooffline.core.io.AtomicFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The output stage: writes the rewritten chart, the plan and the kube-apiserver files into the output directory,
+ * each atomically. When one of them fails, the ones this run wrote are removed again, so a failed run leaves no
+ * results behind.
+ */
+public final class OutputFiles {
+
+    /** The directory under the output directory that receives the kube-apiserver files. */
+    public static final String AUDIT_DIRECTORY = "audit";
+
+    /** Where the files went. */
+    public record Written(Path chartFile, Path planFile) {}
+
+    private OutputFiles() {}
+
+    public static Written write(
+            Path outputDirectory,
+            String chartFileName,
+            byte[] chart,
+            String planFileName,
+            byte[] plan,
+            Optional<ControlPlaneFiles.Prepared> controlPlaneFiles,
+            ProgressListener listener) {
+        Path chartFile = outputDirectory.resolve(chartFileName);
+        Path planFile = outputDirectory.resolve(planFileName);
+        List<Path> written = new ArrayList<>();
+        try {
+            AtomicFiles.write(planFile, plan);
+            written.add(planFile);
+            AtomicFiles.write(chartFile, chart);
+            written.add(chartFile);
+            listener.info("Wrote " + chartFile + " and " + planFile);
+            if (controlPlaneFiles.isPresent()) {
+                ControlPlaneFiles.Written audit =
+                        ControlPlaneFiles.write(outputDirectory.resolve(AUDIT_DIRECTORY), controlPlaneFiles.get());
+                audit.warnings().forEach(listener::warn);
+                listener.info("Wrote kube-apiserver audit files to " + audit.directory() + " (webhook "
+                        + audit.webhookUrl() + ")");
+            }
+        } catch (FalcoOfflineException e) {
+            written.forEach(AtomicFiles::deleteRecursivelyQuietly);
+            throw e;
+        }
+        return new Written(chartFile, planFile);
+    }
+}

@@ -1,0 +1,62 @@
+package io.falcooffline.core.plan;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One mirrored artifact as the lock records it: where it came from, where it went, and the digests on both sides.
+ *
+ * @param origin why it was mirrored
+ * @param kind what it is
+ * @param source the full source reference as the plan names it, e.g.
+ *     {@code ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16}
+ * @param sourceDigest the digest the source reference resolved to; null when the artifact was not fetched (an
+ *     already internal reference recorded by a bundle run)
+ * @param target the full target reference, e.g. {@code 192.168.5.96:30003/falco/k8saudit:0.16}
+ * @param targetDigest the digest of the target manifest or index; it differs from {@code sourceDigest} only when an
+ *     index was narrowed to {@code platforms}; null like {@code sourceDigest}
+ * @param mediaType the media type of the target manifest or index, or empty when unknown
+ * @param platforms the platforms kept of an index, {@code os/architecture[/variant]}; empty for a single manifest
+ * @param size the bytes of the target artifact: its manifests and all blobs they name
+ * @param note for a dependency the requirement it satisfies, for a signature the artifact it signs; else empty
+ */
+public record LockEntry(
+        Origin origin,
+        ReferenceKind kind,
+        String source,
+        String sourceDigest,
+        String target,
+        String targetDigest,
+        String mediaType,
+        List<String> platforms,
+        long size,
+        String note) {
+
+    /** Why an artifact is in the lock. */
+    public enum Origin {
+        /** A reference of the plan. */
+        PLAN,
+        /** A falcoctl dependency that no reference of the plan satisfies, fetched by its exact version tag. */
+        DEPENDENCY,
+        /** A cosign signature, attestation or referrers tag of another entry. */
+        SIGNATURE,
+        /** A reference of the plan that already points at the internal registry: checked, not copied. */
+        ALREADY_INTERNAL
+    }
+
+    public LockEntry {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        mediaType = mediaType == null ? "" : mediaType;
+        platforms = List.copyOf(platforms);
+        note = note == null ? "" : note;
+    }
+
+    /** The target digest, when known. */
+    public Optional<String> knownTargetDigest() {
+        return Optional.ofNullable(targetDigest);
+    }
+}

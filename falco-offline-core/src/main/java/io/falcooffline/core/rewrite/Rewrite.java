@@ -1,0 +1,272 @@
+package io.falcooffline.core.rewrite;
+
+import io.falcooffline.core.chart.Chart;
+import io.falcooffline.core.chart.ChartTree;
+import io.falcooffline.core.plan.Disposition;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.Plan;
+import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.plan.ReferenceLocation;
+import io.falcooffline.core.plan.ValuesChange;
+import io.falcooffline.core.reference.FoundReference;
+import io.falcooffline.core.reference.ReferenceFinder;
+import io.falcooffline.core.reference.ReferenceMapper;
+import io.falcooffline.core.values.EffectiveValues;
+import io.falcooffline.core.yaml.HelmValues;
+import io.falcooffline.core.yaml.SafeYaml;
+import io.falcooffline.core.yaml.ValuesEditor;
+import io.falcooffline.core.yaml.ValuesPath;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The rewrite stage: collects the values and template edits that redirect the chart's references, and the plan
+ * entries that record them, then applies the edits to the chart. The root chart's values file receives the whole
+ * effective values (the user's values are baked in); a subchart's keeps its own defaults with the edits on top.
+ * Later stages add values of their own with {@link #overlayRoot}.
+ */
+public final class Rewrite {
+
+    private static final String VALUES_FILE = "values.yaml";
+
+    private final EffectiveValues values;
+    private final ReferenceMapper mapper;
+    private final String registry;
+    private final Map<ChartTree, Map<String, Object>> desired = new IdentityHashMap<>();
+    private final Map<ChartTree, ChartTree> parents = new IdentityHashMap<>();
+    private final Map<String, PlanEntry> entries = new TreeMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<String, Map<Integer, String>> templateEdits = new LinkedHashMap<>();
+    private final List<ValuesChange> changes = new ArrayList<>();
+
+    public Rewrite(EffectiveValues values, ReferenceMapper mapper, String registry) {
+        this.values = values;
+        this.mapper = mapper;
+        this.registry = registry;
+        for (EffectiveValues.Node node : values.nodes()) {
+            ChartTree tree = node.tree();
+            desired.put(
+                    tree,
+                    HelmValues.deepCopy(
+                            tree == root() ? node.values() : tree.chart().values()));
+            tree.children().forEach(child -> parents.put(child, tree));
+        }
+    }
+
+    /** Redirects one found reference: a values or template edit, and its plan entry. */
+    public void redirect(FoundReference reference) {
+        if (reference.kind() == ReferenceKind.INDEX) {
+            recordUnresolved(reference);
+            if (reference.inUse()) {
+                warnings.add("falcoctl index " + reference.written() + " (" + reference.location()
+                        + ") is fetched by falcoctl at start-up and is not mirrored; point it at an internal URL"
+                        + " with a values file, or turn falcoctl's artifact install and follow off.");
+            }
+            return;
+        }
+        if (reference.source() == null) {
+            recordUnresolved(reference);
+            if (reference.inUse()) {
+                warnings.add("falcoctl reference '" + reference.written() + "' (" + reference.location()
+                        + ") is not in the falcoctl index, so its repository is unknown; write it as a full"
+                        + " reference (registry/repository:tag).");
+            }
+            return;
+        }
+        OciReference source = reference.source();
+        if (mapper.isInternal(source)) {
+            record(reference, source, source, Disposition.ALREADY_INTERNAL);
+            return;
+        }
+        OciReference target = mapper.map(source);
+        record(reference, source, target, Disposition.REDIRECTED);
+        ChartTree tree = treeOf(reference.location().chart());
+        List<Object> path = reference.valuesPath();
+        switch (reference.form()) {
+            case IMAGE_BLOCK_WITH_REGISTRY -> {
+                set(tree, append(path, "registry"), target.registry());
+                set(tree, append(path, "repository"), target.repository());
+            }
+            case IMAGE_BLOCK_WITHOUT_REGISTRY -> set(tree, append(path, "repository"), target.name());
+            case REFERENCE_STRING, FALCOCTL_SHORT_NAME -> set(tree, path, target.toString());
+            case TEMPLATE_LITERAL ->
+                templateEdits
+                        .computeIfAbsent(
+                                reference.location().chart() + "/"
+                                        + reference.location().file(),
+                                file -> new TreeMap<>())
+                        .put(reference.location().line(), target.toString());
+            case INDEX_URL -> throw new IllegalStateException("index URLs are not redirected");
+        }
+    }
+
+    /** Sets the image pull secrets of every chart of the tree, in each chart's own shape. */
+    public void addPullSecrets(List<String> secrets) {
+        if (secrets.isEmpty()) {
+            return;
+        }
+        for (EffectiveValues.Node node : values.nodes()) {
+            PullSecretKey.of(node.tree().chart(), node.values())
+                    .ifPresent(key -> set(node.tree(), key.path(), key.render(secrets)));
+        }
+    }
+
+    /** Coalesces values over the root chart's, as a values file given after the user's would. */
+    public void overlayRoot(Map<String, Object> overlay) {
+        Set<String> subchartKeys = root().subchartKeys();
+        desired.put(root(), HelmValues.coalesce(desired.get(root()), overlay, subchartKeys));
+    }
+
+    /** The rewritten chart and the plan that records every edit. */
+    public record Result(Chart chart, Plan plan) {}
+
+    /** Applies every edit to the chart and records the values and template changes in the plan. */
+    public Result finish() {
+        Chart chart = rewrite(root());
+        List<PlannedReference> references = entries.values().stream()
+                .map(PlanEntry::toPlanned)
+                .sorted(Comparator.comparing(PlannedReference::source).thenComparing(PlannedReference::target))
+                .toList();
+        Chart input = root().chart();
+        return new Result(
+                chart, new Plan(input.name(), input.version(), registry, references, changes, warnings, mapper));
+    }
+
+    private ChartTree root() {
+        return values.root().tree();
+    }
+
+    private Chart rewrite(ChartTree tree) {
+        Chart chart = tree.chart();
+        for (ChartTree child : tree.children()) {
+            chart = chart.withSubchart(rewrite(child));
+        }
+        chart = rewriteValues(tree, chart);
+        return rewriteTemplates(tree, chart);
+    }
+
+    /**
+     * Sets a value where Helm will read it: in the parent's section for this chart when the parent already sets
+     * that key (the parent wins), otherwise in this chart's own values.
+     */
+    private void set(ChartTree tree, List<Object> path, Object value) {
+        ChartTree parent = parents.get(tree);
+        if (parent != null) {
+            List<Object> inParent = new ArrayList<>();
+            inParent.add(tree.keyInParent().orElseThrow());
+            inParent.addAll(path);
+            if (HelmValues.get(desired.get(parent), new ValuesPath(inParent)).isPresent()) {
+                set(parent, inParent, value);
+                return;
+            }
+        }
+        desired.put(tree, HelmValues.with(desired.get(tree), new ValuesPath(path), value));
+    }
+
+    private Chart rewriteValues(ChartTree tree, Chart chart) {
+        Chart original = tree.chart();
+        Map<String, Object> wanted = desired.get(tree);
+        if (HelmValues.deepEquals(original.values(), wanted)) {
+            return chart;
+        }
+        String file = original.path() + "/" + VALUES_FILE;
+        ValuesEditor.Result result =
+                ValuesEditor.rewrite(original.text(VALUES_FILE).orElse(""), wanted, file);
+        for (ValuesEditor.Change change : result.changes()) {
+            changes.add(new ValuesChange(
+                    file,
+                    change.path().toString(),
+                    change.before() == null ? null : SafeYaml.dumpInline(change.before()),
+                    change.after() == null ? null : SafeYaml.dumpInline(change.after())));
+        }
+        return chart.withFile(VALUES_FILE, result.text().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Chart rewriteTemplates(ChartTree tree, Chart chart) {
+        String prefix = tree.chart().path() + "/";
+        for (Map.Entry<String, Map<Integer, String>> edits : templateEdits.entrySet()) {
+            if (!edits.getKey().startsWith(prefix)
+                    || edits.getKey().substring(prefix.length()).startsWith("charts/")) {
+                continue;
+            }
+            String file = edits.getKey().substring(prefix.length());
+            String[] lines = tree.chart().text(file).orElseThrow().split("\n", -1);
+            for (Map.Entry<Integer, String> edit : edits.getValue().entrySet()) {
+                String before = lines[edit.getKey() - 1];
+                lines[edit.getKey() - 1] = ReferenceFinder.rewriteTemplateLine(before, edit.getValue());
+                changes.add(new ValuesChange(
+                        edits.getKey(), "line " + edit.getKey(), before.strip(), lines[edit.getKey() - 1].strip()));
+            }
+            chart = chart.withFile(file, String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+        }
+        return chart;
+    }
+
+    private void record(FoundReference reference, OciReference source, OciReference target, Disposition disposition) {
+        entries.computeIfAbsent(
+                        reference.kind() + " " + source + " " + target,
+                        key -> new PlanEntry(reference.kind(), source, target, reference.written(), disposition))
+                .add(reference);
+    }
+
+    private void recordUnresolved(FoundReference reference) {
+        entries.computeIfAbsent(
+                        reference.kind() + " " + reference.written() + " " + reference.written(),
+                        key -> new PlanEntry(
+                                reference.kind(), null, null, reference.written(), Disposition.NOT_REDIRECTED))
+                .add(reference);
+    }
+
+    private ChartTree treeOf(String chartPath) {
+        return values.nodes().stream()
+                .map(EffectiveValues.Node::tree)
+                .filter(tree -> tree.chart().path().equals(chartPath))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static List<Object> append(List<Object> path, Object segment) {
+        List<Object> longer = new ArrayList<>(path);
+        longer.add(segment);
+        return longer;
+    }
+
+    /** The locations of one planned reference, accumulated as references are redirected. */
+    private static final class PlanEntry {
+        private final ReferenceKind kind;
+        private final OciReference source;
+        private final OciReference target;
+        private final String written;
+        private final Disposition disposition;
+        private final List<ReferenceLocation> locations = new ArrayList<>();
+        private boolean inUse;
+
+        PlanEntry(
+                ReferenceKind kind, OciReference source, OciReference target, String written, Disposition disposition) {
+            this.kind = kind;
+            this.source = source;
+            this.target = target;
+            this.written = written;
+            this.disposition = disposition;
+        }
+
+        void add(FoundReference reference) {
+            locations.add(reference.location());
+            inUse |= reference.inUse();
+        }
+
+        PlannedReference toPlanned() {
+            return source == null
+                    ? PlannedReference.unresolved(kind, written, locations, inUse)
+                    : PlannedReference.of(kind, source, target, disposition, locations, inUse);
+        }
+    }
+}
