@@ -1,6 +1,8 @@
 package io.falcooffline.core;
 
 import io.falcooffline.core.audit.K8sAuditProfile;
+import io.falcooffline.core.falco.ArtifactPins;
+import io.falcooffline.core.falco.FalcoOptions;
 import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,6 +35,13 @@ public final class PackageRequest {
     private final String releaseName;
     private final String namespace;
     private final MirrorOptions mirror;
+    private final VerifyMode verify;
+    private final Delivery delivery;
+    private final String artifacts;
+    private final String falcoctlIndex;
+    private final String registrySecret;
+    private final Path falcoctlIndexCache;
+    private final FalcoOptions falcoOptions;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -51,6 +60,13 @@ public final class PackageRequest {
         this.releaseName = builder.releaseName;
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
+        this.verify = builder.verify;
+        this.delivery = builder.delivery;
+        this.artifacts = builder.artifacts;
+        this.falcoctlIndex = builder.falcoctlIndex;
+        this.registrySecret = builder.registrySecret;
+        this.falcoctlIndexCache = builder.falcoctlIndexCache;
+        this.falcoOptions = builder.falcoOptions;
     }
 
     public static Builder builder() {
@@ -73,9 +89,15 @@ public final class PackageRequest {
                 .profile(profile)
                 .audit(audit)
                 .releaseName(releaseName)
-                .namespace(namespace);
+                .namespace(namespace)
+                .verify(verify);
         builder.outputTimestamp = outputTimestamp;
         builder.mirror = mirror;
+        builder.delivery = delivery;
+        builder.artifacts = artifacts;
+        builder.falcoctlIndex = falcoctlIndex;
+        builder.registrySecret = registrySecret;
+        builder.falcoctlIndexCache = falcoctlIndexCache;
         return builder;
     }
 
@@ -134,6 +156,11 @@ public final class PackageRequest {
         return strict;
     }
 
+    /** Whether the output chart is rendered with Helm's engine to check what the cluster will pull. */
+    public VerifyMode verify() {
+        return verify;
+    }
+
     /**
      * The modification time written on every archive entry; empty to take the input chart's newest entry time.
      */
@@ -175,6 +202,36 @@ public final class PackageRequest {
         return mirror;
     }
 
+    /** How Falco gets its plugins and rules on the node; {@link Delivery#REGISTRY} unless set. */
+    public Delivery delivery() {
+        return delivery;
+    }
+
+    /** The {@code artifacts} parameter: falcoctl artifacts to pin or add, {@code name[:version],...}; may be empty. */
+    public String artifacts() {
+        return artifacts;
+    }
+
+    /** The falcoctl index (file or URL) short names resolve through at build time, when given. */
+    public Optional<String> falcoctlIndex() {
+        return Optional.ofNullable(falcoctlIndex);
+    }
+
+    /** The existing dockerconfigjson Secret falcoctl logs in to the registry with, when given. */
+    public Optional<String> registrySecret() {
+        return Optional.ofNullable(registrySecret);
+    }
+
+    /** Where fetched falcoctl indexes are cached, when set. */
+    public Optional<Path> falcoctlIndexCache() {
+        return Optional.ofNullable(falcoctlIndexCache);
+    }
+
+    /** The settings of the {@code falco} stage, checked when the request was built. */
+    FalcoOptions falcoOptions() {
+        return falcoOptions;
+    }
+
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
         private Path chart;
@@ -193,6 +250,13 @@ public final class PackageRequest {
         private String releaseName = "falco";
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
+        private VerifyMode verify = VerifyMode.AUTO;
+        private Delivery delivery = Delivery.REGISTRY;
+        private String artifacts = "";
+        private String falcoctlIndex;
+        private String registrySecret;
+        private Path falcoctlIndexCache;
+        private FalcoOptions falcoOptions;
 
         private Builder() {}
 
@@ -273,6 +337,12 @@ public final class PackageRequest {
             return this;
         }
 
+        /** Render verification: {@code AUTO} (the default), {@code REQUIRED} or {@code OFF}. */
+        public Builder verify(VerifyMode verify) {
+            this.verify = Objects.requireNonNull(verify, "verify");
+            return this;
+        }
+
         public Builder outputTimestamp(Instant outputTimestamp) {
             this.outputTimestamp = outputTimestamp;
             return this;
@@ -300,6 +370,40 @@ public final class PackageRequest {
 
         public Builder mirror(MirrorOptions mirror) {
             this.mirror = Objects.requireNonNull(mirror, "mirror");
+            return this;
+        }
+
+        public Builder delivery(Delivery delivery) {
+            this.delivery = Objects.requireNonNull(delivery, "delivery");
+            return this;
+        }
+
+        /** {@code registry} or {@code baked}. */
+        public Builder delivery(String delivery) {
+            return delivery(Delivery.parse(delivery));
+        }
+
+        /** falcoctl artifacts to pin or add, e.g. {@code k8saudit:0.16.1,json:0.7.4,k8saudit-rules:0.16.1}. */
+        public Builder artifacts(String artifacts) {
+            this.artifacts = artifacts == null ? "" : artifacts;
+            return this;
+        }
+
+        /** A falcoctl index file or {@code http(s)://} URL that short names resolve through at build time. */
+        public Builder falcoctlIndex(String falcoctlIndex) {
+            this.falcoctlIndex = falcoctlIndex == null || falcoctlIndex.isBlank() ? null : falcoctlIndex.strip();
+            return this;
+        }
+
+        /** The name of an existing {@code kubernetes.io/dockerconfigjson} Secret falcoctl logs in with. */
+        public Builder registrySecret(String registrySecret) {
+            this.registrySecret = registrySecret == null || registrySecret.isBlank() ? null : registrySecret.strip();
+            return this;
+        }
+
+        /** Where fetched falcoctl indexes are kept for builds that cannot reach them. */
+        public Builder falcoctlIndexCache(Path falcoctlIndexCache) {
+            this.falcoctlIndexCache = falcoctlIndexCache;
             return this;
         }
 
@@ -358,6 +462,13 @@ public final class PackageRequest {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");
             }
+            falcoOptions = new FalcoOptions(
+                    delivery,
+                    ArtifactPins.parse(artifacts),
+                    Optional.ofNullable(falcoctlIndex),
+                    mirror.caFile(),
+                    Optional.ofNullable(registrySecret),
+                    Optional.ofNullable(falcoctlIndexCache));
             return new PackageRequest(this);
         }
     }

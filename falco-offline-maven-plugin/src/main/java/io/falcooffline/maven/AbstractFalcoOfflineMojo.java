@@ -4,6 +4,7 @@ import io.falcooffline.core.AuditOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
+import io.falcooffline.core.VerifyMode;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,6 +129,18 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
      */
     @Parameter(property = PropertyNames.STRICT, defaultValue = "true")
     private boolean strict;
+
+    /**
+     * Render the output chart with Helm's own engine (no values, no cluster, hooks included) and check that every
+     * image and falcoctl artifact it pulls is in the plan with the same tag or digest: {@code auto} verifies when
+     * Helm's engine runs on this platform and reports that verification was skipped otherwise, {@code true} requires
+     * it, {@code false} skips it. A tag only a template knows (such as {@code <appVersion>-debian}) is planned and
+     * mirrored as the cluster pulls it; a reference that cannot be traced to the plan fails the build.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY, defaultValue = "auto")
+    private String verify;
 
     /**
      * Skip the goal.
@@ -288,6 +301,56 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     private File lockFile;
 
     /**
+     * How Falco gets its plugins and rules on the node: {@code registry} (falcoctl installs them from
+     * {@code registry}, with no index fetched at start-up) or {@code baked} (a derived Falco image holds them and
+     * falcoctl is off).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.DELIVERY, defaultValue = "registry")
+    private String delivery;
+
+    /**
+     * falcoctl artifacts to pin or add, comma-separated {@code name[:version]}, e.g.
+     * {@code k8saudit:0.16.1,json:0.7.4,k8saudit-rules:0.16.1}; a name without version gets the newest version
+     * compatible with the chart's Falco.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.ARTIFACTS)
+    private String artifacts;
+
+    /**
+     * The falcoctl index that resolves short names such as {@code falco-rules:5} at build time: a file or an
+     * {@code http(s)://} URL. Default: the indexes the values configure, fetched when mirroring (or a cached copy),
+     * else the built-in subset of the public index; the plan says which was used.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.FALCOCTL_INDEX)
+    private String falcoctlIndex;
+
+    /**
+     * Where fetched falcoctl indexes are cached for builds that cannot reach them.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(
+            property = PropertyNames.FALCOCTL_INDEX_CACHE,
+            defaultValue = "${user.home}/.cache/falco-offline/falcoctl-indexes")
+    private File falcoctlIndexCache;
+
+    /**
+     * The name of an existing {@code kubernetes.io/dockerconfigjson} Secret (the one used as image pull secret) that
+     * holds the login for {@code registry}: falcoctl reads it as its credentials store. The chart holds no
+     * credential.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REGISTRY_SECRET)
+    private String registrySecret;
+
+    /**
      * Takes {@link #overrides} as text, {@code source=target,source2=target2}: the form a user property has. Maven
      * calls this for a plain-text value and sets the field directly for the POM's property list.
      */
@@ -331,11 +394,17 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .outputDirectory(output)
                 .dryRun(dryRun)
                 .strict(strict)
+                .verify(VerifyMode.parse(verify))
                 .profile(profile)
                 .releaseName(releaseName)
                 .namespace(namespace)
                 .audit(auditOptions())
                 .mirror(mirrorOptions())
+                .delivery(delivery)
+                .artifacts(artifacts)
+                .falcoctlIndex(falcoctlIndex)
+                .registrySecret(registrySecret)
+                .falcoctlIndexCache(falcoctlIndexCache == null ? null : falcoctlIndexCache.toPath())
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
                 .build();

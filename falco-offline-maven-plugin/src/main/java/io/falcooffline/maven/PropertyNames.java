@@ -20,6 +20,7 @@ public final class PropertyNames {
     public static final String OUTPUT_TIMESTAMP = PREFIX + "outputTimestamp";
     public static final String DRY_RUN = PREFIX + "dryRun";
     public static final String STRICT = PREFIX + "strict";
+    public static final String VERIFY = PREFIX + "verify";
     public static final String SKIP = PREFIX + "skip";
     public static final String PROFILE = PREFIX + "profile";
     public static final String RELEASE_NAME = PREFIX + "releaseName";
@@ -43,6 +44,11 @@ public final class PropertyNames {
     public static final String ALLOW_CREDENTIALS_OVER_HTTP = PREFIX + "allowCredentialsOverHttp";
     public static final String LOCK_FILE = PREFIX + "lockFile";
     public static final String PARALLELISM = PREFIX + "parallelism";
+    public static final String DELIVERY = PREFIX + "delivery";
+    public static final String ARTIFACTS = PREFIX + "artifacts";
+    public static final String FALCOCTL_INDEX = PREFIX + "falcoctlIndex";
+    public static final String FALCOCTL_INDEX_CACHE = PREFIX + "falcoctlIndexCache";
+    public static final String REGISTRY_SECRET = PREFIX + "registrySecret";
 
     private static final List<String> ALL = List.of(
             CHART,
@@ -56,6 +62,7 @@ public final class PropertyNames {
             OUTPUT_TIMESTAMP,
             DRY_RUN,
             STRICT,
+            VERIFY,
             SKIP,
             PROFILE,
             RELEASE_NAME,
@@ -73,6 +80,11 @@ public final class PropertyNames {
             PLATFORMS,
             REGISTRY_MIRRORS,
             INSECURE_REGISTRIES,
+            DELIVERY,
+            ARTIFACTS,
+            FALCOCTL_INDEX,
+            FALCOCTL_INDEX_CACHE,
+            REGISTRY_SECRET,
             CA_FILE,
             SERVER_ID,
             COPY_SIGNATURES,

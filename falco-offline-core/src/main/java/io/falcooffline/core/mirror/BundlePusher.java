@@ -88,7 +88,7 @@ final class BundlePusher {
                     entry.targetDigest(),
                     target,
                     stores.target(target),
-                    target.tag(),
+                    target.effectiveTag().orElse(null),
                     false,
                     entry.note());
             staged.add(StagedArtifact.stage(job, List.of()));
@@ -138,7 +138,9 @@ final class BundlePusher {
     private static Optional<String> problemWith(Stores stores, LockEntry entry) {
         OciReference target = OciReference.parse(entry.target());
         Location location = stores.target(target);
-        String reference = target.tag() != null ? target.tag() : target.digest();
+        String reference = target.digest() != null
+                ? target.digest()
+                : target.effectiveTag().orElseThrow();
         Optional<Descriptor> found;
         try {
             found = location.store().resolve(location.repository(), reference);

@@ -177,7 +177,7 @@ final class MirrorRun {
                 sourceReference,
                 target,
                 targetLocation,
-                target.tag(),
+                target.effectiveTag().orElse(null),
                 // A target pinned by digest must keep the source's digest.
                 target.digest() == null,
                 note);

@@ -130,6 +130,11 @@ public record OciReference(String registry, String repository, String tag, Strin
         return digest == null ? Optional.of("latest") : Optional.empty();
     }
 
+    /** This reference as a pull reads it: tagged {@code latest} when it has neither a tag nor a digest. */
+    public OciReference withDefaultTag() {
+        return tag == null && digest == null ? withTag("latest") : this;
+    }
+
     /** The same tag and digest on another registry and repository. */
     public OciReference withName(String newRegistry, String newRepository) {
         return new OciReference(newRegistry, newRepository, tag, digest);

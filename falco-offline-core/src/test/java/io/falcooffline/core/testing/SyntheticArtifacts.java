@@ -117,7 +117,7 @@ public final class SyntheticArtifacts {
                 version,
                 requirements,
                 platforms,
-                platform -> Map.of("lib" + name + ".so", pseudoRandom(name + version + platform, 4096)));
+                platform -> Map.of("lib" + name + ".so", sharedLibrary(platform, name + version)));
     }
 
     /**
@@ -254,6 +254,19 @@ public final class SyntheticArtifacts {
     /** A multi-platform image as an OCI image index over OCI image manifests, one small layer each. */
     public static SyntheticArtifact ociImage(String name, List<Platform> platforms) {
         return image(name, platforms, false);
+    }
+
+    /**
+     * A multi-platform OCI image whose single layer also holds the files given for each platform (paths without
+     * leading slash).
+     */
+    public static SyntheticArtifact ociImage(
+            String name, List<Platform> platforms, Function<Platform, Map<String, byte[]>> files) {
+        return image(name, platforms, false, platform -> {
+            Map<String, byte[]> content = new LinkedHashMap<>(files.apply(platform));
+            content.put("usr/bin/" + name, pseudoRandom(name + platform, 2048));
+            return List.of(content);
+        });
     }
 
     /** A multi-platform image as a Docker manifest list over Docker schema-2 manifests, as Docker Hub serves. */
@@ -458,6 +471,36 @@ public final class SyntheticArtifacts {
 
     private static Descriptor descriptor(String mediaType, byte[] bytes) {
         return new Descriptor(mediaType, Digests.sha256(bytes), bytes.length);
+    }
+
+    /**
+     * A stand-in for a shared library built for a platform: the 20 bytes of an ELF64 little-endian header up to
+     * {@code e_machine} (62 for x86_64, 183 for aarch64, as {@code readelf -h} reads them), then filler.
+     */
+    public static byte[] sharedLibrary(Platform platform, String seed) {
+        byte[] bytes = pseudoRandom(seed + platform, 4096);
+        byte[] header = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0};
+        int machine = switch (platform.architecture()) {
+            case "amd64" -> 62;
+            case "arm64" -> 183;
+            default -> 0;
+        };
+        header[18] = (byte) machine;
+        System.arraycopy(header, 0, bytes, 0, header.length);
+        return bytes;
+    }
+
+    /** The platform's architecture as the {@code e_machine} field of an ELF header names it, or empty. */
+    public static java.util.Optional<String> elfArchitecture(byte[] library) {
+        if (library.length < 20 || library[0] != 0x7f || library[1] != 'E' || library[2] != 'L' || library[3] != 'F') {
+            return java.util.Optional.empty();
+        }
+        int machine = (library[18] & 0xff) | (library[19] & 0xff) << 8;
+        return switch (machine) {
+            case 62 -> java.util.Optional.of("amd64");
+            case 183 -> java.util.Optional.of("arm64");
+            default -> java.util.Optional.empty();
+        };
     }
 
     /** Deterministic filler bytes: the same seed always gives the same content. */
