@@ -35,6 +35,9 @@ public final class PackageRequest {
     private final String releaseName;
     private final String namespace;
     private final MirrorOptions mirror;
+    private final ChartSource source;
+    private final SourceOptions sourceOptions;
+    private final PublishOptions publish;
     private final VerifyMode verify;
     private final Delivery delivery;
     private final String artifacts;
@@ -60,6 +63,9 @@ public final class PackageRequest {
         this.releaseName = builder.releaseName;
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
+        this.source = builder.source;
+        this.sourceOptions = builder.sourceOptions;
+        this.publish = builder.publish;
         this.verify = builder.verify;
         this.delivery = builder.delivery;
         this.artifacts = builder.artifacts;
@@ -98,12 +104,30 @@ public final class PackageRequest {
         builder.falcoctlIndex = falcoctlIndex;
         builder.registrySecret = registrySecret;
         builder.falcoctlIndexCache = falcoctlIndexCache;
+        builder.source = source;
+        builder.sourceOptions = sourceOptions;
+        builder.publish = publish;
         return builder;
     }
 
-    /** The chart to rewrite: a {@code .tgz} or a chart directory. */
+    /** The chart to rewrite when it is a local {@code .tgz} or chart directory; null for other sources. */
     public Path chart() {
         return chart;
+    }
+
+    /** Where the chart comes from: a local file, a URL, an OCI reference, a Helm repository or git. */
+    public ChartSource source() {
+        return source;
+    }
+
+    /** How the source is fetched: the download cache, offline or not. Registry settings come from {@link #mirror()}. */
+    public SourceOptions sourceOptions() {
+        return sourceOptions;
+    }
+
+    /** Where the rewritten chart is published after it is written; nothing by default. */
+    public PublishOptions publish() {
+        return publish;
     }
 
     /**
@@ -250,6 +274,9 @@ public final class PackageRequest {
         private String releaseName = "falco";
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
+        private ChartSource source;
+        private SourceOptions sourceOptions = SourceOptions.defaults();
+        private PublishOptions publish = PublishOptions.none();
         private VerifyMode verify = VerifyMode.AUTO;
         private Delivery delivery = Delivery.REGISTRY;
         private String artifacts = "";
@@ -260,8 +287,26 @@ public final class PackageRequest {
 
         private Builder() {}
 
+        /** A local chart; the same as {@code source(ChartSource.local(chart))}. */
         public Builder chart(Path chart) {
             this.chart = chart;
+            this.source = chart == null ? null : ChartSource.local(chart);
+            return this;
+        }
+
+        public Builder source(ChartSource source) {
+            this.source = source;
+            this.chart = source == null ? null : source.path().orElse(null);
+            return this;
+        }
+
+        public Builder sourceOptions(SourceOptions sourceOptions) {
+            this.sourceOptions = Objects.requireNonNull(sourceOptions, "sourceOptions");
+            return this;
+        }
+
+        public Builder publish(PublishOptions publish) {
+            this.publish = Objects.requireNonNull(publish, "publish");
             return this;
         }
 
@@ -413,7 +458,7 @@ public final class PackageRequest {
          * @throws InvalidRequestException naming the first missing or malformed parameter
          */
         public PackageRequest build() {
-            if (chart == null) {
+            if (source == null) {
                 throw new InvalidRequestException("chart", "No chart given: set `chart` to a chart .tgz or directory.");
             }
             if (registry == null || registry.isBlank()) {

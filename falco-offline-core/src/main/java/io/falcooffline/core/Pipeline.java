@@ -9,6 +9,7 @@ import io.falcooffline.core.falco.FalcoPlanSection;
 import io.falcooffline.core.falco.FalcoStage;
 import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.falco.SourceStores;
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
 import io.falcooffline.core.mirror.UpstreamSources;
@@ -16,10 +17,15 @@ import io.falcooffline.core.output.OutputFiles;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlanJson;
+import io.falcooffline.core.publish.ChartPublisher;
+import io.falcooffline.core.publish.PublishedChart;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.reference.ReferenceFinder;
 import io.falcooffline.core.reference.ReferenceMapper;
 import io.falcooffline.core.rewrite.Rewrite;
+import io.falcooffline.core.source.ChartSources;
+import io.falcooffline.core.source.Provenance;
+import io.falcooffline.core.source.ResolvedChart;
 import io.falcooffline.core.values.EffectiveValues;
 import io.falcooffline.core.values.ValuesFile;
 import io.falcooffline.core.verify.RenderVerification;
@@ -30,8 +36,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One package run, stage by stage: chart → values → references → rewrite → falco → audit → verify → mirror → output. Each
- * stage lives
+ * One package run, stage by stage: source → chart → values → references → rewrite → falco → audit → verify → mirror →
+ * output → publish. Each stage lives
  * in the package that owns its knowledge; this class only hands each stage's result to the next.
  */
 final class Pipeline {
@@ -43,8 +49,10 @@ final class Pipeline {
     }
 
     PackageResult run(PackageRequest request) {
-        listener.info("Reading chart " + request.chart());
-        ChartTree chart = ChartTree.of(new ChartReader().read(request.chart()));
+        listener.info("Reading chart " + request.source().describe());
+        ResolvedChart source = ChartSources.resolve(
+                request.source(), request.sourceOptions(), request.mirror().access(), listener);
+        ChartTree chart = ChartTree.of(new ChartReader().read(source.path()));
 
         AuditStage audit = new AuditStage(request.profile().isPresent(), request.audit());
         List<ValuesFile> userFiles = ValuesFile.load(request.valuesFiles());
@@ -105,7 +113,7 @@ final class Pipeline {
 
         Instant mtime =
                 request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
-        byte[] archive = new ChartWriter().toBytes(outputChart, mtime);
+        byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
         byte[] planJson = PlanJson.toJson(plan);
         Optional<MirrorResult> mirrored = mirror(request, plan, archive, planJson);
         OutputFiles.Written written = OutputFiles.write(
@@ -116,6 +124,7 @@ final class Pipeline {
                 planJson,
                 wired.controlPlaneFiles(),
                 listener);
+        publish(request, written, source);
         return new PackageResult(plan, Optional.of(written.chartFile()), Optional.of(written.planFile()), mirrored);
     }
 
@@ -149,6 +158,25 @@ final class Pipeline {
             result.notes().forEach(listener::info);
             result.warnings().forEach(listener::warn);
             return result;
+        }
+    }
+
+    /** Publishes the written chart as the request asks; on failure the chart and the plan are removed again. */
+    private void publish(PackageRequest request, OutputFiles.Written written, ResolvedChart source) {
+        PublishedChart published = new PublishedChart(
+                written.chartFile(),
+                written.planFile(),
+                request.registry(),
+                request.repositoryPrefix(),
+                request.mirror().withDefaults(request.outputDirectory()),
+                request.mirror().access(),
+                source);
+        try {
+            ChartPublisher.publish(request.publish(), published, listener);
+        } catch (FalcoOfflineException e) {
+            AtomicFiles.deleteRecursivelyQuietly(written.chartFile());
+            AtomicFiles.deleteRecursivelyQuietly(written.planFile());
+            throw e;
         }
     }
 

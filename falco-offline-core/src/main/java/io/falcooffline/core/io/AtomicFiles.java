@@ -196,7 +196,8 @@ public final class AtomicFiles {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    /** Deletes a file or a directory tree; nothing when it does not exist. */
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -57,6 +57,10 @@ final class BundlePusher {
         List<LockEntry> entries = new ArrayList<>();
         List<StagedArtifact> staged = new ArrayList<>();
         for (LockEntry entry : recorded.entries()) {
+            if (isUnpublishedChart(entry)) {
+                entries.add(entry);
+                continue;
+            }
             OciReference inBundle = OciReference.parse(entry.target());
             OciReference target = inBundle.registry().equals(recorded.registry())
                     ? inBundle.withName(registry, inBundle.repository())
@@ -119,6 +123,9 @@ final class BundlePusher {
         List<String> problems = new ArrayList<>();
         String firstFailing = null;
         for (LockEntry entry : entries) {
+            if (isUnpublishedChart(entry)) {
+                continue;
+            }
             Optional<String> problem = problemWith(stores, entry);
             if (problem.isPresent()) {
                 problems.add(problem.get());
@@ -133,6 +140,11 @@ final class BundlePusher {
                             + ". Check that nothing else writes these tags, then push again.",
                     null);
         }
+    }
+
+    /** The chart's provenance entry when the chart was not put into the bundle as an OCI chart. */
+    private static boolean isUnpublishedChart(LockEntry entry) {
+        return entry.origin() == LockEntry.Origin.CHART && entry.targetDigest() == null;
     }
 
     private static Optional<String> problemWith(Stores stores, LockEntry entry) {

@@ -51,6 +51,21 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
                 .findFirst();
     }
 
+    /** This lock with its {@link LockEntry.Origin#CHART} entry replaced by the given one. */
+    public MirrorLock withChart(LockEntry chart) {
+        List<LockEntry> changed = new ArrayList<>(entries);
+        changed.removeIf(entry -> entry.origin() == LockEntry.Origin.CHART);
+        changed.add(chart);
+        return new MirrorLock(registry, changed);
+    }
+
+    /** The entry of the rewritten chart, if recorded. */
+    public Optional<LockEntry> chart() {
+        return entries.stream()
+                .filter(entry -> entry.origin() == LockEntry.Origin.CHART)
+                .findFirst();
+    }
+
     /**
      * Reads a lock file.
      *

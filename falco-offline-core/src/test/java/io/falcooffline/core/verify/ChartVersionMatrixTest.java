@@ -213,7 +213,7 @@ class ChartVersionMatrixTest {
         OciReference source = OciReference.parse(reference.source());
         String repository = "upstream/" + source.registry() + "/" + source.repository();
         String tag = source.effectiveTag().orElseThrow();
-        String version = tag.matches("\\d+\\.\\d+\\.\\d+.*") ? tag : "1.0.0";
+        String version = exactVersionOf(tag);
         SyntheticArtifact artifact = switch (reference.kind()) {
             case PLUGIN -> SyntheticArtifacts.plugin(source.lastSegment(), version, "3.0.0");
             case RULESFILE ->
@@ -229,6 +229,21 @@ class ChartVersionMatrixTest {
             default -> SyntheticArtifacts.ociImage(source.lastSegment(), PLATFORMS);
         };
         artifact.pushTo(client, repository, tag);
+        if (reference.kind() != ReferenceKind.IMAGE && !version.equals(tag)) {
+            // As upstream publishes: a floating tag (5, 0.16, latest) beside the exact version it points at.
+            artifact.pushTo(client, repository, version);
+        }
+    }
+
+    /** The exact version a tag stands for: 5 is 5.0.0, 0.16 is 0.16.0, latest is 1.0.0. */
+    private static String exactVersionOf(String tag) {
+        if (tag.matches("\\d+\\.\\d+\\.\\d+.*")) {
+            return tag;
+        }
+        if (tag.matches("\\d+\\.\\d+")) {
+            return tag + ".0";
+        }
+        return tag.matches("\\d+") ? tag + ".0.0" : "1.0.0";
     }
 
     /** Renders the chart as verification does, hooks printed with the manifests. */
