@@ -5,6 +5,7 @@ import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartTree;
 import io.falcooffline.core.chart.ChartWriter;
+import io.falcooffline.core.falco.BakePlan;
 import io.falcooffline.core.falco.FalcoPlanSection;
 import io.falcooffline.core.falco.FalcoStage;
 import io.falcooffline.core.falco.IndexSource;
@@ -115,7 +116,7 @@ final class Pipeline {
                 request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
         byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
         byte[] planJson = PlanJson.toJson(plan);
-        Optional<MirrorResult> mirrored = mirror(request, plan, archive, planJson);
+        Optional<MirrorResult> mirrored = mirror(request, plan, archive, planJson, falco.bake());
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
                 plan.chartFileName(),
@@ -181,7 +182,8 @@ final class Pipeline {
     }
 
     /** Copies what the chart pulls to the internal registry or the bundle; references not in use are left out. */
-    private Optional<MirrorResult> mirror(PackageRequest request, Plan plan, byte[] archive, byte[] planJson) {
+    private Optional<MirrorResult> mirror(
+            PackageRequest request, Plan plan, byte[] archive, byte[] planJson, Optional<BakePlan> bake) {
         MirrorOptions options = request.mirror();
         if (options.mode() == MirrorMode.NONE) {
             return Optional.empty();
@@ -194,7 +196,8 @@ final class Pipeline {
                 plan.mapping(),
                 List.of(
                         new MirrorRequest.BundleFile(plan.chartFileName(), archive),
-                        new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)));
+                        new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
+                bake);
         return Optional.of(Mirror.run(mirror, listener));
     }
 }

@@ -21,6 +21,13 @@ class FailedRunCleanupTest {
     @TempDir
     Path work;
 
+    /** No falcoctl artifacts to resolve upstream, so the run gets as far as the mirror. */
+    private Path falcoctlOff() throws IOException {
+        return Files.writeString(
+                work.resolve("falcoctl-off.yaml"),
+                "falcoctl:\n  artifact:\n    install:\n      enabled: false\n    follow:\n      enabled: false\n");
+    }
+
     @Test
     void shouldRemoveChartPlanAndAuditFilesWhenMirroringFails() throws IOException {
         Path out = work.resolve("out");
@@ -30,7 +37,7 @@ class FailedRunCleanupTest {
                 .chart(FIXTURES.resolve("charts/falco-9.0.0.tgz"))
                 .registry("192.168.5.96:30003")
                 .repositoryPrefix("falco")
-                .profile("k8s-audit")
+                .valuesFile(falcoctlOff())
                 .audit(AuditOptions.builder().webhookAddress("10.0.0.5").build())
                 .strict(false)
                 .outputDirectory(out)

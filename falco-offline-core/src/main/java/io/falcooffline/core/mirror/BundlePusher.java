@@ -129,6 +129,10 @@ final class BundlePusher {
                 + " falco-offline:package rather than pushing this one.";
         Map<String, String> digestByTag = new java.util.HashMap<>();
         for (LockEntry entry : recorded.entries()) {
+            if (isUnpublishedChart(entry)) {
+                // Provenance only: names the chart file, pushes nothing.
+                continue;
+            }
             OciReference target = OciReference.parse(entry.target());
             if (!OciReference.canonicalRegistry(target.registry()).equals(bundleRegistry)) {
                 throw new FalcoOfflineException(request.bundle() + ": the lock entry for " + entry.target()

@@ -107,8 +107,6 @@ final class OciLayoutStore implements OciStore {
             if (!Files.exists(directory.resolve(LAYOUT_FILE))) {
                 AtomicFiles.write(OutputPaths.inside(directory, LAYOUT_FILE, "bundle layout file"), LAYOUT_CONTENT);
             }
-            // Until this run finishes, the bundle has no lock, so a failed run leaves nothing push would load.
-            Files.deleteIfExists(OutputPaths.inside(directory, BundlePusher.LOCK_FILE, "bundle lock"));
             deleteLeftovers(directory);
             OciLayoutStore store = new OciLayoutStore(LayoutFiles.directory(directory), directory, true);
             store.loadIndex();
@@ -382,6 +380,19 @@ final class OciLayoutStore implements OciStore {
             }
         } catch (IOException e) {
             throw failure("prune the blobs of", e);
+        }
+    }
+
+    /**
+     * Starts a mirror run: until it finishes, the bundle has no lock, so a failed run leaves nothing push would load.
+     * A later stage that adds to a finished bundle (the published chart) opens it without this.
+     */
+    void startRun() {
+        requireWritable();
+        try {
+            Files.deleteIfExists(OutputPaths.inside(directory, BundlePusher.LOCK_FILE, "bundle lock"));
+        } catch (IOException e) {
+            throw failure("remove the previous lock of", e);
         }
     }
 

@@ -15,6 +15,7 @@ import io.falcooffline.core.falco.FalcoArtifactException;
 import io.falcooffline.core.falco.FalcoUpstream;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.render.HelmRenderer;
 import io.falcooffline.core.render.RenderedManifests;
 import io.falcooffline.core.render.TestCharts;
@@ -227,6 +228,35 @@ class FalcoStartsOfflineTest {
                     .isEqualTo("/usr/share/falco/plugins/libk8saudit.so");
             assertThat(RenderedManifests.valueAt(falco, "rules_files").toString())
                     .contains("/etc/falco/k8s_audit_rules.yaml");
+        }
+    }
+
+    /**
+     * {@code delivery=baked} with {@code custom_values.yaml}: the package run mirrors the base image and the
+     * artifacts, builds the derived image in the internal registry, and Falco starts from it on an arm64 and on an
+     * amd64 node with no falcoctl and nothing else reachable.
+     */
+    @Test
+    void bakedCustomValuesStartOnArm64AndAmd64() throws IOException {
+        try (LocalRegistry internal = LocalRegistry.startPlain();
+                OciStore client = new RegistryClient(internal.clientOptions().build())) {
+            Path values = customValuesFor(internal);
+            PackageResult result = FalcoOffline.packageChart(
+                    request(internal, "baked-push")
+                            .delivery(Delivery.BAKED)
+                            .valuesFile(values)
+                            .build(),
+                    ProgressListener.SILENT);
+            Path chart = result.chartFile().orElseThrow();
+
+            assertThat(result.mirror().orElseThrow().entries())
+                    .anySatisfy(entry -> assertThat(entry.origin()).isEqualTo(LockEntry.Origin.BAKED));
+            for (String platform : List.of(ARM64, "linux/amd64")) {
+                NodeSimulation.Verdict verdict = bakedScenario(internal, chart, platform, client);
+                assertThat(verdict.failures()).as(platform).isEmpty();
+                assertThat(verdict.loadedPlugins()).as(platform).containsOnlyKeys("k8saudit", "json");
+                assertThat(verdict.rulesFiles()).as(platform).contains("/etc/falco/k8s_audit_rules.yaml");
+            }
         }
     }
 
