@@ -31,19 +31,7 @@ client.pushManifest('acme/app', '1.0', pushed)
 client.close()
 new File(basedir, 'expected-digest.txt').text = pushed.descriptor().digest()
 
-def chart = new File(basedir, 'chart')
-new File(chart, 'templates').mkdirs()
-new File(chart, 'Chart.yaml').text = 'apiVersion: v2\nname: app\nversion: 1.0.0\n'
-new File(chart, 'values.yaml').text = 'image:\n  registry: docker.io\n  repository: acme/app\n  tag: "1.0"\n'
-new File(chart, 'templates/pod.yaml').text = '''apiVersion: v1
-kind: Pod
-metadata:
-  name: app
-spec:
-  containers:
-    - name: app
-      image: "{{ .Values.image.registry }}/{{ .Values.image.repository }}:{{ .Values.image.tag }}"
-'''
+evaluate(new File(itSupport, 'app-chart.groovy'))(new File(basedir, 'chart'), '1.0.0')
 
 new File(basedir, 'test.properties').text = """falco-offline.registry = ${targetHost}
 falco-offline.registryMirrors = docker.io=${sourceHost}

@@ -299,6 +299,7 @@ public final class AuditOptions {
          *     {@code auditControlPlaneDirectory})
          */
         public AuditOptions build() {
+            io.falcooffline.core.RegistryParameters.requireNoCredentials("auditWebhookAddress", webhookAddress);
             if (servicePort < 1 || servicePort > 65535) {
                 throw new InvalidRequestException(
                         "auditServicePort", "auditServicePort must be a TCP port (1-65535), got " + servicePort + ".");

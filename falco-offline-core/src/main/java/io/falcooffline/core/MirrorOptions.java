@@ -251,18 +251,21 @@ public final class MirrorOptions {
         }
 
         public Builder registryMirror(String registry, String mirror) {
+            RegistryParameters.requireNoCredentials("registryMirrors", registry);
+            RegistryParameters.requireNoCredentials("registryMirrors", mirror);
             this.registryMirrors.put(RegistryAccess.hostKey(registry), stripSlashes(mirror.strip()));
             return this;
         }
 
         public Builder insecureRegistries(Collection<String> hosts) {
+            hosts.forEach(host -> RegistryParameters.requireNoCredentials("insecureRegistries", host));
             access.insecureRegistries(hosts);
             return this;
         }
 
         /** Sets the plain-HTTP registries from comma-separated {@code host[:port]}. */
         public Builder insecureRegistries(String commaSeparatedHosts) {
-            access.insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
+            insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
             return this;
         }
 
@@ -324,6 +327,8 @@ public final class MirrorOptions {
                             "The mirror of " + registry + " must be host[:port][/path] without scheme, got '" + mirror
                                     + "'.");
                 }
+                int slash = mirror.indexOf('/');
+                RegistryParameters.requireValidPort("registryMirrors", slash < 0 ? mirror : mirror.substring(0, slash));
             });
             if (bundleAsTar && bundle != null && bundle.getFileName().toString().endsWith(".tar")) {
                 throw new InvalidRequestException(

@@ -1,6 +1,8 @@
 package io.falcooffline.core;
 
 import io.falcooffline.core.audit.K8sAuditProfile;
+import io.falcooffline.core.falco.ArtifactPins;
+import io.falcooffline.core.falco.FalcoOptions;
 import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,6 +35,16 @@ public final class PackageRequest {
     private final String releaseName;
     private final String namespace;
     private final MirrorOptions mirror;
+    private final ChartSource source;
+    private final SourceOptions sourceOptions;
+    private final PublishOptions publish;
+    private final VerifyMode verify;
+    private final Delivery delivery;
+    private final String artifacts;
+    private final String falcoctlIndex;
+    private final String registrySecret;
+    private final Path falcoctlIndexCache;
+    private final FalcoOptions falcoOptions;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -51,6 +63,16 @@ public final class PackageRequest {
         this.releaseName = builder.releaseName;
         this.namespace = builder.namespace;
         this.mirror = builder.mirror;
+        this.source = builder.source;
+        this.sourceOptions = builder.sourceOptions;
+        this.publish = builder.publish;
+        this.verify = builder.verify;
+        this.delivery = builder.delivery;
+        this.artifacts = builder.artifacts;
+        this.falcoctlIndex = builder.falcoctlIndex;
+        this.registrySecret = builder.registrySecret;
+        this.falcoctlIndexCache = builder.falcoctlIndexCache;
+        this.falcoOptions = builder.falcoOptions;
     }
 
     public static Builder builder() {
@@ -73,15 +95,39 @@ public final class PackageRequest {
                 .profile(profile)
                 .audit(audit)
                 .releaseName(releaseName)
-                .namespace(namespace);
+                .namespace(namespace)
+                .verify(verify);
         builder.outputTimestamp = outputTimestamp;
         builder.mirror = mirror;
+        builder.delivery = delivery;
+        builder.artifacts = artifacts;
+        builder.falcoctlIndex = falcoctlIndex;
+        builder.registrySecret = registrySecret;
+        builder.falcoctlIndexCache = falcoctlIndexCache;
+        builder.source = source;
+        builder.sourceOptions = sourceOptions;
+        builder.publish = publish;
         return builder;
     }
 
-    /** The chart to rewrite: a {@code .tgz} or a chart directory. */
+    /** The chart to rewrite when it is a local {@code .tgz} or chart directory; null for other sources. */
     public Path chart() {
         return chart;
+    }
+
+    /** Where the chart comes from: a local file, a URL, an OCI reference, a Helm repository or git. */
+    public ChartSource source() {
+        return source;
+    }
+
+    /** How the source is fetched: the download cache, offline or not. Registry settings come from {@link #mirror()}. */
+    public SourceOptions sourceOptions() {
+        return sourceOptions;
+    }
+
+    /** Where the rewritten chart is published after it is written; nothing by default. */
+    public PublishOptions publish() {
+        return publish;
     }
 
     /**
@@ -134,6 +180,11 @@ public final class PackageRequest {
         return strict;
     }
 
+    /** Whether the output chart is rendered with Helm's engine to check what the cluster will pull. */
+    public VerifyMode verify() {
+        return verify;
+    }
+
     /**
      * The modification time written on every archive entry; empty to take the input chart's newest entry time.
      */
@@ -175,6 +226,36 @@ public final class PackageRequest {
         return mirror;
     }
 
+    /** How Falco gets its plugins and rules on the node; {@link Delivery#REGISTRY} unless set. */
+    public Delivery delivery() {
+        return delivery;
+    }
+
+    /** The {@code artifacts} parameter: falcoctl artifacts to pin or add, {@code name[:version],...}; may be empty. */
+    public String artifacts() {
+        return artifacts;
+    }
+
+    /** The falcoctl index (file or URL) short names resolve through at build time, when given. */
+    public Optional<String> falcoctlIndex() {
+        return Optional.ofNullable(falcoctlIndex);
+    }
+
+    /** The existing dockerconfigjson Secret falcoctl logs in to the registry with, when given. */
+    public Optional<String> registrySecret() {
+        return Optional.ofNullable(registrySecret);
+    }
+
+    /** Where fetched falcoctl indexes are cached, when set. */
+    public Optional<Path> falcoctlIndexCache() {
+        return Optional.ofNullable(falcoctlIndexCache);
+    }
+
+    /** The settings of the {@code falco} stage, checked when the request was built. */
+    FalcoOptions falcoOptions() {
+        return falcoOptions;
+    }
+
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
         private Path chart;
@@ -193,11 +274,39 @@ public final class PackageRequest {
         private String releaseName = "falco";
         private String namespace = "falco";
         private MirrorOptions mirror = MirrorOptions.none();
+        private ChartSource source;
+        private SourceOptions sourceOptions = SourceOptions.defaults();
+        private PublishOptions publish = PublishOptions.none();
+        private VerifyMode verify = VerifyMode.AUTO;
+        private Delivery delivery = Delivery.REGISTRY;
+        private String artifacts = "";
+        private String falcoctlIndex;
+        private String registrySecret;
+        private Path falcoctlIndexCache;
+        private FalcoOptions falcoOptions;
 
         private Builder() {}
 
+        /** A local chart; the same as {@code source(ChartSource.local(chart))}. */
         public Builder chart(Path chart) {
             this.chart = chart;
+            this.source = chart == null ? null : ChartSource.local(chart);
+            return this;
+        }
+
+        public Builder source(ChartSource source) {
+            this.source = source;
+            this.chart = source == null ? null : source.path().orElse(null);
+            return this;
+        }
+
+        public Builder sourceOptions(SourceOptions sourceOptions) {
+            this.sourceOptions = Objects.requireNonNull(sourceOptions, "sourceOptions");
+            return this;
+        }
+
+        public Builder publish(PublishOptions publish) {
+            this.publish = Objects.requireNonNull(publish, "publish");
             return this;
         }
 
@@ -273,6 +382,12 @@ public final class PackageRequest {
             return this;
         }
 
+        /** Render verification: {@code AUTO} (the default), {@code REQUIRED} or {@code OFF}. */
+        public Builder verify(VerifyMode verify) {
+            this.verify = Objects.requireNonNull(verify, "verify");
+            return this;
+        }
+
         public Builder outputTimestamp(Instant outputTimestamp) {
             this.outputTimestamp = outputTimestamp;
             return this;
@@ -303,13 +418,47 @@ public final class PackageRequest {
             return this;
         }
 
+        public Builder delivery(Delivery delivery) {
+            this.delivery = Objects.requireNonNull(delivery, "delivery");
+            return this;
+        }
+
+        /** {@code registry} or {@code baked}. */
+        public Builder delivery(String delivery) {
+            return delivery(Delivery.parse(delivery));
+        }
+
+        /** falcoctl artifacts to pin or add, e.g. {@code k8saudit:0.16.1,json:0.7.4,k8saudit-rules:0.16.1}. */
+        public Builder artifacts(String artifacts) {
+            this.artifacts = artifacts == null ? "" : artifacts;
+            return this;
+        }
+
+        /** A falcoctl index file or {@code http(s)://} URL that short names resolve through at build time. */
+        public Builder falcoctlIndex(String falcoctlIndex) {
+            this.falcoctlIndex = falcoctlIndex == null || falcoctlIndex.isBlank() ? null : falcoctlIndex.strip();
+            return this;
+        }
+
+        /** The name of an existing {@code kubernetes.io/dockerconfigjson} Secret falcoctl logs in with. */
+        public Builder registrySecret(String registrySecret) {
+            this.registrySecret = registrySecret == null || registrySecret.isBlank() ? null : registrySecret.strip();
+            return this;
+        }
+
+        /** Where fetched falcoctl indexes are kept for builds that cannot reach them. */
+        public Builder falcoctlIndexCache(Path falcoctlIndexCache) {
+            this.falcoctlIndexCache = falcoctlIndexCache;
+            return this;
+        }
+
         /**
          * Checks the settings and freezes them.
          *
          * @throws InvalidRequestException naming the first missing or malformed parameter
          */
         public PackageRequest build() {
-            if (chart == null) {
+            if (source == null) {
                 throw new InvalidRequestException("chart", "No chart given: set `chart` to a chart .tgz or directory.");
             }
             if (registry == null || registry.isBlank()) {
@@ -317,6 +466,11 @@ public final class PackageRequest {
                         "registry",
                         "No internal registry given: set `registry` to host[:port] of the registry the cluster pulls from, e.g. 192.168.5.96:30003.");
             }
+            RegistryParameters.requireNoCredentials("registry", registry);
+            overrides.forEach((source, target) -> {
+                RegistryParameters.requireNoCredentials("overrides", source);
+                RegistryParameters.requireNoCredentials("overrides", target);
+            });
             if (registry.contains("/")
                     || registry.contains("://")
                     || registry.chars().anyMatch(Character::isWhitespace)) {
@@ -325,6 +479,7 @@ public final class PackageRequest {
                         "`registry` must be host[:port] only, got '" + registry
                                 + "': put path segments in `repositoryPrefix` and leave out the scheme.");
             }
+            RegistryParameters.requireValidPort("registry", registry);
             registry = OciReference.canonicalRegistry(registry.strip());
             String prefix = repositoryPrefix.strip();
             if (prefix.startsWith("/")
@@ -358,6 +513,13 @@ public final class PackageRequest {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");
             }
+            falcoOptions = new FalcoOptions(
+                    delivery,
+                    ArtifactPins.parse(artifacts),
+                    Optional.ofNullable(falcoctlIndex),
+                    mirror.caFile(),
+                    Optional.ofNullable(registrySecret),
+                    Optional.ofNullable(falcoctlIndexCache));
             return new PackageRequest(this);
         }
     }

@@ -44,6 +44,13 @@ final class ParameterText {
                 continue;
             }
             int equals = part.indexOf('=');
+            // Checked before the shape, so that even a malformed pair never repeats a password.
+            if (equals > 0) {
+                RegistryParameters.requireNoCredentials(parameter, part.substring(0, equals));
+                RegistryParameters.requireNoCredentials(parameter, part.substring(equals + 1));
+            } else {
+                RegistryParameters.requireNoCredentials(parameter, part);
+            }
             if (equals <= 0 || equals == part.length() - 1 || part.indexOf('=', equals + 1) >= 0) {
                 throw new InvalidRequestException(
                         parameter,

@@ -1,20 +1,35 @@
 package io.falcooffline.core;
 
 import io.falcooffline.core.audit.AuditStage;
+import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartTree;
 import io.falcooffline.core.chart.ChartWriter;
+import io.falcooffline.core.falco.BakePlan;
+import io.falcooffline.core.falco.FalcoPlanSection;
+import io.falcooffline.core.falco.FalcoStage;
+import io.falcooffline.core.falco.IndexSource;
+import io.falcooffline.core.falco.SourceStores;
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
+import io.falcooffline.core.mirror.UpstreamSources;
 import io.falcooffline.core.output.OutputFiles;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlanJson;
+import io.falcooffline.core.publish.ChartPublisher;
+import io.falcooffline.core.publish.PublishedChart;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.reference.ReferenceFinder;
 import io.falcooffline.core.reference.ReferenceMapper;
 import io.falcooffline.core.rewrite.Rewrite;
+import io.falcooffline.core.source.ChartSources;
+import io.falcooffline.core.source.Provenance;
+import io.falcooffline.core.source.ResolvedChart;
 import io.falcooffline.core.values.EffectiveValues;
 import io.falcooffline.core.values.ValuesFile;
+import io.falcooffline.core.verify.RenderVerification;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +37,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One package run, stage by stage: chart → values → references → rewrite → audit → mirror → output. Each stage lives
+ * One package run, stage by stage: source → chart → values → references → rewrite → falco → audit → verify → mirror →
+ * output → publish. Each stage lives
  * in the package that owns its knowledge; this class only hands each stage's result to the next.
  */
 final class Pipeline {
@@ -34,8 +50,10 @@ final class Pipeline {
     }
 
     PackageResult run(PackageRequest request) {
-        listener.info("Reading chart " + request.chart());
-        ChartTree chart = ChartTree.of(new ChartReader().read(request.chart()));
+        listener.info("Reading chart " + request.source().describe());
+        ResolvedChart source = ChartSources.resolve(
+                request.source(), request.sourceOptions(), request.mirror().access(), listener);
+        ChartTree chart = ChartTree.of(new ChartReader().read(source.path()));
 
         AuditStage audit = new AuditStage(request.profile().isPresent(), request.audit());
         List<ValuesFile> userFiles = ValuesFile.load(request.valuesFiles());
@@ -43,12 +61,23 @@ final class Pipeline {
         userFiles.forEach(file -> layers.add(file.values()));
         EffectiveValues values = EffectiveValues.of(chart, layers);
 
-        FalcoctlIndex index = FalcoctlIndex.builtIn();
+        FalcoStage falcoStage = new FalcoStage(request.falcoOptions());
+        boolean reachesUpstream = request.mirror().mode() != MirrorMode.NONE;
+        IndexSource.Chosen falcoctlIndex = falcoStage.chooseIndex(values.root().values(), reachesUpstream);
+        FalcoctlIndex index = falcoctlIndex.index();
         ReferenceMapper mapper = new ReferenceMapper(
                 request.registry(), request.repositoryPrefix(), request.repositoryLayout(), request.overrides(), index);
         Rewrite rewrite = new Rewrite(values, mapper, request.registry());
-        new ReferenceFinder(index).findAll(values).forEach(rewrite::redirect);
+        FalcoStage.Result falco = falco(request, falcoStage, falcoctlIndex, values, mapper, reachesUpstream);
+        new ReferenceFinder(index)
+                .findAll(values).stream()
+                        .filter(reference -> FalcoStage.keeps(falco, reference))
+                        .forEach(rewrite::redirect);
         rewrite.addPullSecrets(request.imagePullSecrets());
+        rewrite.overlayRoot(FalcoStage.overlay(falco));
+        falco.copies()
+                .forEach(copy -> rewrite.mirrorAlso(
+                        copy.kind(), OciReference.parse(copy.source()), OciReference.parse(copy.target()), copy.why()));
 
         AuditStage.Result wired = audit.run(
                 userFiles,
@@ -61,7 +90,18 @@ final class Pipeline {
         wired.warnings().forEach(listener::warn);
 
         Rewrite.Result rewritten = rewrite.finish();
-        Plan plan = rewritten.plan();
+        Chart outputChart = rewritten.chart();
+        for (Map.Entry<String, byte[]> file : falco.chartFiles().entrySet()) {
+            outputChart = outputChart.withFile(file.getKey(), file.getValue());
+        }
+        Plan plan = RenderVerification.withHelm(request.verify())
+                .verify(
+                        outputChart,
+                        rewritten.plan().withFalco(FalcoPlanSection.of(falco)),
+                        request.releaseName(),
+                        request.namespace(),
+                        listener)
+                .plan();
         PlanJson.summary(plan).forEach(listener::info);
         plan.warnings().forEach(listener::warn);
         if (request.strict() && !plan.warnings().isEmpty()) {
@@ -74,9 +114,9 @@ final class Pipeline {
 
         Instant mtime =
                 request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
-        byte[] archive = new ChartWriter().toBytes(rewritten.chart(), mtime);
+        byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
         byte[] planJson = PlanJson.toJson(plan);
-        Optional<MirrorResult> mirrored = mirror(request, plan, archive, planJson);
+        Optional<MirrorResult> mirrored = mirror(request, plan, archive, planJson, falco.bake());
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
                 plan.chartFileName(),
@@ -85,11 +125,65 @@ final class Pipeline {
                 planJson,
                 wired.controlPlaneFiles(),
                 listener);
+        publish(request, written, source);
         return new PackageResult(plan, Optional.of(written.chartFile()), Optional.of(written.planFile()), mirrored);
     }
 
+    /**
+     * The {@code falco} stage: resolves the falcoctl artifacts against the upstream registries when the run reaches
+     * them, and works out the values that make Falco start offline.
+     */
+    private FalcoStage.Result falco(
+            PackageRequest request,
+            FalcoStage stage,
+            IndexSource.Chosen index,
+            EffectiveValues values,
+            ReferenceMapper mapper,
+            boolean reachesUpstream) {
+        MirrorOptions mirror = request.mirror();
+        try (UpstreamSources upstream =
+                reachesUpstream ? new UpstreamSources(mirror.access(), mirror.registryMirrors(), listener) : null) {
+            Optional<SourceStores> sources = Optional.ofNullable(upstream)
+                    .map(u -> reference -> new SourceStores.Located(u.store(reference), u.repository(reference)));
+            FalcoStage.Result result = stage.run(
+                    new FalcoStage.Input(
+                            values.root().values(),
+                            values.root().tree().chart().appVersion(),
+                            request.registry(),
+                            UpstreamSources.plainHttp(mirror.insecureRegistries(), request.registry()),
+                            mapper::map,
+                            mapper::isInternal,
+                            mirror.platforms(),
+                            sources),
+                    index);
+            result.notes().forEach(listener::info);
+            result.warnings().forEach(listener::warn);
+            return result;
+        }
+    }
+
+    /** Publishes the written chart as the request asks; on failure the chart and the plan are removed again. */
+    private void publish(PackageRequest request, OutputFiles.Written written, ResolvedChart source) {
+        PublishedChart published = new PublishedChart(
+                written.chartFile(),
+                written.planFile(),
+                request.registry(),
+                request.repositoryPrefix(),
+                request.mirror().withDefaults(request.outputDirectory()),
+                request.mirror().access(),
+                source);
+        try {
+            ChartPublisher.publish(request.publish(), published, listener);
+        } catch (FalcoOfflineException e) {
+            AtomicFiles.deleteRecursivelyQuietly(written.chartFile());
+            AtomicFiles.deleteRecursivelyQuietly(written.planFile());
+            throw e;
+        }
+    }
+
     /** Copies what the chart pulls to the internal registry or the bundle; references not in use are left out. */
-    private Optional<MirrorResult> mirror(PackageRequest request, Plan plan, byte[] archive, byte[] planJson) {
+    private Optional<MirrorResult> mirror(
+            PackageRequest request, Plan plan, byte[] archive, byte[] planJson, Optional<BakePlan> bake) {
         MirrorOptions options = request.mirror();
         if (options.mode() == MirrorMode.NONE) {
             return Optional.empty();
@@ -102,7 +196,8 @@ final class Pipeline {
                 plan.mapping(),
                 List.of(
                         new MirrorRequest.BundleFile(plan.chartFileName(), archive),
-                        new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)));
+                        new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
+                bake);
         return Optional.of(Mirror.run(mirror, listener));
     }
 }

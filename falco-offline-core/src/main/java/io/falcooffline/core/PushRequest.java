@@ -134,13 +134,14 @@ public final class PushRequest {
         }
 
         public Builder insecureRegistries(Collection<String> hosts) {
+            hosts.forEach(host -> RegistryParameters.requireNoCredentials("insecureRegistries", host));
             access.insecureRegistries(hosts);
             return this;
         }
 
         /** Sets the plain-HTTP registries from comma-separated {@code host[:port]}. */
         public Builder insecureRegistries(String commaSeparatedHosts) {
-            access.insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
+            insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
             return this;
         }
 
@@ -191,10 +192,14 @@ public final class PushRequest {
                         "No bundle given: set `bundle` to the bundle directory or .tar written by "
                                 + "falco-offline:package with push off, e.g. -Dfalco-offline.bundle=bundle.tar.");
             }
+            RegistryParameters.requireNoCredentials("registry", registry);
             if (registry != null && (registry.contains("/") || registry.contains("://"))) {
                 throw new InvalidRequestException(
                         "registry",
                         "`registry` must be host[:port] only, got '" + registry + "': leave out scheme and path.");
+            }
+            if (registry != null) {
+                RegistryParameters.requireValidPort("registry", registry);
             }
             return new PushRequest(this, access.build());
         }

@@ -8,6 +8,7 @@ import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlanJson;
 import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.yaml.HelmValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,8 @@ class PipelineTest {
         assertThat(HelmValues.get(output.values(), "image.repository")).contains("mirror/acme/app");
         assertThat(HelmValues.get(output.values(), "image.tag")).contains("");
         assertThat(output.text("templates/deployment.yaml").orElseThrow())
-                .contains("image: " + REGISTRY + "/mirror/appropriate/curl\n");
+                .as("untagged means latest, and the rewrite says so")
+                .contains("image: " + REGISTRY + "/mirror/appropriate/curl:latest\n");
         assertThat(output.text("values.yaml").orElseThrow())
                 .contains("# The application image.\n")
                 .contains("  # Keep the upstream repository.\n");
@@ -112,8 +114,8 @@ class PipelineTest {
                         org.assertj.core.groups.Tuple.tuple(
                                 "docker.io/acme/sub:9", REGISTRY + "/mirror/acme/sub:9", Disposition.REDIRECTED),
                         org.assertj.core.groups.Tuple.tuple(
-                                "docker.io/appropriate/curl",
-                                REGISTRY + "/mirror/appropriate/curl",
+                                "docker.io/appropriate/curl:latest",
+                                REGISTRY + "/mirror/appropriate/curl:latest",
                                 Disposition.REDIRECTED));
         assertThat(Files.readString(result.planFile().orElseThrow()))
                 .contains("\"target\" : \"" + REGISTRY + "/mirror/acme/sub:9\"");
@@ -172,7 +174,7 @@ class PipelineTest {
     }
 
     @Test
-    void shouldFailInStrictModeNamingTheIndexUrlAndWriteNothing() throws IOException {
+    void shouldReplaceTheIndexWithNoneSoThatStrictPasses() throws IOException {
         Path chart = chartDirectory();
         Files.writeString(chart.resolve("values.yaml"), """
                 falcoctl:
@@ -184,17 +186,14 @@ class PipelineTest {
                         url: https://falcosecurity.github.io/falcoctl/index.yaml
                 """, StandardOpenOption.APPEND);
 
-        assertThatThrownBy(() -> FalcoOffline.packageChart(request(chart).build(), listener))
-                .isInstanceOf(UnredirectedReferencesException.class)
-                .hasMessageContaining("https://falcosecurity.github.io/falcoctl/index.yaml")
-                .hasMessageContaining("falcoctl.config.indexes[0].url")
-                .hasMessageContaining("strict=false");
-        assertThat(work.resolve("out")).doesNotExist();
+        PackageResult result = FalcoOffline.packageChart(request(chart).build(), listener);
 
-        PackageResult lenient =
-                FalcoOffline.packageChart(request(chart).strict(false).build(), listener);
-        assertThat(lenient.plan().warnings()).singleElement().asString().contains("falcoctl index");
-        assertThat(lenient.chartFile()).isPresent();
+        assertThat(result.plan().warnings()).isEmpty();
+        assertThat(result.plan().references()).noneMatch(reference -> reference.kind() == ReferenceKind.INDEX);
+        assertThat(result.plan().valuesChanges())
+                .anySatisfy(change -> assertThat(change.path()).isEqualTo("falcoctl.config.indexes"))
+                .anySatisfy(change -> assertThat(change.after()).contains("noVerify: true"));
+        assertThat(result.plan().falco().get("notes").toString()).contains("artifact.noVerify");
     }
 
     @Test

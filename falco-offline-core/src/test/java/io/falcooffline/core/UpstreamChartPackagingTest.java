@@ -1,7 +1,6 @@
 package io.falcooffline.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlanJson;
@@ -79,7 +78,7 @@ class UpstreamChartPackagingTest {
         assertThat(PackagingChecks.assertEveryTemplateImageLiteralOn(
                         packaged(scenario).chartFile(), REGISTRY))
                 .containsExactly("falco/charts/falcosidekick/templates/tests/test-connection.yaml: " + REGISTRY
-                        + "/appropriate/curl");
+                        + "/appropriate/curl:latest");
     }
 
     @ParameterizedTest
@@ -89,10 +88,12 @@ class UpstreamChartPackagingTest {
         RenderedManifests output = HelmRenderer.render(result.chartFile());
 
         PackagingChecks.assertNoPublicHostMentioned(output, result.result().plan());
+        // With falcoctl on, indexes: [] replaces the public index; with it off (custom values) the URL is unused.
         assertThat(result.result().plan().references())
                 .filteredOn(reference -> reference.disposition() == Disposition.NOT_REDIRECTED)
+                .allSatisfy(reference -> assertThat(reference.inUse()).isFalse())
                 .extracting(PlannedReference::source)
-                .containsOnly(INDEX_URL);
+                .isEqualTo(scenario == Scenario.CUSTOM_VALUES ? List.of(INDEX_URL) : List.of());
         if (scenario != Scenario.CUSTOM_VALUES) {
             Map<String, Object> falcoctl = output.falcoctlConfig().orElseThrow();
             assertThat(falcoctl.toString()).doesNotContain("ghcr.io").doesNotContain("docker.io");
@@ -159,33 +160,29 @@ class UpstreamChartPackagingTest {
     }
 
     @Test
-    void shouldFailNamingTheIndexUrlAndWriteNothingWhenStrict() {
+    void shouldPassStrictOnTheChartDefaultsWithNoIndexFetchedAtStartUp() {
         Path output = work.resolve("strict-out");
         PackageRequest request =
                 request(List.of(), output).toBuilder().strict(true).build();
 
-        assertThatThrownBy(() -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
-                .isInstanceOfSatisfying(
-                        UnredirectedReferencesException.class,
-                        e -> assertThat(e.warnings())
-                                .singleElement()
-                                .satisfies(warning -> assertThat(warning)
-                                        .contains(INDEX_URL)
-                                        .contains("falcoctl.config.indexes[0].url")))
-                .hasMessageContaining(INDEX_URL)
-                .hasMessageContaining("falco/values.yaml");
-        assertThat(PackagingChecks.contentsOf(output)).isEmpty();
+        PackageResult result = FalcoOffline.packageChart(request, ProgressListener.SILENT);
+
+        assertThat(result.plan().warnings()).isEmpty();
+        Map<String, Object> falcoctl = HelmRenderer.render(result.chartFile().orElseThrow())
+                .falcoctlConfig()
+                .orElseThrow();
+        assertThat(RenderedManifests.valueAt(falcoctl, "indexes"))
+                .asInstanceOf(InstanceOfAssertFactories.LIST)
+                .isEmpty();
+        assertThat(RenderedManifests.valueAt(falcoctl, "artifact", "noVerify")).isEqualTo(true);
     }
 
     @Test
-    void shouldListTheIndexUrlAsTheOnlyWarningWhenNotStrict() {
+    void shouldLeaveNoReferenceUpstreamWhenNotStrict() {
         PackageResult result = packaged(Scenario.DEFAULTS).result();
 
-        assertThat(result.plan().warnings()).singleElement().asString().contains(INDEX_URL);
-        assertThat(result.plan().references())
-                .filteredOn(reference -> reference.kind() == ReferenceKind.INDEX)
-                .singleElement()
-                .satisfies(index -> assertThat(index.disposition()).isEqualTo(Disposition.NOT_REDIRECTED));
+        assertThat(result.plan().warnings()).isEmpty();
+        assertThat(result.plan().references()).noneMatch(reference -> reference.kind() == ReferenceKind.INDEX);
     }
 
     private Packaged packaged(Scenario scenario) {
@@ -217,17 +214,7 @@ class UpstreamChartPackagingTest {
         Path file = work.resolve("everything-enabled.yaml");
         if (!Files.exists(file)) {
             try {
-                Files.writeString(file, """
-                        falcosidekick:
-                          enabled: true
-                          webui:
-                            enabled: true
-                        collectors:
-                          kubernetes:
-                            enabled: true
-                        responseActions:
-                          enabled: true
-                        """);
+                Files.writeString(file, TestCharts.FALCO_EVERY_SUBCHART_ON);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

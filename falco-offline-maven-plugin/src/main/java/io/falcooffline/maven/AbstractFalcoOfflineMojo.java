@@ -1,9 +1,13 @@
 package io.falcooffline.maven;
 
 import io.falcooffline.core.AuditOptions;
+import io.falcooffline.core.ChartSource;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
+import io.falcooffline.core.PublishOptions;
+import io.falcooffline.core.SourceOptions;
+import io.falcooffline.core.VerifyMode;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,12 +31,80 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     private MavenSession session;
 
     /**
-     * The chart to rewrite: a packaged chart ({@code falco-9.0.0.tgz}) or a chart directory. Required.
+     * The chart to rewrite: a packaged chart ({@code falco-9.0.0.tgz}) or a chart directory (relative to the
+     * project), an {@code https://…/falco-9.0.0.tgz} URL, or an {@code oci://host/path/falco:9.0.0} reference; with
+     * {@code chartRepository}, the chart's name in that Helm repository. Required unless {@code chartGitRepository}
+     * is set.
      *
      * @since 0.1.0
      */
     @Parameter(property = PropertyNames.CHART)
-    private File chart;
+    private String chart;
+
+    /**
+     * The expected SHA-256 of the archive an {@code http(s)} {@code chart} URL serves ({@code <hex>} or
+     * {@code sha256:<hex>}); a download with another digest fails, and with it set a cached copy is used without
+     * the network.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHART_SHA256)
+    private String chartSha256;
+
+    /**
+     * The chart version to take from {@code chartRepository} (or the tag of an {@code oci://} chart without one): a
+     * version ({@code 9.0.0}) or a Helm constraint ({@code 9.0.*}, {@code ~9.0}, {@code >=9 <10}); the newest
+     * satisfying version is taken. Default: the newest release.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHART_VERSION)
+    private String chartVersion;
+
+    /**
+     * A Helm repository to take {@code chart} from, e.g. {@code https://falcosecurity.github.io/charts}; its
+     * {@code index.yaml} chooses the version and gives the digest the download is checked against.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHART_REPOSITORY)
+    private String chartRepository;
+
+    /**
+     * A git repository holding the chart source, e.g. {@code https://github.com/falcosecurity/charts.git}; fetched
+     * with JGit (shallow over https, git and file). Credentials: a {@code <server>} in settings.xml whose id is the
+     * host.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHART_GIT_REPOSITORY)
+    private String chartGitRepository;
+
+    /**
+     * The tag, branch or commit of {@code chartGitRepository}, e.g. {@code falco-9.0.0}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHART_GIT_REF)
+    private String chartGitRef;
+
+    /**
+     * The chart directory inside {@code chartGitRepository}, e.g. {@code charts/falco}; empty for its root.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHART_GIT_PATH)
+    private String chartGitPath;
+
+    /**
+     * The download cache of chart sources (archives by digest, indexes, git repositories), so a second run and
+     * {@code mvn -o} need no network. Default: {@code $XDG_CACHE_HOME/falco-offline} or
+     * {@code ~/.cache/falco-offline}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHART_CACHE_DIRECTORY)
+    private File chartCacheDirectory;
 
     /**
      * The internal registry the cluster pulls from, as {@code host[:port]} without scheme or path, e.g.
@@ -128,6 +200,18 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
      */
     @Parameter(property = PropertyNames.STRICT, defaultValue = "true")
     private boolean strict;
+
+    /**
+     * Render the output chart with Helm's own engine (no values, no cluster, hooks included) and check that every
+     * image and falcoctl artifact it pulls is in the plan with the same tag or digest: {@code auto} verifies when
+     * Helm's engine runs on this platform and reports that verification was skipped otherwise, {@code true} requires
+     * it, {@code false} skips it. A tag only a template knows (such as {@code <appVersion>-debian}) is planned and
+     * mirrored as the cluster pulls it; a reference that cannot be traced to the plan fails the build.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY, defaultValue = "auto")
+    private String verify;
 
     /**
      * Skip the goal.
@@ -288,6 +372,127 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     private File lockFile;
 
     /**
+     * How Falco gets its plugins and rules on the node: {@code registry} (falcoctl installs them from
+     * {@code registry}, with no index fetched at start-up) or {@code baked} (a derived Falco image holds them and
+     * falcoctl is off).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.DELIVERY, defaultValue = "registry")
+    private String delivery;
+
+    /**
+     * falcoctl artifacts to pin or add, comma-separated {@code name[:version]}, e.g.
+     * {@code k8saudit:0.16.1,json:0.7.4,k8saudit-rules:0.16.1}; a name without version gets the newest version
+     * compatible with the chart's Falco.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.ARTIFACTS)
+    private String artifacts;
+
+    /**
+     * The falcoctl index that resolves short names such as {@code falco-rules:5} at build time: a file or an
+     * {@code http(s)://} URL. Default: the indexes the values configure, fetched when mirroring (or a cached copy),
+     * else the built-in subset of the public index; the plan says which was used.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.FALCOCTL_INDEX)
+    private String falcoctlIndex;
+
+    /**
+     * Where fetched falcoctl indexes are cached for builds that cannot reach them.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(
+            property = PropertyNames.FALCOCTL_INDEX_CACHE,
+            defaultValue = "${user.home}/.cache/falco-offline/falcoctl-indexes")
+    private File falcoctlIndexCache;
+
+    /**
+     * The name of an existing {@code kubernetes.io/dockerconfigjson} Secret (the one used as image pull secret) that
+     * holds the login for {@code registry}: falcoctl reads it as its credentials store. The chart holds no
+     * credential.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REGISTRY_SECRET)
+    private String registrySecret;
+
+    /**
+     * Push the rewritten chart to {@code registry} as a Helm OCI chart,
+     * {@code oci://<registry>/<repositoryPrefix>/<name>:<version>}, for {@code helm install oci://…}. In bundle mode
+     * the chart goes into the bundle and {@code falco-offline:push} publishes it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PUBLISH_CHART, defaultValue = "false")
+    private boolean publishChart;
+
+    /**
+     * Write or update {@code index.yaml} beside the chart in {@code outputDirectory}, making that directory a Helm
+     * repository to upload (ChartMuseum, Nexus, a web server).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.HELM_REPOSITORY_INDEX, defaultValue = "false")
+    private boolean helmRepositoryIndex;
+
+    /**
+     * The URL the Helm repository is served from, e.g. {@code https://charts.corp/falco}; the index then gives the
+     * chart's absolute URL. Default: a URL relative to the index.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.HELM_REPOSITORY_URL)
+    private String helmRepositoryUrl;
+
+    /**
+     * A GitOps repository (watched by Argo CD or Flux) to commit the unpacked chart, the plan and the lock to, and
+     * push. Nothing is committed when nothing changed. Credentials: a {@code <server>} in settings.xml whose id is
+     * the host.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.GIT_REPOSITORY)
+    private String gitRepository;
+
+    /**
+     * The branch of {@code gitRepository} to commit to; created when missing.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.GIT_BRANCH, defaultValue = "main")
+    private String gitBranch;
+
+    /**
+     * The directory of {@code gitRepository} that receives the chart, e.g. {@code clusters/prod/falco}; it is
+     * replaced whole on every commit. Empty for the root.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.GIT_PATH)
+    private String gitPath;
+
+    /**
+     * The author name of GitOps commits.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.GIT_AUTHOR_NAME, defaultValue = "falco-offline")
+    private String gitAuthorName;
+
+    /**
+     * The author e-mail of GitOps commits.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.GIT_AUTHOR_EMAIL, defaultValue = "falco-offline@localhost")
+    private String gitAuthorEmail;
+
+    /**
      * Takes {@link #overrides} as text, {@code source=target,source2=target2}: the form a user property has. Maven
      * calls this for a plain-text value and sets the field directly for the POM's property list.
      */
@@ -316,8 +521,31 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                         new File(project.getBuild().getDirectory()),
                         new File(session.getExecutionRootDirectory()))
                 .toPath();
+        File baseDirectory = isStandalone() ? new File(session.getExecutionRootDirectory()) : project.getBasedir();
         PackageRequest.Builder request = PackageRequest.builder()
-                .chart(chart == null ? null : chart.toPath())
+                .source(ChartSource.fromParameters(
+                        chart,
+                        chartSha256,
+                        chartVersion,
+                        chartRepository,
+                        chartGitRepository,
+                        chartGitRef,
+                        chartGitPath,
+                        baseDirectory == null ? null : baseDirectory.toPath()))
+                .sourceOptions(SourceOptions.builder()
+                        .cacheDirectory(chartCacheDirectory == null ? null : chartCacheDirectory.toPath())
+                        .offline(session.isOffline())
+                        .build())
+                .publish(PublishOptions.builder()
+                        .publishChart(publishChart)
+                        .helmRepositoryIndex(helmRepositoryIndex)
+                        .helmRepositoryUrl(helmRepositoryUrl)
+                        .gitRepository(gitRepository)
+                        .gitBranch(gitBranch)
+                        .gitPath(gitPath)
+                        .gitAuthorName(gitAuthorName)
+                        .gitAuthorEmail(gitAuthorEmail)
+                        .build())
                 .registry(registry)
                 .repositoryPrefix(repositoryPrefix)
                 .repositoryLayout(ParameterValues.repositoryLayout(repositoryLayout))
@@ -331,11 +559,17 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .outputDirectory(output)
                 .dryRun(dryRun)
                 .strict(strict)
+                .verify(VerifyMode.parse(verify))
                 .profile(profile)
                 .releaseName(releaseName)
                 .namespace(namespace)
                 .audit(auditOptions())
                 .mirror(mirrorOptions())
+                .delivery(delivery)
+                .artifacts(artifacts)
+                .falcoctlIndex(falcoctlIndex)
+                .registrySecret(registrySecret)
+                .falcoctlIndexCache(falcoctlIndexCache == null ? null : falcoctlIndexCache.toPath())
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
                 .build();

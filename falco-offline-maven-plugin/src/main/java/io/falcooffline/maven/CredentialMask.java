@@ -18,6 +18,8 @@ final class CredentialMask {
     private static final List<Pattern> SECRETS = List.of(
             // scheme://user:secret@host
             Pattern.compile("(?<keep>[A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]+:)[^/\\s@]+(?=@)"),
+            // user:secret@host without a scheme, as in a registry parameter
+            Pattern.compile("(?<keep>(?:^|[\\s,=;'(])[^\\s,=;'(/@:]+:)[^\\s,;'/@]+(?=@)"),
             // Authorization: Basic abc / Proxy-Authorization: Bearer xyz
             Pattern.compile("(?i)(?<keep>\\b(?:proxy-)?authorization\"?\\s*[:=]\\s*\"?)[^\"\\r\\n]+"),
             // FALCOCTL_REGISTRY_AUTH_BASIC="registry,user,password;..."

@@ -15,6 +15,7 @@ public final class MavenLogListener implements ProgressListener {
 
     @Override
     public void log(Level level, String message) {
+        message = oneLine(message);
         switch (level) {
             case DEBUG -> {
                 if (log.isDebugEnabled()) {
@@ -24,5 +25,21 @@ public final class MavenLogListener implements ProgressListener {
             case INFO -> log.info(CredentialMask.mask(message));
             case WARN -> log.warn(CredentialMask.mask(message));
         }
+    }
+
+    /** A progress line stays one line: a line break from a values file could otherwise forge log lines. */
+    static String oneLine(String message) {
+        if (message == null || message.chars().noneMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            return message;
+        }
+        StringBuilder out = new StringBuilder(message.length() + 16);
+        message.chars().forEach(c -> {
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.append((char) c);
+            }
+        });
+        return out.toString();
     }
 }

@@ -16,12 +16,18 @@ final class MojoErrors {
 
     /** A configuration error naming the POM element and the user property of {@link InvalidRequestException#parameter()}. */
     static MojoExecutionException invalidParameter(InvalidRequestException e) {
-        return new MojoExecutionException(whereToSet(e.parameter()) + ": " + CredentialMask.mask(e.getMessage()), e);
+        return new MojoExecutionException(
+                whereToSet(e.parameter()) + ": " + masked(e.getMessage()), MaskedThrowable.of(e));
     }
 
     /** A build failure with the core's message. */
     static MojoFailureException failure(FalcoOfflineException e) {
-        return new MojoFailureException(CredentialMask.mask(e.getMessage()), e);
+        return new MojoFailureException(masked(e.getMessage()), MaskedThrowable.of(e));
+    }
+
+    /** Maven prints the message and then every cause's: the raw exception never reaches it, only a masked copy. */
+    private static String masked(String message) {
+        return MavenLogListener.oneLine(CredentialMask.mask(message));
     }
 
     private static String whereToSet(String parameter) {

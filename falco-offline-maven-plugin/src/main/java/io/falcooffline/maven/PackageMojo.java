@@ -21,7 +21,12 @@ import org.apache.maven.project.MavenProjectHelper;
  *
  * @since 0.1.0
  */
-@Mojo(name = "package", defaultPhase = LifecyclePhase.PACKAGE, requiresProject = false, threadSafe = true)
+@Mojo(
+        name = "package",
+        defaultPhase = LifecyclePhase.PACKAGE,
+        requiresProject = false,
+        threadSafe = true,
+        configurator = MaskingConfigurator.HINT)
 public class PackageMojo extends AbstractFalcoOfflineMojo {
 
     static final String ARTIFACT_TYPE = "tgz";

@@ -20,6 +20,7 @@ public final class PropertyNames {
     public static final String OUTPUT_TIMESTAMP = PREFIX + "outputTimestamp";
     public static final String DRY_RUN = PREFIX + "dryRun";
     public static final String STRICT = PREFIX + "strict";
+    public static final String VERIFY = PREFIX + "verify";
     public static final String SKIP = PREFIX + "skip";
     public static final String PROFILE = PREFIX + "profile";
     public static final String RELEASE_NAME = PREFIX + "releaseName";
@@ -43,6 +44,26 @@ public final class PropertyNames {
     public static final String ALLOW_CREDENTIALS_OVER_HTTP = PREFIX + "allowCredentialsOverHttp";
     public static final String LOCK_FILE = PREFIX + "lockFile";
     public static final String PARALLELISM = PREFIX + "parallelism";
+    public static final String DELIVERY = PREFIX + "delivery";
+    public static final String ARTIFACTS = PREFIX + "artifacts";
+    public static final String FALCOCTL_INDEX = PREFIX + "falcoctlIndex";
+    public static final String FALCOCTL_INDEX_CACHE = PREFIX + "falcoctlIndexCache";
+    public static final String REGISTRY_SECRET = PREFIX + "registrySecret";
+    public static final String CHART_SHA256 = PREFIX + "chartSha256";
+    public static final String CHART_VERSION = PREFIX + "chartVersion";
+    public static final String CHART_REPOSITORY = PREFIX + "chartRepository";
+    public static final String CHART_GIT_REPOSITORY = PREFIX + "chartGitRepository";
+    public static final String CHART_GIT_REF = PREFIX + "chartGitRef";
+    public static final String CHART_GIT_PATH = PREFIX + "chartGitPath";
+    public static final String CHART_CACHE_DIRECTORY = PREFIX + "chartCacheDirectory";
+    public static final String PUBLISH_CHART = PREFIX + "publishChart";
+    public static final String HELM_REPOSITORY_INDEX = PREFIX + "helmRepositoryIndex";
+    public static final String HELM_REPOSITORY_URL = PREFIX + "helmRepositoryUrl";
+    public static final String GIT_REPOSITORY = PREFIX + "gitRepository";
+    public static final String GIT_BRANCH = PREFIX + "gitBranch";
+    public static final String GIT_PATH = PREFIX + "gitPath";
+    public static final String GIT_AUTHOR_NAME = PREFIX + "gitAuthorName";
+    public static final String GIT_AUTHOR_EMAIL = PREFIX + "gitAuthorEmail";
 
     private static final List<String> ALL = List.of(
             CHART,
@@ -56,6 +77,7 @@ public final class PropertyNames {
             OUTPUT_TIMESTAMP,
             DRY_RUN,
             STRICT,
+            VERIFY,
             SKIP,
             PROFILE,
             RELEASE_NAME,
@@ -73,12 +95,32 @@ public final class PropertyNames {
             PLATFORMS,
             REGISTRY_MIRRORS,
             INSECURE_REGISTRIES,
+            DELIVERY,
+            ARTIFACTS,
+            FALCOCTL_INDEX,
+            FALCOCTL_INDEX_CACHE,
+            REGISTRY_SECRET,
             CA_FILE,
             SERVER_ID,
             COPY_SIGNATURES,
             ALLOW_CREDENTIALS_OVER_HTTP,
             LOCK_FILE,
-            PARALLELISM);
+            PARALLELISM,
+            CHART_SHA256,
+            CHART_VERSION,
+            CHART_REPOSITORY,
+            CHART_GIT_REPOSITORY,
+            CHART_GIT_REF,
+            CHART_GIT_PATH,
+            CHART_CACHE_DIRECTORY,
+            PUBLISH_CHART,
+            HELM_REPOSITORY_INDEX,
+            HELM_REPOSITORY_URL,
+            GIT_REPOSITORY,
+            GIT_BRANCH,
+            GIT_PATH,
+            GIT_AUTHOR_NAME,
+            GIT_AUTHOR_EMAIL);
 
     private PropertyNames() {}
 

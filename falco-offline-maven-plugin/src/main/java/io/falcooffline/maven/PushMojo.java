@@ -19,7 +19,12 @@ import org.apache.maven.plugins.annotations.Parameter;
  *
  * @since 0.1.0
  */
-@Mojo(name = "push", defaultPhase = LifecyclePhase.DEPLOY, requiresProject = false, threadSafe = true)
+@Mojo(
+        name = "push",
+        defaultPhase = LifecyclePhase.DEPLOY,
+        requiresProject = false,
+        threadSafe = true,
+        configurator = MaskingConfigurator.HINT)
 public class PushMojo extends AbstractRegistryMojo {
 
     /**

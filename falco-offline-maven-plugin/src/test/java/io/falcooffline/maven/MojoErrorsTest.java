@@ -3,6 +3,7 @@ package io.falcooffline.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidChartException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.PackageRequest;
@@ -29,7 +30,8 @@ class MojoErrorsTest {
         assertThat(mapped.getMessage())
                 .startsWith("<registry> / -Dfalco-offline.registry: ")
                 .contains("No internal registry given");
-        assertThat(mapped.getCause()).isSameAs(rejected);
+        assertThat(mapped.getCause()).hasToString(rejected.toString());
+        assertThat(mapped.getCause().getStackTrace()).isEqualTo(rejected.getStackTrace());
     }
 
     @Test
@@ -67,7 +69,7 @@ class MojoErrorsTest {
         MojoFailureException mapped = MojoErrors.failure(bad);
 
         assertThat(mapped.getMessage()).isEqualTo(bad.getMessage());
-        assertThat(mapped.getCause()).isSameAs(bad);
+        assertThat(mapped.getCause()).hasToString(bad.toString());
     }
 
     @Test
@@ -91,5 +93,30 @@ class MojoErrorsTest {
         assertThat(MojoErrors.invalidParameter(new InvalidRequestException("registry", "bad password=hunter2"))
                         .getMessage())
                 .doesNotContain("hunter2");
+    }
+
+    @Test
+    void shouldMaskEveryMessageOfTheCauseChainBecauseMavenPrintsThemAll() {
+        java.io.IOException root = new java.io.IOException("GET https://alice:hunter2@harbor.local/v2/ failed");
+        FalcoOfflineException failure =
+                new FalcoOfflineException("cannot read https://alice:hunter2@harbor.local/v2/", root);
+
+        MojoFailureException mapped = MojoErrors.failure(failure);
+        java.io.StringWriter printed = new java.io.StringWriter();
+        mapped.printStackTrace(new java.io.PrintWriter(printed));
+
+        assertThat(printed.toString())
+                .doesNotContain("hunter2")
+                .contains(
+                        "Caused by: io.falcooffline.core.FalcoOfflineException: cannot read https://alice:****@harbor.local/v2/")
+                .contains("Caused by: java.io.IOException: GET https://alice:****@harbor.local/v2/ failed");
+    }
+
+    @Test
+    void shouldKeepAForgedLogLineOnTheErrorLine() {
+        String message = MojoErrors.failure(new InvalidChartException("bad value 'x\n[INFO] BUILD SUCCESS'"))
+                .getMessage();
+
+        assertThat(message).doesNotContain("\n").contains("x\\u000a[INFO] BUILD SUCCESS");
     }
 }

@@ -59,13 +59,23 @@ public final class AuditConsistency {
     }
 
     /**
-     * Whether the values set up the audit webhook at all: a k8saudit plugin in {@code falco.plugins}, or a
-     * {@code k8saudit-webhook} entry in {@code services}. A package run without {@code profile=k8s-audit} uses this
-     * to decide whether to run {@link #check} and write the kube-apiserver files, so that hand-written audit values
-     * are checked too.
+     * Whether the values set up the audit webhook at all: Falco loads a k8saudit plugin (its entry in
+     * {@code falco.plugins} is named in {@code falco.load_plugins}, or there is no {@code load_plugins} and Falco loads
+     * every configured plugin; {@code load_plugins} naming {@code k8saudit} counts too, so that a missing entry is
+     * reported), or there is a {@code k8saudit-webhook} entry in {@code services}. A {@code falco.plugins} entry that
+     * {@code load_plugins} leaves out, as the charts 4.x to 6.x ship by default, sets up nothing. A package run without
+     * {@code profile=k8s-audit} uses this to decide whether to run {@link #check} and write the kube-apiserver files,
+     * so that hand-written audit values are checked too.
      */
     public static boolean configuresWebhook(FalcoValues falco) {
-        return WebhookSettings.plugin(falco).isPresent()
+        Optional<FalcoValues.Plugin> plugin = WebhookSettings.plugin(falco);
+        boolean loaded = falco.loadPlugins()
+                .map(names -> names.contains(K8sAuditProfile.PLUGIN_NAME)
+                        || plugin.map(FalcoValues.Plugin::name)
+                                .filter(names::contains)
+                                .isPresent())
+                .orElse(plugin.isPresent());
+        return loaded
                 || falco.services().stream().anyMatch(service -> K8sAuditProfile.SERVICE_NAME.equals(service.name()));
     }
 

@@ -66,7 +66,7 @@ public final class Chart {
         this.version = requiredField(chartYaml, "version", path);
         this.appVersion = optionalField(chartYaml, "appVersion", path);
         this.newestEntryTime = newestEntryTime;
-        requireSafeName(name, path);
+        ChartMetadata.validate(chartYaml, path, name, version);
     }
 
     /**
@@ -310,15 +310,6 @@ public final class Chart {
                 throw new IllegalArgumentException(
                         "'" + relativePath + "' is not a plain chart path: it has an empty, '.' or '..' segment.");
             }
-        }
-    }
-
-    private static void requireSafeName(String name, String path) {
-        if (name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
-            throw new InvalidChartException("Chart " + path + " has name '" + name + "' in its Chart.yaml, which is"
-                    + " not a valid chart name: it must not be '.' or '..' or contain '/' or '\\', because it becomes"
-                    + " the directory name in the packaged archive. Set name in " + path
-                    + "/Chart.yaml to the chart's plain name, e.g. falco.");
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,66 +51,103 @@ final class ChartArchive {
      */
     static Content read(InputStream compressed, String archiveName, DecompressionBudget budget) {
         InputStream in = compressed.markSupported() ? compressed : new BufferedInputStream(compressed);
-        String position = "before the first entry";
         try (in) {
             requireGzip(in, archiveName);
             // The JDK's reader, not commons-compress 1.28's: that one rejects the free-form gzip "extra" field
             // with which Helm marks every archive it packages.
             try (GZIPInputStream gzip = new GZIPInputStream(in, GZIP_BUFFER_SIZE);
-                    TarArchiveInputStream tar = new TarArchiveInputStream(gzip, StandardCharsets.UTF_8.name())) {
-                SortedMap<String, RawFile> files = new TreeMap<>();
-                String topDirectory = null;
-                String topDirectoryEntry = null;
-                TarArchiveEntry entry;
-                while ((entry = tar.getNextEntry()) != null) {
-                    position = "at entry " + entry.getName();
-                    if (entry.isGlobalPaxHeader() || entry.isPaxHeader() || entry.isDirectory()) {
-                        position = "after entry " + entry.getName();
-                        continue;
-                    }
-                    String[] topAndPath = splitEntryName(entry.getName(), archiveName);
-                    requireRegularFile(entry, archiveName);
-                    if (topDirectory == null) {
-                        topDirectory = topAndPath[0];
-                        topDirectoryEntry = entry.getName();
-                    } else if (!topDirectory.equals(topAndPath[0])) {
-                        throw new InvalidChartException("Chart archive " + archiveName
-                                + " has more than one top-level directory: '" + topDirectory + "' (entry "
-                                + topDirectoryEntry + ") and '" + topAndPath[0] + "' (entry " + entry.getName()
-                                + "). A chart archive holds exactly one directory, named after the chart."
-                                + REPACKAGE_HINT);
-                    }
-                    String path = topAndPath[1];
-                    if (files.containsKey(path)) {
-                        throw new InvalidChartException("Chart archive " + archiveName + " contains entry "
-                                + topDirectory + "/" + path + " more than once (last: " + entry.getName()
-                                + "). Helm would silently use one copy, so the chart's content is ambiguous."
-                                + REPACKAGE_HINT);
-                    }
-                    byte[] content = readContent(tar, entry, archiveName, budget);
-                    files.put(
-                            path,
-                            new RawFile(content, entry.getLastModifiedTime().toInstant()));
-                    position = "after entry " + entry.getName();
+                    TarArchiveInputStream tar = new BoundedTarInputStream(gzip, archiveName, budget)) {
+                try {
+                    return readEntries(tar, gzip, archiveName, budget);
+                } catch (InvalidChartException e) {
+                    // Damaged compressed data can still inflate to tar headers that look wrong; its checksum tells.
+                    requireIntactGzip(gzip, archiveName, e);
+                    throw e;
                 }
-                position = "after the last entry";
-                verifyTrailer(gzip, archiveName);
-                if (files.isEmpty()) {
-                    throw new InvalidChartException("Chart archive " + archiveName + " is empty: no files in chart"
-                            + " archive. Pass a chart packaged with `helm package <dir>` or downloaded with"
-                            + " `helm pull`.");
-                }
-                return new Content(topDirectory, files);
             }
         } catch (InvalidChartException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InvalidChartException(
-                    "Chart archive " + archiveName + " is truncated or corrupt ("
-                            + describe(e) + ", " + position
-                            + "). Download the chart again with `helm pull` or package it again with"
-                            + " `helm package <dir>`.",
-                    e);
+            throw corrupt(archiveName, e, "");
+        }
+    }
+
+    private static Content readEntries(
+            TarArchiveInputStream tar, InputStream gzip, String archiveName, DecompressionBudget budget) {
+        String position = "before the first entry";
+        try {
+            SortedMap<String, RawFile> files = new TreeMap<>();
+            String topDirectory = null;
+            String topDirectoryEntry = null;
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                position = "at entry " + entry.getName();
+                if (entry.isGlobalPaxHeader() || entry.isPaxHeader() || entry.isDirectory()) {
+                    position = "after entry " + entry.getName();
+                    continue;
+                }
+                String[] topAndPath = splitEntryName(entry.getName(), archiveName);
+                requireRegularFile(entry, archiveName);
+                if (topDirectory == null) {
+                    topDirectory = topAndPath[0];
+                    topDirectoryEntry = entry.getName();
+                } else if (!topDirectory.equals(topAndPath[0])) {
+                    throw new InvalidChartException("Chart archive " + archiveName
+                            + " has more than one top-level directory: '" + topDirectory + "' (entry "
+                            + topDirectoryEntry + ") and '" + topAndPath[0] + "' (entry " + entry.getName()
+                            + "). A chart archive holds exactly one directory, named after the chart."
+                            + REPACKAGE_HINT);
+                }
+                String path = topAndPath[1];
+                if (files.containsKey(path)) {
+                    throw new InvalidChartException("Chart archive " + archiveName + " contains entry "
+                            + topDirectory + "/" + path + " more than once (last: " + entry.getName()
+                            + "). Helm would silently use one copy, so the chart's content is ambiguous."
+                            + REPACKAGE_HINT);
+                }
+                byte[] content = readContent(tar, entry, archiveName, budget);
+                files.put(path, new RawFile(content, entry.getLastModifiedTime().toInstant()));
+                position = "after entry " + entry.getName();
+            }
+            position = "after the last entry";
+            verifyTrailer(gzip, archiveName);
+            if (files.isEmpty()) {
+                throw new InvalidChartException("Chart archive " + archiveName + " is empty: no files in chart"
+                        + " archive. Pass a chart packaged with `helm package <dir>` or downloaded with"
+                        + " `helm pull`.");
+            }
+            return new Content(topDirectory, files);
+        } catch (InvalidChartException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(archiveName, e, ", " + position);
+        }
+    }
+
+    private static InvalidChartException corrupt(String archiveName, Exception e, String position) {
+        return new InvalidChartException(
+                "Chart archive " + archiveName + " is truncated or corrupt (" + describe(e) + position
+                        + "). Download the chart again with `helm pull` or package it again with"
+                        + " `helm package <dir>`.",
+                e);
+    }
+
+    /**
+     * Reads the rest of the gzip stream, at most the bytes a chart may expand to, so that its checksum is checked;
+     * a damaged stream is reported as such instead of {@code found}.
+     */
+    private static void requireIntactGzip(InputStream gzip, String archiveName, InvalidChartException found) {
+        byte[] buffer = new byte[64 * 1024];
+        long left = ChartReader.MAX_DECOMPRESSED_BYTES + MAX_TRAILING_BYTES;
+        try {
+            int read;
+            while (left > 0 && (read = gzip.read(buffer)) >= 0) {
+                left -= read;
+            }
+        } catch (IOException | RuntimeException e) {
+            InvalidChartException corrupt = corrupt(archiveName, e, "");
+            corrupt.addSuppressed(found);
+            throw corrupt;
         }
     }
 

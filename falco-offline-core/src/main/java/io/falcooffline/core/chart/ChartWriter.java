@@ -17,6 +17,8 @@ import java.util.TreeMap;
 import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipEncoding;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
@@ -100,7 +102,7 @@ public final class ChartWriter {
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_ERROR);
             tar.setAddPaxHeadersForNonAsciiNames(true);
             for (Map.Entry<String, byte[]> file : entries.entrySet()) {
-                TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
+                TarArchiveEntry entry = new LinearHeaderEntry(file.getKey());
                 entry.setMode(FILE_MODE);
                 entry.setUserId(0);
                 entry.setGroupId(0);
@@ -129,6 +131,33 @@ public final class ChartWriter {
     private static void putUnique(SortedMap<String, byte[]> entries, String name, byte[] content) {
         if (entries.put(name, content) != null) {
             throw new IllegalStateException("two files of the chart map to archive entry " + name);
+        }
+    }
+
+    /**
+     * An entry whose ustar header is written in time linear in its name. For a name too long for the header's
+     * 100-byte field (it also goes into a PAX header), commons-compress tries ever shorter prefixes of the whole name,
+     * encoding each, which takes the square of the name's length; no prefix longer than the field can fit, since
+     * every character takes at least a byte, so it is handed that prefix and writes the same bytes.
+     */
+    static final class LinearHeaderEntry extends TarArchiveEntry {
+        LinearHeaderEntry(String name) {
+            super(name);
+        }
+
+        @Override
+        public void writeEntryHeader(byte[] header, ZipEncoding encoding, boolean starMode) throws IOException {
+            String fullName = getName();
+            if (fullName.length() <= TarConstants.NAMELEN) {
+                super.writeEntryHeader(header, encoding, starMode);
+                return;
+            }
+            setName(fullName.substring(0, TarConstants.NAMELEN));
+            try {
+                super.writeEntryHeader(header, encoding, starMode);
+            } finally {
+                setName(fullName);
+            }
         }
     }
 

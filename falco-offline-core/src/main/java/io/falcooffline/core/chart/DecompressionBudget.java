@@ -10,6 +10,7 @@ final class DecompressionBudget {
 
     private final long maximum;
     private long remaining;
+    private int entries;
 
     DecompressionBudget(long maximum) {
         this.maximum = maximum;
@@ -39,6 +40,20 @@ final class DecompressionBudget {
             throw tooLarge(where);
         }
         remaining -= bytesRead;
+    }
+
+    /**
+     * Counts one archive entry or directory file, failing past {@code maximumEntries}.
+     *
+     * @param where names the archive or directory, for the message
+     */
+    void countEntry(int maximumEntries, String where) {
+        entries++;
+        if (entries > maximumEntries) {
+            throw new InvalidChartException(where + " has more than " + maximumEntries + " entries with its subcharts;"
+                    + " falco-offline refuses charts with more, to bound the memory a chart takes. Check that this is"
+                    + " the chart you meant, and remove files it does not need.");
+        }
     }
 
     InvalidChartException tooLarge(String where) {

@@ -3,7 +3,6 @@ package io.falcooffline.core.chart;
 import io.falcooffline.core.InvalidChartException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The rules of a chart directory's {@code .helmignore}, evaluated the way Helm's directory loader does: rules are
@@ -16,6 +15,9 @@ final class HelmIgnore {
     static final String FILE_NAME = ".helmignore";
 
     private static final String DEFAULT_RULE = "templates/.?*";
+
+    /** The most characters a {@code .helmignore} may have; each rule is tried on every path of the chart. */
+    static final int MAX_CHARACTERS = 64 * 1024;
 
     private final List<Rule> rules;
 
@@ -35,6 +37,10 @@ final class HelmIgnore {
      * @throws InvalidChartException for a rule Helm would refuse too
      */
     static HelmIgnore parse(String text, String sourceName) {
+        if (text.length() > MAX_CHARACTERS) {
+            throw new InvalidChartException(sourceName + " has " + text.length() + " characters, more than the "
+                    + MAX_CHARACTERS + " a .helmignore may have here. Keep only the rules the chart needs.");
+        }
         List<Rule> rules = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -81,9 +87,9 @@ final class HelmIgnore {
         private final boolean negate;
         private final boolean directoryOnly;
         private final boolean wholePath;
-        private final Pattern glob;
+        private final Glob glob;
 
-        private Rule(boolean negate, boolean directoryOnly, boolean wholePath, Pattern glob) {
+        private Rule(boolean negate, boolean directoryOnly, boolean wholePath, Glob glob) {
             this.negate = negate;
             this.directoryOnly = directoryOnly;
             this.wholePath = wholePath;
@@ -100,7 +106,7 @@ final class HelmIgnore {
                         + " support (Helm rejects it too). Use '*' patterns per directory level instead.");
             }
             // Helm checks the whole raw line as a glob first, so a malformed '!' or '/' rule fails as well.
-            toRegex(rule, where);
+            compile(rule, where);
             boolean negate = rule.startsWith("!");
             if (negate) {
                 rule = rule.substring(1);
@@ -113,89 +119,20 @@ final class HelmIgnore {
             if (rule.startsWith("/")) {
                 rule = rule.substring(1);
             }
-            return new Rule(negate, directoryOnly, wholePath, Pattern.compile(toRegex(rule, where)));
+            return new Rule(negate, directoryOnly, wholePath, compile(rule, where));
         }
 
         boolean matches(String relativePath) {
             String subject = wholePath ? relativePath : relativePath.substring(relativePath.lastIndexOf('/') + 1);
-            return glob.matcher(subject).matches();
+            return glob.matches(subject);
         }
 
-        /**
-         * Translates a glob with Go's {@code filepath.Match} syntax: '*' and '?' never match '/', {@code [^a-z]}
-         * classes, '\' escapes.
-         */
-        private static String toRegex(String glob, String where) {
-            StringBuilder regex = new StringBuilder();
-            int i = 0;
-            while (i < glob.length()) {
-                char c = glob.charAt(i);
-                if (c == '*') {
-                    regex.append("[^/]*");
-                    i++;
-                } else if (c == '?') {
-                    regex.append("[^/]");
-                    i++;
-                } else if (c == '\\') {
-                    if (i + 1 >= glob.length()) {
-                        throw badPattern(glob, where);
-                    }
-                    regex.append(literal(glob.charAt(i + 1)));
-                    i += 2;
-                } else if (c == '[') {
-                    i = appendCharacterClass(glob, i + 1, regex, where);
-                } else {
-                    regex.append(literal(c));
-                    i++;
-                }
-            }
-            return regex.toString();
-        }
-
-        private static int appendCharacterClass(String glob, int start, StringBuilder regex, String where) {
-            int i = start;
-            regex.append('[');
-            if (i < glob.length() && glob.charAt(i) == '^') {
-                regex.append('^');
-                i++;
-            }
-            int ranges = 0;
-            while (true) {
-                if (i >= glob.length()) {
-                    throw badPattern(glob, where);
-                }
-                if (glob.charAt(i) == ']' && ranges > 0) {
-                    regex.append(']');
-                    return i + 1;
-                }
-                int[] low = classCharacter(glob, i, where);
-                i = low[1];
-                regex.append(literal((char) low[0]));
-                if (i < glob.length() && glob.charAt(i) == '-') {
-                    int[] high = classCharacter(glob, i + 1, where);
-                    i = high[1];
-                    regex.append('-').append(literal((char) high[0]));
-                }
-                ranges++;
-            }
-        }
-
-        /** One character of a class: returns {character, next index}. */
-        private static int[] classCharacter(String glob, int i, String where) {
-            if (i >= glob.length() || glob.charAt(i) == '-' || glob.charAt(i) == ']') {
+        private static Glob compile(String glob, String where) {
+            try {
+                return Glob.compile(glob);
+            } catch (Glob.BadPatternException e) {
                 throw badPattern(glob, where);
             }
-            if (glob.charAt(i) == '\\') {
-                if (i + 1 >= glob.length()) {
-                    throw badPattern(glob, where);
-                }
-                return new int[] {glob.charAt(i + 1), i + 2};
-            }
-            return new int[] {glob.charAt(i), i + 1};
-        }
-
-        private static String literal(char c) {
-            return String.format("\\x{%x}", (int) c);
         }
 
         private static InvalidChartException badPattern(String glob, String where) {

@@ -28,6 +28,12 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Fills a new directory. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+        void writeInto(Path directory) throws IOException;
+    }
+
     private AtomicFiles() {}
 
     /** Writes bytes to {@code target} atomically, creating its directory when needed. */
@@ -129,7 +135,23 @@ public final class AtomicFiles {
      * @throws FalcoOfflineException naming the directory when it cannot be written
      */
     public static void replaceDirectory(Path directory, Map<String, byte[]> files, String what) {
-        Path parent = directory.getParent();
+        replaceDirectory(directory, what, staging -> {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                write(staging.resolve(file.getKey()), file.getValue());
+            }
+        });
+    }
+
+    /**
+     * Replaces a directory as a whole with one that {@code content} fills in a sibling temporary directory, which is
+     * then moved into place, so the directory never holds a half-written set. When writing fails, nothing is left
+     * behind and the old directory stays.
+     *
+     * @param what what the files are, for messages ("the audit files")
+     * @throws FalcoOfflineException naming the directory when it cannot be written
+     */
+    public static void replaceDirectory(Path directory, String what, DirectoryWriter content) {
+        Path parent = directory.toAbsolutePath().normalize().getParent();
         Path staging = null;
         try {
             Files.createDirectories(parent);
@@ -138,9 +160,7 @@ public final class AtomicFiles {
                         directory + " exists and is not a directory: remove it so " + what + " can be written.");
             }
             staging = createTemporaryDirectory(parent, "." + directory.getFileName() + ".tmp-");
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                write(staging.resolve(file.getKey()), file.getValue());
-            }
+            content.writeInto(staging);
             syncDirectory(staging);
             if (Files.exists(directory)) {
                 Path previous = parent.resolve("." + directory.getFileName() + ".old-" + staging.getFileName());
@@ -176,7 +196,8 @@ public final class AtomicFiles {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    /** Deletes a file or a directory tree; nothing when it does not exist. */
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -54,13 +54,16 @@ final class BundlePusher {
     private MirrorResult push(
             OciLayoutStore bundle, MirrorLock recorded, String registry, Stores stores, MirrorEngine engine) {
         listener.info("Pushing " + bundle.describe() + " to " + registry + ".");
+        requireTrustworthy(bundle, recorded);
         List<LockEntry> entries = new ArrayList<>();
         List<StagedArtifact> staged = new ArrayList<>();
         for (LockEntry entry : recorded.entries()) {
+            if (isUnpublishedChart(entry)) {
+                entries.add(entry);
+                continue;
+            }
             OciReference inBundle = OciReference.parse(entry.target());
-            OciReference target = inBundle.registry().equals(recorded.registry())
-                    ? inBundle.withName(registry, inBundle.repository())
-                    : inBundle;
+            OciReference target = inBundle.withName(registry, inBundle.repository());
             LockEntry moved = new LockEntry(
                     entry.origin(),
                     entry.kind(),
@@ -88,7 +91,7 @@ final class BundlePusher {
                     entry.targetDigest(),
                     target,
                     stores.target(target),
-                    target.tag(),
+                    target.effectiveTag().orElse(null),
                     false,
                     entry.note());
             staged.add(StagedArtifact.stage(job, List.of()));
@@ -114,11 +117,64 @@ final class BundlePusher {
                 Optional.empty());
     }
 
+    /**
+     * Refuses a bundle whose lock could make this push write anywhere but the one registry, or tag what the bundle
+     * does not hold, before anything is copied or tagged: every entry must name the bundle's registry, no tag may be
+     * claimed twice with different digests, and every copied entry's tag in the bundle must point at the digest the
+     * lock records.
+     */
+    private void requireTrustworthy(OciLayoutStore bundle, MirrorLock recorded) {
+        String bundleRegistry = OciReference.canonicalRegistry(recorded.registry());
+        String rewrite = " The bundle was changed after falco-offline:package wrote it; write it again with"
+                + " falco-offline:package rather than pushing this one.";
+        Map<String, String> digestByTag = new java.util.HashMap<>();
+        for (LockEntry entry : recorded.entries()) {
+            if (isUnpublishedChart(entry)) {
+                // Provenance only: names the chart file, pushes nothing.
+                continue;
+            }
+            OciReference target = OciReference.parse(entry.target());
+            if (!OciReference.canonicalRegistry(target.registry()).equals(bundleRegistry)) {
+                throw new FalcoOfflineException(request.bundle() + ": the lock entry for " + entry.target()
+                        + " names registry " + target.registry() + ", but the bundle is for " + recorded.registry()
+                        + "; push sends artifacts only to the registry it is given (or the bundle's)." + rewrite);
+            }
+            if (target.tag() != null && entry.targetDigest() != null) {
+                String previous =
+                        digestByTag.putIfAbsent(target.repository() + ":" + target.tag(), entry.targetDigest());
+                if (previous != null && !previous.equals(entry.targetDigest())) {
+                    throw new FalcoOfflineException(request.bundle() + ": the lock has two entries for tag "
+                            + entry.target() + ", with digests " + previous + " and " + entry.targetDigest()
+                            + "; one tag holds one digest." + rewrite);
+                }
+            }
+            if (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL || entry.targetDigest() == null) {
+                continue;
+            }
+            if (!io.falcooffline.core.mirror.oci.Digests.isDigest(entry.targetDigest())) {
+                throw new FalcoOfflineException(request.bundle() + ": the lock entry for " + entry.target()
+                        + " has target digest " + io.falcooffline.core.io.SafeText.quote(entry.targetDigest())
+                        + ", which is not a sha256 or sha512 digest." + rewrite);
+            }
+            if (target.tag() != null) {
+                Optional<Descriptor> tagged = bundle.resolve(target.name(), target.tag());
+                if (tagged.isPresent() && !tagged.get().digest().equals(entry.targetDigest())) {
+                    throw new FalcoOfflineException(request.bundle() + ": the lock records " + entry.target() + " as "
+                            + entry.targetDigest() + ", but the bundle's index.json tags it as "
+                            + tagged.get().digest() + "." + rewrite);
+                }
+            }
+        }
+    }
+
     /** Checks that every entry resolves on its registry with the digest the lock recorded. */
     private void verify(Stores stores, List<LockEntry> entries, String registry) {
         List<String> problems = new ArrayList<>();
         String firstFailing = null;
         for (LockEntry entry : entries) {
+            if (isUnpublishedChart(entry)) {
+                continue;
+            }
             Optional<String> problem = problemWith(stores, entry);
             if (problem.isPresent()) {
                 problems.add(problem.get());
@@ -135,10 +191,17 @@ final class BundlePusher {
         }
     }
 
+    /** The chart's provenance entry when the chart was not put into the bundle as an OCI chart. */
+    private static boolean isUnpublishedChart(LockEntry entry) {
+        return entry.origin() == LockEntry.Origin.CHART && entry.targetDigest() == null;
+    }
+
     private static Optional<String> problemWith(Stores stores, LockEntry entry) {
         OciReference target = OciReference.parse(entry.target());
         Location location = stores.target(target);
-        String reference = target.tag() != null ? target.tag() : target.digest();
+        String reference = target.digest() != null
+                ? target.digest()
+                : target.effectiveTag().orElseThrow();
         Optional<Descriptor> found;
         try {
             found = location.store().resolve(location.repository(), reference);

@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  * artifact's config that no installed artifact satisfies, it pulls {@code <name>:<exact version>} through the index.
  * Those exact tags must be mirrored too.
  */
-final class FalcoctlDependencies {
+public final class FalcoctlDependencies {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -26,8 +26,10 @@ final class FalcoctlDependencies {
      * @param name the artifact name falcoctl matches dependencies on (not the repository name)
      * @param version its version
      * @param dependencies what it requires
+     * @param requirements what it needs of Falco, e.g. {@code plugin_api_version} to {@code 3.11.0}
      */
-    record Config(String name, String version, List<Requirement> dependencies) {}
+    public record Config(
+            String name, String version, List<Requirement> dependencies, Map<String, String> requirements) {}
 
     /**
      * One dependency.
@@ -36,7 +38,7 @@ final class FalcoctlDependencies {
      * @param version the exact version pulled when nothing satisfies it
      * @param alternatives artifacts accepted instead
      */
-    record Requirement(String name, String version, List<Requirement> alternatives) {}
+    public record Requirement(String name, String version, List<Requirement> alternatives) {}
 
     /**
      * A dependency nothing satisfies.
@@ -44,10 +46,10 @@ final class FalcoctlDependencies {
      * @param requirement what is required
      * @param requiredBy the artifact requiring it, {@code name version}
      */
-    record Unmet(Requirement requirement, String requiredBy) {
+    public record Unmet(Requirement requirement, String requiredBy) {
 
         /** How falcoctl names the tag it pulls: {@code json:0.7.0}. */
-        String falcoctlReference() {
+        public String falcoctlReference() {
             return requirement.name() + ":" + requirement.version();
         }
     }
@@ -59,7 +61,7 @@ final class FalcoctlDependencies {
      *
      * @throws FalcoOfflineException naming the artifact when the blob is not such a config
      */
-    static Config parse(byte[] json, String what) {
+    public static Config parse(byte[] json, String what) {
         try {
             JsonNode root = JSON.readTree(json);
             String name = root.path("name").asString("");
@@ -80,7 +82,14 @@ final class FalcoctlDependencies {
                         dependency.path("version").asString(""),
                         List.copyOf(alternatives)));
             }
-            return new Config(name, root.path("version").asString(""), List.copyOf(dependencies));
+            Map<String, String> requirements = new LinkedHashMap<>();
+            for (JsonNode requirement : root.path("requirements")) {
+                requirements.put(
+                        requirement.path("name").asString(""),
+                        requirement.path("version").asString(""));
+            }
+            return new Config(
+                    name, root.path("version").asString(""), List.copyOf(dependencies), Map.copyOf(requirements));
         } catch (JacksonException e) {
             throw new FalcoOfflineException(
                     what + " has a falcoctl config that is not JSON: " + e.getOriginalMessage());
@@ -96,7 +105,7 @@ final class FalcoctlDependencies {
      * @param conflicts receives a line for each dependency falcoctl will refuse (an installed major version that
      *     differs from the required one)
      */
-    static List<Unmet> unmet(Collection<Config> installed, List<String> conflicts) {
+    public static List<Unmet> unmet(Collection<Config> installed, List<String> conflicts) {
         Map<String, SemanticVersion> available = new LinkedHashMap<>();
         for (Config config : installed) {
             SemanticVersion.parse(config.version())

@@ -1,8 +1,10 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.io.OutputPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -46,13 +48,15 @@ interface LayoutFiles extends AutoCloseable {
         return new LayoutFiles() {
             @Override
             public OptionalLong size(String path) throws IOException {
-                Path file = root.resolve(path);
-                return Files.isRegularFile(file) ? OptionalLong.of(Files.size(file)) : OptionalLong.empty();
+                // Regular files inside the bundle only: a link to /etc/passwd is refused, not uploaded.
+                return OutputPaths.regularFileSize(root, path, "bundle file")
+                        .map(OptionalLong::of)
+                        .orElse(OptionalLong.empty());
             }
 
             @Override
             public InputStream open(String path) throws IOException {
-                return Files.newInputStream(root.resolve(path));
+                return Files.newInputStream(OutputPaths.inside(root, path, "bundle file"), LinkOption.NOFOLLOW_LINKS);
             }
 
             @Override
@@ -67,6 +71,7 @@ interface LayoutFiles extends AutoCloseable {
 
     /** The layout packed in a tar archive, read in place by seeking to each entry. */
     static LayoutFiles tar(Path archive) throws IOException {
+        TarHeaderBounds.check(archive);
         TarFile tar = new TarFile(archive);
         Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
         for (TarArchiveEntry entry : tar.getEntries()) {

@@ -51,6 +51,21 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
                 .findFirst();
     }
 
+    /** This lock with its {@link LockEntry.Origin#CHART} entry replaced by the given one. */
+    public MirrorLock withChart(LockEntry chart) {
+        List<LockEntry> changed = new ArrayList<>(entries);
+        changed.removeIf(entry -> entry.origin() == LockEntry.Origin.CHART);
+        changed.add(chart);
+        return new MirrorLock(registry, changed);
+    }
+
+    /** The entry of the rewritten chart, if recorded. */
+    public Optional<LockEntry> chart() {
+        return entries.stream()
+                .filter(entry -> entry.origin() == LockEntry.Origin.CHART)
+                .findFirst();
+    }
+
     /**
      * Reads a lock file.
      *
@@ -102,8 +117,10 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
             }
             return new MirrorLock(required(root, "registry", sourceName), entries);
         } catch (JacksonException | IllegalArgumentException e) {
+            // Jackson's own message names its parser internals; the original message is the useful part.
+            String reason = e instanceof JacksonException json ? JsonErrors.describe(json) : e.getMessage();
             throw new FalcoOfflineException(
-                    sourceName + " is not a valid falco-offline lock (" + e.getMessage()
+                    sourceName + " is not a valid falco-offline lock (" + reason
                             + "); restore it from version control or delete it to write a new one.",
                     e);
         }

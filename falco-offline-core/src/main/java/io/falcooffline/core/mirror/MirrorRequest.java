@@ -1,10 +1,12 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.falco.BakePlan;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.TargetMapping;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One mirror run, built from a plan: where to copy, with which connection settings, what the chart pulls, and how
@@ -17,6 +19,7 @@ import java.util.Objects;
  *     (when pushing) and recorded, index URLs and references left upstream are skipped
  * @param dependencyTargets the plan's mapping, for falcoctl dependencies
  * @param bundleFiles files stored beside the artifacts in a bundle (the chart, the plan)
+ * @param bake the derived Falco image to build once its base and artifacts are mirrored ({@code delivery=baked})
  */
 public record MirrorRequest(
         MirrorOptions options,
@@ -24,7 +27,8 @@ public record MirrorRequest(
         String registry,
         List<PlannedReference> references,
         TargetMapping dependencyTargets,
-        List<BundleFile> bundleFiles) {
+        List<BundleFile> bundleFiles,
+        Optional<BakePlan> bake) {
 
     public MirrorRequest {
         Objects.requireNonNull(options, "options");
@@ -33,6 +37,18 @@ public record MirrorRequest(
         references = List.copyOf(references);
         Objects.requireNonNull(dependencyTargets, "dependencyTargets");
         bundleFiles = List.copyOf(bundleFiles);
+        Objects.requireNonNull(bake, "bake");
+    }
+
+    /** A run that builds no image. */
+    public MirrorRequest(
+            MirrorOptions options,
+            RegistryAccess access,
+            String registry,
+            List<PlannedReference> references,
+            TargetMapping dependencyTargets,
+            List<BundleFile> bundleFiles) {
+        this(options, access, registry, references, dependencyTargets, bundleFiles, Optional.empty());
     }
 
     /** A file stored at the top of a bundle under {@code name}. */

@@ -8,6 +8,11 @@ import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.falco.BakePlan;
+import io.falcooffline.core.falco.bake.BakeRequest;
+import io.falcooffline.core.falco.bake.BakeResult;
+import io.falcooffline.core.falco.bake.BakeStore;
+import io.falcooffline.core.falco.bake.FalcoImageBaker;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.plan.LockEntry;
@@ -17,6 +22,7 @@ import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,6 +81,7 @@ final class MirrorRun {
             if (options.mode() == MirrorMode.BUNDLE) {
                 bundle = stores.own(
                         OciLayoutStore.openForWriting(options.bundle().orElseThrow()));
+                bundle.startRun();
             }
             String destination = options.mode() == MirrorMode.BUNDLE ? bundle.describe() : "registry " + registry;
             listener.info("Mirroring to " + destination + ".");
@@ -87,19 +94,26 @@ final class MirrorRun {
             if (options.copySignatures()) {
                 engine.map(List.copyOf(staged), this::stageSignatures).forEach(staged::addAll);
             }
+            // The baked image is built here, after its base: it is not expected to exist yet.
+            Optional<OciReference> bakedImage = request.bake().map(plan -> OciReference.parse(plan.image()));
+            internal.removeIf(entry -> bakedImage.isPresent()
+                    && entry.target().equals(bakedImage.get().toString()));
             checkAlreadyInternal(internal);
 
             engine.copyContent(staged);
             engine.tag(staged);
+            Optional<BakedImage> baked = request.bake().map(this::bake);
 
             List<LockEntry> entries = new ArrayList<>(internal);
             staged.forEach(artifact -> entries.add(artifact.toLockEntry()));
+            baked.ifPresent(image -> entries.add(image.lockEntry()));
             MirrorLock lock = new MirrorLock(registry, entries);
-            options.lockFile().ifPresent(lock::write);
             Optional<Path> archive = Optional.empty();
             if (bundle != null) {
-                archive = finishBundle(staged, lock);
+                archive = finishBundle(staged, baked, lock);
             }
+            // Last, so that a failed run leaves the previous lock as it was.
+            options.lockFile().ifPresent(lock::write);
             listener.info("Mirrored " + staged.size() + " artifacts to " + destination + ": "
                     + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
                     + engine.blobsSkipped() + " already there, " + engine.blobsMounted() + " mounted.");
@@ -115,6 +129,25 @@ final class MirrorRun {
                     options.mode() == MirrorMode.BUNDLE ? options.bundle() : Optional.empty(),
                     archive,
                     options.lockFile());
+        } catch (RuntimeException e) {
+            if (bundle != null) {
+                bundle.discardResults();
+                deleteQuietly(bundleArchive());
+            }
+            throw e;
+        }
+    }
+
+    private Path bundleArchive() {
+        Path directory = options.bundle().orElseThrow();
+        return directory.resolveSibling(directory.getFileName() + ".tar");
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // The failure that led here is the one worth reporting.
         }
     }
 
@@ -177,7 +210,7 @@ final class MirrorRun {
                 sourceReference,
                 target,
                 targetLocation,
-                target.tag(),
+                target.effectiveTag().orElse(null),
                 // A target pinned by digest must keep the source's digest.
                 target.digest() == null,
                 note);
@@ -327,9 +360,73 @@ final class MirrorRun {
         }
     }
 
-    private Optional<Path> finishBundle(List<StagedArtifact> staged, MirrorLock lock) {
+    /** The derived Falco image of {@code delivery=baked}, and how the lock and bundle keep it. */
+    private record BakedImage(LockEntry lockEntry, String bundleRefName, Set<String> digests) {}
+
+    /**
+     * Builds the derived Falco image from what this run has just mirrored (its base and the artifacts to bake), in
+     * the target itself: the registry, or the bundle, which {@code push} then loads like any other entry.
+     */
+    private BakedImage bake(BakePlan plan) {
+        OciReference image = OciReference.parse(plan.image());
+        OciReference base = OciReference.parse(plan.baseImage());
+        BakeStore store = options.mode() == MirrorMode.BUNDLE
+                ? BakeStore.layout(bundle)
+                : BakeStore.registry(stores.target(image).store());
+        BakeResult result = FalcoImageBaker.bake(
+                BakeRequest.builder()
+                        .baseImage(base)
+                        .artifacts(plan.artifacts().stream()
+                                .map(OciReference::parse)
+                                .toList())
+                        .rulesFiles(List.copyOf(plan.rulesFiles().values()))
+                        .overrideContainerPluginConfig(plan.overrideContainerPluginConfig())
+                        .platforms(plan.platforms())
+                        .source(store)
+                        .target(store)
+                        .targetImage(image)
+                        .build(),
+                listener);
+        List<String> missing = plan.pluginLibraries().values().stream()
+                .filter(library -> !result.libraryPaths().contains(library))
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new FalcoOfflineException("The baked image " + image + " lacks " + String.join(", ", missing)
+                    + ", which the values load from it: check that the artifacts " + plan.artifacts()
+                    + " ship these libraries, or pin versions that do with `artifacts`.");
+        }
+        Set<String> digests = new HashSet<>();
+        digests.add(result.index().digest());
+        List<String> platforms = new ArrayList<>();
+        for (BakeResult.PlatformImage platform : result.platforms()) {
+            digests.add(platform.manifest().digest());
+            digests.add(platform.config().digest());
+            digests.add(platform.addedLayer().digest());
+            platforms.add(platform.platform().toString());
+        }
+        LockEntry entry = new LockEntry(
+                LockEntry.Origin.BAKED,
+                ReferenceKind.IMAGE,
+                base.toString(),
+                null,
+                image.toString(),
+                result.index().digest(),
+                result.index().mediaType(),
+                platforms,
+                result.index().size(),
+                "baked from " + base + " with " + String.join(", ", plan.artifacts()));
+        listener.info(
+                "Baked " + image + " (" + result.index().digest() + ") for " + String.join(", ", platforms) + ".");
+        return new BakedImage(entry, image.name() + ":" + image.tag(), digests);
+    }
+
+    private Optional<Path> finishBundle(List<StagedArtifact> staged, Optional<BakedImage> baked, MirrorLock lock) {
         Set<String> refNames = new HashSet<>();
         Set<String> digests = new HashSet<>();
+        baked.ifPresent(image -> {
+            refNames.add(image.bundleRefName());
+            digests.addAll(image.digests());
+        });
         for (StagedArtifact artifact : staged) {
             if (artifact.job().targetTag() != null) {
                 refNames.add(artifact.job().target().repository() + ":"
@@ -346,7 +443,7 @@ final class MirrorRun {
             return Optional.empty();
         }
         Path directory = options.bundle().orElseThrow();
-        Path archive = directory.resolveSibling(directory.getFileName() + ".tar");
+        Path archive = bundleArchive();
         try {
             BundleArchive.pack(directory, archive);
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.OutputPaths;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
@@ -18,6 +19,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -95,12 +97,15 @@ final class OciLayoutStore implements OciStore {
                                 + " (it has no " + MARKER_FILE + "); a bundle run replaces its content, so choose a "
                                 + "new or empty directory.");
             }
-            Files.createDirectories(directory.resolve("blobs").resolve("sha256"));
+            // A link on the way would let this run write, and its clean-up delete, files outside the bundle.
+            Files.createDirectories(OutputPaths.inside(directory, "blobs/sha256", "blob directory"));
+            OutputPaths.inside(directory, "blobs/sha256", "blob directory");
+            OutputPaths.inside(directory, INGEST_DIRECTORY, "ingest directory");
             if (!Files.exists(directory.resolve(MARKER_FILE))) {
-                AtomicFiles.write(directory.resolve(MARKER_FILE), MARKER_CONTENT);
+                AtomicFiles.write(OutputPaths.inside(directory, MARKER_FILE, "bundle marker"), MARKER_CONTENT);
             }
             if (!Files.exists(directory.resolve(LAYOUT_FILE))) {
-                AtomicFiles.write(directory.resolve(LAYOUT_FILE), LAYOUT_CONTENT);
+                AtomicFiles.write(OutputPaths.inside(directory, LAYOUT_FILE, "bundle layout file"), LAYOUT_CONTENT);
             }
             deleteLeftovers(directory);
             OciLayoutStore store = new OciLayoutStore(LayoutFiles.directory(directory), directory, true);
@@ -184,7 +189,7 @@ final class OciLayoutStore implements OciStore {
             index = JSON.readTree(files.readSmall(INDEX_FILE, MAX_INDEX_FILE_BYTES));
         } catch (JacksonException e) {
             throw new FalcoOfflineException(files.describe() + ": " + INDEX_FILE + " is not valid JSON ("
-                    + e.getOriginalMessage() + "). falco-offline only ever replaces it whole; restore it or write the "
+                    + JsonErrors.describe(e) + "). falco-offline only ever replaces it whole; restore it or write the "
                     + "bundle into a new directory.");
         }
         for (JsonNode entry : index.path("manifests")) {
@@ -251,7 +256,7 @@ final class OciLayoutStore implements OciStore {
         if (writable) {
             // A damaged blob would be trusted forever; drop it so this run fetches it again.
             try {
-                Files.deleteIfExists(directory.resolve(blobPath(blob.digest())));
+                Files.deleteIfExists(OutputPaths.inside(directory, blobPath(blob.digest()), "blob"));
             } catch (IOException e) {
                 throw failure("read or write", e);
             }
@@ -272,7 +277,7 @@ final class OciLayoutStore implements OciStore {
                             .transferTo(out);
                     channel.force(true);
                 }
-                Path target = directory.resolve(blobPath(blob.digest()));
+                Path target = OutputPaths.inside(directory, blobPath(blob.digest()), "blob");
                 Files.createDirectories(target.getParent());
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 verifiedBlobs.add(blob.digest());
@@ -362,7 +367,8 @@ final class OciLayoutStore implements OciStore {
             writeIndex();
         }
         try (Stream<Path> algorithms = Files.list(directory.resolve("blobs"))) {
-            for (Path algorithm : (Iterable<Path>) algorithms::iterator) {
+            for (Path listed : (Iterable<Path>) algorithms::iterator) {
+                Path algorithm = OutputPaths.inside(directory, "blobs/" + listed.getFileName(), "blob directory");
                 try (Stream<Path> blobs = Files.list(algorithm)) {
                     for (Path blob : (Iterable<Path>) blobs::iterator) {
                         String digest = algorithm.getFileName() + ":" + blob.getFileName();
@@ -378,16 +384,53 @@ final class OciLayoutStore implements OciStore {
         }
     }
 
+    /**
+     * Starts a mirror run: until it finishes, the bundle has no lock, so a failed run leaves nothing push would load.
+     * A later stage that adds to a finished bundle (the published chart) opens it without this.
+     */
+    void startRun() {
+        requireWritable();
+        try {
+            Files.deleteIfExists(OutputPaths.inside(directory, BundlePusher.LOCK_FILE, "bundle lock"));
+        } catch (IOException e) {
+            throw failure("remove the previous lock of", e);
+        }
+    }
+
     /** Stores a file beside the layout (the lock, the plan, the chart), replacing it atomically. */
     void writeExtraFile(String name, byte[] content) {
         requireWritable();
-        AtomicFiles.write(directory.resolve(name), content);
+        AtomicFiles.write(OutputPaths.inside(directory, name, "bundle file"), content);
+    }
+
+    /**
+     * Removes what marks the bundle as finished (index, lock, chart, plan) after a failed run; verified blobs stay,
+     * so that the next run resumes.
+     */
+    synchronized void discardResults() {
+        requireWritable();
+        try (Stream<Path> top = Files.list(directory)) {
+            for (Path path : (Iterable<Path>) top::iterator) {
+                String name = path.getFileName().toString();
+                if (!name.equals(LAYOUT_FILE)
+                        && !name.equals(MARKER_FILE)
+                        && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (IOException e) {
+            // The failure that led here is the one worth reporting.
+        }
+        namedEntries.clear();
+        otherEntries.clear();
     }
 
     /** Copies a file beside the layout, replacing it atomically. */
     void copyExtraFile(Path file) {
         requireWritable();
-        AtomicFiles.write(directory.resolve(file.getFileName().toString()), out -> Files.copy(file, out));
+        AtomicFiles.write(
+                OutputPaths.inside(directory, file.getFileName().toString(), "bundle file"),
+                out -> Files.copy(file, out));
     }
 
     /** Reads a small file stored beside the layout (the lock, the plan), if present. */
@@ -412,7 +455,7 @@ final class OciLayoutStore implements OciStore {
         otherEntries.forEach(manifests::add);
         namedEntries.values().forEach(manifests::add);
         AtomicFiles.write(
-                directory.resolve(INDEX_FILE),
+                OutputPaths.inside(directory, INDEX_FILE, "bundle index"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
     }
 

@@ -8,12 +8,13 @@ import java.util.regex.Pattern;
  * A version as falcoctl compares them (Go's {@code semver.ParseTolerant}): an optional {@code v}, missing minor and
  * patch read as 0, a pre-release ranks below its release.
  */
-record SemanticVersion(long major, long minor, long patch, String preRelease) implements Comparable<SemanticVersion> {
+public record SemanticVersion(long major, long minor, long patch, String preRelease)
+        implements Comparable<SemanticVersion> {
 
     private static final Pattern TOLERANT =
             Pattern.compile("v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:-([0-9A-Za-z.-]+))?(?:\\+[0-9A-Za-z.-]+)?");
 
-    static Optional<SemanticVersion> parse(String text) {
+    public static Optional<SemanticVersion> parse(String text) {
         Matcher matcher = TOLERANT.matcher(text == null ? "" : text.strip());
         if (!matcher.matches()) {
             return Optional.empty();
@@ -30,7 +31,7 @@ record SemanticVersion(long major, long minor, long patch, String preRelease) im
     }
 
     /** Whether this version can stand in for a requirement: same major, at least as new. */
-    boolean satisfies(SemanticVersion required) {
+    public boolean satisfies(SemanticVersion required) {
         return major == required.major && compareTo(required) >= 0;
     }
 

@@ -4,6 +4,7 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.audit.ControlPlaneFiles;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.OutputPaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,8 @@ public final class OutputFiles {
             byte[] plan,
             Optional<ControlPlaneFiles.Prepared> controlPlaneFiles,
             ProgressListener listener) {
-        Path chartFile = outputDirectory.resolve(chartFileName);
-        Path planFile = outputDirectory.resolve(planFileName);
+        Path chartFile = OutputPaths.inside(outputDirectory, chartFileName, "chart archive");
+        Path planFile = OutputPaths.inside(outputDirectory, planFileName, "plan");
         List<Path> written = new ArrayList<>();
         try {
             AtomicFiles.write(planFile, plan);
@@ -42,8 +43,9 @@ public final class OutputFiles {
             written.add(chartFile);
             listener.info("Wrote " + chartFile + " and " + planFile);
             if (controlPlaneFiles.isPresent()) {
-                ControlPlaneFiles.Written audit =
-                        ControlPlaneFiles.write(outputDirectory.resolve(AUDIT_DIRECTORY), controlPlaneFiles.get());
+                ControlPlaneFiles.Written audit = ControlPlaneFiles.write(
+                        OutputPaths.inside(outputDirectory, AUDIT_DIRECTORY, "audit directory"),
+                        controlPlaneFiles.get());
                 audit.warnings().forEach(listener::warn);
                 listener.info("Wrote kube-apiserver audit files to " + audit.directory() + " (webhook "
                         + audit.webhookUrl() + ")");

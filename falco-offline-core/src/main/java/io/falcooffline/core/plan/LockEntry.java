@@ -42,7 +42,18 @@ public record LockEntry(
         /** A cosign signature, attestation or referrers tag of another entry. */
         SIGNATURE,
         /** A reference of the plan that already points at the internal registry: checked, not copied. */
-        ALREADY_INTERNAL
+        ALREADY_INTERNAL,
+        /**
+         * The derived Falco image of {@code delivery=baked}, built from the mirrored base image ({@code source}) and
+         * the falcoctl artifacts named in {@code note}.
+         */
+        BAKED,
+        /**
+         * The rewritten chart: {@code source} is what it was made from and {@code sourceDigest} that content's digest,
+         * {@code note} the falco-offline version; {@code target} is the Helm OCI chart it is published as, with its
+         * manifest digest, or the chart file name with no digest when it is not published.
+         */
+        CHART
     }
 
     public LockEntry {

@@ -22,6 +22,9 @@ public record OciReference(String registry, String repository, String tag, Strin
     public static final String DOCKER_HUB = "docker.io";
 
     private static final Pattern REPOSITORY_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+    /** The OCI distribution spec's limit on a tag. */
+    static final int MAX_TAG_LENGTH = 128;
+
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]+)?|\\[[0-9A-Fa-f:]+\\](?::[0-9]+)?");
@@ -58,6 +61,12 @@ public record OciReference(String registry, String repository, String tag, Strin
         if (colon > lastSlash) {
             tag = reference.substring(colon + 1);
             reference = reference.substring(0, colon);
+            if (tag.length() > MAX_TAG_LENGTH) {
+                throw invalid(
+                        text,
+                        "the tag is " + tag.length() + " characters long, more than the " + MAX_TAG_LENGTH
+                                + " a tag may have");
+            }
             if (!TAG.matcher(tag).matches()) {
                 throw invalid(text, "the tag '" + tag + "' has characters a tag cannot have");
             }
@@ -130,6 +139,11 @@ public record OciReference(String registry, String repository, String tag, Strin
         return digest == null ? Optional.of("latest") : Optional.empty();
     }
 
+    /** This reference as a pull reads it: tagged {@code latest} when it has neither a tag nor a digest. */
+    public OciReference withDefaultTag() {
+        return tag == null && digest == null ? withTag("latest") : this;
+    }
+
     /** The same tag and digest on another registry and repository. */
     public OciReference withName(String newRegistry, String newRepository) {
         return new OciReference(newRegistry, newRepository, tag, digest);
@@ -167,6 +181,7 @@ public record OciReference(String registry, String repository, String tag, Strin
     }
 
     private static InvalidReferenceException invalid(String text, String why) {
-        return new InvalidReferenceException("'" + text + "' is not a valid image or artifact reference: " + why + ".");
+        return new InvalidReferenceException(io.falcooffline.core.io.SafeText.quote(text)
+                + " is not a valid image or artifact reference: " + why + ".");
     }
 }

@@ -1,6 +1,9 @@
 package io.falcooffline.core.plan;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,6 +17,8 @@ import java.util.Objects;
  * @param valuesChanges every values edit, in file order
  * @param warnings what could not be redirected, one line each
  * @param mapping how the run maps sources to targets, for artifacts that are pulled but not named by the chart
+ * @param falco what the {@code falco} stage resolved and did (delivery, index, artifacts with digests, notes), as
+ *     written to the plan file; empty when it did not run
  */
 public record Plan(
         String chartName,
@@ -22,13 +27,37 @@ public record Plan(
         List<PlannedReference> references,
         List<ValuesChange> valuesChanges,
         List<String> warnings,
-        TargetMapping mapping) {
+        TargetMapping mapping,
+        Map<String, Object> falco) {
 
     public Plan {
         references = List.copyOf(references);
         valuesChanges = List.copyOf(valuesChanges);
         warnings = List.copyOf(warnings);
         Objects.requireNonNull(mapping, "mapping");
+        falco = Collections.unmodifiableMap(new LinkedHashMap<>(falco));
+    }
+
+    /** A plan without a {@code falco} section. */
+    public Plan(
+            String chartName,
+            String chartVersion,
+            String registry,
+            List<PlannedReference> references,
+            List<ValuesChange> valuesChanges,
+            List<String> warnings,
+            TargetMapping mapping) {
+        this(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, Map.of());
+    }
+
+    /** This plan with the {@code falco} stage's section. */
+    public Plan withFalco(Map<String, Object> section) {
+        return new Plan(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, section);
+    }
+
+    /** This plan with other references, everything else kept. */
+    public Plan withReferences(List<PlannedReference> corrected) {
+        return new Plan(chartName, chartVersion, registry, corrected, valuesChanges, warnings, mapping, falco);
     }
 
     /** A plan read back or made by hand, whose mapping leaves every reference where it is. */

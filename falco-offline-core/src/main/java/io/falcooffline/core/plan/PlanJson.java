@@ -34,6 +34,9 @@ public final class PlanJson {
                 "valuesChanges",
                 plan.valuesChanges().stream().map(PlanJson::change).toList());
         root.put("warnings", plan.warnings());
+        if (!plan.falco().isEmpty()) {
+            root.put("falco", plan.falco());
+        }
         return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -103,6 +103,13 @@ public final class FalcoctlIndex {
         return new FalcoctlIndex(List.copyOf(byName.values()));
     }
 
+    /** Several indexes as falcoctl merges them: an entry of a later index replaces one of the same name. */
+    public static FalcoctlIndex merge(List<FalcoctlIndex> indexes) {
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        indexes.forEach(index -> index.entries().forEach(entry -> byName.put(entry.name(), entry)));
+        return new FalcoctlIndex(List.copyOf(byName.values()));
+    }
+
     /** The entry with this name. */
     public Optional<Entry> find(String name) {
         return Optional.ofNullable(entries.get(name));
@@ -125,8 +132,7 @@ public final class FalcoctlIndex {
         String text = falcoctlReference.strip();
         if (text.contains("/")) {
             OciReference reference = OciReference.parse(text);
-            return Optional.of(
-                    reference.tag() == null && reference.digest() == null ? reference.withTag("latest") : reference);
+            return Optional.of(reference.withDefaultTag());
         }
         int separator = indexOfSuffix(text);
         String name = separator < 0 ? text : text.substring(0, separator);

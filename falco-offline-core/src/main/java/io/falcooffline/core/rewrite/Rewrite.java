@@ -81,7 +81,8 @@ public final class Rewrite {
             }
             return;
         }
-        OciReference source = reference.source();
+        // Untagged means latest for the runtime; the plan, the lock and the bundle say so explicitly.
+        OciReference source = reference.source().withDefaultTag();
         if (mapper.isInternal(source)) {
             record(reference, source, source, Disposition.ALREADY_INTERNAL);
             return;
@@ -117,6 +118,24 @@ public final class Rewrite {
             PullSecretKey.of(node.tree().chart(), node.values())
                     .ifPresent(key -> set(node.tree(), key.path(), key.render(secrets)));
         }
+    }
+
+    /**
+     * Plans an artifact a later stage needs mirrored that no value names as such, e.g. the exact version behind a
+     * floating falcoctl tag.
+     *
+     * @param why what needs it, recorded as the plan entry's location
+     */
+    public void mirrorAlso(ReferenceKind kind, OciReference source, OciReference target, String why) {
+        FoundReference found = new FoundReference(
+                kind,
+                FoundReference.Form.REFERENCE_STRING,
+                source.toString(),
+                source,
+                new ReferenceLocation(root().chart().path(), "falco stage", why, 0),
+                List.of(),
+                true);
+        record(found, source, target, source.equals(target) ? Disposition.ALREADY_INTERNAL : Disposition.REDIRECTED);
     }
 
     /** Coalesces values over the root chart's, as a values file given after the user's would. */

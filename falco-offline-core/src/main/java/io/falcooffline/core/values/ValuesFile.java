@@ -25,6 +25,11 @@ public record ValuesFile(Path path, Map<String, Object> values) {
             try {
                 loaded.add(new ValuesFile(
                         file, SafeYaml.loadMap(Files.readString(file, StandardCharsets.UTF_8), file.toString())));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new InvalidRequestException(
+                        "valuesFiles",
+                        "Values file " + file + " is not UTF-8 text (an editor may have saved it as UTF-16 or"
+                                + " Latin-1): save it as UTF-8, which is what Helm reads.");
             } catch (IOException e) {
                 throw new InvalidRequestException(
                         "valuesFiles", "Cannot read values file " + file + ": " + e.getMessage());

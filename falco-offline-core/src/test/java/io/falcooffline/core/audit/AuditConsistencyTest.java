@@ -41,6 +41,30 @@ class AuditConsistencyTest {
     }
 
     @Test
+    void shouldTellFromWhatFalcoLoadsNotFromWhatItListsWhetherTheWebhookIsSetUp() {
+        String listed = "falco: {plugins: [{name: k8saudit, library_path: libk8saudit.so,"
+                + " open_params: 'http://:9765/k8s-audit'}, {name: json, library_path: libjson.so}]";
+        assertThat(AuditConsistency.configuresWebhook(FalcoValues.of(
+                        TestValues.coalesce(TestValues.minimalChartDefaults(), TestValues.yaml(listed + "}")))))
+                .as("listed in falco.plugins, load_plugins: [] as charts 4.x to 6.x ship")
+                .isFalse();
+        assertThat(AuditConsistency.configuresWebhook(FalcoValues.of(TestValues.coalesce(
+                        TestValues.minimalChartDefaults(), TestValues.yaml(listed + ", load_plugins: [json]}")))))
+                .isFalse();
+        assertThat(AuditConsistency.configuresWebhook(FalcoValues.of(TestValues.coalesce(
+                        TestValues.minimalChartDefaults(),
+                        TestValues.yaml(listed + ", load_plugins: [k8saudit, json]}")))))
+                .isTrue();
+        assertThat(AuditConsistency.configuresWebhook(FalcoValues.of(TestValues.yaml(listed + "}"))))
+                .as("no load_plugins at all: Falco loads every configured plugin")
+                .isTrue();
+        assertThat(AuditConsistency.configuresWebhook(FalcoValues.of(TestValues.coalesce(
+                        TestValues.minimalChartDefaults(), TestValues.yaml("falco: {load_plugins: [k8saudit]}")))))
+                .as("loaded but not configured: the check reports the missing entry")
+                .isTrue();
+    }
+
+    @Test
     void shouldNameBothPortsWhenServiceTargetPortDiffersFromOpenParamsPort() {
         Map<String, Object> values = withUser("""
                 services:

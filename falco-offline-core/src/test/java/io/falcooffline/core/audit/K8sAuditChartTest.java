@@ -143,12 +143,35 @@ class K8sAuditChartTest {
         assertThat(warnings).isEmpty();
         Map<String, Object> pod = Values.mapAt(rendered.named("Deployment", "falco"), "spec.template.spec");
         assertThat(Values.mapAt(pod, "nodeSelector")).containsEntry("kubernetes.io/arch", "arm64");
-        assertThat(Values.list(pod.get("initContainers")))
+        // The example writes no falcoctl args: packaging adds --plain-http for the plain-HTTP Harbor.
+        io.falcooffline.core.PackageResult packaged = io.falcooffline.core.FalcoOffline.packageChart(
+                io.falcooffline.core.PackageRequest.builder()
+                        .chart(TestValues.upstreamChart())
+                        .registry("192.168.5.96:30003")
+                        .repositoryPrefix("falco")
+                        .profile(K8sAuditProfile.NAME)
+                        .audit(options)
+                        .valuesFile(exampleValues)
+                        .outputDirectory(work.resolve("packaged"))
+                        .mirror(io.falcooffline.core.MirrorOptions.builder()
+                                .insecureRegistries("192.168.5.96:30003")
+                                .build())
+                        .build(),
+                io.falcooffline.core.ProgressListener.SILENT);
+        Map<String, Object> packagedPod = Values.mapAt(
+                io.falcooffline.core.render.HelmRenderer.render(
+                                packaged.chartFile().orElseThrow())
+                        .get("Deployment", "falco")
+                        .content(),
+                "spec.template.spec");
+        List<Object> falcoctlContainers = new ArrayList<>(Values.list(packagedPod.get("initContainers")));
+        falcoctlContainers.addAll(Values.list(packagedPod.get("containers")));
+        assertThat(falcoctlContainers)
                 .map(Values::map)
-                .filteredOn(container -> "falcoctl-artifact-install".equals(container.get("name")))
-                .singleElement()
-                .satisfies(container -> assertThat(TestValues.strings(Values.list(container.get("args"))))
-                        .contains("artifact", "install", "--plain-http"));
+                .filteredOn(container -> String.valueOf(container.get("name")).startsWith("falcoctl-artifact-"))
+                .hasSize(2)
+                .allSatisfy(container -> assertThat(TestValues.strings(Values.list(container.get("args"))))
+                        .contains("--plain-http"));
         assertThat(rendered.ofKind("DaemonSet")).isEmpty();
         assertThat(rendered.webhookPort()).containsEntry("port", 9765).containsEntry("nodePort", 30007);
         assertKubeconfigAgrees(written.webhookKubeconfig(), rendered, "192.168.5.10");

@@ -79,4 +79,14 @@ class MirrorLockTest {
                 .isInstanceOf(FalcoOfflineException.class)
                 .hasMessageContaining("lockVersion 9");
     }
+
+    @Test
+    void shouldKeepParserInternalsOutOfTheMessageWhenLockIsNotJson() throws Exception {
+        Path file = Files.writeString(temp.resolve("lock.json"), "{\"lockVersion\": 1, \"entries\": [}");
+
+        assertThatThrownBy(() -> MirrorLock.read(file))
+                .hasMessageContaining("is not a valid falco-offline lock")
+                .hasMessageNotContaining("Source:")
+                .hasMessageNotContaining("line: 1, column:");
+    }
 }

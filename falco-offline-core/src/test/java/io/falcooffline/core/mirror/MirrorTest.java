@@ -380,6 +380,42 @@ class MirrorTest {
     }
 
     @Test
+    void shouldLeaveNoIndexOrLockOfAnEarlierRunWhenALaterBundleRunFails() throws IOException {
+        Path bundle = temp.resolve("bundle");
+        Path lockFile = temp.resolve("falco-offline.lock.json");
+        String registry = "192.168.5.96:30003";
+        MirrorOptions working =
+                upstream.options(MirrorMode.BUNDLE).bundle(bundle).build();
+        MirrorCalls.run(working, registry, plan(registry), Optional.empty(), Optional.empty(), listener);
+        assertThat(bundle.resolve("index.json")).exists();
+        assertThat(bundle.resolve(BundlePusher.LOCK_FILE)).exists();
+        List<PlannedReference> withMissing = new java.util.ArrayList<>(plan(registry));
+        withMissing.add(UpstreamFixture.redirected(
+                ReferenceKind.PLUGIN, "ghcr.io/falcosecurity/plugins/plugin/missing:1", registry));
+        MirrorOptions failing = upstream.options(MirrorMode.BUNDLE)
+                .bundle(bundle)
+                .lockFile(lockFile)
+                .build();
+
+        assertThatThrownBy(() ->
+                        MirrorCalls.run(failing, registry, withMissing, Optional.empty(), Optional.empty(), listener))
+                .isInstanceOf(FalcoOfflineException.class)
+                .hasMessageContaining("missing");
+
+        assertThat(bundle.resolve("index.json")).doesNotExist();
+        assertThat(bundle.resolve(BundlePusher.LOCK_FILE)).doesNotExist();
+        assertThat(lockFile).doesNotExist();
+        assertThat(listFiles(bundle.resolve("blobs/sha256"))).isNotEmpty();
+        assertThatThrownBy(() -> MirrorCalls.push(
+                        PushRequest.builder()
+                                .bundle(bundle)
+                                .registry("127.0.0.1:9")
+                                .build(),
+                        listener))
+                .hasMessageContaining("is not an offline bundle");
+    }
+
+    @Test
     void shouldCopySignatureTagWhenPresentUnlessSwitchedOff() {
         Manifest signature = UpstreamFixture.pushSignature(
                 upstream.client, "falcosecurity/plugins/plugin/container", upstream.container.digest());

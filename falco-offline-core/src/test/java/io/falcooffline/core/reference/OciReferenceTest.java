@@ -69,6 +69,16 @@ class OciReferenceTest {
     }
 
     @Test
+    void shouldSayATooLongTagIsTooLongAndKeepLineBreaksOutOfTheMessage() {
+        assertThatThrownBy(() -> OciReference.parse("a/b:" + "t".repeat(200)))
+                .hasMessageContaining("the tag is 200 characters long, more than the 128 a tag may have")
+                .hasMessageNotContaining("has characters a tag cannot have");
+        assertThatThrownBy(() -> OciReference.parse("a/b:1\n[INFO] BUILD SUCCESS"))
+                .hasMessageContaining("'a/b:1\\u000a[INFO] BUILD SUCCESS'")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void shouldMoveToAnotherRegistryKeepingTagAndDigest() {
         OciReference moved =
                 OciReference.parse("docker.io/falcosecurity/falco:0.44.0").withName("harbor:443", "falco/falco");

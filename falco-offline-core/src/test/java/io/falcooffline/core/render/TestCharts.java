@@ -11,6 +11,19 @@ public final class TestCharts {
     /** The system property naming the upstream fixtures directory; the build sets it. */
     public static final String FIXTURES_PROPERTY = "falco-offline.fixtures";
 
+    /** Values that turn on every subchart of a Falco chart, falcosidekick's web UI (and its redis) included. */
+    public static final String FALCO_EVERY_SUBCHART_ON = """
+            falcosidekick:
+              enabled: true
+              webui:
+                enabled: true
+            collectors:
+              kubernetes:
+                enabled: true
+            responseActions:
+              enabled: true
+            """;
+
     private TestCharts() {}
 
     /**

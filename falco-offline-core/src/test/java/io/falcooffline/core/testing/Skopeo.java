@@ -69,29 +69,85 @@ public final class Skopeo {
         return run(List.of("list-tags"), repository).stdoutText();
     }
 
+    /**
+     * {@code skopeo copy --all --preserve-digests} of an image or index into a {@code dir:} directory, where every
+     * manifest and blob lands in a file named by its digest's hex: what any client pulling it would get.
+     *
+     * @param repositoryAndReference e.g. {@code falco/falco:offline}
+     * @param directory a new directory
+     * @return {@code directory}
+     */
+    public Path copyAllToDirectory(String repositoryAndReference, Path directory) {
+        List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--all", "--preserve-digests", "--quiet"));
+        addRegistryOptions(command, "src-");
+        command.add("docker://" + registry.host() + "/" + repositoryAndReference);
+        command.add("dir:" + directory);
+        runChecked(command, "copy " + repositoryAndReference);
+        return directory;
+    }
+
+    /**
+     * {@code skopeo inspect --raw} of an image in an OCI image layout (the offline bundle).
+     *
+     * @param layout the layout directory
+     * @param refName the {@code org.opencontainers.image.ref.name} of its index entry
+     */
+    public static byte[] inspectLayoutRaw(Path layout, String refName) {
+        ExternalCommand.requireInstalled("skopeo");
+        return runChecked(List.of("skopeo", "inspect", "--raw", "oci:" + layout + ":" + refName), "inspect " + refName)
+                .stdout();
+    }
+
+    /** {@code skopeo copy --all --preserve-digests} from an OCI image layout into a {@code dir:} directory. */
+    public static Path copyAllFromLayout(Path layout, String refName, Path directory) {
+        ExternalCommand.requireInstalled("skopeo");
+        runChecked(
+                List.of(
+                        "skopeo",
+                        "copy",
+                        "--all",
+                        "--preserve-digests",
+                        "--quiet",
+                        "oci:" + layout + ":" + refName,
+                        "dir:" + directory),
+                "copy " + refName);
+        return directory;
+    }
+
+    private static ExternalCommand.Result runChecked(List<String> command, String what) {
+        ExternalCommand.Result result = ExternalCommand.run(command, Map.of(), TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("skopeo " + what + " failed (exit " + result.exitCode() + "): "
+                    + result.stderr().strip());
+        }
+        return result;
+    }
+
     private ExternalCommand.Result run(List<String> subcommand, String repositoryAndReference) {
         List<String> command = new ArrayList<>();
         command.add("skopeo");
         command.addAll(subcommand);
+        addRegistryOptions(command, "");
+        command.add("docker://" + registry.host() + "/" + repositoryAndReference);
+        return runChecked(command, String.join(" ", subcommand) + " " + repositoryAndReference);
+    }
+
+    /**
+     * The options that reach this registry: the test CA or no TLS check, an empty auth file so the user's own is never
+     * read, and the credentials if any. {@code prefix} is {@code src-} for the source of a copy.
+     */
+    private void addRegistryOptions(List<String> command, String prefix) {
         if (registry.tls()) {
-            command.add("--cert-dir=" + certDirectory());
+            command.add("--" + prefix + "cert-dir=" + certDirectory());
         } else {
-            command.add("--tls-verify=false");
+            command.add("--" + prefix + "tls-verify=false");
         }
         Path authFile = workDirectory.resolve("skopeo-auth.json");
         writeIfAbsent(authFile, "{}");
         command.add("--authfile=" + authFile);
         if (credentials != null) {
-            command.add("--creds=" + credentials);
+            command.add("--" + prefix + "creds=" + credentials);
         }
-        command.add("docker://" + registry.host() + "/" + repositoryAndReference);
-        ExternalCommand.Result result = ExternalCommand.run(command, Map.of(), TIMEOUT);
-        if (result.exitCode() != 0) {
-            throw new IllegalStateException(
-                    "skopeo " + String.join(" ", subcommand) + " " + repositoryAndReference + " failed (exit "
-                            + result.exitCode() + "): " + result.stderr().strip());
-        }
-        return result;
     }
 
     private Path certDirectory() {

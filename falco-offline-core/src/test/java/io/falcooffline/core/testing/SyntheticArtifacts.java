@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -111,6 +112,29 @@ public final class SyntheticArtifacts {
     /** A plugin with the given requirements and platforms. */
     public static SyntheticArtifact plugin(
             String name, String version, List<Requirement> requirements, List<Platform> platforms) {
+        return plugin(
+                name,
+                version,
+                requirements,
+                platforms,
+                platform -> Map.of("lib" + name + ".so", sharedLibrary(platform, name + version)));
+    }
+
+    /**
+     * A plugin whose archive for each platform holds the given files (names at the archive root or below it), with
+     * requirement {@code plugin_api_version 3.11.0}.
+     */
+    public static SyntheticArtifact pluginWithFiles(
+            String name, String version, List<Platform> platforms, Function<Platform, Map<String, byte[]>> files) {
+        return plugin(name, version, List.of(new Requirement("plugin_api_version", "3.11.0")), platforms, files);
+    }
+
+    private static SyntheticArtifact plugin(
+            String name,
+            String version,
+            List<Requirement> requirements,
+            List<Platform> platforms,
+            Function<Platform, Map<String, byte[]>> files) {
         byte[] config = config(name, version, List.of(), requirements);
         Descriptor configDescriptor = descriptor(PLUGIN_CONFIG, config);
         List<SyntheticArtifact.Blob> blobs = new ArrayList<>();
@@ -119,9 +143,8 @@ public final class SyntheticArtifacts {
         List<Object> entries = new ArrayList<>();
         Map<String, Object> annotations = object(ANNOTATION_CREATED, CREATED, ANNOTATION_SOURCE, PLUGINS_SOURCE);
         for (Platform platform : platforms) {
-            String library = "lib" + name + ".so";
             String title = name + "-" + version + "-linux-" + platform.archiveArchitecture() + ".tar.gz";
-            byte[] layer = tarGz(Map.of(library, pseudoRandom(name + version + platform, 4096)));
+            byte[] layer = tarGz(files.apply(platform));
             Descriptor layerDescriptor = descriptor(PLUGIN_LAYER, layer);
             blobs.add(new SyntheticArtifact.Blob(layerDescriptor, layer));
             Manifest manifest = artifactManifest(configDescriptor, layerDescriptor, title, annotations);
@@ -233,30 +256,92 @@ public final class SyntheticArtifacts {
         return image(name, platforms, false);
     }
 
+    /**
+     * A multi-platform OCI image whose single layer also holds the files given for each platform (paths without
+     * leading slash).
+     */
+    public static SyntheticArtifact ociImage(
+            String name, List<Platform> platforms, Function<Platform, Map<String, byte[]>> files) {
+        return image(name, platforms, false, platform -> {
+            Map<String, byte[]> content = new LinkedHashMap<>(files.apply(platform));
+            content.put("usr/bin/" + name, pseudoRandom(name + platform, 2048));
+            return List.of(content);
+        });
+    }
+
     /** A multi-platform image as a Docker manifest list over Docker schema-2 manifests, as Docker Hub serves. */
     public static SyntheticArtifact dockerImage(String name, List<Platform> platforms) {
         return image(name, platforms, true);
     }
 
+    /**
+     * The Falco image as {@code docker/falco/Dockerfile} builds it, in miniature: per platform a first layer with
+     * {@code /usr/bin/falco} and {@code /etc/falco/falco.yaml}, and a second with the container plugin's
+     * {@code /usr/share/falco/plugins/libcontainer.so} and {@code /etc/falco/config.d/falco.container_plugin.yaml}
+     * (the upstream content, {@code load_plugins: [container]}).
+     *
+     * @param docker a Docker manifest list over Docker manifests, as Docker Hub may serve; else OCI
+     */
+    public static SyntheticArtifact falcoImage(String version, List<Platform> platforms, boolean docker) {
+        return image(
+                "falco",
+                platforms,
+                docker,
+                platform -> List.of(
+                        Map.of(
+                                "usr/bin/falco", pseudoRandom("falco" + version + platform, 8192),
+                                "etc/falco/falco.yaml", utf8("config_files:\n  - /etc/falco/config.d\n")),
+                        Map.of(
+                                "usr/share/falco/plugins/libcontainer.so",
+                                pseudoRandom("container0.7.1" + platform, 4096),
+                                "etc/falco/config.d/falco.container_plugin.yaml",
+                                utf8(FALCO_CONTAINER_PLUGIN_CONFIG))));
+    }
+
+    /** {@code config/falco.container_plugin.yaml} of Falco 0.44.0, which has no trailing newline. */
+    public static final String FALCO_CONTAINER_PLUGIN_CONFIG =
+            "# Enable container plugin for linux non musl installation.\nload_plugins: [container]";
+
     private static SyntheticArtifact image(String name, List<Platform> platforms, boolean docker) {
+        return image(
+                name,
+                platforms,
+                docker,
+                platform -> List.of(Map.of("usr/bin/" + name, pseudoRandom(name + platform, 2048))));
+    }
+
+    private static SyntheticArtifact image(
+            String name,
+            List<Platform> platforms,
+            boolean docker,
+            Function<Platform, List<Map<String, byte[]>>> files) {
         List<SyntheticArtifact.Blob> blobs = new ArrayList<>();
         List<Manifest> manifests = new ArrayList<>();
         List<Object> entries = new ArrayList<>();
         String manifestType = docker ? DOCKER_MANIFEST : OCI_MANIFEST;
         for (Platform platform : platforms) {
-            byte[] tar = tar(Map.of("usr/bin/" + name, pseudoRandom(name + platform, 2048)));
-            byte[] layer = gzip(tar);
-            Descriptor layerDescriptor = descriptor(docker ? DOCKER_LAYER : OCI_LAYER, layer);
+            List<Object> diffIds = new ArrayList<>();
+            List<Object> layers = new ArrayList<>();
+            List<Object> history = new ArrayList<>();
+            int configPosition = blobs.size();
+            for (Map<String, byte[]> layerFiles : files.apply(platform)) {
+                byte[] tar = tar(layerFiles);
+                byte[] layer = gzip(tar);
+                Descriptor layerDescriptor = descriptor(docker ? DOCKER_LAYER : OCI_LAYER, layer);
+                blobs.add(new SyntheticArtifact.Blob(layerDescriptor, layer));
+                diffIds.add(Digests.sha256(tar));
+                layers.add(descriptorJson(layerDescriptor, null));
+                history.add(object("created", CREATED, "created_by", "falco-offline synthetic image"));
+            }
             byte[] config = OrderedJson.bytes(object(
                     "created", CREATED,
                     "architecture", platform.architecture(),
                     "os", platform.os(),
                     "config", object("Entrypoint", List.of("/usr/bin/" + name)),
-                    "rootfs", object("type", "layers", "diff_ids", List.of(Digests.sha256(tar))),
-                    "history", List.of(object("created", CREATED, "created_by", "falco-offline synthetic image"))));
+                    "rootfs", object("type", "layers", "diff_ids", diffIds),
+                    "history", history));
             Descriptor configDescriptor = descriptor(docker ? DOCKER_IMAGE_CONFIG : OCI_IMAGE_CONFIG, config);
-            blobs.add(new SyntheticArtifact.Blob(configDescriptor, config));
-            blobs.add(new SyntheticArtifact.Blob(layerDescriptor, layer));
+            blobs.add(configPosition, new SyntheticArtifact.Blob(configDescriptor, config));
             byte[] manifestBytes = OrderedJson.bytes(object(
                     "schemaVersion",
                     2,
@@ -265,7 +350,7 @@ public final class SyntheticArtifacts {
                     "config",
                     descriptorJson(configDescriptor, null),
                     "layers",
-                    List.of(descriptorJson(layerDescriptor, null))));
+                    layers));
             Manifest manifest = Manifest.of(manifestType, manifestBytes);
             manifests.add(manifest);
             entries.add(object(
@@ -386,6 +471,36 @@ public final class SyntheticArtifacts {
 
     private static Descriptor descriptor(String mediaType, byte[] bytes) {
         return new Descriptor(mediaType, Digests.sha256(bytes), bytes.length);
+    }
+
+    /**
+     * A stand-in for a shared library built for a platform: the 20 bytes of an ELF64 little-endian header up to
+     * {@code e_machine} (62 for x86_64, 183 for aarch64, as {@code readelf -h} reads them), then filler.
+     */
+    public static byte[] sharedLibrary(Platform platform, String seed) {
+        byte[] bytes = pseudoRandom(seed + platform, 4096);
+        byte[] header = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0};
+        int machine = switch (platform.architecture()) {
+            case "amd64" -> 62;
+            case "arm64" -> 183;
+            default -> 0;
+        };
+        header[18] = (byte) machine;
+        System.arraycopy(header, 0, bytes, 0, header.length);
+        return bytes;
+    }
+
+    /** The platform's architecture as the {@code e_machine} field of an ELF header names it, or empty. */
+    public static java.util.Optional<String> elfArchitecture(byte[] library) {
+        if (library.length < 20 || library[0] != 0x7f || library[1] != 'E' || library[2] != 'L' || library[3] != 'F') {
+            return java.util.Optional.empty();
+        }
+        int machine = (library[18] & 0xff) | (library[19] & 0xff) << 8;
+        return switch (machine) {
+            case 62 -> java.util.Optional.of("amd64");
+            case 183 -> java.util.Optional.of("arm64");
+            default -> java.util.Optional.empty();
+        };
     }
 
     /** Deterministic filler bytes: the same seed always gives the same content. */

@@ -117,15 +117,16 @@ final class RegistryAuth {
             requireCredentialsAllowed(realm, request);
         }
         TreeSet<String> ourScopes = new TreeSet<>(request.scopes());
-        TreeSet<String> scopes = new TreeSet<>(ourScopes);
+        List<String> asked = new ArrayList<>(ourScopes);
         String challengeScope = challenge.parameter("scope");
         if (challengeScope != null) {
             for (String scope : challengeScope.trim().split("\\s+")) {
                 if (!scope.isEmpty()) {
-                    scopes.add(scope);
+                    asked.add(scope);
                 }
             }
         }
+        TreeSet<String> scopes = merged(asked);
         bearerChallenge = challenge;
         Token token = fetchToken(realm, challenge.parameter("service"), scopes, request);
         tokens.put(key(challenge, ourScopes), token);
@@ -265,6 +266,32 @@ final class RegistryAuth {
         String secret = credentials.isIdentityToken() ? credentials.identityToken() : credentials.password();
         String pair = credentials.username() + ":" + secret;
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One scope per resource with its actions sorted: registries spell the same access {@code pull,push} or
+     * {@code push,pull}, and a token request should ask for it once.
+     */
+    static TreeSet<String> merged(List<String> scopes) {
+        Map<String, TreeSet<String>> actionsByResource = new java.util.TreeMap<>();
+        for (String scope : scopes) {
+            int colon = scope.lastIndexOf(':');
+            if (colon <= 0) {
+                actionsByResource.computeIfAbsent(scope, resource -> new TreeSet<>());
+                continue;
+            }
+            TreeSet<String> actions =
+                    actionsByResource.computeIfAbsent(scope.substring(0, colon), resource -> new TreeSet<>());
+            for (String action : scope.substring(colon + 1).split(",")) {
+                if (!action.isEmpty()) {
+                    actions.add(action);
+                }
+            }
+        }
+        TreeSet<String> merged = new TreeSet<>();
+        actionsByResource.forEach((resource, actions) ->
+                merged.add(actions.isEmpty() ? resource : resource + ":" + String.join(",", actions)));
+        return merged;
     }
 
     private TokenKey key(AuthChallenge challenge, TreeSet<String> scopes) {

@@ -156,7 +156,7 @@ final class RegistryHttp implements Closeable {
                         capitalized(description) + " answered " + status + detail + " to " + request.summary()
                                 + " and asked to retry after "
                                 + retryAfter.get().toSeconds() + " s, longer than the "
-                                + options.maxRetryAfter().toSeconds() + " s this client waits (maxRetryAfter). "
+                                + options.maxRetryAfter().toSeconds() + " s this client waits. "
                                 + "The registry is rate-limiting or overloaded: try again later.",
                         null);
             }
@@ -164,7 +164,7 @@ final class RegistryHttp implements Closeable {
                 throw new RegistryException(
                         status,
                         capitalized(description) + " answered " + status + detail + " to " + request.summary()
-                                + " on all " + attempt + " attempts (maxAttempts). Check the registry's health and "
+                                + " on all " + attempt + " attempts. Check the registry's health and "
                                 + "logs, then run again.",
                         null);
             }
@@ -212,6 +212,18 @@ final class RegistryHttp implements Closeable {
             HttpResponse<InputStream> raw;
             try {
                 raw = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                if (hops == 0) {
+                    throw e;
+                }
+                // The origin answered; the host it redirected to did not, and that host is the one to check.
+                throw new RegistryException(
+                        0,
+                        capitalized(description) + " redirected " + request.summary() + " to " + uri.getScheme()
+                                + "://" + uri.getAuthority() + ", which failed: " + e
+                                + ". That host (the registry's storage backend) is unreachable or refused the"
+                                + " connection from here; check the registry's storage redirect settings.",
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Interrupted while waiting for " + description);
@@ -253,8 +265,8 @@ final class RegistryHttp implements Closeable {
         return new RegistryException(
                 0,
                 capitalized(description) + " stopped sending " + request.summary() + " for longer than "
-                        + seconds(options.requestTimeout()) + " (requestTimeout). Check the registry's health or "
-                        + "network, or raise requestTimeout.",
+                        + seconds(options.requestTimeout()) + ". Check the registry's health and the network"
+                        + " path.",
                 null);
     }
 
@@ -264,7 +276,7 @@ final class RegistryHttp implements Closeable {
             return new RegistryException(
                     0,
                     "Could not connect to " + description + " for " + request.summary() + " within "
-                            + seconds(options.connectTimeout()) + " (connectTimeout)" + tries
+                            + seconds(options.connectTimeout()) + tries
                             + ". Check the host name, port and network path.",
                     e);
         }
@@ -272,8 +284,8 @@ final class RegistryHttp implements Closeable {
             return new RegistryException(
                     0,
                     capitalized(description) + " did not answer " + request.summary() + " within "
-                            + seconds(options.requestTimeout()) + " (requestTimeout). Check the registry's health, "
-                            + "or raise requestTimeout.",
+                            + seconds(options.requestTimeout()) + ". Check the registry's health and the network"
+                            + " path.",
                     e);
         }
         if (isTlsSetupFailure(e)) {
@@ -281,7 +293,7 @@ final class RegistryHttp implements Closeable {
                     0,
                     "TLS handshake with " + description + " failed for " + request.summary() + ": " + e.getMessage()
                             + ". If the registry's certificate comes from a private CA, set caFile to that CA's PEM "
-                            + "file; if the registry has no TLS, set plainHttp.",
+                            + "file; if the registry has no TLS, list it in insecureRegistries.",
                     e);
         }
         if (e instanceof ConnectException) {
@@ -289,7 +301,7 @@ final class RegistryHttp implements Closeable {
                     0,
                     "Cannot connect to " + description + " at " + request.uri().getAuthority() + " for "
                             + request.summary() + ": connection refused" + tries
-                            + ". Check the host, the port, and plainHttp.",
+                            + ". Check the host, the port, and whether it belongs in insecureRegistries.",
                     e);
         }
         if (e instanceof InterruptedIOException) {

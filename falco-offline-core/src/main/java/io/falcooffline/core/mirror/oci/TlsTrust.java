@@ -20,11 +20,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** Builds the TLS trust for one registry: the system's CAs, plus a private CA file when configured. */
-final class TlsTrust {
+public final class TlsTrust {
 
     private TlsTrust() {}
 
-    static SSLContext sslContext(RegistryClientOptions options) {
+    public static SSLContext sslContext(RegistryClientOptions options) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             TrustManager trust;

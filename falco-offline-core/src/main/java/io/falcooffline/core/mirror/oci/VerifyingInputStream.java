@@ -126,15 +126,22 @@ public final class VerifyingInputStream extends FilterInputStream {
             throw new DigestMismatchException(
                     expected.digest(),
                     "Blob " + expected.digest() + " from " + source + " is corrupt: its bytes hash to " + actual
-                            + ". Retry; if it persists, the source store holds damaged content.");
+                            + advice());
         }
         verified = true;
+    }
+
+    /** A bundle on disk does not heal by retrying; a registry or a network path may. */
+    private String advice() {
+        return source.startsWith("bundle ")
+                ? ". The bundle is damaged or was changed after it was written: write it again with"
+                        + " falco-offline:package and carry it over again."
+                : ". Retry; if it persists, the source store holds damaged content.";
     }
 
     private DigestMismatchException mismatch(String what) {
         return new DigestMismatchException(
                 expected.digest(),
-                "Blob " + expected.digest() + " from " + source + " is corrupt: received " + what
-                        + ". Retry; if it persists, the source store holds damaged content.");
+                "Blob " + expected.digest() + " from " + source + " is corrupt: received " + what + advice());
     }
 }

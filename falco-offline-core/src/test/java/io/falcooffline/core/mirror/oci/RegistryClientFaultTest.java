@@ -91,7 +91,8 @@ class RegistryClientFaultTest {
                     .hasMessageContaining("answered 500")
                     .hasMessageContaining("injected 500")
                     .hasMessageContaining("manifest " + REPOSITORY + ":0.16.1")
-                    .hasMessageContaining("all 4 attempts");
+                    .hasMessageContaining("all 4 attempts")
+                    .hasMessageNotContaining("maxAttempts");
         }
         assertThat(proxy.count("GET", "/manifests/0.16.1")).isEqualTo(4);
     }
@@ -105,7 +106,8 @@ class RegistryClientFaultTest {
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("429")
                     .hasMessageContaining("retry after 86400 s")
-                    .hasMessageContaining("maxRetryAfter")
+                    .hasMessageContaining("s this client waits")
+                    .hasMessageNotContaining("maxRetryAfter")
                     .hasMessageContaining(LAYER.descriptor().digest());
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
@@ -121,6 +123,30 @@ class RegistryClientFaultTest {
             assertThat(in.readAllBytes()).isEqualTo(LAYER.bytes());
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    }
+
+    @Test
+    void shouldBlameTheRedirectTargetWhenItRefusesTheConnection() throws Exception {
+        String storage = "127.0.0.1:9";
+        proxy.inject(Fault.respond(
+                "GET",
+                "/blobs/",
+                307,
+                Map.of("Location", "http://" + storage + "/storage/blob?X-Amz-Signature=abc"),
+                new byte[0],
+                100));
+        try (RegistryClient client = client(fast());
+                InputStream in = client.fetchBlob(REPOSITORY, LAYER.descriptor())) {
+            in.readAllBytes();
+            throw new AssertionError("the blob was read although its redirect target refuses connections");
+        } catch (RegistryException e) {
+            assertThat(e.getMessage())
+                    .contains("redirected GET blob " + REPOSITORY + "@"
+                            + LAYER.descriptor().digest() + " to http://" + storage)
+                    .contains("storage backend")
+                    .doesNotContain("X-Amz-Signature")
+                    .doesNotContain("Cannot connect to registry " + proxy.host());
+        }
     }
 
     @Test
@@ -141,7 +167,8 @@ class RegistryClientFaultTest {
             assertThatThrownBy(() -> client.fetchManifest(REPOSITORY, "0.16.1"))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("did not answer GET manifest " + REPOSITORY + ":0.16.1")
-                    .hasMessageContaining("700 ms (requestTimeout)")
+                    .hasMessageContaining("700 ms")
+                    .hasMessageNotContaining("requestTimeout")
                     .hasMessageContaining(proxy.host());
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
@@ -157,7 +184,8 @@ class RegistryClientFaultTest {
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("stopped sending GET blob " + REPOSITORY + "@"
                             + LAYER.descriptor().digest())
-                    .hasMessageContaining("700 ms (requestTimeout)");
+                    .hasMessageContaining("700 ms")
+                    .hasMessageNotContaining("requestTimeout");
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }

@@ -87,7 +87,8 @@ class RegistryClientTlsAndBasicAuthTest {
             assertThatThrownBy(() -> client.resolve("rules/falco-rules", "5.1.0"))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("TLS handshake")
-                    .hasMessageContaining("set plainHttp");
+                    .hasMessageContaining("list it in insecureRegistries")
+                    .hasMessageNotContaining("plainHttp");
         }
     }
 

@@ -37,6 +37,17 @@ class VerifyingInputStreamTest {
     }
 
     @Test
+    void shouldSayTheBundleNeedsWritingAgainRatherThanRetryWhenABundleBlobIsCorrupt() {
+        byte[] corrupt = CONTENT.clone();
+        corrupt[3] ^= 1;
+        InputStream in = new VerifyingInputStream(new ByteArrayInputStream(corrupt), DESCRIPTOR, "bundle /b");
+
+        assertThatThrownBy(in::readAllBytes)
+                .hasMessageContaining("write it again with falco-offline:package")
+                .hasMessageNotContaining("Retry");
+    }
+
+    @Test
     void shouldFailWhenTrailingDataFollowsTheExpectedSize() {
         byte[] longer = (new String(CONTENT, StandardCharsets.UTF_8) + "!").getBytes(StandardCharsets.UTF_8);
         InputStream in = new VerifyingInputStream(new ByteArrayInputStream(longer), DESCRIPTOR, "test");

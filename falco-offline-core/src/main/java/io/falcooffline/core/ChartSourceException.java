@@ -1,0 +1,18 @@
+package io.falcooffline.core;
+
+/**
+ * A chart source that cannot give the chart: a wrong digest, no version satisfying the requirement, a missing git
+ * ref, a source that cannot be reached with nothing cached. The message names the source and the fix.
+ */
+public class ChartSourceException extends FalcoOfflineException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ChartSourceException(String message) {
+        super(message);
+    }
+
+    public ChartSourceException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

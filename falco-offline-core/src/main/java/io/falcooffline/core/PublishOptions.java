@@ -1,0 +1,183 @@
+package io.falcooffline.core;
+
+import java.util.Optional;
+
+/**
+ * Where the rewritten chart is published after a package run, any combination: to the internal registry as a Helm
+ * OCI chart, into a Helm repository {@code index.yaml} beside the chart, and into a GitOps repository. Immutable;
+ * build with {@link #builder()}.
+ */
+public final class PublishOptions {
+
+    /** The branch committed to when none is set. */
+    public static final String DEFAULT_GIT_BRANCH = "main";
+
+    private final boolean publishChart;
+    private final boolean helmRepositoryIndex;
+    private final String helmRepositoryUrl;
+    private final String gitRepository;
+    private final String gitBranch;
+    private final String gitPath;
+    private final String gitAuthorName;
+    private final String gitAuthorEmail;
+
+    private PublishOptions(Builder builder) {
+        this.publishChart = builder.publishChart;
+        this.helmRepositoryIndex = builder.helmRepositoryIndex;
+        this.helmRepositoryUrl = builder.helmRepositoryUrl;
+        this.gitRepository = builder.gitRepository;
+        this.gitBranch = builder.gitBranch;
+        this.gitPath = builder.gitPath;
+        this.gitAuthorName = builder.gitAuthorName;
+        this.gitAuthorEmail = builder.gitAuthorEmail;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Publishes nothing. */
+    public static PublishOptions none() {
+        return builder().build();
+    }
+
+    /**
+     * Push the chart as {@code oci://<registry>/<repositoryPrefix>/<name>:<version>}; in bundle mode it goes into the
+     * bundle and {@code push} publishes it.
+     */
+    public boolean publishChart() {
+        return publishChart;
+    }
+
+    /** Write or update {@code index.yaml} beside the chart in the output directory. */
+    public boolean helmRepositoryIndex() {
+        return helmRepositoryIndex;
+    }
+
+    /** The URL the Helm repository is served from; the index then gives the chart's absolute URL. */
+    public Optional<String> helmRepositoryUrl() {
+        return Optional.ofNullable(helmRepositoryUrl);
+    }
+
+    /** The GitOps repository to commit the unpacked chart, the plan and the lock to, if any. */
+    public Optional<String> gitRepository() {
+        return Optional.ofNullable(gitRepository);
+    }
+
+    public String gitBranch() {
+        return gitBranch;
+    }
+
+    /** The directory inside the GitOps repository that receives the chart; empty for the root. */
+    public String gitPath() {
+        return gitPath;
+    }
+
+    public String gitAuthorName() {
+        return gitAuthorName;
+    }
+
+    public String gitAuthorEmail() {
+        return gitAuthorEmail;
+    }
+
+    /** Whether anything is published. */
+    public boolean any() {
+        return publishChart || helmRepositoryIndex || gitRepository != null;
+    }
+
+    /** Builds {@link PublishOptions}. */
+    public static final class Builder {
+        private boolean publishChart;
+        private boolean helmRepositoryIndex;
+        private String helmRepositoryUrl;
+        private String gitRepository;
+        private String gitBranch = DEFAULT_GIT_BRANCH;
+        private String gitPath = "";
+        private String gitAuthorName = "falco-offline";
+        private String gitAuthorEmail = "falco-offline@localhost";
+
+        private Builder() {}
+
+        public Builder publishChart(boolean publishChart) {
+            this.publishChart = publishChart;
+            return this;
+        }
+
+        public Builder helmRepositoryIndex(boolean helmRepositoryIndex) {
+            this.helmRepositoryIndex = helmRepositoryIndex;
+            return this;
+        }
+
+        public Builder helmRepositoryUrl(String helmRepositoryUrl) {
+            this.helmRepositoryUrl = blankToNull(helmRepositoryUrl);
+            return this;
+        }
+
+        public Builder gitRepository(String gitRepository) {
+            this.gitRepository = blankToNull(gitRepository);
+            return this;
+        }
+
+        public Builder gitBranch(String gitBranch) {
+            this.gitBranch = gitBranch == null || gitBranch.isBlank() ? DEFAULT_GIT_BRANCH : gitBranch.strip();
+            return this;
+        }
+
+        public Builder gitPath(String gitPath) {
+            this.gitPath = gitPath == null ? "" : gitPath.strip();
+            return this;
+        }
+
+        public Builder gitAuthorName(String gitAuthorName) {
+            if (gitAuthorName != null && !gitAuthorName.isBlank()) {
+                this.gitAuthorName = gitAuthorName.strip();
+            }
+            return this;
+        }
+
+        public Builder gitAuthorEmail(String gitAuthorEmail) {
+            if (gitAuthorEmail != null && !gitAuthorEmail.isBlank()) {
+                this.gitAuthorEmail = gitAuthorEmail.strip();
+            }
+            return this;
+        }
+
+        /**
+         * Checks and freezes the options.
+         *
+         * @throws InvalidRequestException naming the parameter at fault
+         */
+        public PublishOptions build() {
+            String path = gitPath;
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            while (path.startsWith("/")) {
+                path = path.substring(1);
+            }
+            for (String segment : path.split("/")) {
+                if (segment.equals("..") || segment.equals(".") || segment.equals(".git")) {
+                    throw new InvalidRequestException(
+                            "gitPath",
+                            "`gitPath` must be a plain directory inside the repository, got '" + gitPath + "'.");
+                }
+            }
+            gitPath = path;
+            if (gitBranch.startsWith("-") || gitBranch.contains("..") || gitBranch.contains(" ")) {
+                throw new InvalidRequestException("gitBranch", "`gitBranch` '" + gitBranch + "' is not a branch name.");
+            }
+            if (helmRepositoryUrl != null && !helmRepositoryUrl.matches("(?i)https?://\\S+")) {
+                throw new InvalidRequestException(
+                        "helmRepositoryUrl",
+                        "`helmRepositoryUrl` must be the http(s) URL the repository is served from, got '"
+                                + helmRepositoryUrl + "'.");
+            }
+            return new PublishOptions(this);
+        }
+
+        private static String blankToNull(String text) {
+            return text == null || text.isBlank() ? null : text.strip();
+        }
+    }
+}

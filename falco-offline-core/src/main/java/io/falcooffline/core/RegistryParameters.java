@@ -1,0 +1,65 @@
+package io.falcooffline.core;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for parameters that name a registry or another address: they never carry credentials (parameters are
+ * logged by Maven with {@code -X}, end up in values, plans and locks, and are echoed in messages), and a port is a
+ * TCP port.
+ */
+final class RegistryParameters {
+
+    /** Where credentials belong instead, for messages. */
+    static final String WHERE_CREDENTIALS_BELONG = "Credentials never go into parameters, which Maven logs and"
+            + " the chart, plan and lock record: put them in a <server> of ~/.m2/settings.xml whose id is the"
+            + " registry host (or the one `serverId` names), or in the Docker config (`docker login`,"
+            + " ~/.docker/config.json).";
+
+    /** {@code [scheme://]user-info@} at the start of an address: anything up to the last '@' before a '/'. */
+    private static final Pattern USER_INFO = Pattern.compile("^(?<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?[^/]*@");
+
+    private static final Pattern PORT = Pattern.compile(":(\\d+)$");
+
+    private RegistryParameters() {}
+
+    /**
+     * Refuses an address that carries user-info ({@code user:password@host}), without echoing it.
+     *
+     * @param parameter the parameter's name, e.g. {@code registry}
+     * @throws InvalidRequestException naming the parameter, showing the address with the user-info masked
+     */
+    static void requireNoCredentials(String parameter, String value) {
+        if (value == null) {
+            return;
+        }
+        Matcher userInfo = USER_INFO.matcher(value.strip());
+        if (userInfo.find()) {
+            String scheme = userInfo.group("scheme") == null ? "" : userInfo.group("scheme");
+            String masked = scheme + "****@" + value.strip().substring(userInfo.end());
+            throw new InvalidRequestException(
+                    parameter,
+                    "`" + parameter + "` holds a user name or password before '@' (" + masked + "); give the address"
+                            + " only. " + WHERE_CREDENTIALS_BELONG);
+        }
+    }
+
+    /**
+     * Refuses a {@code host[:port]} whose port is not a TCP port (1-65535).
+     *
+     * @throws InvalidRequestException naming the parameter and the port
+     */
+    static void requireValidPort(String parameter, String hostAndPort) {
+        Matcher port = PORT.matcher(hostAndPort);
+        if (!port.find() || hostAndPort.endsWith("]")) {
+            return;
+        }
+        String digits = port.group(1);
+        if (digits.length() > 5 || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > 65535) {
+            throw new InvalidRequestException(
+                    parameter,
+                    "`" + parameter + "` has port " + digits + " in '" + hostAndPort + "', which is not a TCP port"
+                            + " (1-65535).");
+        }
+    }
+}

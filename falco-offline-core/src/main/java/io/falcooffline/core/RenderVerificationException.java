@@ -1,0 +1,19 @@
+package io.falcooffline.core;
+
+import java.util.List;
+
+/** What the rendered output chart pulls disagrees with the plan, or verification was required and cannot run. */
+public class RenderVerificationException extends FalcoOfflineException {
+
+    private final List<String> problems;
+
+    public RenderVerificationException(String message, List<String> problems) {
+        super(message);
+        this.problems = List.copyOf(problems);
+    }
+
+    /** One line per rendered reference at fault, naming the manifest, the container, the pull and the plan's entry. */
+    public List<String> problems() {
+        return problems;
+    }
+}

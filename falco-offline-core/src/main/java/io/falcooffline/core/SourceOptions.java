@@ -1,0 +1,83 @@
+package io.falcooffline.core;
+
+import java.nio.file.Path;
+
+/**
+ * How chart sources are fetched: where the download cache is and whether the network may be used. Registries, Helm
+ * repositories and git servers are reached with the registry settings of {@link MirrorOptions} (plain-HTTP hosts,
+ * CA file, credentials per host, timeouts). Immutable; build with {@link #builder()}.
+ */
+public final class SourceOptions {
+
+    /** The cache directory's name under {@code $XDG_CACHE_HOME} or {@code ~/.cache}. */
+    public static final String DEFAULT_CACHE_NAME = "falco-offline";
+
+    private final Path cacheDirectory;
+    private final boolean offline;
+
+    private SourceOptions(Builder builder) {
+        this.cacheDirectory = builder.cacheDirectory == null ? defaultCacheDirectory() : builder.cacheDirectory;
+        this.offline = builder.offline;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options with the default cache, online, anonymous over HTTPS. */
+    public static SourceOptions defaults() {
+        return builder().build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().cacheDirectory(cacheDirectory).offline(offline);
+    }
+
+    /**
+     * The download cache: archives by digest, the last answer of every source, git repositories. Default
+     * {@code $XDG_CACHE_HOME/falco-offline} or {@code ~/.cache/falco-offline}.
+     */
+    public Path cacheDirectory() {
+        return cacheDirectory;
+    }
+
+    /** Whether only the cache may be used, as in {@code mvn -o}. */
+    public boolean offline() {
+        return offline;
+    }
+
+    static Path defaultCacheDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve(DEFAULT_CACHE_NAME);
+    }
+
+    @Override
+    public String toString() {
+        return "SourceOptions[cacheDirectory=" + cacheDirectory + ", offline=" + offline + "]";
+    }
+
+    /** Builds {@link SourceOptions}. */
+    public static final class Builder {
+        private Path cacheDirectory;
+        private boolean offline;
+
+        private Builder() {}
+
+        /** @see SourceOptions#cacheDirectory() */
+        public Builder cacheDirectory(Path cacheDirectory) {
+            this.cacheDirectory = cacheDirectory;
+            return this;
+        }
+
+        /** @see SourceOptions#offline() */
+        public Builder offline(boolean offline) {
+            this.offline = offline;
+            return this;
+        }
+
+        public SourceOptions build() {
+            return new SourceOptions(this);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.falcooffline.core;
+
+/** The source could not be reached (network, DNS, refused connection) and the cache cannot stand in for it. */
+public class SourceUnreachableException extends ChartSourceException {
+
+    private static final long serialVersionUID = 1L;
+
+    public SourceUnreachableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,424 @@
+package io.falcooffline.core.falco.bake;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.Platform;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.plan.OciReference;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Bakes plugins, rules and the container plugin override into the Falco image, from OCI content alone: no container
+ * engine and no emulation, so an x86 machine builds the arm64 image.
+ *
+ * <p>For each platform the derived manifest keeps the base image's layers byte for byte (their descriptors reused,
+ * never recompressed) and adds one deterministic layer; its config is the base config with that layer's diff_id, a
+ * history entry and a fixed {@code created}. An OCI image index over the platform manifests is tagged last, after
+ * every blob and manifest is in the target, so a failed run leaves no tag on incomplete content. Everything is read
+ * and checked before anything is written: bad input fails with a {@link BakeException} naming the artifact, and
+ * nothing is pushed. The same inputs always give the same digests.
+ *
+ * <p>This is a stage of the package pipeline, not part of the library's public API.
+ */
+public final class FalcoImageBaker {
+
+    /**
+     * Replaces the image's {@code falco.container_plugin.yaml} ({@code load_plugins: [container]}). An empty map
+     * changes no setting under any {@code config_files} merge strategy and passes Falco's config schema.
+     */
+    static final String CONTAINER_PLUGIN_OVERRIDE =
+            "# Written by falco-offline: the container plugin is not configured for this deployment, so this file,\n"
+                    + "# which the Falco image ships to load it, is replaced by one that changes nothing.\n"
+                    + "{}\n";
+
+    private final BakeRequest request;
+    private final ProgressListener listener;
+    private final Path work;
+
+    private FalcoImageBaker(BakeRequest request, ProgressListener listener, Path work) {
+        this.request = request;
+        this.listener = listener;
+        this.work = work;
+    }
+
+    /**
+     * Builds the derived image and writes it to the request's target: blobs, then platform manifests by digest, then
+     * the index under the target tag. When the request asks for a build context, it is written before anything is
+     * pushed.
+     *
+     * @param request what to bake, from where, to where
+     * @param listener receives progress
+     * @return the index and platform manifests written, and the files the added layer holds
+     * @throws BakeException naming the artifact or image when the input cannot be baked (nothing pushed then)
+     * @throws FalcoOfflineException when reading or writing a store fails (no tag set then)
+     */
+    public static BakeResult bake(BakeRequest request, ProgressListener listener) {
+        Path work = createWorkDirectory(request);
+        try {
+            return new FalcoImageBaker(request, listener, work).run();
+        } finally {
+            AtomicFiles.deleteRecursivelyQuietly(work);
+        }
+    }
+
+    private BakeResult run() {
+        BaseImage base = BaseImage.read(request.source(), request.baseImage(), request.platforms());
+        List<FalcoArtifact> artifacts = request.artifacts().stream()
+                .map(reference -> FalcoArtifactReader.read(request.source(), reference, request.platforms()))
+                .toList();
+        Path override = request.overrideContainerPluginConfig() ? writeOverride() : null;
+        Map<String, List<LayerExtractor.ExtractedFile>> extracted = new HashMap<>();
+        List<PlatformBuild> builds = new ArrayList<>();
+        Set<String> baseManifests = new LinkedHashSet<>();
+        for (Platform platform : sortedPlatforms()) {
+            BaseImage.PlatformImage baseImage = base.platforms().get(platform);
+            if (!baseManifests.add(baseImage.manifest().digest())) {
+                continue;
+            }
+            PlatformFiles files = collect(platform, artifacts, override, extracted);
+            if (!builds.isEmpty()) {
+                requireSamePaths(builds.get(0), platform, files);
+            }
+            builds.add(build(platform, baseImage, files, artifacts, builds.size()));
+        }
+        Manifest index = DerivedImage.index(
+                builds.stream().map(PlatformBuild::manifest).toList(),
+                builds.stream().map(build -> build.base().platform()).toList());
+        request.buildContext().ifPresent(directory -> writeBuildContext(directory, base, builds));
+        push(builds, index);
+        listener.info("Baked " + request.targetImage() + "@"
+                + index.descriptor().digest() + " from "
+                + request.baseImage() + " for "
+                + builds.stream().map(build -> build.platform().toString()).collect(Collectors.joining(", "))
+                + ": added layer of "
+                + builds.stream()
+                        .map(build -> build.layer().blob().size() + " bytes")
+                        .collect(Collectors.joining(", "))
+                + " with " + describe(artifacts) + ".");
+        return result(index, builds, artifacts, override != null);
+    }
+
+    /** The files of one platform's added layer, and where each artifact's files went. */
+    private PlatformFiles collect(
+            Platform platform,
+            List<FalcoArtifact> artifacts,
+            Path override,
+            Map<String, List<LayerExtractor.ExtractedFile>> extracted) {
+        SortedMap<String, DeterministicLayer.LayerFile> files = new TreeMap<>();
+        Map<FalcoArtifact, List<String>> paths = new LinkedHashMap<>();
+        for (FalcoArtifact artifact : artifacts) {
+            FalcoArtifact.Layer layer = artifact.layers().get(platform);
+            List<LayerExtractor.ExtractedFile> content = extracted.computeIfAbsent(
+                    layer.blob().digest(), digest -> LayerExtractor.extract(request.source(), artifact, layer, work));
+            DeterministicLayer.Role role = artifact.kind() == ArtifactKind.PLUGIN
+                    ? DeterministicLayer.Role.PLUGIN_LIBRARY
+                    : DeterministicLayer.Role.RULES;
+            List<String> artifactPaths = new ArrayList<>();
+            for (LayerExtractor.ExtractedFile file : content) {
+                String path = inImagePath(artifact.kind(), file.relativePath());
+                place(files, path, new DeterministicLayer.LayerFile(file.file(), role, artifact.describe()));
+                artifactPaths.add(path);
+            }
+            artifactPaths.sort(Comparator.naturalOrder());
+            paths.put(artifact, artifactPaths);
+        }
+        if (override != null) {
+            place(
+                    files,
+                    InImagePaths.CONTAINER_PLUGIN_CONFIG,
+                    new DeterministicLayer.LayerFile(
+                            override, DeterministicLayer.Role.CONFIG, "the container plugin override"));
+        }
+        requireNoFileUnderAnother(files);
+        return new PlatformFiles(files, paths);
+    }
+
+    private void writeBuildContext(Path directory, BaseImage base, List<PlatformBuild> builds) {
+        Map<Platform, SortedMap<String, DeterministicLayer.LayerFile>> files = new LinkedHashMap<>();
+        builds.forEach(build -> files.put(build.platform(), build.files().files()));
+        OciReference pinnedBase = new OciReference(
+                base.reference().registry(),
+                base.reference().repository(),
+                base.reference().tag(),
+                base.root().digest());
+        BuildContext.write(directory, pinnedBase, request.targetImage(), files);
+        listener.info("Wrote the Dockerfile build context of " + request.targetImage() + " to " + directory + ".");
+    }
+
+    private BakeResult result(
+            Manifest index, List<PlatformBuild> builds, List<FalcoArtifact> artifacts, boolean overridden) {
+        Map<FalcoArtifact, List<String>> paths = builds.get(0).files().paths();
+        List<BakeResult.BakedArtifact> baked = new ArrayList<>();
+        for (FalcoArtifact artifact : artifacts) {
+            baked.add(new BakeResult.BakedArtifact(
+                    artifact.reference(), artifact.kind(), artifact.name(), artifact.version(), paths.get(artifact)));
+        }
+        return new BakeResult(
+                request.targetImage(),
+                index.descriptor(),
+                builds.stream()
+                        .map(build -> new BakeResult.PlatformImage(
+                                build.platform(),
+                                build.manifest().descriptor(),
+                                build.config(),
+                                build.layer().blob(),
+                                build.layer().diffId(),
+                                build.base().manifest()))
+                        .toList(),
+                baked,
+                overridden ? Optional.of(InImagePaths.CONTAINER_PLUGIN_CONFIG) : Optional.empty(),
+                request.buildContext());
+    }
+
+    /** The platforms in a fixed order, so the index is the same however the request lists them. */
+    private List<Platform> sortedPlatforms() {
+        return request.platforms().stream()
+                .sorted(Comparator.comparing(Platform::toString))
+                .toList();
+    }
+
+    private PlatformBuild build(
+            Platform platform,
+            BaseImage.PlatformImage baseImage,
+            PlatformFiles files,
+            List<FalcoArtifact> artifacts,
+            int number) {
+        Instant created = request.created()
+                .or(() -> DerivedImage.created(baseImage.config()))
+                .orElse(Instant.EPOCH)
+                .truncatedTo(ChronoUnit.SECONDS);
+        DeterministicLayer.Written layer =
+                DeterministicLayer.write(files.files(), created, work.resolve("layer-" + number + ".tar.gz"));
+        byte[] config = DerivedImage.config(
+                baseImage.config(),
+                layer.diffId(),
+                created,
+                "falco-offline bake: " + describe(artifacts),
+                artifacts.stream()
+                        .map(artifact -> artifact.reference().name() + "@"
+                                + artifact.layers().get(platform).manifest().digest())
+                        .collect(Collectors.joining(", ")));
+        Descriptor configDescriptor = new Descriptor(OciJson.OCI_IMAGE_CONFIG, Digests.sha256(config), config.length);
+        Manifest manifest = DerivedImage.manifest(
+                configDescriptor,
+                baseImage.layers(),
+                layer.blob(),
+                baseImage.manifest(),
+                request.baseImage().toString());
+        return new PlatformBuild(platform, baseImage, files, layer, config, configDescriptor, manifest);
+    }
+
+    /** Where falcoctl would put a file of the artifact, or the {@code rules_files} path that names it. */
+    private String inImagePath(ArtifactKind kind, String relativePath) {
+        if (kind == ArtifactKind.PLUGIN) {
+            return InImagePaths.PLUGINS_DIRECTORY + "/" + relativePath;
+        }
+        for (String rulesFile : request.rulesFiles()) {
+            if (rulesFile.endsWith("/" + relativePath)) {
+                return rulesFile;
+            }
+        }
+        return BakeRequest.DEFAULT_RULES_DIRECTORY + "/" + relativePath;
+    }
+
+    private static void place(
+            SortedMap<String, DeterministicLayer.LayerFile> files, String path, DeterministicLayer.LayerFile file) {
+        DeterministicLayer.LayerFile earlier = files.putIfAbsent(path, file);
+        if (earlier != null && !earlier.origin().equals(file.origin())) {
+            throw new BakeException(
+                    file.origin(),
+                    "Both " + earlier.origin() + " and " + file.origin() + " put a file at " + path
+                            + " in the image; bake only one of them.");
+        }
+    }
+
+    private static void requireNoFileUnderAnother(SortedMap<String, DeterministicLayer.LayerFile> files) {
+        for (Map.Entry<String, DeterministicLayer.LayerFile> file : files.entrySet()) {
+            SortedMap<String, DeterministicLayer.LayerFile> below =
+                    files.subMap(file.getKey() + "/", file.getKey() + "0");
+            if (!below.isEmpty()) {
+                DeterministicLayer.LayerFile other = below.values().iterator().next();
+                throw new BakeException(
+                        file.getValue().origin(),
+                        file.getValue().origin() + " puts a file at " + file.getKey() + ", where " + other.origin()
+                                + " needs a directory (" + below.firstKey() + ").");
+            }
+        }
+    }
+
+    private static void requireSamePaths(PlatformBuild first, Platform otherPlatform, PlatformFiles other) {
+        for (Map.Entry<FalcoArtifact, List<String>> entry :
+                first.files().paths().entrySet()) {
+            List<String> otherPaths = other.paths().get(entry.getKey());
+            if (!entry.getValue().equals(otherPaths)) {
+                throw new BakeException(
+                        entry.getKey().reference().toString(),
+                        entry.getKey().describe() + " has the files " + entry.getValue() + " on " + first.platform()
+                                + " but " + otherPaths + " on " + otherPlatform + "; one set of values serves every"
+                                + " platform, so its files must have the same names on all of them.");
+            }
+        }
+    }
+
+    private static String describe(List<FalcoArtifact> artifacts) {
+        return artifacts.isEmpty()
+                ? "the container plugin override"
+                : artifacts.stream()
+                        .map(artifact -> artifact.name() + " " + artifact.version())
+                        .collect(Collectors.joining(", "));
+    }
+
+    private Path writeOverride() {
+        try {
+            Path file = Files.createTempFile(work, "override-", ".yaml");
+            Files.writeString(file, CONTAINER_PLUGIN_OVERRIDE, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot stage the container plugin override in " + work, e);
+        }
+    }
+
+    /** Blobs first, then the platform manifests by digest, then the index under its tag. */
+    private void push(List<PlatformBuild> builds, Manifest index) {
+        BakeStore source = request.source();
+        BakeStore target = request.target();
+        String sourceRepository = source.repository(request.baseImage());
+        String targetRepository = target.repository(request.targetImage());
+        String step = "copying the base layers";
+        try {
+            for (PlatformBuild build : builds) {
+                for (ObjectNode layer : build.base().layers()) {
+                    copyBlob(
+                            OciJson.descriptor(layer, request.baseImage().toString()),
+                            sourceRepository,
+                            targetRepository);
+                }
+            }
+            step = "pushing the added layers and configs";
+            for (PlatformBuild build : builds) {
+                pushBlob(
+                        targetRepository,
+                        build.layer().blob(),
+                        () -> Files.newInputStream(build.layer().file()));
+                pushBlob(targetRepository, build.config(), () -> new ByteArrayInputStream(build.configBytes()));
+            }
+            step = "pushing the platform manifests";
+            for (PlatformBuild build : builds) {
+                String digest = build.manifest().descriptor().digest();
+                if (target.store().resolve(targetRepository, digest).isEmpty()) {
+                    target.store().pushManifest(targetRepository, digest, build.manifest());
+                }
+            }
+            step = "tagging the index";
+            String tag = request.targetImage().tag();
+            Optional<Descriptor> current = target.store().resolve(targetRepository, tag);
+            if (current.isEmpty()
+                    || !current.get().digest().equals(index.descriptor().digest())) {
+                target.store().pushManifest(targetRepository, tag, index);
+            }
+        } catch (RuntimeException | IOException e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new FalcoOfflineException(
+                    "Writing the baked image " + request.targetImage() + " to " + target.describe(request.targetImage())
+                            + " failed while " + step + ": " + reason
+                            + (step.startsWith("tagging") ? "" : ". No tag was set")
+                            + "; run again once the cause is fixed (content already written is reused).",
+                    e);
+        }
+    }
+
+    private void copyBlob(Descriptor blob, String sourceRepository, String targetRepository) throws IOException {
+        BakeStore source = request.source();
+        BakeStore target = request.target();
+        if (target.store().hasBlob(targetRepository, blob)) {
+            return;
+        }
+        if (source.store() == target.store() && target.store().mountBlob(targetRepository, blob, sourceRepository)) {
+            return;
+        }
+        try (InputStream in = source.store().fetchBlob(sourceRepository, blob)) {
+            target.store().pushBlob(targetRepository, blob, in);
+        }
+    }
+
+    /** Opens a blob's content. */
+    @FunctionalInterface
+    private interface Content {
+        InputStream open() throws IOException;
+    }
+
+    private void pushBlob(String repository, Descriptor blob, Content content) throws IOException {
+        if (!request.target().store().hasBlob(repository, blob)) {
+            try (InputStream in = content.open()) {
+                request.target().store().pushBlob(repository, blob, in);
+            }
+        }
+    }
+
+    private static Path createWorkDirectory(BakeRequest request) {
+        try {
+            Optional<Path> parent = request.workDirectory();
+            if (parent.isPresent()) {
+                Files.createDirectories(parent.get());
+                return AtomicFiles.createTemporaryDirectory(parent.get(), ".falco-offline-bake-");
+            }
+            return Files.createTempDirectory("falco-offline-bake-");
+        } catch (IOException e) {
+            throw new FalcoOfflineException(
+                    "Cannot create a working directory to bake " + request.targetImage() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The files of one platform's added layer.
+     *
+     * @param files absolute paths in the image to their content
+     * @param paths for each artifact, the sorted paths of its files
+     */
+    private record PlatformFiles(
+            SortedMap<String, DeterministicLayer.LayerFile> files, Map<FalcoArtifact, List<String>> paths) {}
+
+    /**
+     * One platform of the derived image.
+     *
+     * @param platform the requested platform
+     * @param base the base image's platform
+     * @param files the added layer's files
+     * @param layer the added layer
+     * @param configBytes the derived config
+     * @param config its descriptor
+     * @param manifest the derived manifest
+     */
+    private record PlatformBuild(
+            Platform platform,
+            BaseImage.PlatformImage base,
+            PlatformFiles files,
+            DeterministicLayer.Written layer,
+            byte[] configBytes,
+            Descriptor config,
+            Manifest manifest) {}
+}

@@ -1,0 +1,182 @@
+package io.falcooffline.core.falco.bake;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Extracts the files of an artifact layer as falcoctl 0.13.0 would ({@code internal/utils/extract.go}): entries keep
+ * their path, {@code ..} is refused; of a plugin only the {@code .so} files are kept. Every size and count is bounded,
+ * so a small layer cannot fill the disk.
+ */
+final class LayerExtractor {
+
+    static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
+    static final long MAX_LAYER_BYTES = 2L * 1024 * 1024 * 1024;
+    static final int MAX_ENTRIES = 10_000;
+
+    /**
+     * A file of the layer.
+     *
+     * @param relativePath its path inside the layer's archive, normalised
+     * @param file where its bytes were extracted to
+     */
+    record ExtractedFile(String relativePath, Path file) {}
+
+    private LayerExtractor() {}
+
+    /**
+     * Extracts a layer of an artifact into fresh files under {@code workDirectory}.
+     *
+     * @return the files, in archive order; the last entry of a name wins, as when extracting
+     */
+    static List<ExtractedFile> extract(
+            BakeStore source, FalcoArtifact artifact, FalcoArtifact.Layer layer, Path workDirectory) {
+        String what = artifact.describe();
+        Map<String, ExtractedFile> files = new LinkedHashMap<>();
+        String repository = source.repository(artifact.reference());
+        try (InputStream raw = source.store().fetchBlob(repository, layer.blob())) {
+            BoundedInputStream tarBytes = new BoundedInputStream(new GZIPInputStream(raw, 64 * 1024), artifact);
+            TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, "UTF-8");
+            int entries = 0;
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (++entries > MAX_ENTRIES) {
+                    throw new BakeException(
+                            artifact.reference().toString(),
+                            what + ": its layer " + layer.title() + " has more than " + MAX_ENTRIES + " entries.");
+                }
+                Optional<String> path = relativePath(entry.getName(), artifact, layer);
+                if (entry.isDirectory() || path.isEmpty()) {
+                    continue;
+                }
+                if (!entry.isFile()) {
+                    throw new BakeException(
+                            artifact.reference().toString(),
+                            what + ": the entry '" + entry.getName() + "' of its layer " + layer.title()
+                                    + " is a link or special file; only regular files can be baked into the image.");
+                }
+                if (artifact.kind() == ArtifactKind.PLUGIN && !path.get().endsWith(".so")) {
+                    continue;
+                }
+                if (entry.getSize() > MAX_FILE_BYTES) {
+                    throw new BakeException(
+                            artifact.reference().toString(),
+                            what + ": the entry '" + entry.getName() + "' of its layer " + layer.title() + " is "
+                                    + entry.getSize() + " bytes, more than the " + MAX_FILE_BYTES
+                                    + " a baked file may have.");
+                }
+                Path file = Files.createTempFile(workDirectory, "file-", ".part");
+                Files.copy(tar, file, StandardCopyOption.REPLACE_EXISTING);
+                files.put(path.get(), new ExtractedFile(path.get(), file));
+            }
+            tarBytes.transferTo(OutputStream.nullOutputStream());
+            // Reading to the end lets the store check the digest of every byte.
+            raw.transferTo(OutputStream.nullOutputStream());
+        } catch (ZipException e) {
+            throw new BakeException(
+                    artifact.reference().toString(),
+                    what + ": its layer " + layer.title() + " (" + layer.blob().digest()
+                            + ") is not a gzip-compressed tar archive: " + e.getMessage(),
+                    e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof BakeException bake) {
+                throw bake;
+            }
+            throw new UncheckedIOException("Cannot extract the layer " + layer.title() + " of " + what, e);
+        }
+        if (artifact.kind() == ArtifactKind.PLUGIN && files.isEmpty()) {
+            throw new MissingPluginLibraryException(
+                    artifact.reference().toString(),
+                    what + ": its layer " + layer.title() + " (" + layer.blob().digest()
+                            + ") holds no .so file, so there is no plugin library to bake. Check that the reference"
+                            + " names the plugin itself and not its rules.");
+        }
+        if (files.isEmpty()) {
+            throw new BakeException(
+                    artifact.reference().toString(),
+                    what + ": its layer " + layer.title() + " holds no file, so there are no rules to bake.");
+        }
+        return new ArrayList<>(files.values());
+    }
+
+    private static Optional<String> relativePath(String name, FalcoArtifact artifact, FalcoArtifact.Layer layer) {
+        try {
+            return InImagePaths.relativeEntry(name);
+        } catch (IllegalArgumentException e) {
+            throw new BakeException(
+                    artifact.reference().toString(),
+                    artifact.describe() + ": the entry '" + name + "' of its layer " + layer.title()
+                            + " would leave the directory it is extracted to (" + e.getMessage()
+                            + "); falcoctl refuses it too.");
+        }
+    }
+
+    /** Fails once more decompressed bytes than {@link #MAX_LAYER_BYTES} were read. */
+    private static final class BoundedInputStream extends FilterInputStream {
+        private final FalcoArtifact artifact;
+        private long count;
+
+        BoundedInputStream(InputStream in, FalcoArtifact artifact) {
+            super(in);
+            this.artifact = artifact;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // Skipped bytes are decompressed too, so they count.
+            byte[] buffer = new byte[8192];
+            long skipped = 0;
+            while (skipped < n) {
+                int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+                if (read < 0) {
+                    break;
+                }
+                skipped += read;
+            }
+            return skipped;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(long n) throws IOException {
+            count += n;
+            if (count > MAX_LAYER_BYTES) {
+                throw new IOException(new BakeException(
+                        artifact.reference().toString(),
+                        artifact.describe() + ": its layer expands to more than " + MAX_LAYER_BYTES
+                                + " bytes; it is not a plugin or rulesfile archive."));
+            }
+        }
+    }
+}

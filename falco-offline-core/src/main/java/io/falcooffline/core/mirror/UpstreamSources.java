@@ -1,0 +1,44 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.plan.OciReference;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads upstream artifacts the way a mirror run does (registry mirrors, plain-HTTP hosts, CA and credentials), for
+ * stages that must look at artifacts before anything is copied.
+ */
+public final class UpstreamSources implements AutoCloseable {
+
+    private final Stores stores;
+
+    /**
+     * @param access how to reach registries
+     * @param registryMirrors upstream registry to {@code host[:port][/path]} of its mirror
+     */
+    public UpstreamSources(RegistryAccess access, Map<String, String> registryMirrors, ProgressListener listener) {
+        this.stores = new Stores(Stores.registryClients(access, listener), registryMirrors);
+    }
+
+    /** The store a reference is read from. */
+    public OciStore store(OciReference reference) {
+        return stores.source(reference).store();
+    }
+
+    /** The repository a reference is read from in {@link #store}. */
+    public String repository(OciReference reference) {
+        return stores.source(reference).repository();
+    }
+
+    /** Whether a registry is reached over plain HTTP, given the {@code insecureRegistries} hosts. */
+    public static boolean plainHttp(Set<String> insecureRegistries, String registry) {
+        return insecureRegistries.contains(RegistryAccess.hostKey(registry));
+    }
+
+    @Override
+    public void close() {
+        stores.close();
+    }
+}

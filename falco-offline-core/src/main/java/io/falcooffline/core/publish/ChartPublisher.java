@@ -1,0 +1,221 @@
+package io.falcooffline.core.publish;
+
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PublishOptions;
+import io.falcooffline.core.chart.Chart;
+import io.falcooffline.core.chart.ChartReader;
+import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.mirror.BundleChart;
+import io.falcooffline.core.mirror.MirrorLock;
+import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.source.HelmIndex;
+import io.falcooffline.core.source.HelmOciChart;
+import io.falcooffline.core.source.Provenance;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The last stage of a package run: publishes the rewritten chart where the cluster's tooling takes it from, and
+ * records in the lock what the chart was made from and where it went.
+ *
+ * <pre>{@code
+ * PublishResult result = ChartPublisher.publish(
+ *         PublishOptions.builder().publishChart(true).helmRepositoryIndex(true).build(),
+ *         new PublishedChart(chartFile, planFile, "192.168.5.96:30003", "falco", mirrorOptions, access, source),
+ *         listener);
+ * }</pre>
+ */
+public final class ChartPublisher {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ChartPublisher() {}
+
+    /**
+     * Publishes the chart as the options say.
+     *
+     * @throws FalcoOfflineException naming the target that failed
+     */
+    public static PublishResult publish(PublishOptions options, PublishedChart published, ProgressListener listener) {
+        byte[] archive = read(published.chartFile());
+        Chart chart = new ChartReader().read(published.chartFile());
+        String archiveDigest = Digests.sha256(archive);
+        Optional<String> ociChart = Optional.empty();
+        Optional<String> ociDigest = Optional.empty();
+        LockEntry chartEntry;
+        if (options.publishChart()) {
+            HelmChartArtifact artifact = HelmChartArtifact.of(chart, archive);
+            String target = targetReference(published, chart);
+            chartEntry = lockEntry(
+                    published, target, artifact.manifest().descriptor().digest(), archive.length);
+            if (published.mirror().mode() == MirrorMode.BUNDLE) {
+                BundleChart.add(published.mirror(), chartEntry, artifact.manifest(), artifact.blobs(), listener);
+            } else {
+                push(published, chart, artifact, listener);
+                recordInLock(published, chartEntry);
+            }
+            ociChart = Optional.of("oci://" + target);
+            ociDigest = Optional.of(artifact.manifest().descriptor().digest());
+        } else {
+            chartEntry =
+                    lockEntry(published, published.chartFile().getFileName().toString(), null, archive.length);
+            recordInLock(published, chartEntry);
+        }
+        Optional<Path> index = Optional.empty();
+        if (options.helmRepositoryIndex()) {
+            index = Optional.of(writeIndex(options, published, chart, archiveDigest, listener));
+        }
+        Optional<String> commit = Optional.empty();
+        if (options.gitRepository().isPresent()) {
+            commit = new GitOpsPublisher(options, published, listener).publish(chart);
+        }
+        return new PublishResult(ociChart, ociDigest, index, commit);
+    }
+
+    private static String targetReference(PublishedChart published, Chart chart) {
+        String prefix = published.repositoryPrefix().isEmpty() ? "" : published.repositoryPrefix() + "/";
+        // OCI tags cannot hold '+'; Helm writes semver build metadata with '_' instead.
+        return published.registry() + "/" + prefix + chart.name() + ":"
+                + chart.version().replace('+', '_');
+    }
+
+    private static void push(
+            PublishedChart published, Chart chart, HelmChartArtifact artifact, ProgressListener listener) {
+        String prefix = published.repositoryPrefix().isEmpty() ? "" : published.repositoryPrefix() + "/";
+        String repository = prefix + chart.name();
+        String tag = chart.version().replace('+', '_');
+        try (RegistryClient client =
+                new RegistryClient(published.access().clientOptions(published.registry()), listener)) {
+            artifact.blobs().forEach((descriptor, content) -> {
+                if (!client.hasBlob(repository, descriptor)) {
+                    client.pushBlob(repository, descriptor, new ByteArrayInputStream(content));
+                }
+            });
+            client.pushManifest(repository, tag, artifact.manifest());
+        }
+        listener.info("Pushed the chart to oci://" + published.registry() + "/" + repository + ":" + tag + " ("
+                + artifact.manifest().descriptor().digest() + ").");
+    }
+
+    private static LockEntry lockEntry(PublishedChart published, String target, String targetDigest, long size) {
+        return new LockEntry(
+                LockEntry.Origin.CHART,
+                ReferenceKind.CHART,
+                published.source().reference(),
+                published.source().digest(),
+                target,
+                targetDigest,
+                targetDigest == null ? "" : RegistryClient.OCI_MANIFEST,
+                List.of(),
+                size,
+                "falco-offline " + Provenance.version());
+    }
+
+    /** Adds the chart's entry to the lock file a mirror run wrote; without a lock file there is nothing to record. */
+    private static void recordInLock(PublishedChart published, LockEntry chartEntry) {
+        if (published.mirror().mode() == MirrorMode.NONE) {
+            return;
+        }
+        if (published.mirror().mode() == MirrorMode.BUNDLE) {
+            BundleChart.record(published.mirror(), chartEntry);
+            return;
+        }
+        published
+                .mirror()
+                .lockFile()
+                .ifPresent(file -> MirrorLock.read(file)
+                        .ifPresent(lock -> lock.withChart(chartEntry).write(file)));
+    }
+
+    private static Path writeIndex(
+            PublishOptions options, PublishedChart published, Chart chart, String digest, ProgressListener listener) {
+        Path directory = published.chartFile().toAbsolutePath().getParent();
+        Path file = directory.resolve(HelmIndex.FILE_NAME);
+        String fileName = published.chartFile().getFileName().toString();
+        String url = options.helmRepositoryUrl()
+                .map(base -> (base.endsWith("/") ? base : base + "/") + fileName)
+                .orElse(fileName);
+        HelmIndex index;
+        try {
+            index = HelmIndex.parse(Files.readAllBytes(file), file.toString());
+        } catch (NoSuchFileException e) {
+            index = HelmIndex.empty();
+        } catch (IOException e) {
+            throw new FalcoOfflineException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Instant created = chart.newestEntryTime().orElse(Instant.EPOCH);
+        byte[] yaml = index.with(metadata(chart), digest, url, created).toYaml(created);
+        AtomicFiles.write(file, yaml);
+        listener.info("Wrote " + file + " with " + chart.name() + " " + chart.version() + " at " + url + ".");
+        return file;
+    }
+
+    /** The Chart.yaml fields an index entry and Helm's OCI config repeat. */
+    static Map<String, Object> metadata(Chart chart) {
+        Map<String, Object> metadata = new LinkedHashMap<>(chart.chartYaml());
+        metadata.remove("dependencies");
+        return metadata;
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new FalcoOfflineException("Cannot read the chart " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The chart as Helm's OCI artifact: config, layer, manifest. */
+    record HelmChartArtifact(Manifest manifest, Map<Descriptor, byte[]> blobs) {
+
+        static HelmChartArtifact of(Chart chart, byte[] archive) {
+            byte[] config = JSON.writeValueAsBytes(chart.chartYaml());
+            Descriptor configDescriptor =
+                    new Descriptor(HelmOciChart.CONFIG_MEDIA_TYPE, Digests.sha256(config), config.length);
+            Descriptor layer =
+                    new Descriptor(HelmOciChart.CHART_LAYER_MEDIA_TYPE, Digests.sha256(archive), archive.length);
+            ObjectNode manifest = JSON.createObjectNode();
+            manifest.put("schemaVersion", 2);
+            manifest.put("mediaType", RegistryClient.OCI_MANIFEST);
+            manifest.set("config", descriptor(configDescriptor));
+            manifest.putArray("layers").add(descriptor(layer));
+            ObjectNode annotations = manifest.putObject("annotations");
+            Object description = chart.chartYaml().get("description");
+            if (description != null) {
+                annotations.put("org.opencontainers.image.description", String.valueOf(description));
+            }
+            annotations.put("org.opencontainers.image.title", chart.name());
+            annotations.put("org.opencontainers.image.version", chart.version());
+            Map<Descriptor, byte[]> blobs = new LinkedHashMap<>();
+            blobs.put(configDescriptor, config);
+            blobs.put(layer, archive);
+            return new HelmChartArtifact(
+                    Manifest.of(RegistryClient.OCI_MANIFEST, JSON.writeValueAsBytes(manifest)), blobs);
+        }
+
+        private static ObjectNode descriptor(Descriptor descriptor) {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("mediaType", descriptor.mediaType());
+            node.put("digest", descriptor.digest());
+            node.put("size", descriptor.size());
+            return node;
+        }
+    }
+}

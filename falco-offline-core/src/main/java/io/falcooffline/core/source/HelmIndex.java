@@ -1,0 +1,188 @@
+package io.falcooffline.core.source;
+
+import io.falcooffline.core.ChartSourceException;
+import io.falcooffline.core.InvalidYamlException;
+import io.falcooffline.core.mirror.SemanticVersion;
+import io.falcooffline.core.yaml.SafeYaml;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A Helm repository's {@code index.yaml}: chart versions by name, each with its archive URLs and digest. Read to
+ * resolve a chart source, and updated to publish a chart beside its archive.
+ */
+public final class HelmIndex {
+
+    /** The largest index read, in bytes. */
+    public static final int MAX_INDEX_BYTES = 3 * 1024 * 1024;
+
+    /** The index's file name in a repository. */
+    public static final String FILE_NAME = "index.yaml";
+
+    private static final Comparator<Map<String, Object>> NEWEST_FIRST = Comparator.comparing(
+                    (Map<String, Object> entry) -> SemanticVersion.parse(String.valueOf(entry.get("version")))
+                            .orElse(new SemanticVersion(-1, 0, 0, "")))
+            .reversed();
+
+    private final Map<String, List<Map<String, Object>>> entries;
+    private final Map<String, Object> document;
+
+    private HelmIndex(Map<String, Object> document, Map<String, List<Map<String, Object>>> entries) {
+        this.document = document;
+        this.entries = entries;
+    }
+
+    /** An index without charts. */
+    public static HelmIndex empty() {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("apiVersion", "v1");
+        return new HelmIndex(document, new TreeMap<>());
+    }
+
+    /**
+     * Reads an index.
+     *
+     * @param sourceName names it in errors, e.g. its URL
+     * @throws ChartSourceException when it is not a Helm repository index
+     */
+    public static HelmIndex parse(byte[] bytes, String sourceName) {
+        Map<String, Object> document;
+        try {
+            document = SafeYaml.loadMap(new String(bytes, StandardCharsets.UTF_8), sourceName);
+        } catch (InvalidYamlException e) {
+            throw new ChartSourceException(sourceName + " is not a Helm repository index: " + e.getMessage(), e);
+        }
+        if (!(document.get("entries") instanceof Map<?, ?> byName)) {
+            throw new ChartSourceException(sourceName + " is not a Helm repository index: it has no `entries` map."
+                    + " Check that the URL is the repository's base URL (the directory holding index.yaml).");
+        }
+        Map<String, List<Map<String, Object>>> entries = new TreeMap<>();
+        byName.forEach((name, list) -> {
+            List<Map<String, Object>> versions = new ArrayList<>();
+            if (list instanceof List<?> items) {
+                for (Object item : items) {
+                    if (item instanceof Map<?, ?> map && map.get("version") != null) {
+                        versions.add(stringKeys(map));
+                    }
+                }
+            }
+            versions.sort(NEWEST_FIRST);
+            entries.put(String.valueOf(name), versions);
+        });
+        return new HelmIndex(document, entries);
+    }
+
+    /** The versions of a chart, newest first. */
+    public List<String> versions(String name) {
+        return entries.getOrDefault(name, List.of()).stream()
+                .map(entry -> String.valueOf(entry.get("version")))
+                .toList();
+    }
+
+    /**
+     * The chart version Helm would pick: the one written exactly as asked, else the newest satisfying the
+     * constraint.
+     */
+    public Optional<Entry> find(String name, VersionConstraint constraint) {
+        List<Map<String, Object>> versions = entries.getOrDefault(name, List.of());
+        String asked = constraint.toString();
+        return versions.stream()
+                .filter(entry -> asked.equals(String.valueOf(entry.get("version"))))
+                .findFirst()
+                .or(() -> versions.stream()
+                        .filter(entry -> constraint.isSatisfiedBy(String.valueOf(entry.get("version"))))
+                        .findFirst())
+                .map(entry -> Entry.of(name, entry));
+    }
+
+    /**
+     * This index with a chart version added, replacing an entry of the same name and version.
+     *
+     * @param chartYaml the chart's Chart.yaml, whose fields the entry repeats as Helm's {@code helm repo index} does
+     * @param digest the archive's {@code sha256:<hex>}
+     * @param url where the archive is, absolute or relative to the repository
+     * @param created the entry's creation time
+     */
+    public HelmIndex with(Map<String, Object> chartYaml, String digest, String url, Instant created) {
+        String name = String.valueOf(chartYaml.get("name"));
+        String version = String.valueOf(chartYaml.get("version"));
+        Map<String, Object> entry = new LinkedHashMap<>(chartYaml);
+        entry.put("created", created.toString());
+        entry.put("digest", digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest);
+        entry.put("urls", List.of(url));
+        Map<String, List<Map<String, Object>>> changed = new TreeMap<>(entries);
+        List<Map<String, Object>> versions = new ArrayList<>(changed.getOrDefault(name, List.of()));
+        versions.removeIf(existing -> version.equals(String.valueOf(existing.get("version"))));
+        versions.add(entry);
+        versions.sort(NEWEST_FIRST);
+        changed.put(name, versions);
+        Map<String, Object> document = new LinkedHashMap<>(this.document);
+        document.put("apiVersion", "v1");
+        return new HelmIndex(document, changed);
+    }
+
+    /**
+     * The index as YAML; {@code generated} is set to the given time, so the same content and time give the same
+     * bytes.
+     */
+    public byte[] toYaml(Instant generated) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("apiVersion", document.getOrDefault("apiVersion", "v1"));
+        out.put("entries", new TreeMap<>(entries));
+        out.put("generated", generated.toString());
+        document.forEach((key, value) -> {
+            if (!out.containsKey(key)) {
+                out.put(key, value);
+            }
+        });
+        return SafeYaml.dump(out).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One chart version of the index.
+     *
+     * @param name the chart name
+     * @param version its version
+     * @param urls where its archive is, as the index writes them
+     * @param digest the archive's {@code sha256:<hex>}, or empty when the index records none
+     */
+    public record Entry(String name, String version, List<String> urls, Optional<String> digest) {
+
+        static Entry of(String name, Map<String, Object> map) {
+            List<String> urls = new ArrayList<>();
+            if (map.get("urls") instanceof List<?> list) {
+                list.forEach(url -> urls.add(String.valueOf(url)));
+            }
+            Optional<String> digest = Optional.ofNullable(map.get("digest"))
+                    .map(value -> String.valueOf(value).toLowerCase(Locale.ROOT))
+                    .filter(value -> !value.isBlank())
+                    .map(value -> value.startsWith("sha256:") ? value : "sha256:" + value);
+            return new Entry(name, String.valueOf(map.get("version")), List.copyOf(urls), digest);
+        }
+
+        /** The archive URL, a relative one resolved against the repository URL as Helm does. */
+        public Optional<URI> archiveUri(URI repository) {
+            if (urls.isEmpty()) {
+                return Optional.empty();
+            }
+            String base = repository.toString().endsWith("/") ? repository.toString() : repository + "/";
+            return Optional.of(URI.create(base).resolve(urls.get(0)));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stringKeys(Map<?, ?> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        ((Map<Object, Object>) map).forEach((key, value) -> copy.put(String.valueOf(key), value));
+        return copy;
+    }
+}

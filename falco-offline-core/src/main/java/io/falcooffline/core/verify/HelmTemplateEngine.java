@@ -1,0 +1,75 @@
+package io.falcooffline.core.verify;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.jni.NativeLibrary;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.ServiceConfigurationError;
+
+/**
+ * Helm's own template engine through helm-java: the only class that touches helm-java, loaded on the first
+ * verification that needs it.
+ *
+ * <p>helm-java ships Helm as one native library per platform (darwin-amd64, darwin-arm64, linux-amd64, linux-arm64,
+ * windows-amd64), found with {@link java.util.ServiceLoader}. When none is found, its own lookup downloads one from
+ * Maven Central, which an air-gapped build must never try: the library is looked for here with the service loader
+ * alone, and helm-java is called only once it is known to be there. helm-java loads its library once per JVM; every
+ * engine shares that one.
+ */
+final class HelmTemplateEngine implements TemplateEngine {
+
+    private final ClassLoader nativeLibraries;
+
+    private HelmTemplateEngine(ClassLoader nativeLibraries) {
+        this.nativeLibraries = nativeLibraries;
+    }
+
+    /** The engine, when the class loader provides helm-java's native library for this platform. */
+    static EngineLoad load(ClassLoader nativeLibraries) {
+        NativeLibrary library;
+        try {
+            library = NativeLibrary.serviceProviderLibrary(nativeLibraries);
+        } catch (ServiceConfigurationError e) {
+            return EngineLoad.missing(
+                    "helm-java's native library for " + platform() + " cannot be loaded: " + e.getMessage());
+        }
+        if (library == null) {
+            return EngineLoad.missing("helm-java has no native library for " + platform()
+                    + " on the class path (it publishes com.marcnuri.helm-java:darwin-amd64, darwin-arm64,"
+                    + " linux-amd64, linux-arm64 and windows-amd64)");
+        }
+        HelmTemplateEngine engine = new HelmTemplateEngine(nativeLibraries);
+        try {
+            engine.withLibraryLoader(() -> Helm.version().call());
+        } catch (RuntimeException | LinkageError e) {
+            return EngineLoad.missing("helm-java's native library " + library.getBinaryName() + " does not load on "
+                    + platform() + ": " + e);
+        }
+        return EngineLoad.loaded(engine);
+    }
+
+    @Override
+    public String template(Path chart, String release, String namespace) {
+        return withLibraryLoader(() -> Helm.template(chart.toString())
+                .withName(release)
+                .withNamespace(namespace)
+                .call());
+    }
+
+    /** helm-java finds its library through the context class loader on first use: make that the checked one. */
+    private <T> T withLibraryLoader(java.util.function.Supplier<T> call) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(nativeLibraries);
+        try {
+            return call.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static String platform() {
+        return System.getProperty("os.name", "?").toLowerCase(Locale.ROOT) + "-"
+                + System.getProperty("os.arch", "?").toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,265 @@
+package io.falcooffline.core.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.SearchResult;
+import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.PackageRequest;
+import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PublishOptions;
+import io.falcooffline.core.PushRequest;
+import io.falcooffline.core.RepositoryLayout;
+import io.falcooffline.core.mirror.Mirror;
+import io.falcooffline.core.mirror.MirrorLock;
+import io.falcooffline.core.mirror.MirrorRequest;
+import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.render.StubKubernetesApi;
+import io.falcooffline.core.render.TestCharts;
+import io.falcooffline.core.source.HelmIndex;
+import io.falcooffline.core.source.Provenance;
+import io.falcooffline.core.source.ResolvedChart;
+import io.falcooffline.core.source.VersionConstraint;
+import io.falcooffline.core.testing.GitRepositories;
+import io.falcooffline.core.testing.LocalRegistry;
+import io.falcooffline.core.testing.StaticHttpServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChartPublisherTest {
+
+    private static final Instant TIMESTAMP = Instant.parse("2026-03-04T05:06:07Z");
+
+    @TempDir
+    Path temp;
+
+    private PackageRequest.Builder request(String registry, Path output) {
+        return PackageRequest.builder()
+                .chart(TestCharts.lighthouse())
+                .registry(registry)
+                .repositoryPrefix("charts")
+                .repositoryLayout(RepositoryLayout.FLATTEN)
+                .strict(false)
+                .outputTimestamp(TIMESTAMP)
+                .outputDirectory(output);
+    }
+
+    @Test
+    void publishedOciChartIsRenderedByHelmFromOci() {
+        try (LocalRegistry registry = LocalRegistry.startPlain()) {
+            PackageRequest request = request(registry.host(), temp.resolve("out"))
+                    .mirror(MirrorOptions.builder()
+                            .insecureRegistries(registry.host())
+                            .build())
+                    .publish(PublishOptions.builder().publishChart(true).build())
+                    .build();
+            FalcoOffline.packageChart(request, ProgressListener.SILENT);
+
+            String rendered = renderLighthouseFrom(registry);
+            assertThat(rendered).contains(registry.host() + "/charts/lighthouse:2.4.1");
+            String chartYaml = Helm.show("oci://" + registry.host() + "/charts/lighthouse")
+                    .chart()
+                    .withVersion("1.2.3")
+                    .plainHttp()
+                    .call();
+            assertThat(chartYaml)
+                    .contains(Provenance.SOURCE_ANNOTATION + ": local lighthouse 1.2.3")
+                    .contains(Provenance.VERSION_ANNOTATION);
+        }
+    }
+
+    @Test
+    void indexYamlIsReadBackByHelm() throws IOException {
+        Path output = temp.resolve("out");
+        Files.createDirectories(output);
+        try (StaticHttpServer server = StaticHttpServer.serve(output)) {
+            PackageRequest request = request("192.168.5.96:30003", output)
+                    .publish(PublishOptions.builder()
+                            .helmRepositoryIndex(true)
+                            .helmRepositoryUrl(server.uri().toString())
+                            .build())
+                    .build();
+            PackageResult result = FalcoOffline.packageChart(request, ProgressListener.SILENT);
+            Path chartFile = result.chartFile().orElseThrow();
+
+            HelmIndex index = HelmIndex.parse(Files.readAllBytes(output.resolve("index.yaml")), "index.yaml");
+            HelmIndex.Entry entry =
+                    index.find("lighthouse", VersionConstraint.parse("1.2.3")).orElseThrow();
+            assertThat(entry.digest()).contains(Digests.sha256(Files.readAllBytes(chartFile)));
+            assertThat(entry.urls()).containsExactly(server.uri() + "/lighthouse-1.2.3.tgz");
+
+            Path repositories = temp.resolve("repositories.yaml");
+            String name = "falco-offline-test-" + server.uri().getPort();
+            Helm.repo()
+                    .add()
+                    .withRepositoryConfig(repositories)
+                    .withName(name)
+                    .withUrl(server.uri())
+                    .call();
+            List<SearchResult> found = Helm.search()
+                    .repo()
+                    .withRepositoryConfig(repositories)
+                    .withKeyword("lighthouse")
+                    .call();
+            assertThat(found).anySatisfy(chart -> {
+                assertThat(chart.getName()).isEqualTo(name + "/lighthouse");
+                assertThat(chart.getChartVersion()).isEqualTo("1.2.3");
+            });
+            // A second run with the same chart replaces its entry instead of adding one.
+            FalcoOffline.packageChart(request, ProgressListener.SILENT);
+            assertThat(HelmIndex.parse(Files.readAllBytes(output.resolve("index.yaml")), "index.yaml")
+                            .versions("lighthouse"))
+                    .containsExactly("1.2.3");
+        }
+    }
+
+    @Test
+    void gitOpsCommitIsOnTheBranchAndAnIdenticalRunAddsNone() throws IOException {
+        Path bare = temp.resolve("gitops.git");
+        Files.createDirectories(bare);
+        GitRepositories.git(bare, "init", "-q", "--bare", "-b", "main");
+        PublishOptions gitOps = PublishOptions.builder()
+                .gitRepository(bare.toUri().toString())
+                .gitBranch("clusters")
+                .gitPath("lab/falco")
+                .gitAuthorName("Platform Bot")
+                .gitAuthorEmail("bot@example.com")
+                .build();
+        PackageRequest request = request("192.168.5.96:30003", temp.resolve("out"))
+                .publish(gitOps)
+                .build();
+
+        FalcoOffline.packageChart(request, ProgressListener.SILENT);
+        FalcoOffline.packageChart(request, ProgressListener.SILENT);
+
+        assertThat(GitRepositories.git(bare, "rev-list", "--count", "clusters").strip())
+                .isEqualTo("1");
+        String files = GitRepositories.git(bare, "ls-tree", "-r", "--name-only", "clusters");
+        assertThat(files)
+                .contains("lab/falco/lighthouse/Chart.yaml")
+                .contains("lab/falco/lighthouse/charts/beacon/values.yaml")
+                .contains("lab/falco/falco-offline.plan.json");
+        String message = GitRepositories.git(bare, "log", "-1", "--format=%an <%ae>%n%B", "clusters");
+        assertThat(message)
+                .contains("Platform Bot <bot@example.com>")
+                .contains("falco-offline: lighthouse 1.2.3 from local lighthouse 1.2.3")
+                .contains("Added:")
+                .contains("lab/falco/lighthouse/values.yaml");
+
+        Path values = temp.resolve("values.yaml");
+        Files.writeString(values, "replicaCount: 3\n");
+        FalcoOffline.packageChart(request.toBuilder().valuesFile(values).build(), ProgressListener.SILENT);
+        assertThat(GitRepositories.git(bare, "rev-list", "--count", "clusters").strip())
+                .isEqualTo("2");
+        assertThat(GitRepositories.git(bare, "log", "-1", "--format=%B", "clusters"))
+                .contains("Changed:")
+                .contains("lab/falco/lighthouse/values.yaml");
+    }
+
+    @Test
+    void inBundleModeTheChartGoesIntoTheBundleAndPushPublishesIt() {
+        MirrorOptions bundle = packagedIntoBundle();
+        PublishResult published = publishFromBundle(
+                PublishOptions.builder().publishChart(true).build(), bundle, "sha256:" + "1".repeat(64));
+        assertThat(published.ociChart()).contains("oci://192.168.5.96:30003/charts/lighthouse:1.2.3");
+        LockEntry chart = MirrorLock.read(bundle.lockFile().orElseThrow())
+                .orElseThrow()
+                .chart()
+                .orElseThrow();
+        assertThat(chart.source()).isEqualTo("lighthouse");
+        assertThat(chart.sourceDigest()).isEqualTo("sha256:" + "1".repeat(64));
+        assertThat(chart.targetDigest()).isEqualTo(published.ociDigest().orElseThrow());
+        assertThat(chart.note()).isEqualTo("falco-offline " + Provenance.version());
+
+        try (LocalRegistry registry = LocalRegistry.startPlain()) {
+            FalcoOffline.push(
+                    PushRequest.builder()
+                            .bundle(bundle.bundle().orElseThrow())
+                            .registry(registry.host())
+                            .insecureRegistries(registry.host())
+                            .build(),
+                    ProgressListener.SILENT);
+            String rendered = renderLighthouseFrom(registry);
+            assertThat(rendered).contains("192.168.5.96:30003/charts/lighthouse:2.4.1");
+        }
+    }
+
+    @Test
+    void withoutPublishingTheLockStillRecordsTheProvenance() {
+        MirrorOptions bundle = packagedIntoBundle();
+        PublishResult published = publishFromBundle(PublishOptions.none(), bundle, "sha256:" + "2".repeat(64));
+        assertThat(published.ociChart()).isEqualTo(Optional.empty());
+        LockEntry chart = MirrorLock.read(bundle.lockFile().orElseThrow())
+                .orElseThrow()
+                .chart()
+                .orElseThrow();
+        assertThat(chart.target()).isEqualTo("lighthouse-1.2.3.tgz");
+        assertThat(chart.targetDigest()).isNull();
+        assertThat(chart.sourceDigest()).isEqualTo("sha256:" + "2".repeat(64));
+    }
+
+    /** Packages the chart and writes a bundle of it (no artifacts: none of the chart's is reachable here). */
+    private MirrorOptions packagedIntoBundle() {
+        Path output = temp.resolve("out");
+        PackageResult packaged =
+                FalcoOffline.packageChart(request("192.168.5.96:30003", output).build(), ProgressListener.SILENT);
+        MirrorOptions bundle =
+                MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(output);
+        try {
+            Mirror.run(
+                    new MirrorRequest(
+                            bundle,
+                            RegistryAccess.builder().build(),
+                            "192.168.5.96:30003",
+                            List.of(),
+                            packaged.plan().mapping(),
+                            List.of(
+                                    bundleFile(packaged.chartFile().orElseThrow()),
+                                    bundleFile(packaged.planFile().orElseThrow()))),
+                    ProgressListener.SILENT);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bundle;
+    }
+
+    private static MirrorRequest.BundleFile bundleFile(Path file) throws IOException {
+        return new MirrorRequest.BundleFile(file.getFileName().toString(), Files.readAllBytes(file));
+    }
+
+    private PublishResult publishFromBundle(PublishOptions options, MirrorOptions bundle, String sourceDigest) {
+        Path output = temp.resolve("out");
+        return ChartPublisher.publish(
+                options,
+                new PublishedChart(
+                        output.resolve("lighthouse-1.2.3.tgz"),
+                        output.resolve("falco-offline.plan.json"),
+                        "192.168.5.96:30003",
+                        "charts",
+                        bundle,
+                        RegistryAccess.builder().build(),
+                        new ResolvedChart(TestCharts.lighthouse(), "lighthouse", sourceDigest)),
+                ProgressListener.SILENT);
+    }
+
+    /** Renders the chart published as oci://<registry>/charts/lighthouse:1.2.3 with the real Helm engine. */
+    private static String renderLighthouseFrom(LocalRegistry registry) {
+        StubKubernetesApi.ensureRunning();
+        return Helm.template("oci://" + registry.host() + "/charts/lighthouse")
+                .withVersion("1.2.3")
+                .withName("falco")
+                .plainHttp()
+                .call();
+    }
+}
