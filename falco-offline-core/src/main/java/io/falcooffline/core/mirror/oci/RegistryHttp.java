@@ -3,7 +3,6 @@ package io.falcooffline.core.mirror.oci;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -50,10 +49,7 @@ final class RegistryHttp implements Closeable {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final int MAX_REDIRECTS = 5;
-    private static final int SMALL_BODY = 64 * 1024;
     private static final int ERROR_BODY_LIMIT = 16 * 1024;
-    /** Bytes per second: a streamed upload slower than this on average times out. */
-    private static final long SLOWEST_UPLOAD_RATE = 1024 * 1024;
 
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
@@ -202,8 +198,8 @@ final class RegistryHttp implements Closeable {
         URI uri = request.uri();
         for (int hops = 0; ; hops++) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                    .timeout(request.timeout(options.requestTimeout()))
-                    .method(request.method(), request.bodyPublisher());
+                    .timeout(RequestBodies.timeout(request, options.requestTimeout()))
+                    .method(request.method(), RequestBodies.publisher(request));
             request.headers().forEach(builder::header);
             if (authorization != null && sameOrigin(uri, request.uri())) {
                 builder.header("Authorization", authorization);
@@ -482,32 +478,6 @@ final class RegistryHttp implements Closeable {
 
         boolean isOneShot() {
             return stream != null;
-        }
-
-        /**
-         * How long to wait for the answer: for a streamed body the answer comes only after the whole body, so the
-         * wait grows with its length at the slowest rate still accepted.
-         */
-        Duration timeout(Duration requestTimeout) {
-            return stream == null ? requestTimeout : requestTimeout.plusSeconds(streamLength / SLOWEST_UPLOAD_RATE);
-        }
-
-        HttpRequest.BodyPublisher bodyPublisher() {
-            if (stream != null) {
-                return HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> stream), streamLength);
-            }
-            if (body == null) {
-                return HttpRequest.BodyPublishers.noBody();
-            }
-            if (bodyLength <= SMALL_BODY) {
-                return HttpRequest.BodyPublishers.ofByteArray(body, bodyOffset, bodyLength);
-            }
-            // ofByteArray copies the whole range up front; streaming it keeps one copy of a chunk in memory.
-            return HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(
-                            () -> new ByteArrayInputStream(body, bodyOffset, bodyLength)),
-                    bodyLength);
         }
 
         /** E.g. {@code GET manifest falcosecurity/falco:0.44.0}. */
