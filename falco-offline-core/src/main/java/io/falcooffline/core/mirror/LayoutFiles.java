@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.io.OutputPaths;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -93,7 +94,30 @@ interface LayoutFiles extends AutoCloseable {
                 if (entry == null) {
                     throw new NoSuchFileException(describe() + ": " + path);
                 }
-                return tar.getInputStream(entry);
+                // TarFile's entry streams set the position of the one shared channel and then read it: the reads
+                // of parallel transfers must not interleave, or each gets the other's bytes.
+                return new FilterInputStream(tar.getInputStream(entry)) {
+                    @Override
+                    public int read() throws IOException {
+                        synchronized (tar) {
+                            return super.read();
+                        }
+                    }
+
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) throws IOException {
+                        synchronized (tar) {
+                            return super.read(buffer, offset, length);
+                        }
+                    }
+
+                    @Override
+                    public long skip(long n) throws IOException {
+                        synchronized (tar) {
+                            return super.skip(n);
+                        }
+                    }
+                };
             }
 
             @Override

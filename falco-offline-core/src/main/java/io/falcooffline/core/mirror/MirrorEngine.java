@@ -5,10 +5,11 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
-import java.io.FilterInputStream;
+import io.falcooffline.core.mirror.oci.UploadInterruptedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +77,12 @@ final class MirrorEngine implements AutoCloseable {
         }
         AtomicReference<BlobFailure> failed = new AtomicReference<>();
         List<Future<?>> pending = new ArrayList<>();
-        for (List<Placement> group : groups.values()) {
+        // Largest first across all artifacts, so the run does not end waiting on one big layer started last.
+        List<List<Placement>> bySize = new ArrayList<>(groups.values());
+        bySize.sort(Comparator.comparingLong(
+                        (List<Placement> group) -> group.get(0).blob().size())
+                .reversed());
+        for (List<Placement> group : bySize) {
             pending.add(transfers.submit(() -> place(group, artifacts, progress, finished, failed)));
         }
         for (int done = 0; done < artifacts.size(); done++) {
@@ -251,14 +257,28 @@ final class MirrorEngine implements AutoCloseable {
             return new BlobOutcome(BlobOutcome.Kind.MOUNTED, 0);
         }
         long count;
-        try (CountingInputStream in = new CountingInputStream(source.store().fetchBlob(source.repository(), blob))) {
-            store.pushBlob(target.repository(), blob, in);
-            count = in.count();
+        try {
+            count = transfer(source, target, blob);
+        } catch (UploadInterruptedException e) {
+            // Nothing was committed; the target's client now uploads in resumable chunks.
+            listener.debug("Sending " + blob.digest() + " to " + target + " again: " + e.getMessage());
+            count = transfer(source, target, blob);
         }
         remember(store, blob, target.repository());
         bytesTransferred.addAndGet(count);
         blobsTransferred.incrementAndGet();
         return new BlobOutcome(BlobOutcome.Kind.TRANSFERRED, count);
+    }
+
+    /**
+     * Streams the source's verifying stream straight into the upload, which recognises it and hashes once; a push
+     * returns only after exactly the blob's bytes were read and verified.
+     */
+    private static long transfer(Location source, Location target, Descriptor blob) throws IOException {
+        try (InputStream in = source.store().fetchBlob(source.repository(), blob)) {
+            target.store().pushBlob(target.repository(), blob, in);
+            return blob.size();
+        }
     }
 
     private void remember(OciStore store, Descriptor blob, String repository) {
@@ -364,37 +384,6 @@ final class MirrorEngine implements AutoCloseable {
             TRANSFERRED,
             SKIPPED,
             MOUNTED
-        }
-    }
-
-    /** Counts the bytes read through it. */
-    private static final class CountingInputStream extends FilterInputStream {
-        private long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        long count() {
-            return count;
         }
     }
 

@@ -273,7 +273,8 @@ final class OciLayoutStore implements OciStore {
             try {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     OutputStream out = Channels.newOutputStream(channel);
-                    new VerifyingInputStream(content, blob, "the copy into " + files.describe()).transferTo(out);
+                    VerifyingInputStream.of(content, blob, "the copy into " + files.describe())
+                            .transferTo(out);
                     channel.force(true);
                 }
                 Path target = OutputPaths.inside(directory, blobPath(blob.digest()), "blob");

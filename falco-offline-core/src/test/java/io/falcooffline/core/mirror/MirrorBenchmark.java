@@ -34,9 +34,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Measures the mirror engine against {@code skopeo copy --all} between two local registries: a first copy of 512 MiB
- * of incompressible layers, the no-op re-run, and the peak heap while copying one 1 GiB layer (run it with
- * {@code -Xmx256m}: {@code mvn -Pbench -pl falco-offline-core test-compile exec:exec}).
+ * Measures the mirror engine against {@code skopeo copy --all} per image and {@code skopeo sync --all} of the set
+ * between local registries: a first copy of 512 MiB of incompressible layers, the no-op re-run, and the peak heap
+ * while copying one 1 GiB layer (run it with {@code -Xmx256m}; the commands are in {@code performance.md}).
  *
  * <p>Arguments: {@code [images] [layersPerImage] [layerMiB] [hugeLayerMiB]}, defaults 4 4 32 1024.
  */
@@ -92,6 +92,10 @@ public final class MirrorBenchmark {
             report("skopeo copy --all first copy", skopeo.seconds(), total);
             Timed<Void> skopeoAgain = time(() -> skopeoCopyAll(source.host(), theirs.host(), repositories));
             report("skopeo copy --all re-run", skopeoAgain.seconds(), -1);
+            try (LocalRegistry synced = LocalRegistry.startPlain()) {
+                Timed<Void> sync = time(() -> skopeoSyncAll(source.host(), synced.host(), repositories));
+                report("skopeo sync --all first copy", sync.seconds(), total);
+            }
 
             Path bundle = Files.createTempDirectory("falco-offline-bench").resolve("bundle");
             MirrorOptions bundleOptions =
@@ -200,6 +204,34 @@ public final class MirrorBenchmark {
                     Duration.ofMinutes(10));
         }
         return null;
+    }
+
+    /** The fair anchor: skopeo copies the whole set in one process, as the mirror does. */
+    private static Void skopeoSyncAll(String source, String target, List<String> repositories) {
+        try {
+            Path list = Files.createTempFile("falco-offline-bench", ".yaml");
+            StringBuilder yaml = new StringBuilder(source + ":\n  tls-verify: false\n  images:\n");
+            repositories.forEach(
+                    repository -> yaml.append("    ").append(repository).append(": [\"1\"]\n"));
+            Files.writeString(list, yaml);
+            ExternalCommand.runChecked(
+                    List.of(
+                            "skopeo",
+                            "sync",
+                            "--all",
+                            "--src",
+                            "yaml",
+                            "--dest",
+                            "docker",
+                            "--dest-tls-verify=false",
+                            list.toString(),
+                            target + "/synced"),
+                    Duration.ofMinutes(10));
+            Files.delete(list);
+            return null;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String digestOf(InputStream in) throws IOException {

@@ -52,6 +52,7 @@ public final class RegistryClientOptions {
     private final Duration maxBackoff;
     private final Duration maxRetryAfter;
     private final int chunkSize;
+    private final boolean chunkedUploads;
     private final int tagPageSize;
 
     private RegistryClientOptions(Builder builder) {
@@ -68,6 +69,7 @@ public final class RegistryClientOptions {
         this.maxBackoff = builder.maxBackoff;
         this.maxRetryAfter = builder.maxRetryAfter;
         this.chunkSize = builder.chunkSize;
+        this.chunkedUploads = builder.chunkedUploads;
         this.tagPageSize = builder.tagPageSize;
     }
 
@@ -97,6 +99,7 @@ public final class RegistryClientOptions {
         builder.maxBackoff = maxBackoff;
         builder.maxRetryAfter = maxRetryAfter;
         builder.chunkSize = chunkSize;
+        builder.chunkedUploads = chunkedUploads;
         builder.tagPageSize = tagPageSize;
         return builder;
     }
@@ -161,9 +164,20 @@ public final class RegistryClientOptions {
         return maxRetryAfter;
     }
 
-    /** The largest number of blob bytes sent in one upload request. */
+    /**
+     * The largest number of blob bytes sent in one upload request when uploading in chunks: always when {@link
+     * #chunkedUploads()}, otherwise only after a streamed upload to this registry broke.
+     */
     public int chunkSize() {
         return chunkSize;
+    }
+
+    /**
+     * Whether every blob larger than {@link #chunkSize()} goes up in chunks, as asked by setting the chunk size;
+     * otherwise large blobs are streamed in one request.
+     */
+    public boolean chunkedUploads() {
+        return chunkedUploads;
     }
 
     /** How many tags to ask for per page when listing tags. */
@@ -194,6 +208,7 @@ public final class RegistryClientOptions {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
         private int chunkSize = DEFAULT_CHUNK_SIZE;
+        private boolean chunkedUploads;
         private int tagPageSize = DEFAULT_TAG_PAGE_SIZE;
 
         private Builder() {}
@@ -273,6 +288,7 @@ public final class RegistryClientOptions {
         /** @see RegistryClientOptions#chunkSize() */
         public Builder chunkSize(int chunkSize) {
             this.chunkSize = chunkSize;
+            this.chunkedUploads = true;
             return this;
         }
 

@@ -3,7 +3,6 @@ package io.falcooffline.core.mirror.oci;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -50,8 +49,8 @@ final class RegistryHttp implements Closeable {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final int MAX_REDIRECTS = 5;
-    private static final int SMALL_BODY = 64 * 1024;
     private static final int ERROR_BODY_LIMIT = 16 * 1024;
+
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
     private final RegistryClientOptions options;
@@ -122,7 +121,7 @@ final class RegistryHttp implements Closeable {
 
     // fixedAuthorization: null = registry authentication; "" = none; otherwise that header value.
     private Response executeWithRetries(Request request, String fixedAuthorization) {
-        int maxAttempts = options.maxAttempts();
+        int maxAttempts = request.isOneShot() ? 1 : options.maxAttempts();
         for (int attempt = 1; ; attempt++) {
             Response response;
             try {
@@ -178,7 +177,7 @@ final class RegistryHttp implements Closeable {
     private Response sendAuthenticated(Request request) throws IOException {
         String authorization = auth.cachedAuthorization(request.scopes());
         Response response = send(request, authorization);
-        if (response.status() != 401) {
+        if (response.status() != 401 || request.isOneShot()) {
             return response;
         }
         List<AuthChallenge> challenges = AuthChallenge.parse(response.headers().allValues("WWW-Authenticate"));
@@ -199,8 +198,8 @@ final class RegistryHttp implements Closeable {
         URI uri = request.uri();
         for (int hops = 0; ; hops++) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                    .timeout(options.requestTimeout())
-                    .method(request.method(), request.bodyPublisher());
+                    .timeout(RequestBodies.timeout(request, options.requestTimeout()))
+                    .method(request.method(), RequestBodies.publisher(request));
             request.headers().forEach(builder::header);
             if (authorization != null && sameOrigin(uri, request.uri())) {
                 builder.header("Authorization", authorization);
@@ -411,7 +410,10 @@ final class RegistryHttp implements Closeable {
         executor.shutdownNow();
     }
 
-    /** A request to the registry or its token service. */
+    /**
+     * A request to the registry or its token service. Its body is a byte range, or a one-shot stream of known length
+     * ({@link #streamed}): such a request is sent once, never retried, since the stream cannot be read again.
+     */
     record Request(
             String method,
             URI uri,
@@ -419,44 +421,63 @@ final class RegistryHttp implements Closeable {
             byte[] body,
             int bodyOffset,
             int bodyLength,
+            InputStream stream,
+            long streamLength,
             List<String> scopes,
             String subject,
             boolean followRedirects) {
 
         static Request of(String method, URI uri, String subject, List<String> scopes) {
-            return new Request(method, uri, Map.of(), null, 0, 0, List.copyOf(scopes), subject, false);
+            return new Request(method, uri, Map.of(), null, 0, 0, null, 0, List.copyOf(scopes), subject, false);
         }
 
         Request header(String name, String value) {
             Map<String, String> copy = new LinkedHashMap<>(headers);
             copy.put(name, value);
-            return new Request(method, uri, copy, body, bodyOffset, bodyLength, scopes, subject, followRedirects);
+            return new Request(
+                    method,
+                    uri,
+                    copy,
+                    body,
+                    bodyOffset,
+                    bodyLength,
+                    stream,
+                    streamLength,
+                    scopes,
+                    subject,
+                    followRedirects);
         }
 
         Request body(byte[] bytes, int offset, int length) {
-            return new Request(method, uri, headers, bytes, offset, length, scopes, subject, followRedirects);
+            return new Request(method, uri, headers, bytes, offset, length, null, 0, scopes, subject, followRedirects);
+        }
+
+        Request streamed(InputStream content, long length) {
+            return new Request(method, uri, headers, null, 0, 0, content, length, scopes, subject, followRedirects);
         }
 
         Request followingRedirects() {
-            return new Request(method, uri, headers, body, bodyOffset, bodyLength, scopes, subject, true);
+            return new Request(
+                    method, uri, headers, body, bodyOffset, bodyLength, stream, streamLength, scopes, subject, true);
         }
 
         Request withUri(URI other) {
-            return new Request(method, other, headers, body, bodyOffset, bodyLength, scopes, subject, followRedirects);
+            return new Request(
+                    method,
+                    other,
+                    headers,
+                    body,
+                    bodyOffset,
+                    bodyLength,
+                    stream,
+                    streamLength,
+                    scopes,
+                    subject,
+                    followRedirects);
         }
 
-        HttpRequest.BodyPublisher bodyPublisher() {
-            if (body == null) {
-                return HttpRequest.BodyPublishers.noBody();
-            }
-            if (bodyLength <= SMALL_BODY) {
-                return HttpRequest.BodyPublishers.ofByteArray(body, bodyOffset, bodyLength);
-            }
-            // ofByteArray copies the whole range up front; streaming it keeps one copy of a chunk in memory.
-            return HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(
-                            () -> new ByteArrayInputStream(body, bodyOffset, bodyLength)),
-                    bodyLength);
+        boolean isOneShot() {
+            return stream != null;
         }
 
         /** E.g. {@code GET manifest falcosecurity/falco:0.44.0}. */

@@ -36,6 +36,16 @@ public final class VerifyingInputStream extends FilterInputStream {
         this.hasher = Digests.newMessageDigest(expected.digest());
     }
 
+    /**
+     * {@code in} itself when it is already an unread verifier of {@code expected} (a blob copied from another store
+     * arrives verified against the same descriptor: hash it once), otherwise a new verifier around it.
+     */
+    public static VerifyingInputStream of(InputStream in, Descriptor expected, String source) {
+        return in instanceof VerifyingInputStream stream && stream.isUnreadVerifierOf(expected)
+                ? stream
+                : new VerifyingInputStream(in, expected, source);
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];

@@ -177,6 +177,23 @@ class RegistryClientTest {
     }
 
     @Test
+    void shouldStreamALargeBlobAndKeepNoneWhenItsContentDoesNotMatchItsDigest() throws Exception {
+        byte[] content = SyntheticArtifacts.pseudoRandom("streamed", 3 * 1024 * 1024);
+        byte[] other = SyntheticArtifacts.pseudoRandom("forged", 3 * 1024 * 1024);
+        Descriptor blob = new Descriptor("application/octet-stream", Digests.sha256(content), content.length);
+
+        assertThatThrownBy(() -> client.pushBlob("streamed/blob", blob, new ByteArrayInputStream(other)))
+                .isInstanceOf(DigestMismatchException.class)
+                .hasMessageContaining(blob.digest());
+        assertThat(client.hasBlob("streamed/blob", blob)).isFalse();
+
+        client.pushBlob("streamed/blob", blob, new ByteArrayInputStream(content));
+        try (InputStream in = client.fetchBlob("streamed/blob", blob)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    @Test
     void shouldRefuseInvalidRepositoryNamesBeforeSendingAnything() {
         assertThatThrownBy(() -> client.resolve("../etc", "latest"))
                 .hasMessageContaining("Invalid repository name '../etc'");
