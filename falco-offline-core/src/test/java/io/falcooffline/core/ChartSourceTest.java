@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ChartSourceTest {
 
-    private static final Path BASE = Path.of("/work/project");
+    private static final Path BASE = Path.of("/srv/build/project");
 
     private static ChartSource parameters(
             String chart, String sha256, String version, String repository, String git, String ref, String path) {
