@@ -1,9 +1,9 @@
 package io.falcooffline.core.falco;
 
-import static io.falcooffline.core.falco.ArtifactResolver.ASSET_LAYER;
-import static io.falcooffline.core.falco.ArtifactResolver.PLUGIN_LAYER;
-import static io.falcooffline.core.falco.ArtifactResolver.RULESFILE_LAYER;
-import static io.falcooffline.core.falco.ArtifactResolver.TITLE;
+import static io.falcooffline.core.falco.FalcoMediaTypes.ASSET_LAYER;
+import static io.falcooffline.core.falco.FalcoMediaTypes.PLUGIN_LAYER;
+import static io.falcooffline.core.falco.FalcoMediaTypes.RULESFILE_LAYER;
+import static io.falcooffline.core.falco.FalcoMediaTypes.TITLE;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.Platform;

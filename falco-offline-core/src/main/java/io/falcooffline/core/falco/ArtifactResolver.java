@@ -31,12 +31,6 @@ import java.util.regex.Pattern;
  */
 public final class ArtifactResolver {
 
-    static final String PLUGIN_CONFIG = "application/vnd.cncf.falco.plugin.config.v1+json";
-    static final String PLUGIN_LAYER = "application/vnd.cncf.falco.plugin.layer.v1+tar.gz";
-    static final String RULESFILE_CONFIG = "application/vnd.cncf.falco.rulesfile.config.v1+json";
-    static final String RULESFILE_LAYER = "application/vnd.cncf.falco.rulesfile.layer.v1+tar.gz";
-    static final String ASSET_LAYER = "application/vnd.cncf.falco.asset.layer.v1+tar.gz";
-    static final String TITLE = "org.opencontainers.image.title";
     static final String PLUGIN_API = "plugin_api_version";
     static final String ENGINE = "engine_version_semver";
 

@@ -1,16 +1,13 @@
 package io.falcooffline.core.falco.bake;
 
+import io.falcooffline.core.falco.FalcoMediaTypes;
+
 /** The falcoctl artifact types an image can be baked with, and the media types falcoctl publishes them with. */
 public enum ArtifactKind {
     /** A plugin: its {@code .so} files go to {@code /usr/share/falco/plugins/}. */
-    PLUGIN("application/vnd.cncf.falco.plugin.config.v1+json", "application/vnd.cncf.falco.plugin.layer.v1+tar.gz"),
+    PLUGIN(FalcoMediaTypes.PLUGIN_CONFIG, FalcoMediaTypes.PLUGIN_LAYER),
     /** A rulesfile: its files go where {@code falco.rules_files} names them, else to {@code /etc/falco/}. */
-    RULESFILE(
-            "application/vnd.cncf.falco.rulesfile.config.v1+json",
-            "application/vnd.cncf.falco.rulesfile.layer.v1+tar.gz");
-
-    /** The layer media type of falcoctl's asset artifacts, which are not baked. */
-    static final String ASSET_LAYER = "application/vnd.cncf.falco.asset.layer.v1+tar.gz";
+    RULESFILE(FalcoMediaTypes.RULESFILE_CONFIG, FalcoMediaTypes.RULESFILE_LAYER);
 
     private final String configMediaType;
     private final String layerMediaType;

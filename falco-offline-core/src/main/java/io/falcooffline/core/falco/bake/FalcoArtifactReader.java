@@ -1,6 +1,7 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.Platform;
+import io.falcooffline.core.falco.FalcoMediaTypes;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
@@ -88,12 +89,16 @@ final class FalcoArtifactReader {
                                 + "; it is not an artifact as falcoctl publishes them.");
             }
             config = config == null ? manifestConfig : config;
-            String title =
-                    layerNodes.get(0).path("annotations").path(OciJson.TITLE).asString("");
+            String title = layerNodes
+                    .get(0)
+                    .path("annotations")
+                    .path(FalcoMediaTypes.TITLE)
+                    .asString("");
             if (title.isBlank()) {
                 throw new MissingLayerTitleException(
                         what,
-                        what + ": its layer " + layer.digest() + " has no " + OciJson.TITLE + " annotation. falcoctl"
+                        what + ": its layer " + layer.digest() + " has no " + FalcoMediaTypes.TITLE
+                                + " annotation. falcoctl"
                                 + " names the file it downloads by it and refuses the artifact without one; publish it"
                                 + " again with `falcoctl registry push` (or `oras push` with a file name).");
             }
@@ -142,7 +147,7 @@ final class FalcoArtifactReader {
         if (kind != null) {
             return kind;
         }
-        if (layer.mediaType().equals(ArtifactKind.ASSET_LAYER)) {
+        if (layer.mediaType().equals(FalcoMediaTypes.ASSET_LAYER)) {
             throw new NotFalcoArtifactException(
                     what,
                     what + " is a falcoctl asset; only plugins and rulesfiles can be baked into the Falco image.");

@@ -20,7 +20,6 @@ final class OciJson {
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     static final String OCI_IMAGE_CONFIG = "application/vnd.oci.image.config.v1+json";
     static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
-    static final String TITLE = "org.opencontainers.image.title";
     private static final String ATTESTATION = "attestation-manifest";
 
     /** Compact output with fields in insertion order: the same document always gives the same bytes. */
