@@ -1,0 +1,46 @@
+package io.falcooffline.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Repeated timings of one contender, in seconds; compared by their medians. */
+final class Samples {
+
+    private final String name;
+    private final List<Double> seconds = new ArrayList<>();
+
+    Samples(String name) {
+        this.name = name;
+    }
+
+    String name() {
+        return name;
+    }
+
+    void add(double value) {
+        seconds.add(value);
+    }
+
+    double median() {
+        List<Double> sorted = new ArrayList<>(seconds);
+        sorted.sort(null);
+        int n = sorted.size();
+        if (n == 0) {
+            throw new IllegalStateException(name + " has no samples");
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    String all(String unit, double scale) {
+        List<String> formatted = new ArrayList<>();
+        for (double value : seconds) {
+            formatted.add(String.format(Locale.ROOT, "%.2f", value * scale));
+        }
+        return String.join(" / ", formatted) + " " + unit;
+    }
+
+    static double elapsedSeconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
