@@ -1,14 +1,309 @@
 package io.falcooffline.bench;
 
+import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.testing.LocalRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Whole processes copying the same image set into an empty registry, in alternating rounds: {@code mvn
+ * falco-offline:package -Dfalco-offline.push=true}, {@code skopeo sync --all}, and the raw GET→PUT limit. Then the
+ * no-op re-run, an offline bundle written and pushed, and one huge layer copied under a small heap.
+ */
 final class MirrorComparison {
 
-    private final BenchSettings settings;
+    private static final int IMAGES = 4;
+    private static final int LAYERS_PER_IMAGE = 4;
+    private static final Pattern MOVED =
+            Pattern.compile("(?:Mirrored|Pushed) \\d+ artifacts to .+?: ([0-9.]+ [KMGT]?i?B) in (\\d+) blobs");
+
+    private final int rounds;
+    private final long setBytes;
+    private final int rawParallel;
+    private final int hugeMiB;
+    private final String hugeHeap;
 
     MirrorComparison(BenchSettings settings) {
-        this.settings = settings;
+        this.rounds = settings.number("rounds", 3);
+        this.setBytes = (long) settings.number("mirrorMiB", 1024) << 20;
+        this.rawParallel = settings.number("rawParallel", 3);
+        this.hugeMiB = settings.number("hugeMiB", 1024);
+        this.hugeHeap = settings.text("hugeHeap", "64m");
     }
 
-    ReportSection run() {
-        throw new UnsupportedOperationException("MirrorComparison is not written yet");
+    ReportSection run() throws IOException {
+        Path work = Files.createTempDirectory("falco-offline-bench-mirror");
+        try (LocalRegistry source = LocalRegistry.startPlain();
+                RegistryClient publisher =
+                        new RegistryClient(source.clientOptions().build())) {
+            long layerBytes = setBytes / (IMAGES * LAYERS_PER_IMAGE);
+            List<String> repositories = new ArrayList<>();
+            for (int i = 0; i < IMAGES; i++) {
+                repositories.add("bench/image-" + i);
+                SyntheticImages.publish(publisher, repositories.get(i), LAYERS_PER_IMAGE, layerBytes);
+            }
+            long total = layerBytes * IMAGES * LAYERS_PER_IMAGE;
+            System.out.printf(Locale.ROOT, "Published %d images, %d MiB of layers%n", IMAGES, total >> 20);
+            Path chart = BenchChart.write(work.resolve("chart"), repositories);
+
+            Samples ours = new Samples("falco-offline (`mvn falco-offline:package -Dfalco-offline.push=true`)");
+            Samples noOp = new Samples("falco-offline, the same again (nothing new)");
+            Samples skopeo = new Samples("`skopeo sync --all`");
+            Samples raw = new Samples("raw GET→PUT, " + rawParallel + " at a time, no checks");
+            List<String> noOpMoved = new ArrayList<>();
+            List<Runnable> contenders = new ArrayList<>();
+            contenders.add(() -> {
+                try (LocalRegistry target = LocalRegistry.startPlain()) {
+                    Path project = fresh(work, "ours");
+                    Commands.Finished first = Commands.maven(project, null, packageArguments(chart, source, target));
+                    ours.add(first.seconds());
+                    requireMoved(first.output(), total);
+                    Commands.Finished again = Commands.maven(project, null, packageArguments(chart, source, target));
+                    noOp.add(again.seconds());
+                    noOpMoved.add(moved(again.output()));
+                }
+            });
+            contenders.add(() -> {
+                try (LocalRegistry target = LocalRegistry.startPlain()) {
+                    skopeo.add(skopeoSync(fresh(work, "skopeo"), source.host(), target.host(), repositories));
+                }
+            });
+            contenders.add(() -> {
+                try (LocalRegistry target = LocalRegistry.startPlain()) {
+                    List<String> arguments = new ArrayList<>(List.of(source.host(), target.host(), "" + rawParallel));
+                    repositories.forEach(repository -> arguments.add(repository + ":" + SyntheticImages.TAG));
+                    raw.add(Commands.java(work, "256m", RawCopy.class.getName(), arguments)
+                            .seconds());
+                }
+            });
+            for (int round = 0; round < rounds; round++) {
+                System.out.printf(Locale.ROOT, "Mirror round %d of %d%n", round + 1, rounds);
+                List<Runnable> order = new ArrayList<>(contenders);
+                Collections.rotate(order, -round);
+                order.forEach(Runnable::run);
+            }
+
+            Bundle bundle = bundleRoundTrip(work, chart, source);
+            HugeLayer huge = hugeLayer(work, publisher, source);
+            return new ReportSection("mirror", markdown(total, ours, skopeo, raw, noOp, noOpMoved, bundle, huge));
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static List<String> packageArguments(Path chart, LocalRegistry source, LocalRegistry target) {
+        return List.of(
+                Commands.pluginGoal("package"),
+                "-Dfalco-offline.chart=" + chart,
+                "-Dfalco-offline.registry=" + target.host(),
+                "-Dfalco-offline.repositoryPrefix=mirror",
+                "-Dfalco-offline.registryMirrors=docker.io=" + source.host(),
+                "-Dfalco-offline.insecureRegistries=" + source.host() + "," + target.host(),
+                "-Dfalco-offline.mirror=true",
+                "-Dfalco-offline.push=true");
+    }
+
+    private record Bundle(double writeSeconds, String written, double pushSeconds, String pushed) {}
+
+    /** Writes an offline bundle from the source, then pushes it into an empty registry: the two halves of an air gap. */
+    private Bundle bundleRoundTrip(Path work, Path chart, LocalRegistry source) {
+        Path project = fresh(work, "bundle");
+        try (LocalRegistry inside = LocalRegistry.startPlain()) {
+            Commands.Finished written = Commands.maven(
+                    project,
+                    null,
+                    List.of(
+                            Commands.pluginGoal("package"),
+                            "-Dfalco-offline.chart=" + chart,
+                            "-Dfalco-offline.registry=" + inside.host(),
+                            "-Dfalco-offline.repositoryPrefix=mirror",
+                            "-Dfalco-offline.registryMirrors=docker.io=" + source.host(),
+                            "-Dfalco-offline.insecureRegistries=" + source.host() + "," + inside.host(),
+                            "-Dfalco-offline.mirror=true"));
+            Commands.Finished pushed = Commands.maven(
+                    project,
+                    null,
+                    List.of(
+                            Commands.pluginGoal("push"),
+                            "-Dfalco-offline.bundle=" + project.resolve("falco-offline/bundle"),
+                            "-Dfalco-offline.insecureRegistries=" + inside.host()));
+            return new Bundle(written.seconds(), moved(written.output()), pushed.seconds(), moved(pushed.output()));
+        }
+    }
+
+    private record HugeLayer(double seconds, long bytes, long peakHeap, long maxHeap) {}
+
+    private HugeLayer hugeLayer(Path work, RegistryClient publisher, LocalRegistry source) throws IOException {
+        String repository = "bench/huge";
+        long bytes = (long) hugeMiB << 20;
+        SyntheticImages.publish(publisher, repository, 1, bytes);
+        Path chart = BenchChart.write(work.resolve("huge-chart"), List.of(repository));
+        try (LocalRegistry target = LocalRegistry.startPlain()) {
+            Commands.Finished finished = Commands.java(
+                    work,
+                    hugeHeap,
+                    HugeLayerCopy.class.getName(),
+                    List.of(
+                            chart.toString(),
+                            source.host(),
+                            target.host(),
+                            fresh(work, "huge").toString()));
+            String line = finished.output()
+                    .lines()
+                    .filter(l -> l.startsWith(HugeLayerCopy.RESULT_PREFIX))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("HugeLayerCopy printed no result:\n" + finished.output()));
+            Map<String, String> fields = new java.util.HashMap<>();
+            for (String field :
+                    line.substring(HugeLayerCopy.RESULT_PREFIX.length()).split(" ")) {
+                fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
+            }
+            return new HugeLayer(
+                    Double.parseDouble(fields.get("seconds")),
+                    Long.parseLong(fields.get("bytes")),
+                    Long.parseLong(fields.get("peakHeap")),
+                    Long.parseLong(fields.get("maxHeap")));
+        }
+    }
+
+    private static double skopeoSync(Path directory, String source, String target, List<String> repositories) {
+        try {
+            Path list = directory.resolve("images.yaml");
+            StringBuilder yaml = new StringBuilder(source + ":\n  tls-verify: false\n  images:\n");
+            repositories.forEach(repository ->
+                    yaml.append("    ").append(repository).append(": [\"" + SyntheticImages.TAG + "\"]\n"));
+            Files.writeString(list, yaml, StandardCharsets.UTF_8);
+            return Commands.run(
+                            directory,
+                            List.of(
+                                    "skopeo",
+                                    "sync",
+                                    "--all",
+                                    "--src",
+                                    "yaml",
+                                    "--dest",
+                                    "docker",
+                                    "--dest-tls-verify=false",
+                                    list.toString(),
+                                    target + "/mirror"),
+                            Map.of())
+                    .seconds();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void requireMoved(String output, long total) {
+        String moved = moved(output);
+        if (moved.startsWith("0 B")) {
+            throw new IllegalStateException("The first copy moved nothing (" + moved + "): the target was not empty.");
+        }
+    }
+
+    private static String moved(String output) {
+        Matcher matcher = MOVED.matcher(output);
+        String last = null;
+        while (matcher.find()) {
+            last = matcher.group(1) + " in " + matcher.group(2) + " blobs";
+        }
+        if (last == null) {
+            throw new IllegalStateException("The Maven output has no 'Mirrored …' or 'Pushed …' line:\n" + output);
+        }
+        return last;
+    }
+
+    private static String markdown(
+            long total,
+            Samples ours,
+            Samples skopeo,
+            Samples raw,
+            Samples noOp,
+            List<String> noOpMoved,
+            Bundle bundle,
+            HugeLayer huge) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(
+                Locale.ROOT,
+                "%d images × %d layers = %d MiB of incompressible layers, into an empty registry each time; whole"
+                        + " processes, %d alternating rounds, medians.%n%n",
+                IMAGES,
+                LAYERS_PER_IMAGE,
+                total >> 20,
+                ours.all("", 1).split(" / ").length));
+        md.append("| contender | median | throughput | rounds | falco-offline is |\n|---|---:|---:|---|---:|\n");
+        for (Samples samples : List.of(ours, skopeo, raw)) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f s | %d MiB/s | %s | %s |%n",
+                    samples.name(),
+                    samples.median(),
+                    (long) (total / samples.median()) >> 20,
+                    samples.all("s", 1),
+                    samples == ours
+                            ? ""
+                            : String.format(Locale.ROOT, "%.2f× as fast", samples.median() / ours.median())));
+        }
+        md.append(String.format(
+                Locale.ROOT,
+                "| %s | %.2f s | | %s | moved %s |%n",
+                noOp.name(),
+                noOp.median(),
+                noOp.all("s", 1),
+                String.join(" / ", noOpMoved)));
+        md.append(String.format(
+                Locale.ROOT,
+                "%nfalco-offline against `skopeo sync --all`: **%.2f×** the throughput; against the raw limit: it takes"
+                        + " **%.2f×** its time.%n%n",
+                skopeo.median() / ours.median(),
+                ours.median() / raw.median()));
+        md.append(String.format(
+                Locale.ROOT,
+                "Offline bundle (one run each, whole `mvn` processes): written from the source registry in %.2f s (%s),"
+                        + " pushed into an empty registry with `falco-offline:push` in %.2f s (%s).%n%n",
+                bundle.writeSeconds(),
+                bundle.written(),
+                bundle.pushSeconds(),
+                bundle.pushed()));
+        md.append(String.format(
+                Locale.ROOT,
+                "One %d MiB layer pushed into an empty registry through the library in a JVM with a %d MiB heap: %.2f s"
+                        + " (%d MiB/s), %d MiB moved, heap pools' summed peaks %d MiB.%n",
+                hugeBytes(huge) >> 20,
+                huge.maxHeap() >> 20,
+                huge.seconds(),
+                (long) (huge.bytes() / huge.seconds()) >> 20,
+                huge.bytes() >> 20,
+                huge.peakHeap() >> 20));
+        return md.toString();
+    }
+
+    private static long hugeBytes(HugeLayer huge) {
+        return huge.bytes();
+    }
+
+    private static Path fresh(Path work, String name) {
+        try {
+            return Files.createTempDirectory(work, name);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }

@@ -11,11 +11,8 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,9 +23,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,7 +37,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The HTTP side of {@link RegistryClient}: one {@link HttpClient} per registry, with retries, backoff, {@code
+ * The HTTP side of {@link RegistryClient}: one {@link HttpTransport} per registry, with retries, backoff, {@code
  * Retry-After}, timeouts on headers and on stalled bodies, authentication and redirects that never carry
  * credentials to another origin.
  */
@@ -57,9 +54,8 @@ final class RegistryHttp implements Closeable {
     private final ProgressListener listener;
     private final String description;
     private final URI base;
-    private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
-    private final HttpClient http;
+    private final HttpTransport transport;
     private final RegistryAuth auth;
 
     RegistryHttp(RegistryClientOptions options, ProgressListener listener) {
@@ -70,19 +66,10 @@ final class RegistryHttp implements Closeable {
         this.description = "registry " + options.host() + " (" + scheme + ")";
         this.base = URI.create(scheme + "://" + apiHost + "/");
         int id = CLIENT_IDS.incrementAndGet();
-        this.executor = Executors.newCachedThreadPool(daemonThreads("falco-offline-registry-" + id));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("falco-offline-watchdog-" + id));
         // HTTP/1.1: each transfer has its own connection, so one stalled or reset blob cannot hold up others
-        // multiplexed on a shared HTTP/2 connection, and the stall guard's close ends exactly one exchange.
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(options.connectTimeout())
-                .executor(executor);
-        if (!options.plainHttp()) {
-            builder.sslContext(TlsTrust.sslContext(options));
-        }
-        this.http = builder.build();
+        // multiplexed on a shared connection, and the stall guard's close ends exactly one exchange.
+        this.transport = new HttpTransport(options, scheduler, daemonThreads("falco-offline-registry-" + id));
         this.auth = new RegistryAuth(options, description, this);
     }
 
@@ -197,17 +184,14 @@ final class RegistryHttp implements Closeable {
     private Response send(Request request, String authorization) throws IOException {
         URI uri = request.uri();
         for (int hops = 0; ; hops++) {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                    .timeout(RequestBodies.timeout(request, options.requestTimeout()))
-                    .method(request.method(), RequestBodies.publisher(request));
-            request.headers().forEach(builder::header);
+            Map<String, String> headers = new LinkedHashMap<>(request.headers());
             if (authorization != null && sameOrigin(uri, request.uri())) {
-                builder.header("Authorization", authorization);
+                headers.put("Authorization", authorization);
             }
             long start = System.nanoTime();
-            HttpResponse<InputStream> raw;
+            HttpTransport.Answer raw;
             try {
-                raw = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+                raw = transport.send(request, uri, headers);
             } catch (IOException e) {
                 if (hops == 0) {
                     throw e;
@@ -220,14 +204,11 @@ final class RegistryHttp implements Closeable {
                                 + ". That host (the registry's storage backend) is unreachable or refused the"
                                 + " connection from here; check the registry's storage redirect settings.",
                         e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while waiting for " + description);
             }
-            listener.debug(description + ": " + request.method() + " " + withoutQuery(uri) + " -> " + raw.statusCode()
+            listener.debug(description + ": " + request.method() + " " + withoutQuery(uri) + " -> " + raw.status()
                     + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
             Optional<String> location = raw.headers().firstValue("Location");
-            boolean redirect = switch (raw.statusCode()) {
+            boolean redirect = switch (raw.status()) {
                 case 301, 302, 303, 307, 308 -> true;
                 default -> false;
             };
@@ -235,7 +216,7 @@ final class RegistryHttp implements Closeable {
                 raw.body().close();
                 if (hops >= MAX_REDIRECTS) {
                     throw new RegistryException(
-                            raw.statusCode(),
+                            raw.status(),
                             capitalized(description) + " redirected " + request.summary() + " more than "
                                     + MAX_REDIRECTS + " times; check the registry's storage redirect settings",
                             null);
@@ -243,13 +224,13 @@ final class RegistryHttp implements Closeable {
                 uri = uri.resolve(location.get());
                 if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
                     throw new RegistryException(
-                            raw.statusCode(),
+                            raw.status(),
                             capitalized(description) + " redirected " + request.summary() + " to a non-HTTP URL",
                             null);
                 }
                 continue;
             }
-            return new Response(raw, uri, guard(raw.body(), request));
+            return new Response(raw.status(), raw.headers(), uri, guard(raw.body(), request));
         }
     }
 
@@ -321,7 +302,7 @@ final class RegistryHttp implements Closeable {
         return e instanceof SSLHandshakeException
                 || (e instanceof SSLException
                         && e.getMessage() != null
-                        && e.getMessage().contains("Unrecognized SSL message"));
+                        && e.getMessage().toLowerCase(Locale.ROOT).contains("unrecognized ssl message"));
     }
 
     private static boolean isRetryableStatus(int status) {
@@ -407,7 +388,7 @@ final class RegistryHttp implements Closeable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        executor.shutdownNow();
+        transport.close();
     }
 
     /**
@@ -488,26 +469,28 @@ final class RegistryHttp implements Closeable {
 
     /** A response whose body fails instead of hanging when it stalls. Close it. */
     static final class Response implements Closeable {
-        private final HttpResponse<InputStream> raw;
+        private final int status;
+        private final HttpHeaders headers;
         private final URI uri;
         private final InputStream body;
 
-        Response(HttpResponse<InputStream> raw, URI uri, InputStream body) {
-            this.raw = raw;
+        Response(int status, HttpHeaders headers, URI uri, InputStream body) {
+            this.status = status;
+            this.headers = headers;
             this.uri = uri;
             this.body = body;
         }
 
         int status() {
-            return raw.statusCode();
+            return status;
         }
 
         HttpHeaders headers() {
-            return raw.headers();
+            return headers;
         }
 
         Optional<String> header(String name) {
-            return raw.headers().firstValue(name);
+            return headers.firstValue(name);
         }
 
         /** The URI that answered, after redirects. */

@@ -43,12 +43,18 @@ public final class LargeBlobCopy {
         return "sha256:" + HexFormat.of().formatHex(sha.digest());
     }
 
-    /** Deterministic pseudo-random bytes, generated on the fly. */
+    /** Deterministic, incompressible pseudo-random bytes, generated as read, so no blob is ever held in memory. */
     public static final class GeneratedStream extends InputStream {
-        private final SplittableRandom random = new SplittableRandom(42);
+        private final SplittableRandom random;
         private long remaining;
 
         public GeneratedStream(long size) {
+            this(42, size);
+        }
+
+        /** Streams of different seeds differ, so each makes a distinct blob. */
+        public GeneratedStream(long seed, long size) {
+            this.random = new SplittableRandom(seed);
             this.remaining = size;
         }
 
