@@ -31,6 +31,7 @@ final class MirrorComparison {
     private final int rawParallel;
     private final int hugeMiB;
     private final String hugeHeap;
+    private final String parallelism;
 
     MirrorComparison(BenchSettings settings) {
         this.rounds = settings.number("rounds", 3);
@@ -38,6 +39,7 @@ final class MirrorComparison {
         this.rawParallel = settings.number("rawParallel", 3);
         this.hugeMiB = settings.number("hugeMiB", 1024);
         this.hugeHeap = settings.text("hugeHeap", "64m");
+        this.parallelism = settings.text("parallelism", "");
     }
 
     ReportSection run() throws IOException {
@@ -66,7 +68,7 @@ final class MirrorComparison {
                     Path project = fresh(work, "ours");
                     Commands.Finished first = Commands.maven(project, null, packageArguments(chart, source, target));
                     ours.add(first.seconds());
-                    requireMoved(first.output(), total);
+                    requireMoved(first.output());
                     Commands.Finished again = Commands.maven(project, null, packageArguments(chart, source, target));
                     noOp.add(again.seconds());
                     noOpMoved.add(moved(again.output()));
@@ -100,8 +102,8 @@ final class MirrorComparison {
         }
     }
 
-    private static List<String> packageArguments(Path chart, LocalRegistry source, LocalRegistry target) {
-        return List.of(
+    private List<String> packageArguments(Path chart, LocalRegistry source, LocalRegistry target) {
+        List<String> arguments = new ArrayList<>(List.of(
                 Commands.pluginGoal("package"),
                 "-Dfalco-offline.chart=" + chart,
                 "-Dfalco-offline.registry=" + target.host(),
@@ -109,7 +111,11 @@ final class MirrorComparison {
                 "-Dfalco-offline.registryMirrors=docker.io=" + source.host(),
                 "-Dfalco-offline.insecureRegistries=" + source.host() + "," + target.host(),
                 "-Dfalco-offline.mirror=true",
-                "-Dfalco-offline.push=true");
+                "-Dfalco-offline.push=true"));
+        if (!parallelism.isEmpty()) {
+            arguments.add("-Dfalco-offline.parallelism=" + parallelism);
+        }
+        return arguments;
     }
 
     private record Bundle(double writeSeconds, String written, double pushSeconds, String pushed) {}
@@ -203,7 +209,7 @@ final class MirrorComparison {
         }
     }
 
-    private static void requireMoved(String output, long total) {
+    private static void requireMoved(String output) {
         String moved = moved(output);
         if (moved.startsWith("0 B")) {
             throw new IllegalStateException("The first copy moved nothing (" + moved + "): the target was not empty.");
@@ -278,17 +284,13 @@ final class MirrorComparison {
                 Locale.ROOT,
                 "One %d MiB layer pushed into an empty registry through the library in a JVM with a %d MiB heap: %.2f s"
                         + " (%d MiB/s), %d MiB moved, heap pools' summed peaks %d MiB.%n",
-                hugeBytes(huge) >> 20,
+                huge.bytes() >> 20,
                 huge.maxHeap() >> 20,
                 huge.seconds(),
                 (long) (huge.bytes() / huge.seconds()) >> 20,
                 huge.bytes() >> 20,
                 huge.peakHeap() >> 20));
         return md.toString();
-    }
-
-    private static long hugeBytes(HugeLayer huge) {
-        return huge.bytes();
     }
 
     private static Path fresh(Path work, String name) {

@@ -50,6 +50,8 @@ final class Pipeline {
     }
 
     PackageResult run(PackageRequest request) {
+        RenderVerification verification =
+                RenderVerification.withHelm(request.verify()).loadingInBackground();
         listener.info("Reading chart " + request.source().describe());
         ResolvedChart source = ChartSources.resolve(
                 request.source(), request.sourceOptions(), request.mirror().access(), listener);
@@ -94,7 +96,7 @@ final class Pipeline {
         for (Map.Entry<String, byte[]> file : falco.chartFiles().entrySet()) {
             outputChart = outputChart.withFile(file.getKey(), file.getValue());
         }
-        Plan plan = RenderVerification.withHelm(request.verify())
+        Plan plan = verification
                 .verify(
                         outputChart,
                         rewritten.plan().withFalco(FalcoPlanSection.of(falco)),

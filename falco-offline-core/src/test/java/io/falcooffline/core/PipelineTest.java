@@ -123,6 +123,23 @@ class PipelineTest {
     }
 
     @Test
+    void shouldLeaveFalcoAloneForAChartThatIsNotFalco() throws IOException {
+        PackageResult result =
+                FalcoOffline.packageChart(request(chartDirectory()).build(), listener);
+
+        assertThat(log)
+                .as("no falcoctl index or compatibility talk for a chart that configures no Falco")
+                .noneMatch(line -> line.contains("falcoctl short names") || line.contains("compatibility table"))
+                .anyMatch(line -> line.contains("configure neither `falco` nor `falcoctl`"));
+        assertThat(result.plan().warnings()).isEmpty();
+        assertThatThrownBy(() -> FalcoOffline.packageChart(
+                        request(chartDirectory()).delivery(Delivery.BAKED).build(), listener))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("delivery=baked")
+                .hasMessageContaining("not the Falco chart");
+    }
+
+    @Test
     void shouldGiveOutputFilesThePermissionsOfAnyNewFile() throws IOException {
         PackageResult result =
                 FalcoOffline.packageChart(request(chartDirectory()).build(), listener);

@@ -153,6 +153,26 @@ public final class FalcoStage {
 
     /** Runs the stage with an index already chosen by {@link #chooseIndex}. */
     public Result run(Input input, IndexSource.Chosen index) {
+        if (!describesFalco(input.effectiveValues())) {
+            if (options.delivery() == Delivery.BAKED) {
+                throw new InvalidRequestException(
+                        "delivery",
+                        "delivery=baked builds a Falco image, but this chart's values configure neither `falco` nor"
+                                + " `falcoctl`: it is not the Falco chart. Leave delivery at its default for other"
+                                + " charts.");
+            }
+            return new Result(
+                    options.delivery(),
+                    index.description(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    Map.of(),
+                    List.of("The chart's values configure neither `falco` nor `falcoctl`: no falcoctl artifacts to"
+                            + " resolve."),
+                    List.of(),
+                    Optional.empty());
+        }
         FalcoPodValues values = new FalcoPodValues(input.effectiveValues());
         List<String> notes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -228,6 +248,11 @@ public final class FalcoStage {
                 List.copyOf(notes),
                 List.copyOf(warnings),
                 bake);
+    }
+
+    /** The Falco chart, or a chart derived from it, configures Falco and falcoctl at the top of its values. */
+    static boolean describesFalco(Map<String, Object> effectiveValues) {
+        return effectiveValues.get("falco") instanceof Map || effectiveValues.get("falcoctl") instanceof Map;
     }
 
     /** What the values ask for, with the chart helpers' additions, as the delivery will install it. */

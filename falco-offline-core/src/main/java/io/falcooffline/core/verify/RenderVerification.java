@@ -66,6 +66,19 @@ public final class RenderVerification {
     }
 
     /**
+     * Starts loading Helm's engine on a background thread when this verification will render, so that unpacking
+     * and linking its native library overlaps with the stages before it; {@link #verify} waits for it.
+     */
+    public RenderVerification loadingInBackground() {
+        if (mode != VerifyMode.OFF) {
+            Thread loader = new Thread(engine::get, "falco-offline-helm-engine");
+            loader.setDaemon(true);
+            loader.start();
+        }
+        return this;
+    }
+
+    /**
      * The result of a verified run.
      *
      * @param plan the plan with the corrections applied; the input plan when verification was skipped
