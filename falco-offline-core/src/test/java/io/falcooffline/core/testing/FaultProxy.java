@@ -131,13 +131,18 @@ public final class FaultProxy implements AutoCloseable {
             if (head == null) {
                 return;
             }
-            byte[] body = readBody(in, head);
-            requests.add(head.method + " " + head.target);
             Fault fault = faults.stream()
                     .filter(f -> f.claim(head.method, head.target))
                     .findFirst()
                     .orElse(null);
             Action action = fault == null ? Action.PASS : fault.action;
+            if (action == Action.STOP_READING) {
+                requests.add(head.method + " " + head.target);
+                closed.await(fault.duration.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            byte[] body = readBody(in, head);
+            requests.add(head.method + " " + head.target);
             switch (action) {
                 case DROP -> {
                     return;
@@ -317,6 +322,7 @@ public final class FaultProxy implements AutoCloseable {
         PASS,
         DROP,
         STALL,
+        STOP_READING,
         STALL_BODY,
         TRUNCATE_BODY,
         RESPOND,
@@ -354,6 +360,13 @@ public final class FaultProxy implements AutoCloseable {
         /** Reads the request and answers nothing for {@code duration} (then closes). */
         public static Fault stall(String method, String pathPattern, Duration duration, int times) {
             Fault fault = new Fault(method, pathPattern, Action.STALL, times);
+            fault.duration = duration;
+            return fault;
+        }
+
+        /** Reads the request head, then reads nothing more and answers nothing for {@code duration} (then closes). */
+        public static Fault stopReading(String method, String pathPattern, Duration duration, int times) {
+            Fault fault = new Fault(method, pathPattern, Action.STOP_READING, times);
             fault.duration = duration;
             return fault;
         }

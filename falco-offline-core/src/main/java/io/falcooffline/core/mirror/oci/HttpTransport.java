@@ -9,7 +9,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Authenticator;
 import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,8 +37,9 @@ import javax.net.ssl.SSLSocketFactory;
  * the CPU a streamed blob costs compared with {@code java.net.http.HttpClient}, and keeps idle connections for reuse.
  * {@code PATCH}, which {@code HttpURLConnection} refuses, is sent with an {@code HttpClient} made on first use.
  *
- * <p>Both send no proxy and answer no authentication challenge themselves: credentials are {@link RegistryAuth}'s
- * alone, so an {@link Authenticator} the embedding process installed never sees a registry's challenge.
+ * <p>Both go through the JVM's default proxy selector ({@code https.proxyHost} and the like), and neither answers an
+ * authentication challenge itself: credentials are {@link RegistryAuth}'s alone, so an {@link Authenticator} the
+ * embedding process installed never sees a registry's challenge.
  */
 final class HttpTransport implements Closeable {
 
@@ -82,7 +82,7 @@ final class HttpTransport implements Closeable {
     }
 
     private Answer sendBlocking(RegistryHttp.Request request, URI uri, Map<String, String> headers) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         if (connection instanceof HttpsURLConnection https) {
             https.setSSLSocketFactory(tls);
         }
@@ -215,7 +215,6 @@ final class HttpTransport implements Closeable {
                 HttpClient.Builder builder = HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER)
-                        .proxy(HttpClient.Builder.NO_PROXY)
                         .connectTimeout(connectTimeout)
                         .executor(patchExecutor);
                 if (tlsContext != null) {

@@ -191,6 +191,24 @@ class RegistryClientFaultTest {
     }
 
     @Test
+    void shouldFailWithinTheTimeoutWhenTheTargetStopsReadingAStreamedUpload() throws Exception {
+        long size = 64L << 20;
+        Descriptor blob = new Descriptor("application/octet-stream", LargeBlobCopy.digestOf(size), size);
+        proxy.inject(Fault.stopReading("PUT", "/blobs/uploads/", Duration.ofSeconds(30), 1));
+        long start = System.nanoTime();
+        try (RegistryClient client = client(fast().requestTimeout(Duration.ofMillis(700)))) {
+            assertThatThrownBy(() -> client.pushBlob("stalled/target", blob, new LargeBlobCopy.GeneratedStream(size)))
+                    .isInstanceOf(UploadInterruptedException.class)
+                    .cause()
+                    .hasMessageContaining("PUT blob")
+                    .hasMessageContaining("700 ms");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("a blocked write ends at the request timeout, not when the socket gives up")
+                .isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void shouldRejectCorruptedBlobWhenRegistryKeepsItsDigestHeader() throws Exception {
         proxy.inject(Fault.corruptBody("GET", "/blobs/", true, 100));
         assertCorruptBlobRejected();

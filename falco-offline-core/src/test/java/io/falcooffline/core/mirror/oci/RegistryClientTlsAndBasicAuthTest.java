@@ -157,6 +157,29 @@ class RegistryClientTlsAndBasicAuthTest {
     }
 
     @Test
+    void shouldNeverAskTheProcessWideAuthenticatorForRegistryCredentials() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.net.Authenticator embedding = new java.net.Authenticator() {
+            @Override
+            protected java.net.PasswordAuthentication getPasswordAuthentication() {
+                asked.incrementAndGet();
+                return new java.net.PasswordAuthentication(USER, PASSWORD.toCharArray());
+            }
+        };
+        java.net.Authenticator previous = java.net.Authenticator.getDefault();
+        java.net.Authenticator.setDefault(embedding);
+        try (RegistryClient client =
+                new RegistryClient(tlsRegistry.clientOptions().build())) {
+            assertThatThrownBy(() -> client.listTags("rules/falco-rules"))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("Configure credentials");
+        } finally {
+            java.net.Authenticator.setDefault(previous);
+        }
+        assertThat(asked).as("credentials come from the client's options alone").hasValue(0);
+    }
+
+    @Test
     void shouldRefuseToSendCredentialsOverPlainHttpUnlessAllowed() {
         try (RegistryClient client =
                 new RegistryClient(withCredentials(plainRegistry).build())) {
