@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -35,7 +34,7 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
 public final class ChartWriter {
 
     /** The deflate level; fixed, because the compressed bytes depend on it. */
-    static final int COMPRESSION_LEVEL = Deflater.BEST_COMPRESSION;
+    static final int COMPRESSION_LEVEL = 4;
 
     /** The largest modification time a ustar header holds without an extension: 11 octal digits of seconds. */
     static final long MAX_MTIME_SECONDS = 077777777777L;
