@@ -24,11 +24,12 @@ import java.util.stream.Stream;
  * The rewrite of the real Falco chart, in one warm JVM: {@code falco-offline:package} without mirroring (what
  * {@code mvn falco-offline:package -Dfalco-offline.mirror=false} asks the core for, render verification off) against
  * Helm's own {@code helm package} of the same chart unpacked, through helm-java. The same run with render verification
- * is timed as well, for information: it renders the chart with Helm's engine, which {@code helm package} does not.
+ * is timed afterwards on its own, for information: it renders the chart with Helm's engine, which {@code helm package}
+ * does not.
  *
  * <p>Settings: {@code chart} (default {@code ../shared/fixtures/charts/falco-9.0.0.tgz}), {@code values} (default
  * {@code ../shared/fixtures/values/custom_values.yaml}), {@code rewriteRuns} (timed rounds, default 20),
- * {@code rewriteWarmups} (untimed rounds first, default 5).
+ * {@code rewriteWarmups} (untimed rounds first, default 50: the JIT needs that many to compile the rewrite's hot code).
  */
 final class RewriteComparison {
 
@@ -45,7 +46,7 @@ final class RewriteComparison {
         Path chart = fixture("chart", "../shared/fixtures/charts/falco-9.0.0.tgz");
         Path values = fixture("values", "../shared/fixtures/values/custom_values.yaml");
         int runs = settings.number("rewriteRuns", 20);
-        int warmups = settings.number("rewriteWarmups", 5);
+        int warmups = settings.number("rewriteWarmups", 50);
         if (runs < 1 || warmups < 0) {
             throw new IllegalArgumentException("rewriteRuns must be at least 1 and rewriteWarmups at least 0, got "
                     + runs + " and " + warmups + ".");
@@ -53,32 +54,38 @@ final class RewriteComparison {
         Path work = Files.createTempDirectory("falco-offline-bench-rewrite-");
         try {
             Path unpacked = unpack(chart, work.resolve("unpacked"));
-            List<Contender> contenders = List.of(
-                    new Contender(
-                            new Samples("falco-offline package (mirror off, verify off)"),
-                            output -> packageWithFalcoOffline(chart, values, VerifyMode.OFF, output)),
-                    new Contender(new Samples("helm package (helm-java)"), output -> packageWithHelm(unpacked, output)),
-                    new Contender(
-                            new Samples("falco-offline package (mirror off, verify true), for information"),
-                            output -> packageWithFalcoOffline(chart, values, VerifyMode.REQUIRED, output)));
-            int outputs = 0;
-            for (int round = 0; round < warmups + runs; round++) {
-                // Each round starts with another contender, so none always runs right after the same one.
-                for (int turn = 0; turn < contenders.size(); turn++) {
-                    Contender contender = contenders.get((round + turn) % contenders.size());
-                    Path output = work.resolve("output-" + outputs++);
-                    long start = System.nanoTime();
-                    contender.packaging().packageInto(output);
-                    double seconds = Samples.elapsedSeconds(start);
-                    if (round >= warmups) {
-                        contender.samples().add(seconds);
-                    }
-                    deleteRecursively(output);
-                }
-            }
-            return section(chart, runs, warmups, contenders);
+            Contender ours = new Contender(
+                    new Samples("falco-offline package (mirror off, verify off)"),
+                    output -> packageWithFalcoOffline(chart, values, VerifyMode.OFF, output));
+            Contender helm =
+                    new Contender(new Samples("helm package (helm-java)"), output -> packageWithHelm(unpacked, output));
+            Contender verified = new Contender(
+                    new Samples("falco-offline package (mirror off, verify true), for information"),
+                    output -> packageWithFalcoOffline(chart, values, VerifyMode.REQUIRED, output));
+            Outputs outputs = new Outputs(work);
+            alternate(List.of(ours, helm), warmups, runs, outputs);
+            // Apart from the pair compared: rendering with Helm's engine would disturb their timings.
+            alternate(List.of(verified), warmups, runs, outputs);
+            return section(chart, runs, warmups, List.of(ours, helm, verified));
         } finally {
             deleteRecursively(work);
+        }
+    }
+
+    /** Times {@code runs} rounds after {@code warmups} untimed ones, each round starting with the next contender. */
+    private static void alternate(List<Contender> contenders, int warmups, int runs, Outputs outputs) {
+        for (int round = 0; round < warmups + runs; round++) {
+            for (int turn = 0; turn < contenders.size(); turn++) {
+                Contender contender = contenders.get((round + turn) % contenders.size());
+                Path output = outputs.next();
+                long start = System.nanoTime();
+                contender.packaging().packageInto(output);
+                double seconds = Samples.elapsedSeconds(start);
+                if (round >= warmups) {
+                    contender.samples().add(seconds);
+                }
+                deleteRecursively(output);
+            }
         }
     }
 
@@ -94,7 +101,8 @@ final class RewriteComparison {
                 .append(warmups)
                 .append(" warm-up rounds: falco-offline's package goal without mirroring and without render")
                 .append(" verification (values baked in, every image redirected) against Helm's own `helm package`")
-                .append(" of the same chart unpacked; ratio = median / median of `helm package`.\n\n")
+                .append(" of the same chart unpacked; ratio = median / median of `helm package`. The run with render")
+                .append(" verification is timed afterwards, on its own.\n\n")
                 .append("| contender | median ms | all samples | ratio |\n")
                 .append("|---|---:|---|---:|\n");
         for (Contender contender : contenders) {
@@ -199,4 +207,18 @@ final class RewriteComparison {
     }
 
     private record Contender(Samples samples, Packaging packaging) {}
+
+    /** A fresh output directory for every run. */
+    private static final class Outputs {
+        private final Path work;
+        private int made;
+
+        Outputs(Path work) {
+            this.work = work;
+        }
+
+        Path next() {
+            return work.resolve("output-" + made++);
+        }
+    }
 }
