@@ -98,10 +98,13 @@ public final class ChartSources {
                 digest = DirectoryDigest.of(chart);
                 read = new ChartReader().read(chart);
             } else {
-                // One read of the archive gives both its digest and the chart, so they cannot disagree.
+                // One read of an archive gives both its digest and the chart, so they cannot disagree; the reader
+                // refuses what is neither a file nor a directory, naming it.
                 byte[] archive = Files.readAllBytes(chart);
                 digest = Digests.sha256(archive);
-                read = new ChartReader().readArchive(archive, chart.toString());
+                read = Files.isRegularFile(chart)
+                        ? new ChartReader().readArchive(archive, chart.toString())
+                        : new ChartReader().read(chart);
             }
         } catch (IOException e) {
             throw new ChartSourceException("Cannot read chart " + chart + ": " + e.getMessage(), e);

@@ -170,18 +170,25 @@ public final class SafeYaml {
         });
     }
 
-    /** The value a scalar event stands for, e.g. a mapping key, resolved and constructed exactly as {@link #load}. */
-    static Object constructScalar(ScalarEvent scalar) {
-        Tag tag;
-        if (scalar.getTag() != null && !"!".equals(scalar.getTag())) {
-            tag = new Tag(scalar.getTag());
-        } else if (scalar.getImplicit().canOmitTagInPlainScalar()) {
-            tag = RESOLVER.resolve(NodeId.scalar, scalar.getValue(), true);
-        } else {
-            tag = Tag.STR;
+    /**
+     * Gives the values scalar events stand for, e.g. mapping keys, resolved and constructed exactly as {@link #load}
+     * does, one after another with one constructor, which is costly to set up. For one thread.
+     */
+    static final class ScalarReader {
+        private final HelmCompatibleConstructor constructor = new HelmCompatibleConstructor(loaderOptions());
+
+        Object read(ScalarEvent scalar) {
+            Tag tag;
+            if (scalar.getTag() != null && !"!".equals(scalar.getTag())) {
+                tag = new Tag(scalar.getTag());
+            } else if (scalar.getImplicit().canOmitTagInPlainScalar()) {
+                tag = RESOLVER.resolve(NodeId.scalar, scalar.getValue(), true);
+            } else {
+                tag = Tag.STR;
+            }
+            return constructor.constructNode(
+                    new ScalarNode(tag, scalar.getValue(), null, null, scalar.getScalarStyle()));
         }
-        ScalarNode node = new ScalarNode(tag, scalar.getValue(), null, null, scalar.getScalarStyle());
-        return new HelmCompatibleConstructor(loaderOptions()).constructNode(node);
     }
 
     /** Runs a parse, turning SnakeYAML's failures into messages that name the source, the place and the fix. */

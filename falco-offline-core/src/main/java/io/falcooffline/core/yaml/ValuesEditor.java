@@ -148,6 +148,7 @@ public final class ValuesEditor {
     }
 
     private static void checkWritable(Object value, ValuesPath path, String sourceName) {
+        // A plain scalar is always writable: only collections and refused values need their own path.
         if (value instanceof Map<?, ?> map) {
             map.forEach((key, item) -> {
                 if (key instanceof Map<?, ?> || key instanceof List<?>) {
@@ -155,21 +156,29 @@ public final class ValuesEditor {
                             + key + "); Helm values keys are strings: write it as a string key.");
                 }
                 checkWritable(key, path, sourceName);
-                checkWritable(item, path.child(String.valueOf(key)), sourceName);
+                if (!isPlainScalar(item)) {
+                    checkWritable(item, path.child(String.valueOf(key)), sourceName);
+                }
             });
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                checkWritable(list.get(i), path.child(i), sourceName);
+                if (!isPlainScalar(list.get(i))) {
+                    checkWritable(list.get(i), path.child(i), sourceName);
+                }
             }
-        } else if (value != null
-                && !(value instanceof String)
-                && !(value instanceof Boolean)
-                && !HelmValues.isWholeNumber(value)
-                && !HelmValues.isFloatingNumber(value)) {
+        } else if (!isPlainScalar(value)) {
             throw new InvalidYamlException(sourceName + ": the value at " + path + " is a "
                     + value.getClass().getName()
                     + "; values files hold only maps, lists, strings, numbers, booleans and nulls.");
         }
+    }
+
+    private static boolean isPlainScalar(Object value) {
+        return value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || HelmValues.isWholeNumber(value)
+                || HelmValues.isFloatingNumber(value);
     }
 
     /** What the text loads as, when that equals the desired values. */
