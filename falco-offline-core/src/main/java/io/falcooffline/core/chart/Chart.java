@@ -253,30 +253,15 @@ public final class Chart {
         SortedMap<String, byte[]> changed = new TreeMap<>(files);
         changed.put(relativePath, copy);
         // Only the file that changed is parsed again: the other parsed file still holds.
-        Map<String, Object> changedChartYaml = relativePath.equals(CHART_YAML)
-                ? parseYaml(copy, path + "/" + CHART_YAML).values()
-                : chartYaml;
-        if (!relativePath.equals(VALUES_YAML)) {
-            return new Chart(
-                    directoryName,
-                    path,
-                    Collections.unmodifiableSortedMap(changed),
-                    subcharts,
-                    changedChartYaml,
-                    values,
-                    loadedValues,
-                    newestEntryTime);
+        if (relativePath.equals(CHART_YAML)) {
+            return withOwnFiles(
+                    changed, parseYaml(copy, path + "/" + CHART_YAML).values(), values, loadedValues);
         }
-        ParsedFile changedValues = parseYaml(copy, path + "/" + VALUES_YAML);
-        return new Chart(
-                directoryName,
-                path,
-                Collections.unmodifiableSortedMap(changed),
-                subcharts,
-                changedChartYaml,
-                changedValues.values(),
-                changedValues.asStored(),
-                newestEntryTime);
+        if (relativePath.equals(VALUES_YAML)) {
+            ParsedFile changedValues = parseYaml(copy, path + "/" + VALUES_YAML);
+            return withOwnFiles(changed, chartYaml, changedValues.values(), changedValues.asStored());
+        }
+        return withOwnFiles(changed, chartYaml, values, loadedValues);
     }
 
     /**
@@ -292,14 +277,22 @@ public final class Chart {
         }
         SortedMap<String, byte[]> changed = new TreeMap<>(files);
         changed.put(VALUES_YAML, encoded.get());
+        return withOwnFiles(changed, chartYaml, HelmValues.unmodifiableCopy(loaded), null);
+    }
+
+    private Chart withOwnFiles(
+            SortedMap<String, byte[]> ownFiles,
+            Map<String, Object> parsedChartYaml,
+            Map<String, Object> parsedValues,
+            LoadedYaml parsedValuesAsStored) {
         return new Chart(
                 directoryName,
                 path,
-                Collections.unmodifiableSortedMap(changed),
+                Collections.unmodifiableSortedMap(ownFiles),
                 subcharts,
-                chartYaml,
-                HelmValues.unmodifiableCopy(loaded),
-                null,
+                parsedChartYaml,
+                parsedValues,
+                parsedValuesAsStored,
                 newestEntryTime);
     }
 
