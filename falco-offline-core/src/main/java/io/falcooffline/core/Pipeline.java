@@ -2,7 +2,6 @@ package io.falcooffline.core;
 
 import io.falcooffline.core.audit.AuditStage;
 import io.falcooffline.core.chart.Chart;
-import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartTree;
 import io.falcooffline.core.chart.ChartWriter;
 import io.falcooffline.core.falco.BakePlan;
@@ -55,7 +54,7 @@ final class Pipeline {
         listener.info("Reading chart " + request.source().describe());
         ResolvedChart source = ChartSources.resolve(
                 request.source(), request.sourceOptions(), request.mirror().access(), listener);
-        ChartTree chart = ChartTree.of(new ChartReader().read(source.path()));
+        ChartTree chart = ChartTree.of(source.read());
 
         AuditStage audit = new AuditStage(request.profile().isPresent(), request.audit());
         List<ValuesFile> userFiles = ValuesFile.load(request.valuesFiles());

@@ -1,6 +1,8 @@
 package io.falcooffline.core.chart;
 
 import io.falcooffline.core.InvalidChartException;
+import io.falcooffline.core.yaml.HelmValues;
+import io.falcooffline.core.yaml.LoadedYaml;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,9 @@ public final class Chart {
     private final List<Chart> subcharts;
     private final Map<String, Object> chartYaml;
     private final Map<String, Object> values;
+    /** values.yaml as loaded, when its text is the file as stored (no byte order mark dropped); else null. */
+    private final LoadedYaml loadedValues;
+
     private final String name;
     private final String version;
     private final String appVersion;
@@ -55,6 +59,7 @@ public final class Chart {
             List<Chart> subcharts,
             Map<String, Object> chartYaml,
             Map<String, Object> values,
+            LoadedYaml loadedValues,
             Instant newestEntryTime) {
         this.directoryName = directoryName;
         this.path = path;
@@ -62,6 +67,7 @@ public final class Chart {
         this.subcharts = subcharts;
         this.chartYaml = chartYaml;
         this.values = values;
+        this.loadedValues = loadedValues;
         this.name = requiredField(chartYaml, "name", path);
         this.version = requiredField(chartYaml, "version", path);
         this.appVersion = optionalField(chartYaml, "appVersion", path);
@@ -108,16 +114,18 @@ public final class Chart {
             throw new InvalidChartException("Chart " + path + " has no Chart.yaml (expected " + path + "/" + CHART_YAML
                     + "). Every chart and subchart needs a Chart.yaml with at least name and version.");
         }
-        Map<String, Object> chartYaml = parseYaml(chartYamlBytes, path + "/" + CHART_YAML);
+        Map<String, Object> chartYaml =
+                parseYaml(chartYamlBytes, path + "/" + CHART_YAML).values();
         byte[] valuesBytes = ownFiles.get(VALUES_YAML);
-        Map<String, Object> values = valuesBytes == null ? Map.of() : parseYaml(valuesBytes, path + "/" + VALUES_YAML);
+        ParsedFile values = valuesBytes == null ? null : parseYaml(valuesBytes, path + "/" + VALUES_YAML);
         return new Chart(
                 directoryName,
                 path,
                 Collections.unmodifiableSortedMap(ownFiles),
                 List.copyOf(subcharts),
                 chartYaml,
-                values,
+                values == null ? Map.of() : values.values(),
+                values == null ? null : values.asStored(),
                 newestEntryTime);
     }
 
@@ -208,6 +216,15 @@ public final class Chart {
     }
 
     /**
+     * values.yaml as it was loaded, text and parse, for editing it without parsing it again; empty when the chart has
+     * none, when its stored text is not what was parsed (a byte order mark was dropped), or when the values came
+     * from {@link #withValuesText}.
+     */
+    public Optional<LoadedYaml> loadedValues() {
+        return Optional.ofNullable(loadedValues);
+    }
+
+    /**
      * The newest modification time among the entries or files this chart and its subcharts were read from, a
      * sensible default timestamp for the repacked archive. Changing files does not change it.
      */
@@ -232,9 +249,51 @@ public final class Chart {
                         + "; change it with withSubchart(subchart.withFile(..)).");
             }
         }
+        byte[] copy = content.clone();
         SortedMap<String, byte[]> changed = new TreeMap<>(files);
-        changed.put(relativePath, content.clone());
-        return create(directoryName, path, changed, subcharts, newestEntryTime);
+        changed.put(relativePath, copy);
+        // Only the file that changed is parsed again: the other parsed file still holds.
+        if (relativePath.equals(CHART_YAML)) {
+            return withOwnFiles(
+                    changed, parseYaml(copy, path + "/" + CHART_YAML).values(), values, loadedValues);
+        }
+        if (relativePath.equals(VALUES_YAML)) {
+            ParsedFile changedValues = parseYaml(copy, path + "/" + VALUES_YAML);
+            return withOwnFiles(changed, chartYaml, changedValues.values(), changedValues.asStored());
+        }
+        return withOwnFiles(changed, chartYaml, values, loadedValues);
+    }
+
+    /**
+     * This chart with values.yaml replaced by {@code text}, taking {@code loaded} as its values instead of parsing the
+     * text once more: for a caller that has just loaded this very text with {@link SafeYaml#loadMap}, as
+     * {@code ValuesEditor} does to check what it wrote. Text that does not encode to UTF-8 and back unchanged, or
+     * that starts with a byte order mark, is parsed as {@link #withFile} parses it.
+     */
+    public Chart withValuesText(String text, Map<String, Object> loaded) {
+        Optional<byte[]> encoded = text.startsWith("\uFEFF") ? Optional.empty() : encodeUtf8(text);
+        if (encoded.isEmpty()) {
+            return withFile(VALUES_YAML, text.getBytes(StandardCharsets.UTF_8));
+        }
+        SortedMap<String, byte[]> changed = new TreeMap<>(files);
+        changed.put(VALUES_YAML, encoded.get());
+        return withOwnFiles(changed, chartYaml, HelmValues.unmodifiableCopy(loaded), null);
+    }
+
+    private Chart withOwnFiles(
+            SortedMap<String, byte[]> ownFiles,
+            Map<String, Object> parsedChartYaml,
+            Map<String, Object> parsedValues,
+            LoadedYaml parsedValuesAsStored) {
+        return new Chart(
+                directoryName,
+                path,
+                Collections.unmodifiableSortedMap(ownFiles),
+                subcharts,
+                parsedChartYaml,
+                parsedValues,
+                parsedValuesAsStored,
+                newestEntryTime);
     }
 
     /**
@@ -265,7 +324,8 @@ public final class Chart {
         }
         changed.add(subchart.relocatedTo(subchartPath(path, directory)));
         changed.sort(Comparator.comparing(Chart::directoryName));
-        return new Chart(directoryName, path, files, List.copyOf(changed), chartYaml, values, newestEntryTime);
+        return new Chart(
+                directoryName, path, files, List.copyOf(changed), chartYaml, values, loadedValues, newestEntryTime);
     }
 
     /** The live file map, for writers in this package that must not copy every file. */
@@ -294,7 +354,15 @@ public final class Chart {
         for (Chart subchart : subcharts) {
             relocated.add(subchart.relocatedTo(subchartPath(newPath, subchart.directoryName)));
         }
-        return new Chart(directoryName, newPath, files, List.copyOf(relocated), chartYaml, values, newestEntryTime);
+        return new Chart(
+                directoryName,
+                newPath,
+                files,
+                List.copyOf(relocated),
+                chartYaml,
+                values,
+                loadedValues,
+                newestEntryTime);
     }
 
     private static void requirePlainRelativePath(String relativePath) {
@@ -334,14 +402,21 @@ public final class Chart {
                 + " plain value: " + SafeYaml.dumpInline(value) + ". Make it a string in " + path + "/Chart.yaml.");
     }
 
-    private static Map<String, Object> parseYaml(byte[] content, String sourceName) {
-        byte[] withoutBom = content;
-        if (content.length >= UTF8_BOM.length
-                && Arrays.equals(content, 0, UTF8_BOM.length, UTF8_BOM, 0, UTF8_BOM.length)) {
-            // Helm drops a leading byte order mark before parsing; the stored bytes keep it.
-            withoutBom = Arrays.copyOfRange(content, UTF8_BOM.length, content.length);
-        }
-        return deepUnmodifiable(SafeYaml.loadMap(decodeUtf8(withoutBom, sourceName), sourceName));
+    /**
+     * A parsed Chart.yaml or values.yaml.
+     *
+     * @param asStored the file as loaded when its text is the file's whole content; null when a byte order mark was
+     *     dropped first
+     */
+    private record ParsedFile(Map<String, Object> values, LoadedYaml asStored) {}
+
+    private static ParsedFile parseYaml(byte[] content, String sourceName) {
+        boolean byteOrderMark = content.length >= UTF8_BOM.length
+                && Arrays.equals(content, 0, UTF8_BOM.length, UTF8_BOM, 0, UTF8_BOM.length);
+        // Helm drops a leading byte order mark before parsing; the stored bytes keep it.
+        byte[] withoutBom = byteOrderMark ? Arrays.copyOfRange(content, UTF8_BOM.length, content.length) : content;
+        LoadedYaml loaded = LoadedYaml.load(decodeUtf8(withoutBom, sourceName), sourceName);
+        return new ParsedFile(loaded.values(), byteOrderMark ? null : loaded);
     }
 
     private static String decodeUtf8(byte[] content, String sourceName) {
@@ -358,21 +433,17 @@ public final class Chart {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> T deepUnmodifiable(T value) {
-        if (value instanceof Map) {
-            Map<Object, Object> copy = new LinkedHashMap<>();
-            ((Map<Object, Object>) value).forEach((key, item) -> copy.put(key, deepUnmodifiable(item)));
-            return (T) Collections.unmodifiableMap(copy);
-        }
-        if (value instanceof List) {
-            List<Object> copy = new ArrayList<>();
-            for (Object item : (List<Object>) value) {
-                copy.add(deepUnmodifiable(item));
+    /** The text as UTF-8, unless it holds a lone surrogate, which UTF-8 cannot carry. */
+    private static Optional<byte[]> encodeUtf8(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.empty();
             }
-            return (T) Collections.unmodifiableList(copy);
         }
-        return value;
+        return Optional.of(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

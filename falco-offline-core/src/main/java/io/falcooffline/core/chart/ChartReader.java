@@ -84,15 +84,30 @@ public final class ChartReader {
                     + " directory. Pass the path of a packaged chart (.tgz) or of a chart directory.");
         }
         String archiveName = tgzOrDirectory.toString();
-        ChartArchive.Content content;
         try {
-            content = ChartArchive.read(Files.newInputStream(tgzOrDirectory), archiveName, budget);
+            return readArchive(Files.newInputStream(tgzOrDirectory), archiveName, budget);
         } catch (IOException e) {
             throw new InvalidChartException(
                     "Chart archive " + archiveName + " cannot be read: " + e.getMessage()
                             + ". Check that the file exists and is readable.",
                     e);
         }
+    }
+
+    /**
+     * Reads a packaged chart already in memory, with the same checks as {@link #read(Path)}.
+     *
+     * @param archiveName names the archive in messages, e.g. its path
+     * @throws InvalidChartException when the chart cannot be read safely
+     * @throws InvalidYamlException when Chart.yaml or values.yaml is not valid YAML
+     */
+    public Chart readArchive(byte[] archive, String archiveName) {
+        return readArchive(
+                new ByteArrayInputStream(archive), archiveName, new DecompressionBudget(maxDecompressedBytes));
+    }
+
+    private Chart readArchive(InputStream archive, String archiveName, DecompressionBudget budget) {
+        ChartArchive.Content content = ChartArchive.read(archive, archiveName, budget);
         String top = content.topDirectory();
         return assemble(top, top, archiveName, top + "/", content.files(), budget);
     }

@@ -54,8 +54,16 @@ public final class ChartPublisher {
      * @throws FalcoOfflineException naming the target that failed
      */
     public static PublishResult publish(PublishOptions options, PublishedChart published, ProgressListener listener) {
+        if (!options.publishChart()
+                && !options.helmRepositoryIndex()
+                && options.gitRepository().isEmpty()
+                && published.mirror().mode() == MirrorMode.NONE) {
+            // Nothing to publish, and no lock file to record the chart in.
+            return PublishResult.nothing();
+        }
         byte[] archive = read(published.chartFile());
-        Chart chart = new ChartReader().read(published.chartFile());
+        Chart chart =
+                new ChartReader().readArchive(archive, published.chartFile().toString());
         String archiveDigest = Digests.sha256(archive);
         Optional<String> ociChart = Optional.empty();
         Optional<String> ociDigest = Optional.empty();

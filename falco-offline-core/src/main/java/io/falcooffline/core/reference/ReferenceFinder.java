@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,9 @@ public final class ReferenceFinder {
     static final Pattern TEMPLATE_IMAGE_LINE =
             Pattern.compile("^(\\s*(?:-\\s+)?image:\\s*)([\"']?)([^\"'\\s{}#]+)\\2(\\s*(?:#.*)?)$");
 
+    /** The literal every line {@link #TEMPLATE_IMAGE_LINE} matches contains. */
+    private static final String IMAGE_KEY = "image:";
+
     private final FalcoctlIndex index;
 
     public ReferenceFinder(FalcoctlIndex index) {
@@ -40,7 +44,7 @@ public final class ReferenceFinder {
         for (EffectiveValues.Node node : values.nodes()) {
             Chart chart = node.tree().chart();
             found.addAll(findInValues(chart.path(), chart.appVersion(), node.values(), "values.yaml", node.inUse()));
-            found.addAll(findInTemplates(chart.path(), chart.files(), node.inUse()));
+            found.addAll(findInTemplates(chart.path(), templateFiles(chart), node.inUse()));
         }
         return found;
     }
@@ -69,12 +73,19 @@ public final class ReferenceFinder {
         List<FoundReference> found = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             String name = file.getKey();
-            if (!name.startsWith("templates/")
-                    || !(name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".tpl"))) {
+            if (!isTemplate(name)) {
                 continue;
             }
-            String[] lines = new String(file.getValue(), StandardCharsets.UTF_8).split("\n", -1);
+            String text = new String(file.getValue(), StandardCharsets.UTF_8);
+            // Every line the pattern matches holds this literal: files and lines without it need no match.
+            if (!text.contains(IMAGE_KEY)) {
+                continue;
+            }
+            String[] lines = text.split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
+                if (!lines[i].contains(IMAGE_KEY)) {
+                    continue;
+                }
                 Matcher matcher = TEMPLATE_IMAGE_LINE.matcher(stripCarriageReturn(lines[i]));
                 if (matcher.matches() && OciReference.isValid(matcher.group(3))) {
                     found.add(new FoundReference(
@@ -89,6 +100,22 @@ public final class ReferenceFinder {
             }
         }
         return found;
+    }
+
+    private static boolean isTemplate(String name) {
+        return name.startsWith("templates/")
+                && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".tpl"));
+    }
+
+    /** The chart's template files, without copying the rest of its files. */
+    private static SortedMap<String, byte[]> templateFiles(Chart chart) {
+        SortedMap<String, byte[]> templates = new TreeMap<>();
+        for (String name : chart.filePaths()) {
+            if (isTemplate(name)) {
+                templates.put(name, chart.file(name).orElseThrow());
+            }
+        }
+        return templates;
     }
 
     /**

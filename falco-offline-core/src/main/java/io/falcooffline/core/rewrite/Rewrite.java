@@ -40,7 +40,9 @@ public final class Rewrite {
     private final EffectiveValues values;
     private final ReferenceMapper mapper;
     private final String registry;
+    /** Each chart's values as they will be written: copies no one else holds, so edits change them in place. */
     private final Map<ChartTree, Map<String, Object>> desired = new IdentityHashMap<>();
+
     private final Map<ChartTree, ChartTree> parents = new IdentityHashMap<>();
     private final Map<String, PlanEntry> entries = new TreeMap<>();
     private final List<String> warnings = new ArrayList<>();
@@ -187,7 +189,7 @@ public final class Rewrite {
                 return;
             }
         }
-        desired.put(tree, HelmValues.with(desired.get(tree), new ValuesPath(path), value));
+        HelmValues.set(desired.get(tree), new ValuesPath(path), value);
     }
 
     private Chart rewriteValues(ChartTree tree, Chart chart) {
@@ -197,8 +199,9 @@ public final class Rewrite {
             return chart;
         }
         String file = original.path() + "/" + VALUES_FILE;
-        ValuesEditor.Result result =
-                ValuesEditor.rewrite(original.text(VALUES_FILE).orElse(""), wanted, file);
+        ValuesEditor.Result result = original.loadedValues()
+                .map(loaded -> ValuesEditor.rewrite(loaded, wanted, file))
+                .orElseGet(() -> ValuesEditor.rewrite(original.text(VALUES_FILE).orElse(""), wanted, file));
         for (ValuesEditor.Change change : result.changes()) {
             changes.add(new ValuesChange(
                     file,
@@ -206,7 +209,7 @@ public final class Rewrite {
                     change.before() == null ? null : SafeYaml.dumpInline(change.before()),
                     change.after() == null ? null : SafeYaml.dumpInline(change.after())));
         }
-        return chart.withFile(VALUES_FILE, result.text().getBytes(StandardCharsets.UTF_8));
+        return chart.withValuesText(result.text(), result.values());
     }
 
     private Chart rewriteTemplates(ChartTree tree, Chart chart) {

@@ -92,14 +92,25 @@ public final class ChartSources {
             throw new ChartSourceException("Chart " + chart + " does not exist: fix the path in `chart`.");
         }
         String digest;
+        Chart read;
         try {
-            digest = Files.isDirectory(chart) ? DirectoryDigest.of(chart) : Digests.sha256(Files.readAllBytes(chart));
+            if (Files.isDirectory(chart)) {
+                digest = DirectoryDigest.of(chart);
+                read = new ChartReader().read(chart);
+            } else {
+                // One read of an archive gives both its digest and the chart, so they cannot disagree; the reader
+                // refuses what is neither a file nor a directory, naming it.
+                byte[] archive = Files.readAllBytes(chart);
+                digest = Digests.sha256(archive);
+                read = Files.isRegularFile(chart)
+                        ? new ChartReader().readArchive(archive, chart.toString())
+                        : new ChartReader().read(chart);
+            }
         } catch (IOException e) {
             throw new ChartSourceException("Cannot read chart " + chart + ": " + e.getMessage(), e);
         }
         // Named by its content, not its path: the same chart gives the same output wherever and however it is stored.
-        Chart read = new ChartReader().read(chart);
-        return new ResolvedChart(chart, "local " + read.name() + " " + read.version(), digest);
+        return new ResolvedChart(chart, "local " + read.name() + " " + read.version(), digest, Optional.of(read));
     }
 
     private ResolvedChart url(URI uri, Optional<String> sha256) {

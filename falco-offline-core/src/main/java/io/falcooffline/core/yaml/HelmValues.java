@@ -3,6 +3,7 @@ package io.falcooffline.core.yaml;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -160,7 +161,24 @@ public final class HelmValues {
             throw new IllegalArgumentException("Cannot replace the values root; give a path to a key");
         }
         Map<String, Object> copy = deepCopy(values);
-        Object container = copy;
+        set(copy, path, value);
+        return copy;
+    }
+
+    /**
+     * Puts {@code value} at {@code path} in {@code values} itself, as {@link #with} does in its copy: for a caller
+     * that owns every map and list of {@code values} and would otherwise copy the whole tree for each key it sets.
+     * When it throws, the maps created on the way may remain.
+     *
+     * @param value the new value, deep-copied; may be null
+     * @throws IllegalArgumentException when a scalar or a too short list is in the way, or the path is the root
+     */
+    @SuppressWarnings("unchecked")
+    public static void set(Map<String, Object> values, ValuesPath path, Object value) {
+        if (path.isRoot()) {
+            throw new IllegalArgumentException("Cannot replace the values root; give a path to a key");
+        }
+        Object container = values;
         List<Object> segments = path.segments();
         for (int i = 0; i < segments.size(); i++) {
             Object segment = segments.get(i);
@@ -199,7 +217,24 @@ public final class HelmValues {
                 container = next;
             }
         }
-        return copy;
+    }
+
+    /** A deep copy that cannot be changed: unmodifiable maps (insertion-ordered) and lists all the way down. */
+    @SuppressWarnings("unchecked")
+    public static <T> T unmodifiableCopy(T value) {
+        if (value instanceof Map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            ((Map<Object, Object>) value).forEach((key, item) -> copy.put(key, unmodifiableCopy(item)));
+            return (T) Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List) {
+            List<Object> copy = new ArrayList<>();
+            for (Object item : (List<Object>) value) {
+                copy.add(unmodifiableCopy(item));
+            }
+            return (T) Collections.unmodifiableList(copy);
+        }
+        return value;
     }
 
     /** A deep copy: new maps (insertion-ordered) and lists all the way down; scalars are shared. */

@@ -27,6 +27,8 @@ import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.representer.Represent;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -54,6 +56,9 @@ public final class SafeYaml {
     private static final String GLOBAL_TAG = "Global tag is not allowed: ";
     private static final String UNKNOWN_TAG = "could not determine a constructor for the tag ";
     private static final String STANDARD_TAG_PREFIX = "tag:yaml.org,2002:";
+
+    /** SnakeYAML's default resolver; it is only read once built, so one instance serves every parse. */
+    private static final Resolver RESOLVER = new Resolver();
 
     private SafeYaml() {}
 
@@ -112,8 +117,7 @@ public final class SafeYaml {
         options.setIndicatorIndent(0);
         options.setWidth(Integer.MAX_VALUE);
         options.setSplitLines(false);
-        return new Yaml(new SafeConstructor(new LoaderOptions()), new HelmSafeRepresenter(options), options)
-                .dump(value);
+        return dumper(options).dump(value);
     }
 
     /** Writes a value as one line of flow-style YAML, for plans and messages. */
@@ -122,9 +126,11 @@ public final class SafeYaml {
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
         options.setWidth(Integer.MAX_VALUE);
         options.setSplitLines(false);
-        return new Yaml(new SafeConstructor(new LoaderOptions()), new HelmSafeRepresenter(options), options)
-                .dump(value)
-                .strip();
+        return dumper(options).dump(value).strip();
+    }
+
+    private static Yaml dumper(DumperOptions options) {
+        return new Yaml(new SafeConstructor(new LoaderOptions()), new HelmSafeRepresenter(options), options, RESOLVER);
     }
 
     /**
@@ -138,7 +144,10 @@ public final class SafeYaml {
         }
         List<Event> events = new ArrayList<>();
         int depth = 0;
-        for (Event event : new Yaml(loaderOptions()).parse(new StringReader(text))) {
+        // The parser alone, as Yaml.parse uses it, without the constructor and representer a Yaml object sets up.
+        Parser parser = new ParserImpl(new StreamReader(new StringReader(text)), loaderOptions());
+        while (parser.peekEvent() != null) {
+            Event event = parser.getEvent();
             if (event instanceof CollectionStartEvent) {
                 depth++;
                 if (depth > MAX_NESTING_DEPTH) {
@@ -156,23 +165,30 @@ public final class SafeYaml {
     private static Object construct(List<Event> events, String sourceName) {
         return guarded(sourceName, () -> {
             HelmCompatibleConstructor constructor = new HelmCompatibleConstructor(loaderOptions());
-            constructor.setComposer(new Composer(new ReplayedEvents(events), new Resolver(), loaderOptions()));
+            constructor.setComposer(new Composer(new ReplayedEvents(events), RESOLVER, loaderOptions()));
             return constructor.getSingleData(Object.class);
         });
     }
 
-    /** The value a scalar event stands for, e.g. a mapping key, resolved and constructed exactly as {@link #load}. */
-    static Object constructScalar(ScalarEvent scalar) {
-        Tag tag;
-        if (scalar.getTag() != null && !"!".equals(scalar.getTag())) {
-            tag = new Tag(scalar.getTag());
-        } else if (scalar.getImplicit().canOmitTagInPlainScalar()) {
-            tag = new Resolver().resolve(NodeId.scalar, scalar.getValue(), true);
-        } else {
-            tag = Tag.STR;
+    /**
+     * Gives the values scalar events stand for, e.g. mapping keys, resolved and constructed exactly as {@link #load}
+     * does, one after another with one constructor, which is costly to set up. For one thread.
+     */
+    static final class ScalarReader {
+        private final HelmCompatibleConstructor constructor = new HelmCompatibleConstructor(loaderOptions());
+
+        Object read(ScalarEvent scalar) {
+            Tag tag;
+            if (scalar.getTag() != null && !"!".equals(scalar.getTag())) {
+                tag = new Tag(scalar.getTag());
+            } else if (scalar.getImplicit().canOmitTagInPlainScalar()) {
+                tag = RESOLVER.resolve(NodeId.scalar, scalar.getValue(), true);
+            } else {
+                tag = Tag.STR;
+            }
+            return constructor.constructNode(
+                    new ScalarNode(tag, scalar.getValue(), null, null, scalar.getScalarStyle()));
         }
-        ScalarNode node = new ScalarNode(tag, scalar.getValue(), null, null, scalar.getScalarStyle());
-        return new HelmCompatibleConstructor(loaderOptions()).constructNode(node);
     }
 
     /** Runs a parse, turning SnakeYAML's failures into messages that name the source, the place and the fix. */

@@ -44,6 +44,7 @@ final class ValuesEditPlanner {
     private final YamlDocument document;
     private final Granularity granularity;
     private final List<Edit> edits = new ArrayList<>();
+    private final SafeYaml.ScalarReader keyReader = new SafeYaml.ScalarReader();
 
     ValuesEditPlanner(YamlDocument document, Granularity granularity) {
         this.document = document;
@@ -103,7 +104,7 @@ final class ValuesEditPlanner {
             }
             Object key;
             try {
-                key = SafeYaml.constructScalar(keyScalar.event());
+                key = keyReader.read(keyScalar.event());
             } catch (RuntimeException e) {
                 return false;
             }

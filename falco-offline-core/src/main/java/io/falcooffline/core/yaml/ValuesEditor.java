@@ -4,6 +4,7 @@ import io.falcooffline.core.InvalidYamlException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Rewrites a values file so that it loads as the desired values while every line that holds no changed value stays
@@ -37,8 +38,10 @@ public final class ValuesEditor {
      *
      * @param text the new file content
      * @param changes what differs between the old and the new values, in document order; empty when nothing does
+     * @param values what {@link SafeYaml#loadMap} read from {@code text} when the result was checked, so that a
+     *     caller need not parse it again
      */
-    public record Result(String text, List<Change> changes) {
+    public record Result(String text, List<Change> changes, Map<String, Object> values) {
         public Result {
             changes = List.copyOf(changes);
         }
@@ -58,18 +61,28 @@ public final class ValuesEditor {
      * @throws IllegalArgumentException when {@code desired} holds something YAML values cannot (a date, an object)
      */
     public static Result rewrite(String originalText, Map<String, Object> desired, String sourceName) {
-        YamlDocument document = YamlDocument.parse(originalText, sourceName);
-        Map<String, Object> original = SafeYaml.loadMap(document.events, sourceName);
+        return rewrite(LoadedYaml.load(originalText, sourceName), desired, sourceName);
+    }
+
+    /**
+     * Rewrites a values file already loaded, as {@link #rewrite(String, Map, String)} rewrites its text, without
+     * parsing it again.
+     */
+    public static Result rewrite(LoadedYaml loaded, Map<String, Object> desired, String sourceName) {
+        String originalText = loaded.text();
+        YamlDocument document = YamlDocument.of(originalText, loaded.events());
+        Map<String, Object> original = loaded.values();
         checkWritable(desired, ValuesPath.root(), sourceName);
         List<Change> changes = diff(original, desired);
         if (changes.isEmpty()) {
-            return new Result(originalText, changes);
+            return new Result(originalText, changes, original);
         }
         for (ValuesEditPlanner.Granularity granularity : ValuesEditPlanner.Granularity.values()) {
             try {
                 String text = new ValuesEditPlanner(document, granularity).rewrite(original, desired);
-                if (readsBackAs(text, desired)) {
-                    return new Result(text, changes);
+                Optional<Map<String, Object>> readBack = readBackAs(text, desired);
+                if (readBack.isPresent()) {
+                    return new Result(text, changes, readBack.get());
                 }
             } catch (RuntimeException e) {
                 // An edit this document's layout does not allow; the coarser rewrite below handles it.
@@ -78,12 +91,12 @@ public final class ValuesEditor {
         String whole = desired.isEmpty()
                 ? "{}" + document.newline
                 : String.join(document.newline, YamlWriter.block(desired, 0).lines()) + document.newline;
-        if (!readsBackAs(whole, desired)) {
-            throw new InvalidYamlException("The values for " + sourceName
-                    + " cannot be written as YAML that reads back the same: " + SafeYaml.dumpInline(desired)
-                    + ". Simplify the value in your values file (plain strings, numbers, booleans, maps and lists).");
-        }
-        return new Result(whole, changes);
+        Map<String, Object> readBack = readBackAs(whole, desired)
+                .orElseThrow(() -> new InvalidYamlException("The values for " + sourceName
+                        + " cannot be written as YAML that reads back the same: " + SafeYaml.dumpInline(desired)
+                        + ". Simplify the value in your values file (plain strings, numbers, booleans, maps and"
+                        + " lists)."));
+        return new Result(whole, changes, readBack);
     }
 
     /**
@@ -135,6 +148,7 @@ public final class ValuesEditor {
     }
 
     private static void checkWritable(Object value, ValuesPath path, String sourceName) {
+        // A plain scalar is always writable: only collections and refused values need their own path.
         if (value instanceof Map<?, ?> map) {
             map.forEach((key, item) -> {
                 if (key instanceof Map<?, ?> || key instanceof List<?>) {
@@ -142,28 +156,38 @@ public final class ValuesEditor {
                             + key + "); Helm values keys are strings: write it as a string key.");
                 }
                 checkWritable(key, path, sourceName);
-                checkWritable(item, path.child(String.valueOf(key)), sourceName);
+                if (!isPlainScalar(item)) {
+                    checkWritable(item, path.child(String.valueOf(key)), sourceName);
+                }
             });
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                checkWritable(list.get(i), path.child(i), sourceName);
+                if (!isPlainScalar(list.get(i))) {
+                    checkWritable(list.get(i), path.child(i), sourceName);
+                }
             }
-        } else if (value != null
-                && !(value instanceof String)
-                && !(value instanceof Boolean)
-                && !HelmValues.isWholeNumber(value)
-                && !HelmValues.isFloatingNumber(value)) {
+        } else if (!isPlainScalar(value)) {
             throw new InvalidYamlException(sourceName + ": the value at " + path + " is a "
                     + value.getClass().getName()
                     + "; values files hold only maps, lists, strings, numbers, booleans and nulls.");
         }
     }
 
-    private static boolean readsBackAs(String text, Map<String, Object> desired) {
+    private static boolean isPlainScalar(Object value) {
+        return value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || HelmValues.isWholeNumber(value)
+                || HelmValues.isFloatingNumber(value);
+    }
+
+    /** What the text loads as, when that equals the desired values. */
+    private static Optional<Map<String, Object>> readBackAs(String text, Map<String, Object> desired) {
         try {
-            return HelmValues.deepEquals(SafeYaml.loadMap(text, "the rewritten values"), desired);
+            Map<String, Object> loaded = SafeYaml.loadMap(text, "the rewritten values");
+            return HelmValues.deepEquals(loaded, desired) ? Optional.of(loaded) : Optional.empty();
         } catch (InvalidYamlException e) {
-            return false;
+            return Optional.empty();
         }
     }
 }

@@ -65,7 +65,11 @@ final class YamlDocument {
 
     /** Parses a document, with the limits of {@link SafeYaml}. */
     static YamlDocument parse(String text, String sourceName) {
-        List<Event> events = SafeYaml.guarded(sourceName, () -> SafeYaml.events(text));
+        return of(text, SafeYaml.guarded(sourceName, () -> SafeYaml.events(text)));
+    }
+
+    /** The tree of a document from the events {@link SafeYaml#events} parsed from exactly this text. */
+    static YamlDocument of(String text, List<Event> events) {
         Offsets offsets = new Offsets(text);
         Deque<Builder> open = new ArrayDeque<>();
         Node root = null;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.falcooffline.core.InvalidChartException;
 import io.falcooffline.core.InvalidYamlException;
+import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -641,6 +642,87 @@ class ChartReaderTest {
                 .isInstanceOf(UnsupportedOperationException.class);
         original.files().get("values.yaml")[0] = 'X';
         assertThat(original.text("values.yaml")).contains("tag: old\n");
+    }
+
+    @Test
+    void shouldReadSameChartWhenArchiveIsAlreadyInMemory() throws IOException {
+        Path archive = tgz().file("demo/Chart.yaml", DEMO_CHART_YAML)
+                .file("demo/values.yaml", "tag: old\n")
+                .file("demo/charts/sub/Chart.yaml", chartYaml("sub", "1.0.0"))
+                .writeTo(work.resolve("demo.tgz"));
+
+        assertThat(reader.readArchive(Files.readAllBytes(archive), archive.toString()))
+                .isEqualTo(reader.read(archive));
+        assertThatThrownBy(() -> reader.readArchive("not gzip".getBytes(StandardCharsets.UTF_8), "in-memory.tgz"))
+                .isInstanceOf(InvalidChartException.class)
+                .hasMessageContaining("in-memory.tgz");
+        assertThatThrownBy(() -> new ChartReader(10).readArchive(Files.readAllBytes(archive), "small.tgz"))
+                .isInstanceOf(InvalidChartException.class)
+                .hasMessageContaining("small.tgz");
+    }
+
+    @Test
+    void shouldParseOnlyTheFileThatChangedWhenFileIsReplaced() throws IOException {
+        Path archive = tgz().file("demo/Chart.yaml", DEMO_CHART_YAML)
+                .file("demo/values.yaml", "tag: old\n")
+                .writeTo(work.resolve("demo.tgz"));
+        Chart original = reader.read(archive);
+
+        Chart withTemplate =
+                original.withFile("templates/cm.yaml", "kind: ConfigMap\n".getBytes(StandardCharsets.UTF_8));
+        Chart withChartYaml = original.withFile(
+                "Chart.yaml", DEMO_CHART_YAML.replace("1.2.3", "1.2.4").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(withTemplate.values()).isSameAs(original.values());
+        assertThat(withTemplate.chartYaml()).isSameAs(original.chartYaml());
+        assertThat(withTemplate.loadedValues()).isEqualTo(original.loadedValues());
+        assertThat(withChartYaml.version()).isEqualTo("1.2.4");
+        assertThat(withChartYaml.values()).isSameAs(original.values());
+        assertThatThrownBy(() -> original.withFile("values.yaml", "a: [1, 2\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidYamlException.class)
+                .hasMessageContaining("demo/values.yaml line");
+    }
+
+    @Test
+    void shouldKeepValuesAsLoadedWhenTheirTextIsTheStoredFile() throws IOException {
+        Chart plain = reader.read(tgz().file("demo/Chart.yaml", DEMO_CHART_YAML)
+                .file("demo/values.yaml", "tag: old\n")
+                .writeTo(work.resolve("plain.tgz")));
+        Chart withByteOrderMark = reader.read(tgz().file("demo/Chart.yaml", DEMO_CHART_YAML)
+                .file("demo/values.yaml", "\uFEFFtag: old\n")
+                .writeTo(work.resolve("bom.tgz")));
+        Chart withoutValues =
+                reader.read(tgz().file("demo/Chart.yaml", DEMO_CHART_YAML).writeTo(work.resolve("none.tgz")));
+
+        assertThat(plain.loadedValues().orElseThrow().text()).isEqualTo("tag: old\n");
+        assertThat(plain.loadedValues().orElseThrow().values()).isEqualTo(plain.values());
+        assertThat(withByteOrderMark.values()).containsEntry("tag", "old");
+        assertThat(withByteOrderMark.loadedValues())
+                .as("the parsed text lacks the stored mark")
+                .isEmpty();
+        assertThat(withoutValues.loadedValues()).isEmpty();
+    }
+
+    @Test
+    void shouldTakeValuesAlreadyLoadedWhenValuesTextIsGivenWithThem() throws IOException {
+        Chart original = reader.read(tgz().file("demo/Chart.yaml", DEMO_CHART_YAML)
+                .file("demo/values.yaml", "tag: old\n")
+                .writeTo(work.resolve("demo.tgz")));
+        String text = "tag: new # grüße\n";
+
+        Chart changed = original.withValuesText(text, SafeYaml.loadMap(text, "values.yaml"));
+        // Text UTF-8 cannot carry unchanged, or text with a byte order mark, is parsed from the bytes stored.
+        Chart loneSurrogate = original.withValuesText("tag: \"a\uD800\"\n", Map.of("tag", "a\uD800"));
+        Chart byteOrderMark = original.withValuesText("\uFEFFtag: x\n", Map.of("\uFEFFtag", "x"));
+
+        assertThat(changed.values()).isEqualTo(Map.of("tag", "new"));
+        assertThat(changed.text("values.yaml")).contains(text);
+        assertThatThrownBy(() -> changed.values().put("tag", "mutated"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(changed).isEqualTo(original.withFile("values.yaml", text.getBytes(StandardCharsets.UTF_8)));
+        assertThat(loneSurrogate.values()).isEqualTo(Map.of("tag", "a?"));
+        assertThat(byteOrderMark.values()).isEqualTo(Map.of("tag", "x"));
+        assertThat(byteOrderMark.file("values.yaml").orElseThrow()).startsWith(0xEF, 0xBB, 0xBF);
     }
 
     private void assertRejected(Path chart, String... expectedParts) {

@@ -56,6 +56,25 @@ class ChartPublisherTest {
     }
 
     @Test
+    void nothingToPublishAndNoLockToRecordInLeavesTheChartUnread() {
+        Path absent = temp.resolve("out/lighthouse-1.2.3.tgz");
+
+        PublishResult result = ChartPublisher.publish(
+                PublishOptions.none(),
+                new PublishedChart(
+                        absent,
+                        temp.resolve("out/falco-offline.plan.json"),
+                        "192.168.5.96:30003",
+                        "charts",
+                        MirrorOptions.none(),
+                        RegistryAccess.builder().build(),
+                        new ResolvedChart(TestCharts.lighthouse(), "lighthouse", "sha256:" + "0".repeat(64))),
+                ProgressListener.SILENT);
+
+        assertThat(result).isEqualTo(PublishResult.nothing());
+    }
+
+    @Test
     void publishedOciChartIsRenderedByHelmFromOci() {
         try (LocalRegistry registry = LocalRegistry.startPlain()) {
             PackageRequest request = request(registry.host(), temp.resolve("out"))

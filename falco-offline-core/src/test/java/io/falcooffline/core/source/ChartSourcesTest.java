@@ -57,6 +57,22 @@ class ChartSourcesTest {
     }
 
     @Test
+    void localArchiveGivesItsDigestAndTheChartFromOneRead() {
+        Path archive = repository().get(0);
+
+        ResolvedChart resolved = ChartSources.resolve(ChartSource.local(archive), options(true), NO_ACCESS, listener);
+
+        assertThat(resolved.digest()).isEqualTo(Digests.sha256(TestChartRepository.bytes(archive)));
+        assertThat(resolved.reference()).isEqualTo("local lighthouse 1.2.3");
+        Chart read = resolved.chart().orElseThrow();
+        assertThat(read).isEqualTo(new ChartReader().read(archive));
+        assertThat(resolved.read()).isSameAs(read);
+        assertThat(new ResolvedChart(archive, "lighthouse", resolved.digest()).read())
+                .as("a chart resolving did not read is read from its path")
+                .isEqualTo(read);
+    }
+
+    @Test
     void urlWithSha256IsDownloadedOnceAndThenComesFromTheCacheOfflineToo() {
         Path archive = repository().get(0);
         String sha = Digests.sha256(TestChartRepository.bytes(archive));

@@ -162,6 +162,41 @@ class HelmValuesTest {
     }
 
     @Test
+    void shouldSetValueInPlaceWhenCallerOwnsTheValues() {
+        Map<String, Object> values = HelmValues.deepCopy(yaml("image: {registry: docker.io}\nrefs: [a]\n"));
+        Map<String, Object> image = HelmValues.deepCopy(Map.of("tag", "1.0"));
+
+        HelmValues.set(values, ValuesPath.parse("image.registry"), "harbor");
+        HelmValues.set(values, ValuesPath.parse("refs[1]"), "b");
+        HelmValues.set(values, ValuesPath.parse("sidecar.image"), image);
+        image.put("tag", "changed");
+
+        assertThat(values).isEqualTo(yaml("image: {registry: harbor}\nrefs: [a, b]\nsidecar: {image: {tag: '1.0'}}\n"));
+        assertThatThrownBy(() -> HelmValues.set(values, ValuesPath.root(), "x"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HelmValues.set(values, ValuesPath.parse("refs[5]"), "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the list at refs has only 2 items");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldRefuseChangesAtAnyDepthWhenCopiedUnmodifiable() {
+        List<Object> inner = new ArrayList<>(List.of(1));
+        Map<String, Object> original = new HashMap<>(Map.of("list", inner, "map", new HashMap<>(Map.of("a", 1))));
+
+        Map<String, Object> copy = HelmValues.unmodifiableCopy(original);
+        inner.add(2);
+
+        assertThat(copy).isEqualTo(Map.of("list", List.of(1), "map", Map.of("a", 1)));
+        assertThatThrownBy(() -> copy.put("b", 2)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ((List<Object>) copy.get("list")).add(3))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ((Map<String, Object>) copy.get("map")).clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void shouldCompareWholeNumbersNumericallyWhenTypesDiffer() {
         Map<String, Object> left = new HashMap<>(Map.of("a", 1, "b", List.of(2L), "c", 1.5));
         Map<String, Object> right = new HashMap<>(Map.of("a", 1L, "b", List.of(BigInteger.valueOf(2)), "c", 1.5f));

@@ -539,6 +539,25 @@ class ValuesEditorTest {
     }
 
     @Test
+    void shouldRewriteLoadedValuesAsItRewritesTheirText() {
+        String original = "# c\nimage:\n  registry: docker.io # default\ntag: 1\n";
+        Map<String, Object> desired = yaml("image: {registry: harbor}\ntag: 2\nnew: x\n");
+
+        ValuesEditor.Result fromText = ValuesEditor.rewrite(original, desired, "values.yaml");
+        ValuesEditor.Result fromLoaded =
+                ValuesEditor.rewrite(LoadedYaml.load(original, "values.yaml"), desired, "values.yaml");
+
+        assertThat(fromLoaded.text()).isEqualTo(fromText.text());
+        assertThat(fromLoaded.changes()).isEqualTo(fromText.changes());
+        assertThat(fromLoaded.values())
+                .as("the values the text was checked to load as")
+                .isEqualTo(SafeYaml.loadMap(fromText.text(), "rewritten"))
+                .isEqualTo(fromText.values());
+        assertThat(ValuesEditor.rewrite(original, yaml(original), "values.yaml").values())
+                .isEqualTo(yaml(original));
+    }
+
+    @Test
     void shouldReportEachChangeWhenValuesDiffer() {
         String original = "a: {b: 1, c: 2}\nl: [1, 2]\nm: [1]\ngone: x\n";
         Map<String, Object> desired = yaml("a: {b: 5, c: 2, d: 3}\nl: [1, 3]\nm: [1, 2]\nnew: {x: 1}\n");
