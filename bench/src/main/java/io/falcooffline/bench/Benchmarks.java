@@ -11,9 +11,12 @@ import java.util.Map;
  * writes the figures into {@code src-site/markdown/performance.md}.
  *
  * <p>Arguments: the comparisons to run ({@code mirror}, {@code rewrite}, {@code startup}, or {@code all}), then
- * {@code key=value} settings: {@code rounds} (alternating rounds of the whole-process comparisons, default 3),
- * {@code mirrorMiB} (the image set's size, default 1024), {@code rewriteRuns} (alternating in-JVM runs, default 20),
- * {@code report} (the page to write, default {@code src-site/markdown/performance.md}; {@code none} writes nothing).
+ * {@code key=value} settings: {@code rounds} (alternating rounds of the mirror comparison, default 3), {@code
+ * mirrorMiB} (the image set's size, default 1024), {@code parallelism} (passed to the plugin), {@code rawParallel}
+ * (the raw copy's transfers at a time, default 3), {@code hugeMiB} and {@code hugeHeap} (the one-layer copy, default
+ * 1024 and 64m), {@code rewriteRuns} and {@code rewriteWarmups} (the in-JVM rewrite comparison), {@code
+ * startupRounds} (default 5), {@code chart} and {@code values} (the upstream fixtures), {@code report} (the page to
+ * write, default {@code src-site/markdown/performance.md}; {@code none} writes nothing).
  */
 public final class Benchmarks {
 

@@ -59,6 +59,7 @@ final class MirrorComparison {
 
             Samples ours = new Samples("falco-offline (`mvn falco-offline:package -Dfalco-offline.push=true`)");
             Samples noOp = new Samples("falco-offline, the same again (nothing new)");
+            Samples copying = new Samples("of which the copy (from `Mirroring to` to `Mirrored` in its log)");
             Samples skopeo = new Samples("`skopeo sync --all`");
             Samples raw = new Samples("raw GET→PUT, " + rawParallel + " at a time, no checks");
             List<String> noOpMoved = new ArrayList<>();
@@ -68,6 +69,7 @@ final class MirrorComparison {
                     Path project = fresh(work, "ours");
                     Commands.Finished first = Commands.maven(project, null, packageArguments(chart, source, target));
                     ours.add(first.seconds());
+                    copying.add(copySeconds(first.output()));
                     requireMoved(first.output());
                     Commands.Finished again = Commands.maven(project, null, packageArguments(chart, source, target));
                     noOp.add(again.seconds());
@@ -96,7 +98,8 @@ final class MirrorComparison {
 
             Bundle bundle = bundleRoundTrip(work, chart, source);
             HugeLayer huge = hugeLayer(work, publisher, source);
-            return new ReportSection("mirror", markdown(total, ours, skopeo, raw, noOp, noOpMoved, bundle, huge));
+            return new ReportSection(
+                    "mirror", markdown(total, ours, copying, skopeo, raw, noOp, noOpMoved, bundle, huge));
         } finally {
             deleteRecursively(work);
         }
@@ -111,7 +114,9 @@ final class MirrorComparison {
                 "-Dfalco-offline.registryMirrors=docker.io=" + source.host(),
                 "-Dfalco-offline.insecureRegistries=" + source.host() + "," + target.host(),
                 "-Dfalco-offline.mirror=true",
-                "-Dfalco-offline.push=true"));
+                "-Dfalco-offline.push=true",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
         if (!parallelism.isEmpty()) {
             arguments.add("-Dfalco-offline.parallelism=" + parallelism);
         }
@@ -216,6 +221,31 @@ final class MirrorComparison {
         }
     }
 
+    private static final Pattern LOGGED_AT = Pattern.compile(
+            "(?m)^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) \\[INFO\\] (Mirroring to|Mirrored \\d+ artifacts)");
+
+    /** The copy's share of a run, from the time stamps Maven's log gives the mirror's first and last lines. */
+    private static double copySeconds(String output) {
+        Matcher matcher = LOGGED_AT.matcher(output);
+        double start = -1;
+        double end = -1;
+        while (matcher.find()) {
+            double at = Integer.parseInt(matcher.group(1)) * 3600
+                    + Integer.parseInt(matcher.group(2)) * 60
+                    + Integer.parseInt(matcher.group(3))
+                    + Integer.parseInt(matcher.group(4)) / 1000.0;
+            if (matcher.group(5).startsWith("Mirroring")) {
+                start = at;
+            } else {
+                end = at;
+            }
+        }
+        if (start < 0 || end < start) {
+            throw new IllegalStateException("The Maven log has no time-stamped mirror lines:\n" + output);
+        }
+        return end - start;
+    }
+
     private static String moved(String output) {
         Matcher matcher = MOVED.matcher(output);
         String last = null;
@@ -231,6 +261,7 @@ final class MirrorComparison {
     private static String markdown(
             long total,
             Samples ours,
+            Samples copying,
             Samples skopeo,
             Samples raw,
             Samples noOp,
@@ -259,6 +290,14 @@ final class MirrorComparison {
                             ? ""
                             : String.format(Locale.ROOT, "%.2f× as fast", samples.median() / ours.median())));
         }
+        md.append(String.format(
+                Locale.ROOT,
+                "| %s | %.2f s | %d MiB/s | %s | %.2f× the raw limit's time |%n",
+                copying.name(),
+                copying.median(),
+                (long) (total / copying.median()) >> 20,
+                copying.all("s", 1),
+                copying.median() / raw.median()));
         md.append(String.format(
                 Locale.ROOT,
                 "| %s | %.2f s | | %s | moved %s |%n",
