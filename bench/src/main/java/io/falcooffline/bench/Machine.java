@@ -18,7 +18,9 @@ record Machine(String cpu, int cores, long memoryMiB, String loadAverage, String
                 firstValue(Path.of("/proc/meminfo"), "MemTotal")
                         .map(kib -> Long.parseLong(kib.replaceAll("[^0-9]", "")) / 1024)
                         .orElse(-1L),
-                readFirstLine(Path.of("/proc/loadavg")).orElse("unknown"),
+                readFirstLine(Path.of("/proc/loadavg"))
+                        .map(line -> String.join(" ", List.of(line.split(" ")).subList(0, 3)))
+                        .orElse("unknown"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 commandOutput(List.of("skopeo", "--version")),
                 commandOutput(List.of("docker-registry", "--version")));

@@ -279,6 +279,9 @@ final class MirrorComparison {
                 ours.all("", 1).split(" / ").length));
         md.append("| contender | median | throughput | rounds | falco-offline is |\n|---|---:|---:|---|---:|\n");
         for (Samples samples : List.of(ours, skopeo, raw)) {
+            if (samples == skopeo) {
+                appendCopyRow(md, copying, raw, total);
+            }
             md.append(String.format(
                     Locale.ROOT,
                     "| %s | %.2f s | %d MiB/s | %s | %s |%n",
@@ -290,14 +293,6 @@ final class MirrorComparison {
                             ? ""
                             : String.format(Locale.ROOT, "%.2f× as fast", samples.median() / ours.median())));
         }
-        md.append(String.format(
-                Locale.ROOT,
-                "| %s | %.2f s | %d MiB/s | %s | %.2f× the raw limit's time |%n",
-                copying.name(),
-                copying.median(),
-                (long) (total / copying.median()) >> 20,
-                copying.all("s", 1),
-                copying.median() / raw.median()));
         md.append(String.format(
                 Locale.ROOT,
                 "| %s | %.2f s | | %s | moved %s |%n",
@@ -330,6 +325,17 @@ final class MirrorComparison {
                 huge.bytes() >> 20,
                 huge.peakHeap() >> 20));
         return md.toString();
+    }
+
+    private static void appendCopyRow(StringBuilder md, Samples copying, Samples raw, long total) {
+        md.append(String.format(
+                Locale.ROOT,
+                "| %s | %.2f s | %d MiB/s | %s | %.2f× the raw limit's time |%n",
+                copying.name(),
+                copying.median(),
+                (long) (total / copying.median()) >> 20,
+                copying.all("s", 1),
+                copying.median() / raw.median()));
     }
 
     private static Path fresh(Path work, String name) {
