@@ -29,6 +29,7 @@ import io.falcooffline.core.source.ResolvedChart;
 import io.falcooffline.core.values.EffectiveValues;
 import io.falcooffline.core.values.ValuesFile;
 import io.falcooffline.core.verify.RenderVerification;
+import io.falcooffline.core.yaml.HelmValues;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,14 +76,16 @@ final class Pipeline {
                         .filter(reference -> FalcoStage.keeps(falco, reference))
                         .forEach(rewrite::redirect);
         rewrite.addPullSecrets(request.imagePullSecrets());
-        rewrite.overlayRoot(FalcoStage.overlay(falco));
+        Map<String, Object> falcoOverlay = FalcoStage.overlay(falco);
+        rewrite.overlayRoot(falcoOverlay);
         falco.copies()
                 .forEach(copy -> rewrite.mirrorAlso(
                         copy.kind(), OciReference.parse(copy.source()), OciReference.parse(copy.target()), copy.why()));
 
+        // The audit checks what Falco will load: the values with the falco stage's edits.
         AuditStage.Result wired = audit.run(
                 userFiles,
-                values.root().values(),
+                HelmValues.coalesce(values.root().values(), falcoOverlay, chart.subchartKeys()),
                 chart.subchartKeys(),
                 request.releaseName(),
                 request.namespace(),
