@@ -89,7 +89,8 @@ final class StallGuardInputStream extends FilterInputStream {
             }
             return result;
         } catch (IOException e) {
-            if (stalled) {
+            // A socket read timeout is the same stall, seen by the socket first.
+            if (stalled || e instanceof java.net.SocketTimeoutException) {
                 RuntimeException failure = onStall.get();
                 failure.addSuppressed(e);
                 throw failure;

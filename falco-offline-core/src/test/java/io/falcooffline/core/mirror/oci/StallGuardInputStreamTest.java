@@ -49,6 +49,23 @@ class StallGuardInputStreamTest {
         }
     }
 
+    @Test
+    void shouldReportASocketReadTimeoutAsTheStall() {
+        InputStream timingOut = new InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.net.SocketTimeoutException("Read timed out");
+            }
+        };
+        InputStream guarded = new StallGuardInputStream(
+                timingOut, Duration.ofSeconds(30), scheduler, () -> new RegistryException(0, "stalled", null));
+
+        assertThatThrownBy(guarded::read)
+                .as("the socket noticed first; the caller still sees the stall, not a break to resume from")
+                .isInstanceOf(RegistryException.class)
+                .hasMessage("stalled");
+    }
+
     /** A body whose bytes never come: a read blocks until the stream is closed. */
     private static final class BlockingUntilClosed extends InputStream {
         private final CountDownLatch closed = new CountDownLatch(1);
