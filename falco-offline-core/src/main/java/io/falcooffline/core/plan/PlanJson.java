@@ -4,17 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Writes a {@link Plan} as {@code falco-offline.plan.json}: stable key order, so equal plans give equal bytes. */
 public final class PlanJson {
 
     /** The file name of the plan beside the chart. */
     public static final String FILE_NAME = "falco-offline.plan.json";
-
-    private static final JsonMapper MAPPER =
-            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private PlanJson() {}
 
@@ -37,7 +32,7 @@ public final class PlanJson {
         if (!plan.falco().isEmpty()) {
             root.put("falco", plan.falco());
         }
-        return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (JsonText.indented(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> reference(PlannedReference reference) {

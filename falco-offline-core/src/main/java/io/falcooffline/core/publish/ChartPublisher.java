@@ -44,7 +44,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ChartPublisher {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Made when a chart is first published as an OCI artifact: a run that publishes nothing never pays for it. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
 
     private ChartPublisher() {}
 
@@ -194,12 +197,12 @@ public final class ChartPublisher {
     record HelmChartArtifact(Manifest manifest, Map<Descriptor, byte[]> blobs) {
 
         static HelmChartArtifact of(Chart chart, byte[] archive) {
-            byte[] config = JSON.writeValueAsBytes(chart.chartYaml());
+            byte[] config = Json.MAPPER.writeValueAsBytes(chart.chartYaml());
             Descriptor configDescriptor =
                     new Descriptor(HelmOciChart.CONFIG_MEDIA_TYPE, Digests.sha256(config), config.length);
             Descriptor layer =
                     new Descriptor(HelmOciChart.CHART_LAYER_MEDIA_TYPE, Digests.sha256(archive), archive.length);
-            ObjectNode manifest = JSON.createObjectNode();
+            ObjectNode manifest = Json.MAPPER.createObjectNode();
             manifest.put("schemaVersion", 2);
             manifest.put("mediaType", RegistryClient.OCI_MANIFEST);
             manifest.set("config", descriptor(configDescriptor));
@@ -215,11 +218,11 @@ public final class ChartPublisher {
             blobs.put(configDescriptor, config);
             blobs.put(layer, archive);
             return new HelmChartArtifact(
-                    Manifest.of(RegistryClient.OCI_MANIFEST, JSON.writeValueAsBytes(manifest)), blobs);
+                    Manifest.of(RegistryClient.OCI_MANIFEST, Json.MAPPER.writeValueAsBytes(manifest)), blobs);
         }
 
         private static ObjectNode descriptor(Descriptor descriptor) {
-            ObjectNode node = JSON.createObjectNode();
+            ObjectNode node = Json.MAPPER.createObjectNode();
             node.put("mediaType", descriptor.mediaType());
             node.put("digest", descriptor.digest());
             node.put("size", descriptor.size());
