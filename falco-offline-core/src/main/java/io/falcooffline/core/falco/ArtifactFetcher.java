@@ -210,10 +210,7 @@ final class ArtifactFetcher {
 
     private static Descriptor descriptor(JsonNode node, String what) {
         try {
-            return new Descriptor(
-                    node.path("mediaType").asString(""),
-                    node.path("digest").asString(""),
-                    node.path("size").asLong(-1));
+            return Descriptor.of(node);
         } catch (IllegalArgumentException e) {
             throw notFalco(what, "it has a malformed descriptor (" + e.getMessage() + ")");
         }

@@ -268,10 +268,7 @@ final class ArtifactGraph {
 
         private Descriptor descriptor(JsonNode node) {
             try {
-                return new Descriptor(
-                        node.path("mediaType").asString(""),
-                        node.path("digest").asString(""),
-                        node.path("size").asLong(-1));
+                return Descriptor.of(node);
             } catch (IllegalArgumentException e) {
                 throw new FalcoOfflineException(what + " has a malformed descriptor " + node + ": " + e.getMessage());
             }

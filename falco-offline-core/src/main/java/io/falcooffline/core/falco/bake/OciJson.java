@@ -49,10 +49,7 @@ final class OciJson {
     /** The descriptor a JSON node states. */
     static Descriptor descriptor(JsonNode node, String artifact) {
         try {
-            return new Descriptor(
-                    node.path("mediaType").asString(""),
-                    node.path("digest").asString(""),
-                    node.path("size").asLong(-1));
+            return Descriptor.of(node);
         } catch (IllegalArgumentException e) {
             throw new BakeException(artifact, artifact + " has a malformed descriptor " + node + ": " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror.oci;
 
 import java.util.Objects;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A content descriptor: what a manifest, index or blob is, which bytes it is, and how many.
@@ -18,5 +19,18 @@ public record Descriptor(String mediaType, String digest, long size) {
         if (size < 0) {
             throw new IllegalArgumentException("Negative size " + size + " for " + digest);
         }
+    }
+
+    /**
+     * The descriptor a JSON object of a manifest or index states: its {@code mediaType}, {@code digest} and {@code
+     * size}.
+     *
+     * @throws IllegalArgumentException when the digest is missing or malformed or the size missing or negative
+     */
+    public static Descriptor of(JsonNode node) {
+        return new Descriptor(
+                node.path("mediaType").asString(""),
+                node.path("digest").asString(""),
+                node.path("size").asLong(-1));
     }
 }
