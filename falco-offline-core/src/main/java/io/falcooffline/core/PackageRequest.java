@@ -44,6 +44,7 @@ public final class PackageRequest {
     private final String falcoctlIndex;
     private final String registrySecret;
     private final Path falcoctlIndexCache;
+    private final Path bakeBuildContext;
     private final FalcoOptions falcoOptions;
 
     private PackageRequest(Builder builder) {
@@ -72,6 +73,7 @@ public final class PackageRequest {
         this.falcoctlIndex = builder.falcoctlIndex;
         this.registrySecret = builder.registrySecret;
         this.falcoctlIndexCache = builder.falcoctlIndexCache;
+        this.bakeBuildContext = builder.bakeBuildContext;
         this.falcoOptions = builder.falcoOptions;
     }
 
@@ -104,6 +106,7 @@ public final class PackageRequest {
         builder.falcoctlIndex = falcoctlIndex;
         builder.registrySecret = registrySecret;
         builder.falcoctlIndexCache = falcoctlIndexCache;
+        builder.bakeBuildContext = bakeBuildContext;
         builder.source = source;
         builder.sourceOptions = sourceOptions;
         builder.publish = publish;
@@ -251,6 +254,11 @@ public final class PackageRequest {
         return Optional.ofNullable(falcoctlIndexCache);
     }
 
+    /** With {@code delivery=baked}: where a Dockerfile build context with the baked image's files is written. */
+    public Optional<Path> bakeBuildContext() {
+        return Optional.ofNullable(bakeBuildContext);
+    }
+
     /** The settings of the {@code falco} stage, checked when the request was built. */
     FalcoOptions falcoOptions() {
         return falcoOptions;
@@ -283,6 +291,7 @@ public final class PackageRequest {
         private String falcoctlIndex;
         private String registrySecret;
         private Path falcoctlIndexCache;
+        private Path bakeBuildContext;
         private FalcoOptions falcoOptions;
 
         private Builder() {}
@@ -453,6 +462,16 @@ public final class PackageRequest {
         }
 
         /**
+         * With {@code delivery=baked}: also write a Dockerfile build context with the same files as the baked image
+         * to this directory ({@code plugins/<os>-<arch>/}, {@code rules/}, {@code config.d/}, {@code Dockerfile}), for
+         * teams that build images with their own tooling. A directory falco-offline did not write is not replaced.
+         */
+        public Builder bakeBuildContext(Path directory) {
+            this.bakeBuildContext = directory;
+            return this;
+        }
+
+        /**
          * Checks the settings and freezes them.
          *
          * @throws InvalidRequestException naming the first missing or malformed parameter
@@ -512,6 +531,12 @@ public final class PackageRequest {
             if (outputDirectory == null) {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");
+            }
+            if (bakeBuildContext != null && delivery != Delivery.BAKED) {
+                throw new InvalidRequestException(
+                        "bakeBuildContext",
+                        "`bakeBuildContext` writes the files of the baked Falco image, which only delivery=baked"
+                                + " builds: set `delivery` to baked, or leave `bakeBuildContext` out.");
             }
             falcoOptions = new FalcoOptions(
                     delivery,

@@ -120,7 +120,12 @@ final class Pipeline {
                 request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
         byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
         byte[] planJson = PlanJson.toJson(plan);
-        Optional<MirrorResult> mirrored = mirror(request, plan, archive, planJson, falco.bake());
+        Optional<MirrorResult> mirrored = mirror(
+                request,
+                plan,
+                archive,
+                planJson,
+                falco.bake().map(bake -> bake.withBuildContext(request.bakeBuildContext())));
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
                 plan.chartFileName(),

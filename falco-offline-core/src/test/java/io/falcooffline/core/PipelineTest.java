@@ -140,6 +140,16 @@ class PipelineTest {
     }
 
     @Test
+    void shouldRefuseABuildContextWithoutTheBakedDelivery() {
+        assertThatThrownBy(() -> request(work.resolve("in/app"))
+                        .bakeBuildContext(work.resolve("context"))
+                        .build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("`bakeBuildContext`")
+                .hasMessageContaining("delivery=baked");
+    }
+
+    @Test
     void shouldGiveOutputFilesThePermissionsOfAnyNewFile() throws IOException {
         PackageResult result =
                 FalcoOffline.packageChart(request(chartDirectory()).build(), listener);

@@ -392,6 +392,17 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     private String artifacts;
 
     /**
+     * With {@code delivery=baked}: also write a Dockerfile build context with the same files as the baked image to
+     * this directory ({@code plugins/<os>-<arch>/}, {@code rules/}, {@code config.d/} and a {@code Dockerfile} for
+     * BuildKit, buildah or podman), for teams that build their images with their own tooling. A directory
+     * falco-offline did not write is not replaced.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.BAKE_BUILD_CONTEXT)
+    private File bakeBuildContext;
+
+    /**
      * The falcoctl index that resolves short names such as {@code falco-rules:5} at build time: a file or an
      * {@code http(s)://} URL. Default: the indexes the values configure, fetched when mirroring (or a cached copy),
      * else the built-in subset of the public index; the plan says which was used.
@@ -570,6 +581,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .falcoctlIndex(falcoctlIndex)
                 .registrySecret(registrySecret)
                 .falcoctlIndexCache(falcoctlIndexCache == null ? null : falcoctlIndexCache.toPath())
+                .bakeBuildContext(bakeBuildContext == null ? null : bakeBuildContext.toPath())
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
                 .build();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The values side of {@code delivery=baked}: Falco runs a derived image that holds every plugin library
@@ -67,7 +68,8 @@ final class BakedDelivery {
                 input.platforms(),
                 libraries,
                 rules,
-                ContainerPlugin.trapped(edited));
+                ContainerPlugin.trapped(edited),
+                Optional.empty());
     }
 
     /** {@code image}, falcoctl off, and {@code falco.plugins}, {@code load_plugins}, {@code rules_files} matching the image. */

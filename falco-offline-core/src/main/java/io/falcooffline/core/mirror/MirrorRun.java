@@ -385,6 +385,7 @@ final class MirrorRun {
                         .source(store)
                         .target(store)
                         .targetImage(image)
+                        .buildContext(plan.buildContext().orElse(null))
                         .build(),
                 listener);
         List<String> missing = plan.pluginLibraries().values().stream()

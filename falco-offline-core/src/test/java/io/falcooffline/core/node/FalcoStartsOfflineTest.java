@@ -200,13 +200,21 @@ class FalcoStartsOfflineTest {
     void bakedCustomValuesPointAtTheDerivedImage() throws IOException {
         try (LocalRegistry internal = LocalRegistry.startPlain()) {
             Path values = customValuesFor(internal);
+            Path buildContext = work.resolve("baked-build-context");
             PackageResult result = FalcoOffline.packageChart(
                     request(internal, "baked")
                             .delivery(Delivery.BAKED)
                             .valuesFile(values)
                             .mirror(mirror(internal, MirrorMode.BUNDLE).build().withDefaults(work.resolve("baked")))
+                            .bakeBuildContext(buildContext)
                             .build(),
                     ProgressListener.SILENT);
+            assertThat(Files.readString(buildContext.resolve("Dockerfile")))
+                    .as("the build context the request asked for, on the same base")
+                    .contains(internal.host() + "/falco/falco");
+            assertThat(buildContext.resolve("plugins/linux-arm64/libk8saudit.so"))
+                    .isRegularFile();
+            assertThat(buildContext.resolve("rules")).isDirectory();
             RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
 
             @SuppressWarnings("unchecked")
