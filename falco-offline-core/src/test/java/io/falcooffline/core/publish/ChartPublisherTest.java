@@ -26,6 +26,7 @@ import io.falcooffline.core.source.Provenance;
 import io.falcooffline.core.source.ResolvedChart;
 import io.falcooffline.core.source.VersionConstraint;
 import io.falcooffline.core.testing.GitRepositories;
+import io.falcooffline.core.testing.GitSmartHttp;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.StaticHttpServer;
 import java.io.IOException;
@@ -184,6 +185,32 @@ class ChartPublisherTest {
         assertThat(GitRepositories.git(bare, "log", "-1", "--format=%B", "clusters"))
                 .contains("Changed:")
                 .contains("lab/falco/lighthouse/values.yaml");
+    }
+
+    @Test
+    void gitOpsCommitReachesARepositoryOverSmartHttp() {
+        Path bare = temp.resolve("served/gitops.git");
+        GitRepositories.git(temp, "init", "-q", "--bare", "-b", "main", bare.toString());
+        GitRepositories.git(bare, "config", "http.receivepack", "true");
+        try (GitSmartHttp http = GitSmartHttp.serve(bare.getParent())) {
+            PublishOptions gitOps = PublishOptions.builder()
+                    .gitRepository(http.url("gitops.git"))
+                    .gitBranch("clusters")
+                    .gitPath("lab/falco")
+                    .build();
+            FalcoOffline.packageChart(
+                    request("192.168.5.96:30003", temp.resolve("out"))
+                            .publish(gitOps)
+                            .build(),
+                    ProgressListener.SILENT);
+
+            assertThat(GitRepositories.git(bare, "ls-tree", "-r", "--name-only", "clusters"))
+                    .contains("lab/falco/lighthouse/Chart.yaml")
+                    .contains("lab/falco/falco-offline.plan.json");
+            assertThat(http.requests())
+                    .as("pushed with the smart protocol")
+                    .anyMatch(request -> request.equals("POST /gitops.git/git-receive-pack"));
+        }
     }
 
     @Test

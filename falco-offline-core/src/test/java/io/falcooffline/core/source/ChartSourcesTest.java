@@ -16,6 +16,7 @@ import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.GitRepositories;
+import io.falcooffline.core.testing.GitSmartHttp;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.StaticHttpServer;
 import java.io.IOException;
@@ -289,6 +290,23 @@ class ChartSourcesTest {
             assertThat(new ChartReader().read(resolved.path()).name()).isEqualTo("lighthouse");
             Path cached = new ChartCache(temp.resolve("cache")).gitDirectory(daemon.url("repository.git"));
             assertThat(cached.resolve("shallow")).exists();
+        }
+    }
+
+    @Test
+    void gitOverSmartHttpIsShallow() {
+        Path bare = GitRepositories.bareWithTree(
+                temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
+        try (GitSmartHttp http = GitSmartHttp.serve(bare.getParent())) {
+            ChartSource source = ChartSource.git(http.url("repository.git"), "v1.2.3", "charts/lighthouse");
+            ResolvedChart resolved = ChartSources.resolve(source, options(false), NO_ACCESS, listener);
+            assertThat(new ChartReader().read(resolved.path()).name()).isEqualTo("lighthouse");
+            Path cached = new ChartCache(temp.resolve("cache")).gitDirectory(http.url("repository.git"));
+            assertThat(cached.resolve("shallow")).exists();
+            assertThat(http.requests())
+                    .as("the smart protocol, not the dumb one")
+                    .anyMatch(request -> request.startsWith("GET /repository.git/info/refs?service=git-upload-pack"))
+                    .anyMatch(request -> request.equals("POST /repository.git/git-upload-pack"));
         }
     }
 
