@@ -122,6 +122,46 @@ class FalcoStartsOfflineTest {
     }
 
     @Test
+    void k8sAuditProfileStartsWithFalcoctlTrustingThePrivateCaOfATlsRegistry() throws IOException {
+        try (LocalRegistry internal = LocalRegistry.builder().tls().start();
+                OciStore client = new RegistryClient(internal.clientOptions().build())) {
+            PackageResult result = FalcoOffline.packageChart(
+                    request(internal, "k8s-audit-tls")
+                            .profile("k8s-audit")
+                            .mirror(MirrorOptions.builder()
+                                    .mode(MirrorMode.PUSH)
+                                    .registryMirrors(upstream.registryMirrors())
+                                    .insecureRegistries(List.of(upstream.host()))
+                                    .caFile(internal.caFile().orElseThrow())
+                                    .platforms("linux/arm64,linux/amd64")
+                                    .build())
+                            .build(),
+                    ProgressListener.SILENT);
+            Path chart = result.chartFile().orElseThrow();
+            NodeSimulation node = new NodeSimulation(internal.host(), client, false, ARM64);
+
+            NodeSimulation.Verdict verdict =
+                    node.run(HelmRenderer.render(chart), List.of("/etc/falco/k8s_audit_rules.yaml"));
+
+            assertThat(verdict.failures()).isEmpty();
+            assertThat(verdict.loadedPlugins()).containsKeys("k8saudit", "json");
+
+            // Without the CA ConfigMap's SSL_CERT_FILE, falcoctl has only the system's roots.
+            Path withoutCa = work.resolve("without-ca.yaml");
+            Files.writeString(
+                    withoutCa,
+                    "falcoctl:\n  artifact:\n    install:\n      env: []\n    follow:\n      env: []\n",
+                    StandardCharsets.UTF_8);
+            NodeSimulation.Verdict before = node.run(
+                    HelmRenderer.of(chart).valuesFile(withoutCa).render(), List.of("/etc/falco/k8s_audit_rules.yaml"));
+            assertThat(before.failures())
+                    .anySatisfy(failure -> assertThat(failure)
+                            .startsWith("falcoctl install")
+                            .contains("certificate signed by unknown authority"));
+        }
+    }
+
+    @Test
     void chartDefaultsStartWithStrictOnAndNoIndexFetched() {
         try (LocalRegistry internal = LocalRegistry.startPlain()) {
             PackageResult result =

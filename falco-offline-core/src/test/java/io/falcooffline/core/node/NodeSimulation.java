@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>falcoctl (init container {@code falcoctl-artifact-install}, sidecar {@code falcoctl-artifact-follow}): every
  *       index is fetched before anything else ({@code cmd/artifact/artifact.go} PersistentPreRunE,
  *       {@code pkg/index/fetch/fetch.go}: http(s) or file backends, a failed fetch aborts); it speaks HTTPS unless
- *       {@code --plain-http} is among its args ({@code pkg/options/registry.go}); refs resolve through the index or
+ *       {@code --plain-http} is among its args ({@code pkg/options/registry.go}), trusting the roots of
+ *       {@code SSL_CERT_FILE} or else the system's ({@link GoTlsTrust}); refs resolve through the index or
  *       are full references ({@code pkg/index/index/index.go} ResolveReference); the puller picks the manifest of
  *       its own os/architecture from an OCI index ({@code pkg/oci/puller/puller.go}); the layer's media type must be
  *       an allowed type and its title names the file; dependencies come from the config blob
@@ -230,6 +231,23 @@ public final class NodeSimulation {
             failures.add(who + ": speaks HTTPS to " + registryHost + ", which serves plain HTTP (no --plain-http in"
                     + " args " + args + ")");
             return;
+        }
+        if (!registryPlainHttp) {
+            String certFile = env.get("SSL_CERT_FILE");
+            Optional<byte[]> roots =
+                    certFile == null ? Optional.empty() : containerFile(container, volumes, manifests, certFile);
+            if (certFile != null && roots.isEmpty()) {
+                failures.add(who + ": SSL_CERT_FILE " + certFile + " is not in the container");
+                return;
+            }
+            Optional<String> problem = GoTlsTrust.handshakeProblem(registryHost, roots);
+            if (problem.isPresent()) {
+                failures.add(who + ": tls handshake with " + registryHost + " failed: " + problem.get()
+                        + (certFile == null
+                                ? " (no SSL_CERT_FILE: the system's roots)"
+                                : " (roots from " + certFile + ")"));
+                return;
+            }
         }
         boolean noVerify = Boolean.TRUE.equals(valueAt(config, "artifact", "noVerify"))
                 || args.contains("--no-verify")

@@ -1,0 +1,64 @@
+package io.falcooffline.core.node;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Whether a Go program in a container trusts a registry's TLS certificate. With {@code SSL_CERT_FILE} set, Go's
+ * {@code crypto/x509} reads the roots from that file alone ({@code root_unix.go} loadSystemRoots); without it, from
+ * the system's bundles, which hold no private CA. The handshake is made for real against the registry, with the
+ * host name checked as Go's {@code crypto/tls} does.
+ */
+final class GoTlsTrust {
+
+    private GoTlsTrust() {}
+
+    /**
+     * Why the TLS handshake with {@code host} fails for a program with those roots, or empty when it succeeds.
+     *
+     * @param sslCertFile the contents of the file {@code SSL_CERT_FILE} names, or empty for the system's roots
+     */
+    static Optional<String> handshakeProblem(String host, Optional<byte[]> sslCertFile) {
+        int colon = host.lastIndexOf(':');
+        String name = host.substring(0, colon);
+        int port = Integer.parseInt(host.substring(colon + 1));
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            if (sslCertFile.isPresent()) {
+                KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
+                roots.load(null, null);
+                Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                        .generateCertificates(new ByteArrayInputStream(sslCertFile.get()));
+                int index = 0;
+                for (Certificate certificate : certificates) {
+                    roots.setCertificateEntry("root-" + index++, certificate);
+                }
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(roots);
+                context.init(null, trust.getTrustManagers(), null);
+            } else {
+                context.init(null, null, null);
+            }
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(name, port)) {
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(parameters);
+                socket.setSoTimeout(10_000);
+                socket.startHandshake();
+            }
+            return Optional.empty();
+        } catch (IOException | GeneralSecurityException e) {
+            return Optional.of("x509: certificate signed by unknown authority (" + e.getMessage() + ")");
+        }
+    }
+}
