@@ -10,6 +10,7 @@ import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.falco.FalcoArtifactException;
 import io.falcooffline.core.falco.FalcoUpstream;
@@ -158,6 +159,73 @@ class FalcoStartsOfflineTest {
                     .anySatisfy(failure -> assertThat(failure)
                             .startsWith("falcoctl install")
                             .contains("certificate signed by unknown authority"));
+        }
+    }
+
+    @Test
+    void k8sAuditProfileStartsWithFalcoctlLoggingInFromTheClustersPullSecret() {
+        String user = "falco-robot";
+        String password = "s3cret-for-falcoctl";
+        try (LocalRegistry internal =
+                        LocalRegistry.builder().tls().htpasswd(user, password).start();
+                OciStore client = new RegistryClient(internal.clientOptions()
+                        .credentials(RegistryCredentials.basic(user, password))
+                        .build())) {
+            PackageResult result = FalcoOffline.packageChart(
+                    request(internal, "k8s-audit-login")
+                            .profile("k8s-audit")
+                            .registrySecret("harbor-pull")
+                            .mirror(MirrorOptions.builder()
+                                    .mode(MirrorMode.PUSH)
+                                    .registryMirrors(upstream.registryMirrors())
+                                    .insecureRegistries(List.of(upstream.host()))
+                                    .caFile(internal.caFile().orElseThrow())
+                                    .credentials(internal.host(), RegistryCredentials.basic(user, password))
+                                    .platforms("linux/arm64,linux/amd64")
+                                    .build())
+                            .build(),
+                    ProgressListener.SILENT);
+            RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
+            String dockerConfig = "{\"auths\":{\"" + internal.host() + "\":{\"auth\":\""
+                    + java.util.Base64.getEncoder()
+                            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))
+                    + "\"}}}";
+
+            NodeSimulation.Verdict verdict = new NodeSimulation(internal.host(), client, false, ARM64)
+                    .requiringLogin()
+                    .withClusterSecret(
+                            "harbor-pull", Map.of(".dockerconfigjson", dockerConfig.getBytes(StandardCharsets.UTF_8)))
+                    .run(rendered, List.of("/etc/falco/k8s_audit_rules.yaml"));
+            assertThat(verdict.failures()).isEmpty();
+            assertThat(verdict.loadedPlugins()).containsKeys("k8saudit", "json");
+
+            // The Secret the values name must exist in the cluster: the chart holds no credential.
+            NodeSimulation.Verdict withoutSecret = new NodeSimulation(internal.host(), client, false, ARM64)
+                    .requiringLogin()
+                    .run(rendered, List.of("/etc/falco/k8s_audit_rules.yaml"));
+            assertThat(withoutSecret.failures())
+                    .anySatisfy(failure ->
+                            assertThat(failure).startsWith("falcoctl install").contains("is not in the container"));
+            NodeSimulation.Verdict wrongLogin = new NodeSimulation(internal.host(), client, false, ARM64)
+                    .requiringLogin()
+                    .withClusterSecret(
+                            "harbor-pull",
+                            Map.of(
+                                    ".dockerconfigjson",
+                                    dockerConfig
+                                            .replace(
+                                                    java.util.Base64.getEncoder()
+                                                            .encodeToString((user + ":" + password)
+                                                                    .getBytes(StandardCharsets.UTF_8)),
+                                                    java.util.Base64.getEncoder()
+                                                            .encodeToString(
+                                                                    (user + ":wrong").getBytes(StandardCharsets.UTF_8)))
+                                            .getBytes(StandardCharsets.UTF_8)))
+                    .run(rendered, List.of("/etc/falco/k8s_audit_rules.yaml"));
+            assertThat(wrongLogin.failures())
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("refused the login").contains("401"));
+            assertThat(rendered.text()).doesNotContain(password);
         }
     }
 

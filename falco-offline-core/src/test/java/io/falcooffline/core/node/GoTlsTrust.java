@@ -2,12 +2,14 @@ package io.falcooffline.core.node;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Optional;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -33,22 +35,7 @@ final class GoTlsTrust {
         String name = host.substring(0, colon);
         int port = Integer.parseInt(host.substring(colon + 1));
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            if (sslCertFile.isPresent()) {
-                KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
-                roots.load(null, null);
-                Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                        .generateCertificates(new ByteArrayInputStream(sslCertFile.get()));
-                int index = 0;
-                for (Certificate certificate : certificates) {
-                    roots.setCertificateEntry("root-" + index++, certificate);
-                }
-                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(roots);
-                context.init(null, trust.getTrustManagers(), null);
-            } else {
-                context.init(null, null, null);
-            }
+            SSLContext context = context(sslCertFile);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(name, port)) {
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -60,5 +47,42 @@ final class GoTlsTrust {
         } catch (IOException | GeneralSecurityException e) {
             return Optional.of("x509: certificate signed by unknown authority (" + e.getMessage() + ")");
         }
+    }
+
+    /** The status of {@code GET https://host/v2/} with that {@code Authorization}, trusting those roots. */
+    static int statusOfApiRoot(String host, Optional<byte[]> sslCertFile, String authorization) {
+        try {
+            HttpsURLConnection connection = (HttpsURLConnection)
+                    URI.create("https://" + host + "/v2/").toURL().openConnection();
+            connection.setSSLSocketFactory(context(sslCertFile).getSocketFactory());
+            connection.setRequestProperty("Authorization", authorization);
+            connection.setConnectTimeout(10_000);
+            connection.setReadTimeout(10_000);
+            int status = connection.getResponseCode();
+            connection.disconnect();
+            return status;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot reach " + host + " to try the login", e);
+        }
+    }
+
+    private static SSLContext context(Optional<byte[]> sslCertFile) throws GeneralSecurityException, IOException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        if (sslCertFile.isEmpty()) {
+            context.init(null, null, null);
+            return context;
+        }
+        KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
+        roots.load(null, null);
+        Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(sslCertFile.get()));
+        int index = 0;
+        for (Certificate certificate : certificates) {
+            roots.setCertificateEntry("root-" + index++, certificate);
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(roots);
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 }

@@ -71,6 +71,8 @@ public final class NodeSimulation {
     private final boolean registryPlainHttp;
     private final String os;
     private final String architecture;
+    private final Map<String, Map<String, byte[]>> clusterSecrets = new LinkedHashMap<>();
+    private boolean registryRequiresLogin;
 
     /**
      * @param registryHost the one registry the node reaches, {@code host:port}
@@ -85,6 +87,18 @@ public final class NodeSimulation {
         String[] parts = platform.split("/");
         this.os = parts[0];
         this.architecture = parts[1];
+    }
+
+    /** The registry answers only a Basic login: falcoctl must bring one that works. */
+    public NodeSimulation requiringLogin() {
+        this.registryRequiresLogin = true;
+        return this;
+    }
+
+    /** A Secret that exists in the cluster (created by the user, not by the chart): its data by key. */
+    public NodeSimulation withClusterSecret(String name, Map<String, byte[]> data) {
+        clusterSecrets.put(name, Map.copyOf(data));
+        return this;
     }
 
     /**
@@ -247,6 +261,13 @@ public final class NodeSimulation {
                                 ? " (no SSL_CERT_FILE: the system's roots)"
                                 : " (roots from " + certFile + ")"));
                 return;
+            }
+            if (registryRequiresLogin) {
+                Optional<String> refused = login(who, container, volumes, manifests, config, roots);
+                if (refused.isPresent()) {
+                    failures.add(refused.get());
+                    return;
+                }
             }
         }
         boolean noVerify = Boolean.TRUE.equals(valueAt(config, "artifact", "noVerify"))
@@ -433,7 +454,7 @@ public final class NodeSimulation {
         }
     }
 
-    private static Map<String, byte[]> volumeFiles(
+    private Map<String, byte[]> volumeFiles(
             Map<String, Object> volume, Map<String, byte[]> written, RenderedManifests manifests) {
         Map<String, byte[]> files = new TreeMap<>();
         if (volume == null) {
@@ -458,10 +479,58 @@ public final class NodeSimulation {
                 }
             }
         }
+        // kubelet mounts a Secret volume from the cluster's Secret, keys as files or as its items say.
+        if (volume.get("secret") instanceof Map<?, ?> secret) {
+            Map<String, byte[]> data = clusterSecrets.getOrDefault(String.valueOf(secret.get("secretName")), Map.of());
+            List<Map<String, Object>> items = maps(secret.get("items"));
+            if (items.isEmpty()) {
+                files.putAll(data);
+            } else {
+                for (Map<String, Object> item : items) {
+                    byte[] value = data.get(String.valueOf(item.get("key")));
+                    if (value != null) {
+                        files.put(String.valueOf(item.get("path")), value);
+                    }
+                }
+            }
+        }
         if (written != null) {
             files.putAll(written);
         }
         return files;
+    }
+
+    /**
+     * falcoctl's login from its credentials store: {@code registry.creds.config} names a Docker config file
+     * ({@code pkg/options/registry.go}); its {@code auths} entry for the registry holds {@code user:password} in
+     * base64. The login is tried for real against the registry.
+     */
+    private Optional<String> login(
+            String who,
+            Map<String, Object> container,
+            Map<String, Map<String, Object>> volumes,
+            RenderedManifests manifests,
+            Map<String, Object> config,
+            Optional<byte[]> roots) {
+        Object store = valueAt(config, "registry", "creds", "config");
+        if (store == null) {
+            return Optional.of(who + ": " + registryHost + " asks for a login, and falcoctl's config names no"
+                    + " credentials store (registry.creds.config)");
+        }
+        Optional<byte[]> file = containerFile(container, volumes, manifests, String.valueOf(store));
+        if (file.isEmpty()) {
+            return Optional.of(who + ": credentials store " + store + " is not in the container (is its Secret in"
+                    + " the cluster?)");
+        }
+        JsonNode auth =
+                JSON.readTree(file.get()).path("auths").path(registryHost).path("auth");
+        if (!auth.isString()) {
+            return Optional.of(who + ": credentials store " + store + " has no login for " + registryHost);
+        }
+        int status = GoTlsTrust.statusOfApiRoot(registryHost, roots, "Basic " + auth.asString());
+        return status == 200
+                ? Optional.empty()
+                : Optional.of(who + ": " + registryHost + " refused the login from " + store + " (" + status + ")");
     }
 
     private Optional<byte[]> containerFile(
