@@ -83,6 +83,16 @@ class FalcoStartsOfflineTest {
                 .platforms("linux/arm64,linux/amd64");
     }
 
+    /** Pushes into a TLS registry whose CA the build trusts; upstream stays the plain-HTTP stand-in. */
+    private static MirrorOptions.Builder tlsMirror(LocalRegistry internal) {
+        return MirrorOptions.builder()
+                .mode(MirrorMode.PUSH)
+                .registryMirrors(upstream.registryMirrors())
+                .insecureRegistries(List.of(upstream.host()))
+                .caFile(internal.caFile().orElseThrow())
+                .platforms("linux/arm64,linux/amd64");
+    }
+
     private static NodeSimulation.Verdict simulate(
             LocalRegistry internal, RenderedManifests rendered, String... rules) {
         try (OciStore client = new RegistryClient(internal.clientOptions().build())) {
@@ -129,13 +139,7 @@ class FalcoStartsOfflineTest {
             PackageResult result = FalcoOffline.packageChart(
                     request(internal, "k8s-audit-tls")
                             .profile("k8s-audit")
-                            .mirror(MirrorOptions.builder()
-                                    .mode(MirrorMode.PUSH)
-                                    .registryMirrors(upstream.registryMirrors())
-                                    .insecureRegistries(List.of(upstream.host()))
-                                    .caFile(internal.caFile().orElseThrow())
-                                    .platforms("linux/arm64,linux/amd64")
-                                    .build())
+                            .mirror(tlsMirror(internal).build())
                             .build(),
                     ProgressListener.SILENT);
             Path chart = result.chartFile().orElseThrow();
@@ -175,13 +179,8 @@ class FalcoStartsOfflineTest {
                     request(internal, "k8s-audit-login")
                             .profile("k8s-audit")
                             .registrySecret("harbor-pull")
-                            .mirror(MirrorOptions.builder()
-                                    .mode(MirrorMode.PUSH)
-                                    .registryMirrors(upstream.registryMirrors())
-                                    .insecureRegistries(List.of(upstream.host()))
-                                    .caFile(internal.caFile().orElseThrow())
+                            .mirror(tlsMirror(internal)
                                     .credentials(internal.host(), RegistryCredentials.basic(user, password))
-                                    .platforms("linux/arm64,linux/amd64")
                                     .build())
                             .build(),
                     ProgressListener.SILENT);
