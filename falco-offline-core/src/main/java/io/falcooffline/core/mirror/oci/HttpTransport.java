@@ -1,5 +1,6 @@
 package io.falcooffline.core.mirror.oci;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -24,9 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -147,56 +146,33 @@ final class HttpTransport implements Closeable {
      */
     private void copyWatched(InputStream in, OutputStream out, HttpURLConnection connection, URI uri)
             throws IOException {
-        WriteWatch watch = new WriteWatch(connection);
-        ScheduledFuture<?> check =
-                scheduler.scheduleWithFixedDelay(watch, watch.periodMillis, watch.periodMillis, TimeUnit.MILLISECONDS);
         byte[] buffer = new byte[COPY_BUFFER];
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                watch.writingSince = System.nanoTime();
-                out.write(buffer, 0, n);
-                watch.writingSince = 0;
-            }
-        } catch (IOException e) {
-            if (watch.stalled) {
-                HttpTimeoutException timeout = new HttpTimeoutException("stopped reading the upload to "
-                        + RegistryHttp.withoutQuery(uri) + " for longer than " + RegistryHttp.seconds(requestTimeout));
-                timeout.initCause(e);
-                throw timeout;
-            }
-            throw e;
-        } finally {
-            check.cancel(false);
-        }
-    }
-
-    private final class WriteWatch implements Runnable {
-        private final HttpURLConnection connection;
-        private final long periodMillis = Math.max(10, requestTimeout.toMillis() / 4);
-        private volatile long writingSince;
-        private volatile boolean stalled;
-
-        WriteWatch(HttpURLConnection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public void run() {
-            long since = writingSince;
-            if (since != 0 && System.nanoTime() - since > requestTimeout.toNanos()) {
-                stalled = true;
-                // Closing the socket wakes up the blocked writer.
-                connection.disconnect();
+        // Closing the socket wakes up the blocked writer.
+        try (StallWatch watch = new StallWatch(requestTimeout, scheduler, connection::disconnect)) {
+            try {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    watch.begin();
+                    out.write(buffer, 0, n);
+                    watch.end();
+                }
+            } catch (IOException e) {
+                if (watch.stalled()) {
+                    HttpTimeoutException timeout = new HttpTimeoutException("stopped reading the upload to "
+                            + RegistryHttp.withoutQuery(uri) + " for longer than "
+                            + RegistryHttp.seconds(requestTimeout));
+                    timeout.initCause(e);
+                    throw timeout;
+                }
+                throw e;
             }
         }
     }
 
     private Answer sendWithHttpClient(RegistryHttp.Request request, URI uri, Map<String, String> headers)
             throws IOException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(RequestBodies.timeout(request, requestTimeout))
-                .method(request.method(), RequestBodies.publisher(request));
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(uri).timeout(requestTimeout).method(request.method(), chunkPublisher(request));
         headers.forEach(builder::header);
         try {
             HttpResponse<InputStream> response =
@@ -206,6 +182,18 @@ final class HttpTransport implements Closeable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while waiting for " + uri.getAuthority());
         }
+    }
+
+    /** A {@code PATCH} carries one chunk of a resumable upload, always a byte range of a buffer. */
+    private static HttpRequest.BodyPublisher chunkPublisher(RegistryHttp.Request request) {
+        if (request.body() == null) {
+            return HttpRequest.BodyPublishers.noBody();
+        }
+        // ofByteArray copies the whole range up front; streaming it keeps one copy of a chunk in memory.
+        return HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(request.body(), request.bodyOffset(), request.bodyLength())),
+                request.bodyLength());
     }
 
     private HttpClient patchClient() {

@@ -467,39 +467,15 @@ final class RegistryHttp implements Closeable {
         }
     }
 
-    /** A response whose body fails instead of hanging when it stalls. Close it. */
-    static final class Response implements Closeable {
-        private final int status;
-        private final HttpHeaders headers;
-        private final URI uri;
-        private final InputStream body;
-
-        Response(int status, HttpHeaders headers, URI uri, InputStream body) {
-            this.status = status;
-            this.headers = headers;
-            this.uri = uri;
-            this.body = body;
-        }
-
-        int status() {
-            return status;
-        }
-
-        HttpHeaders headers() {
-            return headers;
-        }
+    /**
+     * A response whose body fails instead of hanging when it stalls. Close it.
+     *
+     * @param uri the URI that answered, after redirects
+     */
+    record Response(int status, HttpHeaders headers, URI uri, InputStream body) implements Closeable {
 
         Optional<String> header(String name) {
             return headers.firstValue(name);
-        }
-
-        /** The URI that answered, after redirects. */
-        URI uri() {
-            return uri;
-        }
-
-        InputStream body() {
-            return body;
         }
 
         /**

@@ -3,26 +3,21 @@ package io.falcooffline.core.mirror.oci;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Fails a response body when one read waits longer than a timeout for bytes. {@code java.net.http} bounds only the
- * wait for response headers; without this, a registry that sends headers and then stalls would block a read forever.
- * Time between reads does not count: a consumer may pause (e.g. to upload what it read) without tripping it.
+ * Fails a response body when one read waits longer than a timeout for bytes, with the caller's message. A body from
+ * {@code java.net.http} has no read limit at all; one from {@code HttpURLConnection} times out on its socket, which
+ * this reports as the same stall. Time between reads does not count: a consumer may pause (e.g. to upload what it
+ * read) without tripping it.
  */
 final class StallGuardInputStream extends FilterInputStream {
 
-    private final long timeoutNanos;
     private final Supplier<RuntimeException> onStall;
-    private final ScheduledFuture<?> check;
-    // When the read in progress started, or 0 when no read is in progress.
-    private volatile long blockedSince;
-    private volatile boolean stalled;
-    private volatile boolean closed;
+    private final StallWatch watch;
 
     /**
      * @param in the body
@@ -33,28 +28,15 @@ final class StallGuardInputStream extends FilterInputStream {
     StallGuardInputStream(
             InputStream in, Duration timeout, ScheduledExecutorService scheduler, Supplier<RuntimeException> onStall) {
         super(in);
-        this.timeoutNanos = timeout.toNanos();
         this.onStall = onStall;
-        long period = Math.max(10, timeout.toMillis() / 4);
-        this.check = scheduler.scheduleWithFixedDelay(this::checkProgress, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    private void checkProgress() {
-        if (closed) {
-            check.cancel(false);
-            return;
-        }
-        long since = blockedSince;
-        if (since != 0 && System.nanoTime() - since > timeoutNanos) {
-            stalled = true;
-            check.cancel(false);
+        // Closing the body stream wakes up the blocked reader.
+        this.watch = new StallWatch(timeout, scheduler, () -> {
             try {
-                // Closing the body stream wakes up the blocked reader.
                 in.close();
             } catch (IOException ignored) {
                 // The reader sees the stall either way.
             }
-        }
+        });
     }
 
     @Override
@@ -78,33 +60,32 @@ final class StallGuardInputStream extends FilterInputStream {
     }
 
     private int guarded(IoRead read) throws IOException {
-        if (stalled) {
+        if (watch.stalled()) {
             throw onStall.get();
         }
-        blockedSince = System.nanoTime();
+        watch.begin();
         try {
             int result = read.run();
-            if (stalled) {
+            if (watch.stalled()) {
                 throw onStall.get();
             }
             return result;
         } catch (IOException e) {
             // A socket read timeout is the same stall, seen by the socket first.
-            if (stalled || e instanceof java.net.SocketTimeoutException) {
+            if (watch.stalled() || e instanceof SocketTimeoutException) {
                 RuntimeException failure = onStall.get();
                 failure.addSuppressed(e);
                 throw failure;
             }
             throw e;
         } finally {
-            blockedSince = 0;
+            watch.end();
         }
     }
 
     @Override
     public void close() throws IOException {
-        closed = true;
-        check.cancel(false);
+        watch.close();
         super.close();
     }
 
