@@ -1,5 +1,6 @@
 package io.falcooffline.bench;
 
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.testing.LocalRegistry;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,23 +89,19 @@ final class MirrorComparison {
                             .seconds());
                 }
             });
-            for (int round = 0; round < rounds; round++) {
-                System.out.printf(Locale.ROOT, "Mirror round %d of %d%n", round + 1, rounds);
-                List<Runnable> order = new ArrayList<>(contenders);
-                Collections.rotate(order, -round);
-                order.forEach(Runnable::run);
-            }
+            Samples.alternate("Mirror", contenders, rounds);
 
             Bundle bundle = bundleRoundTrip(work, chart, source);
             HugeLayer huge = hugeLayer(work, publisher, source);
             return new ReportSection(
                     "mirror", markdown(total, ours, copying, skopeo, raw, noOp, noOpMoved, bundle, huge));
         } finally {
-            deleteRecursively(work);
+            AtomicFiles.deleteRecursivelyQuietly(work);
         }
     }
 
-    private List<String> packageArguments(Path chart, LocalRegistry source, LocalRegistry target) {
+    /** Packages the chart with Docker Hub read from the source registry and everything mirrored to the target. */
+    private List<String> mirrorArguments(Path chart, LocalRegistry source, LocalRegistry target) {
         List<String> arguments = new ArrayList<>(List.of(
                 Commands.pluginGoal("package"),
                 "-Dfalco-offline.chart=" + chart,
@@ -113,13 +109,20 @@ final class MirrorComparison {
                 "-Dfalco-offline.repositoryPrefix=mirror",
                 "-Dfalco-offline.registryMirrors=docker.io=" + source.host(),
                 "-Dfalco-offline.insecureRegistries=" + source.host() + "," + target.host(),
-                "-Dfalco-offline.mirror=true",
-                "-Dfalco-offline.push=true",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+                "-Dfalco-offline.mirror=true"));
         if (!parallelism.isEmpty()) {
             arguments.add("-Dfalco-offline.parallelism=" + parallelism);
         }
+        return arguments;
+    }
+
+    /** Straight into the target registry, with time stamps on the log lines to measure the copy by. */
+    private List<String> packageArguments(Path chart, LocalRegistry source, LocalRegistry target) {
+        List<String> arguments = mirrorArguments(chart, source, target);
+        arguments.addAll(List.of(
+                "-Dfalco-offline.push=true",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
         return arguments;
     }
 
@@ -129,17 +132,7 @@ final class MirrorComparison {
     private Bundle bundleRoundTrip(Path work, Path chart, LocalRegistry source) {
         Path project = fresh(work, "bundle");
         try (LocalRegistry inside = LocalRegistry.startPlain()) {
-            Commands.Finished written = Commands.maven(
-                    project,
-                    null,
-                    List.of(
-                            Commands.pluginGoal("package"),
-                            "-Dfalco-offline.chart=" + chart,
-                            "-Dfalco-offline.registry=" + inside.host(),
-                            "-Dfalco-offline.repositoryPrefix=mirror",
-                            "-Dfalco-offline.registryMirrors=docker.io=" + source.host(),
-                            "-Dfalco-offline.insecureRegistries=" + source.host() + "," + inside.host(),
-                            "-Dfalco-offline.mirror=true"));
+            Commands.Finished written = Commands.maven(project, null, mirrorArguments(chart, source, inside));
             Commands.Finished pushed = Commands.maven(
                     project,
                     null,
@@ -343,14 +336,6 @@ final class MirrorComparison {
             return Files.createTempDirectory(work, name);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

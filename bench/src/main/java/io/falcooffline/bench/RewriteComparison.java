@@ -9,12 +9,12 @@ import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.VerifyMode;
+import io.falcooffline.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +68,7 @@ final class RewriteComparison {
             alternate(List.of(verified), warmups, runs, outputs);
             return section(chart, runs, warmups, List.of(ours, helm, verified));
         } finally {
-            deleteRecursively(work);
+            AtomicFiles.deleteRecursivelyQuietly(work);
         }
     }
 
@@ -84,7 +84,7 @@ final class RewriteComparison {
                 if (round >= warmups) {
                     contender.samples().add(seconds);
                 }
-                deleteRecursively(output);
+                AtomicFiles.deleteRecursivelyQuietly(output);
             }
         }
     }
@@ -185,19 +185,6 @@ final class RewriteComparison {
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException(
                             chart + " holds no chart directory with a Chart.yaml: pass a Helm chart archive."));
-        }
-    }
-
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path entry : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(entry);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

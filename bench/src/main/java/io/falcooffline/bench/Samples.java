@@ -40,6 +40,19 @@ final class Samples {
         return String.join(" / ", formatted) + " " + unit;
     }
 
+    /**
+     * Runs each contender once per round, each round starting one contender later, so that a slow spell of the
+     * machine falls on all of them alike.
+     */
+    static void alternate(String what, List<Runnable> contenders, int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            System.out.printf(Locale.ROOT, "%s round %d of %d%n", what, round + 1, rounds);
+            for (int turn = 0; turn < contenders.size(); turn++) {
+                contenders.get((round + turn) % contenders.size()).run();
+            }
+        }
+    }
+
     static double elapsedSeconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }

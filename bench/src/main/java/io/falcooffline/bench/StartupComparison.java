@@ -1,11 +1,10 @@
 package io.falcooffline.bench;
 
+import io.falcooffline.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,10 +44,10 @@ final class StartupComparison {
                         .seconds()),
                 () -> plain.add(packageChart(work, "false")),
                 () -> verified.add(packageChart(work, "auto")));
-        for (int round = 0; round < rounds; round++) {
-            List<Runnable> order = new ArrayList<>(contenders);
-            Collections.rotate(order, -round);
-            order.forEach(Runnable::run);
+        try {
+            Samples.alternate("Start-up", contenders, rounds);
+        } finally {
+            AtomicFiles.deleteRecursivelyQuietly(work);
         }
         StringBuilder md = new StringBuilder(String.format(
                 Locale.ROOT,
