@@ -3,7 +3,6 @@ package io.falcooffline.core;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.RegistryAccess;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +17,7 @@ import java.util.regex.Pattern;
  * offline bundle ({@link MirrorMode#BUNDLE}) or not at all ({@link MirrorMode#NONE}, the default), from which
  * sources, for which platforms, and how to reach the registries. Immutable; build one with {@link #builder()}.
  */
-public final class MirrorOptions {
+public final class MirrorOptions extends RegistryConnection {
 
     /** The bundle directory's name under the output directory when none is set. */
     public static final String DEFAULT_BUNDLE_NAME = "bundle";
@@ -34,17 +32,16 @@ public final class MirrorOptions {
     private final boolean bundleAsTar;
     private final List<Platform> platforms;
     private final Map<String, String> registryMirrors;
-    private final RegistryAccess access;
     private final boolean copySignatures;
     private final Path lockFile;
 
     private MirrorOptions(Builder builder, RegistryAccess access) {
+        super(access);
         this.mode = builder.mode;
         this.bundle = builder.bundle;
         this.bundleAsTar = builder.bundleAsTar;
         this.platforms = List.copyOf(builder.platforms);
         this.registryMirrors = Map.copyOf(builder.registryMirrors);
-        this.access = access;
         this.copySignatures = builder.copySignatures;
         this.lockFile = builder.lockFile;
     }
@@ -66,7 +63,7 @@ public final class MirrorOptions {
         builder.bundleAsTar = bundleAsTar;
         builder.platforms.addAll(platforms);
         builder.registryMirrors.putAll(registryMirrors);
-        builder.access = access.toBuilder();
+        builder.access = access().toBuilder();
         builder.copySignatures = copySignatures;
         builder.lockFile = lockFile;
         return builder;
@@ -119,37 +116,9 @@ public final class MirrorOptions {
         return registryMirrors;
     }
 
-    /** Registries ({@code host[:port]}) spoken to over plain HTTP. */
-    public Set<String> insecureRegistries() {
-        return access.insecureRegistries();
-    }
-
-    /** A PEM file of CA certificates trusted for HTTPS registries in addition to the system's. */
-    public Optional<Path> caFile() {
-        return access.caFile();
-    }
-
-    /**
-     * Credentials per registry host; a host without an entry uses the Docker config ({@code ~/.docker/config.json})
-     * or goes anonymous.
-     */
-    public Map<String, RegistryCredentials> credentials() {
-        return access.credentials();
-    }
-
-    /** Whether credentials may be sent to a registry over plain HTTP. */
-    public boolean allowCredentialsOverHttp() {
-        return access.allowCredentialsOverHttp();
-    }
-
     /** Whether cosign signatures ({@code sha256-<digest>.sig} and the like) are copied along when present. */
     public boolean copySignatures() {
         return copySignatures;
-    }
-
-    /** How many blobs are transferred at once. */
-    public int parallelism() {
-        return access.parallelism();
     }
 
     /**
@@ -160,41 +129,31 @@ public final class MirrorOptions {
         return Optional.ofNullable(lockFile);
     }
 
-    /** How long connecting to a registry may take. */
-    public Duration connectTimeout() {
-        return access.connectTimeout();
-    }
-
-    /** How long a registry may take to answer, and how long a transfer may stall. */
-    public Duration requestTimeout() {
-        return access.requestTimeout();
-    }
-
-    RegistryAccess access() {
-        return access;
-    }
-
     @Override
     public String toString() {
         return "MirrorOptions[mode=" + mode + ", bundle=" + bundle + ", bundleAsTar=" + bundleAsTar + ", platforms="
                 + platforms + ", registryMirrors=" + registryMirrors + ", insecureRegistries="
-                + access.insecureRegistries() + ", credentialHosts="
-                + access.credentials().keySet() + ", copySignatures="
-                + copySignatures + ", parallelism=" + access.parallelism() + ", lockFile=" + lockFile + "]";
+                + access().insecureRegistries() + ", credentialHosts="
+                + access().credentials().keySet() + ", copySignatures="
+                + copySignatures + ", parallelism=" + access().parallelism() + ", lockFile=" + lockFile + "]";
     }
 
     /** Builds {@link MirrorOptions}; {@link #build()} checks them. */
-    public static final class Builder {
+    public static final class Builder extends RegistryConnection.Builder<Builder> {
         private MirrorMode mode = MirrorMode.NONE;
         private Path bundle;
         private boolean bundleAsTar;
         private final List<Platform> platforms = new ArrayList<>();
         private final Map<String, String> registryMirrors = new LinkedHashMap<>();
-        private RegistryAccess.Builder access = RegistryAccess.builder();
         private boolean copySignatures = true;
         private Path lockFile;
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         public Builder mode(MirrorMode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
@@ -257,60 +216,13 @@ public final class MirrorOptions {
             return this;
         }
 
-        public Builder insecureRegistries(Collection<String> hosts) {
-            hosts.forEach(host -> RegistryParameters.requireNoCredentials("insecureRegistries", host));
-            access.insecureRegistries(hosts);
-            return this;
-        }
-
-        /** Sets the plain-HTTP registries from comma-separated {@code host[:port]}. */
-        public Builder insecureRegistries(String commaSeparatedHosts) {
-            insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
-            return this;
-        }
-
-        public Builder caFile(Path caFile) {
-            access.caFile(caFile);
-            return this;
-        }
-
-        public Builder credentials(Map<String, RegistryCredentials> byHost) {
-            access.credentials(byHost);
-            return this;
-        }
-
-        public Builder credentials(String host, RegistryCredentials credentials) {
-            access.credentials(host, credentials);
-            return this;
-        }
-
-        public Builder allowCredentialsOverHttp(boolean allow) {
-            access.allowCredentialsOverHttp(allow);
-            return this;
-        }
-
         public Builder copySignatures(boolean copySignatures) {
             this.copySignatures = copySignatures;
             return this;
         }
 
-        public Builder parallelism(int parallelism) {
-            access.parallelism(parallelism);
-            return this;
-        }
-
         public Builder lockFile(Path lockFile) {
             this.lockFile = lockFile;
-            return this;
-        }
-
-        public Builder connectTimeout(Duration timeout) {
-            access.connectTimeout(timeout);
-            return this;
-        }
-
-        public Builder requestTimeout(Duration timeout) {
-            access.requestTimeout(timeout);
             return this;
         }
 

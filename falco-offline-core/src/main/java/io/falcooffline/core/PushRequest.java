@@ -3,28 +3,23 @@ package io.falcooffline.core;
 import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What {@code FalcoOffline.push} needs inside the air gap: the offline bundle, the registry to load it into (by
  * default the one recorded in the bundle) and how to reach it. Immutable; build one with {@link #builder()}.
  */
-public final class PushRequest {
+public final class PushRequest extends RegistryConnection {
 
     private final Path bundle;
     private final String registry;
     private final RegistryCredentials targetCredentials;
-    private final RegistryAccess access;
 
     private PushRequest(Builder builder, RegistryAccess access) {
+        super(access);
         this.bundle = builder.bundle;
         this.registry = builder.registry;
         this.targetCredentials = builder.targetCredentials;
-        this.access = access;
     }
 
     public static Builder builder() {
@@ -37,7 +32,7 @@ public final class PushRequest {
         builder.bundle = bundle;
         builder.registry = registry;
         builder.targetCredentials = targetCredentials;
-        builder.access = access.toBuilder();
+        builder.access = access().toBuilder();
         return builder;
     }
 
@@ -62,60 +57,25 @@ public final class PushRequest {
         return Optional.ofNullable(targetCredentials);
     }
 
-    /** Registries ({@code host[:port]}) spoken to over plain HTTP. */
-    public Set<String> insecureRegistries() {
-        return access.insecureRegistries();
-    }
-
-    /** A PEM file of CA certificates trusted in addition to the system's. */
-    public Optional<Path> caFile() {
-        return access.caFile();
-    }
-
-    /** Credentials per registry host; other hosts use the Docker config or go anonymous. */
-    public Map<String, RegistryCredentials> credentials() {
-        return access.credentials();
-    }
-
-    /** Whether credentials may be sent over plain HTTP. */
-    public boolean allowCredentialsOverHttp() {
-        return access.allowCredentialsOverHttp();
-    }
-
-    /** How many blobs are uploaded at once. */
-    public int parallelism() {
-        return access.parallelism();
-    }
-
-    /** How long connecting may take. */
-    public Duration connectTimeout() {
-        return access.connectTimeout();
-    }
-
-    /** How long the registry may take to answer, and how long a transfer may stall. */
-    public Duration requestTimeout() {
-        return access.requestTimeout();
-    }
-
-    RegistryAccess access() {
-        return access;
-    }
-
     @Override
     public String toString() {
         return "PushRequest[bundle=" + bundle + ", registry=" + registry + ", insecureRegistries="
-                + access.insecureRegistries() + ", credentialHosts="
-                + access.credentials().keySet() + "]";
+                + access().insecureRegistries() + ", credentialHosts="
+                + access().credentials().keySet() + "]";
     }
 
     /** Builds a {@link PushRequest}; {@link #build()} checks it. */
-    public static final class Builder {
+    public static final class Builder extends RegistryConnection.Builder<Builder> {
         private Path bundle;
         private String registry;
         private RegistryCredentials targetCredentials;
-        private RegistryAccess.Builder access = RegistryAccess.builder();
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         public Builder bundle(Path bundle) {
             this.bundle = bundle;
@@ -130,53 +90,6 @@ public final class PushRequest {
 
         public Builder targetCredentials(RegistryCredentials credentials) {
             this.targetCredentials = credentials;
-            return this;
-        }
-
-        public Builder insecureRegistries(Collection<String> hosts) {
-            hosts.forEach(host -> RegistryParameters.requireNoCredentials("insecureRegistries", host));
-            access.insecureRegistries(hosts);
-            return this;
-        }
-
-        /** Sets the plain-HTTP registries from comma-separated {@code host[:port]}. */
-        public Builder insecureRegistries(String commaSeparatedHosts) {
-            insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
-            return this;
-        }
-
-        public Builder caFile(Path caFile) {
-            access.caFile(caFile);
-            return this;
-        }
-
-        public Builder credentials(Map<String, RegistryCredentials> byHost) {
-            access.credentials(byHost);
-            return this;
-        }
-
-        public Builder credentials(String host, RegistryCredentials credentials) {
-            access.credentials(host, credentials);
-            return this;
-        }
-
-        public Builder allowCredentialsOverHttp(boolean allow) {
-            access.allowCredentialsOverHttp(allow);
-            return this;
-        }
-
-        public Builder parallelism(int parallelism) {
-            access.parallelism(parallelism);
-            return this;
-        }
-
-        public Builder connectTimeout(Duration timeout) {
-            access.connectTimeout(timeout);
-            return this;
-        }
-
-        public Builder requestTimeout(Duration timeout) {
-            access.requestTimeout(timeout);
             return this;
         }
 

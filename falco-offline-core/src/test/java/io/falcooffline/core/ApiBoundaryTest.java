@@ -72,6 +72,8 @@ class ApiBoundaryTest {
             "io.falcooffline.core.PublishOptions$Builder",
             "io.falcooffline.core.PushRequest$Builder",
             "io.falcooffline.core.ReferenceConflictException",
+            "io.falcooffline.core.RegistryConnection",
+            "io.falcooffline.core.RegistryConnection$Builder",
             "io.falcooffline.core.RegistryCredentials",
             "io.falcooffline.core.RegistryException",
             "io.falcooffline.core.RenderVerificationException",

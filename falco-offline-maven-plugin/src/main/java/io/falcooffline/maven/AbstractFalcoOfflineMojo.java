@@ -602,17 +602,12 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
 
     private MirrorOptions mirrorOptions() {
         MirrorMode mode = !mirror ? MirrorMode.NONE : push ? MirrorMode.PUSH : MirrorMode.BUNDLE;
-        MirrorOptions.Builder options = MirrorOptions.builder()
+        MirrorOptions.Builder options = withConnection(MirrorOptions.builder())
                 .mode(mode)
                 .bundleAsTar(bundleAsTar)
                 .platforms(platforms)
                 .registryMirrors(registryMirrors)
-                .insecureRegistries(insecureRegistries())
-                .caFile(caFile())
-                .credentials(credentialsByHost())
-                .allowCredentialsOverHttp(allowCredentialsOverHttp())
-                .copySignatures(copySignatures)
-                .parallelism(parallelism());
+                .copySignatures(copySignatures);
         serverIdCredentials().ifPresent(credentials -> options.credentials(registry, credentials));
         if (bundle != null) {
             options.bundle(bundle.toPath());

@@ -1,8 +1,8 @@
 package io.falcooffline.maven;
 
+import io.falcooffline.core.RegistryConnection;
 import io.falcooffline.core.RegistryCredentials;
 import java.io.File;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.maven.plugin.AbstractMojo;
@@ -69,24 +69,20 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
     @Parameter(property = PropertyNames.PARALLELISM, defaultValue = "3")
     private int parallelism;
 
-    protected String insecureRegistries() {
-        return insecureRegistries;
-    }
-
-    protected Path caFile() {
-        return caFile == null ? null : caFile.toPath();
-    }
-
-    protected boolean allowCredentialsOverHttp() {
-        return allowCredentialsOverHttp;
-    }
-
-    protected int parallelism() {
-        return parallelism;
+    /**
+     * Sets how to reach registries from these parameters: plain-HTTP hosts, the CA, credentials from
+     * {@code settings.xml} by host, whether they may go over plain HTTP, and parallel transfers.
+     */
+    protected <B extends RegistryConnection.Builder<B>> B withConnection(B builder) {
+        return builder.insecureRegistries(insecureRegistries)
+                .caFile(caFile == null ? null : caFile.toPath())
+                .credentials(credentialsByHost())
+                .allowCredentialsOverHttp(allowCredentialsOverHttp)
+                .parallelism(parallelism);
     }
 
     /** Credentials of every {@code <server>} whose id is a registry host, by host. */
-    protected Map<String, RegistryCredentials> credentialsByHost() {
+    private Map<String, RegistryCredentials> credentialsByHost() {
         return new SettingsCredentials(settings, settingsDecrypter).byRegistryHost(getLog());
     }
 

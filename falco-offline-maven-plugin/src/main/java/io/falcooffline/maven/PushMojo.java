@@ -59,14 +59,9 @@ public class PushMojo extends AbstractRegistryMojo {
             return;
         }
         try {
-            PushRequest.Builder request = PushRequest.builder()
+            PushRequest.Builder request = withConnection(PushRequest.builder())
                     .bundle(bundle == null ? null : bundle.toPath())
-                    .registry(registry)
-                    .insecureRegistries(insecureRegistries())
-                    .caFile(caFile())
-                    .credentials(credentialsByHost())
-                    .allowCredentialsOverHttp(allowCredentialsOverHttp())
-                    .parallelism(parallelism());
+                    .registry(registry);
             serverIdCredentials().ifPresent(request::targetCredentials);
             FalcoOffline.push(request.build(), new MavenLogListener(getLog()));
         } catch (InvalidRequestException e) {

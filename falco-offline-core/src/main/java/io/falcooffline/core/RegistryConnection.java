@@ -1,0 +1,125 @@
+package io.falcooffline.core;
+
+import io.falcooffline.core.mirror.RegistryAccess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How falco-offline reaches registries, the part {@link MirrorOptions} and {@link PushRequest} share: the hosts
+ * spoken to over plain HTTP, the extra CA, credentials, parallel transfers and time-outs.
+ */
+public abstract sealed class RegistryConnection permits MirrorOptions, PushRequest {
+
+    private final RegistryAccess access;
+
+    RegistryConnection(RegistryAccess access) {
+        this.access = access;
+    }
+
+    /** Registries ({@code host[:port]}) spoken to over plain HTTP. */
+    public Set<String> insecureRegistries() {
+        return access.insecureRegistries();
+    }
+
+    /** A PEM file of CA certificates trusted for HTTPS registries in addition to the system's. */
+    public Optional<Path> caFile() {
+        return access.caFile();
+    }
+
+    /**
+     * Credentials per registry host; a host without an entry uses the Docker config ({@code ~/.docker/config.json})
+     * or goes anonymous.
+     */
+    public Map<String, RegistryCredentials> credentials() {
+        return access.credentials();
+    }
+
+    /** Whether credentials may be sent to a registry over plain HTTP. */
+    public boolean allowCredentialsOverHttp() {
+        return access.allowCredentialsOverHttp();
+    }
+
+    /** How many blobs are transferred at once. */
+    public int parallelism() {
+        return access.parallelism();
+    }
+
+    /** How long connecting to a registry may take. */
+    public Duration connectTimeout() {
+        return access.connectTimeout();
+    }
+
+    /** How long a registry may take to answer, and how long a transfer may stall. */
+    public Duration requestTimeout() {
+        return access.requestTimeout();
+    }
+
+    RegistryAccess access() {
+        return access;
+    }
+
+    /**
+     * The connection setters of both builders.
+     *
+     * @param <B> the concrete builder, returned by every setter for chaining
+     */
+    public abstract static sealed class Builder<B extends Builder<B>>
+            permits MirrorOptions.Builder, PushRequest.Builder {
+
+        RegistryAccess.Builder access = RegistryAccess.builder();
+
+        Builder() {}
+
+        abstract B self();
+
+        public B insecureRegistries(Collection<String> hosts) {
+            hosts.forEach(host -> RegistryParameters.requireNoCredentials("insecureRegistries", host));
+            access.insecureRegistries(hosts);
+            return self();
+        }
+
+        /** Sets the plain-HTTP registries from comma-separated {@code host[:port]}. */
+        public B insecureRegistries(String commaSeparatedHosts) {
+            return insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
+        }
+
+        public B caFile(Path caFile) {
+            access.caFile(caFile);
+            return self();
+        }
+
+        public B credentials(Map<String, RegistryCredentials> byHost) {
+            access.credentials(byHost);
+            return self();
+        }
+
+        public B credentials(String host, RegistryCredentials credentials) {
+            access.credentials(host, credentials);
+            return self();
+        }
+
+        public B allowCredentialsOverHttp(boolean allow) {
+            access.allowCredentialsOverHttp(allow);
+            return self();
+        }
+
+        public B parallelism(int parallelism) {
+            access.parallelism(parallelism);
+            return self();
+        }
+
+        public B connectTimeout(Duration timeout) {
+            access.connectTimeout(timeout);
+            return self();
+        }
+
+        public B requestTimeout(Duration timeout) {
+            access.requestTimeout(timeout);
+            return self();
+        }
+    }
+}
