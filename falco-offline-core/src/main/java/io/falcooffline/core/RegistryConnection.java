@@ -58,6 +58,14 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
         return access.requestTimeout();
     }
 
+    /**
+     * How often a line reports the bytes moved, the rate and the time left while blobs transfer (default 10 s); a
+     * transfer shorter than that prints none. Zero turns the lines off.
+     */
+    public Duration progressInterval() {
+        return access.progressInterval();
+    }
+
     RegistryAccess access() {
         return access;
     }
@@ -119,6 +127,11 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
 
         public B requestTimeout(Duration timeout) {
             access.requestTimeout(timeout);
+            return self();
+        }
+
+        public B progressInterval(Duration interval) {
+            access.progressInterval(interval);
             return self();
         }
     }

@@ -3,6 +3,7 @@ package io.falcooffline.maven;
 import io.falcooffline.core.RegistryConnection;
 import io.falcooffline.core.RegistryCredentials;
 import java.io.File;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.maven.plugin.AbstractMojo;
@@ -70,6 +71,15 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
     private int parallelism;
 
     /**
+     * How often, in seconds, a line reports the bytes moved, the rate and the time left while blobs transfer (and
+     * at 25, 50 and 75 %); a transfer shorter than that prints none. {@code 0} turns the lines off.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PROGRESS_INTERVAL, defaultValue = "10")
+    private int progressInterval;
+
+    /**
      * Sets how to reach registries from these parameters: plain-HTTP hosts, the CA, credentials from
      * {@code settings.xml} by host, whether they may go over plain HTTP, and parallel transfers.
      */
@@ -78,7 +88,8 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
                 .caFile(caFile == null ? null : caFile.toPath())
                 .credentials(credentialsByHost())
                 .allowCredentialsOverHttp(allowCredentialsOverHttp)
-                .parallelism(parallelism);
+                .parallelism(parallelism)
+                .progressInterval(Duration.ofSeconds(progressInterval));
     }
 
     /** Credentials of every {@code <server>} whose id is a registry host, by host. */

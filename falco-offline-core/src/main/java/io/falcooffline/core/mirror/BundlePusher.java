@@ -45,7 +45,8 @@ final class BundlePusher {
             RegistryAccess.Builder withTarget = access.toBuilder();
             request.targetCredentials().ifPresent(credentials -> withTarget.credentials(registry, credentials));
             try (Stores stores = new Stores(Stores.registryClients(withTarget.build(), listener), Map.of());
-                    MirrorEngine engine = new MirrorEngine(request.parallelism(), listener)) {
+                    MirrorEngine engine =
+                            new MirrorEngine(request.parallelism(), request.progressInterval(), listener)) {
                 return push(bundle, recorded, registry, stores, engine);
             }
         }

@@ -6,8 +6,10 @@ import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.UploadInterruptedException;
+import io.falcooffline.core.mirror.oci.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Copies staged artifacts in two phases. First the content: each artifact's blobs, a bounded number at a time,
@@ -42,6 +45,10 @@ final class MirrorEngine implements AutoCloseable {
 
     private final ExecutorService transfers;
     private final ProgressListener listener;
+    private final Duration progressInterval;
+    /** The progress of the current {@link #copyContent} call. */
+    private volatile TransferProgress transferProgress;
+
     private final AtomicLong bytesTransferred = new AtomicLong();
     private final AtomicInteger blobsTransferred = new AtomicInteger();
     private final AtomicInteger blobsSkipped = new AtomicInteger();
@@ -49,8 +56,12 @@ final class MirrorEngine implements AutoCloseable {
     /** For each target store, a repository known to hold each blob digest. */
     private final Map<OciStore, Map<String, String>> placements = new ConcurrentHashMap<>();
 
-    MirrorEngine(int parallelism, ProgressListener listener) {
+    /**
+     * @param progressInterval how often a line reports the bytes moved while blobs transfer; zero for none
+     */
+    MirrorEngine(int parallelism, Duration progressInterval, ProgressListener listener) {
         this.transfers = Executors.newFixedThreadPool(parallelism, new TransferThreads());
+        this.progressInterval = progressInterval;
         this.listener = listener;
     }
 
@@ -60,6 +71,24 @@ final class MirrorEngine implements AutoCloseable {
      * others. Each artifact's manifests are stored, and its progress reported, as soon as its last blob is in place.
      */
     void copyContent(List<StagedArtifact> artifacts) {
+        try (TransferProgress running = new TransferProgress(listener, blobBytes(artifacts), progressInterval)) {
+            transferProgress = running;
+            copyContentReporting(artifacts);
+        }
+    }
+
+    /** The bytes of every distinct blob per target: at most what this copy moves. */
+    private static long blobBytes(List<StagedArtifact> artifacts) {
+        Map<BlobKey, Long> sizes = new LinkedHashMap<>();
+        for (StagedArtifact artifact : artifacts) {
+            for (Descriptor blob : artifact.graph().blobs()) {
+                sizes.put(new BlobKey(artifact.job().target().store(), blob.digest()), blob.size());
+            }
+        }
+        return sizes.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private void copyContentReporting(List<StagedArtifact> artifacts) {
         List<ArtifactProgress> progress = new ArrayList<>();
         Map<BlobKey, List<Placement>> groups = new LinkedHashMap<>();
         BlockingQueue<Integer> finished = new LinkedBlockingQueue<>();
@@ -199,6 +228,7 @@ final class MirrorEngine implements AutoCloseable {
             List<ArtifactProgress> progress,
             BlockingQueue<Integer> finished,
             AtomicReference<BlobFailure> failed) {
+        boolean moved = false;
         for (Placement placement : group) {
             if (failed.get() != null || Thread.currentThread().isInterrupted()) {
                 return;
@@ -214,9 +244,13 @@ final class MirrorEngine implements AutoCloseable {
                 }
                 return;
             }
+            moved |= outcome.kind() == BlobOutcome.Kind.TRANSFERRED;
             if (artifactProgress.record(outcome)) {
                 finished.add(placement.artifact());
             }
+        }
+        if (!moved) {
+            transferProgress.notMoved(group.get(0).blob());
         }
     }
 
@@ -257,12 +291,13 @@ final class MirrorEngine implements AutoCloseable {
             return new BlobOutcome(BlobOutcome.Kind.MOUNTED, 0);
         }
         long count;
+        String artifact = job.sourceName().toString();
         try {
-            count = transfer(source, target, blob);
+            count = transfer(artifact, source, target, blob);
         } catch (UploadInterruptedException e) {
             // Nothing was committed; the target's client now uploads in resumable chunks.
             listener.debug("Sending " + blob.digest() + " to " + target + " again: " + e.getMessage());
-            count = transfer(source, target, blob);
+            count = transfer(artifact, source, target, blob);
         }
         remember(store, blob, target.repository());
         bytesTransferred.addAndGet(count);
@@ -274,9 +309,17 @@ final class MirrorEngine implements AutoCloseable {
      * Streams the source's verifying stream straight into the upload, which recognises it and hashes once; a push
      * returns only after exactly the blob's bytes were read and verified.
      */
-    private static long transfer(Location source, Location target, Descriptor blob) throws IOException {
+    private long transfer(String artifact, Location source, Location target, Descriptor blob) throws IOException {
         try (InputStream in = source.store().fetchBlob(source.repository(), blob)) {
-            target.store().pushBlob(target.repository(), blob, in);
+            LongSupplier bytesRead = in instanceof VerifyingInputStream verifying ? verifying::bytesRead : () -> 0;
+            TransferProgress.Transfer transfer = transferProgress.start(artifact, blob, bytesRead);
+            boolean completed = false;
+            try {
+                target.store().pushBlob(target.repository(), blob, in);
+                completed = true;
+            } finally {
+                transferProgress.end(transfer, completed);
+            }
             return blob.size();
         }
     }

@@ -76,7 +76,7 @@ final class MirrorRun {
         previousLock.ifPresent(lock -> listener.info("Fetching sources at the digests locked in "
                 + options.lockFile().orElseThrow() + " (" + lock.entries().size() + " entries)."));
         try (Stores opened = new Stores(opener, options.registryMirrors());
-                MirrorEngine engine = new MirrorEngine(options.parallelism(), listener)) {
+                MirrorEngine engine = new MirrorEngine(options.parallelism(), options.progressInterval(), listener)) {
             stores = opened;
             if (options.mode() == MirrorMode.BUNDLE) {
                 bundle = stores.own(

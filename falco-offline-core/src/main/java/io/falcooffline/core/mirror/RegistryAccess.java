@@ -31,6 +31,7 @@ public final class RegistryAccess {
     private final int parallelism;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final Duration progressInterval;
 
     private volatile DockerConfigCredentials dockerConfig;
 
@@ -42,6 +43,7 @@ public final class RegistryAccess {
         this.parallelism = builder.parallelism;
         this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
+        this.progressInterval = builder.progressInterval;
     }
 
     public static Builder builder() {
@@ -57,6 +59,7 @@ public final class RegistryAccess {
         builder.parallelism = parallelism;
         builder.connectTimeout = connectTimeout;
         builder.requestTimeout = requestTimeout;
+        builder.progressInterval = progressInterval;
         return builder;
     }
 
@@ -86,6 +89,11 @@ public final class RegistryAccess {
 
     public Optional<Path> caFile() {
         return Optional.ofNullable(caFile);
+    }
+
+    /** How often a line reports the bytes moved while blobs transfer; zero for none. */
+    public Duration progressInterval() {
+        return progressInterval;
     }
 
     /** The client options for one registry host; credentials are looked up by host, Docker Hub's aliases as one. */
@@ -129,6 +137,7 @@ public final class RegistryAccess {
         private int parallelism = DEFAULT_PARALLELISM;
         private Duration connectTimeout = RegistryClientOptions.DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = RegistryClientOptions.DEFAULT_REQUEST_TIMEOUT;
+        private Duration progressInterval = TransferProgress.DEFAULT_INTERVAL;
 
         private Builder() {}
 
@@ -170,6 +179,10 @@ public final class RegistryAccess {
             this.requestTimeout = timeout;
         }
 
+        public void progressInterval(Duration interval) {
+            this.progressInterval = interval;
+        }
+
         public RegistryAccess build() {
             if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
                 throw new InvalidRequestException(
@@ -195,6 +208,11 @@ public final class RegistryAccess {
             }
             if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new InvalidRequestException("requestTimeout", "`requestTimeout` must be a positive duration.");
+            }
+            if (progressInterval == null || progressInterval.isNegative()) {
+                throw new InvalidRequestException(
+                        "progressInterval",
+                        "`progressInterval` must be zero (no progress lines) or a positive duration.");
             }
             return new RegistryAccess(this);
         }

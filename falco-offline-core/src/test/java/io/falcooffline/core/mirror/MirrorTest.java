@@ -5,6 +5,7 @@ import static io.falcooffline.core.mirror.UpstreamFixture.FALCO_RULES;
 import static io.falcooffline.core.mirror.UpstreamFixture.JSON_DEPENDENCY;
 import static io.falcooffline.core.mirror.UpstreamFixture.K8SAUDIT;
 import static io.falcooffline.core.mirror.UpstreamFixture.REDIS_IMAGE;
+import static io.falcooffline.core.mirror.UpstreamFixture.amd64LayerOf;
 import static io.falcooffline.core.mirror.UpstreamFixture.plan;
 import static io.falcooffline.core.mirror.UpstreamFixture.repositoryAndTag;
 import static io.falcooffline.core.mirror.UpstreamFixture.target;
@@ -740,16 +741,6 @@ class MirrorTest {
                 .findFirst()
                 .orElseThrow(
                         () -> new AssertionError("no lock entry for " + sourceOrTarget + " in " + result.entries()));
-    }
-
-    private static Descriptor amd64LayerOf(SyntheticArtifact plugin) {
-        String amd64Manifest = new String(plugin.children().get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8);
-        return plugin.blobs().stream()
-                .map(SyntheticArtifact.Blob::descriptor)
-                .filter(blob -> blob.mediaType().equals(SyntheticArtifacts.PLUGIN_LAYER))
-                .filter(blob -> amd64Manifest.contains(blob.digest()))
-                .findFirst()
-                .orElseThrow();
     }
 
     private static List<Path> listFiles(Path directory) throws IOException {

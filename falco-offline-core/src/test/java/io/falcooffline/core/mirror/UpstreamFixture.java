@@ -130,6 +130,17 @@ final class UpstreamFixture implements AutoCloseable {
         return signature;
     }
 
+    /** The plugin's amd64 layer: a blob only one platform of the artifact holds. */
+    static Descriptor amd64LayerOf(SyntheticArtifact plugin) {
+        String amd64Manifest = new String(plugin.children().get(0).bytes(), StandardCharsets.UTF_8);
+        return plugin.blobs().stream()
+                .map(SyntheticArtifact.Blob::descriptor)
+                .filter(blob -> blob.mediaType().equals(SyntheticArtifacts.PLUGIN_LAYER))
+                .filter(blob -> amd64Manifest.contains(blob.digest()))
+                .findFirst()
+                .orElseThrow();
+    }
+
     @Override
     public void close() {
         client.close();

@@ -21,7 +21,9 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final Descriptor expected;
     private final String source;
     private final MessageDigest hasher;
-    private long count;
+    /** Written only by the reading thread; volatile so progress reports may read it from another. */
+    private volatile long count;
+
     private boolean verified;
 
     /**
@@ -112,6 +114,11 @@ public final class VerifyingInputStream extends FilterInputStream {
     @Override
     public synchronized void reset() throws IOException {
         throw new IOException("mark/reset not supported");
+    }
+
+    /** How many bytes have passed so far: what a progress report shows while the blob moves. */
+    public long bytesRead() {
+        return count;
     }
 
     /** Whether this stream checks exactly {@code descriptor} and nothing has been read from it yet. */
