@@ -14,6 +14,7 @@ import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
 import io.falcooffline.core.mirror.UpstreamSources;
 import io.falcooffline.core.output.OutputFiles;
+import io.falcooffline.core.output.RunSummary;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlanJson;
@@ -30,11 +31,13 @@ import io.falcooffline.core.values.EffectiveValues;
 import io.falcooffline.core.values.ValuesFile;
 import io.falcooffline.core.verify.RenderVerification;
 import io.falcooffline.core.yaml.HelmValues;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One package run, stage by stage: source → chart → values → references → rewrite → falco → audit → verify → mirror →
@@ -44,9 +47,16 @@ import java.util.Optional;
 final class Pipeline {
 
     private final ProgressListener listener;
+    /** Every warning reported to the listener, for the plan and the run summary. */
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     Pipeline(ProgressListener listener) {
-        this.listener = listener;
+        this.listener = (level, message) -> {
+            if (level == ProgressListener.Level.WARN) {
+                warnings.add(message);
+            }
+            listener.log(level, message);
+        };
     }
 
     PackageResult run(PackageRequest request) {
@@ -119,7 +129,7 @@ final class Pipeline {
         Instant mtime =
                 request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
         byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
-        byte[] planJson = PlanJson.toJson(plan);
+        byte[] planJson = PlanJson.toJson(plan, warnings);
         Optional<MirrorResult> mirrored = mirror(
                 request,
                 plan,
@@ -133,6 +143,15 @@ final class Pipeline {
                 PlanJson.FILE_NAME,
                 planJson,
                 wired.controlPlaneFiles(),
+                RunSummary.files(new RunSummary.Facts(
+                        plan,
+                        PlanJson.FILE_NAME,
+                        mirrored.map(result -> mirrored(result, request.outputDirectory())),
+                        request.releaseName(),
+                        request.namespace(),
+                        wired.controlPlaneFiles().isPresent(),
+                        List.of(),
+                        RunSummary.distinct(warnings))),
                 listener);
         publish(request, written, source);
         return new PackageResult(plan, Optional.of(written.chartFile()), Optional.of(written.planFile()), mirrored);
@@ -169,6 +188,17 @@ final class Pipeline {
             result.warnings().forEach(listener::warn);
             return result;
         }
+    }
+
+    /** Where the mirror put the artifacts, named as the summary shows them: beside the chart when they are. */
+    private static RunSummary.Mirrored mirrored(MirrorResult result, Path outputDirectory) {
+        Path base = outputDirectory.toAbsolutePath().normalize();
+        java.util.function.Function<Path, String> name = path -> {
+            Path absolute = path.toAbsolutePath().normalize();
+            return absolute.startsWith(base) ? base.relativize(absolute).toString() : absolute.toString();
+        };
+        return new RunSummary.Mirrored(
+                result.bundle().map(name), result.bundleArchive().map(name), result.entries());
     }
 
     /** Publishes the written chart as the request asks; on failure the chart and the plan are removed again. */

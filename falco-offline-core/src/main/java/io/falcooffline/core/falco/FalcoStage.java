@@ -43,8 +43,10 @@ public final class FalcoStage {
     public static final String CA_TEMPLATE = "templates/falco-offline-registry-ca.yaml";
 
     static final String NO_VERIFY_REASON = "falcoctl's signature check (cosign) fetches Sigstore's TUF root, Fulcio"
-            + " certificates and Rekor keys online, which the air-gapped node cannot reach; the artifacts are instead"
-            + " pinned by digest in the lock";
+            + " certificates and Rekor keys online, which the air-gapped node cannot reach";
+    private static final String PINNED_BY_LOCK = "; the artifacts are instead pinned by digest in the lock";
+    private static final String NO_LOCK = "; with mirroring off no lock pins the artifacts' digests: mirror them"
+            + " (the default bundle, or push=true) to get one";
 
     /**
      * What the stage needs of the run.
@@ -356,8 +358,9 @@ public final class FalcoStage {
         if (!artifacts.isEmpty()) {
             edits.addAll(refEdits(values, artifacts, input));
         }
-        edits.add(ValuesEdit.at("falcoctl.config.artifact.noVerify", true, NO_VERIFY_REASON));
-        notes.add("falcoctl signature verification is off (artifact.noVerify): " + NO_VERIFY_REASON + ".");
+        String noVerifyReason = NO_VERIFY_REASON + (input.sources().isPresent() ? PINNED_BY_LOCK : NO_LOCK);
+        edits.add(ValuesEdit.at("falcoctl.config.artifact.noVerify", true, noVerifyReason));
+        notes.add("falcoctl signature verification is off (artifact.noVerify): " + noVerifyReason + ".");
         if (input.plainHttp()) {
             for (String container : List.of("install", "follow")) {
                 List<String> args = values.strings("falcoctl.artifact." + container + ".args");

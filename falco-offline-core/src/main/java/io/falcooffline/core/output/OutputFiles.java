@@ -8,6 +8,7 @@ import io.falcooffline.core.io.OutputPaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,9 @@ public final class OutputFiles {
 
     private OutputFiles() {}
 
+    /**
+     * @param besideChart further files for the output directory, by name (the run summary)
+     */
     public static Written write(
             Path outputDirectory,
             String chartFileName,
@@ -32,6 +36,7 @@ public final class OutputFiles {
             String planFileName,
             byte[] plan,
             Optional<ControlPlaneFiles.Prepared> controlPlaneFiles,
+            Map<String, byte[]> besideChart,
             ProgressListener listener) {
         Path chartFile = OutputPaths.inside(outputDirectory, chartFileName, "chart archive");
         Path planFile = OutputPaths.inside(outputDirectory, planFileName, "plan");
@@ -47,8 +52,18 @@ public final class OutputFiles {
                         OutputPaths.inside(outputDirectory, AUDIT_DIRECTORY, "audit directory"),
                         controlPlaneFiles.get());
                 audit.warnings().forEach(listener::warn);
+                written.add(audit.directory());
                 listener.info("Wrote kube-apiserver audit files to " + audit.directory() + " (webhook "
                         + audit.webhookUrl() + ")");
+            }
+            for (Map.Entry<String, byte[]> file : besideChart.entrySet()) {
+                Path path = OutputPaths.inside(outputDirectory, file.getKey(), "run summary");
+                AtomicFiles.write(path, file.getValue());
+                written.add(path);
+            }
+            if (!besideChart.isEmpty()) {
+                listener.info("Wrote " + String.join(" and ", besideChart.keySet()) + " to " + outputDirectory
+                        + ": what was done and what to do next");
             }
         } catch (FalcoOfflineException e) {
             written.forEach(AtomicFiles::deleteRecursivelyQuietly);

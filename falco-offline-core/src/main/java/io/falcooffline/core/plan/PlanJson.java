@@ -11,11 +11,27 @@ public final class PlanJson {
     /** The file name of the plan beside the chart. */
     public static final String FILE_NAME = "falco-offline.plan.json";
 
+    /**
+     * The version of the plan file's layout, its first key. It grows when a key changes meaning or goes away; new
+     * keys may appear without it.
+     */
+    public static final int SCHEMA_VERSION = 1;
+
     private PlanJson() {}
 
-    /** The plan as UTF-8 JSON ending in a newline. */
+    /** The plan as UTF-8 JSON ending in a newline, its warnings being the plan's own. */
     public static byte[] toJson(Plan plan) {
+        return toJson(plan, List.of());
+    }
+
+    /**
+     * The plan as UTF-8 JSON ending in a newline.
+     *
+     * @param runWarnings the other warnings the run reported, so that {@code warnings} lists every warning once
+     */
+    public static byte[] toJson(Plan plan, List<String> runWarnings) {
         Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schemaVersion", SCHEMA_VERSION);
         // Map.of iterates in an order that changes from one JVM to the next; the plan must not.
         Map<String, Object> chart = new LinkedHashMap<>();
         chart.put("name", plan.chartName());
@@ -28,7 +44,9 @@ public final class PlanJson {
         root.put(
                 "valuesChanges",
                 plan.valuesChanges().stream().map(PlanJson::change).toList());
-        root.put("warnings", plan.warnings());
+        java.util.Set<String> warnings = new java.util.LinkedHashSet<>(plan.warnings());
+        warnings.addAll(runWarnings);
+        root.put("warnings", List.copyOf(warnings));
         if (!plan.falco().isEmpty()) {
             root.put("falco", plan.falco());
         }
