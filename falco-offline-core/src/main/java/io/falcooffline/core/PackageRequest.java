@@ -490,14 +490,7 @@ public final class PackageRequest {
                 RegistryParameters.requireNoCredentials("overrides", source);
                 RegistryParameters.requireNoCredentials("overrides", target);
             });
-            if (registry.contains("/")
-                    || registry.contains("://")
-                    || registry.chars().anyMatch(Character::isWhitespace)) {
-                throw new InvalidRequestException(
-                        "registry",
-                        "`registry` must be host[:port] only, got '" + registry
-                                + "': put path segments in `repositoryPrefix` and leave out the scheme.");
-            }
+            RegistryParameters.requireHostOnly("registry", registry);
             RegistryParameters.requireValidPort("registry", registry);
             registry = OciReference.canonicalRegistry(registry.strip());
             String prefix = repositoryPrefix.strip();

@@ -106,12 +106,8 @@ public final class PushRequest extends RegistryConnection {
                                 + "falco-offline:package with push off, e.g. -Dfalco-offline.bundle=bundle.tar.");
             }
             RegistryParameters.requireNoCredentials("registry", registry);
-            if (registry != null && (registry.contains("/") || registry.contains("://"))) {
-                throw new InvalidRequestException(
-                        "registry",
-                        "`registry` must be host[:port] only, got '" + registry + "': leave out scheme and path.");
-            }
             if (registry != null) {
+                RegistryParameters.requireHostOnly("registry", registry);
                 RegistryParameters.requireValidPort("registry", registry);
             }
             return new PushRequest(this, access.build());

@@ -49,6 +49,30 @@ final class RegistryParameters {
      *
      * @throws InvalidRequestException naming the parameter and the port
      */
+    /**
+     * Refuses a {@code registry} that is more than {@code host[:port]}; a scheme is answered with where the protocol
+     * is really chosen: {@code insecureRegistries} for plain HTTP, nothing (or {@code caFile}) for HTTPS.
+     */
+    static void requireHostOnly(String parameter, String registry) {
+        boolean http = registry.regionMatches(true, 0, "http://", 0, 7);
+        boolean https = registry.regionMatches(true, 0, "https://", 0, 8);
+        if (http || https) {
+            String host = registry.substring(http ? 7 : 8).replaceFirst("/.*$", "");
+            throw new InvalidRequestException(
+                    parameter,
+                    "`" + parameter + "` takes host[:port] only, got '" + registry + "': write " + host
+                            + (http
+                                    ? " and list it in `insecureRegistries` to speak plain HTTP to it."
+                                    : "; HTTPS is the default (give a private CA with `caFile`)."));
+        }
+        if (registry.contains("/") || registry.chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidRequestException(
+                    parameter,
+                    "`" + parameter + "` must be host[:port] only, got '" + registry
+                            + "': put path segments in `repositoryPrefix`.");
+        }
+    }
+
     static void requireValidPort(String parameter, String hostAndPort) {
         Matcher port = PORT.matcher(hostAndPort);
         if (!port.find() || hostAndPort.endsWith("]")) {

@@ -295,4 +295,21 @@ class PipelineTest {
         Files.createDirectories(file.getParent());
         return Files.writeString(file, content, StandardCharsets.UTF_8);
     }
+
+    @Test
+    void shouldPointARegistryWithASchemeAtTheParameterThatChoosesTheProtocol() {
+        assertThatThrownBy(() -> PackageRequest.builder()
+                        .chart(work)
+                        .registry("http://192.168.5.96:30003")
+                        .build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("write 192.168.5.96:30003 and list it in `insecureRegistries`");
+        assertThatThrownBy(() -> PushRequest.builder()
+                        .bundle(work)
+                        .registry("https://harbor.corp:30003/")
+                        .build())
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining(
+                        "write harbor.corp:30003; HTTPS is the default (give a private CA with `caFile`)");
+    }
 }

@@ -213,8 +213,23 @@ public final class SafeYaml {
                                 + " tags. Remove the tag there.",
                         e);
             }
+            String context = e.getContext() == null ? "" : firstLine(e.getContext());
+            Mark opened = e.getContextMark();
+            if (context.startsWith("while scanning a quoted scalar") && opened != null) {
+                // The parser only notices an unclosed quote where the document ends, often many lines later.
+                throw new InvalidYamlException(
+                        sourceName + at(opened) + ": a quoted string starts here and is never closed (the parser"
+                                + " reached" + at(mark) + "). Close the quote on that line.",
+                        e);
+            }
+            String where = opened != null && mark != null && opened.getLine() != mark.getLine()
+                    ? " (" + readable(context).replaceFirst("^while (parsing|scanning) ", "in ") + " that starts at"
+                            + at(opened) + ")"
+                    : "";
             throw new InvalidYamlException(
-                    sourceName + at(mark) + " is not valid YAML: " + problem + ". Fix the YAML there.", e);
+                    sourceName + at(mark) + " is not valid YAML: " + readable(problem) + where
+                            + ". Fix the YAML there.",
+                    e);
         } catch (YAMLException e) {
             String problem = firstLine(e.getMessage());
             if (problem.startsWith(TOO_MANY_ALIASES)) {
@@ -251,6 +266,34 @@ public final class SafeYaml {
 
     private static String shortTag(String tag) {
         return tag.startsWith(STANDARD_TAG_PREFIX) ? "!!" + tag.substring(STANDARD_TAG_PREFIX.length()) : tag;
+    }
+
+    /**
+     * SnakeYAML's problem text as a person reads it: escaped characters ({@code '\u000a'}) named, and its indentation
+     * hint kept only where it applies (a tab).
+     */
+    static String readable(String problem) {
+        String text = problem.replaceAll(" \\(Do not use (?!\\\\t)[^)]*\\)", "")
+                .replace("flow sequence", "list in [brackets]")
+                .replace("flow mapping", "map in {braces}")
+                .replaceFirst("\\.+$", "");
+        java.util.regex.Matcher escaped =
+                java.util.regex.Pattern.compile("\\\\u([0-9a-fA-F]{4})").matcher(text);
+        StringBuilder named = new StringBuilder();
+        while (escaped.find()) {
+            int code = Integer.parseInt(escaped.group(1), 16);
+            String name = switch (code) {
+                case 0x0a -> "line feed";
+                case 0x0d -> "carriage return";
+                case 0x09 -> "tab";
+                case 0x00 -> "NUL";
+                case 0xfeff -> "byte order mark";
+                default -> String.format(java.util.Locale.ROOT, "U+%04X", code);
+            };
+            escaped.appendReplacement(named, java.util.regex.Matcher.quoteReplacement(name));
+        }
+        escaped.appendTail(named);
+        return named.toString();
     }
 
     private static String firstLine(String message) {

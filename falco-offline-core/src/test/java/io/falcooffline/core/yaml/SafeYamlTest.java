@@ -218,4 +218,35 @@ class SafeYamlTest {
         }
         return yaml.toString();
     }
+
+    @Test
+    void shouldNameTheLineWhereAnUnclosedQuoteStartsNotWhereTheFileEnds() {
+        String yaml = "image:\n  tag: \"0.44.0\n" + "other: value\n".repeat(20);
+
+        assertThatThrownBy(() -> SafeYaml.load(yaml, "custom_values.yaml"))
+                .isInstanceOf(InvalidYamlException.class)
+                .hasMessageStartingWith("custom_values.yaml line 2, column 8: a quoted string starts here and is"
+                        + " never closed (the parser reached line 23, column 1). Close the quote on that line.");
+    }
+
+    @Test
+    void shouldNameWhereAnUnclosedListStarts() {
+        assertThatThrownBy(() -> SafeYaml.load("args: [--plain-http, -v\nother: 1\n", "values.yaml"))
+                .isInstanceOf(InvalidYamlException.class)
+                .hasMessage("values.yaml line 2, column 6 is not valid YAML: expected ',' or ']', but got :"
+                        + " (in a list in [brackets] that starts at line 1, column 7). Fix the YAML there.");
+    }
+
+    @Test
+    void shouldNameEscapedCharactersAndDropSnakeYamlsMisleadingIndentationHint() {
+        assertThat(SafeYaml.readable("found unexpected character '\\u000a'"))
+                .isEqualTo("found unexpected character 'line feed'");
+        assertThat(SafeYaml.readable("found character '@' that cannot start any token. (Do not use @ for indentation)"))
+                .isEqualTo("found character '@' that cannot start any token");
+        assertThat(
+                        SafeYaml.readable(
+                                "found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)"))
+                .isEqualTo("found character '\\t(TAB)' that cannot start any token."
+                        + " (Do not use \\t(TAB) for indentation)");
+    }
 }
