@@ -90,7 +90,9 @@ final class WorkingSetSearch {
         String newest = null;
         int triedHere = 0;
         for (String tag : versions(slot)) {
-            Optional<SemanticVersion> tagged = SemanticVersion.parse(tag);
+            boolean asked = slot.requested != null && tag.equals(slot.requested.tag());
+            Optional<SemanticVersion> tagged =
+                    asked ? Optional.of(ArtifactSlot.version(slot.requested)) : SemanticVersion.parse(tag);
             Optional<String> refused = tagged.flatMap(version -> acceptedBy(slot, version, assigned, order));
             if (newest == null) {
                 newest = slot.name + " " + tagged.map(Object::toString).orElse(tag);
@@ -108,7 +110,7 @@ final class WorkingSetSearch {
             }
             Fetched fetched;
             try {
-                fetched = slot.requested != null && tag.equals(slot.requested.tag())
+                fetched = asked
                         ? slot.requested
                         : catalog.fetch(slot.repository.withTag(tag), slot.name + ":" + tag);
             } catch (FalcoOfflineException e) {
@@ -196,7 +198,7 @@ final class WorkingSetSearch {
                 if (dependency.name().equals(slot.name)) {
                     if (version.major() != required.get().major()) {
                         return Optional.of(ArtifactSlot.describe(choice.fetched()) + " needs " + slot.name + " "
-                                + dependency.version() + " and falcoctl refuses another major version");
+                                + dependency.version() + ", and falcoctl refuses another major version");
                     }
                     if (version.compareTo(required.get()) < 0 && !alternativeMet(dependency, assigned)) {
                         return Optional.of(ArtifactSlot.describe(choice.fetched()) + " needs " + slot.name + " >= "
@@ -367,10 +369,16 @@ final class WorkingSetSearch {
         return new FalcoArtifactException(
                 closest.slot().name,
                 lead + " with the chart's Falco. The closest combination is " + String.join(" + ", combination)
-                        + ", and no version of " + closest.slot().name + " fits it: " + blocked + ". Publish the"
-                        + " missing versions in the source registry, change what "
-                        + String.join(", ", origins.stream().distinct().toList()) + " ask for, or pin versions that"
-                        + " work together with `artifacts` (name:version,...).");
+                        + ", and no version of " + closest.slot().name + " fits it: " + blocked + ". To fix it, publish"
+                        + " the missing versions in the source registry, change the versions asked for in "
+                        + String.join(
+                                ", ",
+                                origins.stream()
+                                        .distinct()
+                                        .map(origin ->
+                                                origin.equals(ArtifactPins.PARAMETER) ? "`" + origin + "`" : origin)
+                                        .toList())
+                        + ", or pin versions that work together with `artifacts` (name:version,...).");
     }
 
     private static String shown(List<String> reasons) {

@@ -36,6 +36,8 @@ class ArtifactResolverTest {
     private static FalcoUpstream upstream;
     private static OciStore store;
     private static FalcoctlIndex index;
+    private static FalcoctlIndex partialIndex;
+    private static FalcoctlIndex blockedIndex;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -77,6 +79,26 @@ class ArtifactResolverTest {
                 + "- name: cycle-b\n  type: rulesfile\n  registry: ghcr.io\n  repository: acme/cycle-b\n";
         Files.writeString(directory.resolve("extra.yaml"), extra);
         index = FalcoctlIndex.parse(extra, "test index");
+        partialIndex = FalcoctlIndex.parse(Files.readString(upstream.partialIndexFile()), "partial index");
+        // A source with nothing that works together: the rules only at 0.18.0, the plugin only at 0.16.1.
+        SyntheticArtifacts.plugin("k8saudit", "0.16.1", "3.11.0").pushTo(store, "blocked/k8saudit", "0.16.1");
+        SyntheticArtifacts.plugin("json", "0.7.4", "3.11.0").pushTo(store, "blocked/json", "0.7.4");
+        SyntheticArtifacts.rulesfile(
+                        "k8saudit-rules",
+                        "0.18.0",
+                        "k8saudit-rules-0.18.0.tar.gz",
+                        "k8s_audit_rules.yaml",
+                        utf8("- rule: r\n"),
+                        List.of(new Dependency("json", "0.7.0"), new Dependency("k8saudit", "0.18.0")),
+                        List.of(),
+                        null)
+                .pushTo(store, "blocked/k8saudit-rules", "0.18.0");
+        blockedIndex = FalcoctlIndex.parse(
+                "- name: k8saudit\n  type: plugin\n  registry: ghcr.io\n  repository: blocked/k8saudit\n"
+                        + "- name: json\n  type: plugin\n  registry: ghcr.io\n  repository: blocked/json\n"
+                        + "- name: k8saudit-rules\n  type: rulesfile\n  registry: ghcr.io\n"
+                        + "  repository: blocked/k8saudit-rules\n",
+                "blocked index");
     }
 
     @AfterAll
@@ -86,8 +108,12 @@ class ArtifactResolverTest {
     }
 
     private static ArtifactResolver resolver(String pins) {
+        return resolver(index, pins);
+    }
+
+    private static ArtifactResolver resolver(FalcoctlIndex source, String pins) {
         return new ArtifactResolver(
-                index,
+                source,
                 "test index",
                 upstream.sources(store),
                 ArtifactPins.parse(pins),
@@ -97,6 +123,22 @@ class ArtifactResolverTest {
 
     private static Map<String, ResolvedArtifact> resolve(String pins, WantedArtifact... wanted) {
         return resolver(pins).resolve(List.of(wanted), Set.of()).stream()
+                .collect(Collectors.toMap(ResolvedArtifact::name, Function.identity()));
+    }
+
+    /** What {@code custom_values.yaml} wants with {@code delivery=baked}: its two plugins and the k8saudit rules. */
+    private static Map<String, ResolvedArtifact> resolveCustomValues(FalcoctlIndex source, String pins) {
+        return resolver(source, pins)
+                .resolve(
+                        List.of(
+                                new WantedArtifact("k8saudit", Role.LOADED_PLUGIN, "falco.load_plugins k8saudit"),
+                                new WantedArtifact("json", Role.LOADED_PLUGIN, "falco.load_plugins json"),
+                                new WantedArtifact(
+                                        "/etc/falco/k8s_audit_rules.yaml",
+                                        Role.RULES_FILE,
+                                        "falco.rules_files /etc/falco/k8s_audit_rules.yaml")),
+                        Set.of())
+                .stream()
                 .collect(Collectors.toMap(ResolvedArtifact::name, Function.identity()));
     }
 
@@ -157,8 +199,88 @@ class ArtifactResolverTest {
         Map<String, ResolvedArtifact> set =
                 resolve("", new WantedArtifact("k8saudit", Role.LOADED_PLUGIN, "falco.load_plugins k8saudit"));
 
-        // 1.0.0 needs plugin API 4.0.0; Falco 0.44.0 has 3.12.0.
         assertThat(set.get("k8saudit").version()).isEqualTo("0.18.0");
+        assertThat(set.get("k8saudit").skipped())
+                .containsExactly("k8saudit 1.0.0 skipped: needs plugin API 4.0.0, but Falco 0.44.0 has 3.12.0");
+    }
+
+    @Test
+    void rulesNeedingAPluginVersionTheSourceLacksGiveWayToTheNewestSetThatWorks() {
+        Map<String, ResolvedArtifact> set = resolveCustomValues(partialIndex, "");
+
+        assertThat(set.get("k8saudit-rules").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit-rules").skipped())
+                .containsExactly("k8saudit-rules 0.18.0 skipped: needs k8saudit >= 0.18.0, source has up to 0.16.1");
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit").skipped())
+                .containsExactly("k8saudit 1.0.0 skipped: k8saudit-rules 0.16.1 needs k8saudit 0.7.0, and falcoctl"
+                        + " refuses another major version");
+        assertThat(set.get("json").version()).isEqualTo("0.7.4");
+        assertThat(set.get("json").skipped()).isEmpty();
+        assertThat(set.values()).noneMatch(ResolvedArtifact::pinned);
+        assertThat(set.get("k8saudit-rules").tags()).containsExactly("0.16.1");
+    }
+
+    @Test
+    void whereTheSourceHasEverythingTheNewestRulesAndPluginsAreChosen() {
+        Map<String, ResolvedArtifact> set = resolveCustomValues(index, "");
+
+        assertThat(set.get("k8saudit-rules").version()).isEqualTo("0.18.0");
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.18.0");
+        assertThat(set.get("json").version()).isEqualTo("0.7.4");
+    }
+
+    @Test
+    void pinsWinOverTheNewestSet() {
+        Map<String, ResolvedArtifact> set = resolveCustomValues(index, "k8saudit-rules:0.16.1,json:0.7.0");
+
+        assertThat(set.get("k8saudit-rules").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit-rules").pinned()).isTrue();
+        assertThat(set.get("json").version()).isEqualTo("0.7.0");
+        assertThat(set.get("json").pinned()).isTrue();
+        // Unpinned, k8saudit is still the newest Falco 0.44.0 loads.
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.18.0");
+        assertThat(set.get("k8saudit").pinned()).isFalse();
+    }
+
+    @Test
+    void aPinTheSourceCannotSatisfyFailsNamingWhatBlocksItAndTheFix() {
+        assertThatThrownBy(() -> resolveCustomValues(partialIndex, "k8saudit-rules:0.18.0"))
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining("No set of falcoctl artifact versions works")
+                .hasMessageContaining("The closest combination is k8saudit-rules 0.18.0")
+                .hasMessageContaining("needs k8saudit >= 0.18.0, source has up to 0.16.1")
+                .hasMessageContaining("Publish the missing versions in the source registry")
+                .hasMessageContaining("`artifacts`");
+    }
+
+    @Test
+    void withoutAnyWorkingSetTheErrorNamesTheClosestCombinationAndWhatBlocksIt() {
+        assertThatThrownBy(() -> resolveCustomValues(blockedIndex, ""))
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining("The closest combination is k8saudit-rules 0.18.0")
+                .hasMessageContaining(
+                        "no version of k8saudit-rules fits it: k8saudit-rules 0.18.0 skipped: needs k8saudit >= 0.18.0,"
+                                + " source has up to 0.16.1")
+                .hasMessageContaining("falco.rules_files /etc/falco/k8s_audit_rules.yaml");
+    }
+
+    @Test
+    void aRefIsRaisedWithinItsMajorWhenADependencyNeedsItAsFalcoctlDoes() {
+        Map<String, ResolvedArtifact> set = resolve("", install("k8saudit-rules:0.18"), install("k8saudit:0.16"));
+
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.18.0");
+        assertThat(set.get("k8saudit").tags()).containsExactly("0.18.0");
+        assertThat(set.get("k8saudit").skipped())
+                .containsExactly("k8saudit 0.16.1 skipped: k8saudit-rules 0.18.0 needs k8saudit >= 0.18.0");
+    }
+
+    @Test
+    void aRefThatNoVersionOfItsDependencyInTheSourceSatisfiesFailsNamingTheRef() {
+        assertThatThrownBy(() -> resolver(partialIndex, "").resolve(List.of(install("k8saudit-rules:0.18")), Set.of()))
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining("needs k8saudit >= 0.18.0, source has up to 0.16.1")
+                .hasMessageContaining("falcoctl.config.artifact.install.refs");
     }
 
     @Test
