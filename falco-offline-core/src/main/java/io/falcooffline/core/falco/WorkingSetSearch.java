@@ -27,7 +27,8 @@ import java.util.function.Function;
  * versions newest first, so the first set found is the newest in that order. Before a version is read, the
  * versions already chosen must accept it; once read, it must suit Falco, hold the files asked of it, and each of
  * its dependencies must be met or still possible with what the source has. Bounded by {@link
- * #MAX_CANDIDATES_TRIED} versions tried in all and {@link #MAX_VERSIONS_PER_SLOT} per slot each time it is decided.
+ * #MAX_CANDIDATES_TRIED} versions read and tried in all and {@link #MAX_VERSIONS_PER_SLOT} per slot each time it is
+ * decided; versions the set refuses by their tag alone are passed over without reading them.
  */
 final class WorkingSetSearch {
 
@@ -48,6 +49,7 @@ final class WorkingSetSearch {
     private final ArtifactCatalog catalog;
     private final FalcoctlIndex index;
     private final Function<Config, Optional<String>> falcoProblem;
+    private final int maxCandidatesTried;
     private int tried;
     private DeadEnd closest;
 
@@ -58,9 +60,18 @@ final class WorkingSetSearch {
      */
     WorkingSetSearch(
             ArtifactCatalog catalog, FalcoctlIndex index, Function<Config, Optional<String>> falcoProblem) {
+        this(catalog, index, falcoProblem, MAX_CANDIDATES_TRIED);
+    }
+
+    WorkingSetSearch(
+            ArtifactCatalog catalog,
+            FalcoctlIndex index,
+            Function<Config, Optional<String>> falcoProblem,
+            int maxCandidatesTried) {
         this.catalog = catalog;
         this.index = index;
         this.falcoProblem = falcoProblem;
+        this.maxCandidatesTried = maxCandidatesTried;
     }
 
     /**
@@ -104,9 +115,9 @@ final class WorkingSetSearch {
             if (triedHere++ >= MAX_VERSIONS_PER_SLOT) {
                 break;
             }
-            if (++tried > MAX_CANDIDATES_TRIED) {
+            if (++tried > maxCandidatesTried) {
                 throw noWorkingSet("Looking for a working set of falcoctl artifacts stopped after "
-                        + MAX_CANDIDATES_TRIED + " versions tried");
+                        + maxCandidatesTried + " versions tried");
             }
             Fetched fetched;
             try {

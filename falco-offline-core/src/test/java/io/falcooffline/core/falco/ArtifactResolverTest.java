@@ -250,7 +250,7 @@ class ArtifactResolverTest {
                 .hasMessageContaining("No set of falcoctl artifact versions works")
                 .hasMessageContaining("The closest combination is k8saudit-rules 0.18.0")
                 .hasMessageContaining("needs k8saudit >= 0.18.0, source has up to 0.16.1")
-                .hasMessageContaining("Publish the missing versions in the source registry")
+                .hasMessageContaining("To fix it, publish the missing versions in the source registry")
                 .hasMessageContaining("`artifacts`");
     }
 
@@ -281,6 +281,35 @@ class ArtifactResolverTest {
                 .isInstanceOf(FalcoArtifactException.class)
                 .hasMessageContaining("needs k8saudit >= 0.18.0, source has up to 0.16.1")
                 .hasMessageContaining("falcoctl.config.artifact.install.refs");
+    }
+
+    @Test
+    void theSearchStopsAtItsBoundNamingItAndTheFix() {
+        SourceStores sources = upstream.sources(store);
+        ArtifactCatalog catalog = new ArtifactCatalog(sources, ARM_AND_AMD);
+        ArtifactSlot plugin = slot("k8saudit", ReferenceKind.PLUGIN);
+        ArtifactSlot json = slot("json", ReferenceKind.PLUGIN);
+        ArtifactResolver falco = resolver(partialIndex, "");
+        // k8saudit 1.0.0 (refused by Falco) and 0.16.1 are two versions tried; json would be the third.
+        WorkingSetSearch search = new WorkingSetSearch(catalog, partialIndex, falco::falcoProblem, 2);
+
+        assertThatThrownBy(() -> search.search(List.of(plugin, json)))
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining("stopped after 2 versions tried")
+                .hasMessageContaining("`artifacts`");
+        assertThat(new WorkingSetSearch(catalog, partialIndex, falco::falcoProblem, 3)
+                        .search(List.of(plugin, json))
+                        .keySet())
+                .containsExactly("k8saudit", "json");
+    }
+
+    private static ArtifactSlot slot(String name, ReferenceKind type) {
+        return new ArtifactSlot(
+                name,
+                ArtifactSlot.Freedom.FREE,
+                partialIndex.find(name).orElseThrow().at("").withTag(null),
+                type,
+                null);
     }
 
     @Test
