@@ -114,8 +114,8 @@ public final class ArtifactResolver {
         }
         checkPinsAgree(slots);
         checkFalco(slots);
-        Map<String, Choice> set = new WorkingSetSearch(catalog, index, this::falcoProblem)
-                .search(List.copyOf(slots.values()));
+        Map<String, Choice> set =
+                new WorkingSetSearch(catalog, index, this::falcoProblem).search(List.copyOf(slots.values()));
         checkCycles(set);
         List<ResolvedArtifact> resolved = new ArrayList<>();
         for (ArtifactSlot slot : slots.values()) {
@@ -190,8 +190,7 @@ public final class ArtifactResolver {
         if (existing == null) {
             boolean pinned =
                     pins.versionOf(name).filter(version -> !version.isEmpty()).isPresent();
-            existing = ArtifactSlot.of(
-                    fetched, pinned ? ArtifactSlot.Freedom.PINNED : ArtifactSlot.Freedom.REQUESTED);
+            existing = ArtifactSlot.of(fetched, pinned ? ArtifactSlot.Freedom.PINNED : ArtifactSlot.Freedom.REQUESTED);
             slots.put(name, existing);
             bound(slots, why);
         } else if (existing.freedom == ArtifactSlot.Freedom.REQUESTED

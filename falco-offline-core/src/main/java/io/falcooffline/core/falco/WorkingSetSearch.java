@@ -38,6 +38,8 @@ final class WorkingSetSearch {
     static final int MAX_VERSIONS_PER_SLOT = 16;
 
     private static final int REASONS_SHOWN = 3;
+    /** Nested reasons (a version skipped because nothing after it works) stay readable. */
+    private static final int MAX_REASON_CHARS = 600;
 
     /** A version chosen for a slot, and why newer ones were not. */
     record Choice(ArtifactSlot slot, Fetched fetched, List<String> skipped) {}
@@ -58,8 +60,7 @@ final class WorkingSetSearch {
      * @param index where a dependency's repository is found
      * @param falcoProblem why an artifact does not suit the chart's Falco ({@code needs plugin API ...}), if it does not
      */
-    WorkingSetSearch(
-            ArtifactCatalog catalog, FalcoctlIndex index, Function<Config, Optional<String>> falcoProblem) {
+    WorkingSetSearch(ArtifactCatalog catalog, FalcoctlIndex index, Function<Config, Optional<String>> falcoProblem) {
         this(catalog, index, falcoProblem, MAX_CANDIDATES_TRIED);
     }
 
@@ -116,16 +117,16 @@ final class WorkingSetSearch {
                 break;
             }
             if (++tried > maxCandidatesTried) {
-                throw noWorkingSet("Looking for a working set of falcoctl artifacts stopped after "
-                        + maxCandidatesTried + " versions tried");
+                throw noWorkingSet("Looking for a working set of falcoctl artifacts stopped after " + maxCandidatesTried
+                        + " versions tried");
             }
             Fetched fetched;
             try {
-                fetched = asked
-                        ? slot.requested
-                        : catalog.fetch(slot.repository.withTag(tag), slot.name + ":" + tag);
+                fetched = asked ? slot.requested : catalog.fetch(slot.repository.withTag(tag), slot.name + ":" + tag);
             } catch (FalcoOfflineException e) {
-                skipped.add(slot.name + " " + tag + " skipped: " + e.getMessage());
+                String message = e.getMessage();
+                skipped.add(slot.name + " " + tag + " skipped: "
+                        + (message.endsWith(".") ? message.substring(0, message.length() - 1) : message));
                 continue;
             }
             List<ArtifactSlot> added = new ArrayList<>();
@@ -252,12 +253,14 @@ final class WorkingSetSearch {
                 SemanticVersion have = ArtifactSlot.version(chosen.fetched());
                 if (have.major() != required.get().major()) {
                     return Optional.of("needs " + dependency.name() + " " + dependency.version() + ", but "
-                            + ArtifactSlot.describe(chosen.fetched()) + " is " + chosen.slot().provenance()
+                            + ArtifactSlot.describe(chosen.fetched()) + " is "
+                            + chosen.slot().provenance()
                             + " and falcoctl refuses another major version");
                 }
                 if (have.compareTo(required.get()) < 0 && !alternativeMet(dependency, assigned)) {
                     return Optional.of("needs " + dependency.name() + " >= " + dependency.version() + ", but "
-                            + ArtifactSlot.describe(chosen.fetched()) + " is " + chosen.slot().provenance());
+                            + ArtifactSlot.describe(chosen.fetched()) + " is "
+                            + chosen.slot().provenance());
                 }
                 continue;
             }
@@ -299,7 +302,8 @@ final class WorkingSetSearch {
         if (slot.freedom == Freedom.PINNED) {
             return ArtifactSlot.version(slot.requested).satisfies(required);
         }
-        if (slot.freedom == Freedom.REQUESTED && ArtifactSlot.version(slot.requested).satisfies(required)) {
+        if (slot.freedom == Freedom.REQUESTED
+                && ArtifactSlot.version(slot.requested).satisfies(required)) {
             return true;
         }
         return catalog.newestOfMajor(slot.repository, required.major())
@@ -318,9 +322,10 @@ final class WorkingSetSearch {
             return needs + "source has up to " + newest.get();
         }
         List<SemanticVersion> all = catalog.versionsNewestFirst(slot.repository);
-        return needs + (all.isEmpty()
-                ? "source has no version of it (" + slot.repository + ")"
-                : "source has none of major " + required.major() + " (newest " + all.get(0) + ")");
+        return needs
+                + (all.isEmpty()
+                        ? "source has no version of it (" + slot.repository + ")"
+                        : "source has none of major " + required.major() + " (newest " + all.get(0) + ")");
     }
 
     private static boolean inSet(String name, Map<String, Choice> assigned, List<ArtifactSlot> order) {
@@ -392,10 +397,12 @@ final class WorkingSetSearch {
                         + ", or pin versions that work together with `artifacts` (name:version,...).");
     }
 
+    /** The first reasons, the count of the others, and at most {@link #MAX_REASON_CHARS} characters in all. */
     private static String shown(List<String> reasons) {
         String shown = String.join("; ", reasons.subList(0, Math.min(REASONS_SHOWN, reasons.size())));
-        return reasons.size() > REASONS_SHOWN
-                ? shown + "; and " + (reasons.size() - REASONS_SHOWN) + " more"
-                : shown;
+        if (reasons.size() > REASONS_SHOWN) {
+            shown += "; and " + (reasons.size() - REASONS_SHOWN) + " more";
+        }
+        return shown.length() > MAX_REASON_CHARS ? shown.substring(0, MAX_REASON_CHARS) + "..." : shown;
     }
 }

@@ -3,6 +3,7 @@ package io.falcooffline.core.falco;
 import static io.falcooffline.core.testing.SyntheticArtifacts.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.WantedArtifact.Role;
@@ -38,6 +39,7 @@ class ArtifactResolverTest {
     private static FalcoctlIndex index;
     private static FalcoctlIndex partialIndex;
     private static FalcoctlIndex blockedIndex;
+    private static FalcoctlIndex armlessIndex;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -99,6 +101,21 @@ class ArtifactResolverTest {
                         + "- name: k8saudit-rules\n  type: rulesfile\n  registry: ghcr.io\n"
                         + "  repository: blocked/k8saudit-rules\n",
                 "blocked index");
+        // k8saudit 0.18.0 published for amd64 only: the rules that need it look possible until it is read.
+        SyntheticArtifacts.plugin("k8saudit", "0.16.1", "3.11.0").pushTo(store, "armless/k8saudit", "0.16.1");
+        SyntheticArtifacts.plugin(
+                        "k8saudit",
+                        "0.18.0",
+                        List.of(new Requirement("plugin_api_version", "3.11.0")),
+                        List.of(SyntheticArtifacts.Platform.LINUX_AMD64))
+                .pushTo(store, "armless/k8saudit", "0.18.0");
+        armlessIndex = FalcoctlIndex.parse(
+                "- name: k8saudit\n  type: plugin\n  registry: ghcr.io\n  repository: armless/k8saudit\n"
+                        + "- name: json\n  type: plugin\n  registry: ghcr.io\n  repository: "
+                        + FalcoUpstream.PARTIAL + FalcoUpstream.PLUGINS + "json\n"
+                        + "- name: k8saudit-rules\n  type: rulesfile\n  registry: ghcr.io\n  repository: "
+                        + FalcoUpstream.PARTIAL + FalcoUpstream.RULESETS + "k8saudit\n",
+                "armless index");
     }
 
     @AfterAll
@@ -219,6 +236,23 @@ class ArtifactResolverTest {
         assertThat(set.get("json").skipped()).isEmpty();
         assertThat(set.values()).noneMatch(ResolvedArtifact::pinned);
         assertThat(set.get("k8saudit-rules").tags()).containsExactly("0.16.1");
+    }
+
+    @Test
+    void aDependencyThatFailsOnceReadSendsTheSearchBackToOlderRules() {
+        Map<String, ResolvedArtifact> set = resolveCustomValues(armlessIndex, "");
+
+        assertThat(set.get("k8saudit-rules").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit-rules").skipped())
+                .singleElement(STRING)
+                .startsWith("k8saudit-rules 0.18.0 skipped: then no version of k8saudit works (k8saudit 0.18.0 skipped:"
+                        + " k8saudit:0.18.0 has no manifest for platform linux/arm64")
+                .contains("no manifest for platform linux/arm64")
+                .contains("k8saudit 0.16.1 skipped: k8saudit-rules 0.18.0 needs k8saudit >= 0.18.0");
+        assertThat(set.get("k8saudit").skipped())
+                .singleElement(STRING)
+                .startsWith("k8saudit 0.18.0 skipped: k8saudit:0.18.0 has no manifest for platform linux/arm64");
     }
 
     @Test

@@ -60,8 +60,8 @@ class WorkingSetPackageTest {
     void customValuesBakeTheNewestWorkingSetWithoutPinsAndFalcoStarts() throws IOException {
         try (LocalRegistry internal = LocalRegistry.startPlain();
                 OciStore client = new RegistryClient(internal.clientOptions().build())) {
-            PackageResult result = FalcoOffline.packageChart(
-                    request(internal, "baked").build(), ProgressListener.SILENT);
+            PackageResult result =
+                    FalcoOffline.packageChart(request(internal, "baked").build(), ProgressListener.SILENT);
 
             Map<String, Object> falco = result.plan().falco();
             List<Map<String, Object>> artifacts = (List<Map<String, Object>>) falco.get("artifacts");
@@ -72,9 +72,12 @@ class WorkingSetPackageTest {
             assertThat(artifacts)
                     .filteredOn(artifact -> artifact.get("name").equals("k8saudit-rules"))
                     .singleElement()
-                    .satisfies(rules -> assertThat((List<String>) rules.get("skipped")).containsExactly(RULES_SKIPPED));
+                    .satisfies(rules ->
+                            assertThat((List<String>) rules.get("skipped")).containsExactly(RULES_SKIPPED));
             assertThat(falco.get("notes").toString()).contains(RULES_SKIPPED);
-            assertThat(((Map<String, Object>) falco.get("bake")).get("artifacts").toString())
+            assertThat(((Map<String, Object>) falco.get("bake"))
+                            .get("artifacts")
+                            .toString())
                     .contains(internal.host() + "/falco/k8saudit-rules:0.16.1")
                     .contains(internal.host() + "/falco/k8saudit:0.16.1");
 
@@ -91,8 +94,9 @@ class WorkingSetPackageTest {
     void aPinTheSourceCannotMeetFailsBeforeAnythingIsPushedOrWritten() throws IOException {
         try (LocalRegistry internal = LocalRegistry.startPlain();
                 OciStore client = new RegistryClient(internal.clientOptions().build())) {
-            PackageRequest request =
-                    request(internal, "refused").artifacts("k8saudit-rules:0.18.0").build();
+            PackageRequest request = request(internal, "refused")
+                    .artifacts("k8saudit-rules:0.18.0")
+                    .build();
 
             assertThatThrownBy(() -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
                     .isInstanceOf(FalcoArtifactException.class)
