@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The plan's {@code falco} section: delivery, index, every artifact with its digest, the values set and why. */
+/**
+ * The plan's {@code falco} section: delivery, index, every artifact with its digest, whether it was pinned and which
+ * newer versions were skipped and why, the values set and why.
+ */
 public final class FalcoPlanSection {
 
     private FalcoPlanSection() {}
@@ -31,6 +34,7 @@ public final class FalcoPlanSection {
             json.put("requirements", new TreeMap<>(artifact.requirements()));
             json.put("for", artifact.origins());
             json.put("pinned", artifact.pinned());
+            json.put("skipped", artifact.skipped());
             artifacts.add(json);
         }
         section.put("artifacts", artifacts);

@@ -208,7 +208,8 @@ public final class FalcoStage {
                         + ") " + artifact.repository() + " " + artifact.tags() + " " + artifact.digest()
                         + (artifact.platforms().isEmpty() ? "" : " " + artifact.platforms()) + ", for "
                         + String.join(", ", artifact.origins()) + (artifact.pinned() ? " (pinned by `artifacts`)" : "")
-                        + ".");
+                        + "."
+                        + (artifact.skipped().isEmpty() ? "" : " " + String.join("; ", artifact.skipped()) + "."));
             }
         } else if (options.delivery() == Delivery.BAKED) {
             throw new InvalidRequestException(

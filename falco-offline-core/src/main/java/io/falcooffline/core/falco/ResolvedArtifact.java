@@ -22,6 +22,8 @@ import java.util.Set;
  * @param roles why it is in the set
  * @param origins where the values or parameters ask for it, e.g. {@code falcoctl.config.artifact.install.refs[0]}
  * @param pinned whether the {@code artifacts} parameter fixed its version
+ * @param skipped the newer versions passed over and why, e.g.
+ *     {@code k8saudit-rules 0.18.0 skipped: needs k8saudit >= 0.18.0, source has up to 0.16.1}
  */
 public record ResolvedArtifact(
         String name,
@@ -35,7 +37,8 @@ public record ResolvedArtifact(
         FalcoctlDependencies.Config config,
         Set<WantedArtifact.Role> roles,
         List<String> origins,
-        boolean pinned) {
+        boolean pinned,
+        List<String> skipped) {
 
     public ResolvedArtifact {
         tags = List.copyOf(tags);
@@ -43,6 +46,7 @@ public record ResolvedArtifact(
         files = List.copyOf(files);
         roles = Set.copyOf(roles);
         origins = List.copyOf(origins);
+        skipped = List.copyOf(skipped);
     }
 
     /** The reference at the first tag, e.g. {@code ghcr.io/falcosecurity/rules/falco-rules:5}. */

@@ -3,6 +3,7 @@ package io.falcooffline.core.falco;
 import static io.falcooffline.core.testing.SyntheticArtifacts.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.WantedArtifact.Role;
@@ -36,6 +37,9 @@ class ArtifactResolverTest {
     private static FalcoUpstream upstream;
     private static OciStore store;
     private static FalcoctlIndex index;
+    private static FalcoctlIndex partialIndex;
+    private static FalcoctlIndex blockedIndex;
+    private static FalcoctlIndex armlessIndex;
 
     @BeforeAll
     static void publish() throws Exception {
@@ -77,6 +81,41 @@ class ArtifactResolverTest {
                 + "- name: cycle-b\n  type: rulesfile\n  registry: ghcr.io\n  repository: acme/cycle-b\n";
         Files.writeString(directory.resolve("extra.yaml"), extra);
         index = FalcoctlIndex.parse(extra, "test index");
+        partialIndex = FalcoctlIndex.parse(Files.readString(upstream.partialIndexFile()), "partial index");
+        // A source with nothing that works together: the rules only at 0.18.0, the plugin only at 0.16.1.
+        SyntheticArtifacts.plugin("k8saudit", "0.16.1", "3.11.0").pushTo(store, "blocked/k8saudit", "0.16.1");
+        SyntheticArtifacts.plugin("json", "0.7.4", "3.11.0").pushTo(store, "blocked/json", "0.7.4");
+        SyntheticArtifacts.rulesfile(
+                        "k8saudit-rules",
+                        "0.18.0",
+                        "k8saudit-rules-0.18.0.tar.gz",
+                        "k8s_audit_rules.yaml",
+                        utf8("- rule: r\n"),
+                        List.of(new Dependency("json", "0.7.0"), new Dependency("k8saudit", "0.18.0")),
+                        List.of(),
+                        null)
+                .pushTo(store, "blocked/k8saudit-rules", "0.18.0");
+        blockedIndex = FalcoctlIndex.parse(
+                "- name: k8saudit\n  type: plugin\n  registry: ghcr.io\n  repository: blocked/k8saudit\n"
+                        + "- name: json\n  type: plugin\n  registry: ghcr.io\n  repository: blocked/json\n"
+                        + "- name: k8saudit-rules\n  type: rulesfile\n  registry: ghcr.io\n"
+                        + "  repository: blocked/k8saudit-rules\n",
+                "blocked index");
+        // k8saudit 0.18.0 published for amd64 only: the rules that need it look possible until it is read.
+        SyntheticArtifacts.plugin("k8saudit", "0.16.1", "3.11.0").pushTo(store, "armless/k8saudit", "0.16.1");
+        SyntheticArtifacts.plugin(
+                        "k8saudit",
+                        "0.18.0",
+                        List.of(new Requirement("plugin_api_version", "3.11.0")),
+                        List.of(SyntheticArtifacts.Platform.LINUX_AMD64))
+                .pushTo(store, "armless/k8saudit", "0.18.0");
+        armlessIndex = FalcoctlIndex.parse(
+                "- name: k8saudit\n  type: plugin\n  registry: ghcr.io\n  repository: armless/k8saudit\n"
+                        + "- name: json\n  type: plugin\n  registry: ghcr.io\n  repository: "
+                        + FalcoUpstream.PARTIAL + FalcoUpstream.PLUGINS + "json\n"
+                        + "- name: k8saudit-rules\n  type: rulesfile\n  registry: ghcr.io\n  repository: "
+                        + FalcoUpstream.PARTIAL + FalcoUpstream.RULESETS + "k8saudit\n",
+                "armless index");
     }
 
     @AfterAll
@@ -86,8 +125,12 @@ class ArtifactResolverTest {
     }
 
     private static ArtifactResolver resolver(String pins) {
+        return resolver(index, pins);
+    }
+
+    private static ArtifactResolver resolver(FalcoctlIndex source, String pins) {
         return new ArtifactResolver(
-                index,
+                source,
                 "test index",
                 upstream.sources(store),
                 ArtifactPins.parse(pins),
@@ -97,6 +140,22 @@ class ArtifactResolverTest {
 
     private static Map<String, ResolvedArtifact> resolve(String pins, WantedArtifact... wanted) {
         return resolver(pins).resolve(List.of(wanted), Set.of()).stream()
+                .collect(Collectors.toMap(ResolvedArtifact::name, Function.identity()));
+    }
+
+    /** What {@code custom_values.yaml} wants with {@code delivery=baked}: its two plugins and the k8saudit rules. */
+    private static Map<String, ResolvedArtifact> resolveCustomValues(FalcoctlIndex source, String pins) {
+        return resolver(source, pins)
+                .resolve(
+                        List.of(
+                                new WantedArtifact("k8saudit", Role.LOADED_PLUGIN, "falco.load_plugins k8saudit"),
+                                new WantedArtifact("json", Role.LOADED_PLUGIN, "falco.load_plugins json"),
+                                new WantedArtifact(
+                                        "/etc/falco/k8s_audit_rules.yaml",
+                                        Role.RULES_FILE,
+                                        "falco.rules_files /etc/falco/k8s_audit_rules.yaml")),
+                        Set.of())
+                .stream()
                 .collect(Collectors.toMap(ResolvedArtifact::name, Function.identity()));
     }
 
@@ -157,8 +216,134 @@ class ArtifactResolverTest {
         Map<String, ResolvedArtifact> set =
                 resolve("", new WantedArtifact("k8saudit", Role.LOADED_PLUGIN, "falco.load_plugins k8saudit"));
 
-        // 1.0.0 needs plugin API 4.0.0; Falco 0.44.0 has 3.12.0.
         assertThat(set.get("k8saudit").version()).isEqualTo("0.18.0");
+        assertThat(set.get("k8saudit").skipped())
+                .containsExactly("k8saudit 1.0.0 skipped: needs plugin API 4.0.0, but Falco 0.44.0 has 3.12.0");
+    }
+
+    @Test
+    void rulesNeedingAPluginVersionTheSourceLacksGiveWayToTheNewestSetThatWorks() {
+        Map<String, ResolvedArtifact> set = resolveCustomValues(partialIndex, "");
+
+        assertThat(set.get("k8saudit-rules").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit-rules").skipped())
+                .containsExactly("k8saudit-rules 0.18.0 skipped: needs k8saudit >= 0.18.0, source has up to 0.16.1");
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit").skipped())
+                .containsExactly("k8saudit 1.0.0 skipped: k8saudit-rules 0.16.1 needs k8saudit 0.7.0, and falcoctl"
+                        + " refuses another major version");
+        assertThat(set.get("json").version()).isEqualTo("0.7.4");
+        assertThat(set.get("json").skipped()).isEmpty();
+        assertThat(set.values()).noneMatch(ResolvedArtifact::pinned);
+        assertThat(set.get("k8saudit-rules").tags()).containsExactly("0.16.1");
+    }
+
+    @Test
+    void aDependencyThatFailsOnceReadSendsTheSearchBackToOlderRules() {
+        Map<String, ResolvedArtifact> set = resolveCustomValues(armlessIndex, "");
+
+        assertThat(set.get("k8saudit-rules").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit-rules").skipped())
+                .singleElement(STRING)
+                .startsWith("k8saudit-rules 0.18.0 skipped: then no version of k8saudit works (k8saudit 0.18.0 skipped:"
+                        + " k8saudit:0.18.0 has no manifest for platform linux/arm64")
+                .contains("no manifest for platform linux/arm64")
+                .contains("k8saudit 0.16.1 skipped: k8saudit-rules 0.18.0 needs k8saudit >= 0.18.0");
+        assertThat(set.get("k8saudit").skipped())
+                .singleElement(STRING)
+                .startsWith("k8saudit 0.18.0 skipped: k8saudit:0.18.0 has no manifest for platform linux/arm64");
+    }
+
+    @Test
+    void whereTheSourceHasEverythingTheNewestRulesAndPluginsAreChosen() {
+        Map<String, ResolvedArtifact> set = resolveCustomValues(index, "");
+
+        assertThat(set.get("k8saudit-rules").version()).isEqualTo("0.18.0");
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.18.0");
+        assertThat(set.get("json").version()).isEqualTo("0.7.4");
+    }
+
+    @Test
+    void pinsWinOverTheNewestSet() {
+        Map<String, ResolvedArtifact> set = resolveCustomValues(index, "k8saudit-rules:0.16.1,json:0.7.0");
+
+        assertThat(set.get("k8saudit-rules").version()).isEqualTo("0.16.1");
+        assertThat(set.get("k8saudit-rules").pinned()).isTrue();
+        assertThat(set.get("json").version()).isEqualTo("0.7.0");
+        assertThat(set.get("json").pinned()).isTrue();
+        // Unpinned, k8saudit is still the newest Falco 0.44.0 loads.
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.18.0");
+        assertThat(set.get("k8saudit").pinned()).isFalse();
+    }
+
+    @Test
+    void aPinTheSourceCannotSatisfyFailsNamingWhatBlocksItAndTheFix() {
+        assertThatThrownBy(() -> resolveCustomValues(partialIndex, "k8saudit-rules:0.18.0"))
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining("No set of falcoctl artifact versions works")
+                .hasMessageContaining("The closest combination is k8saudit-rules 0.18.0")
+                .hasMessageContaining("needs k8saudit >= 0.18.0, source has up to 0.16.1")
+                .hasMessageContaining("To fix it, publish the missing versions in the source registry")
+                .hasMessageContaining("`artifacts`");
+    }
+
+    @Test
+    void withoutAnyWorkingSetTheErrorNamesTheClosestCombinationAndWhatBlocksIt() {
+        assertThatThrownBy(() -> resolveCustomValues(blockedIndex, ""))
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining("The closest combination is k8saudit-rules 0.18.0")
+                .hasMessageContaining(
+                        "no version of k8saudit-rules fits it: k8saudit-rules 0.18.0 skipped: needs k8saudit >= 0.18.0,"
+                                + " source has up to 0.16.1")
+                .hasMessageContaining("falco.rules_files /etc/falco/k8s_audit_rules.yaml");
+    }
+
+    @Test
+    void aRefIsRaisedWithinItsMajorWhenADependencyNeedsItAsFalcoctlDoes() {
+        Map<String, ResolvedArtifact> set = resolve("", install("k8saudit-rules:0.18"), install("k8saudit:0.16"));
+
+        assertThat(set.get("k8saudit").version()).isEqualTo("0.18.0");
+        assertThat(set.get("k8saudit").tags()).containsExactly("0.18.0");
+        assertThat(set.get("k8saudit").skipped())
+                .containsExactly("k8saudit 0.16.1 skipped: k8saudit-rules 0.18.0 needs k8saudit >= 0.18.0");
+    }
+
+    @Test
+    void aRefThatNoVersionOfItsDependencyInTheSourceSatisfiesFailsNamingTheRef() {
+        assertThatThrownBy(() -> resolver(partialIndex, "").resolve(List.of(install("k8saudit-rules:0.18")), Set.of()))
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining("needs k8saudit >= 0.18.0, source has up to 0.16.1")
+                .hasMessageContaining("falcoctl.config.artifact.install.refs");
+    }
+
+    @Test
+    void theSearchStopsAtItsBoundNamingItAndTheFix() {
+        SourceStores sources = upstream.sources(store);
+        ArtifactCatalog catalog = new ArtifactCatalog(sources, ARM_AND_AMD);
+        ArtifactSlot plugin = slot("k8saudit", ReferenceKind.PLUGIN);
+        ArtifactSlot json = slot("json", ReferenceKind.PLUGIN);
+        ArtifactResolver falco = resolver(partialIndex, "");
+        // k8saudit 1.0.0 (refused by Falco) and 0.16.1 are two versions tried; json would be the third.
+        WorkingSetSearch search = new WorkingSetSearch(catalog, partialIndex, falco::falcoProblem, 2);
+
+        assertThatThrownBy(() -> search.search(List.of(plugin, json)))
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining("stopped after 2 versions tried")
+                .hasMessageContaining("`artifacts`");
+        assertThat(new WorkingSetSearch(catalog, partialIndex, falco::falcoProblem, 3)
+                        .search(List.of(plugin, json))
+                        .keySet())
+                .containsExactly("k8saudit", "json");
+    }
+
+    private static ArtifactSlot slot(String name, ReferenceKind type) {
+        return new ArtifactSlot(
+                name,
+                ArtifactSlot.Freedom.FREE,
+                partialIndex.find(name).orElseThrow().at("").withTag(null),
+                type,
+                null);
     }
 
     @Test

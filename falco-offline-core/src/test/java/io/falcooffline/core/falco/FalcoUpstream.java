@@ -36,12 +36,17 @@ public final class FalcoUpstream implements AutoCloseable {
     static final String CONTAINER_PLUGIN_YAML =
             "# Enable container plugin for linux non musl installation.\nload_plugins: [container]";
 
+    /** Where the partial source keeps its copies: a registry that mirrored the rules further than the plugins. */
+    static final String PARTIAL = "harbor/";
+
     final LocalRegistry registry;
     final Path indexFile;
+    final Path partialIndexFile;
 
-    private FalcoUpstream(LocalRegistry registry, Path indexFile) {
+    private FalcoUpstream(LocalRegistry registry, Path indexFile, Path partialIndexFile) {
         this.registry = registry;
         this.indexFile = indexFile;
+        this.partialIndexFile = partialIndexFile;
     }
 
     /** Starts the registry, publishes everything and writes {@code index.yaml} into the directory. */
@@ -49,10 +54,13 @@ public final class FalcoUpstream implements AutoCloseable {
         LocalRegistry registry = LocalRegistry.startPlain();
         try (OciStore store = new RegistryClient(registry.clientOptions().build())) {
             publish(store);
+            publishPartial(store);
             Files.createDirectories(directory);
             Path index = directory.resolve("index.yaml");
             Files.writeString(index, indexYaml(), StandardCharsets.UTF_8);
-            return new FalcoUpstream(registry, index);
+            Path partialIndex = directory.resolve("partial-index.yaml");
+            Files.writeString(partialIndex, indexYaml(PARTIAL), StandardCharsets.UTF_8);
+            return new FalcoUpstream(registry, index, partialIndex);
         } catch (IOException e) {
             registry.close();
             throw new UncheckedIOException(e);
@@ -78,6 +86,14 @@ public final class FalcoUpstream implements AutoCloseable {
     /** The falcoctl index file, entries on ghcr.io. */
     public Path indexFile() {
         return indexFile;
+    }
+
+    /**
+     * The falcoctl index of the partial source: the same names, on repositories under {@value #PARTIAL} that hold the
+     * k8saudit rules up to 0.18.0 but the k8saudit plugin only up to 0.16.1 (and a 1.0.0 Falco 0.44.0 cannot load).
+     */
+    public Path partialIndexFile() {
+        return partialIndexFile;
     }
 
     /**
@@ -122,21 +138,7 @@ public final class FalcoUpstream implements AutoCloseable {
         plugin(store, "container", "0.7.1", "3.11.0", "0.7.1", "0.7", "0", "latest");
         plugin(store, "k8smeta", "0.4.1", "3.11.0", "0.4.1", "0.4", "0", "latest");
 
-        byte[] rules016 = utf8("- required_engine_version: 15\n- required_plugin_versions:\n"
-                + "    - name: k8saudit\n      version: 0.7.0\n    - name: json\n      version: 0.7.0\n"
-                + "- rule: Disallowed K8s User\n  condition: ka.user.name != admin\n  output: x\n  priority: WARNING\n"
-                + "  source: k8s_audit\n");
-        SyntheticArtifacts.k8sauditRules("0.16.1", rules016).pushTo(store, RULESETS + "k8saudit", "0.16.1", "0.16");
-        SyntheticArtifacts.rulesfile(
-                        "k8saudit-rules",
-                        "0.18.0",
-                        "k8saudit-rules-0.18.0.tar.gz",
-                        "k8s_audit_rules.yaml",
-                        utf8("- required_plugin_versions:\n    - name: k8saudit\n      version: 0.18.0\n"),
-                        List.of(new Dependency("json", "0.7.0"), new Dependency("k8saudit", "0.18.0")),
-                        List.of(new Requirement("engine_version_semver", "0.15.0")),
-                        SyntheticArtifacts.PLUGINS_SOURCE)
-                .pushTo(store, RULESETS + "k8saudit", "0.18.0", "0.18", "0", "latest");
+        publishRules(store, "");
         SyntheticArtifacts.falcoRules("5.1.0", "0.57.0", utf8("- rule: Terminal shell in container\n"))
                 .pushTo(store, FALCO_RULES, "5.1.0", "5.1", "5", "latest");
 
@@ -147,8 +149,46 @@ public final class FalcoUpstream implements AutoCloseable {
                 .pushTo(store, "falcosecurity/falco-driver-loader", "0.44.0");
     }
 
+    /** The partial source: k8saudit-rules 0.16.1 and 0.18.0, but k8saudit only up to 0.16.1 (and 1.0.0). */
+    private static void publishPartial(OciStore store) {
+        prefixedPlugin(store, PARTIAL, "k8saudit", "0.16.0", "3.11.0", "0.16.0");
+        prefixedPlugin(store, PARTIAL, "k8saudit", "0.16.1", "3.11.0", "0.16.1", "0.16", "0", "latest");
+        prefixedPlugin(store, PARTIAL, "k8saudit", "1.0.0", "4.0.0", "1.0.0", "1.0", "1");
+        prefixedPlugin(store, PARTIAL, "json", "0.7.4", "3.11.0", "0.7.4", "0.7", "0", "latest");
+        prefixedPlugin(store, PARTIAL, "container", "0.7.1", "3.11.0", "0.7.1", "0.7", "0", "latest");
+        prefixedPlugin(store, PARTIAL, "k8smeta", "0.4.1", "3.11.0", "0.4.1", "0.4", "0", "latest");
+        publishRules(store, PARTIAL);
+        SyntheticArtifacts.falcoRules("5.1.0", "0.57.0", utf8("- rule: Terminal shell in container\n"))
+                .pushTo(store, PARTIAL + FALCO_RULES, "5.1.0", "5.1", "5", "latest");
+    }
+
+    /** k8saudit-rules 0.16.1 (needs k8saudit 0.7.0, json 0.7.0) and 0.18.0 (needs k8saudit 0.18.0). */
+    private static void publishRules(OciStore store, String prefix) {
+        byte[] rules016 = utf8("- required_engine_version: 15\n- required_plugin_versions:\n"
+                + "    - name: k8saudit\n      version: 0.7.0\n    - name: json\n      version: 0.7.0\n"
+                + "- rule: Disallowed K8s User\n  condition: ka.user.name != admin\n  output: x\n  priority: WARNING\n"
+                + "  source: k8s_audit\n");
+        SyntheticArtifacts.k8sauditRules("0.16.1", rules016)
+                .pushTo(store, prefix + RULESETS + "k8saudit", "0.16.1", "0.16");
+        SyntheticArtifacts.rulesfile(
+                        "k8saudit-rules",
+                        "0.18.0",
+                        "k8saudit-rules-0.18.0.tar.gz",
+                        "k8s_audit_rules.yaml",
+                        utf8("- required_plugin_versions:\n    - name: k8saudit\n      version: 0.18.0\n"),
+                        List.of(new Dependency("json", "0.7.0"), new Dependency("k8saudit", "0.18.0")),
+                        List.of(new Requirement("engine_version_semver", "0.15.0")),
+                        SyntheticArtifacts.PLUGINS_SOURCE)
+                .pushTo(store, prefix + RULESETS + "k8saudit", "0.18.0", "0.18", "0", "latest");
+    }
+
     private static void plugin(OciStore store, String name, String version, String api, String... tags) {
-        SyntheticArtifacts.plugin(name, version, api).pushTo(store, PLUGINS + name, tags);
+        prefixedPlugin(store, "", name, version, api, tags);
+    }
+
+    private static void prefixedPlugin(
+            OciStore store, String prefix, String name, String version, String api, String... tags) {
+        SyntheticArtifacts.plugin(name, version, api).pushTo(store, prefix + PLUGINS + name, tags);
     }
 
     /**
@@ -173,13 +213,18 @@ public final class FalcoUpstream implements AutoCloseable {
 
     /** A falcoctl index in the public index's format, every entry on ghcr.io with a cosign signature. */
     static String indexYaml() {
+        return indexYaml("");
+    }
+
+    /** The same index with every repository under a prefix. */
+    static String indexYaml(String prefix) {
         StringBuilder yaml = new StringBuilder();
-        entry(yaml, "k8saudit", "plugin", PLUGINS + "k8saudit");
-        entry(yaml, "json", "plugin", PLUGINS + "json");
-        entry(yaml, "container", "plugin", PLUGINS + "container");
-        entry(yaml, "k8smeta", "plugin", PLUGINS + "k8smeta");
-        entry(yaml, "k8saudit-rules", "rulesfile", RULESETS + "k8saudit");
-        entry(yaml, "falco-rules", "rulesfile", FALCO_RULES);
+        entry(yaml, "k8saudit", "plugin", prefix + PLUGINS + "k8saudit");
+        entry(yaml, "json", "plugin", prefix + PLUGINS + "json");
+        entry(yaml, "container", "plugin", prefix + PLUGINS + "container");
+        entry(yaml, "k8smeta", "plugin", prefix + PLUGINS + "k8smeta");
+        entry(yaml, "k8saudit-rules", "rulesfile", prefix + RULESETS + "k8saudit");
+        entry(yaml, "falco-rules", "rulesfile", prefix + FALCO_RULES);
         return yaml.toString();
     }
 
