@@ -5,13 +5,15 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.audit.ControlPlaneFiles;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.OutputPaths;
+import io.falcooffline.core.node.NodeFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The output stage: writes the rewritten chart, the plan and the kube-apiserver files into the output directory,
+ * The output stage: writes the rewritten chart, the plan, the kube-apiserver files and the node files into the output
+ * directory,
  * each atomically. When one of them fails, the ones this run wrote are removed again, so a failed run leaves no
  * results behind.
  */
@@ -32,6 +34,7 @@ public final class OutputFiles {
             String planFileName,
             byte[] plan,
             Optional<ControlPlaneFiles.Prepared> controlPlaneFiles,
+            Optional<NodeFiles.Prepared> nodeFiles,
             ProgressListener listener) {
         Path chartFile = OutputPaths.inside(outputDirectory, chartFileName, "chart archive");
         Path planFile = OutputPaths.inside(outputDirectory, planFileName, "plan");
@@ -47,8 +50,15 @@ public final class OutputFiles {
                         OutputPaths.inside(outputDirectory, AUDIT_DIRECTORY, "audit directory"),
                         controlPlaneFiles.get());
                 audit.warnings().forEach(listener::warn);
+                written.add(audit.directory());
                 listener.info("Wrote kube-apiserver audit files to " + audit.directory() + " (webhook "
                         + audit.webhookUrl() + ")");
+            }
+            if (nodeFiles.isPresent()) {
+                NodeFiles.Written nodes = NodeFiles.write(
+                        OutputPaths.inside(outputDirectory, NodeFiles.DIRECTORY, "nodes directory"), nodeFiles.get());
+                listener.info("Wrote the files every node's container runtime needs to " + nodes.directory()
+                        + " (steps in " + NodeFiles.README_FILE + ")");
             }
         } catch (FalcoOfflineException e) {
             written.forEach(AtomicFiles::deleteRecursivelyQuietly);
