@@ -59,13 +59,13 @@ public record RegistryTrust(String registry, Kind kind, Optional<String> caPem) 
             pem = Files.readString(file, StandardCharsets.US_ASCII).strip();
         } catch (IOException | RuntimeException e) {
             throw new InvalidRequestException(
-                    "caFile", "Cannot read CA file " + file + " (" + e.getMessage() + "): fix `caFile`.");
+                    "caFile", "Cannot read the `caFile` " + file + " (" + e.getMessage() + "): fix `caFile`.");
         }
         if (!pem.startsWith(PEM_BEGIN) || !pem.endsWith(PEM_END)) {
             throw new InvalidRequestException(
                     "caFile",
-                    "CA file " + file + " is not a PEM certificate (" + PEM_BEGIN + "): the nodes could not trust"
-                            + " the registry with it.");
+                    "The `caFile` " + file + " is not a PEM certificate (" + PEM_BEGIN + "): the nodes could not"
+                            + " trust the registry with it; point `caFile` at the PEM of the registry's CA.");
         }
         return new RegistryTrust(registry, Kind.PRIVATE_CA, Optional.of(pem + "\n"));
     }

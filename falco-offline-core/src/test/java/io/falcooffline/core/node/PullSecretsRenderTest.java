@@ -34,7 +34,7 @@ class PullSecretsRenderTest {
     private PackageRequest.Builder request(String name) throws IOException {
         Path values = Files.writeString(
                 work.resolve("subcharts.yaml"),
-                "falcosidekick:\n  enabled: true\n  webui:\n    enabled: true\n",
+                "falcosidekick:\n  enabled: true\n  webui:\n    enabled: true\ncollectors:\n  kubernetes:\n    enabled: true\n",
                 StandardCharsets.UTF_8);
         return PackageRequest.builder()
                 .chart(TestCharts.upstreamFalco())
@@ -59,7 +59,8 @@ class PullSecretsRenderTest {
                         "DaemonSet/falco",
                         "Deployment/falco-falcosidekick",
                         "Deployment/falco-falcosidekick-ui",
-                        "Deployment/falco-falcosidekick-ui-redis")
+                        "StatefulSet/falco-falcosidekick-ui-redis",
+                        "Deployment/falco-k8s-metacollector")
                 .allSatisfy((pod, names) -> assertThat(names).as(pod).containsExactly("other-pull", "harbor-pull"));
         assertThat(result.plan().nodes())
                 .containsEntry("imagePullSecrets", List.of("other-pull", "harbor-pull"))
