@@ -35,13 +35,13 @@ public final class ContainerdHosts {
      */
     public static String hostsToml(RegistryTrust trust) {
         String registry = trust.registry();
-        String scheme =
-                switch (trust.kind()) {
-                    case PRIVATE_CA -> "https";
-                    case PLAIN_HTTP -> "http";
-                    case SYSTEM_CA -> throw new IllegalArgumentException(
-                            "A registry with a publicly trusted certificate needs no hosts.toml");
-                };
+        String scheme = switch (trust.kind()) {
+            case PRIVATE_CA -> "https";
+            case PLAIN_HTTP -> "http";
+            case SYSTEM_CA ->
+                throw new IllegalArgumentException(
+                        "A registry with a publicly trusted certificate needs no hosts.toml");
+        };
         String endpoint = scheme + "://" + registry;
         StringBuilder toml = new StringBuilder();
         toml.append("# ")
@@ -50,9 +50,11 @@ public final class ContainerdHosts {
                 .append(HOSTS_FILE)
                 .append(", written by falco-offline: containerd pulls ")
                 .append(registry)
-                .append(trust.kind() == RegistryTrust.Kind.PLAIN_HTTP
-                        ? " over plain HTTP.\n"
-                        : " over HTTPS, trusting the registry's private CA in " + CA_FILE + " beside this file.\n")
+                .append(
+                        trust.kind() == RegistryTrust.Kind.PLAIN_HTTP
+                                ? " over plain HTTP.\n"
+                                : " over HTTPS, trusting the registry's private CA in " + CA_FILE
+                                        + " beside this file.\n")
                 .append("server = \"")
                 .append(endpoint)
                 .append("\"\n\n[host.\"")

@@ -19,10 +19,10 @@ import java.util.Map;
  * <ul>
  *   <li>containerd: {@code /etc/containerd/certs.d/<host:port>/hosts.toml} ({@link ContainerdHosts}), with the CA
  *       beside it.
- *   <li>CRI-O (containers/image): a CA goes to {@code /etc/containers/certs.d/<host:port>/ca.crt}
- *       ({@code containers-certs.d(5)}); plain HTTP is a {@code [[registry]]} with {@code insecure = true} in a
- *       drop-in of {@code /etc/containers/registries.conf.d/} ({@code containers-registries.conf(5)},
- *       {@code containers-registries.conf.d(5)}).
+ *   <li>CRI-O (containers/image): a CA goes to {@code /etc/containers/certs.d/<host:port>/ca.crt}, where every
+ *       {@code *.crt} is a CA (containers/image {@code docs/containers-certs.d.5.md}); plain HTTP is a
+ *       {@code [[registry]]} with {@code insecure = true} in a drop-in of {@code /etc/containers/registries.conf.d/}
+ *       (containers/image {@code docs/containers-registries.conf.5.md}, {@code docs/containers-registries.conf.d.5.md}).
  *   <li>Docker Engine: a CA goes to {@code /etc/docker/certs.d/<host:port>/ca.crt}; plain HTTP is an
  *       {@code insecure-registries} entry of {@code /etc/docker/daemon.json}, which the README shows rather than
  *       overwriting that file.
@@ -82,7 +82,11 @@ public final class NodeFiles {
         Map<String, String> installs = new LinkedHashMap<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
         String containerdDirectory = ContainerdHosts.hostDirectory(registry);
-        add(files, installs, CONTAINERD, containerdDirectory + "/" + ContainerdHosts.HOSTS_FILE,
+        add(
+                files,
+                installs,
+                CONTAINERD,
+                containerdDirectory + "/" + ContainerdHosts.HOSTS_FILE,
                 ContainerdHosts.hostsToml(trust));
         if (trust.kind() == RegistryTrust.Kind.PRIVATE_CA) {
             String ca = trust.caPem().orElseThrow();

@@ -23,7 +23,8 @@ final class NodeReadme {
         text.append("## 1. The pull secret\n\n");
         if (secrets.required().isEmpty()) {
             text.append("The pods name no image pull secret: the registry must allow anonymous pulls of the chart's")
-                    .append(" repositories (set `registrySecret` to the name of a Secret with the login otherwise).\n\n");
+                    .append(
+                            " repositories (set `registrySecret` to the name of a Secret with the login otherwise).\n\n");
         } else {
             text.append("kubelet reads image pull secrets from the pod's own namespace; a missing Secret is skipped")
                     .append(" and the pull fails with 401 (ImagePullBackOff). Before `helm install`:\n\n```sh\n");
@@ -60,9 +61,10 @@ final class NodeReadme {
         text.append("### CRI-O\n\n```sh\n");
         appendInstalls(text, installs, NodeFiles.CRI_O);
         text.append("```\n\n")
-                .append(plainHttp
-                        ? "Then `systemctl reload crio` (CRI-O reads the registries configuration again on reload).\n\n"
-                        : "CRI-O reads the CA at every pull; no restart.\n\n");
+                .append(
+                        plainHttp
+                                ? "Then `systemctl reload crio` (CRI-O reads the registries configuration again on reload).\n\n"
+                                : "CRI-O reads the CA at every pull; no restart.\n\n");
         text.append("### Docker Engine (cri-dockerd)\n\n");
         if (plainHttp) {
             text.append("Add the registry to `insecure-registries` in `/etc/docker/daemon.json`, keeping what is")

@@ -82,7 +82,8 @@ public final class NodeStage {
             section.put("secrets", secrets);
             files.ifPresent(prepared -> {
                 Map<String, Object> installs = new LinkedHashMap<>();
-                prepared.installs().forEach((path, nodePath) -> installs.put(NodeFiles.DIRECTORY + "/" + path, nodePath));
+                prepared.installs()
+                        .forEach((path, nodePath) -> installs.put(NodeFiles.DIRECTORY + "/" + path, nodePath));
                 section.put("files", installs);
             });
             section.put("notes", notes);
@@ -113,7 +114,8 @@ public final class NodeStage {
         input.registrySecret()
                 .filter(name -> !input.registrySecretAsPullSecret())
                 .ifPresent(name -> notes.add("registrySecretAsPullSecret is off: " + name + " is falcoctl's login"
-                        + " only; kubelet pulls the images with " + (secrets.names().isEmpty()
+                        + " only; kubelet pulls the images with "
+                        + (secrets.names().isEmpty()
                                 ? "no login (the registry must allow anonymous pulls)"
                                 : "the imagePullSecrets " + secrets.names())
                         + "."));
@@ -139,7 +141,8 @@ public final class NodeStage {
             }
             Object override = node.values().get("namespaceOverride");
             namespaces.add(
-                    override instanceof String text && NAMESPACE.matcher(text.strip()).matches()
+                    override instanceof String text
+                                    && NAMESPACE.matcher(text.strip()).matches()
                             ? text.strip()
                             : releaseNamespace);
         }

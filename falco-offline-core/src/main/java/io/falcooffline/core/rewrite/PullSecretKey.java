@@ -4,9 +4,9 @@ import io.falcooffline.core.chart.Chart;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a chart takes its image pull secrets and in which shape: the Falco chart and k8s-metacollector take
@@ -43,7 +43,8 @@ record PullSecretKey(List<Object> path, boolean namesOnly) {
                 named.add(String.valueOf(entry instanceof Map<?, ?> map ? map.get("name") : entry));
             }
         }
-        List<String> missing = secrets.stream().filter(secret -> !named.contains(secret)).toList();
+        List<String> missing =
+                secrets.stream().filter(secret -> !named.contains(secret)).toList();
         if (render(missing) instanceof List<?> added) {
             merged.addAll(added);
         }

@@ -178,8 +178,8 @@ class FalcoStartsOfflineTest {
                             assertThat(failure).startsWith("falcoctl install").contains("speaks HTTPS"));
 
             // Without the hosts.toml of nodes/, containerd speaks HTTPS to the plain-HTTP registry.
-            NodeSimulation.Verdict untrusted = simulate(internal, work.resolve("no-node-files"), HelmRenderer.render(
-                    chart), K8S_AUDIT_RULES);
+            NodeSimulation.Verdict untrusted =
+                    simulate(internal, work.resolve("no-node-files"), HelmRenderer.render(chart), K8S_AUDIT_RULES);
             assertThat(untrusted.failures())
                     .anySatisfy(failure -> assertThat(failure)
                             .contains("Failed to pull image \"" + internal.host() + "/falco/falco:")
@@ -245,8 +245,8 @@ class FalcoStartsOfflineTest {
                     .run(rendered, List.of(K8S_AUDIT_RULES));
             assertThat(verdict.failures()).isEmpty();
             assertThat(verdict.loadedPlugins()).containsKeys("k8saudit", "json");
-            assertThat(Files.readString(output.resolve(
-                            "nodes/containerd/etc/containerd/certs.d/" + harbor.host() + "/hosts.toml")))
+            assertThat(Files.readString(
+                            output.resolve("nodes/containerd/etc/containerd/certs.d/" + harbor.host() + "/hosts.toml")))
                     .contains("server = \"https://" + harbor.host() + "\"")
                     .contains("ca = \"/etc/containerd/certs.d/" + harbor.host() + "/ca.crt\"");
             assertThat(result.plan().nodes().get("secrets").toString())
@@ -266,8 +266,10 @@ class FalcoStartsOfflineTest {
             NodeSimulation.Verdict wrongLogin = harborNode(harbor, client, ARM64, result, output, true, "wrong")
                     .run(rendered, List.of(K8S_AUDIT_RULES));
             assertThat(wrongLogin.failures())
-                    .anySatisfy(failure -> assertThat(failure).contains("Failed to pull image").contains(": 401"))
-                    .anySatisfy(failure -> assertThat(failure).contains("refused the login").contains("401"));
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("Failed to pull image").contains(": 401"))
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("refused the login").contains("401"));
             // Without the node files containerd checks the registry against the system's roots only.
             NodeSimulation.Verdict withoutTrust = harborNode(harbor, client, ARM64, result, output, false, ROBOT_SECRET)
                     .run(rendered, List.of(K8S_AUDIT_RULES));
@@ -302,11 +304,13 @@ class FalcoStartsOfflineTest {
             NodeSimulation.Verdict withoutSecret = harborNode(harbor, client, ARM64, result, output, true, null)
                     .run(HelmRenderer.render(chart), List.of("/etc/falco/falco_rules.yaml"));
             assertThat(withoutSecret.failures())
-                    .anySatisfy(failure -> assertThat(failure).contains("Failed to pull image").contains(": 401"));
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("Failed to pull image").contains(": 401"));
             NodeSimulation.Verdict withoutTrust = harborNode(harbor, client, ARM64, result, output, false, ROBOT_SECRET)
                     .run(HelmRenderer.render(chart), List.of("/etc/falco/falco_rules.yaml"));
             assertThat(withoutTrust.failures())
-                    .anySatisfy(failure -> assertThat(failure).contains("Failed to pull image").contains("x509"));
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("Failed to pull image").contains("x509"));
 
             // Before the falco stage the public index stayed in falcoctl's config, and signatures were checked.
             Map<String, Object> publicIndex = new LinkedHashMap<>();
@@ -440,7 +444,8 @@ class FalcoStartsOfflineTest {
             assertThat(result.mirror().orElseThrow().entries())
                     .anySatisfy(entry -> assertThat(entry.origin()).isEqualTo(LockEntry.Origin.BAKED));
             for (String platform : List.of(ARM64, "linux/amd64")) {
-                NodeSimulation.Verdict verdict = harborNode(harbor, client, platform, result, output, true, ROBOT_SECRET)
+                NodeSimulation.Verdict verdict = harborNode(
+                                harbor, client, platform, result, output, true, ROBOT_SECRET)
                         .run(rendered, List.of(K8S_AUDIT_RULES));
                 assertThat(verdict.failures()).as(platform).isEmpty();
                 assertThat(verdict.loadedPlugins()).as(platform).containsOnlyKeys("k8saudit", "json");
@@ -455,7 +460,8 @@ class FalcoStartsOfflineTest {
             assertThat(harborNode(harbor, client, ARM64, result, output, false, ROBOT_SECRET)
                             .run(rendered, List.of(K8S_AUDIT_RULES))
                             .failures())
-                    .anySatisfy(failure -> assertThat(failure).contains("Failed to pull image").contains("x509"));
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("Failed to pull image").contains("x509"));
         }
     }
 

@@ -166,7 +166,8 @@ final class ImagePulls {
                     logins.add(pair.split(":", 2));
                 } else {
                     logins.add(new String[] {
-                        entry.path("username").asString(""), entry.path("password").asString("")
+                        entry.path("username").asString(""),
+                        entry.path("password").asString("")
                     });
                 }
             }
@@ -185,8 +186,8 @@ final class ImagePulls {
         if (!reference.registry().equals(registryHost)) {
             return Optional.of("dial tcp " + reference.registry() + ": the node reaches only " + registryHost);
         }
-        ContainerdRegistryHosts.Result hosts = ContainerdRegistryHosts.endpoints(
-                registryHost, nodeFiles, ContainerdRegistryHosts.DEFAULT_CONFIG_PATH);
+        ContainerdRegistryHosts.Result hosts =
+                ContainerdRegistryHosts.endpoints(registryHost, nodeFiles, ContainerdRegistryHosts.DEFAULT_CONFIG_PATH);
         if (hosts.error().isPresent()) {
             return hosts.error();
         }
@@ -241,7 +242,8 @@ final class ImagePulls {
             JsonNode platform = entry.path("platform");
             if (os.equals(platform.path("os").asString(""))
                     && architecture.equals(platform.path("architecture").asString(""))) {
-                Response chosen = get(endpoint, reference.repository(), entry.path("digest").asString(), login);
+                Response chosen = get(
+                        endpoint, reference.repository(), entry.path("digest").asString(), login);
                 return chosen.status() == 200
                         ? Optional.empty()
                         : Optional.of("fetching the " + os + "/" + architecture + " manifest: " + chosen.status());
@@ -255,7 +257,9 @@ final class ImagePulls {
 
     private Response get(ContainerdRegistryHosts.Endpoint endpoint, String repository, String ref, String[] login) {
         Response response = get(endpoint.scheme(), endpoint, repository, ref, login);
-        if (response.status() < 0 && endpoint.httpFallback() && response.failure().startsWith("tls:")) {
+        if (response.status() < 0
+                && endpoint.httpFallback()
+                && response.failure().startsWith("tls:")) {
             return get("http", endpoint, repository, ref, login);
         }
         return response;
@@ -279,8 +283,9 @@ final class ImagePulls {
             if (login != null) {
                 connection.setRequestProperty(
                         "Authorization",
-                        "Basic " + Base64.getEncoder()
-                                .encodeToString((login[0] + ":" + login[1]).getBytes(StandardCharsets.UTF_8)));
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((login[0] + ":" + login[1]).getBytes(StandardCharsets.UTF_8)));
             }
             int status = connection.getResponseCode();
             byte[] body = new byte[0];
@@ -315,7 +320,8 @@ final class ImagePulls {
             return context;
         }
         KeyStore roots = KeyStore.getInstance(
-                Path.of(System.getProperty("java.home"), "lib", "security", "cacerts").toFile(),
+                Path.of(System.getProperty("java.home"), "lib", "security", "cacerts")
+                        .toFile(),
                 "changeit".toCharArray());
         int index = 0;
         for (byte[] pem : endpoint.caPems()) {

@@ -160,7 +160,9 @@ class NodeFilesTest {
         NodeFiles.Written written = NodeFiles.write(nodes, NodeFiles.prepare(privateCa(), harborPull()));
 
         assertThat(nodes.resolve("stale")).doesNotExist();
-        assertThat(written.files()).hasSize(5).allSatisfy(file -> assertThat(file).isRegularFile());
+        assertThat(written.files())
+                .hasSize(5)
+                .allSatisfy(file -> assertThat(file).isRegularFile());
         assertThat(nodes.resolve("containerd/etc/containerd/certs.d/192.168.5.96:30003/ca.crt"))
                 .hasContent(PEM.strip());
     }
@@ -172,9 +174,11 @@ class NodeFilesTest {
         RegistryTrust trust = RegistryTrust.of(REGISTRY, false, Optional.of(certificates.caCertificate()));
         assertThat(trust.kind()).isEqualTo(RegistryTrust.Kind.PRIVATE_CA);
         assertThat(trust.caPem()).hasValueSatisfying(pem -> assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----"));
-        assertThat(RegistryTrust.of(REGISTRY, true, Optional.of(certificates.caCertificate())).kind())
+        assertThat(RegistryTrust.of(REGISTRY, true, Optional.of(certificates.caCertificate()))
+                        .kind())
                 .isEqualTo(RegistryTrust.Kind.PLAIN_HTTP);
-        assertThat(RegistryTrust.of(REGISTRY, false, Optional.empty()).needsNodeFiles()).isFalse();
+        assertThat(RegistryTrust.of(REGISTRY, false, Optional.empty()).needsNodeFiles())
+                .isFalse();
 
         Path notPem = Files.writeString(work.resolve("ca.txt"), "not a certificate");
         assertThatThrownBy(() -> RegistryTrust.of(REGISTRY, false, Optional.of(notPem)))
@@ -190,8 +194,8 @@ class NodeFilesTest {
         assertThat(both.names()).containsExactly("other-pull", "harbor-pull");
         assertThat(both.usedBy("harbor-pull")).contains("kubelet").contains("falcoctl");
 
-        PullSecrets off = PullSecrets.of(REGISTRY, List.of("other-pull"), Optional.of("harbor-pull"), false, List.of(
-                "falco", "monitoring"));
+        PullSecrets off = PullSecrets.of(
+                REGISTRY, List.of("other-pull"), Optional.of("harbor-pull"), false, List.of("falco", "monitoring"));
         assertThat(off.names()).containsExactly("other-pull");
         assertThat(off.required()).containsExactly("other-pull", "harbor-pull");
         assertThat(off.usedBy("harbor-pull")).isEqualTo("falcoctl (artifact pulls)");

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 final class NodeSetup {
 
     private static final Pattern INSTALL = Pattern.compile("install -D -m 0644 (\\S+) (/\\S+)");
-    private static final Pattern CREATE = Pattern.compile(
-            "kubectl create secret docker-registry (\\S+) --namespace (\\S+) --docker-server=(\\S+)"
+    private static final Pattern CREATE =
+            Pattern.compile("kubectl create secret docker-registry (\\S+) --namespace (\\S+) --docker-server=(\\S+)"
                     + " --docker-username='<user>' --docker-password='<password>'");
 
     private NodeSetup() {}
@@ -91,7 +91,9 @@ final class NodeSetup {
                     .build()
                     .writeValueAsString(Map.of("auths", Map.of(create.group(3), entry)));
             node.withClusterSecret(
-                    create.group(2), create.group(1), Map.of(".dockerconfigjson", json.getBytes(StandardCharsets.UTF_8)));
+                    create.group(2),
+                    create.group(1),
+                    Map.of(".dockerconfigjson", json.getBytes(StandardCharsets.UTF_8)));
             if (create.group(2).equals(io.falcooffline.core.render.HelmRenderer.DEFAULT_NAMESPACE)) {
                 node.withClusterSecret(
                         create.group(1), Map.of(".dockerconfigjson", json.getBytes(StandardCharsets.UTF_8)));

@@ -110,7 +110,9 @@ public final class NodeSimulation {
 
     /** A Secret that exists in the cluster in that namespace, for image pulls ({@link ImagePulls}). */
     public NodeSimulation withClusterSecret(String namespace, String name, Map<String, byte[]> data) {
-        secretsByNamespace.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(name, Map.copyOf(data));
+        secretsByNamespace
+                .computeIfAbsent(namespace, n -> new LinkedHashMap<>())
+                .put(name, Map.copyOf(data));
         return this;
     }
 
@@ -141,8 +143,9 @@ public final class NodeSimulation {
 
     /** Simulates the Falco pod of the rendered chart; {@code requiredRules} must be among the rules Falco reads. */
     public Verdict run(RenderedManifests manifests, List<String> requiredRules) {
-        List<String> failures = new ArrayList<>(
-                new ImagePulls(registryHost, os + "/" + architecture, secretsByNamespace, nodeFiles).failures(manifests));
+        List<String> failures =
+                new ArrayList<>(new ImagePulls(registryHost, os + "/" + architecture, secretsByNamespace, nodeFiles)
+                        .failures(manifests));
         Map<String, Object> pod = falcoPodSpec(manifests);
         List<Map<String, Object>> containers = new ArrayList<>();
         containers.addAll(maps(pod.get("initContainers")));
