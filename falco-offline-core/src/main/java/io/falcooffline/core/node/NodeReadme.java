@@ -36,8 +36,9 @@ final class NodeReadme {
             text.append("```\n\nFor a Harbor robot account the user is `robot$<name>` (the single quotes keep the `$`")
                     .append(" from the shell), the password its secret.\n\n");
         }
-        text.append("## 2. The container runtime\n\nOn every node, as root, for the runtime the node uses (")
-                .append("`kubectl get nodes -o wide` shows it):\n\n");
+        text.append(
+                        "## 2. The container runtime\n\nOn every node, as root, in a copy of this directory, for the runtime")
+                .append(" the node uses (`kubectl get nodes -o wide` shows it):\n\n");
         text.append("### containerd (1.5 or later)\n\n```sh\n");
         appendInstalls(text, installs, NodeFiles.CONTAINERD);
         text.append("```\n\ncontainerd reads `")
