@@ -84,6 +84,7 @@ final class Pipeline {
                         request.imagePullSecrets(),
                         request.registrySecret(),
                         request.registrySecretAsPullSecret(),
+                        FalcoStage.falcoctlReadsRegistrySecret(falco),
                         request.namespace()),
                 values);
         rewrite.addPullSecrets(nodes.pullSecrets().names());

@@ -32,6 +32,7 @@ public final class NodeStage {
      * @param imagePullSecrets the {@code imagePullSecrets} option
      * @param registrySecret the {@code registrySecret} option
      * @param registrySecretAsPullSecret whether the {@code registrySecret} is an image pull secret too
+     * @param falcoctlLogsIn whether falcoctl reads the {@code registrySecret} as its login
      * @param releaseNamespace the namespace the chart is installed into
      */
     public record Input(
@@ -41,6 +42,7 @@ public final class NodeStage {
             List<String> imagePullSecrets,
             Optional<String> registrySecret,
             boolean registrySecretAsPullSecret,
+            boolean falcoctlLogsIn,
             String releaseNamespace) {}
 
     /**
@@ -103,6 +105,7 @@ public final class NodeStage {
                 input.imagePullSecrets(),
                 input.registrySecret(),
                 input.registrySecretAsPullSecret(),
+                input.falcoctlLogsIn(),
                 namespaces(values, input.releaseNamespace()));
         RegistryTrust trust = RegistryTrust.of(input.registry(), input.plainHttp(), input.caFile());
         Optional<NodeFiles.Prepared> files =
@@ -113,8 +116,9 @@ public final class NodeStage {
         }
         input.registrySecret()
                 .filter(name -> !input.registrySecretAsPullSecret())
-                .ifPresent(name -> notes.add("registrySecretAsPullSecret is off: " + name + " is falcoctl's login"
-                        + " only; kubelet pulls the images with "
+                .ifPresent(name -> notes.add("registrySecretAsPullSecret is off: " + name + " is "
+                        + (input.falcoctlLogsIn() ? "falcoctl's login only" : "used by nothing (falcoctl does not run)")
+                        + "; kubelet pulls the images with "
                         + (secrets.names().isEmpty()
                                 ? "no login (the registry must allow anonymous pulls)"
                                 : "the imagePullSecrets " + secrets.names())

@@ -15,11 +15,16 @@ import java.util.Set;
  *
  * @param registry the registry the Secrets log in to, {@code host[:port]}
  * @param names every Secret, in order: the {@code imagePullSecrets} option's, then {@code registrySecret}'s
- * @param registrySecret the {@code registrySecret} option's Secret, which falcoctl also reads as its login
+ * @param registrySecret the {@code registrySecret} option's Secret
+ * @param falcoctlLogsIn whether falcoctl reads the {@code registrySecret} as its login ({@code delivery=registry})
  * @param namespaces the namespaces the chart's pods run in
  */
 public record PullSecrets(
-        String registry, List<String> names, Optional<String> registrySecret, List<String> namespaces) {
+        String registry,
+        List<String> names,
+        Optional<String> registrySecret,
+        boolean falcoctlLogsIn,
+        List<String> namespaces) {
 
     public PullSecrets {
         names = List.copyOf(names);
@@ -35,25 +40,26 @@ public record PullSecrets(
             List<String> imagePullSecrets,
             Optional<String> registrySecret,
             boolean registrySecretAsPullSecret,
+            boolean falcoctlLogsIn,
             List<String> namespaces) {
         Set<String> names = new LinkedHashSet<>(imagePullSecrets);
         if (registrySecretAsPullSecret) {
             registrySecret.ifPresent(names::add);
         }
-        return new PullSecrets(registry, new ArrayList<>(names), registrySecret, namespaces);
+        return new PullSecrets(registry, new ArrayList<>(names), registrySecret, falcoctlLogsIn, namespaces);
     }
 
-    /** Every Secret the chart names, pull secrets and {@code registrySecret}. */
+    /** Every Secret the chart names: the pull secrets, and the {@code registrySecret} when falcoctl reads it. */
     public List<String> required() {
         Set<String> all = new LinkedHashSet<>(names);
-        registrySecret.ifPresent(all::add);
+        registrySecret.filter(name -> falcoctlLogsIn).ifPresent(all::add);
         return List.copyOf(all);
     }
 
     /** Who reads one of the Secrets. */
     public String usedBy(String name) {
         boolean pulls = names.contains(name);
-        boolean falcoctl = registrySecret.filter(name::equals).isPresent();
+        boolean falcoctl = falcoctlLogsIn && registrySecret.filter(name::equals).isPresent();
         if (pulls && falcoctl) {
             return "kubelet (image pulls) and falcoctl (artifact pulls)";
         }

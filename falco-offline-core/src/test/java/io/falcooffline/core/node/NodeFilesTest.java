@@ -34,7 +34,7 @@ class NodeFilesTest {
     }
 
     private static PullSecrets harborPull() {
-        return PullSecrets.of(REGISTRY, List.of(), Optional.of("harbor-pull"), true, List.of("falco"));
+        return PullSecrets.of(REGISTRY, List.of(), Optional.of("harbor-pull"), true, true, List.of("falco"));
     }
 
     @Test
@@ -190,12 +190,22 @@ class NodeFilesTest {
     @Test
     void pullSecretsAddTheRegistrySecretUnlessTurnedOff() {
         PullSecrets both = PullSecrets.of(
-                REGISTRY, List.of("other-pull", "harbor-pull"), Optional.of("harbor-pull"), true, List.of("falco"));
+                REGISTRY,
+                List.of("other-pull", "harbor-pull"),
+                Optional.of("harbor-pull"),
+                true,
+                true,
+                List.of("falco"));
         assertThat(both.names()).containsExactly("other-pull", "harbor-pull");
         assertThat(both.usedBy("harbor-pull")).contains("kubelet").contains("falcoctl");
 
         PullSecrets off = PullSecrets.of(
-                REGISTRY, List.of("other-pull"), Optional.of("harbor-pull"), false, List.of("falco", "monitoring"));
+                REGISTRY,
+                List.of("other-pull"),
+                Optional.of("harbor-pull"),
+                false,
+                true,
+                List.of("falco", "monitoring"));
         assertThat(off.names()).containsExactly("other-pull");
         assertThat(off.required()).containsExactly("other-pull", "harbor-pull");
         assertThat(off.usedBy("harbor-pull")).isEqualTo("falcoctl (artifact pulls)");
@@ -204,5 +214,13 @@ class NodeFilesTest {
                 .anySatisfy(line -> assertThat(line)
                         .contains("must exist in namespace monitoring")
                         .contains("kubectl create secret docker-registry other-pull --namespace monitoring"));
+
+        // delivery=baked: falcoctl does not run, so the Secret is a pull secret only, or not needed at all.
+        PullSecrets baked =
+                PullSecrets.of(REGISTRY, List.of(), Optional.of("harbor-pull"), true, false, List.of("falco"));
+        assertThat(baked.usedBy("harbor-pull")).isEqualTo("kubelet (image pulls)");
+        assertThat(PullSecrets.of(REGISTRY, List.of(), Optional.of("harbor-pull"), false, false, List.of("falco"))
+                        .required())
+                .isEmpty();
     }
 }
