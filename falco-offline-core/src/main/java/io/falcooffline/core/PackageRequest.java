@@ -43,6 +43,7 @@ public final class PackageRequest {
     private final String artifacts;
     private final String falcoctlIndex;
     private final String registrySecret;
+    private final boolean registrySecretAsPullSecret;
     private final Path falcoctlIndexCache;
     private final Path bakeBuildContext;
     private final FalcoOptions falcoOptions;
@@ -72,6 +73,7 @@ public final class PackageRequest {
         this.artifacts = builder.artifacts;
         this.falcoctlIndex = builder.falcoctlIndex;
         this.registrySecret = builder.registrySecret;
+        this.registrySecretAsPullSecret = builder.registrySecretAsPullSecret;
         this.falcoctlIndexCache = builder.falcoctlIndexCache;
         this.bakeBuildContext = builder.bakeBuildContext;
         this.falcoOptions = builder.falcoOptions;
@@ -105,6 +107,7 @@ public final class PackageRequest {
         builder.artifacts = artifacts;
         builder.falcoctlIndex = falcoctlIndex;
         builder.registrySecret = registrySecret;
+        builder.registrySecretAsPullSecret = registrySecretAsPullSecret;
         builder.falcoctlIndexCache = falcoctlIndexCache;
         builder.bakeBuildContext = bakeBuildContext;
         builder.source = source;
@@ -244,9 +247,20 @@ public final class PackageRequest {
         return Optional.ofNullable(falcoctlIndex);
     }
 
-    /** The existing dockerconfigjson Secret falcoctl logs in to the registry with, when given. */
+    /**
+     * The existing dockerconfigjson Secret with the login for the registry, when given: falcoctl logs in with it, and
+     * unless {@link #registrySecretAsPullSecret()} is off every pod of the chart names it as an image pull secret.
+     */
     public Optional<String> registrySecret() {
         return Optional.ofNullable(registrySecret);
+    }
+
+    /**
+     * Whether the {@link #registrySecret()} is also every pod's image pull secret, so kubelet pulls the chart's images
+     * with the same login; {@code true} unless set. {@link #imagePullSecrets()} come on top.
+     */
+    public boolean registrySecretAsPullSecret() {
+        return registrySecretAsPullSecret;
     }
 
     /** Where fetched falcoctl indexes are cached, when set. */
@@ -266,6 +280,10 @@ public final class PackageRequest {
 
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
+        /** Kubernetes object names (RFC 1123 subdomain). */
+        private static final java.util.regex.Pattern SECRET_NAME =
+                java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
         private Path chart;
         private String registry;
         private String repositoryPrefix = "";
@@ -290,6 +308,7 @@ public final class PackageRequest {
         private String artifacts = "";
         private String falcoctlIndex;
         private String registrySecret;
+        private boolean registrySecretAsPullSecret = true;
         private Path falcoctlIndexCache;
         private Path bakeBuildContext;
         private FalcoOptions falcoOptions;
@@ -449,9 +468,18 @@ public final class PackageRequest {
             return this;
         }
 
-        /** The name of an existing {@code kubernetes.io/dockerconfigjson} Secret falcoctl logs in with. */
+        /**
+         * The name of an existing {@code kubernetes.io/dockerconfigjson} Secret with the registry's login: falcoctl
+         * logs in with it and, unless {@link #registrySecretAsPullSecret(boolean)} is off, kubelet pulls with it.
+         */
         public Builder registrySecret(String registrySecret) {
             this.registrySecret = registrySecret == null || registrySecret.isBlank() ? null : registrySecret.strip();
+            return this;
+        }
+
+        /** Whether the {@code registrySecret} is also every pod's image pull secret; {@code true} by default. */
+        public Builder registrySecretAsPullSecret(boolean registrySecretAsPullSecret) {
+            this.registrySecretAsPullSecret = registrySecretAsPullSecret;
             return this;
         }
 
@@ -492,6 +520,14 @@ public final class PackageRequest {
             });
             RegistryParameters.requireHostOnly("registry", registry);
             RegistryParameters.requireValidPort("registry", registry);
+            for (String secret : imagePullSecrets) {
+                if (secret == null || !SECRET_NAME.matcher(secret).matches()) {
+                    throw new InvalidRequestException(
+                            "imagePullSecrets",
+                            "`imagePullSecrets` entry '" + secret + "' is not a Kubernetes Secret name: use lower-case"
+                                    + " letters, digits, '-' and '.', e.g. harbor-pull.");
+                }
+            }
             registry = OciReference.canonicalRegistry(registry.strip());
             String prefix = repositoryPrefix.strip();
             if (prefix.startsWith("/")

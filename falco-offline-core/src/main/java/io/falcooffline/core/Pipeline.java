@@ -13,6 +13,7 @@ import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
 import io.falcooffline.core.mirror.UpstreamSources;
+import io.falcooffline.core.node.NodeStage;
 import io.falcooffline.core.output.OutputFiles;
 import io.falcooffline.core.output.RunSummary;
 import io.falcooffline.core.plan.OciReference;
@@ -40,8 +41,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One package run, stage by stage: source → chart → values → references → rewrite → falco → audit → verify → mirror →
- * output → publish. Each stage lives
+ * One package run, stage by stage: source → chart → values → references → nodes → rewrite → falco → audit →
+ * verify → mirror → output → publish. Each stage lives
  * in the package that owns its knowledge; this class only hands each stage's result to the next.
  */
 final class Pipeline {
@@ -85,7 +86,18 @@ final class Pipeline {
                 .findAll(values).stream()
                         .filter(reference -> FalcoStage.keeps(falco, reference))
                         .forEach(rewrite::redirect);
-        rewrite.addPullSecrets(request.imagePullSecrets());
+        NodeStage.Result nodes = NodeStage.run(
+                new NodeStage.Input(
+                        request.registry(),
+                        UpstreamSources.plainHttp(request.mirror().insecureRegistries(), request.registry()),
+                        request.mirror().caFile(),
+                        request.imagePullSecrets(),
+                        request.registrySecret(),
+                        request.registrySecretAsPullSecret(),
+                        FalcoStage.falcoctlReadsRegistrySecret(falco),
+                        request.namespace()),
+                values);
+        rewrite.addPullSecrets(nodes.pullSecrets().names());
         Map<String, Object> falcoOverlay = FalcoStage.overlay(falco);
         rewrite.overlayRoot(falcoOverlay);
         falco.copies()
@@ -111,13 +123,14 @@ final class Pipeline {
         Plan plan = verification
                 .verify(
                         outputChart,
-                        rewritten.plan().withFalco(FalcoPlanSection.of(falco)),
+                        rewritten.plan().withFalco(FalcoPlanSection.of(falco)).withNodes(nodes.planSection()),
                         request.releaseName(),
                         request.namespace(),
                         listener)
                 .plan();
         PlanJson.summary(plan).forEach(listener::info);
         plan.warnings().forEach(listener::warn);
+        nodes.notes().forEach(listener::info);
         if (request.strict() && !plan.warnings().isEmpty()) {
             throw new UnredirectedReferencesException(plan.warnings());
         }
@@ -143,6 +156,7 @@ final class Pipeline {
                 PlanJson.FILE_NAME,
                 planJson,
                 wired.controlPlaneFiles(),
+                nodes.files(),
                 RunSummary.files(new RunSummary.Facts(
                         plan,
                         PlanJson.FILE_NAME,
@@ -150,7 +164,8 @@ final class Pipeline {
                         request.releaseName(),
                         request.namespace(),
                         wired.controlPlaneFiles().isPresent(),
-                        List.of(),
+                        nodes.files().isPresent(),
+                        nodes.notes(),
                         RunSummary.distinct(warnings))),
                 listener);
         publish(request, written, source);

@@ -191,6 +191,38 @@ class PipelineTest {
     }
 
     @Test
+    void shouldAddTheRegistrySecretAfterThePullSecretsTheValuesNameAndWriteTheNodeFilesForItsCa() throws IOException {
+        Path chart = chartDirectory();
+        Path values = write(work.resolve("user.yaml"), "imagePullSecrets:\n  - name: mine\n");
+        io.falcooffline.core.testing.TestCertificates certificates =
+                io.falcooffline.core.testing.TestCertificates.generate(Files.createDirectories(work.resolve("certs")));
+
+        PackageResult result = FalcoOffline.packageChart(
+                request(chart)
+                        .valuesFile(values)
+                        .registrySecret("harbor-pull")
+                        .mirror(MirrorOptions.builder()
+                                .caFile(certificates.caCertificate())
+                                .build())
+                        .build(),
+                listener);
+
+        Chart output = new ChartReader().read(result.chartFile().orElseThrow());
+        assertThat(HelmValues.get(output.values(), "imagePullSecrets"))
+                .contains(List.of(Map.of("name", "mine"), Map.of("name", "harbor-pull")));
+        Path nodes = work.resolve("out/nodes");
+        assertThat(nodes.resolve("containerd/etc/containerd/certs.d/" + REGISTRY + "/hosts.toml"))
+                .content()
+                .contains("ca = \"/etc/containerd/certs.d/" + REGISTRY + "/ca.crt\"");
+        assertThat(nodes.resolve("containerd/etc/containerd/certs.d/" + REGISTRY + "/ca.crt"))
+                .hasSameTextualContentAs(certificates.caCertificate());
+        assertThat(new String(PlanJson.toJson(result.plan()), StandardCharsets.UTF_8))
+                .contains("\"registryTrust\" : \"https-private-ca\"")
+                .contains("kubectl create secret docker-registry harbor-pull --namespace falco");
+        assertThat(log).anySatisfy(line -> assertThat(line).contains("Wrote the files every node's container runtime"));
+    }
+
+    @Test
     void shouldWriteNothingInDryRun() throws IOException {
         PackageResult result =
                 FalcoOffline.packageChart(request(chartDirectory()).dryRun(true).build(), listener);

@@ -423,14 +423,25 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     private File falcoctlIndexCache;
 
     /**
-     * The name of an existing {@code kubernetes.io/dockerconfigjson} Secret (the one used as image pull secret) that
-     * holds the login for {@code registry}: falcoctl reads it as its credentials store. The chart holds no
-     * credential.
+     * The name of an existing {@code kubernetes.io/dockerconfigjson} Secret in the release namespace that holds the
+     * login for {@code registry}: every pod of the chart names it as an image pull secret (unless
+     * {@code registrySecretAsPullSecret} is false), and falcoctl reads it as its credentials store. The chart holds no
+     * credential; the plan gives the {@code kubectl create secret docker-registry} command that creates it.
      *
      * @since 0.1.0
      */
     @Parameter(property = PropertyNames.REGISTRY_SECRET)
     private String registrySecret;
+
+    /**
+     * Whether {@code registrySecret} is also every pod's image pull secret, so kubelet pulls the chart's images with
+     * the same login as falcoctl. Set it to false when the nodes log in otherwise (node-level credentials, a
+     * ServiceAccount's pull secrets); {@code imagePullSecrets} are added either way.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REGISTRY_SECRET_AS_PULL_SECRET, defaultValue = "true")
+    private boolean registrySecretAsPullSecret = true;
 
     /**
      * Push the rewritten chart to {@code registry} as a Helm OCI chart,
@@ -580,6 +591,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .artifacts(artifacts)
                 .falcoctlIndex(falcoctlIndex)
                 .registrySecret(registrySecret)
+                .registrySecretAsPullSecret(registrySecretAsPullSecret)
                 .falcoctlIndexCache(falcoctlIndexCache == null ? null : falcoctlIndexCache.toPath())
                 .bakeBuildContext(bakeBuildContext == null ? null : bakeBuildContext.toPath())
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))

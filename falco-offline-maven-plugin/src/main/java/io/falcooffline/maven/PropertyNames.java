@@ -50,6 +50,7 @@ public final class PropertyNames {
     public static final String FALCOCTL_INDEX = PREFIX + "falcoctlIndex";
     public static final String FALCOCTL_INDEX_CACHE = PREFIX + "falcoctlIndexCache";
     public static final String REGISTRY_SECRET = PREFIX + "registrySecret";
+    public static final String REGISTRY_SECRET_AS_PULL_SECRET = PREFIX + "registrySecretAsPullSecret";
     public static final String BAKE_BUILD_CONTEXT = PREFIX + "bakeBuildContext";
     public static final String CHART_SHA256 = PREFIX + "chartSha256";
     public static final String CHART_VERSION = PREFIX + "chartVersion";
@@ -102,6 +103,7 @@ public final class PropertyNames {
             FALCOCTL_INDEX,
             FALCOCTL_INDEX_CACHE,
             REGISTRY_SECRET,
+            REGISTRY_SECRET_AS_PULL_SECRET,
             BAKE_BUILD_CONTEXT,
             CA_FILE,
             SERVER_ID,

@@ -115,6 +115,12 @@ public final class FalcoStage {
         return overlay;
     }
 
+    /** Whether falcoctl reads the {@code registrySecret} as its credentials store with these values. */
+    public static boolean falcoctlReadsRegistrySecret(Result result) {
+        return result.edits().stream()
+                .anyMatch(edit -> edit.dottedPath().equals("falcoctl.config.registry.creds.config"));
+    }
+
     /**
      * Whether a found reference stays in the plan: the root chart's index URLs do not once the stage set
      * {@code indexes: []}.

@@ -5,6 +5,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.audit.ControlPlaneFiles;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.OutputPaths;
+import io.falcooffline.core.node.NodeFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The output stage: writes the rewritten chart, the plan and the kube-apiserver files into the output directory,
+ * The output stage: writes the rewritten chart, the plan, the kube-apiserver files and the node files into the output
+ * directory,
  * each atomically. When one of them fails, the ones this run wrote are removed again, so a failed run leaves no
  * results behind.
  */
@@ -36,6 +38,7 @@ public final class OutputFiles {
             String planFileName,
             byte[] plan,
             Optional<ControlPlaneFiles.Prepared> controlPlaneFiles,
+            Optional<NodeFiles.Prepared> nodeFiles,
             Map<String, byte[]> besideChart,
             ProgressListener listener) {
         Path chartFile = OutputPaths.inside(outputDirectory, chartFileName, "chart archive");
@@ -55,6 +58,13 @@ public final class OutputFiles {
                 written.add(audit.directory());
                 listener.info("Wrote kube-apiserver audit files to " + audit.directory() + " (webhook "
                         + audit.webhookUrl() + ")");
+            }
+            if (nodeFiles.isPresent()) {
+                NodeFiles.Written nodes = NodeFiles.write(
+                        OutputPaths.inside(outputDirectory, NodeFiles.DIRECTORY, "nodes directory"), nodeFiles.get());
+                written.add(nodes.directory());
+                listener.info("Wrote the files every node's container runtime needs to " + nodes.directory()
+                        + " (steps in " + NodeFiles.README_FILE + ")");
             }
             for (Map.Entry<String, byte[]> file : besideChart.entrySet()) {
                 Path path = OutputPaths.inside(outputDirectory, file.getKey(), "run summary");

@@ -37,6 +37,7 @@ public final class RunSummary {
      * @param releaseName the Helm release the commands install
      * @param namespace the namespace the commands install into
      * @param auditFiles whether {@code audit/} was written
+     * @param nodeFiles whether {@code nodes/} was written
      * @param nodeSteps what each node and the cluster need before installing, one step a line (may be empty)
      * @param warnings every warning the run reported, in order
      */
@@ -47,6 +48,7 @@ public final class RunSummary {
             String releaseName,
             String namespace,
             boolean auditFiles,
+            boolean nodeFiles,
             List<String> nodeSteps,
             List<String> warnings) {
 
@@ -162,6 +164,9 @@ public final class RunSummary {
                 .ifPresent(bundle -> md.append("- `").append(bundle).append("` (the artifacts)\n"));
         if (facts.auditFiles()) {
             md.append("- `audit/` (for the control plane)\n");
+        }
+        if (facts.nodeFiles()) {
+            md.append("- `nodes/` (for every node's container runtime, see `nodes/README.md`)\n");
         }
 
         md.append("\n## Commands inside the air gap\n\n```\n");

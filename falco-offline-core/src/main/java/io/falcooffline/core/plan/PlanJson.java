@@ -50,6 +50,9 @@ public final class PlanJson {
         if (!plan.falco().isEmpty()) {
             root.put("falco", plan.falco());
         }
+        if (!plan.nodes().isEmpty()) {
+            root.put("nodes", plan.nodes());
+        }
         return (JsonText.indented(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 

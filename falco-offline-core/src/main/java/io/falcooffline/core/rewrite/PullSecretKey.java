@@ -1,9 +1,12 @@
 package io.falcooffline.core.rewrite;
 
 import io.falcooffline.core.chart.Chart;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a chart takes its image pull secrets and in which shape: the Falco chart and k8s-metacollector take
@@ -26,6 +29,26 @@ record PullSecretKey(List<Object> path, boolean namesOnly) {
         return values.containsKey("imagePullSecrets")
                 ? Optional.of(new PullSecretKey(List.of("imagePullSecrets"), false))
                 : Optional.empty();
+    }
+
+    /**
+     * The entries a chart's values already have followed by the secrets they do not name yet, in this key's shape.
+     */
+    Object merge(Object existing, List<String> secrets) {
+        List<Object> merged = new ArrayList<>();
+        Set<String> named = new LinkedHashSet<>();
+        if (existing instanceof List<?> entries) {
+            for (Object entry : entries) {
+                merged.add(entry);
+                named.add(String.valueOf(entry instanceof Map<?, ?> map ? map.get("name") : entry));
+            }
+        }
+        List<String> missing =
+                secrets.stream().filter(secret -> !named.contains(secret)).toList();
+        if (render(missing) instanceof List<?> added) {
+            merged.addAll(added);
+        }
+        return merged;
     }
 
     /** The secrets in this key's shape. */

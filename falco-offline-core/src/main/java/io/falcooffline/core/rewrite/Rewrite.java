@@ -111,14 +111,20 @@ public final class Rewrite {
         }
     }
 
-    /** Sets the image pull secrets of every chart of the tree, in each chart's own shape. */
+    /**
+     * Adds image pull secrets to every chart of the tree, in each chart's own shape, after the ones its values
+     * already name.
+     */
     public void addPullSecrets(List<String> secrets) {
         if (secrets.isEmpty()) {
             return;
         }
         for (EffectiveValues.Node node : values.nodes()) {
-            PullSecretKey.of(node.tree().chart(), node.values())
-                    .ifPresent(key -> set(node.tree(), key.path(), key.render(secrets)));
+            PullSecretKey.of(node.tree().chart(), node.values()).ifPresent(key -> {
+                Object existing = HelmValues.get(node.values(), new ValuesPath(key.path()))
+                        .orElse(List.of());
+                set(node.tree(), key.path(), key.merge(existing, secrets));
+            });
         }
     }
 

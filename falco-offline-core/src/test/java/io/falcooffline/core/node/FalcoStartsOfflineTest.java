@@ -46,6 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FalcoStartsOfflineTest {
 
     private static final String ARM64 = "linux/arm64";
+    private static final String ROBOT = "robot$falco-pull";
+    private static final String ROBOT_SECRET = "s3cret-for-the-robot";
+    private static final String K8S_AUDIT_RULES = "/etc/falco/k8s_audit_rules.yaml";
 
     @TempDir
     static Path work;
@@ -93,11 +96,54 @@ class FalcoStartsOfflineTest {
                 .platforms("linux/arm64,linux/amd64");
     }
 
+    /** An arm64 node of a plain-HTTP registry, its containerd set up as the run's {@code nodes/README.md} says. */
     private static NodeSimulation.Verdict simulate(
-            LocalRegistry internal, RenderedManifests rendered, String... rules) {
+            LocalRegistry internal, Path output, RenderedManifests rendered, String... rules) {
         try (OciStore client = new RegistryClient(internal.clientOptions().build())) {
-            return new NodeSimulation(internal.host(), client, true, ARM64).run(rendered, List.of(rules));
+            return new NodeSimulation(internal.host(), client, true, ARM64)
+                    .withNodeFiles(NodeSetup.containerdFiles(output))
+                    .run(rendered, List.of(rules));
         }
+    }
+
+    /** A TLS registry with a private CA and an htpasswd login for everything: Harbor on 30003, private project. */
+    private static LocalRegistry harbor() {
+        return LocalRegistry.builder().tls().htpasswd(ROBOT, ROBOT_SECRET).start();
+    }
+
+    private static OciStore harborClient(LocalRegistry harbor) {
+        return new RegistryClient(harbor.clientOptions()
+                .credentials(RegistryCredentials.basic(ROBOT, ROBOT_SECRET))
+                .build());
+    }
+
+    /** Pushes into the Harbor stand-in with the robot login, trusting its CA. */
+    private static MirrorOptions.Builder harborMirror(LocalRegistry harbor) {
+        return tlsMirror(harbor).credentials(harbor.host(), RegistryCredentials.basic(ROBOT, ROBOT_SECRET));
+    }
+
+    /**
+     * A node of the Harbor stand-in: with {@code secrets}, the plan's {@code kubectl create secret} commands run with
+     * the robot login ({@code password} for it); with {@code trust}, containerd set up as {@code nodes/README.md} says.
+     */
+    private static NodeSimulation harborNode(
+            LocalRegistry harbor,
+            OciStore client,
+            String platform,
+            PackageResult result,
+            Path output,
+            boolean trust,
+            String password) {
+        NodeSimulation node = new NodeSimulation(harbor.host(), client, false, platform).requiringLogin();
+        if (trust) {
+            node.withNodeFiles(NodeSetup.containerdFiles(output));
+        }
+        if (password != null) {
+            assertThat(NodeSetup.createSecrets(result.plan(), node, ROBOT, password))
+                    .as("the plan names the Secrets to create")
+                    .isNotEmpty();
+        }
+        return node;
     }
 
     @Test
@@ -106,9 +152,9 @@ class FalcoStartsOfflineTest {
             PackageResult result = FalcoOffline.packageChart(
                     request(internal, "k8s-audit").profile("k8s-audit").build(), ProgressListener.SILENT);
             Path chart = result.chartFile().orElseThrow();
+            Path output = work.resolve("k8s-audit");
 
-            NodeSimulation.Verdict verdict =
-                    simulate(internal, HelmRenderer.render(chart), "/etc/falco/k8s_audit_rules.yaml");
+            NodeSimulation.Verdict verdict = simulate(internal, output, HelmRenderer.render(chart), K8S_AUDIT_RULES);
 
             assertThat(verdict.failures()).isEmpty();
             assertThat(verdict.loadedPlugins())
@@ -121,14 +167,23 @@ class FalcoStartsOfflineTest {
             // Before the falco stage the tool left falcoctl's args as the chart has them: no --plain-http.
             NodeSimulation.Verdict before = simulate(
                     internal,
+                    output,
                     HelmRenderer.of(chart)
                             .set("falcoctl.artifact.install.args[0]", "--log-format=json")
                             .set("falcoctl.artifact.follow.args[0]", "--log-format=json")
                             .render(),
-                    "/etc/falco/k8s_audit_rules.yaml");
+                    K8S_AUDIT_RULES);
             assertThat(before.failures())
                     .anySatisfy(failure ->
                             assertThat(failure).startsWith("falcoctl install").contains("speaks HTTPS"));
+
+            // Without the hosts.toml of nodes/, containerd speaks HTTPS to the plain-HTTP registry.
+            NodeSimulation.Verdict untrusted =
+                    simulate(internal, work.resolve("no-node-files"), HelmRenderer.render(chart), K8S_AUDIT_RULES);
+            assertThat(untrusted.failures())
+                    .anySatisfy(failure -> assertThat(failure)
+                            .contains("Failed to pull image \"" + internal.host() + "/falco/falco:")
+                            .contains("server gave HTTP response to HTTPS client"));
         }
     }
 
@@ -143,7 +198,8 @@ class FalcoStartsOfflineTest {
                             .build(),
                     ProgressListener.SILENT);
             Path chart = result.chartFile().orElseThrow();
-            NodeSimulation node = new NodeSimulation(internal.host(), client, false, ARM64);
+            NodeSimulation node = new NodeSimulation(internal.host(), client, false, ARM64)
+                    .withNodeFiles(NodeSetup.containerdFiles(work.resolve("k8s-audit-tls")));
 
             NodeSimulation.Verdict verdict =
                     node.run(HelmRenderer.render(chart), List.of("/etc/falco/k8s_audit_rules.yaml"));
@@ -166,88 +222,102 @@ class FalcoStartsOfflineTest {
         }
     }
 
+    /**
+     * The Harbor on 30003: HTTPS with a private CA, a robot login for a private project. The plan's Secret, created
+     * with the robot login, is the pods' image pull secret and falcoctl's login; containerd trusts the CA through the
+     * written {@code hosts.toml}. Without either, the images do not pull.
+     */
     @Test
-    void k8sAuditProfileStartsWithFalcoctlLoggingInFromTheClustersPullSecret() {
-        String user = "falco-robot";
-        String password = "s3cret-for-falcoctl";
-        try (LocalRegistry internal =
-                        LocalRegistry.builder().tls().htpasswd(user, password).start();
-                OciStore client = new RegistryClient(internal.clientOptions()
-                        .credentials(RegistryCredentials.basic(user, password))
-                        .build())) {
+    void k8sAuditProfileStartsFromAPrivateHarborProjectWithThePlansSecretAndNodeFiles() throws IOException {
+        try (LocalRegistry harbor = harbor();
+                OciStore client = harborClient(harbor)) {
+            Path output = work.resolve("k8s-audit-harbor");
             PackageResult result = FalcoOffline.packageChart(
-                    request(internal, "k8s-audit-login")
+                    request(harbor, "k8s-audit-harbor")
                             .profile("k8s-audit")
                             .registrySecret("harbor-pull")
-                            .mirror(tlsMirror(internal)
-                                    .credentials(internal.host(), RegistryCredentials.basic(user, password))
-                                    .build())
+                            .mirror(harborMirror(harbor).build())
                             .build(),
                     ProgressListener.SILENT);
             RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
-            String dockerConfig = "{\"auths\":{\"" + internal.host() + "\":{\"auth\":\""
-                    + java.util.Base64.getEncoder()
-                            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))
-                    + "\"}}}";
 
-            NodeSimulation.Verdict verdict = new NodeSimulation(internal.host(), client, false, ARM64)
-                    .requiringLogin()
-                    .withClusterSecret(
-                            "harbor-pull", Map.of(".dockerconfigjson", dockerConfig.getBytes(StandardCharsets.UTF_8)))
-                    .run(rendered, List.of("/etc/falco/k8s_audit_rules.yaml"));
+            NodeSimulation.Verdict verdict = harborNode(harbor, client, ARM64, result, output, true, ROBOT_SECRET)
+                    .run(rendered, List.of(K8S_AUDIT_RULES));
             assertThat(verdict.failures()).isEmpty();
             assertThat(verdict.loadedPlugins()).containsKeys("k8saudit", "json");
+            assertThat(Files.readString(
+                            output.resolve("nodes/containerd/etc/containerd/certs.d/" + harbor.host() + "/hosts.toml")))
+                    .contains("server = \"https://" + harbor.host() + "\"")
+                    .contains("ca = \"/etc/containerd/certs.d/" + harbor.host() + "/ca.crt\"");
+            assertThat(result.plan().nodes().get("secrets").toString())
+                    .contains("namespace=falco")
+                    .contains("kubectl create secret docker-registry harbor-pull --namespace falco");
+            assertThat(rendered.text()).doesNotContain(ROBOT_SECRET);
 
             // The Secret the values name must exist in the cluster: the chart holds no credential.
-            NodeSimulation.Verdict withoutSecret = new NodeSimulation(internal.host(), client, false, ARM64)
-                    .requiringLogin()
-                    .run(rendered, List.of("/etc/falco/k8s_audit_rules.yaml"));
+            NodeSimulation.Verdict withoutSecret = harborNode(harbor, client, ARM64, result, output, true, null)
+                    .run(rendered, List.of(K8S_AUDIT_RULES));
             assertThat(withoutSecret.failures())
+                    .anySatisfy(failure -> assertThat(failure)
+                            .contains("Failed to pull image \"" + harbor.host() + "/falco/falco:")
+                            .contains(": 401"))
                     .anySatisfy(failure ->
                             assertThat(failure).startsWith("falcoctl install").contains("is not in the container"));
-            NodeSimulation.Verdict wrongLogin = new NodeSimulation(internal.host(), client, false, ARM64)
-                    .requiringLogin()
-                    .withClusterSecret(
-                            "harbor-pull",
-                            Map.of(
-                                    ".dockerconfigjson",
-                                    dockerConfig
-                                            .replace(
-                                                    java.util.Base64.getEncoder()
-                                                            .encodeToString((user + ":" + password)
-                                                                    .getBytes(StandardCharsets.UTF_8)),
-                                                    java.util.Base64.getEncoder()
-                                                            .encodeToString(
-                                                                    (user + ":wrong").getBytes(StandardCharsets.UTF_8)))
-                                            .getBytes(StandardCharsets.UTF_8)))
-                    .run(rendered, List.of("/etc/falco/k8s_audit_rules.yaml"));
+            NodeSimulation.Verdict wrongLogin = harborNode(harbor, client, ARM64, result, output, true, "wrong")
+                    .run(rendered, List.of(K8S_AUDIT_RULES));
             assertThat(wrongLogin.failures())
                     .anySatisfy(failure ->
+                            assertThat(failure).contains("Failed to pull image").contains(": 401"))
+                    .anySatisfy(failure ->
                             assertThat(failure).contains("refused the login").contains("401"));
-            assertThat(rendered.text()).doesNotContain(password);
+            // Without the node files containerd checks the registry against the system's roots only.
+            NodeSimulation.Verdict withoutTrust = harborNode(harbor, client, ARM64, result, output, false, ROBOT_SECRET)
+                    .run(rendered, List.of(K8S_AUDIT_RULES));
+            assertThat(withoutTrust.failures())
+                    .anySatisfy(failure -> assertThat(failure)
+                            .contains("Failed to pull image")
+                            .contains("x509: certificate signed by unknown authority"));
         }
     }
 
+    /** The chart defaults from the private Harbor project: Falco with falcoctl and the container plugin. */
     @Test
-    void chartDefaultsStartWithStrictOnAndNoIndexFetched() {
-        try (LocalRegistry internal = LocalRegistry.startPlain()) {
-            PackageResult result =
-                    FalcoOffline.packageChart(request(internal, "defaults").build(), ProgressListener.SILENT);
+    void chartDefaultsStartFromAPrivateHarborProjectWithStrictOnAndNoIndexFetched() {
+        try (LocalRegistry harbor = harbor();
+                OciStore client = harborClient(harbor)) {
+            Path output = work.resolve("defaults-harbor");
+            PackageResult result = FalcoOffline.packageChart(
+                    request(harbor, "defaults-harbor")
+                            .registrySecret("harbor-pull")
+                            .mirror(harborMirror(harbor).build())
+                            .build(),
+                    ProgressListener.SILENT);
             Path chart = result.chartFile().orElseThrow();
 
-            NodeSimulation.Verdict verdict =
-                    simulate(internal, HelmRenderer.render(chart), "/etc/falco/falco_rules.yaml");
+            NodeSimulation.Verdict verdict = harborNode(harbor, client, ARM64, result, output, true, ROBOT_SECRET)
+                    .run(HelmRenderer.render(chart), List.of("/etc/falco/falco_rules.yaml"));
 
             assertThat(verdict.failures()).isEmpty();
             assertThat(verdict.loadedPlugins()).containsKey("container");
             assertThat(result.plan().falco().get("notes").toString()).contains("noVerify");
 
+            NodeSimulation.Verdict withoutSecret = harborNode(harbor, client, ARM64, result, output, true, null)
+                    .run(HelmRenderer.render(chart), List.of("/etc/falco/falco_rules.yaml"));
+            assertThat(withoutSecret.failures())
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("Failed to pull image").contains(": 401"));
+            NodeSimulation.Verdict withoutTrust = harborNode(harbor, client, ARM64, result, output, false, ROBOT_SECRET)
+                    .run(HelmRenderer.render(chart), List.of("/etc/falco/falco_rules.yaml"));
+            assertThat(withoutTrust.failures())
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("Failed to pull image").contains("x509"));
+
             // Before the falco stage the public index stayed in falcoctl's config, and signatures were checked.
             Map<String, Object> publicIndex = new LinkedHashMap<>();
             publicIndex.put("falcoctl.config.indexes[0].name", "falcosecurity");
             publicIndex.put("falcoctl.config.indexes[0].url", "https://falcosecurity.github.io/falcoctl/index.yaml");
-            NodeSimulation.Verdict before =
-                    simulate(internal, HelmRenderer.of(chart).set(publicIndex).render(), "/etc/falco/falco_rules.yaml");
+            NodeSimulation.Verdict before = harborNode(harbor, client, ARM64, result, output, true, ROBOT_SECRET)
+                    .run(HelmRenderer.of(chart).set(publicIndex).render(), List.of("/etc/falco/falco_rules.yaml"));
             assertThat(before.failures())
                     .anySatisfy(failure -> assertThat(failure).contains("fetches index https://falcosecurity"));
         }
@@ -264,7 +334,7 @@ class FalcoStartsOfflineTest {
             Path chart = result.chartFile().orElseThrow();
 
             NodeSimulation.Verdict verdict =
-                    simulate(internal, HelmRenderer.render(chart), "/etc/falco/k8s_audit_rules.yaml");
+                    simulate(internal, work.resolve("custom"), HelmRenderer.render(chart), K8S_AUDIT_RULES);
 
             assertThat(verdict.failures()).isEmpty();
             assertThat(verdict.loadedPlugins()).containsOnlyKeys("k8saudit", "json");
@@ -274,7 +344,10 @@ class FalcoStartsOfflineTest {
             Path noMounts = work.resolve("no-mounts.yaml");
             Files.writeString(noMounts, "mounts:\n  volumes: []\n  volumeMounts: []\n", StandardCharsets.UTF_8);
             NodeSimulation.Verdict before = simulate(
-                    internal, HelmRenderer.of(chart).valuesFile(noMounts).render(), "/etc/falco/k8s_audit_rules.yaml");
+                    internal,
+                    work.resolve("custom"),
+                    HelmRenderer.of(chart).valuesFile(noMounts).render(),
+                    K8S_AUDIT_RULES);
             assertThat(before.failures())
                     .contains("falco: Cannot load plugin 'container': plugin config not found for given name");
         }
@@ -345,47 +418,51 @@ class FalcoStartsOfflineTest {
                     .contains("/etc/falco/k8s_audit_rules.yaml");
         }
     }
-
     /**
-     * {@code delivery=baked} with {@code custom_values.yaml}: the package run mirrors the base image and the
-     * artifacts, builds the derived image in the internal registry, and Falco starts from it on an arm64 and on an
-     * amd64 node with no falcoctl and nothing else reachable.
+     * {@code delivery=baked} with {@code custom_values.yaml} from the private Harbor project: the package run mirrors
+     * the base image and the artifacts, builds the derived image in the registry, and Falco starts from it on an arm64
+     * and on an amd64 node with no falcoctl and nothing else reachable, the plan's Secret as the pod's image pull
+     * secret and containerd trusting the CA as the node files say.
      */
     @Test
-    void bakedCustomValuesStartOnArm64AndAmd64() throws IOException {
-        try (LocalRegistry internal = LocalRegistry.startPlain();
-                OciStore client = new RegistryClient(internal.clientOptions().build())) {
-            Path values = customValuesFor(internal);
+    void bakedCustomValuesStartFromAPrivateHarborProjectOnArm64AndAmd64() throws IOException {
+        try (LocalRegistry harbor = harbor();
+                OciStore client = harborClient(harbor)) {
+            Path values = customValuesFor(harbor);
+            Path output = work.resolve("baked-harbor");
             PackageResult result = FalcoOffline.packageChart(
-                    request(internal, "baked-push")
+                    request(harbor, "baked-harbor")
                             .delivery(Delivery.BAKED)
                             .valuesFile(values)
+                            .registrySecret("harbor-pull")
+                            .mirror(harborMirror(harbor).build())
                             .build(),
                     ProgressListener.SILENT);
             Path chart = result.chartFile().orElseThrow();
+            RenderedManifests rendered = HelmRenderer.render(chart);
 
             assertThat(result.mirror().orElseThrow().entries())
                     .anySatisfy(entry -> assertThat(entry.origin()).isEqualTo(LockEntry.Origin.BAKED));
             for (String platform : List.of(ARM64, "linux/amd64")) {
-                NodeSimulation.Verdict verdict = bakedScenario(internal, chart, platform, client);
+                NodeSimulation.Verdict verdict = harborNode(
+                                harbor, client, platform, result, output, true, ROBOT_SECRET)
+                        .run(rendered, List.of(K8S_AUDIT_RULES));
                 assertThat(verdict.failures()).as(platform).isEmpty();
                 assertThat(verdict.loadedPlugins()).as(platform).containsOnlyKeys("k8saudit", "json");
-                assertThat(verdict.rulesFiles()).as(platform).contains("/etc/falco/k8s_audit_rules.yaml");
+                assertThat(verdict.rulesFiles()).as(platform).contains(K8S_AUDIT_RULES);
             }
+            assertThat(harborNode(harbor, client, ARM64, result, output, true, null)
+                            .run(rendered, List.of(K8S_AUDIT_RULES))
+                            .failures())
+                    .anySatisfy(failure -> assertThat(failure)
+                            .contains("Failed to pull image \"" + harbor.host() + "/falco/falco:offline")
+                            .contains(": 401"));
+            assertThat(harborNode(harbor, client, ARM64, result, output, false, ROBOT_SECRET)
+                            .run(rendered, List.of(K8S_AUDIT_RULES))
+                            .failures())
+                    .anySatisfy(failure ->
+                            assertThat(failure).contains("Failed to pull image").contains("x509"));
         }
-    }
-
-    /**
-     * The {@code delivery=baked} scenarios of the node simulation, for {@code linux/arm64} and {@code linux/amd64}:
-     * package {@code custom_values.yaml} with {@code delivery=baked}, build and push the derived image with the bake
-     * builder, render, and run {@link NodeSimulation} for the platform with {@code /etc/falco/k8s_audit_rules.yaml}
-     * required. Call it from a test once the bake builder is part of the package run.
-     */
-    static NodeSimulation.Verdict bakedScenario(
-            LocalRegistry internal, Path packagedChart, String platform, OciStore internalClient) {
-        RenderedManifests rendered = HelmRenderer.render(packagedChart);
-        return new NodeSimulation(internal.host(), internalClient, true, platform)
-                .run(rendered, List.of("/etc/falco/k8s_audit_rules.yaml"));
     }
 
     /** {@code custom_values.yaml} with its Harbor address replaced by the test's internal registry. */

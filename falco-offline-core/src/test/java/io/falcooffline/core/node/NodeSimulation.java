@@ -34,7 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * registry, the way kubelet, falcoctl 0.13.0 and Falco 0.44.0 would. Each step cites the upstream source it follows.
  *
  * <ol>
- *   <li>Every container image resolves on that registry for the node's platform (containerd's platform matcher).
+ *   <li>kubelet and containerd pull every image of every pod the chart runs, with the pod's image pull secrets and
+ *       the trust the node's {@code certs.d} files configure ({@link ImagePulls}); every container image of the Falco
+ *       pod resolves on that registry for the node's platform (containerd's platform matcher).
  *   <li>falcoctl (init container {@code falcoctl-artifact-install}, sidecar {@code falcoctl-artifact-follow}): every
  *       index is fetched before anything else ({@code cmd/artifact/artifact.go} PersistentPreRunE,
  *       {@code pkg/index/fetch/fetch.go}: http(s) or file backends, a failed fetch aborts); it speaks HTTPS unless
@@ -72,6 +74,8 @@ public final class NodeSimulation {
     private final String os;
     private final String architecture;
     private final Map<String, Map<String, byte[]>> clusterSecrets = new LinkedHashMap<>();
+    private final Map<String, Map<String, Map<String, byte[]>>> secretsByNamespace = new LinkedHashMap<>();
+    private final Map<String, byte[]> nodeFiles = new TreeMap<>();
     private boolean registryRequiresLogin;
 
     /**
@@ -95,9 +99,26 @@ public final class NodeSimulation {
         return this;
     }
 
-    /** A Secret that exists in the cluster (created by the user, not by the chart): its data by key. */
+    /**
+     * A Secret that exists in the release namespace {@code falco} (created by the user, not by the chart): its data by
+     * key.
+     */
     public NodeSimulation withClusterSecret(String name, Map<String, byte[]> data) {
         clusterSecrets.put(name, Map.copyOf(data));
+        return withClusterSecret(io.falcooffline.core.render.HelmRenderer.DEFAULT_NAMESPACE, name, data);
+    }
+
+    /** A Secret that exists in the cluster in that namespace, for image pulls ({@link ImagePulls}). */
+    public NodeSimulation withClusterSecret(String namespace, String name, Map<String, byte[]> data) {
+        secretsByNamespace
+                .computeIfAbsent(namespace, n -> new LinkedHashMap<>())
+                .put(name, Map.copyOf(data));
+        return this;
+    }
+
+    /** Files installed on the node, absolute path to content, e.g. containerd's {@code certs.d} ({@link NodeSetup}). */
+    public NodeSimulation withNodeFiles(Map<String, byte[]> files) {
+        nodeFiles.putAll(files);
         return this;
     }
 
@@ -122,7 +143,9 @@ public final class NodeSimulation {
 
     /** Simulates the Falco pod of the rendered chart; {@code requiredRules} must be among the rules Falco reads. */
     public Verdict run(RenderedManifests manifests, List<String> requiredRules) {
-        List<String> failures = new ArrayList<>();
+        List<String> failures =
+                new ArrayList<>(new ImagePulls(registryHost, os + "/" + architecture, secretsByNamespace, nodeFiles)
+                        .failures(manifests));
         Map<String, Object> pod = falcoPodSpec(manifests);
         List<Map<String, Object>> containers = new ArrayList<>();
         containers.addAll(maps(pod.get("initContainers")));
