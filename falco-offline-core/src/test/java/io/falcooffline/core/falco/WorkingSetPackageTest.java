@@ -13,6 +13,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.node.NodeSetup;
 import io.falcooffline.core.node.NodeSimulation;
 import io.falcooffline.core.render.HelmRenderer;
 import io.falcooffline.core.render.TestCharts;
@@ -82,6 +83,8 @@ class WorkingSetPackageTest {
                     .contains(internal.host() + "/falco/k8saudit:0.16.1");
 
             NodeSimulation.Verdict verdict = new NodeSimulation(internal.host(), client, true, "linux/arm64")
+                    .withNodeFiles(NodeSetup.containerdFiles(
+                            result.chartFile().orElseThrow().getParent()))
                     .run(
                             HelmRenderer.render(result.chartFile().orElseThrow()),
                             List.of("/etc/falco/k8s_audit_rules.yaml"));

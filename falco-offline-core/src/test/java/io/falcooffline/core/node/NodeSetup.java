@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code install} lines of a runtime's section of {@code nodes/README.md}, and the {@code kubectl create secret
  * docker-registry} commands of the plan's {@code nodes} section with the placeholders filled in.
  */
-final class NodeSetup {
+public final class NodeSetup {
 
     private static final Pattern INSTALL = Pattern.compile("install -D -m 0644 (\\S+) (/\\S+)");
     private static final Pattern CREATE =
@@ -59,7 +59,7 @@ final class NodeSetup {
     }
 
     /** The files containerd's section installs. */
-    static Map<String, byte[]> containerdFiles(Path outputDirectory) {
+    public static Map<String, byte[]> containerdFiles(Path outputDirectory) {
         return installedFiles(outputDirectory, "containerd");
     }
 
