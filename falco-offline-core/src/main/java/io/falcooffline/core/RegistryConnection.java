@@ -58,6 +58,14 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
         return access.requestTimeout();
     }
 
+    /**
+     * Whether a project missing on a Harbor target is created (private, {@code POST /api/v2.0/projects}) before
+     * copying; without it such a run fails before copying, naming the project.
+     */
+    public boolean createHarborProject() {
+        return access.createHarborProject();
+    }
+
     RegistryAccess access() {
         return access;
     }
@@ -119,6 +127,11 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
 
         public B requestTimeout(Duration timeout) {
             access.requestTimeout(timeout);
+            return self();
+        }
+
+        public B createHarborProject(boolean create) {
+            access.createHarborProject(create);
             return self();
         }
     }

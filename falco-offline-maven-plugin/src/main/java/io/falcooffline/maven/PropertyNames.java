@@ -44,6 +44,7 @@ public final class PropertyNames {
     public static final String ALLOW_CREDENTIALS_OVER_HTTP = PREFIX + "allowCredentialsOverHttp";
     public static final String LOCK_FILE = PREFIX + "lockFile";
     public static final String PARALLELISM = PREFIX + "parallelism";
+    public static final String CREATE_HARBOR_PROJECT = PREFIX + "createHarborProject";
     public static final String DELIVERY = PREFIX + "delivery";
     public static final String ARTIFACTS = PREFIX + "artifacts";
     public static final String FALCOCTL_INDEX = PREFIX + "falcoctlIndex";
@@ -108,6 +109,7 @@ public final class PropertyNames {
             ALLOW_CREDENTIALS_OVER_HTTP,
             LOCK_FILE,
             PARALLELISM,
+            CREATE_HARBOR_PROJECT,
             CHART_SHA256,
             CHART_VERSION,
             CHART_REPOSITORY,

@@ -31,6 +31,7 @@ public final class RegistryAccess {
     private final int parallelism;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final boolean createHarborProject;
 
     private volatile DockerConfigCredentials dockerConfig;
 
@@ -42,6 +43,7 @@ public final class RegistryAccess {
         this.parallelism = builder.parallelism;
         this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
+        this.createHarborProject = builder.createHarborProject;
     }
 
     public static Builder builder() {
@@ -57,6 +59,7 @@ public final class RegistryAccess {
         builder.parallelism = parallelism;
         builder.connectTimeout = connectTimeout;
         builder.requestTimeout = requestTimeout;
+        builder.createHarborProject = createHarborProject;
         return builder;
     }
 
@@ -86,6 +89,11 @@ public final class RegistryAccess {
 
     public Optional<Path> caFile() {
         return Optional.ofNullable(caFile);
+    }
+
+    /** Whether a missing Harbor project of the target is created (private) instead of failing the run. */
+    public boolean createHarborProject() {
+        return createHarborProject;
     }
 
     /** The client options for one registry host; credentials are looked up by host, Docker Hub's aliases as one. */
@@ -129,6 +137,7 @@ public final class RegistryAccess {
         private int parallelism = DEFAULT_PARALLELISM;
         private Duration connectTimeout = RegistryClientOptions.DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = RegistryClientOptions.DEFAULT_REQUEST_TIMEOUT;
+        private boolean createHarborProject;
 
         private Builder() {}
 
@@ -168,6 +177,10 @@ public final class RegistryAccess {
 
         public void requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
+        }
+
+        public void createHarborProject(boolean create) {
+            this.createHarborProject = create;
         }
 
         public RegistryAccess build() {
