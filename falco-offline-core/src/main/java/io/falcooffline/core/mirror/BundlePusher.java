@@ -115,7 +115,9 @@ final class BundlePusher {
         TargetChecks.requireHarborProjects(
                 registry,
                 targetAccess,
-                staged.stream().map(artifact -> artifact.job().targetName().repository()).toList(),
+                staged.stream()
+                        .map(artifact -> artifact.job().targetName().repository())
+                        .toList(),
                 listener);
         engine.copyContent(staged);
         engine.tag(staged);
@@ -202,8 +204,9 @@ final class BundlePusher {
             return;
         }
         if (!chart.get().registry().equals(registry)) {
-            throw new FalcoOfflineException(name + " names registry " + chart.get().registry() + ", but the lock "
-                    + registry + "; the bundle is damaged. Write it again with falco-offline:package.");
+            throw new FalcoOfflineException(
+                    name + " names registry " + chart.get().registry() + ", but the lock " + registry
+                            + "; the bundle is damaged. Write it again with falco-offline:package.");
         }
         TargetChecks.requireSpeaksAsChartSays(chart.get(), access, TargetChecks.Run.PUSH, listener);
         boolean pushesPlain = UpstreamSources.plainHttp(access.insecureRegistries(), registry);

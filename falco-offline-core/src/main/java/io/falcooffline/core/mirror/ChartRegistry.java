@@ -86,7 +86,8 @@ public record ChartRegistry(String registry, boolean plainHttp, Optional<String>
                     ca.isString() ? Optional.of(ca.asString()) : Optional.empty());
         } catch (JacksonException e) {
             throw new FalcoOfflineException(
-                    sourceName + " is not valid JSON; the bundle is damaged. Write it again with falco-offline:package.",
+                    sourceName
+                            + " is not valid JSON; the bundle is damaged. Write it again with falco-offline:package.",
                     e);
         }
     }

@@ -74,10 +74,7 @@ final class MirrorRun {
         }
         if (options.mode() == MirrorMode.PUSH) {
             TargetChecks.requireSpeaksAsChartSays(
-                    ChartRegistry.of(registry, request.access()),
-                    request.access(),
-                    TargetChecks.Run.PACKAGE,
-                    listener);
+                    ChartRegistry.of(registry, request.access()), request.access(), TargetChecks.Run.PACKAGE, listener);
         }
         previousLock = options.lockFile().flatMap(MirrorLock::read);
         previousLock.ifPresent(lock -> listener.info("Fetching sources at the digests locked in "
@@ -108,7 +105,8 @@ final class MirrorRun {
             checkAlreadyInternal(internal);
             if (options.mode() == MirrorMode.PUSH) {
                 List<String> repositories = new ArrayList<>();
-                staged.forEach(artifact -> repositories.add(artifact.job().targetName().repository()));
+                staged.forEach(
+                        artifact -> repositories.add(artifact.job().targetName().repository()));
                 bakedImage.ifPresent(image -> repositories.add(image.repository()));
                 TargetChecks.requireHarborProjects(registry, request.access(), repositories, listener);
             }
@@ -453,7 +451,8 @@ final class MirrorRun {
         bundle.retainOnly(refNames, digests);
         bundle.writeExtraFile(BundlePusher.LOCK_FILE, lock.toJson());
         bundle.writeExtraFile(
-                ChartRegistry.FILE_NAME, ChartRegistry.of(registry, request.access()).toJson());
+                ChartRegistry.FILE_NAME,
+                ChartRegistry.of(registry, request.access()).toJson());
         request.bundleFiles().forEach(file -> bundle.writeExtraFile(file.name(), file.content()));
         if (!options.bundleAsTar()) {
             return Optional.empty();

@@ -41,8 +41,8 @@ final class TargetChecks {
         String host = chart.registry();
         SSLContext trust = chart.caPem()
                 .map(pem -> TlsTrust.systemPlus(pem.getBytes(StandardCharsets.UTF_8), "the CA of `caFile`"))
-                .orElseGet(() -> TlsTrust.sslContext(RegistryClientOptions.builder(host)
-                        .build()));
+                .orElseGet(() ->
+                        TlsTrust.sslContext(RegistryClientOptions.builder(host).build()));
         RegistryProbe.Result probe = RegistryProbe.probe(host, chart.plainHttp(), trust, access.connectTimeout());
         String again = run == Run.PUSH ? "package the bundle again with " : "";
         String made = run == Run.PUSH ? "the bundle's chart speaks " : "the chart would speak ";
@@ -128,8 +128,8 @@ final class TargetChecks {
                 }
             }
             if (missing.isEmpty()) {
-                log.info(registry + " is a Harbor; the projects written to exist: " + String.join(", ", projects)
-                        + ".");
+                log.info(
+                        registry + " is a Harbor; the projects written to exist: " + String.join(", ", projects) + ".");
                 return;
             }
             if (!access.createHarborProject()) {

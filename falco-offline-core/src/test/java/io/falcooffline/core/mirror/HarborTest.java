@@ -99,8 +99,7 @@ class HarborTest {
 
     @Test
     void shouldFailBeforeCopyingNamingTheProjectWhenItIsMissing() {
-        try (LocalHarbor harbor =
-                LocalHarbor.start(temp.resolve("harbor")).account(ROBOT, ROBOT_SECRET, false)) {
+        try (LocalHarbor harbor = LocalHarbor.start(temp.resolve("harbor")).account(ROBOT, ROBOT_SECRET, false)) {
             RegistryCredentials robot = RegistryCredentials.basic(ROBOT, ROBOT_SECRET);
             // Without the check, Harbor refuses part-way with an authorization error that names no project.
             try (RegistryClient client = new RegistryClient(RegistryClientOptions.builder(harbor.host())
@@ -115,7 +114,12 @@ class HarborTest {
             int tokenRequests = harbor.tokens().requestCount();
 
             assertThatThrownBy(() -> MirrorCalls.run(
-                            toHarbor(harbor, robot).build(), harbor.host(), rules(harbor.host()), none(), none(), listener))
+                            toHarbor(harbor, robot).build(),
+                            harbor.host(),
+                            rules(harbor.host()),
+                            none(),
+                            none(),
+                            listener))
                     .isInstanceOfSatisfying(
                             InvalidRequestException.class,
                             e -> assertThat(e.parameter()).isEqualTo("createHarborProject"))
@@ -131,8 +135,8 @@ class HarborTest {
 
     @Test
     void shouldCreateTheMissingProjectAsPrivateWhenAskedAndPushIntoIt() {
-        try (LocalHarbor harbor = LocalHarbor.start(temp.resolve("harbor"))
-                .account(SYSTEM_ROBOT, SYSTEM_ROBOT_SECRET, true)) {
+        try (LocalHarbor harbor =
+                LocalHarbor.start(temp.resolve("harbor")).account(SYSTEM_ROBOT, SYSTEM_ROBOT_SECRET, true)) {
             RegistryCredentials robot = RegistryCredentials.basic(SYSTEM_ROBOT, SYSTEM_ROBOT_SECRET);
 
             MirrorResult result = MirrorCalls.run(
@@ -152,8 +156,7 @@ class HarborTest {
 
     @Test
     void shouldSayWhoMayCreateProjectsWhenHarborRefusesTheRobot() {
-        try (LocalHarbor harbor =
-                LocalHarbor.start(temp.resolve("harbor")).account(ROBOT, ROBOT_SECRET, false)) {
+        try (LocalHarbor harbor = LocalHarbor.start(temp.resolve("harbor")).account(ROBOT, ROBOT_SECRET, false)) {
             MirrorOptions options = toHarbor(harbor, RegistryCredentials.basic(ROBOT, ROBOT_SECRET))
                     .createHarborProject(true)
                     .build();
@@ -161,7 +164,8 @@ class HarborTest {
             assertThatThrownBy(() ->
                             MirrorCalls.run(options, harbor.host(), rules(harbor.host()), none(), none(), listener))
                     .isInstanceOfSatisfying(
-                            RegistryException.class, e -> assertThat(e.statusCode()).isEqualTo(403))
+                            RegistryException.class,
+                            e -> assertThat(e.statusCode()).isEqualTo(403))
                     .hasMessageContaining("does not allow user '" + ROBOT + "' to create project 'falco'")
                     .hasMessageContaining("Only system level robot can create project")
                     .hasMessageContaining("system-level robot account")
@@ -172,8 +176,7 @@ class HarborTest {
 
     @Test
     void shouldCheckTheProjectsBeforePushingABundleIntoHarbor() {
-        try (LocalHarbor harbor =
-                LocalHarbor.start(temp.resolve("harbor")).account(ROBOT, ROBOT_SECRET, false)) {
+        try (LocalHarbor harbor = LocalHarbor.start(temp.resolve("harbor")).account(ROBOT, ROBOT_SECRET, false)) {
             Path bundle = temp.resolve("bundle");
             MirrorCalls.run(
                     upstream.options(MirrorMode.BUNDLE)

@@ -152,7 +152,9 @@ class MirrorTest {
             Path bundle = temp.resolve("out").resolve("bundle");
 
             MirrorResult written = MirrorCalls.run(
-                    upstream.options(MirrorMode.BUNDLE, inside.host()).bundle(bundle).build(),
+                    upstream.options(MirrorMode.BUNDLE, inside.host())
+                            .bundle(bundle)
+                            .build(),
                     recordedRegistry,
                     plan,
                     Optional.of(chart),

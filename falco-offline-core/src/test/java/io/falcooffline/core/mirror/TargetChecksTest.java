@@ -118,7 +118,8 @@ class TargetChecksTest {
     void shouldPushABundlePackagedForHttpsWithItsCaAndRecordTheCaInTheBundle() throws IOException {
         try (LocalRegistry target = LocalRegistry.builder().tls().start()) {
             Path ca = target.caFile().orElseThrow();
-            Path bundle = bundle(target.host(), upstream.options(MirrorMode.BUNDLE).caFile(ca));
+            Path bundle =
+                    bundle(target.host(), upstream.options(MirrorMode.BUNDLE).caFile(ca));
             assertThat(Files.readString(bundle.resolve(ChartRegistry.FILE_NAME)))
                     .contains("\"scheme\" : \"https\"")
                     .contains("BEGIN CERTIFICATE");
@@ -135,8 +136,7 @@ class TargetChecksTest {
                     .filter(entry -> entry.source().equals(FALCO_RULES))
                     .findFirst()
                     .orElseThrow();
-            assertThat(Digests.sha256(
-                            Skopeo.forRegistry(target, temp).inspectRaw(repositoryAndTag(rules.target()))))
+            assertThat(Digests.sha256(Skopeo.forRegistry(target, temp).inspectRaw(repositoryAndTag(rules.target()))))
                     .isEqualTo(rules.targetDigest());
             assertThat(log)
                     .contains("INFO " + target.host() + " answers over HTTPS as the chart tells falcoctl and the"
@@ -168,7 +168,9 @@ class TargetChecksTest {
 
     @Test
     void shouldRefuseAPushThatReachesTheRegistryOtherwiseThanTheChart() {
-        Path bundle = bundle(tls.host(), upstream.options(MirrorMode.BUNDLE).caFile(tls.caFile().orElseThrow()));
+        Path bundle = bundle(
+                tls.host(),
+                upstream.options(MirrorMode.BUNDLE).caFile(tls.caFile().orElseThrow()));
 
         assertThatThrownBy(() -> MirrorCalls.push(
                         PushRequest.builder()

@@ -131,7 +131,8 @@ public final class FaultProxy implements AutoCloseable {
     public record Answer(int status, Map<String, String> headers, byte[] body) {
         /** A JSON answer. */
         public static Answer json(int status, String json) {
-            return new Answer(status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+            return new Answer(
+                    status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -244,8 +245,8 @@ public final class FaultProxy implements AutoCloseable {
                     Handler handler = byPrefix(handlers, head.target);
                     if (handler != null) {
                         Answer answer = handler.answer(new Exchange(head.method, head.target, head.headers, body));
-                        Fault response = Fault.respond(
-                                head.method, "", answer.status(), answer.headers(), answer.body(), 1);
+                        Fault response =
+                                Fault.respond(head.method, "", answer.status(), answer.headers(), answer.body(), 1);
                         out.write(response.response(head.method));
                         out.flush();
                         return;

@@ -139,7 +139,8 @@ public final class LocalHarbor implements AutoCloseable {
             if (projectsPublic.containsKey(name)) {
                 return error(409, "CONFLICT", "The project named " + name + " already exists");
             }
-            projectsPublic.put(name, "true".equals(body.path("metadata").path("public").asString("false")));
+            projectsPublic.put(
+                    name, "true".equals(body.path("metadata").path("public").asString("false")));
             return new FaultProxy.Answer(201, Map.of("Location", "/api/v2.0/projects/1"), new byte[0]);
         }
         return error(405, "METHOD_NOT_ALLOWED", "method not allowed");

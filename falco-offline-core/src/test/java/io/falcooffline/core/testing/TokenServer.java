@@ -112,7 +112,8 @@ public final class TokenServer implements AutoCloseable {
             TokenServer tokens = new TokenServer(server, certificates);
             tokens.service = HARBOR_SERVICE;
             tokens.path = "/service/token";
-            tokens.repositoryExists = repository -> projectExists.test(repository.split("/", 2)[0]);
+            tokens.repositoryExists =
+                    repository -> projectExists.test(repository.split("/", 2)[0]);
             server.createContext(tokens.path, tokens::handle);
             server.start();
             return tokens;

@@ -120,7 +120,9 @@ public final class HarborApi implements Closeable {
     }
 
     private String authorization() {
-        return canAuthenticate() ? RegistryAuth.basicHeader(options.credentials().orElseThrow()) : null;
+        return canAuthenticate()
+                ? RegistryAuth.basicHeader(options.credentials().orElseThrow())
+                : null;
     }
 
     private RegistryException failure(RegistryHttp.Response response, String action, String hint) {
@@ -129,12 +131,11 @@ public final class HarborApi implements Closeable {
         String who = options.credentials()
                 .map(credentials -> "user '" + credentials.username() + "'")
                 .orElse("anonymous access");
-        String reason =
-                switch (status) {
-                    case 401 -> " refused " + who + " (401)";
-                    case 403 -> " does not allow " + who + " to " + action + " (403)";
-                    default -> " answered " + status;
-                };
+        String reason = switch (status) {
+            case 401 -> " refused " + who + " (401)";
+            case 403 -> " does not allow " + who + " to " + action + " (403)";
+            default -> " answered " + status;
+        };
         return new RegistryException(
                 status,
                 "Harbor at " + options.host() + reason + detail + " when asked to " + action + "."

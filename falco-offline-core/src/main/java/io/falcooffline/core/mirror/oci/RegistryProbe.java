@@ -168,7 +168,8 @@ public final class RegistryProbe {
         return e instanceof ConnectException
                 || e instanceof UnknownHostException
                 || e instanceof NoRouteToHostException
-                || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).contains("connect"));
+                || (e instanceof SocketTimeoutException
+                        && String.valueOf(e.getMessage()).contains("connect"));
     }
 
     private static String describe(IOException e) {

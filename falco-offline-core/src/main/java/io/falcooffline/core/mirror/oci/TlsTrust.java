@@ -53,7 +53,7 @@ public final class TlsTrust {
     public static SSLContext systemPlus(byte[] pem, String what) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {systemPlus(certificates(pem, what), what)}, null);
+            context.init(null, new TrustManager[] {systemPlus(certificates(pem, what))}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("The JDK cannot set up TLS", e);
@@ -63,7 +63,7 @@ public final class TlsTrust {
     private static X509TrustManager systemPlus(Path caFile, String host) throws GeneralSecurityException {
         String what = "The CA file " + caFile + " for registry " + host;
         try {
-            return systemPlus(certificates(Files.readAllBytes(caFile), what), what);
+            return systemPlus(certificates(Files.readAllBytes(caFile), what));
         } catch (IOException e) {
             throw new InvalidRequestException(
                     "caFile", "Cannot read the CA file " + caFile + " for registry " + host + ": " + e.getMessage());
@@ -84,7 +84,7 @@ public final class TlsTrust {
         return extra;
     }
 
-    private static X509TrustManager systemPlus(Collection<? extends Certificate> extra, String what)
+    private static X509TrustManager systemPlus(Collection<? extends Certificate> extra)
             throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
