@@ -218,6 +218,24 @@ class TargetChecksTest {
         assertNothingCopiedTo(plain);
     }
 
+    @Test
+    void shouldNameTheRegistryWhenNothingAnswersThere() {
+        String nobody = "127.0.0.1:9";
+
+        assertThatThrownBy(() -> MirrorCalls.run(
+                        upstream.options(MirrorMode.PUSH, nobody).build(),
+                        nobody,
+                        plan(nobody),
+                        Optional.empty(),
+                        Optional.empty(),
+                        listener))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("registry"))
+                .hasMessageContaining("Cannot reach the registry " + nobody)
+                .hasMessageContaining("Nothing was copied");
+    }
+
     private Path bundle(String registry, MirrorOptions.Builder options) {
         Path bundle = temp.resolve("bundle-" + System.nanoTime());
         MirrorCalls.run(
