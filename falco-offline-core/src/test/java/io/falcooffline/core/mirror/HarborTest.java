@@ -85,7 +85,9 @@ class HarborTest {
             MirrorResult result = MirrorCalls.run(
                     toHarbor(harbor, robot).build(), harbor.host(), rules(harbor.host()), none(), none(), listener);
 
-            assertThat(harbor.tokens().service()).isEqualTo("harbor-registry");
+            assertThat(challenge(harbor))
+                    .contains("Bearer realm=\"https://" + harbor.host() + "/service/token\"")
+                    .contains("service=\"harbor-registry\"");
             assertThat(harbor.tokens().requests())
                     .contains(ROBOT + " repository:falco/falcosecurity/rules/falco-rules:pull,push");
             assertThat(harbor.apiRequests()).contains("HEAD /api/v2.0/projects?project_name=falco");
@@ -225,6 +227,21 @@ class HarborTest {
                 .build())) {
             assertThat(client.resolve(target.repository(), target.tag()))
                     .hasValueSatisfying(found -> assertThat(found.digest()).isEqualTo(rules.targetDigest()));
+        }
+    }
+
+    /** The {@code WWW-Authenticate} of an anonymous {@code GET /v2/} through Harbor's front. */
+    private static String challenge(LocalHarbor harbor) throws IOException {
+        javax.net.ssl.HttpsURLConnection connection = (javax.net.ssl.HttpsURLConnection)
+                java.net.URI.create("https://" + harbor.host() + "/v2/").toURL().openConnection();
+        connection.setSSLSocketFactory(io.falcooffline.core.mirror.oci.TlsTrust.systemPlus(
+                        Files.readAllBytes(harbor.caFile()), "the Harbor CA")
+                .getSocketFactory());
+        try {
+            assertThat(connection.getResponseCode()).isEqualTo(401);
+            return connection.getHeaderField("WWW-Authenticate");
+        } finally {
+            connection.disconnect();
         }
     }
 
