@@ -219,6 +219,42 @@ class TargetChecksTest {
     }
 
     @Test
+    void shouldWarnAndPushABundleThatRecordsNoProtocol() throws IOException {
+        try (LocalRegistry target = LocalRegistry.startPlain()) {
+            Path bundle = bundle(target.host(), upstream.options(MirrorMode.BUNDLE, target.host()));
+            Files.delete(bundle.resolve(ChartRegistry.FILE_NAME));
+
+            MirrorResult pushed = MirrorCalls.push(
+                    PushRequest.builder()
+                            .bundle(bundle)
+                            .insecureRegistries(target.host())
+                            .build(),
+                    listener);
+
+            assertThat(pushed.blobsTransferred()).isPositive();
+            assertThat(log)
+                    .anyMatch(line -> line.startsWith("WARN ")
+                            && line.contains("does not record how its chart reaches " + target.host()));
+        }
+    }
+
+    @Test
+    void shouldRefuseABundleWhoseRecordedRegistryFileIsDamaged() throws IOException {
+        Path bundle = bundle(plain.host(), upstream.options(MirrorMode.BUNDLE, plain.host()));
+        Files.writeString(bundle.resolve(ChartRegistry.FILE_NAME), "{\"registry\":\"" + plain.host() + "\"}");
+
+        assertThatThrownBy(() -> MirrorCalls.push(
+                        PushRequest.builder()
+                                .bundle(bundle)
+                                .insecureRegistries(plain.host())
+                                .build(),
+                        listener))
+                .isInstanceOf(FalcoOfflineException.class)
+                .hasMessageContaining(ChartRegistry.FILE_NAME + " lacks `registry` or has a `scheme` other than");
+        assertNothingCopiedTo(plain);
+    }
+
+    @Test
     void shouldNameTheRegistryWhenNothingAnswersThere() {
         String nobody = "127.0.0.1:9";
 
