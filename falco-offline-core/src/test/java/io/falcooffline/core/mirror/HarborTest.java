@@ -90,6 +90,7 @@ class HarborTest {
                     .contains("service=\"harbor-registry\"");
             assertThat(harbor.tokens().requests())
                     .contains(ROBOT + " repository:falco/falcosecurity/rules/falco-rules:pull,push");
+            assertThat(harbor.tokens().accountParameters()).isNotEmpty().containsOnly(ROBOT);
             assertThat(harbor.apiRequests()).contains("HEAD /api/v2.0/projects?project_name=falco");
             assertPulledBack(harbor, robot, result);
             assertThat(log)

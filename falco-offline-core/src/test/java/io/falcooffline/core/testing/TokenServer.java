@@ -46,6 +46,7 @@ public final class TokenServer implements AutoCloseable {
     private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
     private final List<String> issuedTokens = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> accountParameters = new CopyOnWriteArrayList<>();
     private final AtomicInteger requestCount = new AtomicInteger();
     private volatile boolean anonymousPull;
     private volatile long lifetimeSeconds = 300;
@@ -187,6 +188,11 @@ public final class TokenServer implements AutoCloseable {
         return requestCount.get();
     }
 
+    /** The {@code account} query parameters received, URL-decoded. */
+    public List<String> accountParameters() {
+        return List.copyOf(accountParameters);
+    }
+
     /** Each request as {@code <account or anonymous> <scopes>}. */
     public List<String> requests() {
         return List.copyOf(requests);
@@ -244,6 +250,10 @@ public final class TokenServer implements AutoCloseable {
                 scopes.addAll(List.of(scope.split(" ")));
             }
             requests.add((account == null ? "anonymous" : account) + " " + String.join(" ", scopes));
+            String accountParameter = first(parameters, "account");
+            if (accountParameter != null) {
+                accountParameters.add(accountParameter);
+            }
             String token = sign(account, scopes, allowed);
             issuedTokens.add(token);
             reply(
