@@ -1,4 +1,5 @@
-// Writes an offline bundle from a throw-away source registry, then starts the empty registry the goal pushes to.
+// Starts the empty registry the goal pushes to, then writes an offline bundle for it from a throw-away source
+// registry: the bundle records the registry its chart pulls from, and push loads it only there.
 import io.falcooffline.core.ProgressListener
 import io.falcooffline.core.mirror.Mirror
 import io.falcooffline.core.mirror.MirrorRequest
@@ -19,6 +20,8 @@ import java.nio.charset.StandardCharsets
 def startLocalRegistry = evaluate(new File(itSupport, 'local-registry.groovy'))
 def startRegistry = { String name -> startLocalRegistry(basedir, name) }
 
+def (target, targetHost) = startRegistry('internal-registry')
+new File(basedir, 'registry.pid').text = target.pid()
 def (source, sourceHost) = startRegistry('source-registry')
 try {
     def client = new RegistryClient(RegistryClientOptions.builder(sourceHost).plainHttp(true).build())
@@ -39,7 +42,7 @@ try {
     client.close()
 
     def access = RegistryAccess.builder()
-    access.insecureRegistries([sourceHost.toString()])
+    access.insecureRegistries([sourceHost.toString(), targetHost.toString()])
     Mirror.run(
             new MirrorRequest(
                     MirrorOptions.builder()
@@ -49,19 +52,20 @@ try {
                             .registryMirrors("ghcr.io=${sourceHost}")
                             .build(),
                     access.build(),
-                    'registry.internal:5000',
+                    targetHost.toString(),
                     [new PlannedReference(ReferenceKind.RULESFILE, 'ghcr.io/acme/rules:1',
-                            'registry.internal:5000/falco/acme/rules:1', Disposition.REDIRECTED, [])],
+                            "${targetHost}/falco/acme/rules:1".toString(), Disposition.REDIRECTED, [])],
                     { it } as TargetMapping,
                     []),
             ProgressListener.SILENT)
     new File(basedir, 'expected-digest.txt').text = pushed.descriptor().digest()
+} catch (Throwable failure) {
+    target.destroy()
+    throw failure
 } finally {
     source.destroy()
 }
 
-def (target, targetHost) = startRegistry('internal-registry')
-new File(basedir, 'registry.pid').text = target.pid()
 new File(basedir, 'test.properties').text = """falco-offline.bundle = bundle.tar
 falco-offline.registry = ${targetHost}
 falco-offline.insecureRegistries = ${targetHost}

@@ -40,11 +40,13 @@ public final class FalcoOffline {
 
     /**
      * Inside the air gap: loads an offline bundle written by a package run into the internal registry recorded in
-     * it (or {@link PushRequest#registry()}), then checks that every reference of the bundle resolves there with the
-     * digest it was recorded with.
+     * it, then checks that every reference of the bundle resolves there with the digest it was recorded with. Before
+     * copying, it checks that the registry speaks what the bundle's chart tells falcoctl and the nodes (plain HTTP or
+     * HTTPS with the chart's CA) and, on a Harbor, that the projects written to exist.
      *
-     * @throws FalcoOfflineException when the bundle is missing or damaged, a transfer fails (naming the artifact;
-     *     no tag is set then), or a reference does not resolve as recorded
+     * @throws FalcoOfflineException when the bundle is missing or damaged, {@link PushRequest#registry()} is not the
+     *     bundle's registry, the registry speaks otherwise than the chart says, a Harbor project is missing, a
+     *     transfer fails (naming the artifact; no tag is set then), or a reference does not resolve as recorded
      */
     public static MirrorResult push(PushRequest request, ProgressListener listener) {
         try {

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * What {@code FalcoOffline.push} needs inside the air gap: the offline bundle, the registry to load it into (by
- * default the one recorded in the bundle) and how to reach it. Immutable; build one with {@link #builder()}.
+ * What {@code FalcoOffline.push} needs inside the air gap: the offline bundle, the registry recorded in it (checked
+ * when given) and how to reach it. Immutable; build one with {@link #builder()}.
  */
 public final class PushRequest extends RegistryConnection {
 
@@ -42,8 +42,9 @@ public final class PushRequest extends RegistryConnection {
     }
 
     /**
-     * The registry ({@code host[:port]}) to push to instead of the one recorded in the bundle; references recorded
-     * for the bundle's registry move to this one.
+     * The registry ({@code host[:port]}) the caller expects to push to. It must be the one recorded in the bundle,
+     * which the bundle's chart pulls from: a push to another registry fails before copying (package again for that
+     * registry instead).
      */
     public Optional<String> registry() {
         return Optional.ofNullable(registry);

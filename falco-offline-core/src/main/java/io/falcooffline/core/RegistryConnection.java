@@ -66,6 +66,14 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
         return access.progressInterval();
     }
 
+    /**
+     * Whether a project missing on a Harbor target is created (private, {@code POST /api/v2.0/projects}) before
+     * copying; without it such a run fails before copying, naming the project.
+     */
+    public boolean createHarborProject() {
+        return access.createHarborProject();
+    }
+
     RegistryAccess access() {
         return access;
     }
@@ -132,6 +140,11 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
 
         public B progressInterval(Duration interval) {
             access.progressInterval(interval);
+            return self();
+        }
+
+        public B createHarborProject(boolean create) {
+            access.createHarborProject(create);
             return self();
         }
     }

@@ -80,6 +80,16 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
     private int progressInterval;
 
     /**
+     * On a Harbor target, create a project the copy writes into when it is missing, as a private project
+     * ({@code POST /api/v2.0/projects}; takes a Harbor administrator or a system-level robot account). Off by default:
+     * a missing project then fails the goal before anything is copied, naming it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CREATE_HARBOR_PROJECT, defaultValue = "false")
+    private boolean createHarborProject;
+
+    /**
      * Sets how to reach registries from these parameters: plain-HTTP hosts, the CA, credentials from
      * {@code settings.xml} by host, whether they may go over plain HTTP, and parallel transfers.
      */
@@ -89,7 +99,8 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
                 .credentials(credentialsByHost())
                 .allowCredentialsOverHttp(allowCredentialsOverHttp)
                 .parallelism(parallelism)
-                .progressInterval(Duration.ofSeconds(progressInterval));
+                .progressInterval(Duration.ofSeconds(progressInterval))
+                .createHarborProject(createHarborProject);
     }
 
     /** Credentials of every {@code <server>} whose id is a registry host, by host. */

@@ -45,6 +45,7 @@ public final class PropertyNames {
     public static final String LOCK_FILE = PREFIX + "lockFile";
     public static final String PARALLELISM = PREFIX + "parallelism";
     public static final String PROGRESS_INTERVAL = PREFIX + "progressInterval";
+    public static final String CREATE_HARBOR_PROJECT = PREFIX + "createHarborProject";
     public static final String DELIVERY = PREFIX + "delivery";
     public static final String ARTIFACTS = PREFIX + "artifacts";
     public static final String FALCOCTL_INDEX = PREFIX + "falcoctlIndex";
@@ -112,6 +113,7 @@ public final class PropertyNames {
             LOCK_FILE,
             PARALLELISM,
             PROGRESS_INTERVAL,
+            CREATE_HARBOR_PROJECT,
             CHART_SHA256,
             CHART_VERSION,
             CHART_REPOSITORY,

@@ -13,7 +13,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Inside the air gap: loads an offline bundle written by {@code falco-offline:package} into the internal registry
- * recorded in it (or {@code registry}), then checks that every reference of the chart resolves there with the digest
+ * recorded in it, after checking that the registry speaks what the chart tells falcoctl (plain HTTP or HTTPS with
+ * the chart's CA) and, on a Harbor, that its projects exist; then checks that every reference of the chart resolves there with the digest
  * recorded in the bundle. Runs without a project:
  * {@code mvn io.falcooffline:falco-offline-maven-plugin:push -Dfalco-offline.bundle=bundle.tar}.
  *
@@ -36,8 +37,8 @@ public class PushMojo extends AbstractRegistryMojo {
     private File bundle;
 
     /**
-     * The registry to push to, {@code host[:port]}, instead of the one recorded in the bundle; references recorded
-     * for the bundle's registry move to this one.
+     * The registry expected, {@code host[:port]}: it must be the one recorded in the bundle, which the bundle's chart
+     * pulls from; another one fails before anything is copied (package again for that registry instead).
      *
      * @since 0.1.0
      */

@@ -78,6 +78,26 @@ class SettingsCredentialsTest {
     }
 
     @Test
+    void shouldKeepTheDollarOfAHarborRobotAccountThroughMavensSettingsBuilder() throws Exception {
+        Path settingsXml = Files.writeString(
+                temp.resolve("settings.xml"),
+                "<settings><servers><server><id>192.168.5.96:30003</id>"
+                        + "<username>robot$falco-offline</username><password>"
+                        + cipher.encryptAndDecorate("s3cr$t", MASTER_PASSWORD)
+                        + "</password></server></servers></settings>");
+        org.apache.maven.settings.building.DefaultSettingsBuildingRequest request =
+                new org.apache.maven.settings.building.DefaultSettingsBuildingRequest();
+        request.setUserSettingsFile(settingsXml.toFile());
+        Settings settings = new org.apache.maven.settings.building.DefaultSettingsBuilderFactory()
+                .newInstance()
+                .build(request)
+                .getEffectiveSettings();
+
+        assertThat(new SettingsCredentials(settings, decrypter).byRegistryHost(log))
+                .containsEntry("192.168.5.96:30003", RegistryCredentials.basic("robot$falco-offline", "s3cr$t"));
+    }
+
+    @Test
     void shouldWarnAndSkipHostServerWhosePasswordCannotBeDecrypted() throws Exception {
         Settings settings = new Settings();
         settings.addServer(server("harbor.corp", "me", cipher.encryptAndDecorate("secret", "another-master")));

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
@@ -41,21 +42,35 @@ final class BundlePusher {
                                     + " is an OCI layout but not a falco-offline bundle: it has no " + LOCK_FILE
                                     + ". Give the bundle written by falco-offline:package.")),
                     request.bundle() + "!/" + LOCK_FILE);
-            String registry = request.registry().orElse(recorded.registry());
+            String registry = OciReference.canonicalRegistry(recorded.registry());
+            request.registry().filter(asked -> !asked.equals(registry)).ifPresent(asked -> {
+                throw new InvalidRequestException(
+                        "registry",
+                        "The bundle's chart pulls every image and artifact from " + registry + " (its plan and lock"
+                                + " record it), not from " + asked + ": pushing there would leave the cluster"
+                                + " pulling from " + registry + ". Leave `registry` out to push to " + registry
+                                + ", or package again with `registry` set to " + asked + ". Nothing was copied.");
+            });
             RegistryAccess.Builder withTarget = access.toBuilder();
             request.targetCredentials().ifPresent(credentials -> withTarget.credentials(registry, credentials));
             try (Stores stores = new Stores(Stores.registryClients(withTarget.build(), listener), Map.of());
                     MirrorEngine engine =
                             new MirrorEngine(request.parallelism(), request.progressInterval(), listener)) {
-                return push(bundle, recorded, registry, stores, engine);
+                return push(bundle, recorded, registry, stores, engine, withTarget.build());
             }
         }
     }
 
     private MirrorResult push(
-            OciLayoutStore bundle, MirrorLock recorded, String registry, Stores stores, MirrorEngine engine) {
+            OciLayoutStore bundle,
+            MirrorLock recorded,
+            String registry,
+            Stores stores,
+            MirrorEngine engine,
+            RegistryAccess targetAccess) {
         listener.info("Pushing " + bundle.describe() + " to " + registry + ".");
         requireTrustworthy(bundle, recorded);
+        requireRegistryAsChartSays(bundle, registry);
         List<LockEntry> entries = new ArrayList<>();
         List<StagedArtifact> staged = new ArrayList<>();
         for (LockEntry entry : recorded.entries()) {
@@ -98,6 +113,13 @@ final class BundlePusher {
             staged.add(StagedArtifact.stage(job, List.of()));
         }
 
+        TargetChecks.requireHarborProjects(
+                registry,
+                targetAccess,
+                staged.stream()
+                        .map(artifact -> artifact.job().targetName().repository())
+                        .toList(),
+                listener);
         engine.copyContent(staged);
         engine.tag(staged);
         verify(stores, entries, registry);
@@ -165,6 +187,39 @@ final class BundlePusher {
                             + tagged.get().digest() + "." + rewrite);
                 }
             }
+        }
+    }
+
+    /**
+     * Checks, before anything is copied, that the registry speaks what the bundle's chart tells falcoctl and the
+     * nodes (as recorded in {@link ChartRegistry#FILE_NAME}), and that this push reaches it the same way.
+     */
+    private void requireRegistryAsChartSays(OciLayoutStore bundle, String registry) {
+        String name = request.bundle() + "!/" + ChartRegistry.FILE_NAME;
+        Optional<ChartRegistry> chart = bundle.readExtraFile(ChartRegistry.FILE_NAME, ChartRegistry.MAX_BYTES)
+                .map(bytes -> ChartRegistry.parse(bytes, name));
+        if (chart.isEmpty()) {
+            listener.warn(request.bundle() + " does not record how its chart reaches " + registry + " (no "
+                    + ChartRegistry.FILE_NAME + ": written by an earlier falco-offline), so plain HTTP against HTTPS"
+                    + " and the CA are not checked before pushing.");
+            return;
+        }
+        if (!chart.get().registry().equals(registry)) {
+            throw new FalcoOfflineException(
+                    name + " names registry " + chart.get().registry() + ", but the lock " + registry
+                            + "; the bundle is damaged. Write it again with falco-offline:package.");
+        }
+        TargetChecks.requireSpeaksAsChartSays(chart.get(), access, TargetChecks.Run.PUSH, listener);
+        boolean pushesPlain = UpstreamSources.plainHttp(access.insecureRegistries(), registry);
+        if (pushesPlain != chart.get().plainHttp()) {
+            throw new InvalidRequestException(
+                    "insecureRegistries",
+                    "The bundle's chart speaks " + chart.get().describe() + " to " + registry + ", and the registry"
+                            + " answers so, but this push was told otherwise: "
+                            + (pushesPlain
+                                    ? "leave " + registry + " out of `insecureRegistries`"
+                                    : "add " + registry + " to `insecureRegistries`")
+                            + " (and give `caFile` for a private CA). Nothing was copied.");
         }
     }
 

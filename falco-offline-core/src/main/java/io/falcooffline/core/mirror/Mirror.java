@@ -28,8 +28,8 @@ public final class Mirror {
     }
 
     /**
-     * Loads an offline bundle into the registry recorded in it (or {@link PushRequest#registry()}), then checks that
-     * every reference of the bundle's lock resolves there with the recorded digest.
+     * Loads an offline bundle into the registry recorded in it, then checks that every reference of the bundle's lock
+     * resolves there with the recorded digest.
      *
      * @param access connection settings of the push request
      * @return the lock as pushed (targets on the registry pushed to) and transfer counts

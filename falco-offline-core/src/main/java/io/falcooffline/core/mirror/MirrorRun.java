@@ -72,6 +72,10 @@ final class MirrorRun {
             throw new InvalidRequestException(
                     "bundle", "No bundle directory given: set `bundle`, or apply MirrorOptions.withDefaults.");
         }
+        if (options.mode() == MirrorMode.PUSH) {
+            TargetChecks.requireSpeaksAsChartSays(
+                    ChartRegistry.of(registry, request.access()), request.access(), TargetChecks.Run.PACKAGE, listener);
+        }
         previousLock = options.lockFile().flatMap(MirrorLock::read);
         previousLock.ifPresent(lock -> listener.info("Fetching sources at the digests locked in "
                 + options.lockFile().orElseThrow() + " (" + lock.entries().size() + " entries)."));
@@ -99,6 +103,13 @@ final class MirrorRun {
             internal.removeIf(entry -> bakedImage.isPresent()
                     && entry.target().equals(bakedImage.get().toString()));
             checkAlreadyInternal(internal);
+            if (options.mode() == MirrorMode.PUSH) {
+                List<String> repositories = new ArrayList<>();
+                staged.forEach(
+                        artifact -> repositories.add(artifact.job().targetName().repository()));
+                bakedImage.ifPresent(image -> repositories.add(image.repository()));
+                TargetChecks.requireHarborProjects(registry, request.access(), repositories, listener);
+            }
 
             engine.copyContent(staged);
             engine.tag(staged);
@@ -439,6 +450,9 @@ final class MirrorRun {
         }
         bundle.retainOnly(refNames, digests);
         bundle.writeExtraFile(BundlePusher.LOCK_FILE, lock.toJson());
+        bundle.writeExtraFile(
+                ChartRegistry.FILE_NAME,
+                ChartRegistry.of(registry, request.access()).toJson());
         request.bundleFiles().forEach(file -> bundle.writeExtraFile(file.name(), file.content()));
         if (!options.bundleAsTar()) {
             return Optional.empty();

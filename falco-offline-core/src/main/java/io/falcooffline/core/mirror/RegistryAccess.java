@@ -32,6 +32,7 @@ public final class RegistryAccess {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Duration progressInterval;
+    private final boolean createHarborProject;
 
     private volatile DockerConfigCredentials dockerConfig;
 
@@ -44,6 +45,7 @@ public final class RegistryAccess {
         this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
         this.progressInterval = builder.progressInterval;
+        this.createHarborProject = builder.createHarborProject;
     }
 
     public static Builder builder() {
@@ -60,6 +62,7 @@ public final class RegistryAccess {
         builder.connectTimeout = connectTimeout;
         builder.requestTimeout = requestTimeout;
         builder.progressInterval = progressInterval;
+        builder.createHarborProject = createHarborProject;
         return builder;
     }
 
@@ -94,6 +97,11 @@ public final class RegistryAccess {
     /** How often a line reports the bytes moved while blobs transfer; zero for none. */
     public Duration progressInterval() {
         return progressInterval;
+    }
+
+    /** Whether a missing Harbor project of the target is created (private) instead of failing the run. */
+    public boolean createHarborProject() {
+        return createHarborProject;
     }
 
     /** The client options for one registry host; credentials are looked up by host, Docker Hub's aliases as one. */
@@ -138,6 +146,7 @@ public final class RegistryAccess {
         private Duration connectTimeout = RegistryClientOptions.DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = RegistryClientOptions.DEFAULT_REQUEST_TIMEOUT;
         private Duration progressInterval = TransferProgress.DEFAULT_INTERVAL;
+        private boolean createHarborProject;
 
         private Builder() {}
 
@@ -181,6 +190,10 @@ public final class RegistryAccess {
 
         public void progressInterval(Duration interval) {
             this.progressInterval = interval;
+        }
+
+        public void createHarborProject(boolean create) {
+            this.createHarborProject = create;
         }
 
         public RegistryAccess build() {

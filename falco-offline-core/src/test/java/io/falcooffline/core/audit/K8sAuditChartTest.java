@@ -121,7 +121,7 @@ class K8sAuditChartTest {
     }
 
     @Test
-    void shouldRenderKubeAuditExampleForArm64NodesAndPlainHttpHarbor() throws IOException {
+    void shouldRenderKubeAuditExampleForArm64NodesAndHttpsHarborWithPrivateCa() throws IOException {
         Path exampleValues = Path.of("..", "examples", "kube-audit", "values-arm64-harbor.yaml");
         AuditOptions options = AuditOptions.builder()
                 .serviceType(AuditOptions.ServiceType.parse("NodePort"))
@@ -143,7 +143,7 @@ class K8sAuditChartTest {
         assertThat(warnings).isEmpty();
         Map<String, Object> pod = Values.mapAt(rendered.named("Deployment", "falco"), "spec.template.spec");
         assertThat(Values.mapAt(pod, "nodeSelector")).containsEntry("kubernetes.io/arch", "arm64");
-        // The example writes no falcoctl args: packaging adds --plain-http for the plain-HTTP Harbor.
+        // The example writes no falcoctl args or mounts: packaging gives falcoctl the Harbor's CA (pom.xml's caFile).
         io.falcooffline.core.PackageResult packaged = io.falcooffline.core.FalcoOffline.packageChart(
                 io.falcooffline.core.PackageRequest.builder()
                         .chart(TestValues.upstreamChart())
@@ -154,7 +154,7 @@ class K8sAuditChartTest {
                         .valuesFile(exampleValues)
                         .outputDirectory(work.resolve("packaged"))
                         .mirror(io.falcooffline.core.MirrorOptions.builder()
-                                .insecureRegistries("192.168.5.96:30003")
+                                .caFile(exampleValues.resolveSibling("harbor-ca.pem"))
                                 .build())
                         .build(),
                 io.falcooffline.core.ProgressListener.SILENT);
@@ -170,8 +170,13 @@ class K8sAuditChartTest {
                 .map(Values::map)
                 .filteredOn(container -> String.valueOf(container.get("name")).startsWith("falcoctl-artifact-"))
                 .hasSize(2)
-                .allSatisfy(container -> assertThat(TestValues.strings(Values.list(container.get("args"))))
-                        .contains("--plain-http"));
+                .allSatisfy(container -> {
+                    assertThat(TestValues.strings(Values.list(container.get("args"))))
+                            .doesNotContain("--plain-http");
+                    assertThat(Values.list(container.get("env")))
+                            .map(Values::map)
+                            .anySatisfy(env -> assertThat(env).containsEntry("name", "SSL_CERT_FILE"));
+                });
         assertThat(rendered.ofKind("DaemonSet")).isEmpty();
         assertThat(rendered.webhookPort()).containsEntry("port", 9765).containsEntry("nodePort", 30007);
         assertKubeconfigAgrees(written.webhookKubeconfig(), rendered, "192.168.5.10");

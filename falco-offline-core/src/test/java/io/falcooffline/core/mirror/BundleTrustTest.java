@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** A bundle's lock and files are input from outside: push refuses what would send or read anything elsewhere. */
 class BundleTrustTest {
 
-    private static final String BUNDLE_REGISTRY = "192.168.5.96:30003";
-    private static final String REPOSITORY = BUNDLE_REGISTRY + "/falco/k8saudit";
     /** Nothing listens here: a push that got as far as the network would fail differently. */
-    private static final String TARGET = "127.0.0.1:9";
+    private static final String BUNDLE_REGISTRY = "127.0.0.1:9";
+
+    private static final String REPOSITORY = BUNDLE_REGISTRY + "/falco/k8saudit";
 
     @TempDir
     Path temp;
@@ -66,8 +66,7 @@ class BundleTrustTest {
         return io.falcooffline.core.FalcoOffline.push(
                 PushRequest.builder()
                         .bundle(bundle)
-                        .registry(TARGET)
-                        .insecureRegistries(TARGET)
+                        .insecureRegistries(BUNDLE_REGISTRY)
                         .build(),
                 listener);
     }

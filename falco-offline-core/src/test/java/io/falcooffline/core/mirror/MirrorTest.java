@@ -140,35 +140,37 @@ class MirrorTest {
 
     @Test
     void shouldLoadBundleIntoEmptyRegistryAndCheckAlreadyInternalReferenceWhenPushed() throws IOException {
-        String recordedRegistry = "192.168.5.96:30003";
-        String sidecar = recordedRegistry + "/falco/custom/sidecar:1.0";
-        List<PlannedReference> plan = new ArrayList<>(plan(recordedRegistry));
-        plan.add(new PlannedReference(ReferenceKind.IMAGE, sidecar, sidecar, Disposition.ALREADY_INTERNAL, List.of()));
-        Path chart = Files.writeString(temp.resolve("falco-9.0.0.tgz"), "chart bytes");
-        Path planFile = Files.writeString(temp.resolve("falco-offline.plan.json"), "{}");
-        Path bundle = temp.resolve("out").resolve("bundle");
-
-        MirrorResult written = MirrorCalls.run(
-                upstream.options(MirrorMode.BUNDLE).bundle(bundle).build(),
-                recordedRegistry,
-                plan,
-                Optional.of(chart),
-                Optional.of(planFile),
-                listener);
-
-        assertThat(bundle.resolve("falco-9.0.0.tgz")).hasContent("chart bytes");
-        assertThat(bundle.resolve("falco-offline.plan.json")).exists();
-        assertThat(MirrorLock.read(bundle.resolve("falco-offline.lock.json")))
-                .contains(new MirrorLock(written.registry(), written.entries()));
-        assertThat(entry(written, sidecar).origin()).isEqualTo(LockEntry.Origin.ALREADY_INTERNAL);
-        assertThat(entry(written, sidecar).targetDigest()).isNull();
-
         try (LocalRegistry inside = LocalRegistry.startPlain();
                 RegistryClient insideClient =
                         new RegistryClient(inside.clientOptions().build())) {
+            String recordedRegistry = inside.host();
+            String sidecar = recordedRegistry + "/falco/custom/sidecar:1.0";
+            List<PlannedReference> plan = new ArrayList<>(plan(recordedRegistry));
+            plan.add(new PlannedReference(
+                    ReferenceKind.IMAGE, sidecar, sidecar, Disposition.ALREADY_INTERNAL, List.of()));
+            Path chart = Files.writeString(temp.resolve("falco-9.0.0.tgz"), "chart bytes");
+            Path planFile = Files.writeString(temp.resolve("falco-offline.plan.json"), "{}");
+            Path bundle = temp.resolve("out").resolve("bundle");
+
+            MirrorResult written = MirrorCalls.run(
+                    upstream.options(MirrorMode.BUNDLE, inside.host())
+                            .bundle(bundle)
+                            .build(),
+                    recordedRegistry,
+                    plan,
+                    Optional.of(chart),
+                    Optional.of(planFile),
+                    listener);
+
+            assertThat(bundle.resolve("falco-9.0.0.tgz")).hasContent("chart bytes");
+            assertThat(bundle.resolve("falco-offline.plan.json")).exists();
+            assertThat(MirrorLock.read(bundle.resolve("falco-offline.lock.json")))
+                    .contains(new MirrorLock(written.registry(), written.entries()));
+            assertThat(entry(written, sidecar).origin()).isEqualTo(LockEntry.Origin.ALREADY_INTERNAL);
+            assertThat(entry(written, sidecar).targetDigest()).isNull();
+
             PushRequest request = PushRequest.builder()
                     .bundle(bundle)
-                    .registry(inside.host())
                     .insecureRegistries(inside.host())
                     .build();
 
@@ -186,9 +188,8 @@ class MirrorTest {
                 if (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL) {
                     continue;
                 }
-                String moved = entry.target().replace(recordedRegistry, inside.host());
-                assertThat(Digests.sha256(skopeo.inspectRaw(repositoryAndTag(moved))))
-                        .as(moved)
+                assertThat(Digests.sha256(skopeo.inspectRaw(repositoryAndTag(entry.target()))))
+                        .as(entry.target())
                         .isEqualTo(entry.targetDigest());
             }
             assertThat(pushed.entries()).allMatch(entry -> entry.target().startsWith(inside.host() + "/"));
@@ -197,22 +198,22 @@ class MirrorTest {
 
     @Test
     void shouldPushTarBundleReadInPlace() {
-        String recordedRegistry = "registry.internal:5000";
-        Path bundle = temp.resolve("bundle");
-        MirrorResult written = MirrorCalls.run(
-                upstream.options(MirrorMode.BUNDLE)
-                        .bundle(bundle)
-                        .bundleAsTar(true)
-                        .build(),
-                recordedRegistry,
-                plan(recordedRegistry),
-                Optional.empty(),
-                Optional.empty(),
-                listener);
-        Path archive = written.bundleArchive().orElseThrow();
-        assertThat(archive).isEqualTo(temp.resolve("bundle.tar"));
-
         try (LocalRegistry inside = LocalRegistry.startPlain()) {
+            String recordedRegistry = inside.host();
+            Path bundle = temp.resolve("bundle");
+            MirrorResult written = MirrorCalls.run(
+                    upstream.options(MirrorMode.BUNDLE, inside.host())
+                            .bundle(bundle)
+                            .bundleAsTar(true)
+                            .build(),
+                    recordedRegistry,
+                    plan(recordedRegistry),
+                    Optional.empty(),
+                    Optional.empty(),
+                    listener);
+            Path archive = written.bundleArchive().orElseThrow();
+            assertThat(archive).isEqualTo(temp.resolve("bundle.tar"));
+
             MirrorResult pushed = MirrorCalls.push(
                     PushRequest.builder()
                             .bundle(archive)
@@ -224,8 +225,7 @@ class MirrorTest {
             assertThat(pushed.blobsTransferred()).isPositive();
             Skopeo skopeo = Skopeo.forRegistry(inside, temp);
             LockEntry rules = entry(written, FALCO_RULES);
-            assertThat(Digests.sha256(skopeo.inspectRaw(
-                            repositoryAndTag(rules.target().replace(recordedRegistry, inside.host())))))
+            assertThat(Digests.sha256(skopeo.inspectRaw(repositoryAndTag(rules.target()))))
                     .isEqualTo(rules.targetDigest());
         }
     }
@@ -704,24 +704,25 @@ class MirrorTest {
     @Test
     void shouldUseTargetCredentialsForTheRegistryRecordedInTheBundleWhenPushing() {
         Path bundle = temp.resolve("bundle");
-        String recorded = "harbor.internal:30003";
-        MirrorCalls.run(
-                upstream.options(MirrorMode.BUNDLE).bundle(bundle).build(),
-                recorded,
-                List.of(UpstreamFixture.redirected(ReferenceKind.RULESFILE, FALCO_RULES, recorded)),
-                Optional.empty(),
-                Optional.empty(),
-                listener);
         try (LocalRegistry secured =
                 LocalRegistry.builder().tls().htpasswd("pusher", "p@ss:word").start()) {
-            PushRequest.Builder request = PushRequest.builder()
-                    .bundle(bundle)
-                    .registry(secured.host())
-                    .caFile(secured.caFile().orElseThrow());
+            String recorded = secured.host();
+            MirrorCalls.run(
+                    upstream.options(MirrorMode.BUNDLE)
+                            .caFile(secured.caFile().orElseThrow())
+                            .bundle(bundle)
+                            .build(),
+                    recorded,
+                    List.of(UpstreamFixture.redirected(ReferenceKind.RULESFILE, FALCO_RULES, recorded)),
+                    Optional.empty(),
+                    Optional.empty(),
+                    listener);
+            PushRequest.Builder request =
+                    PushRequest.builder().bundle(bundle).caFile(secured.caFile().orElseThrow());
 
             assertThatThrownBy(() -> MirrorCalls.push(request.build(), listener))
                     .isInstanceOf(FalcoOfflineException.class)
-                    .hasMessageContaining(FALCO_RULES.replace("ghcr.io/", recorded + "/falco/"));
+                    .hasMessageContaining(target(FALCO_RULES, recorded));
             MirrorResult pushed = MirrorCalls.push(
                     request.targetCredentials(io.falcooffline.core.RegistryCredentials.basic("pusher", "p@ss:word"))
                             .build(),

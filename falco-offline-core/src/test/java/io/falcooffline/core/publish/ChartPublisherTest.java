@@ -215,29 +215,31 @@ class ChartPublisherTest {
 
     @Test
     void inBundleModeTheChartGoesIntoTheBundleAndPushPublishesIt() {
-        MirrorOptions bundle = packagedIntoBundle();
-        PublishResult published = publishFromBundle(
-                PublishOptions.builder().publishChart(true).build(), bundle, "sha256:" + "1".repeat(64));
-        assertThat(published.ociChart()).contains("oci://192.168.5.96:30003/charts/lighthouse:1.2.3");
-        LockEntry chart = MirrorLock.read(bundle.lockFile().orElseThrow())
-                .orElseThrow()
-                .chart()
-                .orElseThrow();
-        assertThat(chart.source()).isEqualTo("lighthouse");
-        assertThat(chart.sourceDigest()).isEqualTo("sha256:" + "1".repeat(64));
-        assertThat(chart.targetDigest()).isEqualTo(published.ociDigest().orElseThrow());
-        assertThat(chart.note()).isEqualTo("falco-offline " + Provenance.version());
-
         try (LocalRegistry registry = LocalRegistry.startPlain()) {
+            MirrorOptions bundle = packagedIntoBundle(registry.host());
+            PublishResult published = publishFromBundle(
+                    PublishOptions.builder().publishChart(true).build(),
+                    bundle,
+                    "sha256:" + "1".repeat(64),
+                    registry.host());
+            assertThat(published.ociChart()).contains("oci://" + registry.host() + "/charts/lighthouse:1.2.3");
+            LockEntry chart = MirrorLock.read(bundle.lockFile().orElseThrow())
+                    .orElseThrow()
+                    .chart()
+                    .orElseThrow();
+            assertThat(chart.source()).isEqualTo("lighthouse");
+            assertThat(chart.sourceDigest()).isEqualTo("sha256:" + "1".repeat(64));
+            assertThat(chart.targetDigest()).isEqualTo(published.ociDigest().orElseThrow());
+            assertThat(chart.note()).isEqualTo("falco-offline " + Provenance.version());
+
             FalcoOffline.push(
                     PushRequest.builder()
                             .bundle(bundle.bundle().orElseThrow())
-                            .registry(registry.host())
                             .insecureRegistries(registry.host())
                             .build(),
                     ProgressListener.SILENT);
             String rendered = renderLighthouseFrom(registry);
-            assertThat(rendered).contains("192.168.5.96:30003/charts/lighthouse:2.4.1");
+            assertThat(rendered).contains(registry.host() + "/charts/lighthouse:2.4.1");
         }
     }
 
@@ -257,17 +259,22 @@ class ChartPublisherTest {
 
     /** Packages the chart and writes a bundle of it (no artifacts: none of the chart's is reachable here). */
     private MirrorOptions packagedIntoBundle() {
+        return packagedIntoBundle("192.168.5.96:30003");
+    }
+
+    /** The same for a registry (plain HTTP) the bundle is later pushed to. */
+    private MirrorOptions packagedIntoBundle(String registry) {
         Path output = temp.resolve("out");
         PackageResult packaged =
-                FalcoOffline.packageChart(request("192.168.5.96:30003", output).build(), ProgressListener.SILENT);
+                FalcoOffline.packageChart(request(registry, output).build(), ProgressListener.SILENT);
         MirrorOptions bundle =
                 MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(output);
         try {
             Mirror.run(
                     new MirrorRequest(
                             bundle,
-                            RegistryAccess.builder().build(),
-                            "192.168.5.96:30003",
+                            plainHttp(registry),
+                            registry,
                             List.of(),
                             packaged.plan().mapping(),
                             List.of(
@@ -284,17 +291,28 @@ class ChartPublisherTest {
         return new MirrorRequest.BundleFile(file.getFileName().toString(), Files.readAllBytes(file));
     }
 
+    private static RegistryAccess plainHttp(String registry) {
+        RegistryAccess.Builder access = RegistryAccess.builder();
+        access.insecureRegistries(List.of(registry));
+        return access.build();
+    }
+
     private PublishResult publishFromBundle(PublishOptions options, MirrorOptions bundle, String sourceDigest) {
+        return publishFromBundle(options, bundle, sourceDigest, "192.168.5.96:30003");
+    }
+
+    private PublishResult publishFromBundle(
+            PublishOptions options, MirrorOptions bundle, String sourceDigest, String registry) {
         Path output = temp.resolve("out");
         return ChartPublisher.publish(
                 options,
                 new PublishedChart(
                         output.resolve("lighthouse-1.2.3.tgz"),
                         output.resolve("falco-offline.plan.json"),
-                        "192.168.5.96:30003",
+                        registry,
                         "charts",
                         bundle,
-                        RegistryAccess.builder().build(),
+                        plainHttp(registry),
                         new ResolvedChart(TestCharts.lighthouse(), "lighthouse", sourceDigest)),
                 ProgressListener.SILENT);
     }

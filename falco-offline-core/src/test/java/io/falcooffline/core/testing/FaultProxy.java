@@ -30,11 +30,18 @@ import java.util.regex.Pattern;
  *
  * <p>Each connection carries one request ({@code Connection: close}), so faults map one-to-one to requests. The
  * {@code Host} header is passed on, so the registry's upload {@code Location}s point back at the proxy.
+ *
+ * <p>It can also stand in front of a registry the way Harbor's nginx does ({@link #startTls}): HTTPS outside,
+ * {@code X-Forwarded-Proto: https} to the registry, some path prefixes sent to another server ({@link #route}) or
+ * answered in Java ({@link #handle}).
  */
 public final class FaultProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final InetSocketAddress upstream;
+    private final boolean tls;
+    private volatile InetSocketAddress upstream;
+    private final Map<String, InetSocketAddress> routes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Handler> handlers = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
@@ -43,6 +50,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private FaultProxy(ServerSocket server, InetSocketAddress upstream) {
         this.server = server;
+        this.tls = server instanceof javax.net.ssl.SSLServerSocket;
         this.upstream = upstream;
         this.acceptor = new Thread(this::acceptLoop, "fault-proxy-" + server.getLocalPort());
         acceptor.setDaemon(true);
@@ -55,14 +63,91 @@ public final class FaultProxy implements AutoCloseable {
      * @param upstreamHost the registry as {@code host:port}, plain HTTP
      */
     public static FaultProxy start(String upstreamHost) {
-        int colon = upstreamHost.lastIndexOf(':');
-        InetSocketAddress upstream = new InetSocketAddress(
-                upstreamHost.substring(0, colon), Integer.parseInt(upstreamHost.substring(colon + 1)));
         try {
-            return new FaultProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), upstream);
+            return new FaultProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), address(upstreamHost));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Starts a proxy serving HTTPS with these certificates on a free loopback port; set where it forwards with
+     * {@link #forwardTo} once the registry behind it runs (its token realm names this proxy).
+     */
+    public static FaultProxy startTls(TestCertificates certificates) {
+        try {
+            return new FaultProxy(
+                    certificates
+                            .serverSslContext()
+                            .getServerSocketFactory()
+                            .createServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+                    null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Forwards requests that no route or handler takes to this plain-HTTP {@code host:port}. */
+    public FaultProxy forwardTo(String upstreamHost) {
+        this.upstream = address(upstreamHost);
+        return this;
+    }
+
+    /** Forwards requests whose path starts with {@code pathPrefix} to another plain-HTTP {@code host:port}. */
+    public FaultProxy route(String pathPrefix, String upstreamHost) {
+        routes.put(pathPrefix, address(upstreamHost));
+        return this;
+    }
+
+    /** Answers requests whose path starts with {@code pathPrefix} in Java. */
+    public FaultProxy handle(String pathPrefix, Handler handler) {
+        handlers.put(pathPrefix, handler);
+        return this;
+    }
+
+    /** Answers one request in Java. */
+    @FunctionalInterface
+    public interface Handler {
+        /** The answer to a request. */
+        Answer answer(Exchange request) throws IOException;
+    }
+
+    /**
+     * A request as received.
+     *
+     * @param method e.g. {@code HEAD}
+     * @param target path and query, raw
+     * @param headers header lines, {@code Name: value}
+     * @param body the body
+     */
+    public record Exchange(String method, String target, List<String> headers, byte[] body) {
+        /** A header's value, or null. */
+        public String header(String name) {
+            return new RequestHead(method, target, "HTTP/1.1", headers).header(name);
+        }
+    }
+
+    /** A response: status, headers and body. */
+    public record Answer(int status, Map<String, String> headers, byte[] body) {
+        /** A JSON answer. */
+        public static Answer json(int status, String json) {
+            return new Answer(
+                    status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static InetSocketAddress address(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        return new InetSocketAddress(
+                hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
+    }
+
+    private <T> T byPrefix(Map<String, T> byPath, String target) {
+        return byPath.entrySet().stream()
+                .filter(entry -> target.startsWith(entry.getKey()))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     /** {@code 127.0.0.1:<port>}, to give a client instead of the registry's address. */
@@ -156,7 +241,18 @@ public final class FaultProxy implements AutoCloseable {
                     out.flush();
                     return;
                 }
-                default -> forward(head, body, out, fault);
+                default -> {
+                    Handler handler = byPrefix(handlers, head.target);
+                    if (handler != null) {
+                        Answer answer = handler.answer(new Exchange(head.method, head.target, head.headers, body));
+                        Fault response =
+                                Fault.respond(head.method, "", answer.status(), answer.headers(), answer.body(), 1);
+                        out.write(response.response(head.method));
+                        out.flush();
+                        return;
+                    }
+                    forward(head, body, out, fault);
+                }
             }
         } catch (IOException e) {
             // The client or registry went away; nothing to report.
@@ -169,10 +265,11 @@ public final class FaultProxy implements AutoCloseable {
 
     private void forward(RequestHead head, byte[] body, OutputStream out, Fault fault)
             throws IOException, InterruptedException {
+        InetSocketAddress route = byPrefix(routes, head.target);
         try (Socket registry = new Socket()) {
-            registry.connect(upstream, 5000);
+            registry.connect(route != null ? route : upstream, 5000);
             OutputStream up = registry.getOutputStream();
-            up.write(head.rewrite());
+            up.write(head.rewrite(tls));
             up.write(body);
             up.flush();
             InputStream down = new BufferedInputStream(registry.getInputStream());
@@ -306,12 +403,16 @@ public final class FaultProxy implements AutoCloseable {
             return null;
         }
 
-        byte[] rewrite() {
+        byte[] rewrite(boolean tls) {
             StringBuilder text = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
             for (String line : headers) {
                 if (!line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
                     text.append(line).append("\r\n");
                 }
+            }
+            if (tls) {
+                // As Harbor's nginx does: the registry builds its upload Locations with this scheme.
+                text.append("X-Forwarded-Proto: https\r\n");
             }
             text.append("Connection: close\r\n\r\n");
             return text.toString().getBytes(StandardCharsets.ISO_8859_1);

@@ -158,6 +158,7 @@ public final class LocalRegistry implements AutoCloseable {
         private TestCertificates certificates;
         private final Map<String, String> users = new LinkedHashMap<>();
         private TokenServer tokenServer;
+        private String tokenRealm;
 
         private Builder() {}
 
@@ -182,7 +183,13 @@ public final class LocalRegistry implements AutoCloseable {
 
         /** Requires Bearer tokens from this token server. */
         public Builder tokenAuth(TokenServer server) {
+            return tokenAuth(server, server.realm());
+        }
+
+        /** Requires Bearer tokens from this token server, reached by clients at {@code realm} (through a front). */
+        public Builder tokenAuth(TokenServer server, String realm) {
             this.tokenServer = server;
+            this.tokenRealm = realm;
             return this;
         }
 
@@ -270,7 +277,7 @@ public final class LocalRegistry implements AutoCloseable {
                 lines.addAll(List.of(
                         "auth:",
                         "  token:",
-                        "    realm: " + tokenServer.realm(),
+                        "    realm: " + tokenRealm,
                         "    service: " + tokenServer.service(),
                         "    issuer: " + tokenServer.issuer(),
                         "    rootcertbundle: " + tokenServer.rootCertificateBundle()));

@@ -35,6 +35,8 @@ public final class TokenServer implements AutoCloseable {
 
     private static final String SERVICE = "falco-offline-test-registry";
     private static final String ISSUER = "falco-offline-test-issuer";
+    /** The service name of Harbor's token service ({@code harbor-registry}). */
+    public static final String HARBOR_SERVICE = "harbor-registry";
 
     private final HttpServer server;
     private final TestCertificates certificates;
@@ -44,9 +46,13 @@ public final class TokenServer implements AutoCloseable {
     private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
     private final List<String> issuedTokens = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> accountParameters = new CopyOnWriteArrayList<>();
     private final AtomicInteger requestCount = new AtomicInteger();
     private volatile boolean anonymousPull;
     private volatile long lifetimeSeconds = 300;
+    private volatile String service = SERVICE;
+    private volatile String path = "/token";
+    private volatile java.util.function.Predicate<String> repositoryExists = repository -> true;
 
     private record User(String password, Set<String> actions) {}
 
@@ -93,6 +99,40 @@ public final class TokenServer implements AutoCloseable {
         return tokens;
     }
 
+    /**
+     * A token service as Harbor's core runs it behind its front ({@code /service/token}, service
+     * {@code harbor-registry}, plain HTTP behind the front's TLS): it grants nothing on a repository whose project
+     * does not exist, so the registry refuses a push there part-way, as Harbor does.
+     *
+     * @param projectExists whether a project (the first segment of a repository name) exists
+     */
+    public static TokenServer harborStyle(
+            TestCertificates certificates, java.util.function.Predicate<String> projectExists) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            TokenServer tokens = new TokenServer(server, certificates);
+            tokens.service = HARBOR_SERVICE;
+            tokens.path = "/service/token";
+            tokens.repositoryExists =
+                    repository -> projectExists.test(repository.split("/", 2)[0]);
+            server.createContext(tokens.path, tokens::handle);
+            server.start();
+            return tokens;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code 127.0.0.1:<port>} of the token service itself, for a front that routes to it. */
+    public String host() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The path token requests go to: {@code /token}, or {@code /service/token} for a Harbor-style service. */
+    public String path() {
+        return path;
+    }
+
     /** Adds a user allowed the given actions ({@code pull}, {@code push}) on every repository. */
     public TokenServer user(String name, String password, String... actions) {
         users.put(name, new User(password, Set.of(actions)));
@@ -120,12 +160,12 @@ public final class TokenServer implements AutoCloseable {
     /** The realm registries put in their challenge. */
     public String realm() {
         return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:"
-                + server.getAddress().getPort() + "/token";
+                + server.getAddress().getPort() + path;
     }
 
     /** The service name. */
     public String service() {
-        return SERVICE;
+        return service;
     }
 
     /** The issuer claim. */
@@ -146,6 +186,11 @@ public final class TokenServer implements AutoCloseable {
     /** How many token requests arrived. */
     public int requestCount() {
         return requestCount.get();
+    }
+
+    /** The {@code account} query parameters received, URL-decoded. */
+    public List<String> accountParameters() {
+        return List.copyOf(accountParameters);
     }
 
     /** Each request as {@code <account or anonymous> <scopes>}. */
@@ -205,6 +250,10 @@ public final class TokenServer implements AutoCloseable {
                 scopes.addAll(List.of(scope.split(" ")));
             }
             requests.add((account == null ? "anonymous" : account) + " " + String.join(" ", scopes));
+            String accountParameter = first(parameters, "account");
+            if (accountParameter != null) {
+                accountParameters.add(accountParameter);
+            }
             String token = sign(account, scopes, allowed);
             issuedTokens.add(token);
             reply(
@@ -224,8 +273,9 @@ public final class TokenServer implements AutoCloseable {
                 continue;
             }
             Set<String> granted = new LinkedHashSet<>();
+            boolean exists = repositoryExists.test(scope.substring(first + 1, last));
             for (String action : scope.substring(last + 1).split(",")) {
-                if (allowed.contains(action)) {
+                if (exists && allowed.contains(action)) {
                     granted.add(action);
                 }
             }
@@ -244,7 +294,7 @@ public final class TokenServer implements AutoCloseable {
         long now = System.currentTimeMillis() / 1000;
         String header = "{\"typ\":\"JWT\",\"alg\":\"RS256\",\"x5c\":[\"" + certificateChain + "\"]}";
         String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + (account == null ? "" : account) + "\",\"aud\":\""
-                + SERVICE + "\",\"exp\":" + (now + lifetimeSeconds) + ",\"nbf\":" + (now - 10) + ",\"iat\":" + now
+                + service + "\",\"exp\":" + (now + lifetimeSeconds) + ",\"nbf\":" + (now - 10) + ",\"iat\":" + now
                 + ",\"jti\":\"" + UUID.randomUUID() + "\",\"access\":[" + access + "]}";
         String signingInput = base64Url(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + base64Url(claims.getBytes(StandardCharsets.UTF_8));

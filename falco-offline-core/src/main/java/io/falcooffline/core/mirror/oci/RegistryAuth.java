@@ -262,7 +262,11 @@ final class RegistryAuth {
     }
 
     private String basicHeader() {
-        RegistryCredentials credentials = options.credentials().orElseThrow();
+        return basicHeader(options.credentials().orElseThrow());
+    }
+
+    /** {@code Basic base64(user:secret)}; the user name as given, {@code robot$name} included. */
+    static String basicHeader(RegistryCredentials credentials) {
         String secret = credentials.isIdentityToken() ? credentials.identityToken() : credentials.password();
         String pair = credentials.username() + ":" + secret;
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));

@@ -43,24 +43,49 @@ public final class TlsTrust {
         }
     }
 
+    /**
+     * The system's CAs plus the certificates of a PEM text: the trust a client has that was given these CAs.
+     *
+     * @param pem one or more {@code -----BEGIN CERTIFICATE-----} blocks
+     * @param what what the PEM is, for messages (e.g. {@code the CA recorded in bundle b.tar})
+     * @throws InvalidRequestException naming {@code caFile} when the PEM holds no certificate
+     */
+    public static SSLContext systemPlus(byte[] pem, String what) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {systemPlus(certificates(pem, what))}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The JDK cannot set up TLS", e);
+        }
+    }
+
     private static X509TrustManager systemPlus(Path caFile, String host) throws GeneralSecurityException {
-        Collection<? extends Certificate> extra;
-        try (InputStream in = Files.newInputStream(caFile)) {
-            extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        String what = "The CA file " + caFile + " for registry " + host;
+        try {
+            return systemPlus(certificates(Files.readAllBytes(caFile), what));
         } catch (IOException e) {
             throw new InvalidRequestException(
                     "caFile", "Cannot read the CA file " + caFile + " for registry " + host + ": " + e.getMessage());
-        } catch (java.security.cert.CertificateException e) {
-            throw new InvalidRequestException(
-                    "caFile",
-                    "The CA file " + caFile + " for registry " + host + " is not a PEM certificate: " + e.getMessage());
+        }
+    }
+
+    private static Collection<? extends Certificate> certificates(byte[] pem, String what) {
+        Collection<? extends Certificate> extra;
+        try (InputStream in = new java.io.ByteArrayInputStream(pem)) {
+            extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException | java.security.cert.CertificateException e) {
+            throw new InvalidRequestException("caFile", what + " is not a PEM certificate: " + e.getMessage());
         }
         if (extra.isEmpty()) {
             throw new InvalidRequestException(
-                    "caFile",
-                    "The CA file " + caFile + " for registry " + host + " holds no certificate; it must contain "
-                            + "'-----BEGIN CERTIFICATE-----' blocks");
+                    "caFile", what + " holds no certificate; it must contain '-----BEGIN CERTIFICATE-----' blocks");
         }
+        return extra;
+    }
+
+    private static X509TrustManager systemPlus(Collection<? extends Certificate> extra)
+            throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
             store.load(null, null);
@@ -77,6 +102,17 @@ public final class TlsTrust {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
         return firstX509(factory);
+    }
+
+    /** Trusts any certificate: only to learn whether a port speaks TLS at all, never to send anything. */
+    static SSLContext trustingEverything() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new TrustEverything()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The JDK cannot set up TLS", e);
+        }
     }
 
     private static X509TrustManager systemTrustManager() throws GeneralSecurityException {
