@@ -45,6 +45,7 @@ public final class PackageRequest {
     private final String registrySecret;
     private final Path falcoctlIndexCache;
     private final Path bakeBuildContext;
+    private final boolean pinDigests;
     private final FalcoOptions falcoOptions;
 
     private PackageRequest(Builder builder) {
@@ -74,6 +75,7 @@ public final class PackageRequest {
         this.registrySecret = builder.registrySecret;
         this.falcoctlIndexCache = builder.falcoctlIndexCache;
         this.bakeBuildContext = builder.bakeBuildContext;
+        this.pinDigests = builder.pinDigests;
         this.falcoOptions = builder.falcoOptions;
     }
 
@@ -107,6 +109,7 @@ public final class PackageRequest {
         builder.registrySecret = registrySecret;
         builder.falcoctlIndexCache = falcoctlIndexCache;
         builder.bakeBuildContext = bakeBuildContext;
+        builder.pinDigests = pinDigests;
         builder.source = source;
         builder.sourceOptions = sourceOptions;
         builder.publish = publish;
@@ -259,6 +262,14 @@ public final class PackageRequest {
         return Optional.ofNullable(bakeBuildContext);
     }
 
+    /**
+     * Whether every image the chart pulls is pinned by digest ({@code <tag>@sha256:…}), the digest resolved from its
+     * source at build time as the mirror copies it; false unless set.
+     */
+    public boolean pinDigests() {
+        return pinDigests;
+    }
+
     /** The settings of the {@code falco} stage, checked when the request was built. */
     FalcoOptions falcoOptions() {
         return falcoOptions;
@@ -292,6 +303,7 @@ public final class PackageRequest {
         private String registrySecret;
         private Path falcoctlIndexCache;
         private Path bakeBuildContext;
+        private boolean pinDigests;
         private FalcoOptions falcoOptions;
 
         private Builder() {}
@@ -468,6 +480,16 @@ public final class PackageRequest {
          */
         public Builder bakeBuildContext(Path directory) {
             this.bakeBuildContext = directory;
+            return this;
+        }
+
+        /**
+         * Pins every image the chart pulls by digest: its tag becomes {@code <tag>@sha256:…}, the digest of the image
+         * as mirrored, resolved from its source at build time (with mirroring off, from the source registry, which
+         * must then be reachable).
+         */
+        public Builder pinDigests(boolean pinDigests) {
+            this.pinDigests = pinDigests;
             return this;
         }
 

@@ -50,6 +50,7 @@ public final class PropertyNames {
     public static final String FALCOCTL_INDEX_CACHE = PREFIX + "falcoctlIndexCache";
     public static final String REGISTRY_SECRET = PREFIX + "registrySecret";
     public static final String BAKE_BUILD_CONTEXT = PREFIX + "bakeBuildContext";
+    public static final String PIN_DIGESTS = PREFIX + "pinDigests";
     public static final String CHART_SHA256 = PREFIX + "chartSha256";
     public static final String CHART_VERSION = PREFIX + "chartVersion";
     public static final String CHART_REPOSITORY = PREFIX + "chartRepository";
@@ -102,6 +103,7 @@ public final class PropertyNames {
             FALCOCTL_INDEX_CACHE,
             REGISTRY_SECRET,
             BAKE_BUILD_CONTEXT,
+            PIN_DIGESTS,
             CA_FILE,
             SERVER_ID,
             COPY_SIGNATURES,

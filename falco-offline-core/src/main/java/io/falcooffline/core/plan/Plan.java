@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param mapping how the run maps sources to targets, for artifacts that are pulled but not named by the chart
  * @param falco what the {@code falco} stage resolved and did (delivery, index, artifacts with digests, notes), as
  *     written to the plan file; empty when it did not run
+ * @param pinning with {@code pinDigests}: each image the chart pulls with its tag and digest, and those that keep
+ *     their tag with the reason, as written to the plan file; empty when digests are not pinned
  */
 public record Plan(
         String chartName,
@@ -28,7 +30,8 @@ public record Plan(
         List<ValuesChange> valuesChanges,
         List<String> warnings,
         TargetMapping mapping,
-        Map<String, Object> falco) {
+        Map<String, Object> falco,
+        Map<String, Object> pinning) {
 
     public Plan {
         references = List.copyOf(references);
@@ -36,6 +39,20 @@ public record Plan(
         warnings = List.copyOf(warnings);
         Objects.requireNonNull(mapping, "mapping");
         falco = Collections.unmodifiableMap(new LinkedHashMap<>(falco));
+        pinning = Collections.unmodifiableMap(new LinkedHashMap<>(pinning));
+    }
+
+    /** A plan without a {@code pinning} section. */
+    public Plan(
+            String chartName,
+            String chartVersion,
+            String registry,
+            List<PlannedReference> references,
+            List<ValuesChange> valuesChanges,
+            List<String> warnings,
+            TargetMapping mapping,
+            Map<String, Object> falco) {
+        this(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, falco, Map.of());
     }
 
     /** A plan without a {@code falco} section. */
@@ -47,17 +64,25 @@ public record Plan(
             List<ValuesChange> valuesChanges,
             List<String> warnings,
             TargetMapping mapping) {
-        this(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, Map.of());
+        this(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, Map.of(), Map.of());
     }
 
     /** This plan with the {@code falco} stage's section. */
     public Plan withFalco(Map<String, Object> section) {
-        return new Plan(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, section);
+        return new Plan(
+                chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, section, pinning);
+    }
+
+    /** This plan with the {@code pinning} section of {@code pinDigests}. */
+    public Plan withPinning(Map<String, Object> section) {
+        return new Plan(
+                chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, falco, section);
     }
 
     /** This plan with other references, everything else kept. */
     public Plan withReferences(List<PlannedReference> corrected) {
-        return new Plan(chartName, chartVersion, registry, corrected, valuesChanges, warnings, mapping, falco);
+        return new Plan(
+                chartName, chartVersion, registry, corrected, valuesChanges, warnings, mapping, falco, pinning);
     }
 
     /** A plan read back or made by hand, whose mapping leaves every reference where it is. */

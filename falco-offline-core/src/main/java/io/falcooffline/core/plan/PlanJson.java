@@ -32,6 +32,9 @@ public final class PlanJson {
         if (!plan.falco().isEmpty()) {
             root.put("falco", plan.falco());
         }
+        if (!plan.pinning().isEmpty()) {
+            root.put("pinning", plan.pinning());
+        }
         return (JsonText.indented(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
