@@ -123,10 +123,10 @@ final class Pipeline {
             DigestPins pinning = pins.get();
             falco.bake()
                     .ifPresent(bake -> pinning.notPinned(
-                                    bake.image(),
-                                    "the baked Falco image is built after the values are written, so its digest is"
-                                            + " not known there; its tag is derived from its content ("
-                                            + bake.contentDigest() + ") and names that content alone"));
+                            bake.image(),
+                            "the baked Falco image is built after the values are written, so its digest is"
+                                    + " not known there; its tag is derived from its content ("
+                                    + bake.contentDigest() + ") and names that content alone"));
             plan = plan.withPinning(pinning.section(plan));
         }
         PlanJson.summary(plan).forEach(listener::info);

@@ -90,8 +90,7 @@ final class BakeTag {
                 .sorted(Comparator.comparing(Artifact::reference).thenComparing(Artifact::digest))
                 .distinct()
                 .forEach(artifact -> lines.add("artifact " + artifact.reference() + " " + artifact.digest()));
-        new TreeMap<>(inputs.pluginLibraries())
-                .forEach((name, path) -> lines.add("library " + name + " " + path));
+        new TreeMap<>(inputs.pluginLibraries()).forEach((name, path) -> lines.add("library " + name + " " + path));
         new TreeMap<>(inputs.rulesFiles()).forEach((name, path) -> lines.add("rules " + name + " " + path));
         lines.add("container-plugin-override " + inputs.overrideContainerPluginConfig());
         return Digests.sha256((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -60,11 +60,12 @@ final class BakedDelivery {
         }
         FalcoPodValues edited = new FalcoPodValues(ContainerPlugin.apply(values.rawValues(), falcoctlOff()));
         boolean override = ContainerPlugin.trapped(edited);
-        String contentDigest = BakeTag.contentDigest(new BakeTag.Inputs(
-                base.toString(), baseDigest, baked, input.platforms(), libraries, rules, override));
+        String contentDigest = BakeTag.contentDigest(
+                new BakeTag.Inputs(base.toString(), baseDigest, baked, input.platforms(), libraries, rules, override));
         String prefix = namedInternal ? configured.tag() : input.falcoVersion() + DERIVED_TAG_SUFFIX;
         OciReference image = (namedInternal ? configured : base).withTag(BakeTag.tag(prefix, contentDigest));
-        OciReference pinnedSource = new OciReference(upstream.registry(), upstream.repository(), upstream.tag(), baseDigest);
+        OciReference pinnedSource =
+                new OciReference(upstream.registry(), upstream.repository(), upstream.tag(), baseDigest);
         copies.add(new FalcoStage.ArtifactCopy(
                 ReferenceKind.IMAGE,
                 pinnedSource.toString(),

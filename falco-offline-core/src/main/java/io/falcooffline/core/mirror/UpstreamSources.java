@@ -58,7 +58,8 @@ public final class UpstreamSources implements AutoCloseable {
                         : reference.effectiveTag().orElseThrow(),
                 platforms,
                 reference.toString());
-        return new MirroredDigests(graph.sourceRoot().digest(), graph.root().descriptor().digest());
+        return new MirroredDigests(
+                graph.sourceRoot().digest(), graph.root().descriptor().digest());
     }
 
     /** Whether a registry is reached over plain HTTP, given the {@code insecureRegistries} hosts. */

@@ -81,8 +81,7 @@ public record Plan(
 
     /** This plan with other references, everything else kept. */
     public Plan withReferences(List<PlannedReference> corrected) {
-        return new Plan(
-                chartName, chartVersion, registry, corrected, valuesChanges, warnings, mapping, falco, pinning);
+        return new Plan(chartName, chartVersion, registry, corrected, valuesChanges, warnings, mapping, falco, pinning);
     }
 
     /** A plan read back or made by hand, whose mapping leaves every reference where it is. */

@@ -93,8 +93,7 @@ public final class DigestPins {
             if (!file.startsWith("templates/")) {
                 continue;
             }
-            String[] lines =
-                    new String(chart.file(file).orElseThrow(), StandardCharsets.UTF_8).split("\n", -1);
+            String[] lines = new String(chart.file(file).orElseThrow(), StandardCharsets.UTF_8).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 Matcher matcher = alone.matcher(lines[i]);
                 if (matcher.find() && !matcher.group(1).equals("image")) {
@@ -124,7 +123,9 @@ public final class DigestPins {
                 json.put("reference", reference.target());
                 json.put("tag", target.get().tag());
                 json.put("digest", target.get().digest());
-                json.put("sourceDigest", reference.sourceReference().map(OciReference::digest).orElse(null));
+                json.put(
+                        "sourceDigest",
+                        reference.sourceReference().map(OciReference::digest).orElse(null));
                 pinned.add(json);
             } else {
                 unpinned.putIfAbsent(reference.target(), "the rendered chart pulls it by its tag");

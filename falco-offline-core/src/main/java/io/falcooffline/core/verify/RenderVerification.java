@@ -261,7 +261,8 @@ public final class RenderVerification {
         return plan.references().stream()
                 .filter(planned -> planned.kind() != ReferenceKind.INDEX)
                 .filter(planned -> planned.targetReference()
-                        .map(target -> target.name().equals(pulled.name()) && pulled.digest().equals(target.digest()))
+                        .map(target -> target.name().equals(pulled.name())
+                                && pulled.digest().equals(target.digest()))
                         .orElse(false))
                 .findFirst();
     }

@@ -97,5 +97,4 @@ class BakeTagTest {
         assertThat(tag).hasSize(BakeTag.MAX_TAG_LENGTH).endsWith("v-0123456789abcdef");
         assertThat(OciReference.parse("registry.example/falco:" + tag).tag()).isEqualTo(tag);
     }
-
 }

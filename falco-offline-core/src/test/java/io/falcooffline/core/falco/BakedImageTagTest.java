@@ -53,6 +53,10 @@ class BakedImageTagTest {
 
     /** The k8s-audit profile baked into a bundle for arm64 and amd64, the artifacts pinned as given. */
     private static Baked bake(String name, String artifacts) {
+        return bake(name, artifacts, false);
+    }
+
+    private static Baked bake(String name, String artifacts, boolean pinDigests) {
         Path output = work.resolve(name);
         PackageResult result = FalcoOffline.packageChart(
                 PackageRequest.builder()
@@ -65,6 +69,7 @@ class BakedImageTagTest {
                         .delivery(Delivery.BAKED)
                         .artifacts(artifacts)
                         .bakeBuildContext(output.resolve("context"))
+                        .pinDigests(pinDigests)
                         .falcoctlIndex(upstream.indexFile().toString())
                         .mirror(MirrorOptions.builder()
                                 .mode(MirrorMode.BUNDLE)
@@ -86,8 +91,8 @@ class BakedImageTagTest {
         }
 
         List<String> rendered() {
-            return List.copyOf(HelmRenderer.render(result.chartFile().orElseThrow())
-                    .imageReferences());
+            return List.copyOf(
+                    HelmRenderer.render(result.chartFile().orElseThrow()).imageReferences());
         }
 
         LockEntry locked() {
@@ -137,5 +142,19 @@ class BakedImageTagTest {
         assertThat(newer.planned()).isNotEqualTo(first.planned());
         assertThat(newer.rendered()).containsExactly(newer.planned()).doesNotContainAnyElementsOf(first.rendered());
         assertThat(newer.locked().targetDigest()).isNotEqualTo(first.locked().targetDigest());
+    }
+
+    /** The baked image is built after the values are written: with pinDigests it keeps its content tag, and says so. */
+    @Test
+    void shouldKeepTheContentTagOfTheBakedImageAndSayWhyWhenPinningDigests() {
+        Baked plain = bake("unpinned", "k8saudit:0.16.1,k8saudit-rules:0.16.1");
+        Baked pinned = bake("pinned", "k8saudit:0.16.1,k8saudit-rules:0.16.1", true);
+
+        assertThat(pinned.planned()).isEqualTo(plain.planned());
+        assertThat(pinned.rendered()).containsExactly(pinned.planned());
+        assertThat(pinned.result().plan().pinning().get("notPinned").toString())
+                .contains(pinned.planned())
+                .contains("its tag is derived from its content");
+        assertThat(plain.result().plan().pinning()).isEmpty();
     }
 }

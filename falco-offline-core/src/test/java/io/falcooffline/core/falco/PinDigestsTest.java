@@ -59,12 +59,14 @@ class PinDigestsTest {
     static void startUpstream() {
         upstream = FalcoUpstream.start(work.resolve("upstream"));
         try (OciStore store = upstream.client()) {
-            SOURCE_DIGESTS.put("falcosecurity/falco:0.44.0", store.resolve("falcosecurity/falco", "0.44.0")
-                    .orElseThrow()
-                    .digest());
-            SOURCE_DIGESTS.put("falcosecurity/falcoctl:0.13.0", store.resolve("falcosecurity/falcoctl", "0.13.0")
-                    .orElseThrow()
-                    .digest());
+            SOURCE_DIGESTS.put(
+                    "falcosecurity/falco:0.44.0",
+                    store.resolve("falcosecurity/falco", "0.44.0").orElseThrow().digest());
+            SOURCE_DIGESTS.put(
+                    "falcosecurity/falcoctl:0.13.0",
+                    store.resolve("falcosecurity/falcoctl", "0.13.0")
+                            .orElseThrow()
+                            .digest());
             SOURCE_DIGESTS.put(
                     "falcosecurity/falco-driver-loader:0.44.0",
                     store.resolve("falcosecurity/falco-driver-loader", "0.44.0")

@@ -167,7 +167,11 @@ class RenderedPullsTest {
         String pinned = "registry.internal/falco/falco:0.44.0@" + digest;
         List<PulledReference> pulled = List.of(
                 new PulledReference(
-                        "DaemonSet/falco/falco (falco/templates/daemonset.yaml)", "container falco", pinned, false, false),
+                        "DaemonSet/falco/falco (falco/templates/daemonset.yaml)",
+                        "container falco",
+                        pinned,
+                        false,
+                        false),
                 new PulledReference(
                         "Pod/falco/debug (falco/templates/debug.yaml)",
                         "container debug",
@@ -179,7 +183,9 @@ class RenderedPullsTest {
 
         RenderVerification.Verified verified = RenderVerification.check(plan, pulled);
 
-        assertThat(verified.plan().references()).extracting(PlannedReference::target).containsExactly(pinned);
+        assertThat(verified.plan().references())
+                .extracting(PlannedReference::target)
+                .containsExactly(pinned);
         assertThat(verified.report().corrected()).isEmpty();
         assertThat(verified.report().superseded()).isEmpty();
     }
