@@ -11,6 +11,7 @@ import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.falco.SourceStores;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
+import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.MirrorRequest;
 import io.falcooffline.core.mirror.UpstreamSources;
 import io.falcooffline.core.output.OutputFiles;
@@ -79,7 +80,12 @@ final class Pipeline {
                 : null) {
             falco = falco(request, falcoStage, falcoctlIndex, values, mapper, reachesUpstream ? upstream : null);
             if (request.pinDigests()) {
-                pins = Optional.of(digestPins(mirror, upstream));
+                Optional<MirrorLock> lock = (mirror.mode() == MirrorMode.NONE
+                                ? mirror
+                                : mirror.withDefaults(request.outputDirectory()))
+                        .lockFile()
+                        .flatMap(MirrorLock::read);
+                pins = Optional.of(digestPins(mirror, lock, upstream));
                 rewrite.pinDigests(pins.get());
             }
             FalcoStage.Result decided = falco;
@@ -162,15 +168,22 @@ final class Pipeline {
     }
 
     /**
-     * {@code pinDigests}: each image is read where the run reads it (its source, through {@code registryMirrors};
-     * the internal registry for an image already there), and pinned to the digest the cluster will pull: the one
-     * the mirror writes, an index narrowed to {@code platforms} included.
+     * {@code pinDigests}: each image is read where the run reads it (its source, through {@code registryMirrors}, at
+     * the digest the lock file records for it when there is one; the internal registry for an image already there),
+     * and pinned to the digest the cluster will pull: the one the mirror writes, an index narrowed to
+     * {@code platforms} included.
      */
-    private static DigestPins digestPins(MirrorOptions mirror, UpstreamSources upstream) {
+    private static DigestPins digestPins(MirrorOptions mirror, Optional<MirrorLock> lock, UpstreamSources upstream) {
         List<Platform> narrowedTo = mirror.mode() == MirrorMode.NONE ? List.of() : mirror.platforms();
         return new DigestPins((source, copied) -> {
+            OciReference read = copied
+                    ? lock.flatMap(locked -> locked.findSource(source.toString()))
+                            .map(entry -> new OciReference(
+                                    source.registry(), source.repository(), source.tag(), entry.sourceDigest()))
+                            .orElse(source)
+                    : source;
             try {
-                UpstreamSources.MirroredDigests digests = upstream.digests(source, copied ? narrowedTo : List.of());
+                UpstreamSources.MirroredDigests digests = upstream.digests(read, copied ? narrowedTo : List.of());
                 return new DigestPins.Digests(digests.source(), digests.target());
             } catch (FalcoOfflineException e) {
                 throw new InvalidRequestException(

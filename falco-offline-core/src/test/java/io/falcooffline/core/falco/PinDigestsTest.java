@@ -11,6 +11,7 @@ import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
+import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.plan.LockEntry;
@@ -238,5 +239,50 @@ class PinDigestsTest {
             assertThat(client.resolve("falco/falco", "0.44.0").orElseThrow().digest())
                     .isEqualTo(pinned.digest());
         }
+    }
+
+    /** A lock file fixes what a moved tag resolves to: the chart pins the locked digest, not the tag's current one. */
+    @Test
+    void shouldPinTheDigestTheLockFileRecordsForASource() {
+        SyntheticArtifact locked = SyntheticArtifacts.ociImage("falco-locked", FalcoUpstream.PLATFORMS);
+        try (OciStore store = upstream.client()) {
+            locked.pushTo(store, "falcosecurity/falco", "locked");
+        }
+        Path lockFile = work.resolve("falco-offline.lock.json");
+        new MirrorLock(
+                        REGISTRY,
+                        List.of(new LockEntry(
+                                LockEntry.Origin.PLAN,
+                                ReferenceKind.IMAGE,
+                                "docker.io/falcosecurity/falco:0.44.0",
+                                locked.digest(),
+                                REGISTRY + "/falcosecurity/falco:0.44.0",
+                                locked.digest(),
+                                locked.root().descriptor().mediaType(),
+                                List.of(),
+                                0,
+                                "")))
+                .write(lockFile);
+
+        PackageResult result = FalcoOffline.packageChart(
+                PackageRequest.builder()
+                        .chart(TestCharts.upstreamFalco())
+                        .registry(REGISTRY)
+                        .outputDirectory(work.resolve("locked"))
+                        .strict(false)
+                        .pinDigests(true)
+                        .mirror(MirrorOptions.builder()
+                                .registryMirrors(registryMirrors(upstream.host()))
+                                .insecureRegistries(List.of(upstream.host()))
+                                .lockFile(lockFile)
+                                .build())
+                        .build(),
+                ProgressListener.SILENT);
+
+        assertThat(HelmRenderer.render(result.chartFile().orElseThrow()).imageReferences())
+                .contains(REGISTRY + "/falcosecurity/falco:0.44.0@" + locked.digest())
+                .contains(REGISTRY + "/falcosecurity/falcoctl:0.13.0@"
+                        + SOURCE_DIGESTS.get("falcosecurity/falcoctl:0.13.0"));
+        assertThat(locked.digest()).isNotEqualTo(SOURCE_DIGESTS.get("falcosecurity/falco:0.44.0"));
     }
 }
