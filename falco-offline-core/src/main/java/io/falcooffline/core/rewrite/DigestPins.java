@@ -115,7 +115,9 @@ public final class DigestPins {
         Map<String, String> unpinned = new TreeMap<>(notPinned);
         for (PlannedReference reference : plan.referencesInUse()) {
             Optional<OciReference> target = reference.targetReference();
-            if (reference.kind() != ReferenceKind.IMAGE || target.isEmpty()) {
+            boolean namedByTheChart = reference.locations().stream()
+                    .anyMatch(location -> !location.file().equals(Rewrite.LATER_STAGE));
+            if (reference.kind() != ReferenceKind.IMAGE || target.isEmpty() || !namedByTheChart) {
                 continue;
             }
             if (target.get().digest() != null) {

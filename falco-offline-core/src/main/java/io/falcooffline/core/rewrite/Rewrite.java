@@ -38,6 +38,9 @@ public final class Rewrite {
 
     private static final String VALUES_FILE = "values.yaml";
 
+    /** The file of the location of a reference a later stage plans ({@link #mirrorAlso}): no value names it. */
+    static final String LATER_STAGE = "falco stage";
+
     private final EffectiveValues values;
     private final ReferenceMapper mapper;
     private final String registry;
@@ -186,7 +189,7 @@ public final class Rewrite {
                 FoundReference.Form.REFERENCE_STRING,
                 source.toString(),
                 source,
-                new ReferenceLocation(root().chart().path(), "falco stage", why, 0),
+                new ReferenceLocation(root().chart().path(), LATER_STAGE, why, 0),
                 List.of(),
                 true);
         record(found, source, target, source.equals(target) ? Disposition.ALREADY_INTERNAL : Disposition.REDIRECTED);
