@@ -83,6 +83,11 @@ public final class PlanJson {
                 + plan.references().size() + " external references ("
                 + redirected + " redirected to " + plan.registry() + ", " + internal + " already internal, "
                 + notRedirected + " not redirected), " + plan.valuesChanges().size() + " values edits");
+        if (plan.pinning().get("pinned") instanceof List<?> pinned
+                && plan.pinning().get("notPinned") instanceof List<?> notPinned) {
+            lines.add("pinDigests: " + pinned.size() + " images pulled by digest, " + notPinned.size()
+                    + " by tag (see the plan's pinning section)");
+        }
         for (PlannedReference reference : plan.references()) {
             String arrow = switch (reference.disposition()) {
                 case REDIRECTED -> " -> " + reference.target();

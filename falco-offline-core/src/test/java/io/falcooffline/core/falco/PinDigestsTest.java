@@ -115,6 +115,7 @@ class PinDigestsTest {
 
     @Test
     void shouldPullEveryImageOfEverySubchartByItsSourceDigestWithMirroringOff() throws IOException {
+        List<String> log = new java.util.ArrayList<>();
         PackageResult result = FalcoOffline.packageChart(
                 request("mirror-off")
                         .mirror(MirrorOptions.builder()
@@ -122,10 +123,11 @@ class PinDigestsTest {
                                 .insecureRegistries(List.of(upstream.host()))
                                 .build())
                         .build(),
-                ProgressListener.SILENT);
+                (level, message) -> log.add(message));
         RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
 
         assertThat(rendered.imageReferences()).hasSizeGreaterThanOrEqualTo(8).contains(TALON);
+        assertThat(log).anyMatch(line -> line.matches("pinDigests: \\d+ images pulled by digest, 1 by tag .*"));
         for (ContainerImage image : rendered.images()) {
             OciReference pulled = OciReference.parse(image.image());
             String expected = SOURCE_DIGESTS.get(pulled.repository() + ":" + pulled.tag());
