@@ -46,6 +46,7 @@ public final class PackageRequest {
     private final boolean registrySecretAsPullSecret;
     private final Path falcoctlIndexCache;
     private final Path bakeBuildContext;
+    private final boolean pinDigests;
     private final FalcoOptions falcoOptions;
 
     private PackageRequest(Builder builder) {
@@ -76,6 +77,7 @@ public final class PackageRequest {
         this.registrySecretAsPullSecret = builder.registrySecretAsPullSecret;
         this.falcoctlIndexCache = builder.falcoctlIndexCache;
         this.bakeBuildContext = builder.bakeBuildContext;
+        this.pinDigests = builder.pinDigests;
         this.falcoOptions = builder.falcoOptions;
     }
 
@@ -110,6 +112,7 @@ public final class PackageRequest {
         builder.registrySecretAsPullSecret = registrySecretAsPullSecret;
         builder.falcoctlIndexCache = falcoctlIndexCache;
         builder.bakeBuildContext = bakeBuildContext;
+        builder.pinDigests = pinDigests;
         builder.source = source;
         builder.sourceOptions = sourceOptions;
         builder.publish = publish;
@@ -273,6 +276,14 @@ public final class PackageRequest {
         return Optional.ofNullable(bakeBuildContext);
     }
 
+    /**
+     * Whether every image the chart pulls is pinned by digest ({@code <tag>@sha256:…}), the digest resolved from its
+     * source at build time as the mirror copies it; false unless set.
+     */
+    public boolean pinDigests() {
+        return pinDigests;
+    }
+
     /** The settings of the {@code falco} stage, checked when the request was built. */
     FalcoOptions falcoOptions() {
         return falcoOptions;
@@ -311,6 +322,7 @@ public final class PackageRequest {
         private boolean registrySecretAsPullSecret = true;
         private Path falcoctlIndexCache;
         private Path bakeBuildContext;
+        private boolean pinDigests;
         private FalcoOptions falcoOptions;
 
         private Builder() {}
@@ -496,6 +508,16 @@ public final class PackageRequest {
          */
         public Builder bakeBuildContext(Path directory) {
             this.bakeBuildContext = directory;
+            return this;
+        }
+
+        /**
+         * Pins every image the chart pulls by digest: its tag becomes {@code <tag>@sha256:…}, the digest of the image
+         * as mirrored, resolved from its source at build time (with mirroring off, from the source registry, which
+         * must then be reachable).
+         */
+        public Builder pinDigests(boolean pinDigests) {
+            this.pinDigests = pinDigests;
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.falco.SourceStores;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
+import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.MirrorRequest;
 import io.falcooffline.core.mirror.UpstreamSources;
 import io.falcooffline.core.node.NodeStage;
@@ -24,6 +25,7 @@ import io.falcooffline.core.publish.PublishedChart;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.reference.ReferenceFinder;
 import io.falcooffline.core.reference.ReferenceMapper;
+import io.falcooffline.core.rewrite.DigestPins;
 import io.falcooffline.core.rewrite.Rewrite;
 import io.falcooffline.core.source.ChartSources;
 import io.falcooffline.core.source.Provenance;
@@ -81,11 +83,28 @@ final class Pipeline {
         ReferenceMapper mapper = new ReferenceMapper(
                 request.registry(), request.repositoryPrefix(), request.repositoryLayout(), request.overrides(), index);
         Rewrite rewrite = new Rewrite(values, mapper, request.registry());
-        FalcoStage.Result falco = falco(request, falcoStage, falcoctlIndex, values, mapper, reachesUpstream);
-        new ReferenceFinder(index)
-                .findAll(values).stream()
-                        .filter(reference -> FalcoStage.keeps(falco, reference))
-                        .forEach(rewrite::redirect);
+        Optional<DigestPins> pins = Optional.empty();
+        FalcoStage.Result falco;
+        MirrorOptions mirror = request.mirror();
+        try (UpstreamSources upstream = reachesUpstream || request.pinDigests()
+                ? new UpstreamSources(mirror.access(), mirror.registryMirrors(), listener)
+                : null) {
+            falco = falco(request, falcoStage, falcoctlIndex, values, mapper, reachesUpstream ? upstream : null);
+            if (request.pinDigests()) {
+                Optional<MirrorLock> lock = (mirror.mode() == MirrorMode.NONE
+                                ? mirror
+                                : mirror.withDefaults(request.outputDirectory()))
+                        .lockFile()
+                        .flatMap(MirrorLock::read);
+                pins = Optional.of(digestPins(mirror, lock, upstream));
+                rewrite.pinDigests(pins.get());
+            }
+            FalcoStage.Result decided = falco;
+            new ReferenceFinder(index)
+                    .findAll(values).stream()
+                            .filter(reference -> FalcoStage.keeps(decided, reference))
+                            .forEach(rewrite::redirect);
+        }
         NodeStage.Result nodes = NodeStage.run(
                 new NodeStage.Input(
                         request.registry(),
@@ -128,6 +147,16 @@ final class Pipeline {
                         request.namespace(),
                         listener)
                 .plan();
+        if (pins.isPresent()) {
+            DigestPins pinning = pins.get();
+            falco.bake()
+                    .ifPresent(bake -> pinning.notPinned(
+                            bake.image(),
+                            "the baked Falco image is built after the values are written, so its digest is"
+                                    + " not known there; its tag is derived from its content ("
+                                    + bake.contentDigest() + ") and names that content alone"));
+            plan = plan.withPinning(pinning.section(plan));
+        }
         PlanJson.summary(plan).forEach(listener::info);
         plan.warnings().forEach(listener::warn);
         nodes.notes().forEach(listener::info);
@@ -173,8 +202,39 @@ final class Pipeline {
     }
 
     /**
+     * {@code pinDigests}: each image is read where the run reads it (its source, through {@code registryMirrors}, at
+     * the digest the lock file records for it when there is one; the internal registry for an image already there),
+     * and pinned to the digest the cluster will pull: the one the mirror writes, an index narrowed to
+     * {@code platforms} included.
+     */
+    private static DigestPins digestPins(MirrorOptions mirror, Optional<MirrorLock> lock, UpstreamSources upstream) {
+        List<Platform> narrowedTo = mirror.mode() == MirrorMode.NONE ? List.of() : mirror.platforms();
+        return new DigestPins((source, copied) -> {
+            OciReference read = copied
+                    ? lock.flatMap(locked -> locked.findSource(source.toString()))
+                            .map(entry -> new OciReference(
+                                    source.registry(), source.repository(), source.tag(), entry.sourceDigest()))
+                            .orElse(source)
+                    : source;
+            try {
+                UpstreamSources.MirroredDigests digests = upstream.digests(read, copied ? narrowedTo : List.of());
+                return new DigestPins.Digests(digests.source(), digests.target());
+            } catch (FalcoOfflineException e) {
+                throw new InvalidRequestException(
+                        "pinDigests",
+                        "pinDigests pins every image to the digest its tag resolves to now, but " + source
+                                + " cannot be read " + (copied ? "from its source" : "on the internal registry") + ": "
+                                + e.getMessage() + " Make it reachable from this machine (registryMirrors reads an"
+                                + " upstream registry through a proxy cache), or leave pinDigests off.");
+            }
+        });
+    }
+
+    /**
      * The {@code falco} stage: resolves the falcoctl artifacts against the upstream registries when the run reaches
      * them, and works out the values that make Falco start offline.
+     *
+     * @param upstream the upstream registries, or null when the run does not reach them
      */
     private FalcoStage.Result falco(
             PackageRequest request,
@@ -182,27 +242,24 @@ final class Pipeline {
             IndexSource.Chosen index,
             EffectiveValues values,
             ReferenceMapper mapper,
-            boolean reachesUpstream) {
+            UpstreamSources upstream) {
         MirrorOptions mirror = request.mirror();
-        try (UpstreamSources upstream =
-                reachesUpstream ? new UpstreamSources(mirror.access(), mirror.registryMirrors(), listener) : null) {
-            Optional<SourceStores> sources = Optional.ofNullable(upstream)
-                    .map(u -> reference -> new SourceStores.Located(u.store(reference), u.repository(reference)));
-            FalcoStage.Result result = stage.run(
-                    new FalcoStage.Input(
-                            values.root().values(),
-                            values.root().tree().chart().appVersion(),
-                            request.registry(),
-                            UpstreamSources.plainHttp(mirror.insecureRegistries(), request.registry()),
-                            mapper::map,
-                            mapper::isInternal,
-                            mirror.platforms(),
-                            sources),
-                    index);
-            result.notes().forEach(listener::info);
-            result.warnings().forEach(listener::warn);
-            return result;
-        }
+        Optional<SourceStores> sources = Optional.ofNullable(upstream)
+                .map(u -> reference -> new SourceStores.Located(u.store(reference), u.repository(reference)));
+        FalcoStage.Result result = stage.run(
+                new FalcoStage.Input(
+                        values.root().values(),
+                        values.root().tree().chart().appVersion(),
+                        request.registry(),
+                        UpstreamSources.plainHttp(mirror.insecureRegistries(), request.registry()),
+                        mapper::map,
+                        mapper::isInternal,
+                        mirror.platforms(),
+                        sources),
+                index);
+        result.notes().forEach(listener::info);
+        result.warnings().forEach(listener::warn);
+        return result;
     }
 
     /** Where the mirror put the artifacts, named as the summary shows them: beside the chart when they are. */

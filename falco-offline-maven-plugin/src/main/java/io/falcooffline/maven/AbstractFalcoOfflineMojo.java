@@ -403,6 +403,18 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     private File bakeBuildContext;
 
     /**
+     * Pin every image the chart pulls by digest: each image's tag becomes {@code <tag>@sha256:<digest>}, the digest
+     * of the image as mirrored (resolved from its source at build time; with {@code mirror=false} from the source
+     * registry, and the build fails when that cannot be reached), so a moved tag or a node's cached image cannot
+     * change what runs. The plan's {@code pinning} section lists every image with its tag and digest, and any image
+     * whose chart cannot take a digest in its tag, with the reason.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PIN_DIGESTS, defaultValue = "false")
+    private boolean pinDigests;
+
+    /**
      * The falcoctl index that resolves short names such as {@code falco-rules:5} at build time: a file or an
      * {@code http(s)://} URL. Default: the indexes the values configure, fetched when mirroring (or a cached copy),
      * else the built-in subset of the public index; the plan says which was used.
@@ -594,6 +606,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .registrySecretAsPullSecret(registrySecretAsPullSecret)
                 .falcoctlIndexCache(falcoctlIndexCache == null ? null : falcoctlIndexCache.toPath())
                 .bakeBuildContext(bakeBuildContext == null ? null : bakeBuildContext.toPath())
+                .pinDigests(pinDigests)
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
                 .build();

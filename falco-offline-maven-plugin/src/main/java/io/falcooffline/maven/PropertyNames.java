@@ -53,6 +53,7 @@ public final class PropertyNames {
     public static final String REGISTRY_SECRET = PREFIX + "registrySecret";
     public static final String REGISTRY_SECRET_AS_PULL_SECRET = PREFIX + "registrySecretAsPullSecret";
     public static final String BAKE_BUILD_CONTEXT = PREFIX + "bakeBuildContext";
+    public static final String PIN_DIGESTS = PREFIX + "pinDigests";
     public static final String CHART_SHA256 = PREFIX + "chartSha256";
     public static final String CHART_VERSION = PREFIX + "chartVersion";
     public static final String CHART_REPOSITORY = PREFIX + "chartRepository";
@@ -106,6 +107,7 @@ public final class PropertyNames {
             REGISTRY_SECRET,
             REGISTRY_SECRET_AS_PULL_SECRET,
             BAKE_BUILD_CONTEXT,
+            PIN_DIGESTS,
             CA_FILE,
             SERVER_ID,
             COPY_SIGNATURES,

@@ -11,7 +11,11 @@ import java.util.Optional;
  * added layer holds the artifacts' files.
  *
  * @param baseImage the chart's Falco image on the internal registry, e.g. {@code 192.168.5.96:30003/falco/falco:0.44.0}
- * @param image the derived image, as the output values name it, e.g. {@code 192.168.5.96:30003/falco/falco:offline-arm64}
+ * @param baseSource where the base image is mirrored from, pinned to the digest its tag resolved to at build time,
+ *     e.g. {@code docker.io/falcosecurity/falco:0.44.0@sha256:…}
+ * @param image the derived image, as the output values name it, its tag derived from {@code contentDigest}, e.g.
+ *     {@code 192.168.5.96:30003/falco/falco:offline-arm64-3f2a9c1b7d4e5f60}
+ * @param contentDigest the digest of everything that decides the derived image's bytes (see {@link BakeTag})
  * @param artifacts the plugin and rulesfile artifacts to bake, full internal references at exact versions
  * @param platforms the platforms to build
  * @param pluginLibraries each plugin's library path in the image, by plugin name
@@ -22,7 +26,9 @@ import java.util.Optional;
  */
 public record BakePlan(
         String baseImage,
+        String baseSource,
         String image,
+        String contentDigest,
         List<String> artifacts,
         List<Platform> platforms,
         Map<String, String> pluginLibraries,
@@ -41,7 +47,9 @@ public record BakePlan(
     public BakePlan withBuildContext(Optional<Path> directory) {
         return new BakePlan(
                 baseImage,
+                baseSource,
                 image,
+                contentDigest,
                 artifacts,
                 platforms,
                 pluginLibraries,

@@ -1,5 +1,6 @@
 package io.falcooffline.core.falco;
 
+import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import java.util.ArrayList;
@@ -19,10 +20,13 @@ final class BakedDelivery {
     private BakedDelivery() {}
 
     /**
-     * Works out the image to build. The base is the chart's Falco image as mirrored; the derived image keeps the
-     * name the values give when it is already on the internal registry, else {@code <base>:<appVersion>-offline}.
+     * Works out the image to build. The base is the chart's Falco image as mirrored, pinned to the digest its tag
+     * resolves to now; the derived image keeps the repository the values give when it is already on the internal
+     * registry, else the base's, and gets a tag derived from its content ({@link BakeTag}): the values' tag, else
+     * {@code <appVersion>-offline}, followed by the content digest's first characters.
      *
-     * @param copies receives the base image when it must be mirrored for the bake
+     * @param copies receives the base image, to be mirrored for the bake, and the derived image, built not copied
+     * @throws FalcoArtifactException when the base image's tag resolves to nothing
      */
     static BakePlan plan(
             FalcoPodValues values,
@@ -30,28 +34,22 @@ final class BakedDelivery {
             FalcoStage.Input input,
             List<FalcoStage.ArtifactCopy> copies) {
         OciReference configured = configuredImage(values, input.falcoVersion());
-        OciReference base;
-        OciReference image;
-        if (input.isInternal().test(configured)) {
-            OciReference upstream = OciReference.parse("docker.io/falcosecurity/falco:" + input.falcoVersion());
-            base = input.toInternal().apply(upstream);
-            image = configured;
-            copies.add(new FalcoStage.ArtifactCopy(
-                    ReferenceKind.IMAGE,
-                    upstream.toString(),
-                    base.toString(),
-                    "the base of the baked Falco image " + image));
-        } else {
-            base = input.toInternal().apply(configured);
-            image = base.withTag(input.falcoVersion() + DERIVED_TAG_SUFFIX);
-        }
+        boolean namedInternal = input.isInternal().test(configured);
+        OciReference upstream = namedInternal
+                ? OciReference.parse("docker.io/falcosecurity/falco:" + input.falcoVersion())
+                : configured;
+        OciReference base = input.toInternal().apply(upstream);
+        String baseDigest = resolve(upstream, input);
         Map<String, String> libraries = new LinkedHashMap<>();
         Map<String, String> rules = new LinkedHashMap<>();
         List<String> references = new ArrayList<>();
+        List<BakeTag.Artifact> baked = new ArrayList<>();
         for (ResolvedArtifact artifact : artifacts) {
             OciReference exact = artifact.exactReference();
-            references.add(
-                    (input.isInternal().test(exact) ? exact : input.toInternal().apply(exact)).toString());
+            String internal =
+                    (input.isInternal().test(exact) ? exact : input.toInternal().apply(exact)).toString();
+            references.add(internal);
+            baked.add(new BakeTag.Artifact(internal, artifact.digest()));
             for (String file : artifact.files()) {
                 if (artifact.kind() == ReferenceKind.PLUGIN && file.endsWith(".so")) {
                     libraries.putIfAbsent(artifact.name(), FalcoPodValues.PLUGINS_DIRECTORY + "/" + file);
@@ -61,15 +59,48 @@ final class BakedDelivery {
             }
         }
         FalcoPodValues edited = new FalcoPodValues(ContainerPlugin.apply(values.rawValues(), falcoctlOff()));
+        boolean override = ContainerPlugin.trapped(edited);
+        String contentDigest = BakeTag.contentDigest(
+                new BakeTag.Inputs(base.toString(), baseDigest, baked, input.platforms(), libraries, rules, override));
+        String prefix = namedInternal ? configured.tag() : input.falcoVersion() + DERIVED_TAG_SUFFIX;
+        OciReference image = (namedInternal ? configured : base).withTag(BakeTag.tag(prefix, contentDigest));
+        OciReference pinnedSource =
+                new OciReference(upstream.registry(), upstream.repository(), upstream.tag(), baseDigest);
+        copies.add(new FalcoStage.ArtifactCopy(
+                ReferenceKind.IMAGE,
+                pinnedSource.toString(),
+                base.toString(),
+                "the base of the baked Falco image " + image + ", at the digest its content tag is derived from"));
+        copies.add(new FalcoStage.ArtifactCopy(
+                ReferenceKind.IMAGE,
+                image.toString(),
+                image.toString(),
+                "the baked Falco image, built by falco-offline from " + base + " (content " + contentDigest + ")"));
         return new BakePlan(
                 base.toString(),
+                pinnedSource.toString(),
                 image.toString(),
+                contentDigest,
                 references,
                 input.platforms(),
                 libraries,
                 rules,
-                ContainerPlugin.trapped(edited),
+                override,
                 Optional.empty());
+    }
+
+    /** The digest an upstream reference's tag resolves to now, read as the mirror will read it. */
+    private static String resolve(OciReference upstream, FalcoStage.Input input) {
+        SourceStores.Located located = input.sources().orElseThrow().locate(upstream);
+        Optional<Descriptor> found = located.store().resolve(located.repository(), upstream.tag());
+        if (found.isEmpty()) {
+            throw new FalcoArtifactException(
+                    upstream.toString(),
+                    "The base of the baked Falco image, " + upstream + ", is not in " + located.repository() + " on "
+                            + located.store().describe() + ". Check image.registry, image.repository and image.tag"
+                            + " in the values, or the registryMirrors that read it.");
+        }
+        return found.get().digest();
     }
 
     /** {@code image}, falcoctl off, and {@code falco.plugins}, {@code load_plugins}, {@code rules_files} matching the image. */

@@ -50,7 +50,9 @@ public final class FalcoPlanSection {
         result.bake().ifPresent(bake -> {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("baseImage", bake.baseImage());
+            json.put("baseSource", bake.baseSource());
             json.put("image", bake.image());
+            json.put("contentDigest", bake.contentDigest());
             json.put("artifacts", bake.artifacts());
             json.put(
                     "platforms", bake.platforms().stream().map(Object::toString).toList());

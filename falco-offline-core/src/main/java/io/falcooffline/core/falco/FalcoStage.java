@@ -123,14 +123,17 @@ public final class FalcoStage {
 
     /**
      * Whether a found reference stays in the plan: the root chart's index URLs do not once the stage set
-     * {@code indexes: []}.
+     * {@code indexes: []}, nor does the root chart's {@code image} once the values point it at the baked image (the
+     * plan has the baked image and its base instead).
      */
     public static boolean keeps(Result result, io.falcooffline.core.reference.FoundReference reference) {
+        boolean inRoot = !reference.location().chart().contains("/");
         boolean indexesReplaced =
                 result.edits().stream().anyMatch(edit -> edit.dottedPath().equals("falcoctl.config.indexes"));
-        return !(indexesReplaced
-                && reference.kind() == ReferenceKind.INDEX
-                && !reference.location().chart().contains("/"));
+        boolean imageReplaced = result.bake().isPresent()
+                && reference.kind() == ReferenceKind.IMAGE
+                && reference.valuesPath().equals(List.of("image"));
+        return !(inRoot && ((indexesReplaced && reference.kind() == ReferenceKind.INDEX) || imageReplaced));
     }
 
     public FalcoStage(FalcoOptions options) {
@@ -234,8 +237,10 @@ public final class FalcoStage {
         if (options.delivery() == Delivery.BAKED) {
             BakePlan plan = BakedDelivery.plan(values, artifacts, input, copies);
             edits.addAll(BakedDelivery.edits(values, plan));
-            notes.add("delivery=baked: Falco runs " + plan.image() + ", built from " + plan.baseImage() + " with "
-                    + plan.artifacts().size() + " artifacts for " + plan.platforms() + "; falcoctl is off.");
+            notes.add("delivery=baked: Falco runs " + plan.image() + ", built from " + plan.baseImage() + " ("
+                    + plan.baseSource() + ") with " + plan.artifacts().size() + " artifacts for " + plan.platforms()
+                    + "; falcoctl is off. Its tag is derived from its content (" + plan.contentDigest() + "), so"
+                    + " another base, artifact version, platform or file gives another tag.");
             bake = Optional.of(plan);
         } else if (falcoctlRuns) {
             edits.addAll(registryEdits(values, artifacts, input, notes));

@@ -41,14 +41,26 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
     }
 
     /**
-     * The entry recording where a source reference was fetched from: a reference of the plan or a dependency.
+     * The entry recording where a source reference was fetched from: a reference of the plan or a dependency. A
+     * source the lock records pinned ({@code tag@digest}, from a {@code pinDigests} run) is found by its tag too.
      */
     public Optional<LockEntry> findSource(String source) {
-        return entries.stream()
+        List<LockEntry> fetched = entries.stream()
                 .filter(entry ->
                         entry.origin() == LockEntry.Origin.PLAN || entry.origin() == LockEntry.Origin.DEPENDENCY)
-                .filter(entry -> entry.source().equals(source) && entry.sourceDigest() != null)
-                .findFirst();
+                .filter(entry -> entry.sourceDigest() != null)
+                .toList();
+        return fetched.stream()
+                .filter(entry -> entry.source().equals(source))
+                .findFirst()
+                .or(() -> fetched.stream()
+                        .filter(entry -> withoutDigest(entry.source()).equals(source))
+                        .findFirst());
+    }
+
+    private static String withoutDigest(String reference) {
+        int at = reference.indexOf('@');
+        return at < 0 ? reference : reference.substring(0, at);
     }
 
     /** This lock with its {@link LockEntry.Origin#CHART} entry replaced by the given one. */

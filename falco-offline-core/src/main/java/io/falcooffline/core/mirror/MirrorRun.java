@@ -94,6 +94,7 @@ final class MirrorRun {
             List<CopyJob> jobs = planJobs(request.references(), internal);
             List<StagedArtifact> staged =
                     new ArrayList<>(engine.map(jobs, job -> StagedArtifact.stage(job, options.platforms())));
+            requirePinnedDigests(staged);
             staged.addAll(stageDependencies(staged, engine));
             if (options.copySignatures()) {
                 engine.map(List.copyOf(staged), this::stageSignatures).forEach(staged::addAll);
@@ -202,6 +203,23 @@ final class MirrorRun {
         return List.copyOf(jobs.values());
     }
 
+    /** A target the plan pins by digest must be what the copy writes, or the chart would pull something else. */
+    private static void requirePinnedDigests(List<StagedArtifact> staged) {
+        for (StagedArtifact artifact : staged) {
+            String pinned = artifact.job().targetName().digest();
+            String copied = artifact.graph().root().descriptor().digest();
+            if (pinned != null && !pinned.equals(copied)) {
+                throw new MirrorException(
+                        artifact.job().targetName().toString(),
+                        "The plan pins " + artifact.job().targetName() + ", but copying "
+                                + artifact.job().sourceName() + " writes " + copied
+                                + " (other platforms than the plan was made for?). Package again with the same"
+                                + " `platforms`. Nothing was tagged.",
+                        null);
+            }
+        }
+    }
+
     private CopyJob job(
             LockEntry.Origin origin, ReferenceKind kind, OciReference source, OciReference target, String note) {
         String sourceName = source.toString();
@@ -222,8 +240,9 @@ final class MirrorRun {
                 target,
                 targetLocation,
                 target.effectiveTag().orElse(null),
-                // A target pinned by digest must keep the source's digest.
-                target.digest() == null,
+                // A target pinned to the source's own digest must keep it; one pinned to another digest (pinDigests
+                // with platforms) names the narrowed index.
+                target.digest() == null || !target.digest().equals(source.digest()),
                 note);
     }
 

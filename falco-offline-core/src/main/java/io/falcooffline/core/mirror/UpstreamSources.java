@@ -1,8 +1,10 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.oci.OciStore;
 import io.falcooffline.core.plan.OciReference;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,6 +32,34 @@ public final class UpstreamSources implements AutoCloseable {
     /** The repository a reference is read from in {@link #store}. */
     public String repository(OciReference reference) {
         return stores.source(reference).repository();
+    }
+
+    /**
+     * The digests of an image as a mirror run copies it.
+     *
+     * @param source the digest its tag resolved to at the source
+     * @param target the digest of what the mirror writes: the source's, or that of its index narrowed to the
+     *     platforms, which is the same for the same source index and platforms
+     */
+    public record MirroredDigests(String source, String target) {}
+
+    /**
+     * Reads a reference's root and the manifests under it, as a mirror run does, and says which digests it copies.
+     *
+     * @param platforms the platforms the mirror keeps of an index; empty when nothing is narrowed
+     * @throws io.falcooffline.core.FalcoOfflineException when the reference cannot be read
+     */
+    public MirroredDigests digests(OciReference reference, List<Platform> platforms) {
+        ArtifactGraph graph = ArtifactGraph.fetch(
+                store(reference),
+                repository(reference),
+                reference.digest() != null
+                        ? reference.digest()
+                        : reference.effectiveTag().orElseThrow(),
+                platforms,
+                reference.toString());
+        return new MirroredDigests(
+                graph.sourceRoot().digest(), graph.root().descriptor().digest());
     }
 
     /** Whether a registry is reached over plain HTTP, given the {@code insecureRegistries} hosts. */

@@ -21,6 +21,8 @@ import java.util.Objects;
  *     written to the plan file; empty when it did not run
  * @param nodes what the cluster's nodes need to pull the chart's images (pull secrets and the namespaces they must
  *     exist in, the container runtime files), as written to the plan file; empty when they need nothing
+ * @param pinning with {@code pinDigests}: each image the chart pulls with its tag and digest, and those that keep
+ *     their tag with the reason, as written to the plan file; empty when digests are not pinned
  */
 public record Plan(
         String chartName,
@@ -31,7 +33,8 @@ public record Plan(
         List<String> warnings,
         TargetMapping mapping,
         Map<String, Object> falco,
-        Map<String, Object> nodes) {
+        Map<String, Object> nodes,
+        Map<String, Object> pinning) {
 
     public Plan {
         references = List.copyOf(references);
@@ -40,9 +43,10 @@ public record Plan(
         Objects.requireNonNull(mapping, "mapping");
         falco = Collections.unmodifiableMap(new LinkedHashMap<>(falco));
         nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
+        pinning = Collections.unmodifiableMap(new LinkedHashMap<>(pinning));
     }
 
-    /** A plan without a {@code nodes} section. */
+    /** A plan without {@code nodes} and {@code pinning} sections. */
     public Plan(
             String chartName,
             String chartVersion,
@@ -52,7 +56,17 @@ public record Plan(
             List<String> warnings,
             TargetMapping mapping,
             Map<String, Object> falco) {
-        this(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, falco, Map.of());
+        this(
+                chartName,
+                chartVersion,
+                registry,
+                references,
+                valuesChanges,
+                warnings,
+                mapping,
+                falco,
+                Map.of(),
+                Map.of());
     }
 
     /** A plan without a {@code falco} section. */
@@ -64,24 +78,59 @@ public record Plan(
             List<ValuesChange> valuesChanges,
             List<String> warnings,
             TargetMapping mapping) {
-        this(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, Map.of());
+        this(
+                chartName,
+                chartVersion,
+                registry,
+                references,
+                valuesChanges,
+                warnings,
+                mapping,
+                Map.of(),
+                Map.of(),
+                Map.of());
     }
 
     /** This plan with the {@code falco} stage's section. */
     public Plan withFalco(Map<String, Object> section) {
         return new Plan(
-                chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, section, nodes);
+                chartName,
+                chartVersion,
+                registry,
+                references,
+                valuesChanges,
+                warnings,
+                mapping,
+                section,
+                nodes,
+                pinning);
     }
 
     /** This plan with the {@code nodes} section. */
     public Plan withNodes(Map<String, Object> section) {
         return new Plan(
-                chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, falco, section);
+                chartName,
+                chartVersion,
+                registry,
+                references,
+                valuesChanges,
+                warnings,
+                mapping,
+                falco,
+                section,
+                pinning);
+    }
+
+    /** This plan with the {@code pinning} section of {@code pinDigests}. */
+    public Plan withPinning(Map<String, Object> section) {
+        return new Plan(
+                chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, falco, nodes, section);
     }
 
     /** This plan with other references, everything else kept. */
     public Plan withReferences(List<PlannedReference> corrected) {
-        return new Plan(chartName, chartVersion, registry, corrected, valuesChanges, warnings, mapping, falco, nodes);
+        return new Plan(
+                chartName, chartVersion, registry, corrected, valuesChanges, warnings, mapping, falco, nodes, pinning);
     }
 
     /** A plan read back or made by hand, whose mapping leaves every reference where it is. */

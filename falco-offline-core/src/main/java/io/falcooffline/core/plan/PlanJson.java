@@ -53,6 +53,9 @@ public final class PlanJson {
         if (!plan.nodes().isEmpty()) {
             root.put("nodes", plan.nodes());
         }
+        if (!plan.pinning().isEmpty()) {
+            root.put("pinning", plan.pinning());
+        }
         return (JsonText.indented(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -101,6 +104,11 @@ public final class PlanJson {
                 + plan.references().size() + " external references ("
                 + redirected + " redirected to " + plan.registry() + ", " + internal + " already internal, "
                 + notRedirected + " not redirected), " + plan.valuesChanges().size() + " values edits");
+        if (plan.pinning().get("pinned") instanceof List<?> pinned
+                && plan.pinning().get("notPinned") instanceof List<?> notPinned) {
+            lines.add("pinDigests: " + pinned.size() + " images pulled by digest, " + notPinned.size()
+                    + " by tag (see the plan's pinning section)");
+        }
         for (PlannedReference reference : plan.references()) {
             String arrow = switch (reference.disposition()) {
                 case REDIRECTED -> " -> " + reference.target();

@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -37,6 +38,9 @@ public final class Rewrite {
 
     private static final String VALUES_FILE = "values.yaml";
 
+    /** The file of the location of a reference a later stage plans ({@link #mirrorAlso}): no value names it. */
+    static final String LATER_STAGE = "falco stage";
+
     private final EffectiveValues values;
     private final ReferenceMapper mapper;
     private final String registry;
@@ -48,6 +52,7 @@ public final class Rewrite {
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, Map<Integer, String>> templateEdits = new LinkedHashMap<>();
     private final List<ValuesChange> changes = new ArrayList<>();
+    private DigestPins pins;
 
     public Rewrite(EffectiveValues values, ReferenceMapper mapper, String registry) {
         this.values = values;
@@ -85,30 +90,80 @@ public final class Rewrite {
         }
         // Untagged means latest for the runtime; the plan, the lock and the bundle say so explicitly.
         OciReference source = reference.source().withDefaultTag();
-        if (mapper.isInternal(source)) {
-            record(reference, source, source, Disposition.ALREADY_INTERNAL);
-            return;
-        }
-        OciReference target = mapper.map(source);
-        record(reference, source, target, Disposition.REDIRECTED);
+        boolean internal = mapper.isInternal(source);
+        OciReference target = internal ? source : mapper.map(source);
         ChartTree tree = treeOf(reference.location().chart());
         List<Object> path = reference.valuesPath();
+        Optional<DigestPins.Pinned> pinned = pin(reference, tree, source, target);
+        OciReference planned = pinned.map(DigestPins.Pinned::target).orElse(target);
+        record(
+                reference,
+                pinned.map(DigestPins.Pinned::source).orElse(source),
+                planned,
+                internal ? Disposition.ALREADY_INTERNAL : Disposition.REDIRECTED);
+        if (internal && pinned.isEmpty()) {
+            return;
+        }
         switch (reference.form()) {
             case IMAGE_BLOCK_WITH_REGISTRY -> {
-                set(tree, append(path, "registry"), target.registry());
-                set(tree, append(path, "repository"), target.repository());
+                if (!internal) {
+                    set(tree, append(path, "registry"), target.registry());
+                    set(tree, append(path, "repository"), target.repository());
+                }
+                pinned.ifPresent(pin -> set(tree, append(path, "tag"), tagWithDigest(pin.target())));
             }
-            case IMAGE_BLOCK_WITHOUT_REGISTRY -> set(tree, append(path, "repository"), target.name());
-            case REFERENCE_STRING, FALCOCTL_SHORT_NAME -> set(tree, path, target.toString());
+            case IMAGE_BLOCK_WITHOUT_REGISTRY -> {
+                if (!internal) {
+                    set(tree, append(path, "repository"), target.name());
+                }
+                pinned.ifPresent(pin -> set(tree, append(path, "tag"), tagWithDigest(pin.target())));
+            }
+            case REFERENCE_STRING, FALCOCTL_SHORT_NAME -> set(tree, path, planned.toString());
             case TEMPLATE_LITERAL ->
                 templateEdits
                         .computeIfAbsent(
                                 reference.location().chart() + "/"
                                         + reference.location().file(),
                                 file -> new TreeMap<>())
-                        .put(reference.location().line(), target.toString());
+                        .put(reference.location().line(), planned.toString());
             case INDEX_URL -> throw new IllegalStateException("index URLs are not redirected");
         }
+    }
+
+    /**
+     * Pins every image the chart pulls by digest ({@code pinDigests}): the tag of each image block becomes
+     * {@code <tag>@<digest>}, a reference string or template literal gets the digest appended.
+     */
+    public void pinDigests(DigestPins digestPins) {
+        this.pins = digestPins;
+    }
+
+    /**
+     * The pinned source and target of an image the chart pulls, when {@code pinDigests} is on and the chart can take
+     * a digest where the image is written; already pinned references and artifacts are left as they are.
+     */
+    private Optional<DigestPins.Pinned> pin(
+            FoundReference reference, ChartTree tree, OciReference source, OciReference target) {
+        if (pins == null
+                || reference.kind() != ReferenceKind.IMAGE
+                || !reference.inUse()
+                || source.digest() != null
+                || source.tag() == null) {
+            return Optional.empty();
+        }
+        boolean block = reference.form() == FoundReference.Form.IMAGE_BLOCK_WITH_REGISTRY
+                || reference.form() == FoundReference.Form.IMAGE_BLOCK_WITHOUT_REGISTRY;
+        Optional<String> refused =
+                block ? DigestPins.tagCannotCarryDigest(tree.chart(), reference.valuesPath()) : Optional.empty();
+        if (refused.isPresent()) {
+            pins.notPinned(target.toString(), refused.get());
+            return Optional.empty();
+        }
+        return Optional.of(pins.pin(source, target));
+    }
+
+    private static String tagWithDigest(OciReference reference) {
+        return reference.tag() + "@" + reference.digest();
     }
 
     /**
@@ -140,7 +195,7 @@ public final class Rewrite {
                 FoundReference.Form.REFERENCE_STRING,
                 source.toString(),
                 source,
-                new ReferenceLocation(root().chart().path(), "falco stage", why, 0),
+                new ReferenceLocation(root().chart().path(), LATER_STAGE, why, 0),
                 List.of(),
                 true);
         record(found, source, target, source.equals(target) ? Disposition.ALREADY_INTERNAL : Disposition.REDIRECTED);

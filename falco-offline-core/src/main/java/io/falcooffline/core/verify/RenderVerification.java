@@ -178,8 +178,11 @@ public final class RenderVerification {
             }
             OciReference reference = parsed.get();
             PlannedReference exact = byTarget.get(reference.toString());
+            if (exact == null) {
+                exact = pinnedAt(plan, reference).orElse(null);
+            }
             if (exact != null) {
-                pulledTargets.add(reference.toString());
+                pulledTargets.add(normalized(exact.target()));
                 if (!exact.inUse()) {
                     nowInUse.add(exact);
                 }
@@ -244,6 +247,24 @@ public final class RenderVerification {
         return new Verified(
                 corrected,
                 new VerificationReport(Optional.empty(), pulled, List.copyOf(corrections.values()), superseded));
+    }
+
+    /**
+     * The planned reference a pull by digest names: same repository, same digest. A runtime pulls
+     * {@code repository:tag@digest} by the digest alone, so a render that spells the tag otherwise, or leaves it
+     * out, still pulls the planned content.
+     */
+    private static Optional<PlannedReference> pinnedAt(Plan plan, OciReference pulled) {
+        if (pulled.digest() == null) {
+            return Optional.empty();
+        }
+        return plan.references().stream()
+                .filter(planned -> planned.kind() != ReferenceKind.INDEX)
+                .filter(planned -> planned.targetReference()
+                        .map(target -> target.name().equals(pulled.name())
+                                && pulled.digest().equals(target.digest()))
+                        .orElse(false))
+                .findFirst();
     }
 
     private static boolean sameName(PlannedReference a, PlannedReference b) {

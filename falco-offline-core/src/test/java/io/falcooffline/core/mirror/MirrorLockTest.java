@@ -61,6 +61,39 @@ class MirrorLockTest {
     }
 
     @Test
+    void shouldFindASourceTheLockRecordsPinnedByItsTagToo() {
+        LockEntry pinned = new LockEntry(
+                LockEntry.Origin.PLAN,
+                ReferenceKind.IMAGE,
+                "docker.io/falcosecurity/falco:0.44.0@" + DIGEST_A,
+                DIGEST_A,
+                "192.168.5.96:30003/falco/falco:0.44.0@" + DIGEST_B,
+                DIGEST_B,
+                "application/vnd.oci.image.index.v1+json",
+                List.of("linux/arm64"),
+                1234,
+                "");
+        LockEntry tagged = new LockEntry(
+                LockEntry.Origin.PLAN,
+                ReferenceKind.IMAGE,
+                "docker.io/falcosecurity/falcoctl:0.13.0",
+                DIGEST_B,
+                "192.168.5.96:30003/falco/falcoctl:0.13.0",
+                DIGEST_B,
+                "application/vnd.oci.image.index.v1+json",
+                List.of(),
+                1234,
+                "");
+        MirrorLock lock = new MirrorLock("192.168.5.96:30003", List.of(pinned, tagged));
+
+        assertThat(lock.findSource("docker.io/falcosecurity/falco:0.44.0")).contains(pinned);
+        assertThat(lock.findSource("docker.io/falcosecurity/falco:0.44.0@" + DIGEST_A))
+                .contains(pinned);
+        assertThat(lock.findSource("docker.io/falcosecurity/falcoctl:0.13.0")).contains(tagged);
+        assertThat(lock.findSource("docker.io/falcosecurity/falco:0.43.0")).isEmpty();
+    }
+
+    @Test
     void shouldReturnEmptyWhenLockFileDoesNotExist() {
         assertThat(MirrorLock.read(temp.resolve("none.json"))).isEmpty();
     }

@@ -400,8 +400,12 @@ class FalcoStartsOfflineTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> bake =
                     (Map<String, Object>) result.plan().falco().get("bake");
+            assertThat((String) bake.get("image"))
+                    .as("the values' repository, their tag followed by the content digest's first characters")
+                    .matches(java.util.regex.Pattern.quote(internal.host() + "/falco/falco:offline-arm64-")
+                            + "[0-9a-f]{16}");
+            assertThat(rendered.imageReferences()).containsExactly((String) bake.get("image"));
             assertThat(bake)
-                    .containsEntry("image", internal.host() + "/falco/falco:offline-arm64")
                     .containsEntry("baseImage", internal.host() + "/falco/falco:0.44.0")
                     .containsEntry("overrideContainerPluginConfig", true);
             // Nothing pinned: the newest versions that work together and with Falco 0.44.0 (k8saudit 1.0.0 needs

@@ -161,6 +161,51 @@ class RenderedPullsTest {
                 .containsExactly("registry.internal/falco/falco:0.41.0");
     }
 
+    @Test
+    void shouldTakeAPullByTheDigestOfAPinnedReferenceAsThatReferenceWhateverItsTag() {
+        String digest = "sha256:" + "ab".repeat(32);
+        String pinned = "registry.internal/falco/falco:0.44.0@" + digest;
+        List<PulledReference> pulled = List.of(
+                new PulledReference(
+                        "DaemonSet/falco/falco (falco/templates/daemonset.yaml)",
+                        "container falco",
+                        pinned,
+                        false,
+                        false),
+                new PulledReference(
+                        "Pod/falco/debug (falco/templates/debug.yaml)",
+                        "container debug",
+                        "registry.internal/falco/falco@" + digest,
+                        false,
+                        true));
+        Plan plan = plan(redirected(
+                ReferenceKind.IMAGE, "docker.io/falcosecurity/falco:0.44.0@sha256:" + "cd".repeat(32), pinned));
+
+        RenderVerification.Verified verified = RenderVerification.check(plan, pulled);
+
+        assertThat(verified.plan().references())
+                .extracting(PlannedReference::target)
+                .containsExactly(pinned);
+        assertThat(verified.report().corrected()).isEmpty();
+        assertThat(verified.report().superseded()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAPullByADigestThePlanDoesNotPin() {
+        String pinned = "registry.internal/falco/falco:0.44.0@sha256:" + "ab".repeat(32);
+        List<PulledReference> pulled = List.of(new PulledReference(
+                "DaemonSet/falco/falco (falco/templates/daemonset.yaml)",
+                "container falco",
+                "docker.io/falcosecurity/falco@sha256:" + "ab".repeat(32),
+                false,
+                false));
+        Plan plan = plan(redirected(ReferenceKind.IMAGE, "docker.io/falcosecurity/falco:0.44.0", pinned));
+
+        assertThatThrownBy(() -> RenderVerification.check(plan, pulled))
+                .isInstanceOf(RenderVerificationException.class)
+                .hasMessageContaining("pulls docker.io/falcosecurity/falco@sha256:");
+    }
+
     private static final ReferenceLocation LOCATION = new ReferenceLocation("demo", "values.yaml", "image", 0);
 
     private static PlannedReference redirected(ReferenceKind kind, String source, String target) {
