@@ -46,6 +46,8 @@ public final class PropertyNames {
     public static final String PARALLELISM = PREFIX + "parallelism";
     public static final String DELIVERY = PREFIX + "delivery";
     public static final String ARTIFACTS = PREFIX + "artifacts";
+    public static final String DRIVER_KERNELS = PREFIX + "driverKernels";
+    public static final String DRIVER_REPOSITORY = PREFIX + "driverRepository";
     public static final String FALCOCTL_INDEX = PREFIX + "falcoctlIndex";
     public static final String FALCOCTL_INDEX_CACHE = PREFIX + "falcoctlIndexCache";
     public static final String REGISTRY_SECRET = PREFIX + "registrySecret";
