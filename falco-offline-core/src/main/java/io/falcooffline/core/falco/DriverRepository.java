@@ -56,8 +56,15 @@ final class DriverRepository {
     private final RegistryClientOptions hostOptions;
     private final HttpClient client;
     private final ProgressListener listener;
+    private final long maxDriverBytes;
 
     DriverRepository(URI repository, RegistryAccess access, ProgressListener listener) {
+        this(repository, access, listener, MAX_DRIVER_BYTES);
+    }
+
+    /** With another size bound, for tests. */
+    DriverRepository(URI repository, RegistryAccess access, ProgressListener listener, long maxDriverBytes) {
+        this.maxDriverBytes = maxDriverBytes;
         this.repository = repository;
         this.listener = listener;
         this.hostOptions = access.clientOptions(authority(repository));
@@ -84,7 +91,7 @@ final class DriverRepository {
      */
     Fetched fetch(String driverVersion, String architecture, DriverKernel kernel) {
         URI url = driverUrl(driverVersion, architecture, kernel);
-        Optional<byte[]> body = get(url, MAX_DRIVER_BYTES, "the driver for kernel " + kernel);
+        Optional<byte[]> body = get(url, maxDriverBytes, "the driver for kernel " + kernel);
         if (body.isEmpty()) {
             throw new FalcoArtifactException(
                     kernel.toString(),
