@@ -143,8 +143,7 @@ public final class FalcoUpstream implements AutoCloseable {
         falcoImage().pushTo(store, "falcosecurity/falco", "0.44.0");
         SyntheticArtifacts.ociImage("falcoctl", PLATFORMS).pushTo(store, "falcosecurity/falcoctl", "0.13.0");
         SyntheticArtifacts.ociImage("falcoctl", PLATFORMS).pushTo(store, "falco/falcoctl", "0.13.0");
-        SyntheticArtifacts.ociImage("falco-driver-loader", PLATFORMS)
-                .pushTo(store, "falcosecurity/falco-driver-loader", "0.44.0");
+        driverLoaderImage().pushTo(store, "falcosecurity/falco-driver-loader", "0.44.0");
     }
 
     private static void plugin(OciStore store, String name, String version, String api, String... tags) {
@@ -169,6 +168,20 @@ public final class FalcoUpstream implements AutoCloseable {
                 "usr/share/falco/plugins/libcontainer.so",
                 SyntheticArtifacts.sharedLibrary(platform, "container0.7.1"));
         return files;
+    }
+
+    /**
+     * The driver-loader image of Falco 0.44.0 in miniature: built on the Falco debian image, which installs the
+     * driver's sources as {@code /usr/src/falco-10.2.0+driver} (driver.cmake's DRIVER_VERSION), where falcoctl takes
+     * the driver version from.
+     */
+    static SyntheticArtifact driverLoaderImage() {
+        return SyntheticArtifacts.ociImage(
+                "falco-driver-loader",
+                PLATFORMS,
+                platform -> Map.of(
+                        "usr/src/falco-10.2.0+driver/dkms.conf", utf8("PACKAGE_NAME=\"falco\"\n"),
+                        "docker-entrypoint.sh", utf8("#!/usr/bin/env bash\n")));
     }
 
     /** A falcoctl index in the public index's format, every entry on ghcr.io with a cosign signature. */
