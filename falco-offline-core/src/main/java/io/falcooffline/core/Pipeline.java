@@ -9,9 +9,9 @@ import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.falco.FalcoPlanSection;
 import io.falcooffline.core.falco.FalcoStage;
 import io.falcooffline.core.falco.IndexSource;
+import io.falcooffline.core.falco.SourceStores;
 import io.falcooffline.core.falco.SyscallDriver;
 import io.falcooffline.core.falco.ValuesEdit;
-import io.falcooffline.core.falco.SourceStores;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
@@ -88,11 +88,12 @@ final class Pipeline {
                 .forEach(copy -> rewrite.mirrorAlso(
                         copy.kind(), OciReference.parse(copy.source()), OciReference.parse(copy.target()), copy.why()));
         rewrite.overlayRoot(ValuesEdit.overlay(driver.edits()));
-        driver.image().ifPresent(image -> rewrite.mirrorAlso(
-                ReferenceKind.IMAGE,
-                OciReference.parse(image.image()),
-                OciReference.parse(image.image()),
-                "the driver-loader image with prebuilt drivers, built from " + image.baseImage()));
+        driver.image()
+                .ifPresent(image -> rewrite.mirrorAlso(
+                        ReferenceKind.IMAGE,
+                        OciReference.parse(image.image()),
+                        OciReference.parse(image.image()),
+                        "the driver-loader image with prebuilt drivers, built from " + image.baseImage()));
 
         // The audit checks what Falco will load: the values with the falco stage's edits.
         AuditStage.Result wired = audit.run(

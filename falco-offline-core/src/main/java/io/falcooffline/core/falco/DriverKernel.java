@@ -52,7 +52,8 @@ public record DriverKernel(String target, String release, String version, Option
 
     @Override
     public String toString() {
-        return target + ":" + release + ":" + version + architecture.map(arch -> ":" + arch).orElse("");
+        return target + ":" + release + ":" + version
+                + architecture.map(arch -> ":" + arch).orElse("");
     }
 
     /**
@@ -99,8 +100,9 @@ public record DriverKernel(String target, String release, String version, Option
         Optional<String> architecture = Optional.empty();
         if (fields.length == 4) {
             if (!isArchitecture(fields[3])) {
-                throw invalid(entry, "its arch " + SafeText.quote(fields[3]) + " is not x86_64, aarch64, amd64 or"
-                        + " arm64");
+                throw invalid(
+                        entry,
+                        "its arch " + SafeText.quote(fields[3]) + " is not x86_64, aarch64, amd64 or" + " arm64");
             }
             architecture = Optional.of(fields[3]);
         }

@@ -62,7 +62,8 @@ public record DriverOptions(List<DriverKernel> kernels, URI repository) {
             throw invalid(text, "it has no host, or has credentials in it");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw invalid(text, "it has a query or fragment; drivers are read from <repository>/<driver version>/<arch>/");
+            throw invalid(
+                    text, "it has a query or fragment; drivers are read from <repository>/<driver version>/<arch>/");
         }
         return uri;
     }

@@ -1,7 +1,7 @@
 package io.falcooffline.core.falco;
 
-import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
@@ -96,7 +96,8 @@ final class DriverRepository {
             throw new FalcoArtifactException(
                     kernel.toString(),
                     "The driver repository has no driver " + driverVersion + " for kernel " + kernel + " on "
-                            + architecture + ": " + url + " is not there. " + nearest(driverVersion, architecture, kernel)
+                            + architecture + ": " + url + " is not there. "
+                            + nearest(driverVersion, architecture, kernel)
                             + " Check the kernel with `falcoctl driver printenv` on the node (TARGET_ID,"
                             + " FIXED_KERNEL_RELEASE, FIXED_KERNEL_VERSION); when the repository has no driver for it,"
                             + " build one with driverkit into a repository of your own (`driverRepository`), or use"
@@ -113,11 +114,7 @@ final class DriverRepository {
     static void requireKernelModule(byte[] content, String architecture, DriverKernel kernel, URI url) {
         int machine = architecture.equals("aarch64") ? 183 : 62;
         String problem = null;
-        if (content.length < 64
-                || content[0] != 0x7f
-                || content[1] != 'E'
-                || content[2] != 'L'
-                || content[3] != 'F') {
+        if (content.length < 64 || content[0] != 0x7f || content[1] != 'E' || content[2] != 'L' || content[3] != 'F') {
             problem = "it is not an ELF file";
         } else if (content[4] != 2 || content[5] != 1) {
             problem = "it is not a 64-bit little-endian ELF object";
@@ -174,8 +171,8 @@ final class DriverRepository {
     }
 
     private URI directory(String driverVersion, String architecture) {
-        return URI.create(repository + "/" + URLEncoder.encode(driverVersion, StandardCharsets.UTF_8) + "/"
-                + architecture + "/");
+        return URI.create(
+                repository + "/" + URLEncoder.encode(driverVersion, StandardCharsets.UTF_8) + "/" + architecture + "/");
     }
 
     /** The body of a 200; empty for 404. Redirects are followed on the repository's host only. */
@@ -192,8 +189,10 @@ final class DriverRepository {
                         HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 try (InputStream body = response.body()) {
-                    if (status / 100 == 3 && response.headers().firstValue("Location").isPresent()) {
-                        URI next = current.resolve(response.headers().firstValue("Location").get());
+                    if (status / 100 == 3
+                            && response.headers().firstValue("Location").isPresent()) {
+                        URI next = current.resolve(
+                                response.headers().firstValue("Location").get());
                         if (!authority(next).equalsIgnoreCase(authority(repository))
                                 || !next.getScheme().equalsIgnoreCase(repository.getScheme())) {
                             throw new FalcoArtifactException(
@@ -226,8 +225,8 @@ final class DriverRepository {
                 }
             }
             throw new FalcoArtifactException(
-                    url.toString(), "Reading " + what + " from " + url + " failed: more than " + MAX_REDIRECTS
-                            + " redirects.");
+                    url.toString(),
+                    "Reading " + what + " from " + url + " failed: more than " + MAX_REDIRECTS + " redirects.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FalcoOfflineException("Interrupted while reading " + what + " from " + url, e);
@@ -235,8 +234,8 @@ final class DriverRepository {
             throw new FalcoOfflineException("Reading " + what + " from " + url + " timed out: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new FalcoOfflineException(
-                    "Cannot reach the driver repository at " + current + " for " + what + ": " + e
-                            + ". Build where " + repository + " is reachable, or point `driverRepository` at a copy.",
+                    "Cannot reach the driver repository at " + current + " for " + what + ": " + e + ". Build where "
+                            + repository + " is reachable, or point `driverRepository` at a copy.",
                     e);
         }
     }

@@ -180,8 +180,8 @@ public final class SyscallDriver {
             }
             case "gvisor" -> {
                 notes.add("driver.kind=gvisor: Falco reads gVisor's events; no driver loader runs.");
-                return new Result(true, kind, false, "gVisor (runsc) on the nodes", notes, warnings, List.of(),
-                        Optional.empty());
+                return new Result(
+                        true, kind, false, "gVisor (runsc) on the nodes", notes, warnings, List.of(), Optional.empty());
             }
             default -> {
                 // kmod, auto and the older ebpf below.
@@ -229,7 +229,8 @@ public final class SyscallDriver {
         }
         DriverImagePlan plan = plan(values, input, notes, warnings);
         OciReference image = OciReference.parse(plan.image());
-        String reason = "the driver-loader image with prebuilt drivers for " + options.kernels().size() + " kernel(s)";
+        String reason = "the driver-loader image with prebuilt drivers for "
+                + options.kernels().size() + " kernel(s)";
         List<ValuesEdit> edits = List.of(
                 ValuesEdit.at("driver.loader.initContainer.image.registry", image.registry(), reason),
                 ValuesEdit.at("driver.loader.initContainer.image.repository", image.repository(), reason),
@@ -243,7 +244,9 @@ public final class SyscallDriver {
 
     private DriverImagePlan plan(FalcoPodValues values, Input input, List<String> notes, List<String> warnings) {
         OciReference configured = configuredLoader(values, input.falcoVersion());
-        OciReference base = input.isInternal().test(configured) ? configured : input.toInternal().apply(configured);
+        OciReference base = input.isInternal().test(configured)
+                ? configured
+                : input.toInternal().apply(configured);
         String driverVersion = DriverVersions.of(configured.tag())
                 .or(() -> DriverVersions.of(input.falcoVersion()))
                 .orElseThrow(() -> new FalcoArtifactException(
@@ -259,7 +262,8 @@ public final class SyscallDriver {
         for (Platform platform : platforms) {
             Optional<String> architecture = DriverKernel.driverArchitecture(platform);
             if (architecture.isEmpty()) {
-                warnings.add("No Falco drivers exist for " + platform + "; the driver-loader image for it is left out.");
+                warnings.add(
+                        "No Falco drivers exist for " + platform + "; the driver-loader image for it is left out.");
                 continue;
             }
             architectures.add(architecture.get());
@@ -272,7 +276,8 @@ public final class SyscallDriver {
             if (architectures.stream().noneMatch(kernel::runsOn)) {
                 throw new InvalidRequestException(
                         "driverKernels",
-                        "`driverKernels` entry " + kernel + " is for " + kernel.architecture().orElseThrow()
+                        "`driverKernels` entry " + kernel + " is for "
+                                + kernel.architecture().orElseThrow()
                                 + ", but the platforms built are " + built + ". Add its platform to `platforms`, or"
                                 + " remove the entry.");
             }
@@ -307,8 +312,9 @@ public final class SyscallDriver {
     }
 
     private String offlineRisk(String kind, String requirement) {
-        String when = kind.equals("auto") ? "On a node whose kernel lacks modern eBPF support (BTF and the BPF ring"
-                + " buffer, about 5.8+), the" : "On every node the";
+        String when = kind.equals("auto")
+                ? "On a node whose kernel lacks modern eBPF support (BTF and the BPF ring" + " buffer, about 5.8+), the"
+                : "On every node the";
         return when + " driver loader downloads a prebuilt driver from " + DriverOptions.DEFAULT_REPOSITORY
                 + " or builds one from the node's kernel headers; offline, without headers, the init container fails"
                 + " and Falco does not start. Either list the nodes' kernels in `driverKernels`"

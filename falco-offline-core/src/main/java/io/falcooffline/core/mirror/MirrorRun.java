@@ -100,7 +100,8 @@ final class MirrorRun {
             Optional<OciReference> bakedImage = request.bake().map(plan -> OciReference.parse(plan.image()));
             internal.removeIf(entry -> bakedImage.isPresent()
                     && entry.target().equals(bakedImage.get().toString()));
-            request.drivers().ifPresent(plan -> internal.removeIf(entry -> entry.target().equals(plan.image())));
+            request.drivers()
+                    .ifPresent(plan -> internal.removeIf(entry -> entry.target().equals(plan.image())));
             checkAlreadyInternal(internal);
 
             engine.copyContent(staged);
@@ -456,9 +457,12 @@ final class MirrorRun {
                 platforms,
                 built.index().size(),
                 "driver loader with the drivers " + plan.driverVersion() + " of "
-                        + String.join(", ", plan.drivers().stream()
-                                .map(driver -> driver.kernel() + " " + driver.architecture() + " " + driver.digest())
-                                .toList()));
+                        + String.join(
+                                ", ",
+                                plan.drivers().stream()
+                                        .map(driver ->
+                                                driver.kernel() + " " + driver.architecture() + " " + driver.digest())
+                                        .toList()));
         return new BakedImage(entry, image.name() + ":" + image.tag(), digests);
     }
 

@@ -12,8 +12,8 @@ class DriverKernelTest {
 
     @Test
     void readsTheKernelsAsFalcoctlNamesThemAndTheDriverFileItLooksFor() {
-        var kernels = DriverKernel.parseList(
-                "ubuntu-generic:5.4.0-150-generic:167, debian:6.1.0-10-cloud-arm64:1:arm64;"
+        var kernels =
+                DriverKernel.parseList("ubuntu-generic:5.4.0-150-generic:167, debian:6.1.0-10-cloud-arm64:1:arm64;"
                         + " ubuntu-generic:5.4.0-150-generic:167");
 
         assertThat(kernels).hasSize(2);
@@ -24,9 +24,12 @@ class DriverKernelTest {
         assertThat(kernels.get(1).runsOn("x86_64")).isFalse();
         assertThat(kernels.get(1)).hasToString("debian:6.1.0-10-cloud-arm64:1:aarch64");
         assertThat(DriverKernel.parseList("  ")).isEmpty();
-        assertThat(DriverKernel.driverArchitecture(Platform.parse("linux/arm64"))).contains("aarch64");
-        assertThat(DriverKernel.driverArchitecture(Platform.parse("linux/amd64"))).contains("x86_64");
-        assertThat(DriverKernel.driverArchitecture(Platform.parse("linux/s390x"))).isEmpty();
+        assertThat(DriverKernel.driverArchitecture(Platform.parse("linux/arm64")))
+                .contains("aarch64");
+        assertThat(DriverKernel.driverArchitecture(Platform.parse("linux/amd64")))
+                .contains("x86_64");
+        assertThat(DriverKernel.driverArchitecture(Platform.parse("linux/s390x")))
+                .isEmpty();
     }
 
     @Test
@@ -50,7 +53,8 @@ class DriverKernelTest {
         assertThat(DriverOptions.parse("", "").repository()).hasToString(DriverOptions.DEFAULT_REPOSITORY);
         assertThat(DriverOptions.parse("", "https://mirror.corp/falco/driver/").repository())
                 .hasToString("https://mirror.corp/falco/driver");
-        for (String bad : new String[] {"file:///srv/drivers", "https://user:pw@mirror.corp/driver", "https://m/d?x=1"}) {
+        for (String bad :
+                new String[] {"file:///srv/drivers", "https://user:pw@mirror.corp/driver", "https://m/d?x=1"}) {
             assertThatThrownBy(() -> DriverOptions.parse("", bad))
                     .as(bad)
                     .isInstanceOf(InvalidRequestException.class)

@@ -31,7 +31,8 @@ class DriverRepositoryTest {
 
             assertThat(fetched.content()).isEqualTo(module);
             assertThat(fetched.url())
-                    .hasToString(server.uri() + "/10.2.0%2Bdriver/aarch64/falco_ubuntu-generic_5.4.0-150-generic_167.ko");
+                    .hasToString(
+                            server.uri() + "/10.2.0%2Bdriver/aarch64/falco_ubuntu-generic_5.4.0-150-generic_167.ko");
             assertThat(fetched.digest()).startsWith("sha256:");
         }
     }
@@ -39,9 +40,13 @@ class DriverRepositoryTest {
     @Test
     void whatIsNotAKernelModuleForTheArchitectureIsRefused() {
         try (DriverRepositoryServer server = DriverRepositoryServer.start()) {
-            byte[] sharedObject = SyntheticArtifacts.sharedLibrary(io.falcooffline.core.testing.SyntheticArtifacts
-                    .PLUGIN_PLATFORMS.get(0), "so");
-            server.put(DRIVER, "x86_64", KERNEL.fileName(), "<html>not found</html>".repeat(10).getBytes());
+            byte[] sharedObject = SyntheticArtifacts.sharedLibrary(
+                    io.falcooffline.core.testing.SyntheticArtifacts.PLUGIN_PLATFORMS.get(0), "so");
+            server.put(
+                    DRIVER,
+                    "x86_64",
+                    KERNEL.fileName(),
+                    "<html>not found</html>".repeat(10).getBytes());
             server.put(DRIVER, "aarch64", KERNEL.fileName(), SyntheticArtifacts.kernelModule("x86_64", "k"));
             DriverRepository client = client(server.uri(), 1 << 20);
 

@@ -3,7 +3,6 @@ package io.falcooffline.core.falco;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
@@ -90,8 +89,8 @@ class SyscallDriverTest {
 
     @Test
     void autoWithoutKernelsWarnsOfTheOfflineRiskAndNamesBothFixes() {
-        SyscallDriver.Result result = driver("", URI.create(DriverOptions.DEFAULT_REPOSITORY))
-                .run(input(values(true, "auto", true), false));
+        SyscallDriver.Result result =
+                driver("", URI.create(DriverOptions.DEFAULT_REPOSITORY)).run(input(values(true, "auto", true), false));
 
         assertThat(result.loaderRuns()).isTrue();
         assertThat(result.image()).isEmpty();
@@ -139,10 +138,16 @@ class SyscallDriverTest {
     void listedKernelsGetTheirDriversOfBothArchitecturesInADerivedLoaderImage() {
         try (DriverRepositoryServer repository = DriverRepositoryServer.start()) {
             for (String arch : List.of("x86_64", "aarch64")) {
-                repository.put(DRIVER, arch, "falco_ubuntu-generic_5.4.0-150-generic_167.ko",
+                repository.put(
+                        DRIVER,
+                        arch,
+                        "falco_ubuntu-generic_5.4.0-150-generic_167.ko",
                         SyntheticArtifacts.kernelModule(arch, UBUNTU));
             }
-            repository.put(DRIVER, "x86_64", "falco_debian_5.10.0-28-amd64_1.ko",
+            repository.put(
+                    DRIVER,
+                    "x86_64",
+                    "falco_debian_5.10.0-28-amd64_1.ko",
                     SyntheticArtifacts.kernelModule("x86_64", DEBIAN));
 
             SyscallDriver.Result result = driver(UBUNTU + "," + DEBIAN + ":x86_64", repository.uri())
@@ -150,8 +155,9 @@ class SyscallDriverTest {
 
             DriverImagePlan plan = result.image().orElseThrow();
             assertThat(plan.baseImage()).isEqualTo(INTERNAL + "/falco/falco-driver-loader:0.44.0");
-            assertThat(plan.image()).matches(INTERNAL.replace(".", "\\.")
-                    + "/falco/falco-driver-loader:0\\.44\\.0-drivers-[0-9a-f]{12}");
+            assertThat(plan.image())
+                    .matches(INTERNAL.replace(".", "\\.")
+                            + "/falco/falco-driver-loader:0\\.44\\.0-drivers-[0-9a-f]{12}");
             assertThat(plan.driverVersion()).isEqualTo(DRIVER);
             assertThat(plan.drivers())
                     .extracting(DriverImagePlan.Driver::path)
@@ -168,11 +174,12 @@ class SyscallDriverTest {
                             "driver.loader.initContainer.image.repository",
                             "driver.loader.initContainer.image.tag");
             assertThat(result.warnings()).isEmpty();
-            assertThat(result.planSection().get("drivers").toString()).contains(UBUNTU).contains("sha256:");
+            assertThat(result.planSection().get("drivers").toString())
+                    .contains(UBUNTU)
+                    .contains("sha256:");
 
             // Another kernel set gives another tag: nodes with the older image pull the new one.
-            SyscallDriver.Result fewer =
-                    driver(UBUNTU, repository.uri()).run(input(values(true, "auto", true), true));
+            SyscallDriver.Result fewer = driver(UBUNTU, repository.uri()).run(input(values(true, "auto", true), true));
             assertThat(fewer.image().orElseThrow().image()).isNotEqualTo(plan.image());
         }
     }
@@ -181,9 +188,15 @@ class SyscallDriverTest {
     void aKernelTheRepositoryLacksFailsNamingItAndTheNearestItLists() {
         try (DriverRepositoryServer repository = DriverRepositoryServer.start()) {
             for (String release : List.of("5.4.0-149-generic_166", "5.4.0-152-generic_169", "5.15.0-1-generic_1")) {
-                repository.put(DRIVER, "aarch64", "falco_ubuntu-generic_" + release + ".ko",
+                repository.put(
+                        DRIVER,
+                        "aarch64",
+                        "falco_ubuntu-generic_" + release + ".ko",
                         SyntheticArtifacts.kernelModule("aarch64", release));
-                repository.put(DRIVER, "x86_64", "falco_ubuntu-generic_" + release + ".ko",
+                repository.put(
+                        DRIVER,
+                        "x86_64",
+                        "falco_ubuntu-generic_" + release + ".ko",
                         SyntheticArtifacts.kernelModule("x86_64", release));
             }
             assertThatThrownBy(() -> driver(UBUNTU, repository.uri()).run(input(values(true, "kmod", true), true)))

@@ -119,7 +119,8 @@ final class DriverLoaderSimulation {
             compile = true;
             download = true;
         }
-        List<String> allowed = driver == null || driver.equals("auto") ? List.of("modern_ebpf", "kmod") : List.of(driver);
+        List<String> allowed =
+                driver == null || driver.equals("auto") ? List.of("modern_ebpf", "kmod") : List.of(driver);
         String chosen = null;
         for (String type : allowed) {
             if (type.equals("kmod") || kernel.modernEbpf()) {
@@ -147,9 +148,11 @@ final class DriverLoaderSimulation {
             if (files.containsKey(local)) {
                 return insmod(local, files.get(local), driverArchitecture);
             }
-            for (String repository : env.getOrDefault("FALCOCTL_DRIVER_REPOS", DEFAULT_REPOSITORY).split(",")) {
-                tried.add("GET " + repository.strip() + "/" + driverVersion.get().replace("+", "%2B") + "/"
-                        + driverArchitecture + "/" + kernel.fileName() + " (not reachable from the node)");
+            for (String repository : env.getOrDefault("FALCOCTL_DRIVER_REPOS", DEFAULT_REPOSITORY)
+                    .split(",")) {
+                tried.add(
+                        "GET " + repository.strip() + "/" + driverVersion.get().replace("+", "%2B") + "/"
+                                + driverArchitecture + "/" + kernel.fileName() + " (not reachable from the node)");
             }
         }
         if (compile) {
@@ -157,8 +160,8 @@ final class DriverLoaderSimulation {
                 return insmod(local, files.get(local), driverArchitecture);
             }
             if (kernel.headers()) {
-                return new Outcome(Optional.of("kmod"), Optional.of(local + " (built from the kernel headers)"),
-                        Optional.empty());
+                return new Outcome(
+                        Optional.of("kmod"), Optional.of(local + " (built from the kernel headers)"), Optional.empty());
             }
             tried.add("build: no kernel headers for " + kernel.release() + " on the node");
         }

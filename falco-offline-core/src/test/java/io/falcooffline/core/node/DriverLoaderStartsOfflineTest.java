@@ -8,6 +8,7 @@ import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.falco.FalcoUpstream;
 import io.falcooffline.core.mirror.oci.OciStore;
@@ -105,14 +106,16 @@ class DriverLoaderStartsOfflineTest {
         try (LocalRegistry internal = LocalRegistry.startPlain();
                 OciStore client = new RegistryClient(internal.clientOptions().build())) {
             PackageResult result = FalcoOffline.packageChart(
-                    request(internal, "kernels").driverKernels(String.join(",", KERNELS)).build(),
+                    request(internal, "kernels")
+                            .driverKernels(String.join(",", KERNELS))
+                            .build(),
                     (level, message) -> messages.add(level + " " + message));
             RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
 
             for (String platform : PLATFORMS) {
                 for (String kernel : KERNELS) {
-                    NodeSimulation node =
-                            node(internal, client, platform).withKernel(DriverLoaderSimulation.NodeKernel.legacy(kernel, false));
+                    NodeSimulation node = node(internal, client, platform)
+                            .withKernel(DriverLoaderSimulation.NodeKernel.legacy(kernel, false));
                     NodeSimulation.Verdict verdict = node.run(rendered, List.of(RULES));
                     assertThat(verdict.failures()).as(platform + " " + kernel).isEmpty();
                     assertThat(node.driverLoader().orElseThrow().module().orElseThrow())
@@ -122,7 +125,8 @@ class DriverLoaderStartsOfflineTest {
                 }
                 // A kernel nobody listed, without headers: the loader fails and Falco does not start.
                 NodeSimulation.Verdict unlisted = node(internal, client, platform)
-                        .withKernel(DriverLoaderSimulation.NodeKernel.legacy("ubuntu-generic:5.4.0-99-generic:110", false))
+                        .withKernel(
+                                DriverLoaderSimulation.NodeKernel.legacy("ubuntu-generic:5.4.0-99-generic:110", false))
                         .run(rendered, List.of(RULES));
                 assertThat(unlisted.failures())
                         .anySatisfy(failure -> assertThat(failure)
@@ -131,17 +135,76 @@ class DriverLoaderStartsOfflineTest {
                                 .contains("Falco never starts"));
             }
             assertThat(messages).noneMatch(message -> message.startsWith("WARN") && message.contains("driver"));
-            assertThat(result.mirror().orElseThrow().entries())
-                    .anySatisfy(entry -> {
-                        assertThat(entry.origin()).isEqualTo(LockEntry.Origin.BAKED);
-                        assertThat(entry.target()).contains("/falco/falco-driver-loader:0.44.0-drivers-");
-                        assertThat(entry.platforms()).containsExactlyInAnyOrderElementsOf(PLATFORMS);
-                    });
+            assertThat(result.mirror().orElseThrow().entries()).anySatisfy(entry -> {
+                assertThat(entry.origin()).isEqualTo(LockEntry.Origin.BAKED);
+                assertThat(entry.target()).contains("/falco/falco-driver-loader:0.44.0-drivers-");
+                assertThat(entry.platforms()).containsExactlyInAnyOrderElementsOf(PLATFORMS);
+            });
             @SuppressWarnings("unchecked")
             Map<String, Object> driver =
                     (Map<String, Object>) result.plan().falco().get("driver");
             assertThat(driver).containsEntry("kind", "auto").containsEntry("loaderRuns", true);
-            assertThat(driver.get("drivers").toString()).contains(KERNELS.get(0)).contains(KERNELS.get(1));
+            assertThat(driver.get("drivers").toString())
+                    .contains(KERNELS.get(0))
+                    .contains(KERNELS.get(1));
+        }
+    }
+
+    @Test
+    void theBundleCarriesTheLoaderWithDriversAndPushLoadsIt() {
+        try (LocalRegistry internal = LocalRegistry.startPlain();
+                OciStore client = new RegistryClient(internal.clientOptions().build())) {
+            Path output = work.resolve("bundled");
+            PackageResult result = FalcoOffline.packageChart(
+                    request(internal, "bundled")
+                            .driverKernels(KERNELS.get(0))
+                            .mirror(MirrorOptions.builder()
+                                    .mode(MirrorMode.BUNDLE)
+                                    .registryMirrors(upstream.registryMirrors())
+                                    .insecureRegistries(List.of(upstream.host(), internal.host()))
+                                    .platforms(String.join(",", PLATFORMS))
+                                    .build()
+                                    .withDefaults(output))
+                            .build(),
+                    ProgressListener.SILENT);
+            assertThat(client.listTags("falco/falco-driver-loader"))
+                    .as("nothing pushed in bundle mode")
+                    .isEmpty();
+
+            FalcoOffline.push(
+                    PushRequest.builder()
+                            .bundle(result.mirror().orElseThrow().bundle().orElseThrow())
+                            .registry(internal.host())
+                            .insecureRegistries(internal.host())
+                            .build(),
+                    ProgressListener.SILENT);
+
+            RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
+            for (String platform : PLATFORMS) {
+                NodeSimulation.Verdict verdict = node(internal, client, platform)
+                        .withKernel(DriverLoaderSimulation.NodeKernel.legacy(KERNELS.get(0), false))
+                        .run(rendered, List.of(RULES));
+                assertThat(verdict.failures()).as(platform).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aKernelTheRepositoryLacksFailsTheBuildBeforeAnythingIsPushedOrWritten() {
+        try (LocalRegistry internal = LocalRegistry.startPlain();
+                OciStore client = new RegistryClient(internal.clientOptions().build())) {
+            PackageRequest request = request(internal, "missing-kernel")
+                    .driverKernels(KERNELS.get(0) + ",ubuntu-generic:5.4.0-151-generic:168")
+                    .build();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
+                    .isInstanceOf(io.falcooffline.core.falco.FalcoArtifactException.class)
+                    .hasMessageContaining("ubuntu-generic:5.4.0-151-generic:168")
+                    .hasMessageContaining("ubuntu-generic:5.4.0-150-generic:167");
+            assertThat(work.resolve("missing-kernel")).doesNotExist();
+            assertThat(client.listTags("falco/falco-driver-loader")).isEmpty();
+            assertThat(client.listTags("falco/falco")).isEmpty();
         }
     }
 
@@ -168,10 +231,11 @@ class DriverLoaderStartsOfflineTest {
                     .anySatisfy(failure -> assertThat(failure)
                             .contains("https://download.falco.org/driver/10.2.0%2Bdriver/aarch64/")
                             .contains("no kernel headers"));
-            NodeSimulation withHeaders =
-                    node(internal, client, arm64).withKernel(DriverLoaderSimulation.NodeKernel.legacy(KERNELS.get(0), true));
+            NodeSimulation withHeaders = node(internal, client, arm64)
+                    .withKernel(DriverLoaderSimulation.NodeKernel.legacy(KERNELS.get(0), true));
             assertThat(withHeaders.run(rendered, List.of(RULES)).failures()).isEmpty();
-            NodeSimulation modern = node(internal, client, arm64).withKernel(DriverLoaderSimulation.NodeKernel.modern());
+            NodeSimulation modern =
+                    node(internal, client, arm64).withKernel(DriverLoaderSimulation.NodeKernel.modern());
             assertThat(modern.run(rendered, List.of(RULES)).failures()).isEmpty();
             assertThat(modern.driverLoader().orElseThrow().driver()).contains("modern_ebpf");
         }
@@ -194,7 +258,8 @@ class DriverLoaderStartsOfflineTest {
                     .extracting(PlannedReference::inUse)
                     .isEqualTo(false);
             assertThat(result.plan().falco().get("driver").toString()).contains("BTF");
-            NodeSimulation node = node(internal, client, PLATFORMS.get(0)).withKernel(DriverLoaderSimulation.NodeKernel.modern());
+            NodeSimulation node =
+                    node(internal, client, PLATFORMS.get(0)).withKernel(DriverLoaderSimulation.NodeKernel.modern());
             assertThat(node.run(rendered, List.of(RULES)).failures()).isEmpty();
             assertThat(node.driverLoader()).isEmpty();
         }

@@ -159,7 +159,8 @@ public final class NodeSimulation {
                 Map<String, byte[]> loaderFiles = new TreeMap<>(imageFiles(image, images.get(name)));
                 mount(loaderFiles, container, volumes, Map.of(), manifests);
                 JsonNode config = json(blob(
-                        image.repository(), descriptor(json(images.get(name).bytes()).path("config"))));
+                        image.repository(),
+                        descriptor(json(images.get(name).bytes()).path("config"))));
                 DriverLoaderSimulation.Outcome outcome =
                         DriverLoaderSimulation.run(container, loaderFiles, config, kernel, architecture);
                 outcome.failure().ifPresent(failures::add);

@@ -78,7 +78,8 @@ public final class DriverRepositoryServer implements AutoCloseable {
         requests.add(path);
         try (exchange) {
             if (redirect != null) {
-                exchange.getResponseHeaders().add("Location", redirect + exchange.getRequestURI().getRawPath());
+                exchange.getResponseHeaders()
+                        .add("Location", redirect + exchange.getRequestURI().getRawPath());
                 exchange.sendResponseHeaders(302, -1);
                 return;
             }
@@ -100,13 +101,18 @@ public final class DriverRepositoryServer implements AutoCloseable {
     private byte[] listing(String directory) {
         Map<String, byte[]> below = new TreeMap<>();
         files.forEach((path, content) -> {
-            if (path.startsWith(directory) && !path.substring(directory.length()).contains("/")) {
+            if (path.startsWith(directory)
+                    && !path.substring(directory.length()).contains("/")) {
                 below.put(path.substring(directory.length()), content);
             }
         });
         StringBuilder html = new StringBuilder("<html><body><h1>Index of " + directory + "</h1><pre>\n");
-        below.keySet().forEach(name -> html.append("<a href=\"").append(name).append("\">").append(name)
-                .append("</a>\n"));
+        below.keySet()
+                .forEach(name -> html.append("<a href=\"")
+                        .append(name)
+                        .append("\">")
+                        .append(name)
+                        .append("</a>\n"));
         html.append("</pre></body></html>\n");
         return html.toString().getBytes(StandardCharsets.UTF_8);
     }

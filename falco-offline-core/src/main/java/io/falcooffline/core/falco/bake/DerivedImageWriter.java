@@ -66,20 +66,33 @@ final class DerivedImageWriter {
 
     /** Blobs first, then the platform manifests by digest, then the index under the target's tag. */
     static void push(
-            BakeStore source, BakeStore target, OciReference baseImage, OciReference image, List<Built> builds, Manifest index) {
+            BakeStore source,
+            BakeStore target,
+            OciReference baseImage,
+            OciReference image,
+            List<Built> builds,
+            Manifest index) {
         String sourceRepository = source.repository(baseImage);
         String targetRepository = target.repository(image);
         String step = "copying the base layers";
         try {
             for (Built build : builds) {
                 for (ObjectNode layer : build.base().layers()) {
-                    copyBlob(source, target, OciJson.descriptor(layer, baseImage.toString()), sourceRepository,
+                    copyBlob(
+                            source,
+                            target,
+                            OciJson.descriptor(layer, baseImage.toString()),
+                            sourceRepository,
                             targetRepository);
                 }
             }
             step = "pushing the added layers and configs";
             for (Built build : builds) {
-                pushBlob(target, targetRepository, build.layer().blob(), () -> Files.newInputStream(build.layer().file()));
+                pushBlob(
+                        target,
+                        targetRepository,
+                        build.layer().blob(),
+                        () -> Files.newInputStream(build.layer().file()));
                 pushBlob(target, targetRepository, build.config(), () -> new ByteArrayInputStream(build.configBytes()));
             }
             step = "pushing the platform manifests";
@@ -92,7 +105,8 @@ final class DerivedImageWriter {
             step = "tagging the index";
             String tag = image.tag();
             Optional<Descriptor> current = target.store().resolve(targetRepository, tag);
-            if (current.isEmpty() || !current.get().digest().equals(index.descriptor().digest())) {
+            if (current.isEmpty()
+                    || !current.get().digest().equals(index.descriptor().digest())) {
                 target.store().pushManifest(targetRepository, tag, index);
             }
         } catch (RuntimeException | IOException e) {

@@ -105,10 +105,14 @@ public final class DriverLoaderBaker {
             for (int i = 0; i < builds.size(); i++) {
                 DerivedImageWriter.Built build = builds.get(i);
                 images.add(new PlatformImage(
-                        built.get(i), build.manifest().descriptor(), build.config(), build.layer().blob()));
+                        built.get(i),
+                        build.manifest().descriptor(),
+                        build.config(),
+                        build.layer().blob()));
             }
-            listener.info("Built the driver loader " + image + "@" + index.descriptor().digest() + " from " + base
-                    + " with " + plan.drivers().size() + " driver(s) for " + built + ".");
+            listener.info("Built the driver loader " + image + "@"
+                    + index.descriptor().digest() + " from " + base + " with "
+                    + plan.drivers().size() + " driver(s) for " + built + ".");
             return new Built(index.descriptor(), images);
         } catch (IOException e) {
             throw new FalcoOfflineException("Cannot stage the drivers for " + image + " in " + work + ": " + e, e);

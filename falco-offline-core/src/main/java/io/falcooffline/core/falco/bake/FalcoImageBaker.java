@@ -5,12 +5,9 @@ import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +26,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Bakes plugins, rules and the container plugin override into the Falco image, from OCI content alone: no container
@@ -223,7 +219,15 @@ public final class FalcoImageBaker {
                                 + artifact.layers().get(platform).manifest().digest())
                         .collect(Collectors.joining(", ")),
                 request.baseImage());
-        return new PlatformBuild(platform, baseImage, files, built.layer(), built.configBytes(), built.config(), built.manifest(), built);
+        return new PlatformBuild(
+                platform,
+                baseImage,
+                files,
+                built.layer(),
+                built.configBytes(),
+                built.config(),
+                built.manifest(),
+                built);
     }
 
     /** Where falcoctl would put a file of the artifact, or the {@code rules_files} path that names it. */
