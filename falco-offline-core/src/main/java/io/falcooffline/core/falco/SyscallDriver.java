@@ -37,6 +37,9 @@ public final class SyscallDriver {
     /** Where the chart's values hold the driver-loader image. */
     static final List<Object> LOADER_IMAGE = List.of("driver", "loader", "initContainer", "image");
 
+    /** The most bytes of prebuilt drivers one run reads. */
+    static final long MAX_TOTAL_DRIVER_BYTES = 512L * 1024 * 1024;
+
     private static final String MODERN_EBPF_REQUIREMENT = "a kernel with BTF (CONFIG_DEBUG_INFO_BTF) and the BPF ring"
             + " buffer: 5.8 or later, or a distribution kernel with both backported";
 
@@ -105,7 +108,7 @@ public final class SyscallDriver {
                     false);
         }
 
-        /** The plan's {@code falco.driver} section. */
+        /** The plan's {@code falco.driver} section: the decision, the kernel requirement, the drivers, notes and warnings. */
         public Map<String, Object> planSection() {
             Map<String, Object> section = new LinkedHashMap<>();
             section.put("enabled", enabled);
@@ -130,6 +133,7 @@ public final class SyscallDriver {
                 section.put("drivers", drivers);
             });
             section.put("notes", notes);
+            section.put("warnings", warnings);
             return section;
         }
     }
@@ -272,6 +276,7 @@ public final class SyscallDriver {
         DriverRepository repository =
                 new DriverRepository(options.repository(), input.upstream().orElseThrow(), listener);
         List<DriverImagePlan.Driver> drivers = new ArrayList<>();
+        long total = 0;
         for (DriverKernel kernel : options.kernels()) {
             if (architectures.stream().noneMatch(kernel::runsOn)) {
                 throw new InvalidRequestException(
@@ -284,6 +289,13 @@ public final class SyscallDriver {
             for (String architecture : architectures) {
                 if (kernel.runsOn(architecture)) {
                     DriverRepository.Fetched fetched = repository.fetch(driverVersion, architecture, kernel);
+                    total += fetched.content().length;
+                    if (total > MAX_TOTAL_DRIVER_BYTES) {
+                        throw new FalcoArtifactException(
+                                kernel.toString(),
+                                "The drivers of `driverKernels` add up to more than " + MAX_TOTAL_DRIVER_BYTES
+                                        + " bytes by kernel " + kernel + "; list only the kernels the nodes run.");
+                    }
                     drivers.add(new DriverImagePlan.Driver(
                             kernel.toString(),
                             architecture,
