@@ -100,6 +100,8 @@ public final class PropertyNames {
             INSECURE_REGISTRIES,
             DELIVERY,
             ARTIFACTS,
+            DRIVER_KERNELS,
+            DRIVER_REPOSITORY,
             FALCOCTL_INDEX,
             FALCOCTL_INDEX_CACHE,
             REGISTRY_SECRET,
