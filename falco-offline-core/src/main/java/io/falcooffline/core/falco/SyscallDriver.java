@@ -221,8 +221,15 @@ public final class SyscallDriver {
         }
         notes.add("driver.kind=" + kind + ": the driver-loader init container runs on every node and needs "
                 + requirement + ".");
+        Optional<String> ownRepositories = loaderEnv(values, "FALCOCTL_DRIVER_REPOS");
         if (options.kernels().isEmpty()) {
-            warnings.add(offlineRisk(normalized, requirement));
+            if (ownRepositories.isPresent()) {
+                notes.add("driver.loader.initContainer.env sets FALCOCTL_DRIVER_REPOS=" + ownRepositories.get()
+                        + ": the loader downloads drivers from there, which every node without modern eBPF must"
+                        + " reach.");
+            } else {
+                warnings.add(offlineRisk(normalized, requirement));
+            }
             return new Result(true, kind, true, requirement, notes, warnings, List.of(), Optional.empty());
         }
         if (input.upstream().isEmpty()) {
@@ -334,6 +341,16 @@ public final class SyscallDriver {
                 + " FIXED_KERNEL_VERSION) so their drivers are baked into the loader image, or set"
                 + " driver.kind=modern_ebpf when every node has " + MODERN_EBPF_REQUIREMENT + ". (The nodes need "
                 + requirement + ".)";
+    }
+
+    /** A plain {@code name: value} variable of the loader's {@code env}, as the chart renders it. */
+    private static Optional<String> loaderEnv(FalcoPodValues values, String name) {
+        for (Object variable : values.list("driver.loader.initContainer.env")) {
+            if (variable instanceof Map<?, ?> map && name.equals(map.get("name")) && map.get("value") != null) {
+                return Optional.of(String.valueOf(map.get("value")));
+            }
+        }
+        return Optional.empty();
     }
 
     private static String describe(DriverImagePlan plan) {

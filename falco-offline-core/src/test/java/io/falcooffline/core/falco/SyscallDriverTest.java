@@ -103,12 +103,37 @@ class SyscallDriverTest {
                 .contains("Falco does not start")
                 .contains("`driverKernels`")
                 .contains("driver.kind=modern_ebpf");
+        assertThat(result.planSection().get("warnings")).isEqualTo(result.warnings());
         assertThat(driver("", URI.create(DriverOptions.DEFAULT_REPOSITORY))
                         .run(input(values(true, "kmod", true), false))
                         .warnings())
                 .singleElement()
                 .asString()
                 .startsWith("On every node the driver loader downloads");
+    }
+
+    @Test
+    void aLoaderPointedAtItsOwnDriverRepositoryIsNotedNotWarned() {
+        Map<String, Object> values = values(true, "auto", true);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> loader =
+                new LinkedHashMap<>((Map<String, Object>) ((Map<String, Object>) values.get("driver")).get("loader"));
+        loader.put(
+                "initContainer",
+                Map.of(
+                        "image", Map.of("registry", "docker.io", "repository", "falcosecurity/falco-driver-loader"),
+                        "env",
+                                List.of(Map.of(
+                                        "name", "FALCOCTL_DRIVER_REPOS", "value", "http://drivers.corp/driver"))));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> driver = (Map<String, Object>) values.get("driver");
+        driver.put("loader", loader);
+
+        SyscallDriver.Result result =
+                driver("", URI.create(DriverOptions.DEFAULT_REPOSITORY)).run(input(values, false));
+
+        assertThat(result.warnings()).isEmpty();
+        assertThat(result.notes()).anySatisfy(note -> assertThat(note).contains("http://drivers.corp/driver"));
     }
 
     @Test
