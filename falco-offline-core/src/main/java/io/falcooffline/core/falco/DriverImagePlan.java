@@ -8,14 +8,27 @@ import java.util.List;
  * {@code falco-driver-loader} image plus one layer holding each driver where falcoctl looks before downloading, and
  * {@code HOME} pointing there.
  *
- * <p>falcoctl 0.13.0's {@code driver install} first asks {@code distro.Download} for the driver, which returns
- * {@code ErrAlreadyPresent} when {@code <home>/.falco/<driver version>/<arch>/<file>} exists
- * ({@code pkg/driver/distro/distro.go} toLocalPath, {@code homedir.Get()} being {@code $HOME}); {@code driver install}
- * then loads that file ({@code cmd/driver/install/install.go}: "Skipping download, driver already present", then
- * {@code kmod.Load}, which runs {@code insmod}). The chart mounts an emptyDir on {@code /root/.falco} in the loader
- * ({@code pod-template.tpl}, volume {@code root-falco-fs}), which hides anything the image has there, so the drivers
- * live under another home, {@value #HOME}, and the image's {@code HOME} (set to {@code /root} by the upstream
- * {@code docker/driver-loader/Dockerfile}) names it.
+ * <p>Why falcoctl uses them with nothing reachable (falcoctl v0.13.0, Falco 0.44.0, chart falco-9.0.0):
+ *
+ * <ul>
+ *   <li>{@code cmd/driver/install/install.go} 158-183: {@code driver install} first calls {@code distro.Download};
+ *       on {@code ErrAlreadyPresent} it logs "Skipping download, driver already present" and returns the path, and
+ *       lines 66-74 then call {@code driver.Type.Load} with it; with download off, {@code distro.Build} (lines
+ *       192-215) answers the same for the same path (distro.go 173-177).
+ *   <li>{@code pkg/driver/distro/distro.go} 245-250: {@code Download} returns {@code ErrAlreadyPresent} when
+ *       {@code toLocalPath} exists, before any GET; 134-136: {@code toLocalPath} is
+ *       {@code homedir.Get()/.falco/<driver version>/<arch>/<file>}; 138-142: the file is
+ *       {@code falco_<target>_<fixed release>_<fixed version>.ko}. {@code homedir.Get()} (docker
+ *       {@code pkg/homedir/homedir.go}) is {@code os.UserHomeDir()}, {@code $HOME} on Linux.
+ *   <li>{@code pkg/driver/type/kmod.go} 121-146: {@code Load} runs {@code insmod} on that path.
+ *   <li>{@code cmd/driver/driver_linux.go} 180-182, 211-238: the driver version is the greatest
+ *       {@code /usr/src/falco-*} of the loader image.
+ *   <li>The chart mounts the emptyDir {@code root-falco-fs} on {@code /root/.falco} in the loader
+ *       ({@code templates/pod-template.tpl} 234-235, 334-335), which hides anything the image has there, and the
+ *       upstream {@code docker/driver-loader/Dockerfile} sets {@code ENV HOME=/root}. So the drivers live under
+ *       another home, {@value #HOME}, and the derived image's {@code Env} sets {@code HOME} to it; the pod spec
+ *       sets no {@code HOME}, so the image's wins.
+ * </ul>
  *
  * @param baseImage the chart's driver-loader image on the internal registry
  * @param image the derived image the values name
