@@ -40,6 +40,7 @@ final class DriverRepository {
     private static final int MAX_REDIRECTS = 5;
     private static final int NEAREST_SHOWN = 5;
     private static final int ET_REL = 1;
+    private static final Pattern DRIVER_FILE = Pattern.compile("falco_([A-Za-z0-9._+~-]{5,400}?)\\.ko");
 
     /**
      * A driver read and checked.
@@ -147,13 +148,20 @@ final class DriverRepository {
             return "The repository offers no listing at " + listing + " to suggest others from.";
         }
         String text = new String(body.get(), StandardCharsets.UTF_8);
-        Matcher matcher = Pattern.compile("falco_([A-Za-z0-9._+~-]+?)_([A-Za-z0-9._+~-]+)_([A-Za-z0-9.+~-]+)\\.ko")
-                .matcher(text);
+        // A bounded token, split in Java: no backtracking over a large listing. Targets and versions have no '_'.
+        Matcher matcher = DRIVER_FILE.matcher(text);
         Set<String> sameTarget = new LinkedHashSet<>();
         int others = 0;
         while (matcher.find()) {
-            if (matcher.group(1).equals(kernel.target())) {
-                sameTarget.add(matcher.group(1) + ":" + matcher.group(2) + ":" + matcher.group(3));
+            String name = matcher.group(1);
+            int first = name.indexOf('_');
+            int last = name.lastIndexOf('_');
+            if (first <= 0 || last <= first + 1 || last == name.length() - 1) {
+                continue;
+            }
+            if (name.substring(0, first).equals(kernel.target())) {
+                sameTarget.add(name.substring(0, first) + ":" + name.substring(first + 1, last) + ":"
+                        + name.substring(last + 1));
             } else {
                 others++;
             }
