@@ -76,6 +76,20 @@ class DriverRepositoryTest {
     }
 
     @Test
+    void aHugeHostileListingIsReadInBoundedTime() {
+        try (DriverRepositoryServer server = DriverRepositoryServer.start()) {
+            server.put(DRIVER, "x86_64", "falco_" + "a_".repeat(1_000_000) + "x", new byte[1]);
+            server.put(DRIVER, "x86_64", "falco_ubuntu-generic_5.4.0-149-generic_166.ko", new byte[1]);
+
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(30),
+                    () -> assertThatThrownBy(() -> client(server.uri(), 1 << 20).fetch(DRIVER, "x86_64", KERNEL))
+                            .isInstanceOf(FalcoArtifactException.class)
+                            .hasMessageContaining("ubuntu-generic:5.4.0-149-generic:166"));
+        }
+    }
+
+    @Test
     void aRepositoryRedirectingToAnotherHostIsRefused() {
         try (DriverRepositoryServer elsewhere = DriverRepositoryServer.start();
                 DriverRepositoryServer server = DriverRepositoryServer.start()) {
