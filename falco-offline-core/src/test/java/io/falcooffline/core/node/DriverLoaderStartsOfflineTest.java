@@ -135,6 +135,10 @@ class DriverLoaderStartsOfflineTest {
                                 .contains("Falco never starts"));
             }
             assertThat(messages).noneMatch(message -> message.startsWith("WARN") && message.contains("driver"));
+            assertThat(messages)
+                    .anySatisfy(message -> assertThat(message)
+                            .startsWith("INFO The driver loader runs")
+                            .contains("a node with another kernel still needs its headers or modern eBPF"));
             assertThat(result.mirror().orElseThrow().entries()).anySatisfy(entry -> {
                 assertThat(entry.origin()).isEqualTo(LockEntry.Origin.BAKED);
                 assertThat(entry.target()).contains("/falco/falco-driver-loader:0.44.0-drivers-");
