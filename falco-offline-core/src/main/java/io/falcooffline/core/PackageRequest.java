@@ -2,6 +2,7 @@ package io.falcooffline.core;
 
 import io.falcooffline.core.audit.K8sAuditProfile;
 import io.falcooffline.core.falco.ArtifactPins;
+import io.falcooffline.core.falco.DriverOptions;
 import io.falcooffline.core.falco.FalcoOptions;
 import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
@@ -48,6 +49,9 @@ public final class PackageRequest {
     private final Path bakeBuildContext;
     private final boolean pinDigests;
     private final FalcoOptions falcoOptions;
+    private final String driverKernels;
+    private final String driverRepository;
+    private final DriverOptions driverOptions;
 
     private PackageRequest(Builder builder) {
         this.chart = builder.chart;
@@ -79,6 +83,9 @@ public final class PackageRequest {
         this.bakeBuildContext = builder.bakeBuildContext;
         this.pinDigests = builder.pinDigests;
         this.falcoOptions = builder.falcoOptions;
+        this.driverKernels = builder.driverKernels;
+        this.driverRepository = builder.driverRepository;
+        this.driverOptions = builder.driverOptions;
     }
 
     public static Builder builder() {
@@ -113,6 +120,8 @@ public final class PackageRequest {
         builder.falcoctlIndexCache = falcoctlIndexCache;
         builder.bakeBuildContext = bakeBuildContext;
         builder.pinDigests = pinDigests;
+        builder.driverKernels = driverKernels;
+        builder.driverRepository = driverRepository;
         builder.source = source;
         builder.sourceOptions = sourceOptions;
         builder.publish = publish;
@@ -240,6 +249,16 @@ public final class PackageRequest {
         return delivery;
     }
 
+    /** The {@code driverKernels} parameter: the nodes' kernels whose prebuilt drivers the loader image gets. */
+    public String driverKernels() {
+        return driverKernels;
+    }
+
+    /** The {@code driverRepository} parameter: where prebuilt drivers are read at build time; empty for falcoctl's. */
+    public String driverRepository() {
+        return driverRepository;
+    }
+
     /** The {@code artifacts} parameter: falcoctl artifacts to pin or add, {@code name[:version],...}; may be empty. */
     public String artifacts() {
         return artifacts;
@@ -289,6 +308,10 @@ public final class PackageRequest {
         return falcoOptions;
     }
 
+    DriverOptions driverOptions() {
+        return driverOptions;
+    }
+
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
         /** Kubernetes object names (RFC 1123 subdomain). */
@@ -324,6 +347,9 @@ public final class PackageRequest {
         private Path bakeBuildContext;
         private boolean pinDigests;
         private FalcoOptions falcoOptions;
+        private String driverKernels = "";
+        private String driverRepository = "";
+        private DriverOptions driverOptions;
 
         private Builder() {}
 
@@ -502,6 +528,23 @@ public final class PackageRequest {
         }
 
         /**
+         * The kernels of the nodes that lack modern eBPF, as falcoctl names them ({@code target:release:version[:arch]},
+         * e.g. {@code ubuntu-generic:5.4.0-150-generic:167}; {@code falcoctl driver printenv} prints TARGET_ID,
+         * FIXED_KERNEL_RELEASE and FIXED_KERNEL_VERSION), separated by commas: their prebuilt drivers are read from
+         * {@link #driverRepository} and baked into the driver-loader image.
+         */
+        public Builder driverKernels(String driverKernels) {
+            this.driverKernels = driverKernels == null ? "" : driverKernels;
+            return this;
+        }
+
+        /** Where prebuilt drivers are read at build time, in falcoctl's layout; {@code https://download.falco.org/driver} by default. */
+        public Builder driverRepository(String driverRepository) {
+            this.driverRepository = driverRepository == null ? "" : driverRepository;
+            return this;
+        }
+
+        /**
          * With {@code delivery=baked}: also write a Dockerfile build context with the same files as the baked image
          * to this directory ({@code plugins/<os>-<arch>/}, {@code rules/}, {@code config.d/}, {@code Dockerfile}), for
          * teams that build images with their own tooling. A directory falco-offline did not write is not replaced.
@@ -596,6 +639,7 @@ public final class PackageRequest {
                     mirror.caFile(),
                     Optional.ofNullable(registrySecret),
                     Optional.ofNullable(falcoctlIndexCache));
+            driverOptions = DriverOptions.parse(driverKernels, driverRepository);
             return new PackageRequest(this);
         }
     }

@@ -5,10 +5,13 @@ import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartTree;
 import io.falcooffline.core.chart.ChartWriter;
 import io.falcooffline.core.falco.BakePlan;
+import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.falco.FalcoPlanSection;
 import io.falcooffline.core.falco.FalcoStage;
 import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.falco.SourceStores;
+import io.falcooffline.core.falco.SyscallDriver;
+import io.falcooffline.core.falco.ValuesEdit;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
@@ -20,6 +23,7 @@ import io.falcooffline.core.output.RunSummary;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlanJson;
+import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.publish.ChartPublisher;
 import io.falcooffline.core.publish.PublishedChart;
 import io.falcooffline.core.reference.FalcoctlIndex;
@@ -85,11 +89,13 @@ final class Pipeline {
         Rewrite rewrite = new Rewrite(values, mapper, request.registry());
         Optional<DigestPins> pins = Optional.empty();
         FalcoStage.Result falco;
+        SyscallDriver.Result driver;
         MirrorOptions mirror = request.mirror();
         try (UpstreamSources upstream = reachesUpstream || request.pinDigests()
                 ? new UpstreamSources(mirror.access(), mirror.registryMirrors(), listener)
                 : null) {
             falco = falco(request, falcoStage, falcoctlIndex, values, mapper, reachesUpstream ? upstream : null);
+            driver = driver(request, values, mapper, reachesUpstream);
             if (request.pinDigests()) {
                 Optional<MirrorLock> lock = (mirror.mode() == MirrorMode.NONE
                                 ? mirror
@@ -103,6 +109,7 @@ final class Pipeline {
             new ReferenceFinder(index)
                     .findAll(values).stream()
                             .filter(reference -> FalcoStage.keeps(decided, reference))
+                            .map(driver::asRendered)
                             .forEach(rewrite::redirect);
         }
         NodeStage.Result nodes = NodeStage.run(
@@ -122,6 +129,13 @@ final class Pipeline {
         falco.copies()
                 .forEach(copy -> rewrite.mirrorAlso(
                         copy.kind(), OciReference.parse(copy.source()), OciReference.parse(copy.target()), copy.why()));
+        rewrite.overlayRoot(ValuesEdit.overlay(driver.edits()));
+        driver.image()
+                .ifPresent(image -> rewrite.mirrorAlso(
+                        ReferenceKind.IMAGE,
+                        OciReference.parse(image.image()),
+                        OciReference.parse(image.image()),
+                        "the driver-loader image with prebuilt drivers, built from " + image.baseImage()));
 
         // The audit checks what Falco will load: the values with the falco stage's edits.
         AuditStage.Result wired = audit.run(
@@ -142,7 +156,10 @@ final class Pipeline {
         Plan plan = verification
                 .verify(
                         outputChart,
-                        rewritten.plan().withFalco(FalcoPlanSection.of(falco)).withNodes(nodes.planSection()),
+                        rewritten
+                                .plan()
+                                .withFalco(FalcoPlanSection.of(falco, driver))
+                                .withNodes(nodes.planSection()),
                         request.releaseName(),
                         request.namespace(),
                         listener)
@@ -177,7 +194,8 @@ final class Pipeline {
                 plan,
                 archive,
                 planJson,
-                falco.bake().map(bake -> bake.withBuildContext(request.bakeBuildContext())));
+                falco.bake().map(bake -> bake.withBuildContext(request.bakeBuildContext())),
+                driver.image());
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
                 plan.chartFileName(),
@@ -273,6 +291,25 @@ final class Pipeline {
                 result.bundle().map(name), result.bundleArchive().map(name), result.entries());
     }
 
+    /**
+     * The syscall driver: what the nodes need for the driver the values choose, and the prebuilt drivers of the
+     * listed kernels, read from the driver repository when the run reaches upstream.
+     */
+    private SyscallDriver.Result driver(
+            PackageRequest request, EffectiveValues values, ReferenceMapper mapper, boolean reachesUpstream) {
+        SyscallDriver.Result result = new SyscallDriver(request.driverOptions(), listener)
+                .run(new SyscallDriver.Input(
+                        values.root().values(),
+                        values.root().tree().chart().appVersion(),
+                        mapper::map,
+                        mapper::isInternal,
+                        request.mirror().platforms(),
+                        reachesUpstream ? Optional.of(request.mirror().access()) : Optional.empty()));
+        result.notes().forEach(listener::info);
+        result.warnings().forEach(listener::warn);
+        return result;
+    }
+
     /** Publishes the written chart as the request asks; on failure the chart and the plan are removed again. */
     private void publish(PackageRequest request, OutputFiles.Written written, ResolvedChart source) {
         PublishedChart published = new PublishedChart(
@@ -294,7 +331,12 @@ final class Pipeline {
 
     /** Copies what the chart pulls to the internal registry or the bundle; references not in use are left out. */
     private Optional<MirrorResult> mirror(
-            PackageRequest request, Plan plan, byte[] archive, byte[] planJson, Optional<BakePlan> bake) {
+            PackageRequest request,
+            Plan plan,
+            byte[] archive,
+            byte[] planJson,
+            Optional<BakePlan> bake,
+            Optional<DriverImagePlan> drivers) {
         MirrorOptions options = request.mirror();
         if (options.mode() == MirrorMode.NONE) {
             return Optional.empty();
@@ -308,7 +350,8 @@ final class Pipeline {
                 List.of(
                         new MirrorRequest.BundleFile(plan.chartFileName(), archive),
                         new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
-                bake);
+                bake,
+                drivers);
         return Optional.of(Mirror.run(mirror, listener));
     }
 }

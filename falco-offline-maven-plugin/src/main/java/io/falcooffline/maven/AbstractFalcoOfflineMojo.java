@@ -392,6 +392,28 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     private String artifacts;
 
     /**
+     * The kernels of the nodes, comma-separated {@code target:release:version[:arch]} as falcoctl names them, e.g.
+     * {@code ubuntu-generic:5.4.0-150-generic:167}: {@code falcoctl driver printenv} (or the driver-loader image with
+     * {@code --print-env}) prints TARGET_ID, FIXED_KERNEL_RELEASE and FIXED_KERNEL_VERSION on a node. With the
+     * driver on and kind {@code kmod} or {@code auto}, each kernel's prebuilt driver is read from
+     * {@code driverRepository} and baked into the driver-loader image, so the loader needs no download and no kernel
+     * headers on the node.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.DRIVER_KERNELS)
+    private String driverKernels;
+
+    /**
+     * Where prebuilt drivers are read at build time, in falcoctl's layout
+     * ({@code <driver version>/<arch>/falco_<target>_<release>_<version>.ko}); falcoctl's default when not set.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.DRIVER_REPOSITORY, defaultValue = "https://download.falco.org/driver")
+    private String driverRepository;
+
+    /**
      * With {@code delivery=baked}: also write a Dockerfile build context with the same files as the baked image to
      * this directory ({@code plugins/<os>-<arch>/}, {@code rules/}, {@code config.d/} and a {@code Dockerfile} for
      * BuildKit, buildah or podman), for teams that build their images with their own tooling. A directory
@@ -601,6 +623,8 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .mirror(mirrorOptions())
                 .delivery(delivery)
                 .artifacts(artifacts)
+                .driverKernels(driverKernels)
+                .driverRepository(driverRepository)
                 .falcoctlIndex(falcoctlIndex)
                 .registrySecret(registrySecret)
                 .registrySecretAsPullSecret(registrySecretAsPullSecret)

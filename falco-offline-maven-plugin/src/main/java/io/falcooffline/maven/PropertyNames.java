@@ -48,6 +48,8 @@ public final class PropertyNames {
     public static final String CREATE_HARBOR_PROJECT = PREFIX + "createHarborProject";
     public static final String DELIVERY = PREFIX + "delivery";
     public static final String ARTIFACTS = PREFIX + "artifacts";
+    public static final String DRIVER_KERNELS = PREFIX + "driverKernels";
+    public static final String DRIVER_REPOSITORY = PREFIX + "driverRepository";
     public static final String FALCOCTL_INDEX = PREFIX + "falcoctlIndex";
     public static final String FALCOCTL_INDEX_CACHE = PREFIX + "falcoctlIndexCache";
     public static final String REGISTRY_SECRET = PREFIX + "registrySecret";
@@ -102,6 +104,8 @@ public final class PropertyNames {
             INSECURE_REGISTRIES,
             DELIVERY,
             ARTIFACTS,
+            DRIVER_KERNELS,
+            DRIVER_REPOSITORY,
             FALCOCTL_INDEX,
             FALCOCTL_INDEX_CACHE,
             REGISTRY_SECRET,

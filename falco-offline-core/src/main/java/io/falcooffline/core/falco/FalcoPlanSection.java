@@ -15,6 +15,15 @@ public final class FalcoPlanSection {
 
     private FalcoPlanSection() {}
 
+    /** The section for a stage result and the syscall driver's decision, with a stable key order. */
+    public static Map<String, Object> of(FalcoStage.Result result, SyscallDriver.Result driver) {
+        Map<String, Object> section = of(result);
+        if (!driver.kind().isEmpty()) {
+            section.put("driver", driver.planSection());
+        }
+        return section;
+    }
+
     /** The section for a stage result, with a stable key order. */
     public static Map<String, Object> of(FalcoStage.Result result) {
         Map<String, Object> section = new LinkedHashMap<>();

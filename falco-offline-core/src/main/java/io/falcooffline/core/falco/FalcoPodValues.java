@@ -50,13 +50,17 @@ final class FalcoPodValues {
         return driverEnabled() && isTrue("collectors.kubernetes.enabled");
     }
 
-    /** {@code driverLoader.enabled}: the loader runs, and the chart mounts an empty {@code /etc/falco/config.d}. */
+    /**
+     * {@code driverLoader.enabled}: the loader runs, and the chart mounts an empty {@code /etc/falco/config.d}. Charts
+     * 4.x to 8.x also leave it out for {@code gvisor}, which 9.x no longer offers.
+     */
     boolean driverLoaderEnabled() {
         String kind = string("driver.kind");
         return driverEnabled()
                 && isTrue("driver.loader.enabled")
                 && !kind.equals("modern_ebpf")
-                && !kind.equals("modern-bpf");
+                && !kind.equals("modern-bpf")
+                && !kind.equals("gvisor");
     }
 
     List<String> allowedTypes() {

@@ -108,11 +108,7 @@ public final class FalcoStage {
 
     /** The stage's values as one overlay of the root chart's values, each edit a whole value at its path. */
     public static Map<String, Object> overlay(Result result) {
-        Map<String, Object> overlay = new LinkedHashMap<>();
-        for (ValuesEdit edit : result.edits()) {
-            overlay = HelmValues.with(overlay, new io.falcooffline.core.yaml.ValuesPath(edit.path()), edit.value());
-        }
-        return overlay;
+        return ValuesEdit.overlay(result.edits());
     }
 
     /** Whether falcoctl reads the {@code registrySecret} as its credentials store with these values. */

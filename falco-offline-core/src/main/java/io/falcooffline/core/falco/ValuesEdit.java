@@ -1,6 +1,10 @@
 package io.falcooffline.core.falco;
 
+import io.falcooffline.core.yaml.HelmValues;
+import io.falcooffline.core.yaml.ValuesPath;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A value the {@code falco} stage sets in the output chart's root values.
@@ -17,6 +21,15 @@ public record ValuesEdit(List<Object> path, Object value, String reason) {
 
     static ValuesEdit at(String dottedPath, Object value, String reason) {
         return new ValuesEdit(List.of((Object[]) dottedPath.split("\\.")), value, reason);
+    }
+
+    /** The edits as one overlay of the root chart's values, each edit a whole value at its path. */
+    public static Map<String, Object> overlay(List<ValuesEdit> edits) {
+        Map<String, Object> overlay = new LinkedHashMap<>();
+        for (ValuesEdit edit : edits) {
+            overlay = HelmValues.with(overlay, new ValuesPath(edit.path()), edit.value());
+        }
+        return overlay;
     }
 
     /** The dotted path, e.g. {@code falcoctl.config.indexes}. */

@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.falco.BakePlan;
+import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.TargetMapping;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param dependencyTargets the plan's mapping, for falcoctl dependencies
  * @param bundleFiles files stored beside the artifacts in a bundle (the chart, the plan)
  * @param bake the derived Falco image to build once its base and artifacts are mirrored ({@code delivery=baked})
+ * @param drivers the driver-loader image with prebuilt drivers to build once its base is mirrored ({@code driverKernels})
  */
 public record MirrorRequest(
         MirrorOptions options,
@@ -28,7 +30,8 @@ public record MirrorRequest(
         List<PlannedReference> references,
         TargetMapping dependencyTargets,
         List<BundleFile> bundleFiles,
-        Optional<BakePlan> bake) {
+        Optional<BakePlan> bake,
+        Optional<DriverImagePlan> drivers) {
 
     public MirrorRequest {
         Objects.requireNonNull(options, "options");
@@ -38,6 +41,19 @@ public record MirrorRequest(
         Objects.requireNonNull(dependencyTargets, "dependencyTargets");
         bundleFiles = List.copyOf(bundleFiles);
         Objects.requireNonNull(bake, "bake");
+        Objects.requireNonNull(drivers, "drivers");
+    }
+
+    /** A run that builds no driver-loader image. */
+    public MirrorRequest(
+            MirrorOptions options,
+            RegistryAccess access,
+            String registry,
+            List<PlannedReference> references,
+            TargetMapping dependencyTargets,
+            List<BundleFile> bundleFiles,
+            Optional<BakePlan> bake) {
+        this(options, access, registry, references, dependencyTargets, bundleFiles, bake, Optional.empty());
     }
 
     /** A run that builds no image. */
@@ -48,7 +64,7 @@ public record MirrorRequest(
             List<PlannedReference> references,
             TargetMapping dependencyTargets,
             List<BundleFile> bundleFiles) {
-        this(options, access, registry, references, dependencyTargets, bundleFiles, Optional.empty());
+        this(options, access, registry, references, dependencyTargets, bundleFiles, Optional.empty(), Optional.empty());
     }
 
     /** A file stored at the top of a bundle under {@code name}. */

@@ -9,9 +9,11 @@ import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.falco.BakePlan;
+import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.falco.bake.BakeRequest;
 import io.falcooffline.core.falco.bake.BakeResult;
 import io.falcooffline.core.falco.bake.BakeStore;
+import io.falcooffline.core.falco.bake.DriverLoaderBaker;
 import io.falcooffline.core.falco.bake.FalcoImageBaker;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
@@ -103,6 +105,8 @@ final class MirrorRun {
             Optional<OciReference> bakedImage = request.bake().map(plan -> OciReference.parse(plan.image()));
             internal.removeIf(entry -> bakedImage.isPresent()
                     && entry.target().equals(bakedImage.get().toString()));
+            request.drivers()
+                    .ifPresent(plan -> internal.removeIf(entry -> entry.target().equals(plan.image())));
             checkAlreadyInternal(internal);
             if (options.mode() == MirrorMode.PUSH) {
                 List<String> repositories = new ArrayList<>();
@@ -114,11 +118,13 @@ final class MirrorRun {
 
             engine.copyContent(staged);
             engine.tag(staged);
-            Optional<BakedImage> baked = request.bake().map(this::bake);
+            List<BakedImage> baked = new ArrayList<>();
+            request.bake().map(this::bake).ifPresent(baked::add);
+            request.drivers().map(this::bakeDrivers).ifPresent(baked::add);
 
             List<LockEntry> entries = new ArrayList<>(internal);
             staged.forEach(artifact -> entries.add(artifact.toLockEntry()));
-            baked.ifPresent(image -> entries.add(image.lockEntry()));
+            baked.forEach(image -> entries.add(image.lockEntry()));
             MirrorLock lock = new MirrorLock(registry, entries);
             Optional<Path> archive = Optional.empty();
             if (bundle != null) {
@@ -451,10 +457,49 @@ final class MirrorRun {
         return new BakedImage(entry, image.name() + ":" + image.tag(), digests);
     }
 
-    private Optional<Path> finishBundle(List<StagedArtifact> staged, Optional<BakedImage> baked, MirrorLock lock) {
+    /**
+     * Builds the driver-loader image with prebuilt drivers from the loader image this run has just mirrored, in the
+     * target itself, and records it as {@code BAKED}.
+     */
+    private BakedImage bakeDrivers(DriverImagePlan plan) {
+        OciReference image = OciReference.parse(plan.image());
+        BakeStore store = options.mode() == MirrorMode.BUNDLE
+                ? BakeStore.layout(bundle)
+                : BakeStore.registry(stores.target(image).store());
+        DriverLoaderBaker.Built built = DriverLoaderBaker.bake(plan, store, listener);
+        Set<String> digests = new HashSet<>();
+        digests.add(built.index().digest());
+        List<String> platforms = new ArrayList<>();
+        for (DriverLoaderBaker.PlatformImage platform : built.platforms()) {
+            digests.add(platform.manifest().digest());
+            digests.add(platform.config().digest());
+            digests.add(platform.addedLayer().digest());
+            platforms.add(platform.platform().toString());
+        }
+        LockEntry entry = new LockEntry(
+                LockEntry.Origin.BAKED,
+                ReferenceKind.IMAGE,
+                plan.baseImage(),
+                null,
+                image.toString(),
+                built.index().digest(),
+                built.index().mediaType(),
+                platforms,
+                built.index().size(),
+                "driver loader with the drivers " + plan.driverVersion() + " of "
+                        + String.join(
+                                ", ",
+                                plan.drivers().stream()
+                                        .map(driver ->
+                                                driver.kernel() + " " + driver.architecture() + " " + driver.digest())
+                                        .toList()));
+        return new BakedImage(entry, image.name() + ":" + image.tag(), digests);
+    }
+
+    private Optional<Path> finishBundle(List<StagedArtifact> staged, List<BakedImage> baked, MirrorLock lock) {
         Set<String> refNames = new HashSet<>();
         Set<String> digests = new HashSet<>();
-        baked.ifPresent(image -> {
+        baked.forEach(image -> {
             refNames.add(image.bundleRefName());
             digests.addAll(image.digests());
         });

@@ -44,8 +44,9 @@ public record LockEntry(
         /** A reference of the plan that already points at the internal registry: checked, not copied. */
         ALREADY_INTERNAL,
         /**
-         * The derived Falco image of {@code delivery=baked}, built from the mirrored base image ({@code source}) and
-         * the falcoctl artifacts named in {@code note}.
+         * An image falco-offline derives from a mirrored base image ({@code source}): the Falco image of
+         * {@code delivery=baked} with the falcoctl artifacts named in {@code note}, or the driver-loader image with
+         * the prebuilt drivers {@code note} names ({@code driverKernels}).
          */
         BAKED,
         /**

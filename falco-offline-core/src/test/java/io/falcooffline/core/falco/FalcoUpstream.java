@@ -145,8 +145,7 @@ public final class FalcoUpstream implements AutoCloseable {
         falcoImage().pushTo(store, "falcosecurity/falco", "0.44.0");
         SyntheticArtifacts.ociImage("falcoctl", PLATFORMS).pushTo(store, "falcosecurity/falcoctl", "0.13.0");
         SyntheticArtifacts.ociImage("falcoctl", PLATFORMS).pushTo(store, "falco/falcoctl", "0.13.0");
-        SyntheticArtifacts.ociImage("falco-driver-loader", PLATFORMS)
-                .pushTo(store, "falcosecurity/falco-driver-loader", "0.44.0");
+        driverLoaderImage().pushTo(store, "falcosecurity/falco-driver-loader", "0.44.0");
     }
 
     /** The partial source: k8saudit-rules 0.16.1 and 0.18.0, but k8saudit only up to 0.16.1 (and 1.0.0). */
@@ -209,6 +208,20 @@ public final class FalcoUpstream implements AutoCloseable {
                 "usr/share/falco/plugins/libcontainer.so",
                 SyntheticArtifacts.sharedLibrary(platform, "container0.7.1"));
         return files;
+    }
+
+    /**
+     * The driver-loader image of Falco 0.44.0 in miniature: built on the Falco debian image, which installs the
+     * driver's sources as {@code /usr/src/falco-10.2.0+driver} (driver.cmake's DRIVER_VERSION), where falcoctl takes
+     * the driver version from.
+     */
+    static SyntheticArtifact driverLoaderImage() {
+        return SyntheticArtifacts.ociImage(
+                "falco-driver-loader",
+                PLATFORMS,
+                platform -> Map.of(
+                        "usr/src/falco-10.2.0+driver/dkms.conf", utf8("PACKAGE_NAME=\"falco\"\n"),
+                        "docker-entrypoint.sh", utf8("#!/usr/bin/env bash\n")));
     }
 
     /** A falcoctl index in the public index's format, every entry on ghcr.io with a cosign signature. */

@@ -34,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * registry, the way kubelet, falcoctl 0.13.0 and Falco 0.44.0 would. Each step cites the upstream source it follows.
  *
  * <ol>
+ *   <li>The driver-loader init container loads a driver for the node's kernel ({@link DriverLoaderSimulation}).
  *   <li>kubelet and containerd pull every image of every pod the chart runs, with the pod's image pull secrets and
  *       the trust the node's {@code certs.d} files configure ({@link ImagePulls}); every container image of the Falco
  *       pod resolves on that registry for the node's platform (containerd's platform matcher).
@@ -77,6 +78,8 @@ public final class NodeSimulation {
     private final Map<String, Map<String, Map<String, byte[]>>> secretsByNamespace = new LinkedHashMap<>();
     private final Map<String, byte[]> nodeFiles = new TreeMap<>();
     private boolean registryRequiresLogin;
+    private DriverLoaderSimulation.NodeKernel kernel = DriverLoaderSimulation.NodeKernel.modern();
+    private Optional<DriverLoaderSimulation.Outcome> driverLoader = Optional.empty();
 
     /**
      * @param registryHost the one registry the node reaches, {@code host:port}
@@ -97,6 +100,17 @@ public final class NodeSimulation {
     public NodeSimulation requiringLogin() {
         this.registryRequiresLogin = true;
         return this;
+    }
+
+    /** The node's kernel, for the driver loader ({@link DriverLoaderSimulation}); a 6.8 kernel with BTF unless set. */
+    public NodeSimulation withKernel(DriverLoaderSimulation.NodeKernel nodeKernel) {
+        this.kernel = nodeKernel;
+        return this;
+    }
+
+    /** What the driver-loader init container did in the last run; empty when the pod has none. */
+    public Optional<DriverLoaderSimulation.Outcome> driverLoader() {
+        return driverLoader;
     }
 
     /**
@@ -158,6 +172,23 @@ public final class NodeSimulation {
             String image = String.valueOf(container.get("image"));
             resolveImage(image, failures)
                     .ifPresent(manifest -> images.put(String.valueOf(container.get("name")), manifest));
+        }
+
+        driverLoader = Optional.empty();
+        for (Map<String, Object> container : containers) {
+            String name = String.valueOf(container.get("name"));
+            if (name.endsWith("-driver-loader") && images.containsKey(name)) {
+                OciReference image = OciReference.parse(String.valueOf(container.get("image")));
+                Map<String, byte[]> loaderFiles = new TreeMap<>(imageFiles(image, images.get(name)));
+                mount(loaderFiles, container, volumes, Map.of(), manifests);
+                JsonNode config = json(blob(
+                        image.repository(),
+                        descriptor(json(images.get(name).bytes()).path("config"))));
+                DriverLoaderSimulation.Outcome outcome =
+                        DriverLoaderSimulation.run(container, loaderFiles, config, kernel, architecture);
+                outcome.failure().ifPresent(failures::add);
+                driverLoader = Optional.of(outcome);
+            }
         }
 
         // What falcoctl writes into each volume, by volume name then path inside it.

@@ -490,6 +490,19 @@ public final class SyntheticArtifacts {
         return bytes;
     }
 
+    /**
+     * A stand-in for a Falco kernel module built for one kernel: an ELF64 little-endian header of type
+     * {@code ET_REL} (1, as {@code readelf -h} shows for a {@code .ko}) for the driver architecture ({@code x86_64}
+     * or {@code aarch64}), then filler derived from the seed, e.g. the kernel.
+     */
+    public static byte[] kernelModule(String driverArchitecture, String seed) {
+        byte[] bytes = pseudoRandom("kmod" + seed + driverArchitecture, 4096);
+        byte[] header = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+        header[18] = (byte) (driverArchitecture.equals("aarch64") ? 183 : 62);
+        System.arraycopy(header, 0, bytes, 0, header.length);
+        return bytes;
+    }
+
     /** The platform's architecture as the {@code e_machine} field of an ELF header names it, or empty. */
     public static java.util.Optional<String> elfArchitecture(byte[] library) {
         if (library.length < 20 || library[0] != 0x7f || library[1] != 'E' || library[2] != 'L' || library[3] != 'F') {

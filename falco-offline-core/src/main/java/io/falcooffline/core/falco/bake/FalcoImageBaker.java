@@ -5,12 +5,9 @@ import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +26,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Bakes plugins, rules and the container plugin override into the Falco image, from OCI content alone: no container
@@ -211,25 +207,27 @@ public final class FalcoImageBaker {
                 .or(() -> DerivedImage.created(baseImage.config()))
                 .orElse(Instant.EPOCH)
                 .truncatedTo(ChronoUnit.SECONDS);
-        DeterministicLayer.Written layer =
-                DeterministicLayer.write(files.files(), created, work.resolve("layer-" + number + ".tar.gz"));
-        byte[] config = DerivedImage.config(
+        DerivedImageWriter.Built built = DerivedImageWriter.build(
+                baseImage,
                 baseImage.config(),
-                layer.diffId(),
+                files.files(),
                 created,
+                work.resolve("layer-" + number + ".tar.gz"),
                 "falco-offline bake: " + describe(artifacts),
                 artifacts.stream()
                         .map(artifact -> artifact.reference().name() + "@"
                                 + artifact.layers().get(platform).manifest().digest())
-                        .collect(Collectors.joining(", ")));
-        Descriptor configDescriptor = new Descriptor(OciJson.OCI_IMAGE_CONFIG, Digests.sha256(config), config.length);
-        Manifest manifest = DerivedImage.manifest(
-                configDescriptor,
-                baseImage.layers(),
-                layer.blob(),
-                baseImage.manifest(),
-                request.baseImage().toString());
-        return new PlatformBuild(platform, baseImage, files, layer, config, configDescriptor, manifest);
+                        .collect(Collectors.joining(", ")),
+                request.baseImage());
+        return new PlatformBuild(
+                platform,
+                baseImage,
+                files,
+                built.layer(),
+                built.configBytes(),
+                built.config(),
+                built.manifest(),
+                built);
     }
 
     /** Where falcoctl would put a file of the artifact, or the {@code rules_files} path that names it. */
@@ -304,79 +302,13 @@ public final class FalcoImageBaker {
 
     /** Blobs first, then the platform manifests by digest, then the index under its tag. */
     private void push(List<PlatformBuild> builds, Manifest index) {
-        BakeStore source = request.source();
-        BakeStore target = request.target();
-        String sourceRepository = source.repository(request.baseImage());
-        String targetRepository = target.repository(request.targetImage());
-        String step = "copying the base layers";
-        try {
-            for (PlatformBuild build : builds) {
-                for (ObjectNode layer : build.base().layers()) {
-                    copyBlob(
-                            OciJson.descriptor(layer, request.baseImage().toString()),
-                            sourceRepository,
-                            targetRepository);
-                }
-            }
-            step = "pushing the added layers and configs";
-            for (PlatformBuild build : builds) {
-                pushBlob(
-                        targetRepository,
-                        build.layer().blob(),
-                        () -> Files.newInputStream(build.layer().file()));
-                pushBlob(targetRepository, build.config(), () -> new ByteArrayInputStream(build.configBytes()));
-            }
-            step = "pushing the platform manifests";
-            for (PlatformBuild build : builds) {
-                String digest = build.manifest().descriptor().digest();
-                if (target.store().resolve(targetRepository, digest).isEmpty()) {
-                    target.store().pushManifest(targetRepository, digest, build.manifest());
-                }
-            }
-            step = "tagging the index";
-            String tag = request.targetImage().tag();
-            Optional<Descriptor> current = target.store().resolve(targetRepository, tag);
-            if (current.isEmpty()
-                    || !current.get().digest().equals(index.descriptor().digest())) {
-                target.store().pushManifest(targetRepository, tag, index);
-            }
-        } catch (RuntimeException | IOException e) {
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            throw new FalcoOfflineException(
-                    "Writing the baked image " + request.targetImage() + " to " + target.describe(request.targetImage())
-                            + " failed while " + step + ": " + reason
-                            + (step.startsWith("tagging") ? "" : ". No tag was set")
-                            + "; run again once the cause is fixed (content already written is reused).",
-                    e);
-        }
-    }
-
-    private void copyBlob(Descriptor blob, String sourceRepository, String targetRepository) throws IOException {
-        BakeStore source = request.source();
-        BakeStore target = request.target();
-        if (target.store().hasBlob(targetRepository, blob)) {
-            return;
-        }
-        if (source.store() == target.store() && target.store().mountBlob(targetRepository, blob, sourceRepository)) {
-            return;
-        }
-        try (InputStream in = source.store().fetchBlob(sourceRepository, blob)) {
-            target.store().pushBlob(targetRepository, blob, in);
-        }
-    }
-
-    /** Opens a blob's content. */
-    @FunctionalInterface
-    private interface Content {
-        InputStream open() throws IOException;
-    }
-
-    private void pushBlob(String repository, Descriptor blob, Content content) throws IOException {
-        if (!request.target().store().hasBlob(repository, blob)) {
-            try (InputStream in = content.open()) {
-                request.target().store().pushBlob(repository, blob, in);
-            }
-        }
+        DerivedImageWriter.push(
+                request.source(),
+                request.target(),
+                request.baseImage(),
+                request.targetImage(),
+                builds.stream().map(PlatformBuild::built).toList(),
+                index);
     }
 
     private static Path createWorkDirectory(BakeRequest request) {
@@ -412,6 +344,7 @@ public final class FalcoImageBaker {
      * @param configBytes the derived config
      * @param config its descriptor
      * @param manifest the derived manifest
+     * @param built the same, as the shared writer pushes it
      */
     private record PlatformBuild(
             Platform platform,
@@ -420,5 +353,6 @@ public final class FalcoImageBaker {
             DeterministicLayer.Written layer,
             byte[] configBytes,
             Descriptor config,
-            Manifest manifest) {}
+            Manifest manifest,
+            DerivedImageWriter.Built built) {}
 }
