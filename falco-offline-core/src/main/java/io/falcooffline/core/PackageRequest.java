@@ -4,7 +4,6 @@ import io.falcooffline.core.audit.K8sAuditProfile;
 import io.falcooffline.core.falco.ArtifactPins;
 import io.falcooffline.core.falco.DriverOptions;
 import io.falcooffline.core.falco.FalcoOptions;
-import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -315,10 +314,8 @@ public final class PackageRequest {
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
     public static final class Builder {
         /** Kubernetes object names (RFC 1123 subdomain). */
-        private static final java.util.regex.Pattern SECRET_NAME =
-                java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-
         private Path chart;
+
         private String registry;
         private String repositoryPrefix = "";
         private RepositoryLayout repositoryLayout = RepositoryLayout.KEEP;
@@ -573,55 +570,20 @@ public final class PackageRequest {
             if (source == null) {
                 throw new InvalidRequestException("chart", "No chart given: set `chart` to a chart .tgz or directory.");
             }
-            if (registry == null || registry.isBlank()) {
-                throw new InvalidRequestException(
-                        "registry",
-                        "No internal registry given: set `registry` to host[:port] of the registry the cluster pulls from, e.g. 192.168.5.96:30003.");
-            }
-            RegistryParameters.requireNoCredentials("registry", registry);
             overrides.forEach((source, target) -> {
                 RegistryParameters.requireNoCredentials("overrides", source);
                 RegistryParameters.requireNoCredentials("overrides", target);
             });
-            RegistryParameters.requireHostOnly("registry", registry);
-            RegistryParameters.requireValidPort("registry", registry);
-            for (String secret : imagePullSecrets) {
-                if (secret == null || !SECRET_NAME.matcher(secret).matches()) {
-                    throw new InvalidRequestException(
-                            "imagePullSecrets",
-                            "`imagePullSecrets` entry '" + secret + "' is not a Kubernetes Secret name: use lower-case"
-                                    + " letters, digits, '-' and '.', e.g. harbor-pull.");
-                }
-            }
-            registry = OciReference.canonicalRegistry(registry.strip());
-            String prefix = repositoryPrefix.strip();
-            if (prefix.startsWith("/")
-                    || prefix.endsWith("/")
-                    || prefix.contains("//")
-                    || !prefix.equals(prefix.toLowerCase(java.util.Locale.ROOT))) {
-                throw new InvalidRequestException(
-                        "repositoryPrefix",
-                        "`repositoryPrefix` must be lower-case path segments separated by single '/', with none at either end; got '"
-                                + repositoryPrefix + "'.");
-            }
-            repositoryPrefix = prefix;
+            registry = RegistryParameters.internalRegistry(registry);
+            imagePullSecrets.forEach(RequestNames::requireSecretName);
+            repositoryPrefix = RequestNames.repositoryPrefix(repositoryPrefix);
             if (profile != null && !profile.equals(K8sAuditProfile.NAME)) {
                 throw new InvalidRequestException(
                         "profile",
                         "Unknown profile '" + profile + "': the one profile is '" + K8sAuditProfile.NAME + "'.");
             }
-            if (releaseName == null || !releaseName.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-                throw new InvalidRequestException(
-                        "releaseName",
-                        "`releaseName` must be a Helm release name (lower-case letters, digits and '-'), got '"
-                                + releaseName + "'.");
-            }
-            if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-                throw new InvalidRequestException(
-                        "namespace",
-                        "`namespace` must be a Kubernetes namespace name (lower-case letters, digits and '-'), got '"
-                                + namespace + "'.");
-            }
+            RequestNames.requireLabel("releaseName", releaseName, "a Helm release name");
+            RequestNames.requireLabel("namespace", namespace, "a Kubernetes namespace name");
             if (outputDirectory == null) {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");

@@ -50,6 +50,23 @@ final class RegistryParameters {
      * @throws InvalidRequestException naming the parameter and the port
      */
     /**
+     * The internal registry as the targets spell it, after refusing a missing one, credentials, a scheme or path and a
+     * bad port.
+     */
+    static String internalRegistry(String registry) {
+        if (registry == null || registry.isBlank()) {
+            throw new InvalidRequestException(
+                    "registry",
+                    "No internal registry given: set `registry` to host[:port] of the registry the cluster pulls"
+                            + " from, e.g. 192.168.5.96:30003.");
+        }
+        requireNoCredentials("registry", registry);
+        requireHostOnly("registry", registry);
+        requireValidPort("registry", registry);
+        return io.falcooffline.core.plan.OciReference.canonicalRegistry(registry.strip());
+    }
+
+    /**
      * Refuses a {@code registry} that is more than {@code host[:port]}; a scheme is answered with where the protocol
      * is really chosen: {@code insecureRegistries} for plain HTTP, nothing (or {@code caFile}) for HTTPS.
      */

@@ -96,8 +96,10 @@ class DriverLoaderStartsOfflineTest {
                 .falcoctlIndex(upstream.indexFile().toString());
     }
 
-    private static NodeSimulation node(LocalRegistry internal, OciStore client, String platform) {
-        return new NodeSimulation(internal.host(), client, true, platform);
+    /** A node set up as the files the run {@code name} wrote under {@code nodes/} say. */
+    private NodeSimulation node(LocalRegistry internal, OciStore client, String platform, String name) {
+        return new NodeSimulation(internal.host(), client, true, platform)
+                .withNodeFiles(NodeSetup.containerdFiles(work.resolve(name)));
     }
 
     @Test
@@ -114,7 +116,7 @@ class DriverLoaderStartsOfflineTest {
 
             for (String platform : PLATFORMS) {
                 for (String kernel : KERNELS) {
-                    NodeSimulation node = node(internal, client, platform)
+                    NodeSimulation node = node(internal, client, platform, "kernels")
                             .withKernel(DriverLoaderSimulation.NodeKernel.legacy(kernel, false));
                     NodeSimulation.Verdict verdict = node.run(rendered, List.of(RULES));
                     assertThat(verdict.failures()).as(platform + " " + kernel).isEmpty();
@@ -124,7 +126,7 @@ class DriverLoaderStartsOfflineTest {
                                     + (platform.endsWith("arm64") ? "aarch64" : "x86_64") + "/falco_");
                 }
                 // A kernel nobody listed, without headers: the loader fails and Falco does not start.
-                NodeSimulation.Verdict unlisted = node(internal, client, platform)
+                NodeSimulation.Verdict unlisted = node(internal, client, platform, "kernels")
                         .withKernel(
                                 DriverLoaderSimulation.NodeKernel.legacy("ubuntu-generic:5.4.0-99-generic:110", false))
                         .run(rendered, List.of(RULES));
@@ -185,7 +187,7 @@ class DriverLoaderStartsOfflineTest {
 
             RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
             for (String platform : PLATFORMS) {
-                NodeSimulation.Verdict verdict = node(internal, client, platform)
+                NodeSimulation.Verdict verdict = node(internal, client, platform, "bundled")
                         .withKernel(DriverLoaderSimulation.NodeKernel.legacy(KERNELS.get(0), false))
                         .run(rendered, List.of(RULES));
                 assertThat(verdict.failures()).as(platform).isEmpty();
@@ -228,18 +230,18 @@ class DriverLoaderStartsOfflineTest {
                             .contains("`driverKernels`")
                             .contains("driver.kind=modern_ebpf"));
             String arm64 = PLATFORMS.get(0);
-            NodeSimulation.Verdict legacy = node(internal, client, arm64)
+            NodeSimulation.Verdict legacy = node(internal, client, arm64, "no-kernels")
                     .withKernel(DriverLoaderSimulation.NodeKernel.legacy(KERNELS.get(0), false))
                     .run(rendered, List.of(RULES));
             assertThat(legacy.failures())
                     .anySatisfy(failure -> assertThat(failure)
                             .contains("https://download.falco.org/driver/10.2.0%2Bdriver/aarch64/")
                             .contains("no kernel headers"));
-            NodeSimulation withHeaders = node(internal, client, arm64)
+            NodeSimulation withHeaders = node(internal, client, arm64, "no-kernels")
                     .withKernel(DriverLoaderSimulation.NodeKernel.legacy(KERNELS.get(0), true));
             assertThat(withHeaders.run(rendered, List.of(RULES)).failures()).isEmpty();
             NodeSimulation modern =
-                    node(internal, client, arm64).withKernel(DriverLoaderSimulation.NodeKernel.modern());
+                    node(internal, client, arm64, "no-kernels").withKernel(DriverLoaderSimulation.NodeKernel.modern());
             assertThat(modern.run(rendered, List.of(RULES)).failures()).isEmpty();
             assertThat(modern.driverLoader().orElseThrow().driver()).contains("modern_ebpf");
         }
@@ -262,8 +264,8 @@ class DriverLoaderStartsOfflineTest {
                     .extracting(PlannedReference::inUse)
                     .isEqualTo(false);
             assertThat(result.plan().falco().get("driver").toString()).contains("BTF");
-            NodeSimulation node =
-                    node(internal, client, PLATFORMS.get(0)).withKernel(DriverLoaderSimulation.NodeKernel.modern());
+            NodeSimulation node = node(internal, client, PLATFORMS.get(0), "modern-ebpf")
+                    .withKernel(DriverLoaderSimulation.NodeKernel.modern());
             assertThat(node.run(rendered, List.of(RULES)).failures()).isEmpty();
             assertThat(node.driverLoader()).isEmpty();
         }
