@@ -2,8 +2,10 @@ package io.falcooffline.core.falco;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,10 +58,23 @@ public final class IndexSource {
     public record Chosen(FalcoctlIndex index, Origin origin, String description) {}
 
     private final Optional<Path> cacheDirectory;
+    private final ProxySettings proxy;
+    private final boolean offline;
 
     /** @param cacheDirectory where fetched indexes are kept for later runs that cannot reach them; empty for none */
     public IndexSource(Optional<Path> cacheDirectory) {
+        this(cacheDirectory, ProxySettings.fromSystem(), false);
+    }
+
+    /**
+     * @param cacheDirectory where fetched indexes are kept for later runs that cannot reach them; empty for none
+     * @param proxy the proxies index URLs are fetched through
+     * @param offline whether nothing may be fetched: a URL given with {@code falcoctlIndex} then fails
+     */
+    public IndexSource(Optional<Path> cacheDirectory, ProxySettings proxy, boolean offline) {
         this.cacheDirectory = cacheDirectory;
+        this.proxy = proxy;
+        this.offline = offline;
     }
 
     /**
@@ -129,7 +144,7 @@ public final class IndexSource {
                 (cached ? "a cached copy of " : "fetched from ") + String.join(", ", urls));
     }
 
-    private static String read(String location) {
+    private String read(String location) {
         if (location.startsWith("http://") || location.startsWith("https://")) {
             return fetch(URI.create(location));
         }
@@ -144,8 +159,9 @@ public final class IndexSource {
         }
     }
 
-    private static String fetch(URI uri) {
-        HttpClient client = HttpClient.newBuilder()
+    private String fetch(URI uri) {
+        Connections.requireOnline(offline, uri, "the falcoctl index " + uri);
+        HttpClient client = Connections.configure(HttpClient.newBuilder(), proxy)
                 .connectTimeout(TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
@@ -163,6 +179,10 @@ public final class IndexSource {
                 return new String(bytes, StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
+            if (Connections.isUnreachable(e)) {
+                throw new FalcoOfflineException(
+                        Connections.unreachable(uri, proxy, e, "the falcoctl index", false).getMessage());
+            }
             throw new FalcoOfflineException(e.getClass().getSimpleName() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.mirror.oci.DockerConfigCredentials;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
@@ -31,6 +32,8 @@ public final class RegistryAccess {
     private final int parallelism;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final ProxySettings proxy;
+    private final boolean offline;
 
     private volatile DockerConfigCredentials dockerConfig;
 
@@ -42,6 +45,8 @@ public final class RegistryAccess {
         this.parallelism = builder.parallelism;
         this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
+        this.proxy = builder.proxy == null ? ProxySettings.fromSystem() : builder.proxy;
+        this.offline = builder.offline;
     }
 
     public static Builder builder() {
@@ -57,6 +62,8 @@ public final class RegistryAccess {
         builder.parallelism = parallelism;
         builder.connectTimeout = connectTimeout;
         builder.requestTimeout = requestTimeout;
+        builder.proxy = proxy;
+        builder.offline = offline;
         return builder;
     }
 
@@ -88,6 +95,16 @@ public final class RegistryAccess {
         return Optional.ofNullable(caFile);
     }
 
+    /** The proxies every connection goes through. */
+    public ProxySettings proxy() {
+        return proxy;
+    }
+
+    /** Whether no connection may be made at all ({@code mvn -o}). */
+    public boolean offline() {
+        return offline;
+    }
+
     /** The client options for one registry host; credentials are looked up by host, Docker Hub's aliases as one. */
     public RegistryClientOptions clientOptions(String host) {
         String key = hostKey(host);
@@ -95,7 +112,9 @@ public final class RegistryAccess {
                 .plainHttp(insecureRegistries.contains(key))
                 .allowCredentialsOverHttp(allowCredentialsOverHttp)
                 .connectTimeout(connectTimeout)
-                .requestTimeout(requestTimeout);
+                .requestTimeout(requestTimeout)
+                .proxy(proxy)
+                .offline(offline);
         if (caFile != null && !insecureRegistries.contains(key)) {
             options.caFile(caFile);
         }
@@ -129,8 +148,19 @@ public final class RegistryAccess {
         private int parallelism = DEFAULT_PARALLELISM;
         private Duration connectTimeout = RegistryClientOptions.DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = RegistryClientOptions.DEFAULT_REQUEST_TIMEOUT;
+        private ProxySettings proxy;
+        private boolean offline;
 
         private Builder() {}
+
+        /** The proxies; null (the default) takes {@link ProxySettings#fromSystem()} when built. */
+        public void proxy(ProxySettings proxy) {
+            this.proxy = proxy;
+        }
+
+        public void offline(boolean offline) {
+            this.offline = offline;
+        }
 
         public void insecureRegistries(Collection<String> hosts) {
             insecureRegistries.clear();

@@ -8,6 +8,7 @@ import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
 import io.falcooffline.core.mirror.oci.TlsTrust;
+import io.falcooffline.core.net.Connections;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -20,7 +21,8 @@ import java.util.Base64;
 
 /**
  * Downloads from Helm repositories and chart URLs: redirects followed, size bounded, the host's credentials sent as
- * Basic authentication over HTTPS (over plain HTTP only when allowed), never along a redirect to another host.
+ * Basic authentication over HTTPS (over plain HTTP only when allowed), never along a redirect to another host. Goes
+ * through the proxy of the registry settings; offline, connects nowhere.
  */
 final class SourceHttp {
 
@@ -40,8 +42,9 @@ final class SourceHttp {
      * @throws ChartSourceException when the server answers other than 200 or sends more than {@code maxBytes}
      */
     byte[] get(URI uri, long maxBytes, String what) {
+        Connections.requireOnline(access.offline(), uri, what);
         RegistryClientOptions hostOptions = access.clientOptions(authority(uri));
-        HttpClient.Builder builder = HttpClient.newBuilder()
+        HttpClient.Builder builder = Connections.configure(HttpClient.newBuilder(), access.proxy())
                 .connectTimeout(hostOptions.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
         if ("https".equalsIgnoreCase(uri.getScheme())) {
@@ -89,7 +92,14 @@ final class SourceHttp {
             throw new SourceUnreachableException(
                     "Downloading " + what + " from " + withoutQuery(uri) + " timed out: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SourceUnreachableException("Cannot reach " + withoutQuery(uri) + " for " + what + ": " + e, e);
+            if (Connections.isUnreachable(e)) {
+                throw new SourceUnreachableException(
+                        Connections.unreachable(uri, access.proxy(), e, what, false).getMessage(), e);
+            }
+            throw new SourceUnreachableException(
+                    "Cannot reach " + withoutQuery(uri) + " " + access.proxy().describeRoute(uri) + " for " + what
+                            + ": " + e,
+                    e);
         }
     }
 
@@ -113,6 +123,9 @@ final class SourceHttp {
         return switch (status) {
             case 401, 403 -> " (add credentials for the host to settings.xml as a <server> whose id is the host)";
             case 404 -> " (check the URL)";
+            case 407 ->
+                " (the proxy asks for a login: give its <username> and <password> in settings.xml, or user:password@"
+                        + " in HTTPS_PROXY)";
             default -> "";
         };
     }
