@@ -126,6 +126,33 @@ class ProxyMirrorTest {
     }
 
     @Test
+    void shouldSendTheBasicLoginThroughTheTunnelWhenTheJdkPropertyAllowsItTakingHttpsProxyFromTheEnvironment() {
+        try (UpstreamFixture tlsUpstream = new UpstreamFixture(LocalRegistry.builder().tls().start());
+                ForwardProxy proxy = ForwardProxy.start()
+                        .resolve(UPSTREAM_NAME, "127.0.0.1")
+                        .requireLogin(PROXY_USER, PROXY_PASSWORD)) {
+            String host = upstreamHost(tlsUpstream.registry);
+
+            ProxyTunnelLoginChild.Outcome outcome = ProxyTunnelLoginChild.run(
+                    List.of("-Djdk.http.auth.tunneling.disabledSchemes="),
+                    Map.of(
+                            "HTTPS_PROXY",
+                            "http://" + PROXY_USER + ":" + PROXY_PASSWORD + "@127.0.0.1:" + proxy.port(),
+                            "NO_PROXY",
+                            "example.org"),
+                    host,
+                    tlsUpstream.registry.caFile().orElseThrow(),
+                    temp.resolve("bundle"));
+
+            assertThat(outcome.exitCode()).as(outcome.output()).isZero();
+            assertThat(outcome.output()).contains("entries=7").doesNotContain(PROXY_PASSWORD);
+            assertThat(proxy.requests()).isNotEmpty().allSatisfy(request -> assertThat(request)
+                    .isEqualTo("CONNECT " + host));
+            assertThat(proxy.proxyAuthorizations()).isNotEmpty();
+        }
+    }
+
+    @Test
     void shouldGoDirectlyToHostsInNoProxyAndFailFastNamingTheHostAndTheWayAround() {
         String host = upstreamHost(upstream.registry);
         try (ForwardProxy proxy = ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1")) {
@@ -168,7 +195,34 @@ class ProxyMirrorTest {
                     .hasRootCauseInstanceOf(HostUnreachableException.class)
                     .hasMessageContaining("proxy 127.0.0.1:" + proxy.port() + " (from http_proxy)")
                     .hasMessageContaining("407")
-                    .hasMessageContaining("<password>");
+                    .hasMessageContaining("<password>")
+                    .hasMessageNotContaining(PROXY_PASSWORD);
+        }
+    }
+
+    @Test
+    void shouldExplainTheJdkPropertyWhenTheTunnelNeedsABasicLoginTheJdkWithholds() {
+        assertThat(System.getProperty("jdk.http.auth.tunneling.disabledSchemes"))
+                .as("this test runs with the JDK's default, which disables Basic for tunnels")
+                .isNull();
+        try (UpstreamFixture tlsUpstream = new UpstreamFixture(LocalRegistry.builder().tls().start());
+                ForwardProxy proxy = ForwardProxy.start()
+                        .resolve(UPSTREAM_NAME, "127.0.0.1")
+                        .requireLogin(PROXY_USER, PROXY_PASSWORD)) {
+            String host = upstreamHost(tlsUpstream.registry);
+            MirrorOptions options = bundleFrom(host)
+                    .caFile(tlsUpstream.registry.caFile().orElseThrow())
+                    .proxy(ProxySettings.fromEnvironment(Map.of(
+                            "HTTPS_PROXY", "http://" + PROXY_USER + ":" + PROXY_PASSWORD + "@127.0.0.1:" + proxy.port())))
+                    .build();
+
+            assertThatThrownBy(() -> MirrorCalls.run(
+                            options, INTERNAL, plan(INTERNAL), Optional.empty(), Optional.empty(), listener))
+                    .hasMessageContaining("HTTPS tunnel to " + host)
+                    .hasMessageContaining("-Djdk.http.auth.tunneling.disabledSchemes=")
+                    .hasMessageNotContaining(PROXY_PASSWORD);
+            assertThat(proxy.requests()).containsOnly("CONNECT " + host);
+            assertThat(String.join("\n", log)).doesNotContain(PROXY_PASSWORD);
         }
     }
 
