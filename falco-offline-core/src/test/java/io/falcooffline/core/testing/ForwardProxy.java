@@ -36,6 +36,7 @@ public final class ForwardProxy implements AutoCloseable {
     private final Map<String, String> hosts = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> proxyAuthorizations = new CopyOnWriteArrayList<>();
+    private final List<String> serverAuthorizations = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile String expectedAuthorization;
@@ -94,6 +95,11 @@ public final class ForwardProxy implements AutoCloseable {
         return List.copyOf(proxyAuthorizations);
     }
 
+    /** Every {@code Authorization} value of a forwarded plain-HTTP request (meant for the server, not the proxy). */
+    public List<String> serverAuthorizations() {
+        return List.copyOf(serverAuthorizations);
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -122,6 +128,10 @@ public final class ForwardProxy implements AutoCloseable {
             String authorization = header(head, "Proxy-Authorization");
             if (authorization != null) {
                 proxyAuthorizations.add(authorization);
+            }
+            String serverAuthorization = header(head, "Authorization");
+            if (serverAuthorization != null) {
+                serverAuthorizations.add(serverAuthorization);
             }
             String expected = expectedAuthorization;
             if (expected != null && !expected.equals(authorization)) {
