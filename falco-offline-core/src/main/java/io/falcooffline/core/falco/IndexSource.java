@@ -10,9 +10,7 @@ import io.falcooffline.core.reference.FalcoctlIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,18 +158,18 @@ public final class IndexSource {
     }
 
     private String fetch(URI uri) {
-        Connections.requireOnline(offline, uri, "the falcoctl index " + uri);
-        HttpClient client = Connections.configure(HttpClient.newBuilder(), proxy)
-                .connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new FalcoOfflineException("HTTP " + response.statusCode());
-                }
+            HttpURLConnection connection = Connections.open(uri, proxy, offline, "the falcoctl index " + uri);
+            connection.setConnectTimeout(Math.toIntExact(TIMEOUT.toMillis()));
+            connection.setReadTimeout(Math.toIntExact(TIMEOUT.toMillis()));
+            // Redirects within the scheme are followed, never from https to http.
+            connection.setInstanceFollowRedirects(true);
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                connection.disconnect();
+                throw new FalcoOfflineException("HTTP " + status);
+            }
+            try (InputStream body = connection.getInputStream()) {
                 byte[] bytes = body.readNBytes(MAX_INDEX_BYTES + 1);
                 if (bytes.length > MAX_INDEX_BYTES) {
                     throw new FalcoOfflineException("larger than " + MAX_INDEX_BYTES + " bytes");
@@ -180,13 +178,10 @@ public final class IndexSource {
             }
         } catch (IOException e) {
             if (Connections.isUnreachable(e)) {
-                throw new FalcoOfflineException(
-                        Connections.unreachable(uri, proxy, e, "the falcoctl index", false).getMessage());
+                throw new FalcoOfflineException("cannot reach " + Connections.authority(uri) + " "
+                        + proxy.describeRoute(uri) + ": " + Connections.reason(e));
             }
             throw new FalcoOfflineException(e.getClass().getSimpleName() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FalcoOfflineException("interrupted");
         }
     }
 

@@ -55,8 +55,12 @@ public final class Connections {
         return connection;
     }
 
-    /** Sets the proxy and the proxy-only authenticator on a {@code java.net.http} client. */
-    public static HttpClient.Builder configure(HttpClient.Builder builder, ProxySettings proxy) {
+    /**
+     * Sets the proxy on a {@code java.net.http} client, and the proxy-only authenticator when the proxy for {@code
+     * target} has a login. Only then: that client answers a server's Basic challenge it cannot answer with an
+     * exception instead of the {@code 401}.
+     */
+    public static HttpClient.Builder configure(HttpClient.Builder builder, ProxySettings proxy, URI target) {
         builder.proxy(new ProxySelector() {
             @Override
             public List<Proxy> select(URI uri) {
@@ -68,7 +72,7 @@ public final class Connections {
                 // The failure reaches the caller, which reports it.
             }
         });
-        return builder.authenticator(proxy.proxyAuthenticator());
+        return proxy.hasLogin(target) ? builder.authenticator(proxy.proxyAuthenticator()) : builder;
     }
 
     /**
@@ -167,7 +171,12 @@ public final class Connections {
                 + " chart and the plan without copying anything, set mirror=false.";
     }
 
-    private static String reason(IOException e) {
+    /** Why a connection failed, in a few words, e.g. {@code the host name does not resolve}. */
+    public static String reason(IOException e) {
+        int tunnel = tunnelStatus(e);
+        if (tunnel > 0) {
+            return "the proxy refused the tunnel with HTTP " + tunnel;
+        }
         if (e instanceof UnknownHostException || e.getCause() instanceof UnresolvedAddressException) {
             return "the host name does not resolve";
         }

@@ -59,6 +59,7 @@ final class HttpTransport implements Closeable {
     private final ThreadFactory threads;
     private final ProxySettings proxy;
     private final boolean offline;
+    private final URI base;
     private final Object patchClientLock = new Object();
     private HttpClient patchClient;
     private ExecutorService patchExecutor;
@@ -72,6 +73,8 @@ final class HttpTransport implements Closeable {
         this.threads = threads;
         this.proxy = options.proxy();
         this.offline = options.offline();
+        this.base = URI.create(
+                (options.plainHttp() ? "http" : "https") + "://" + RegistryHosts.apiHost(options.host()) + "/");
     }
 
     /**
@@ -213,7 +216,7 @@ final class HttpTransport implements Closeable {
         synchronized (patchClientLock) {
             if (patchClient == null) {
                 patchExecutor = Executors.newCachedThreadPool(threads);
-                HttpClient.Builder builder = Connections.configure(HttpClient.newBuilder(), proxy)
+                HttpClient.Builder builder = Connections.configure(HttpClient.newBuilder(), proxy, base)
                         .version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .connectTimeout(connectTimeout)
