@@ -65,12 +65,15 @@ final class Pipeline {
         EffectiveValues values = EffectiveValues.of(chart, layers);
 
         FalcoStage falcoStage = new FalcoStage(request.falcoOptions());
-        boolean reachesUpstream = request.mirror().mode() != MirrorMode.NONE && !request.mirror().offline();
+        boolean reachesUpstream =
+                request.mirror().mode() != MirrorMode.NONE && !request.mirror().offline();
         IndexSource.Chosen falcoctlIndex = falcoStage.chooseIndex(
                 values.root().values(),
                 reachesUpstream,
                 new IndexSource(
-                        request.falcoOptions().indexCache(), request.mirror().proxy(), request.mirror().offline()));
+                        request.falcoOptions().indexCache(),
+                        request.mirror().proxy(),
+                        request.mirror().offline()));
         FalcoctlIndex index = falcoctlIndex.index();
         ReferenceMapper mapper = new ReferenceMapper(
                 request.registry(), request.repositoryPrefix(), request.repositoryLayout(), request.overrides(), index);

@@ -54,7 +54,8 @@ public final class ProxySettings {
      */
     public static ProxySettings fromEnvironment(Map<String, String> environment) {
         Builder builder = builder();
-        String noProxy = variable(environment, "no_proxy").map(Map.Entry::getValue).orElse("");
+        String noProxy =
+                variable(environment, "no_proxy").map(Map.Entry::getValue).orElse("");
         variable(environment, "http_proxy")
                 .ifPresent(found -> builder.proxyUrl("http", found.getValue(), noProxy, found.getKey()));
         variable(environment, "https_proxy")
@@ -76,12 +77,24 @@ public final class ProxySettings {
         String nonProxyHosts = System.getProperty("http.nonProxyHosts", "");
         Builder builder = builder();
         if (!httpHost.isBlank()) {
-            builder.route("http", httpHost, port(System.getProperty("http.proxyPort"), 80, "http.proxyPort"), null,
-                    null, ProxyBypass.nonProxyHosts(nonProxyHosts), "-Dhttp.proxyHost");
+            builder.route(
+                    "http",
+                    httpHost,
+                    port(System.getProperty("http.proxyPort"), 80, "http.proxyPort"),
+                    null,
+                    null,
+                    ProxyBypass.nonProxyHosts(nonProxyHosts),
+                    "-Dhttp.proxyHost");
         }
         if (!httpsHost.isBlank()) {
-            builder.route("https", httpsHost, port(System.getProperty("https.proxyPort"), 443, "https.proxyPort"),
-                    null, null, ProxyBypass.nonProxyHosts(nonProxyHosts), "-Dhttps.proxyHost");
+            builder.route(
+                    "https",
+                    httpsHost,
+                    port(System.getProperty("https.proxyPort"), 443, "https.proxyPort"),
+                    null,
+                    null,
+                    ProxyBypass.nonProxyHosts(nonProxyHosts),
+                    "-Dhttps.proxyHost");
         }
         return builder.build();
     }
@@ -196,7 +209,9 @@ public final class ProxySettings {
                 String nonProxyHosts,
                 String id) {
             String origin = "settings.xml proxy " + (id == null || id.isBlank() ? host : id);
-            String scheme = protocol == null || protocol.isBlank() ? "http" : protocol.strip().toLowerCase(Locale.ROOT);
+            String scheme = protocol == null || protocol.isBlank()
+                    ? "http"
+                    : protocol.strip().toLowerCase(Locale.ROOT);
             if (host == null || host.isBlank() || host.contains("/") || host.contains("@")) {
                 throw new InvalidRequestException(
                         "proxies", "The " + origin + " has no usable <host> (a host name or address, no scheme).");
@@ -206,7 +221,11 @@ public final class ProxySettings {
                         "proxies", "The " + origin + " has no usable <port>, got " + port + ".");
             }
             ProxyRoute route = new ProxyRoute(
-                    host.strip(), port, blankToNull(username), password, ProxyBypass.nonProxyHosts(nonProxyHosts),
+                    host.strip(),
+                    port,
+                    blankToNull(username),
+                    password,
+                    ProxyBypass.nonProxyHosts(nonProxyHosts),
                     origin);
             if (scheme.equals("http") && mavenHttp == null) {
                 mavenHttp = route;
@@ -237,8 +256,10 @@ public final class ProxySettings {
                 throw new InvalidRequestException(
                         origin,
                         origin + " must be http://[user:password@]host[:port], got " + withoutLogin(uri)
-                                + (scheme.equals("http") ? "" : ": only proxies spoken to over plain HTTP are supported"
-                                        + " (HTTPS is tunnelled through them with CONNECT)")
+                                + (scheme.equals("http")
+                                        ? ""
+                                        : ": only proxies spoken to over plain HTTP are supported"
+                                                + " (HTTPS is tunnelled through them with CONNECT)")
                                 + ".");
             }
             String username = null;
@@ -318,7 +339,8 @@ public final class ProxySettings {
                         && route.hasLogin()
                         && route.host().equalsIgnoreCase(getRequestingHost())
                         && route.port() == getRequestingPort()) {
-                    return new PasswordAuthentication(route.username(), route.password().toCharArray());
+                    return new PasswordAuthentication(
+                            route.username(), route.password().toCharArray());
                 }
             }
             return null;

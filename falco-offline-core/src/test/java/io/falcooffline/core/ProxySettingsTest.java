@@ -111,11 +111,16 @@ class ProxySettingsTest {
                 .proxy("https", "proxy.corp", 3128, "builder", PASSWORD, null, "corp")
                 .build();
 
-        assertThat(answer(settings, Authenticator.RequestorType.PROXY, "proxy.corp", 3128)).isNotNull();
-        assertThat(answer(settings, Authenticator.RequestorType.SERVER, "proxy.corp", 3128)).isNull();
-        assertThat(answer(settings, Authenticator.RequestorType.SERVER, "ghcr.io", 443)).isNull();
-        assertThat(answer(settings, Authenticator.RequestorType.PROXY, "other.proxy", 3128)).isNull();
-        assertThat(answer(settings, Authenticator.RequestorType.PROXY, "proxy.corp", 8080)).isNull();
+        assertThat(answer(settings, Authenticator.RequestorType.PROXY, "proxy.corp", 3128))
+                .isNotNull();
+        assertThat(answer(settings, Authenticator.RequestorType.SERVER, "proxy.corp", 3128))
+                .isNull();
+        assertThat(answer(settings, Authenticator.RequestorType.SERVER, "ghcr.io", 443))
+                .isNull();
+        assertThat(answer(settings, Authenticator.RequestorType.PROXY, "other.proxy", 3128))
+                .isNull();
+        assertThat(answer(settings, Authenticator.RequestorType.PROXY, "proxy.corp", 8080))
+                .isNull();
     }
 
     @Test
@@ -123,7 +128,8 @@ class ProxySettingsTest {
         assertThatThrownBy(() -> ProxySettings.fromEnvironment(
                         Map.of("HTTPS_PROXY", "socks5://builder:" + "hunter2" + "@proxy.corp:1080")))
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("HTTPS_PROXY"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("HTTPS_PROXY"))
                 .hasMessageContaining("socks5://proxy.corp:1080")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ProxySettings.builder()

@@ -26,7 +26,6 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
-
     /**
      * The chart to rewrite: a packaged chart ({@code falco-9.0.0.tgz}) or a chart directory (relative to the
      * project), an {@code https://…/falco-9.0.0.tgz} URL, or an {@code oci://host/path/falco:9.0.0} reference; with

@@ -60,20 +60,29 @@ class SettingsProxiesTest {
     void shouldUseTheFirstActiveProxyForEveryProtocolWithItsDecryptedLoginAndNonProxyHosts() throws Exception {
         Settings settings = new Settings();
         settings.addProxy(proxy("off", false, "http", "inactive.corp", null));
-        settings.addProxy(proxy("corp", true, "http", "proxy.corp", cipher.encryptAndDecorate(PROXY_PASSWORD,
-                MASTER_PASSWORD)));
+        settings.addProxy(
+                proxy("corp", true, "http", "proxy.corp", cipher.encryptAndDecorate(PROXY_PASSWORD, MASTER_PASSWORD)));
         settings.addProxy(proxy("second", true, "http", "second.corp", null));
 
         ProxySettings proxies = SettingsProxies.of(settings, decrypter).orElseThrow();
 
         URI ghcr = URI.create("https://ghcr.io/v2/");
-        assertThat(proxies.describeRoute(ghcr)).isEqualTo("through proxy proxy.corp:3128 (from settings.xml proxy corp)");
+        assertThat(proxies.describeRoute(ghcr))
+                .isEqualTo("through proxy proxy.corp:3128 (from settings.xml proxy corp)");
         assertThat(proxies.describeRoute(URI.create("http://charts.example.com/index.yaml")))
                 .contains("proxy.corp:3128");
         assertThat(proxies.proxyFor(URI.create("https://nexus.corp:8443/v2/"))).isEqualTo(java.net.Proxy.NO_PROXY);
-        assertThat(proxies.proxyFor(URI.create("http://192.168.5.96:30003/v2/"))).isEqualTo(java.net.Proxy.NO_PROXY);
+        assertThat(proxies.proxyFor(URI.create("http://192.168.5.96:30003/v2/")))
+                .isEqualTo(java.net.Proxy.NO_PROXY);
         PasswordAuthentication login = Authenticator.requestPasswordAuthentication(
-                proxies.proxyAuthenticator(), "proxy.corp", null, 3128, "http", "corp", "basic", null,
+                proxies.proxyAuthenticator(),
+                "proxy.corp",
+                null,
+                3128,
+                "http",
+                "corp",
+                "basic",
+                null,
                 Authenticator.RequestorType.PROXY);
         assertThat(login.getUserName()).isEqualTo("builder");
         assertThat(new String(login.getPassword())).isEqualTo(PROXY_PASSWORD);
@@ -96,7 +105,8 @@ class SettingsProxiesTest {
 
         assertThatThrownBy(() -> SettingsProxies.of(settings, decrypter))
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("proxies"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("proxies"))
                 .hasMessageContaining("<proxy>")
                 .hasMessageContaining("settings-security.xml");
     }

@@ -61,8 +61,7 @@ final class ArtifactFetcher {
             // Unreachable is not missing: the way out is the network path, not another version.
             throw new FalcoArtifactException(
                     what,
-                    "Cannot read " + what + " at " + reference + ": " + e.getMessage()
-                            + Connections.advice(e.host()));
+                    "Cannot read " + what + " at " + reference + ": " + e.getMessage() + Connections.advice(e.host()));
         } catch (FalcoOfflineException e) {
             throw new FalcoArtifactException(
                     what,

@@ -150,9 +150,7 @@ public final class FalcoStage {
     /** {@link #chooseIndex(Map, boolean)} reading index URLs through {@code source} (its proxy, offline or not). */
     public IndexSource.Chosen chooseIndex(Map<String, Object> effectiveValues, boolean fetch, IndexSource source) {
         return source.choose(
-                        options.falcoctlIndex(),
-                        new FalcoPodValues(effectiveValues).list("falcoctl.config.indexes"),
-                        fetch);
+                options.falcoctlIndex(), new FalcoPodValues(effectiveValues).list("falcoctl.config.indexes"), fetch);
     }
 
     /** Runs the stage with an index already chosen by {@link #chooseIndex}. */

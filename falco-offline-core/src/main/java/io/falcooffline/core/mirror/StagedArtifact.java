@@ -1,8 +1,8 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.Platform;
-import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.plan.LockEntry;

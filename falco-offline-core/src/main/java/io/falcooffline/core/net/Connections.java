@@ -141,7 +141,8 @@ public final class Connections {
                     host,
                     "The " + via.substring("through ".length()) + " refused the HTTPS tunnel to " + host + " for "
                             + what + " with HTTP " + tunnel + ". The proxy cannot or may not reach " + host
-                            + ": check the host name and the proxy's allow-list." + (upstreamAdvice ? advice(host) : ""),
+                            + ": check the host name and the proxy's allow-list."
+                            + (upstreamAdvice ? advice(host) : ""),
                     e);
         }
         if (route != Proxy.NO_PROXY && !(e instanceof SSLException)) {
@@ -165,10 +166,10 @@ public final class Connections {
 
     /** How to get along without reaching an upstream host. */
     public static String advice(String host) {
-        return " This machine does not reach " + host + ": if it reaches the internet through a proxy, set it"
-                + " (settings.xml <proxies>, or HTTPS_PROXY and NO_PROXY); to read through a registry cache, set"
-                + " registryMirrors (e.g. " + host + "=nexus.corp:8443/" + host.replace('.', '-') + "); to write the"
-                + " chart and the plan without copying anything, set mirror=false.";
+        return " If this machine reaches " + host + " only through a proxy, set it (settings.xml <proxies>, or"
+                + " HTTPS_PROXY and NO_PROXY); to read it through a registry cache inside the company, set"
+                + " registryMirrors (e.g. docker.io=nexus.corp:8443/dockerhub,ghcr.io=nexus.corp:8443/ghcr); to write"
+                + " the chart and the plan without copying anything, set mirror=false.";
     }
 
     /** Why a connection failed, in a few words, e.g. {@code the host name does not resolve}. */

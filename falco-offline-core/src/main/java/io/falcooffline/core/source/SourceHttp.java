@@ -12,8 +12,8 @@ import io.falcooffline.core.net.Connections;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.URI;
 import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import javax.net.ssl.HttpsURLConnection;
@@ -53,8 +53,10 @@ final class SourceHttp {
                 }
                 connection.setInstanceFollowRedirects(false);
                 connection.setUseCaches(false);
-                connection.setConnectTimeout(Math.toIntExact(hostOptions.connectTimeout().toMillis()));
-                connection.setReadTimeout(Math.toIntExact(hostOptions.requestTimeout().toMillis()));
+                connection.setConnectTimeout(
+                        Math.toIntExact(hostOptions.connectTimeout().toMillis()));
+                connection.setReadTimeout(
+                        Math.toIntExact(hostOptions.requestTimeout().toMillis()));
                 boolean sameHost = authority(current).equalsIgnoreCase(authority(uri));
                 if (sameHost && ("https".equalsIgnoreCase(current.getScheme()) || access.allowCredentialsOverHttp())) {
                     hostOptions
@@ -87,8 +89,8 @@ final class SourceHttp {
         } catch (IOException e) {
             if (Connections.isUnreachable(e)) {
                 throw new SourceUnreachableException(
-                        "Cannot reach " + withoutQuery(uri) + " " + access.proxy().describeRoute(uri) + " for " + what
-                                + ": " + Connections.reason(e),
+                        "Cannot reach " + withoutQuery(uri) + " "
+                                + access.proxy().describeRoute(uri) + " for " + what + ": " + Connections.reason(e),
                         e);
             }
             throw new SourceUnreachableException(

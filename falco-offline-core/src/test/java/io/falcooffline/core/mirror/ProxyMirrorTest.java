@@ -79,9 +79,8 @@ class ProxyMirrorTest {
     @Test
     void shouldMirrorTheChartsArtifactsThroughTheSettingsProxyWithItsLogin() {
         String host = upstreamHost(upstream.registry);
-        try (ForwardProxy proxy = ForwardProxy.start()
-                .resolve(UPSTREAM_NAME, "127.0.0.1")
-                .requireLogin(PROXY_USER, PROXY_PASSWORD)) {
+        try (ForwardProxy proxy =
+                ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1").requireLogin(PROXY_USER, PROXY_PASSWORD)) {
             MirrorOptions options = bundleFrom(host)
                     .insecureRegistries(host)
                     .proxy(ProxySettings.builder()
@@ -105,7 +104,8 @@ class ProxyMirrorTest {
 
     @Test
     void shouldMirrorThroughTheTunnelOfTheProxyNamedByHttpsProxy() {
-        try (UpstreamFixture tlsUpstream = new UpstreamFixture(LocalRegistry.builder().tls().start());
+        try (UpstreamFixture tlsUpstream =
+                        new UpstreamFixture(LocalRegistry.builder().tls().start());
                 ForwardProxy proxy = ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1")) {
             String host = upstreamHost(tlsUpstream.registry);
             MirrorOptions options = bundleFrom(host)
@@ -120,14 +120,16 @@ class ProxyMirrorTest {
             assertThat(result.entries())
                     .extracting(LockEntry::source)
                     .contains(K8SAUDIT, FALCO_IMAGE, REDIS_IMAGE, JSON_DEPENDENCY);
-            assertThat(proxy.requests()).isNotEmpty().allSatisfy(request -> assertThat(request)
-                    .isEqualTo("CONNECT " + host));
+            assertThat(proxy.requests())
+                    .isNotEmpty()
+                    .allSatisfy(request -> assertThat(request).isEqualTo("CONNECT " + host));
         }
     }
 
     @Test
     void shouldSendTheBasicLoginThroughTheTunnelWhenTheJdkPropertyAllowsItTakingHttpsProxyFromTheEnvironment() {
-        try (UpstreamFixture tlsUpstream = new UpstreamFixture(LocalRegistry.builder().tls().start());
+        try (UpstreamFixture tlsUpstream =
+                        new UpstreamFixture(LocalRegistry.builder().tls().start());
                 ForwardProxy proxy = ForwardProxy.start()
                         .resolve(UPSTREAM_NAME, "127.0.0.1")
                         .requireLogin(PROXY_USER, PROXY_PASSWORD)) {
@@ -146,8 +148,9 @@ class ProxyMirrorTest {
 
             assertThat(outcome.exitCode()).as(outcome.output()).isZero();
             assertThat(outcome.output()).contains("entries=7").doesNotContain(PROXY_PASSWORD);
-            assertThat(proxy.requests()).isNotEmpty().allSatisfy(request -> assertThat(request)
-                    .isEqualTo("CONNECT " + host));
+            assertThat(proxy.requests())
+                    .isNotEmpty()
+                    .allSatisfy(request -> assertThat(request).isEqualTo("CONNECT " + host));
             assertThat(proxy.proxyAuthorizations()).isNotEmpty();
         }
     }
@@ -158,8 +161,8 @@ class ProxyMirrorTest {
         try (ForwardProxy proxy = ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1")) {
             MirrorOptions options = bundleFrom(host)
                     .insecureRegistries(host)
-                    .proxy(ProxySettings.fromEnvironment(Map.of(
-                            "HTTP_PROXY", proxy.url(), "HTTPS_PROXY", proxy.url(), "NO_PROXY", "upstream.test")))
+                    .proxy(ProxySettings.fromEnvironment(
+                            Map.of("HTTP_PROXY", proxy.url(), "HTTPS_PROXY", proxy.url(), "NO_PROXY", "upstream.test")))
                     .build();
             long start = System.nanoTime();
 
@@ -182,9 +185,8 @@ class ProxyMirrorTest {
     @Test
     void shouldRefuseAProxyThatWantsALoginWithoutRetryingAndNamingTheSetting() {
         String host = upstreamHost(upstream.registry);
-        try (ForwardProxy proxy = ForwardProxy.start()
-                .resolve(UPSTREAM_NAME, "127.0.0.1")
-                .requireLogin(PROXY_USER, PROXY_PASSWORD)) {
+        try (ForwardProxy proxy =
+                ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1").requireLogin(PROXY_USER, PROXY_PASSWORD)) {
             MirrorOptions options = bundleFrom(host)
                     .insecureRegistries(host)
                     .proxy(ProxySettings.fromEnvironment(Map.of("http_proxy", proxy.url())))
@@ -205,7 +207,8 @@ class ProxyMirrorTest {
         assertThat(System.getProperty("jdk.http.auth.tunneling.disabledSchemes"))
                 .as("this test runs with the JDK's default, which disables Basic for tunnels")
                 .isNull();
-        try (UpstreamFixture tlsUpstream = new UpstreamFixture(LocalRegistry.builder().tls().start());
+        try (UpstreamFixture tlsUpstream =
+                        new UpstreamFixture(LocalRegistry.builder().tls().start());
                 ForwardProxy proxy = ForwardProxy.start()
                         .resolve(UPSTREAM_NAME, "127.0.0.1")
                         .requireLogin(PROXY_USER, PROXY_PASSWORD)) {
@@ -213,7 +216,8 @@ class ProxyMirrorTest {
             MirrorOptions options = bundleFrom(host)
                     .caFile(tlsUpstream.registry.caFile().orElseThrow())
                     .proxy(ProxySettings.fromEnvironment(Map.of(
-                            "HTTPS_PROXY", "http://" + PROXY_USER + ":" + PROXY_PASSWORD + "@127.0.0.1:" + proxy.port())))
+                            "HTTPS_PROXY",
+                            "http://" + PROXY_USER + ":" + PROXY_PASSWORD + "@127.0.0.1:" + proxy.port())))
                     .build();
 
             assertThatThrownBy(() -> MirrorCalls.run(
@@ -254,7 +258,8 @@ class ProxyMirrorTest {
                     .build();
             assertThatThrownBy(() -> FalcoOffline.packageChart(request, listener))
                     .isInstanceOfSatisfying(
-                            InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("mirror"))
+                            InvalidRequestException.class,
+                            e -> assertThat(e.parameter()).isEqualTo("mirror"))
                     .hasMessageContaining("Offline (mvn -o)")
                     .hasMessageContaining("mirror=false");
 

@@ -29,8 +29,8 @@ final class ProxyTunnelLoginChild {
     record Outcome(int exitCode, String output) {}
 
     /** Runs {@link #main} with these JVM options and environment additions. */
-    static Outcome run(List<String> jvmOptions, Map<String, String> environment, String upstreamHost, Path caFile,
-            Path bundle) {
+    static Outcome run(
+            List<String> jvmOptions, Map<String, String> environment, String upstreamHost, Path caFile, Path bundle) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -42,7 +42,9 @@ final class ProxyTunnelLoginChild {
                 caFile.toString(),
                 bundle.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.toLowerCase(java.util.Locale.ROOT).endsWith("_proxy"));
+        builder.environment()
+                .keySet()
+                .removeIf(name -> name.toLowerCase(java.util.Locale.ROOT).endsWith("_proxy"));
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();

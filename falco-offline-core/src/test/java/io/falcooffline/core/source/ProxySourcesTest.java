@@ -82,8 +82,7 @@ class ProxySourcesTest {
 
             assertThat(new ChartReader().read(url.path()).name()).isEqualTo("lighthouse");
             assertThat(fromRepository.digest()).isEqualTo(url.digest());
-            assertThat(proxy.requests())
-                    .contains("GET " + chartUrl, "GET " + repositoryUrl + "/index.yaml");
+            assertThat(proxy.requests()).contains("GET " + chartUrl, "GET " + repositoryUrl + "/index.yaml");
             assertThat(site.requests()).isNotEmpty();
             int connections = proxy.connections();
 

@@ -65,8 +65,8 @@ public final class ForwardProxy implements AutoCloseable {
 
     /** Requires Basic {@code Proxy-Authorization} with this login on every request. */
     public ForwardProxy requireLogin(String user, String password) {
-        expectedAuthorization = "Basic "
-                + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        expectedAuthorization =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
@@ -164,8 +164,7 @@ public final class ForwardProxy implements AutoCloseable {
         }
     }
 
-    private void forward(String[] requestLine, List<String> head, InputStream in, OutputStream out)
-            throws IOException {
+    private void forward(String[] requestLine, List<String> head, InputStream in, OutputStream out) throws IOException {
         URI target = URI.create(requestLine[1]);
         int port = target.getPort() < 0 ? 80 : target.getPort();
         Socket upstream = connect(target.getHost() + ":" + port);
@@ -177,9 +176,16 @@ public final class ForwardProxy implements AutoCloseable {
             open.add(upstream);
             StringBuilder request = new StringBuilder();
             String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-            request.append(requestLine[0]).append(' ').append(path).append(' ').append(requestLine[2]).append("\r\n");
+            request.append(requestLine[0])
+                    .append(' ')
+                    .append(path)
+                    .append(' ')
+                    .append(requestLine[2])
+                    .append("\r\n");
             for (String line : head.subList(1, head.size())) {
-                String name = line.substring(0, Math.max(0, line.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
+                String name = line.substring(0, Math.max(0, line.indexOf(':')))
+                        .strip()
+                        .toLowerCase(Locale.ROOT);
                 if (!List.of("proxy-authorization", "proxy-connection", "connection", "keep-alive")
                         .contains(name)) {
                     request.append(line).append("\r\n");

@@ -197,8 +197,12 @@ class RegistryClientTlsAndBasicAuthTest {
                     .hasMessageContaining("Configure credentials")
                     .hasMessageNotContaining(proxyPassword);
 
-            assertThat(proxy.proxyAuthorizations()).as("the proxy got its login").isNotEmpty();
-            assertThat(proxy.serverAuthorizations()).as("the registry got no login at all").isEmpty();
+            assertThat(proxy.proxyAuthorizations())
+                    .as("the proxy got its login")
+                    .isNotEmpty();
+            assertThat(proxy.serverAuthorizations())
+                    .as("the registry got no login at all")
+                    .isEmpty();
         }
     }
 
