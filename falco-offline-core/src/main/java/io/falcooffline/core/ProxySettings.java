@@ -31,10 +31,13 @@ public final class ProxySettings {
 
     private final ProxyRoute http;
     private final ProxyRoute https;
+    // One instance, so that the JDK's cache of proxy logins (kept per authenticator) spares later connections a 407.
+    private final Authenticator authenticator;
 
     private ProxySettings(ProxyRoute http, ProxyRoute https) {
         this.http = http;
         this.https = https;
+        this.authenticator = new ProxyOnlyAuthenticator(http, https);
     }
 
     /** No proxy: every connection goes direct. */
@@ -135,7 +138,7 @@ public final class ProxySettings {
      * registry client. Set it on each connection, never as the process-wide default.
      */
     public Authenticator proxyAuthenticator() {
-        return new ProxyOnlyAuthenticator(http, https);
+        return authenticator;
     }
 
     /** Whether the proxy for this URL asks for a login. */

@@ -4,10 +4,12 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.ProxySettings;
 import java.io.IOException;
+import java.net.Authenticator;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.PasswordAuthentication;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
@@ -15,8 +17,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -32,6 +37,9 @@ import javax.net.ssl.SSLHandshakeException;
  * falco-offline does not change that process-wide property and says so when a tunnel is refused for it.
  */
 public final class Connections {
+
+    /** The header that carries a proxy login. */
+    public static final String PROXY_AUTHORIZATION = "Proxy-Authorization";
 
     /** The JDK property that disables Basic proxy logins for HTTPS tunnels by default. */
     public static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
@@ -52,7 +60,35 @@ public final class Connections {
         requireOnline(offline, uri, what);
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(proxy.proxyFor(uri));
         connection.setAuthenticator(proxy.proxyAuthenticator());
+        proxyAuthorization(uri, proxy).ifPresent(value -> connection.setRequestProperty(PROXY_AUTHORIZATION, value));
         return connection;
+    }
+
+    /**
+     * The {@code Proxy-Authorization} to send up front with a plain-HTTP request through a proxy with a login: a
+     * request whose body is streamed cannot be sent again after a {@code 407}. Never for {@code https://}: those
+     * headers travel inside the tunnel to the server, and the tunnel's own login is the authenticator's.
+     */
+    public static Optional<String> proxyAuthorization(URI uri, ProxySettings proxy) {
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || !proxy.hasLogin(uri)) {
+            return Optional.empty();
+        }
+        InetSocketAddress address = (InetSocketAddress) proxy.proxyFor(uri).address();
+        PasswordAuthentication login = Authenticator.requestPasswordAuthentication(
+                proxy.proxyAuthenticator(),
+                address.getHostString(),
+                null,
+                address.getPort(),
+                "http",
+                "",
+                "basic",
+                null,
+                Authenticator.RequestorType.PROXY);
+        if (login == null) {
+            return Optional.empty();
+        }
+        String pair = login.getUserName() + ":" + new String(login.getPassword());
+        return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

@@ -19,12 +19,19 @@ import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.ProxySettings;
+import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.VerifyMode;
+import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.mirror.oci.RegistryClientOptions;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.ForwardProxy;
 import io.falcooffline.core.testing.LocalRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -231,6 +238,34 @@ class ProxyMirrorTest {
     }
 
     @Test
+    void shouldUploadInChunksThroughTheProxyWithItsLogin() throws Exception {
+        try (LocalRegistry target = LocalRegistry.startPlain();
+                ForwardProxy proxy = ForwardProxy.start()
+                        .resolve(UPSTREAM_NAME, "127.0.0.1")
+                        .requireLogin(PROXY_USER, PROXY_PASSWORD);
+                RegistryClient client = new RegistryClient(RegistryClientOptions.builder(upstreamHost(target))
+                        .plainHttp(true)
+                        .chunkSize(4096)
+                        .proxy(ProxySettings.fromEnvironment(Map.of(
+                                "http_proxy",
+                                "http://" + PROXY_USER + ":" + PROXY_PASSWORD + "@127.0.0.1:" + proxy.port())))
+                        .build())) {
+            byte[] blob = new byte[10_000];
+            new java.util.Random(7).nextBytes(blob);
+            Descriptor descriptor = new Descriptor("application/octet-stream", Digests.sha256(blob), blob.length);
+
+            client.pushBlob("chunked/blob", descriptor, new ByteArrayInputStream(blob));
+
+            try (InputStream back = client.fetchBlob("chunked/blob", descriptor)) {
+                assertThat(back.readAllBytes()).isEqualTo(blob);
+            }
+            assertThat(proxy.requests())
+                    .anyMatch(request -> request.startsWith("PATCH http://" + upstreamHost(target) + "/v2/"))
+                    .anyMatch(request -> request.startsWith("PUT http://" + upstreamHost(target) + "/v2/"));
+        }
+    }
+
+    @Test
     void shouldConnectNowhereWhenOfflineAndSayWhatIsMissing() {
         String host = upstreamHost(upstream.registry);
         try (ForwardProxy proxy = ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1")) {
@@ -262,6 +297,17 @@ class ProxyMirrorTest {
                             e -> assertThat(e.parameter()).isEqualTo("mirror"))
                     .hasMessageContaining("Offline (mvn -o)")
                     .hasMessageContaining("mirror=false");
+
+            assertThatThrownBy(() -> FalcoOffline.push(
+                            PushRequest.builder()
+                                    .bundle(temp.resolve("bundle"))
+                                    .proxy(options.proxy())
+                                    .offline(true)
+                                    .build(),
+                            listener))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("Offline (mvn -o)")
+                    .hasMessageContaining("without -o");
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(proxy.connections()).isZero();

@@ -190,6 +190,8 @@ final class HttpTransport implements Closeable {
         HttpRequest.Builder builder =
                 HttpRequest.newBuilder(uri).timeout(requestTimeout).method(request.method(), chunkPublisher(request));
         headers.forEach(builder::header);
+        Connections.proxyAuthorization(uri, proxy)
+                .ifPresent(value -> builder.header(Connections.PROXY_AUTHORIZATION, value));
         try {
             HttpResponse<InputStream> response =
                     patchClient().send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
