@@ -123,6 +123,14 @@ public final class PackageRequest {
         return source;
     }
 
+    /**
+     * Whether the run connects nowhere ({@code mvn -o}): set through {@link Builder#offline}, {@link SourceOptions} or
+     * {@link MirrorOptions}, any of which makes the whole run offline.
+     */
+    public boolean offline() {
+        return mirror.offline();
+    }
+
     /** How the source is fetched: the download cache, offline or not. Registry settings come from {@link #mirror()}. */
     public SourceOptions sourceOptions() {
         return sourceOptions;

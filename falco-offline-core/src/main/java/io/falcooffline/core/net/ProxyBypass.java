@@ -1,5 +1,6 @@
 package io.falcooffline.core.net;
 
+import io.falcooffline.core.InvalidRequestException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -106,8 +107,10 @@ public final class ProxyBypass {
             }
         }
         if (entries.size() > MAX_ENTRIES) {
-            throw new IllegalArgumentException(
-                    "the proxy bypass list has " + entries.size() + " entries, more than " + MAX_ENTRIES);
+            throw new InvalidRequestException(
+                    "proxies",
+                    "The proxy bypass list (NO_PROXY or nonProxyHosts) has " + entries.size() + " entries, more than "
+                            + MAX_ENTRIES + ": shorten it with domain suffixes (.corp) or CIDR ranges (10.0.0.0/8).");
         }
         return entries;
     }

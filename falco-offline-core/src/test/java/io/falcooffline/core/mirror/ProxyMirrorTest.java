@@ -291,6 +291,10 @@ class ProxyMirrorTest {
                     .mirror(options.toBuilder().offline(false).build())
                     .offline(true)
                     .build();
+            assertThat(request.offline()).isTrue();
+            assertThat(request.sourceOptions().offline())
+                    .as("the chart comes from the cache alone")
+                    .isTrue();
             assertThatThrownBy(() -> FalcoOffline.packageChart(request, listener))
                     .isInstanceOfSatisfying(
                             InvalidRequestException.class,
