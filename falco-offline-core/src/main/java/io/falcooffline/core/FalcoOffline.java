@@ -49,6 +49,13 @@ public final class FalcoOffline {
      *     transfer fails (naming the artifact; no tag is set then), or a reference does not resolve as recorded
      */
     public static MirrorResult push(PushRequest request, ProgressListener listener) {
+        if (request.offline()) {
+            throw new InvalidRequestException(
+                    "offline",
+                    "Offline (mvn -o): push loads the bundle into "
+                            + request.registry().orElse("the registry the bundle names")
+                            + ", which needs the network. Run it without -o.");
+        }
         try {
             return Mirror.push(request, request.access(), listener);
         } catch (UncheckedIOException e) {

@@ -137,6 +137,14 @@ public final class PackageRequest {
         return source;
     }
 
+    /**
+     * Whether the run connects nowhere ({@code mvn -o}): set through {@link Builder#offline}, {@link SourceOptions} or
+     * {@link MirrorOptions}, any of which makes the whole run offline.
+     */
+    public boolean offline() {
+        return mirror.offline();
+    }
+
     /** How the source is fetched: the download cache, offline or not. Registry settings come from {@link #mirror()}. */
     public SourceOptions sourceOptions() {
         return sourceOptions;
@@ -347,8 +355,20 @@ public final class PackageRequest {
         private String driverKernels = "";
         private String driverRepository = "";
         private DriverOptions driverOptions;
+        private boolean offline;
 
         private Builder() {}
+
+        /**
+         * Connect nowhere, as under {@code mvn -o}: the chart comes from the chart cache, the falcoctl index from its
+         * cached copy or the built-in one, and whatever needs the network (mirroring, publishing to a registry or a
+         * remote git repository, a source not in the cache) fails at once, naming what is missing. The same as
+         * setting it on {@link SourceOptions} or {@link MirrorOptions}; any of the three makes the whole run offline.
+         */
+        public Builder offline(boolean offline) {
+            this.offline = offline;
+            return this;
+        }
 
         /** A local chart; the same as {@code source(ChartSource.local(chart))}. */
         public Builder chart(Path chart) {
@@ -593,6 +613,10 @@ public final class PackageRequest {
                         "bakeBuildContext",
                         "`bakeBuildContext` writes the files of the baked Falco image, which only delivery=baked"
                                 + " builds: set `delivery` to baked, or leave `bakeBuildContext` out.");
+            }
+            if (offline || sourceOptions.offline() || mirror.offline()) {
+                sourceOptions = sourceOptions.toBuilder().offline(true).build();
+                mirror = mirror.toBuilder().offline(true).build();
             }
             falcoOptions = new FalcoOptions(
                     delivery,

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * How falco-offline reaches registries, the part {@link MirrorOptions} and {@link PushRequest} share: the hosts
- * spoken to over plain HTTP, the extra CA, credentials, parallel transfers and time-outs.
+ * spoken to over plain HTTP, the extra CA, credentials, parallel transfers, time-outs, proxies and offline mode.
  */
 public abstract sealed class RegistryConnection permits MirrorOptions, PushRequest {
 
@@ -72,6 +72,22 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
      */
     public boolean createHarborProject() {
         return access.createHarborProject();
+    }
+
+    /**
+     * The proxies every connection goes through: as set, or when not set {@link ProxySettings#fromSystem()} (the JVM's
+     * proxy properties, else {@code HTTPS_PROXY} / {@code HTTP_PROXY} / {@code NO_PROXY}).
+     */
+    public ProxySettings proxy() {
+        return access.proxy();
+    }
+
+    /**
+     * Whether no connection may be made, as under {@code mvn -o}: what needs the network fails at once, naming what
+     * is missing.
+     */
+    public boolean offline() {
+        return access.offline();
     }
 
     RegistryAccess access() {
@@ -145,6 +161,18 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
 
         public B createHarborProject(boolean create) {
             access.createHarborProject(create);
+            return self();
+        }
+
+        /** @see RegistryConnection#proxy() */
+        public B proxy(ProxySettings proxy) {
+            access.proxy(proxy);
+            return self();
+        }
+
+        /** @see RegistryConnection#offline() */
+        public B offline(boolean offline) {
+            access.offline(offline);
             return self();
         }
     }

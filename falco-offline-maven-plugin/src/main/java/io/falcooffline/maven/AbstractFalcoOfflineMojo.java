@@ -12,7 +12,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
@@ -26,9 +25,6 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
-
-    @Parameter(defaultValue = "${session}", readonly = true, required = true)
-    private MavenSession session;
 
     /**
      * The chart to rewrite: a packaged chart ({@code falco-9.0.0.tgz}) or a chart directory (relative to the
@@ -575,9 +571,9 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                         outputDirectory,
                         isStandalone(),
                         new File(project.getBuild().getDirectory()),
-                        new File(session.getExecutionRootDirectory()))
+                        new File(session().getExecutionRootDirectory()))
                 .toPath();
-        File baseDirectory = isStandalone() ? new File(session.getExecutionRootDirectory()) : project.getBasedir();
+        File baseDirectory = isStandalone() ? new File(session().getExecutionRootDirectory()) : project.getBasedir();
         PackageRequest.Builder request = PackageRequest.builder()
                 .source(ChartSource.fromParameters(
                         chart,
@@ -590,7 +586,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                         baseDirectory == null ? null : baseDirectory.toPath()))
                 .sourceOptions(SourceOptions.builder()
                         .cacheDirectory(chartCacheDirectory == null ? null : chartCacheDirectory.toPath())
-                        .offline(session.isOffline())
+                        .offline(session().isOffline())
                         .build())
                 .publish(PublishOptions.builder()
                         .publishChart(publishChart)

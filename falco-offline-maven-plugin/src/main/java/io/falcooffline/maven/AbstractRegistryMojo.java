@@ -6,6 +6,7 @@ import java.io.File;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -16,12 +17,17 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * The parameters of goals that talk to registries: which speak plain HTTP, which CA to trust, and where the
  * credentials are. Credentials come from {@code settings.xml}: a {@code <server>} whose id is the registry host
  * ({@code 192.168.5.96:30003}, {@code ghcr.io}), or the one named by {@code serverId} for the internal registry;
- * registries without one use the Docker config ({@code ~/.docker/config.json}) or go anonymous.
+ * registries without one use the Docker config ({@code ~/.docker/config.json}) or go anonymous. Every connection
+ * goes through the active {@code <proxies>} of {@code settings.xml} (without any: the JVM's proxy properties, else
+ * {@code HTTPS_PROXY} / {@code NO_PROXY}), and under {@code mvn -o} none is made.
  */
 public abstract class AbstractRegistryMojo extends AbstractMojo {
 
     @Parameter(defaultValue = "${settings}", readonly = true)
     private Settings settings;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
 
     @Component
     private SettingsDecrypter settingsDecrypter;
@@ -70,6 +76,11 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
     @Parameter(property = PropertyNames.PARALLELISM, defaultValue = "3")
     private int parallelism;
 
+    /** The Maven session the goal runs in. */
+    protected MavenSession session() {
+        return session;
+    }
+
     /**
      * How often, in seconds, a line reports the bytes moved, the rate and the time left while blobs transfer (and
      * at 25, 50 and 75 %); a transfer shorter than that prints none. {@code 0} turns the lines off.
@@ -91,10 +102,16 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
 
     /**
      * Sets how to reach registries from these parameters: plain-HTTP hosts, the CA, credentials from
-     * {@code settings.xml} by host, whether they may go over plain HTTP, and parallel transfers.
+     * {@code settings.xml} by host, whether they may go over plain HTTP, parallel transfers, the proxies of
+     * {@code settings.xml} and {@code mvn -o}.
      */
     protected <B extends RegistryConnection.Builder<B>> B withConnection(B builder) {
-        return builder.insecureRegistries(insecureRegistries)
+        SettingsProxies.of(settings, settingsDecrypter).ifPresent(proxies -> {
+            getLog().debug("Connections go through the proxies of settings.xml: " + proxies);
+            builder.proxy(proxies);
+        });
+        return builder.offline(session != null && session.isOffline())
+                .insecureRegistries(insecureRegistries)
                 .caFile(caFile == null ? null : caFile.toPath())
                 .credentials(credentialsByHost())
                 .allowCredentialsOverHttp(allowCredentialsOverHttp)

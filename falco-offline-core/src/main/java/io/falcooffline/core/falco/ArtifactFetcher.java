@@ -6,6 +6,7 @@ import static io.falcooffline.core.falco.FalcoMediaTypes.RULESFILE_LAYER;
 import static io.falcooffline.core.falco.FalcoMediaTypes.TITLE;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.mirror.FalcoctlDependencies;
 import io.falcooffline.core.mirror.FalcoctlDependencies.Config;
@@ -13,6 +14,7 @@ import io.falcooffline.core.mirror.SemanticVersion;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import java.io.IOException;
@@ -55,6 +57,11 @@ final class ArtifactFetcher {
         Manifest root;
         try {
             root = located.store().fetchManifest(located.repository(), tag);
+        } catch (HostUnreachableException e) {
+            // Unreachable is not missing: the way out is the network path, not another version.
+            throw new FalcoArtifactException(
+                    what,
+                    "Cannot read " + what + " at " + reference + ": " + e.getMessage() + Connections.advice(e.host()));
         } catch (FalcoOfflineException e) {
             throw new FalcoArtifactException(
                     what,

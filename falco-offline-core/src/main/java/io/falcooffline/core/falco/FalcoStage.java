@@ -151,11 +151,13 @@ public final class FalcoStage {
      * values configure (fetched now when {@code fetch}, or a cached copy), else the built-in subset.
      */
     public IndexSource.Chosen chooseIndex(Map<String, Object> effectiveValues, boolean fetch) {
-        return new IndexSource(options.indexCache())
-                .choose(
-                        options.falcoctlIndex(),
-                        new FalcoPodValues(effectiveValues).list("falcoctl.config.indexes"),
-                        fetch);
+        return chooseIndex(effectiveValues, fetch, new IndexSource(options.indexCache()));
+    }
+
+    /** {@link #chooseIndex(Map, boolean)} reading index URLs through {@code source} (its proxy, offline or not). */
+    public IndexSource.Chosen chooseIndex(Map<String, Object> effectiveValues, boolean fetch, IndexSource source) {
+        return source.choose(
+                options.falcoctlIndex(), new FalcoPodValues(effectiveValues).list("falcoctl.config.indexes"), fetch);
     }
 
     /** Runs the stage with an index already chosen by {@link #chooseIndex}. */

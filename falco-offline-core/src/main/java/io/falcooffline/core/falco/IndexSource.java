@@ -2,15 +2,15 @@ package io.falcooffline.core.falco;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +56,23 @@ public final class IndexSource {
     public record Chosen(FalcoctlIndex index, Origin origin, String description) {}
 
     private final Optional<Path> cacheDirectory;
+    private final ProxySettings proxy;
+    private final boolean offline;
 
     /** @param cacheDirectory where fetched indexes are kept for later runs that cannot reach them; empty for none */
     public IndexSource(Optional<Path> cacheDirectory) {
+        this(cacheDirectory, ProxySettings.fromSystem(), false);
+    }
+
+    /**
+     * @param cacheDirectory where fetched indexes are kept for later runs that cannot reach them; empty for none
+     * @param proxy the proxies index URLs are fetched through
+     * @param offline whether nothing may be fetched: a URL given with {@code falcoctlIndex} then fails
+     */
+    public IndexSource(Optional<Path> cacheDirectory, ProxySettings proxy, boolean offline) {
         this.cacheDirectory = cacheDirectory;
+        this.proxy = proxy;
+        this.offline = offline;
     }
 
     /**
@@ -129,7 +142,7 @@ public final class IndexSource {
                 (cached ? "a cached copy of " : "fetched from ") + String.join(", ", urls));
     }
 
-    private static String read(String location) {
+    private String read(String location) {
         if (location.startsWith("http://") || location.startsWith("https://")) {
             return fetch(URI.create(location));
         }
@@ -144,18 +157,19 @@ public final class IndexSource {
         }
     }
 
-    private static String fetch(URI uri) {
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+    private String fetch(URI uri) {
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new FalcoOfflineException("HTTP " + response.statusCode());
-                }
+            HttpURLConnection connection = Connections.open(uri, proxy, offline, "the falcoctl index " + uri);
+            connection.setConnectTimeout(Math.toIntExact(TIMEOUT.toMillis()));
+            connection.setReadTimeout(Math.toIntExact(TIMEOUT.toMillis()));
+            // Redirects within the scheme are followed, never from https to http.
+            connection.setInstanceFollowRedirects(true);
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                connection.disconnect();
+                throw new FalcoOfflineException("HTTP " + status);
+            }
+            try (InputStream body = connection.getInputStream()) {
                 byte[] bytes = body.readNBytes(MAX_INDEX_BYTES + 1);
                 if (bytes.length > MAX_INDEX_BYTES) {
                     throw new FalcoOfflineException("larger than " + MAX_INDEX_BYTES + " bytes");
@@ -163,10 +177,11 @@ public final class IndexSource {
                 return new String(bytes, StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
+            if (Connections.isUnreachable(e)) {
+                throw new FalcoOfflineException("cannot reach " + Connections.authority(uri) + " "
+                        + proxy.describeRoute(uri) + ": " + Connections.reason(e));
+            }
             throw new FalcoOfflineException(e.getClass().getSimpleName() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FalcoOfflineException("interrupted");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.mirror.oci.DockerConfigCredentials;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
@@ -33,6 +34,8 @@ public final class RegistryAccess {
     private final Duration requestTimeout;
     private final Duration progressInterval;
     private final boolean createHarborProject;
+    private final ProxySettings proxy;
+    private final boolean offline;
 
     private volatile DockerConfigCredentials dockerConfig;
 
@@ -46,6 +49,8 @@ public final class RegistryAccess {
         this.requestTimeout = builder.requestTimeout;
         this.progressInterval = builder.progressInterval;
         this.createHarborProject = builder.createHarborProject;
+        this.proxy = builder.proxy == null ? ProxySettings.fromSystem() : builder.proxy;
+        this.offline = builder.offline;
     }
 
     public static Builder builder() {
@@ -63,6 +68,8 @@ public final class RegistryAccess {
         builder.requestTimeout = requestTimeout;
         builder.progressInterval = progressInterval;
         builder.createHarborProject = createHarborProject;
+        builder.proxy = proxy;
+        builder.offline = offline;
         return builder;
     }
 
@@ -104,6 +111,16 @@ public final class RegistryAccess {
         return createHarborProject;
     }
 
+    /** The proxies every connection goes through. */
+    public ProxySettings proxy() {
+        return proxy;
+    }
+
+    /** Whether no connection may be made at all ({@code mvn -o}). */
+    public boolean offline() {
+        return offline;
+    }
+
     /** The client options for one registry host; credentials are looked up by host, Docker Hub's aliases as one. */
     public RegistryClientOptions clientOptions(String host) {
         String key = hostKey(host);
@@ -111,7 +128,9 @@ public final class RegistryAccess {
                 .plainHttp(insecureRegistries.contains(key))
                 .allowCredentialsOverHttp(allowCredentialsOverHttp)
                 .connectTimeout(connectTimeout)
-                .requestTimeout(requestTimeout);
+                .requestTimeout(requestTimeout)
+                .proxy(proxy)
+                .offline(offline);
         if (caFile != null && !insecureRegistries.contains(key)) {
             options.caFile(caFile);
         }
@@ -147,8 +166,19 @@ public final class RegistryAccess {
         private Duration requestTimeout = RegistryClientOptions.DEFAULT_REQUEST_TIMEOUT;
         private Duration progressInterval = TransferProgress.DEFAULT_INTERVAL;
         private boolean createHarborProject;
+        private ProxySettings proxy;
+        private boolean offline;
 
         private Builder() {}
+
+        /** The proxies; null (the default) takes {@link ProxySettings#fromSystem()} when built. */
+        public void proxy(ProxySettings proxy) {
+            this.proxy = proxy;
+        }
+
+        public void offline(boolean offline) {
+            this.offline = offline;
+        }
 
         public void insecureRegistries(Collection<String> hosts) {
             insecureRegistries.clear();

@@ -1,8 +1,10 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.plan.LockEntry;
 import java.util.List;
 
@@ -32,10 +34,13 @@ record StagedArtifact(CopyJob job, ArtifactGraph graph) {
                             job.sourceName().toString()));
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            String unreachable = e instanceof RegistryException registry && registry.statusCode() == 0
-                    ? " If this machine cannot reach that registry, read it through a proxy cache with"
-                            + " registryMirrors, or set mirror=false to write only the chart and the plan."
-                    : "";
+            String unreachable = e instanceof HostUnreachableException host
+                    ? Connections.advice(host.host())
+                    : e instanceof RegistryException registry && registry.statusCode() == 0
+                            ? " If this machine cannot reach that registry, set the proxy it needs (settings.xml"
+                                    + " <proxies>, or HTTPS_PROXY), read it through a proxy cache with"
+                                    + " registryMirrors, or set mirror=false to write only the chart and the plan."
+                            : "";
             throw new MirrorException(
                     job.sourceName().toString(),
                     "Cannot read " + job.sourceName() + " (" + job.sourceReference() + ") from " + job.source() + ": "

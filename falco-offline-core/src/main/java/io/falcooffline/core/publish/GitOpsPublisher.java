@@ -71,6 +71,7 @@ final class GitOpsPublisher {
                 Collection<Ref> remote = git.lsRemote()
                         .setRemote("origin")
                         .setCredentialsProvider(credentials)
+                        .setTransportConfigCallback(GitAccess.transport(published.access()))
                         .setHeads(true)
                         .call();
                 boolean branchExists =
@@ -79,6 +80,7 @@ final class GitOpsPublisher {
                     git.fetch()
                             .setRemote("origin")
                             .setCredentialsProvider(credentials)
+                            .setTransportConfigCallback(GitAccess.transport(published.access()))
                             .setRefSpecs(new RefSpec(
                                     "+" + Constants.R_HEADS + branch + ":" + Constants.R_REMOTES + "origin/" + branch))
                             .call();
@@ -110,6 +112,7 @@ final class GitOpsPublisher {
                 Iterable<PushResult> results = git.push()
                         .setRemote("origin")
                         .setCredentialsProvider(credentials)
+                        .setTransportConfigCallback(GitAccess.transport(published.access()))
                         .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + Constants.R_HEADS + branch))
                         .call();
                 for (PushResult result : results) {

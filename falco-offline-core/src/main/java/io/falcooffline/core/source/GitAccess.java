@@ -1,16 +1,26 @@
 package io.falcooffline.core.source;
 
+import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.mirror.RegistryAccess;
+import java.io.IOException;
+import java.net.Proxy;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.util.Optional;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.http.HttpConnection;
+import org.eclipse.jgit.transport.http.HttpConnectionFactory;
+import org.eclipse.jgit.transport.http.HttpConnectionFactory2;
 
 /**
  * The credentials for a git server: those configured for its host ({@code host[:port]}) in the registry settings,
- * sent over HTTPS, or over plain HTTP only when credentials over HTTP are allowed.
+ * sent over HTTPS, or over plain HTTP only when credentials over HTTP are allowed; and the proxy git over HTTP(S)
+ * goes through.
  */
 public final class GitAccess {
 
@@ -36,5 +46,59 @@ public final class GitAccess {
         }
         return new UsernamePasswordCredentialsProvider(
                 found.get().username(), found.get().password());
+    }
+
+    /**
+     * Points JGit's HTTP transport of one command at the proxy {@link ProxySettings} chooses for each URL, instead of
+     * the JVM's default proxy selector. The setting is the transport's own: no JVM-global state changes. JGit opens
+     * its connections without a per-connection authenticator, so a proxy login is not sent on git's behalf.
+     */
+    public static TransportConfigCallback transport(RegistryAccess access) {
+        ProxySettings proxy = access.proxy();
+        return transport -> {
+            if (transport instanceof TransportHttp http) {
+                http.setHttpConnectionFactory(new ProxiedConnections(http.getHttpConnectionFactory(), proxy));
+            }
+        };
+    }
+
+    /** JGit's connection factory with the proxy chosen by the settings; sessions as the wrapped factory makes them. */
+    private record ProxiedConnections(HttpConnectionFactory delegate, ProxySettings proxy)
+            implements HttpConnectionFactory2 {
+
+        @Override
+        public HttpConnection create(URL url) throws IOException {
+            return delegate.create(url, proxyFor(url));
+        }
+
+        @Override
+        public HttpConnection create(URL url, Proxy ignored) throws IOException {
+            return delegate.create(url, proxyFor(url));
+        }
+
+        @Override
+        public GitSession newSession() {
+            return delegate instanceof HttpConnectionFactory2 sessions
+                    ? sessions.newSession()
+                    : new GitSession() {
+                        @Override
+                        public HttpConnection configure(HttpConnection connection, boolean sslVerify) {
+                            return connection;
+                        }
+
+                        @Override
+                        public void close() {
+                            // Nothing held.
+                        }
+                    };
+        }
+
+        private Proxy proxyFor(URL url) throws IOException {
+            try {
+                return proxy.proxyFor(url.toURI());
+            } catch (URISyntaxException e) {
+                throw new IOException("Not a URL: " + url.getProtocol() + "://" + url.getHost(), e);
+            }
+        }
     }
 }

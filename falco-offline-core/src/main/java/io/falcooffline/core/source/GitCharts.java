@@ -100,6 +100,7 @@ final class GitCharts {
         Collection<Ref> remote = Git.lsRemoteRepository()
                 .setRemote(url)
                 .setCredentialsProvider(credentials(url))
+                .setTransportConfigCallback(GitAccess.transport(access))
                 .setHeads(true)
                 .setTags(true)
                 .call();
@@ -118,7 +119,10 @@ final class GitCharts {
                 ? Git.open(directory.toFile())
                 : Git.init().setBare(true).setDirectory(directory.toFile()).call();
         try (git) {
-            FetchCommand fetch = git.fetch().setRemote(url).setCredentialsProvider(credentials(url));
+            FetchCommand fetch = git.fetch()
+                    .setRemote(url)
+                    .setCredentialsProvider(credentials(url))
+                    .setTransportConfigCallback(GitAccess.transport(access));
             if (remoteName.isPresent()) {
                 String name = remoteName.get();
                 fetch.setRefSpecs(new RefSpec("+" + name + ":" + name)).setDepth(1);

@@ -8,19 +8,20 @@ import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
 import io.falcooffline.core.mirror.oci.TlsTrust;
+import io.falcooffline.core.net.Connections;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import javax.net.ssl.HttpsURLConnection;
 
 /**
  * Downloads from Helm repositories and chart URLs: redirects followed, size bounded, the host's credentials sent as
- * Basic authentication over HTTPS (over plain HTTP only when allowed), never along a redirect to another host.
+ * Basic authentication over HTTPS (over plain HTTP only when allowed), never along a redirect to another host. Goes
+ * through the proxy of the registry settings; offline, connects nowhere.
  */
 final class SourceHttp {
 
@@ -40,39 +41,39 @@ final class SourceHttp {
      * @throws ChartSourceException when the server answers other than 200 or sends more than {@code maxBytes}
      */
     byte[] get(URI uri, long maxBytes, String what) {
+        Connections.requireOnline(access.offline(), uri, what);
         RegistryClientOptions hostOptions = access.clientOptions(authority(uri));
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .connectTimeout(hostOptions.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if ("https".equalsIgnoreCase(uri.getScheme())) {
-            builder.sslContext(TlsTrust.sslContext(hostOptions));
-        }
-        HttpClient client = builder.build();
         try {
             URI current = uri;
             for (int redirects = 0; redirects <= 10; redirects++) {
-                HttpRequest.Builder request = HttpRequest.newBuilder(current)
-                        .timeout(hostOptions.requestTimeout())
-                        .GET();
+                // One connection per hop, each through the proxy for its own URL, answering only that proxy's login.
+                HttpURLConnection connection = Connections.open(current, access.proxy(), access.offline(), what);
+                if (connection instanceof HttpsURLConnection https) {
+                    https.setSSLSocketFactory(TlsTrust.sslContext(hostOptions).getSocketFactory());
+                }
+                connection.setInstanceFollowRedirects(false);
+                connection.setUseCaches(false);
+                connection.setConnectTimeout(
+                        Math.toIntExact(hostOptions.connectTimeout().toMillis()));
+                connection.setReadTimeout(
+                        Math.toIntExact(hostOptions.requestTimeout().toMillis()));
                 boolean sameHost = authority(current).equalsIgnoreCase(authority(uri));
                 if (sameHost && ("https".equalsIgnoreCase(current.getScheme()) || access.allowCredentialsOverHttp())) {
                     hostOptions
                             .credentials()
                             .filter(c -> !c.isIdentityToken())
-                            .ifPresent(c -> request.header("Authorization", basic(c)));
+                            .ifPresent(c -> connection.setRequestProperty("Authorization", basic(c)));
                 }
                 listener.debug("GET " + withoutQuery(current));
-                HttpResponse<InputStream> response =
-                        client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                int status = response.statusCode();
-                if (status / 100 == 3
-                        && response.headers().firstValue("Location").isPresent()) {
-                    response.body().close();
-                    current = current.resolve(
-                            response.headers().firstValue("Location").get());
+                int status = connection.getResponseCode();
+                String location = connection.getHeaderField("Location");
+                if (status / 100 == 3 && location != null) {
+                    connection.disconnect();
+                    current = current.resolve(location);
                     continue;
                 }
-                try (InputStream body = response.body()) {
+                InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+                try (InputStream body = stream == null ? InputStream.nullInputStream() : stream) {
                     if (status != 200) {
                         throw new ChartSourceException("Downloading " + what + " from " + withoutQuery(current)
                                 + " failed: the server answered " + status + hint(status));
@@ -82,14 +83,20 @@ final class SourceHttp {
             }
             throw new ChartSourceException(
                     "Downloading " + what + " from " + withoutQuery(uri) + " failed: more than 10 redirects.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChartSourceException("Interrupted while downloading " + what, e);
         } catch (InterruptedIOException e) {
             throw new SourceUnreachableException(
                     "Downloading " + what + " from " + withoutQuery(uri) + " timed out: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SourceUnreachableException("Cannot reach " + withoutQuery(uri) + " for " + what + ": " + e, e);
+            if (Connections.isUnreachable(e)) {
+                throw new SourceUnreachableException(
+                        "Cannot reach " + withoutQuery(uri) + " "
+                                + access.proxy().describeRoute(uri) + " for " + what + ": " + Connections.reason(e),
+                        e);
+            }
+            throw new SourceUnreachableException(
+                    "Cannot reach " + withoutQuery(uri) + " " + access.proxy().describeRoute(uri) + " for " + what
+                            + ": " + e,
+                    e);
         }
     }
 
@@ -113,6 +120,9 @@ final class SourceHttp {
         return switch (status) {
             case 401, 403 -> " (add credentials for the host to settings.xml as a <server> whose id is the host)";
             case 404 -> " (check the URL)";
+            case 407 ->
+                " (the proxy asks for a login: give its <username> and <password> in settings.xml, or user:password@"
+                        + " in HTTPS_PROXY)";
             default -> "";
         };
     }

@@ -8,6 +8,8 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.WantedArtifact.Role;
 import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.mirror.oci.RegistryClientOptions;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.testing.SyntheticArtifacts;
@@ -15,6 +17,7 @@ import io.falcooffline.core.testing.SyntheticArtifacts.Dependency;
 import io.falcooffline.core.testing.SyntheticArtifacts.Requirement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -161,6 +164,32 @@ class ArtifactResolverTest {
 
     private static WantedArtifact install(String reference) {
         return new WantedArtifact(reference, Role.INSTALL, "falcoctl.config.artifact.install.refs");
+    }
+
+    @Test
+    void anUnreachableRegistryIsNotAMissingVersionAndFailsFastNamingTheWayAround() {
+        try (RegistryClient unreachable =
+                new RegistryClient(RegistryClientOptions.builder("registry.upstream.test:5000")
+                        .plainHttp(true)
+                        .build())) {
+            ArtifactResolver resolver = new ArtifactResolver(
+                    index,
+                    "test index",
+                    reference -> new SourceStores.Located(unreachable, reference.repository()),
+                    ArtifactPins.parse(""),
+                    FalcoVersions.of("0.44.0"),
+                    ARM_AND_AMD);
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> resolver.resolve(List.of(install("falco-rules:5")), Set.of()))
+                    .isInstanceOf(FalcoArtifactException.class)
+                    .hasMessageContaining("Cannot reach registry.upstream.test:5000 directly")
+                    .hasMessageContaining("does not resolve")
+                    .hasMessageContaining("registryMirrors")
+                    .hasMessageContaining("mirror=false")
+                    .hasMessageNotContaining("pin a version");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
     }
 
     @Test

@@ -49,7 +49,12 @@ final class UpstreamFixture implements AutoCloseable {
             "redis", List.of(SyntheticArtifacts.Platform.LINUX_AMD64, SyntheticArtifacts.Platform.LINUX_ARM64));
 
     UpstreamFixture() {
-        registry = LocalRegistry.startPlain();
+        this(LocalRegistry.startPlain());
+    }
+
+    /** The artifacts on a registry started by the caller (TLS, for instance); closed with this fixture. */
+    UpstreamFixture(LocalRegistry registry) {
+        this.registry = registry;
         client = new RegistryClient(registry.clientOptions().build());
         k8saudit.pushTo(client, "falcosecurity/plugins/plugin/k8saudit", "0.16", "0.16.1");
         json.pushTo(client, "falcosecurity/plugins/plugin/json", "0.7.0");
@@ -63,7 +68,12 @@ final class UpstreamFixture implements AutoCloseable {
 
     /** Where the plan's upstream registries are read from: this registry. */
     String registryMirrors() {
-        return "ghcr.io=" + registry.host() + ",docker.io=" + registry.host() + "/dockerhub";
+        return registryMirrors(registry.host());
+    }
+
+    /** Where the plan's upstream registries are read from: this registry under another name, {@code host:port}. */
+    static String registryMirrors(String host) {
+        return "ghcr.io=" + host + ",docker.io=" + host + "/dockerhub";
     }
 
     /** Options reading from this registry, writing with the given mode. */

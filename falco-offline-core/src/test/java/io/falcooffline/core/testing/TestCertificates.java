@@ -48,7 +48,7 @@ public record TestCertificates(
         try {
             Files.writeString(
                     extensions,
-                    "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
+                    "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:*.upstream.test\nextendedKeyUsage=serverAuth\n"
                             + "keyUsage=critical,digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,5 +1,8 @@
 package io.falcooffline.core.mirror.oci;
 
+import io.falcooffline.core.ProxySettings;
+import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.net.Connections;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -36,16 +39,16 @@ import javax.net.ssl.SSLSocketFactory;
  * the CPU a streamed blob costs compared with {@code java.net.http.HttpClient}, and keeps idle connections for reuse.
  * {@code PATCH}, which {@code HttpURLConnection} refuses, is sent with an {@code HttpClient} made on first use.
  *
- * <p>Both go through the JVM's default proxy selector ({@code https.proxyHost} and the like), and neither answers an
- * authentication challenge itself: credentials are {@link RegistryAuth}'s alone, so an {@link Authenticator} the
- * embedding process installed never sees a registry's challenge.
+ * <p>Both go through the proxy {@link RegistryClientOptions#proxy()} chooses for each URL (the registry, its token
+ * service, the storage a blob redirects to), and answer only that proxy's login challenge: registry credentials are
+ * {@link RegistryAuth}'s alone, so neither an {@link Authenticator} the embedding process installed nor the proxy's
+ * login ever sees a registry's challenge. Offline, nothing is sent.
  */
 final class HttpTransport implements Closeable {
 
     /** What the server answered; close the body. */
     record Answer(int status, HttpHeaders headers, InputStream body) {}
 
-    private static final Authenticator NO_AUTHENTICATION = new Authenticator() {};
     private static final int COPY_BUFFER = 256 * 1024;
 
     private final Duration connectTimeout;
@@ -54,6 +57,9 @@ final class HttpTransport implements Closeable {
     private final SSLSocketFactory tls;
     private final ScheduledExecutorService scheduler;
     private final ThreadFactory threads;
+    private final ProxySettings proxy;
+    private final boolean offline;
+    private final URI base;
     private final Object patchClientLock = new Object();
     private HttpClient patchClient;
     private ExecutorService patchExecutor;
@@ -65,6 +71,10 @@ final class HttpTransport implements Closeable {
         this.tls = tlsContext == null ? null : tlsContext.getSocketFactory();
         this.scheduler = scheduler;
         this.threads = threads;
+        this.proxy = options.proxy();
+        this.offline = options.offline();
+        this.base = URI.create(
+                (options.plainHttp() ? "http" : "https") + "://" + RegistryHosts.apiHost(options.host()) + "/");
     }
 
     /**
@@ -75,17 +85,23 @@ final class HttpTransport implements Closeable {
      *     timeout
      */
     Answer send(RegistryHttp.Request request, URI uri, Map<String, String> headers) throws IOException {
+        if (offline) {
+            throw new RegistryException(
+                    0,
+                    "Offline (mvn -o): not connecting to " + uri.getAuthority() + " for " + request.summary()
+                            + ". Run without -o, or set mirror=false to build the chart without the registries.",
+                    null);
+        }
         return request.method().equals("PATCH")
                 ? sendWithHttpClient(request, uri, headers)
                 : sendBlocking(request, uri, headers);
     }
 
     private Answer sendBlocking(RegistryHttp.Request request, URI uri, Map<String, String> headers) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        HttpURLConnection connection = Connections.open(uri, proxy, offline, request.summary());
         if (connection instanceof HttpsURLConnection https) {
             https.setSSLSocketFactory(tls);
         }
-        connection.setAuthenticator(NO_AUTHENTICATION);
         connection.setInstanceFollowRedirects(false);
         connection.setUseCaches(false);
         connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
@@ -174,6 +190,8 @@ final class HttpTransport implements Closeable {
         HttpRequest.Builder builder =
                 HttpRequest.newBuilder(uri).timeout(requestTimeout).method(request.method(), chunkPublisher(request));
         headers.forEach(builder::header);
+        Connections.proxyAuthorization(uri, proxy)
+                .ifPresent(value -> builder.header(Connections.PROXY_AUTHORIZATION, value));
         try {
             HttpResponse<InputStream> response =
                     patchClient().send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -200,7 +218,7 @@ final class HttpTransport implements Closeable {
         synchronized (patchClientLock) {
             if (patchClient == null) {
                 patchExecutor = Executors.newCachedThreadPool(threads);
-                HttpClient.Builder builder = HttpClient.newBuilder()
+                HttpClient.Builder builder = Connections.configure(HttpClient.newBuilder(), proxy, base)
                         .version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .connectTimeout(connectTimeout)

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror.oci;
 
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.RegistryCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +55,8 @@ public final class RegistryClientOptions {
     private final int chunkSize;
     private final boolean chunkedUploads;
     private final int tagPageSize;
+    private final ProxySettings proxy;
+    private final boolean offline;
 
     private RegistryClientOptions(Builder builder) {
         this.host = builder.host;
@@ -71,6 +74,8 @@ public final class RegistryClientOptions {
         this.chunkSize = builder.chunkSize;
         this.chunkedUploads = builder.chunkedUploads;
         this.tagPageSize = builder.tagPageSize;
+        this.proxy = builder.proxy;
+        this.offline = builder.offline;
     }
 
     /**
@@ -101,6 +106,8 @@ public final class RegistryClientOptions {
         builder.chunkSize = chunkSize;
         builder.chunkedUploads = chunkedUploads;
         builder.tagPageSize = tagPageSize;
+        builder.proxy = proxy;
+        builder.offline = offline;
         return builder;
     }
 
@@ -185,12 +192,22 @@ public final class RegistryClientOptions {
         return tagPageSize;
     }
 
+    /** The proxies the registry, its token service and its redirects are reached through. */
+    public ProxySettings proxy() {
+        return proxy;
+    }
+
+    /** Whether no connection may be made: every request fails at once. */
+    public boolean offline() {
+        return offline;
+    }
+
     @Override
     public String toString() {
         return "RegistryClientOptions[host=" + host + ", plainHttp=" + plainHttp + ", caFile=" + caFile
                 + ", skipTlsVerify=" + skipTlsVerify + ", credentials=" + credentials + ", allowCredentialsOverHttp="
                 + allowCredentialsOverHttp + ", connectTimeout=" + connectTimeout + ", requestTimeout="
-                + requestTimeout + ", maxAttempts=" + maxAttempts + "]";
+                + requestTimeout + ", maxAttempts=" + maxAttempts + ", proxy=" + proxy + ", offline=" + offline + "]";
     }
 
     /** Builds {@link RegistryClientOptions}; {@link #build()} checks the combination. */
@@ -210,8 +227,22 @@ public final class RegistryClientOptions {
         private int chunkSize = DEFAULT_CHUNK_SIZE;
         private boolean chunkedUploads;
         private int tagPageSize = DEFAULT_TAG_PAGE_SIZE;
+        private ProxySettings proxy = ProxySettings.direct();
+        private boolean offline;
 
         private Builder() {}
+
+        /** @see RegistryClientOptions#proxy() */
+        public Builder proxy(ProxySettings proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
+
+        /** @see RegistryClientOptions#offline() */
+        public Builder offline(boolean offline) {
+            this.offline = offline;
+            return this;
+        }
 
         /** @see RegistryClientOptions#host() */
         public Builder host(String host) {

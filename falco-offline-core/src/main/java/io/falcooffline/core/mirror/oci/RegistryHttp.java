@@ -1,14 +1,17 @@
 package io.falcooffline.core.mirror.oci;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.net.Connections;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpConnectTimeoutException;
@@ -127,6 +130,10 @@ final class RegistryHttp implements Closeable {
                 continue;
             }
             int status = response.status();
+            if (status == 407) {
+                response.close();
+                throw proxyLoginRefused(request);
+            }
             if (!isRetryableStatus(status)) {
                 return response;
             }
@@ -266,20 +273,28 @@ final class RegistryHttp implements Closeable {
                     e);
         }
         if (isTlsSetupFailure(e)) {
-            return new RegistryException(
-                    0,
+            return new HostUnreachableException(
+                    request.uri().getAuthority(),
                     "TLS handshake with " + description + " failed for " + request.summary() + ": " + e.getMessage()
-                            + ". If the registry's certificate comes from a private CA, set caFile to that CA's PEM "
-                            + "file; if the registry has no TLS, list it in insecureRegistries.",
+                            + ". If the registry's certificate comes from a private CA (or a proxy that intercepts"
+                            + " TLS), set caFile to that CA's PEM file; if the registry has no TLS, list it in"
+                            + " insecureRegistries.",
                     e);
         }
-        if (e instanceof ConnectException) {
-            return new RegistryException(
-                    0,
+        boolean direct = options.proxy().proxyFor(request.uri()) == Proxy.NO_PROXY;
+        if (direct && e instanceof ConnectException) {
+            return new HostUnreachableException(
+                    request.uri().getAuthority(),
                     "Cannot connect to " + description + " at " + request.uri().getAuthority() + " for "
-                            + request.summary() + ": connection refused" + tries
-                            + ". Check the host, the port, and whether it belongs in insecureRegistries.",
+                            + request.summary() + ": connection refused"
+                            + ". Check the host, the port, and whether it belongs in insecureRegistries; if this"
+                            + " machine reaches it only through a proxy, set the proxy (settings.xml <proxies>, or"
+                            + " HTTPS_PROXY and NO_PROXY).",
                     e);
+        }
+        if (Connections.isUnreachable(e)) {
+            return Connections.unreachable(
+                    request.uri(), options.proxy(), e, request.summary() + " on " + description, false);
         }
         if (e instanceof InterruptedIOException) {
             return new RegistryException(0, "Interrupted while " + request.summary() + " on " + description, e);
@@ -288,9 +303,34 @@ final class RegistryHttp implements Closeable {
                 0, "I/O failure talking to " + description + " for " + request.summary() + tries + ": " + e, e);
     }
 
+    private HostUnreachableException proxyLoginRefused(Request request) {
+        URI uri = request.uri();
+        String via = options.proxy().describeRoute(uri);
+        return new HostUnreachableException(
+                uri.getAuthority(),
+                "The " + (via.startsWith("through ") ? via.substring("through ".length()) : "proxy on the network path")
+                        + " refused " + request.summary() + " on " + description
+                        + " for want of a login (407): "
+                        + (options.proxy().hasLogin(uri)
+                                ? "check the proxy's <username> and <password> in settings.xml (or the user:password@"
+                                        + " of HTTPS_PROXY / HTTP_PROXY)."
+                                : "give the proxy's <username> and <password> in settings.xml, or user:password@ in"
+                                        + " HTTPS_PROXY / HTTP_PROXY."),
+                null);
+    }
+
     private static boolean isRetryable(IOException e) {
         if (e instanceof HttpConnectTimeoutException) {
             return true;
+        }
+        int tunnel = Connections.tunnelStatus(e);
+        if (tunnel > 0) {
+            // A proxy that is overloaded may open the tunnel next time; one that refuses it will refuse it again.
+            return tunnel == 503 || tunnel == 504;
+        }
+        // An unknown host, a refused connection or a failed handshake is the network path, not a passing fault.
+        if (Connections.isUnreachable(e)) {
+            return false;
         }
         // A registry that accepted the request and then said nothing for the whole timeout is unlikely to answer
         // the next one faster; retrying would multiply the wait.

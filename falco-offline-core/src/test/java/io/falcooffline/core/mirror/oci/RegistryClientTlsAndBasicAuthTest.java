@@ -180,6 +180,33 @@ class RegistryClientTlsAndBasicAuthTest {
     }
 
     @Test
+    void shouldNeverAnswerTheRegistrysChallengeWithTheProxyLogin() {
+        String proxyPassword = "proxy-only-" + PASSWORD;
+        try (io.falcooffline.core.testing.ForwardProxy proxy = io.falcooffline.core.testing.ForwardProxy.start()
+                        .resolve("registry.upstream.test", "127.0.0.1")
+                        .requireLogin(USER, proxyPassword);
+                RegistryClient client = new RegistryClient(
+                        RegistryClientOptions.builder("registry.upstream.test:" + plainRegistry.port())
+                                .plainHttp(true)
+                                .proxy(io.falcooffline.core.ProxySettings.builder()
+                                        .proxy("http", "127.0.0.1", proxy.port(), USER, proxyPassword, null, "corp")
+                                        .build())
+                                .build())) {
+            assertThatThrownBy(() -> client.listTags("rules/falco-rules"))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("Configure credentials")
+                    .hasMessageNotContaining(proxyPassword);
+
+            assertThat(proxy.proxyAuthorizations())
+                    .as("the proxy got its login")
+                    .isNotEmpty();
+            assertThat(proxy.serverAuthorizations())
+                    .as("the registry got no login at all")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void shouldRefuseToSendCredentialsOverPlainHttpUnlessAllowed() {
         try (RegistryClient client =
                 new RegistryClient(withCredentials(plainRegistry).build())) {
