@@ -149,6 +149,9 @@ public final class ChartSource {
         if (repository == null || repository.isBlank()) {
             throw new InvalidRequestException("chartGitRepository", "No git repository given.");
         }
+        // JGit would send user-info as Basic credentials, over plain HTTP too, and it would be recorded in Chart.yaml.
+        RegistryParameters.requireNoCredentials("chartGitRepository", repository);
+        RegistryParameters.requireNoQuery("chartGitRepository", repository);
         if (ref == null || ref.isBlank() || ref.startsWith("-") || ref.contains("..")) {
             throw new InvalidRequestException(
                     "chartGitRef",
