@@ -5,6 +5,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
+import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
 import io.falcooffline.core.mirror.oci.TlsTrust;
@@ -122,8 +123,6 @@ final class SourceHttp {
     }
 
     static String withoutQuery(URI uri) {
-        String text = uri.toString();
-        int query = text.indexOf('?');
-        return query < 0 ? text : text.substring(0, query);
+        return SafeText.urlWithoutSecrets(uri);
     }
 }
