@@ -1,10 +1,10 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.io.SafeText;
+import io.falcooffline.core.io.TarEntries;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * What falcoctl 0.13.0 refuses in an artifact's layer, and what falco-offline refuses besides where it expects a file,
@@ -70,10 +70,8 @@ public final class FalcoctlLayerRules {
                 + " must be one");
     }
 
-    /** Whether the entry is a regular file by its type flag ({@code '0'} or the old {@code NUL}). */
+    /** Whether the entry is a regular file by its type flag ({@link TarEntries}). */
     public static boolean isRegularFile(TarArchiveEntry entry) {
-        byte type = entry.getLinkFlag();
-        return (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM)
-                && !entry.getName().endsWith("/");
+        return TarEntries.isRegularFile(entry);
     }
 }

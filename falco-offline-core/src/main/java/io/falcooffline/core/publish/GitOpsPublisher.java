@@ -9,6 +9,7 @@ import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.OutputPaths;
 import io.falcooffline.core.io.SafeText;
+import io.falcooffline.core.io.TarEntries;
 import io.falcooffline.core.source.GitAccess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,7 +204,7 @@ final class GitOpsPublisher {
                 if (entry.isDirectory()) {
                     continue;
                 }
-                if (!entry.isFile() || entry.isLink() || entry.isSymbolicLink()) {
+                if (!TarEntries.isRegularFile(entry)) {
                     throw new FalcoOfflineException(
                             archive + " has an entry that is not a regular file: " + SafeText.quote(entry.getName()));
                 }
