@@ -5,6 +5,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.chart.ChartReader;
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.RegistryAccess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
@@ -91,13 +93,33 @@ final class GitCharts {
             ObjectId commit =
                     resolveLocal(repository, ref).orElseThrow(() -> missingRef(url, ref, localRefNames(repository)));
             return new Fetched(repository, commit);
-        } catch (IOException | GitAPIException e) {
-            throw new ChartSourceException("Reading git repository " + url + " failed: " + e.getMessage(), e);
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw new ChartSourceException("Reading git repository " + url + " failed: " + e.getMessage()
+                    + ". Check `chartGitRepository` and the credentials (a <server> in settings.xml whose id is the"
+                    + " host).", e);
         }
     }
 
     private void fetchRemote(String url, String ref, Path directory) throws GitAPIException, IOException {
-        Collection<Ref> remote = Git.lsRemoteRepository()
+        Files.createDirectories(directory.getParent());
+        boolean created = !Files.isDirectory(directory);
+        // The refs are listed from the cache repository: JGit's dumb HTTP transport needs a local repository even to
+        // list them (Git.lsRemoteRepository() has none and fails with a NullPointerException there).
+        Git git = created
+                ? Git.init().setBare(true).setDirectory(directory.toFile()).call()
+                : Git.open(directory.toFile());
+        try (git) {
+            fetchInto(git, url, ref);
+        } catch (GitAPIException | RuntimeException e) {
+            if (created) {
+                deleteQuietly(directory);
+            }
+            throw e;
+        }
+    }
+
+    private void fetchInto(Git git, String url, String ref) throws GitAPIException {
+        Collection<Ref> remote = git.lsRemote()
                 .setRemote(url)
                 .setCredentialsProvider(credentials(url))
                 .setHeads(true)
@@ -113,22 +135,24 @@ final class GitCharts {
             throw missingRef(
                     url, ref, remote.stream().map(Ref::getName).sorted().toList());
         }
-        Files.createDirectories(directory.getParent());
-        Git git = Files.isDirectory(directory)
-                ? Git.open(directory.toFile())
-                : Git.init().setBare(true).setDirectory(directory.toFile()).call();
-        try (git) {
-            FetchCommand fetch = git.fetch().setRemote(url).setCredentialsProvider(credentials(url));
-            if (remoteName.isPresent()) {
-                String name = remoteName.get();
-                fetch.setRefSpecs(new RefSpec("+" + name + ":" + name)).setDepth(1);
-                listener.info("Fetching " + name + " of " + url + " (shallow).");
-            } else {
-                // A commit id: fetch all branches and tags, since servers need not serve an arbitrary commit.
-                fetch.setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
-                listener.info("Fetching the branches and tags of " + url + " to find commit " + ref + ".");
-            }
-            fetch.call();
+        FetchCommand fetch = git.fetch().setRemote(url).setCredentialsProvider(credentials(url));
+        if (remoteName.isPresent()) {
+            String name = remoteName.get();
+            fetch.setRefSpecs(new RefSpec("+" + name + ":" + name)).setDepth(1);
+            listener.info("Fetching " + name + " of " + url + " (shallow).");
+        } else {
+            // A commit id: fetch all branches and tags, since servers need not serve an arbitrary commit.
+            fetch.setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+            listener.info("Fetching the branches and tags of " + url + " to find commit " + ref + ".");
+        }
+        fetch.call();
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try {
+            AtomicFiles.deleteRecursively(directory);
+        } catch (IOException e) {
+            // An empty leftover repository is fetched into next time.
         }
     }
 
