@@ -72,6 +72,7 @@ final class GitOpsPublisher {
         // Without gitPath the chart gets a directory of its own: the rest of the branch belongs to others.
         String gitPath = options.gitPath().isEmpty() ? chart.name() : options.gitPath();
         CredentialsProvider credentials = GitAccess.credentials(url, published.access());
+        int timeout = GitAccess.timeoutSeconds(published.access());
         Path work = null;
         try {
             work = Files.createTempDirectory("falco-offline-gitops-");
@@ -82,6 +83,7 @@ final class GitOpsPublisher {
                 // Every transport names the parameter's URL: no remote is read from the work tree's configuration.
                 Collection<Ref> remote = git.lsRemote()
                         .setRemote(url)
+                        .setTimeout(timeout)
                         .setCredentialsProvider(credentials)
                         .setHeads(true)
                         .call();
@@ -91,6 +93,7 @@ final class GitOpsPublisher {
                     String fetched = Constants.R_REMOTES + "origin/" + branch;
                     git.fetch()
                             .setRemote(url)
+                            .setTimeout(timeout)
                             .setCredentialsProvider(credentials)
                             .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + fetched))
                             .call();
@@ -121,6 +124,7 @@ final class GitOpsPublisher {
                         .call();
                 Iterable<PushResult> results = git.push()
                         .setRemote(url)
+                        .setTimeout(timeout)
                         .setCredentialsProvider(credentials)
                         .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + Constants.R_HEADS + branch))
                         .call();
@@ -143,7 +147,7 @@ final class GitOpsPublisher {
         } catch (GitAPIException | JGitInternalException e) {
             throw new FalcoOfflineException(
                     "Publishing to GitOps repository " + url + " branch " + branch + " failed: "
-                            + e.getMessage()
+                            + (GitAccess.timedOut(e) ? "no answer within " + timeout + " s" : e.getMessage())
                             + ". Check `gitRepository` and the credentials (a <server> in settings.xml whose"
                             + " id is the host).",
                     e);

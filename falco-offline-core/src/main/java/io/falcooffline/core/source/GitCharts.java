@@ -75,12 +75,12 @@ final class GitCharts {
                     }
                     if (!Files.isDirectory(directory)) {
                         throw new SourceUnreachableException(
-                                "Cannot fetch " + ref + " from git repository " + url + " (" + e.getMessage()
+                                "Cannot fetch " + ref + " from git repository " + url + " (" + why(e)
                                         + ") and the chart cache " + cache.root() + " holds nothing of it. Check the"
                                         + " URL and the credentials (a <server> in settings.xml whose id is the host).",
                                 e);
                     }
-                    listener.warn("Cannot fetch from git repository " + url + " (" + e.getMessage()
+                    listener.warn("Cannot fetch from git repository " + url + " (" + why(e)
                             + "); using the copy in the chart cache.");
                 }
             } else if (!Files.isDirectory(directory)) {
@@ -121,6 +121,7 @@ final class GitCharts {
     private void fetchInto(Git git, String url, String ref) throws GitAPIException {
         Collection<Ref> remote = git.lsRemote()
                 .setRemote(url)
+                .setTimeout(GitAccess.timeoutSeconds(access))
                 .setCredentialsProvider(credentials(url))
                 .setHeads(true)
                 .setTags(true)
@@ -135,7 +136,10 @@ final class GitCharts {
             throw missingRef(
                     url, ref, remote.stream().map(Ref::getName).sorted().toList());
         }
-        FetchCommand fetch = git.fetch().setRemote(url).setCredentialsProvider(credentials(url));
+        FetchCommand fetch = git.fetch()
+                .setRemote(url)
+                .setTimeout(GitAccess.timeoutSeconds(access))
+                .setCredentialsProvider(credentials(url));
         if (remoteName.isPresent()) {
             String name = remoteName.get();
             fetch.setRefSpecs(new RefSpec("+" + name + ":" + name)).setDepth(1);
@@ -246,6 +250,13 @@ final class GitCharts {
 
     private CredentialsProvider credentials(String url) {
         return GitAccess.credentials(url, access);
+    }
+
+    /** The failure in the user's terms: a time-out names the deadline, anything else is JGit's message. */
+    private String why(TransportException e) {
+        return GitAccess.timedOut(e)
+                ? "timed out: no answer within " + GitAccess.timeoutSeconds(access) + " s"
+                : e.getMessage();
     }
 
     private static boolean isMissingRef(TransportException e) {

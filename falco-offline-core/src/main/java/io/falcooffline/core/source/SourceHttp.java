@@ -12,18 +12,29 @@ import io.falcooffline.core.mirror.oci.TlsTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.Authenticator;
+import java.net.HttpURLConnection;
+import java.net.PasswordAuthentication;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Downloads from Helm repositories and chart URLs: redirects followed, size bounded, the host's credentials sent as
- * Basic authentication over HTTPS (over plain HTTP only when allowed), never along a redirect to another host.
+ * Downloads from Helm repositories and chart URLs: redirects followed, size bounded, every read (headers and each
+ * part of the body) bounded by the request timeout, the host's credentials sent as Basic authentication over HTTPS
+ * (over plain HTTP only when allowed), never along a redirect to another host.
  */
 final class SourceHttp {
+
+    /** Answers no authentication request itself: credentials go only where this class puts them. */
+    private static final Authenticator NO_AUTHENTICATION = new Authenticator() {
+        @Override
+        protected PasswordAuthentication getPasswordAuthentication() {
+            return null;
+        }
+    };
 
     private final RegistryAccess access;
     private final ProgressListener listener;
@@ -42,55 +53,66 @@ final class SourceHttp {
      */
     byte[] get(URI uri, long maxBytes, String what) {
         RegistryClientOptions hostOptions = access.clientOptions(authority(uri));
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .connectTimeout(hostOptions.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if ("https".equalsIgnoreCase(uri.getScheme())) {
-            builder.sslContext(TlsTrust.sslContext(hostOptions));
-        }
-        HttpClient client = builder.build();
+        SSLSocketFactory tls = null;
         try {
             URI current = uri;
             for (int redirects = 0; redirects <= 10; redirects++) {
-                HttpRequest.Builder request = HttpRequest.newBuilder(current)
-                        .timeout(hostOptions.requestTimeout())
-                        .GET();
+                HttpURLConnection connection = (HttpURLConnection) current.toURL().openConnection();
+                if (connection instanceof HttpsURLConnection https) {
+                    tls = tls != null ? tls : TlsTrust.sslContext(hostOptions).getSocketFactory();
+                    https.setSSLSocketFactory(tls);
+                }
+                connection.setAuthenticator(NO_AUTHENTICATION);
+                connection.setInstanceFollowRedirects(false);
+                connection.setUseCaches(false);
+                connection.setConnectTimeout(Math.toIntExact(hostOptions.connectTimeout().toMillis()));
+                // The deadline of every read, of the headers and of each part of the body: a server that stops
+                // sending fails the download instead of holding the run.
+                connection.setReadTimeout(Math.toIntExact(hostOptions.requestTimeout().toMillis()));
                 boolean sameHost = authority(current).equalsIgnoreCase(authority(uri));
                 if (sameHost && ("https".equalsIgnoreCase(current.getScheme()) || access.allowCredentialsOverHttp())) {
                     hostOptions
                             .credentials()
                             .filter(c -> !c.isIdentityToken())
-                            .ifPresent(c -> request.header("Authorization", basic(c)));
+                            .ifPresent(c -> connection.setRequestProperty("Authorization", basic(c)));
                 }
                 listener.debug("GET " + withoutQuery(current));
-                HttpResponse<InputStream> response =
-                        client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                int status = response.statusCode();
-                if (status / 100 == 3
-                        && response.headers().firstValue("Location").isPresent()) {
-                    response.body().close();
-                    current = current.resolve(
-                            response.headers().firstValue("Location").get());
-                    continue;
-                }
-                try (InputStream body = response.body()) {
+                try {
+                    int status = connection.getResponseCode();
+                    String location = connection.getHeaderField("Location");
+                    if (status / 100 == 3 && location != null) {
+                        current = current.resolve(location);
+                        continue;
+                    }
                     if (status != 200) {
                         throw new ChartSourceException("Downloading " + what + " from " + withoutQuery(current)
                                 + " failed: the server answered " + status + hint(status));
                     }
-                    return readBounded(body, maxBytes, what);
+                    try (InputStream body = connection.getInputStream()) {
+                        return readBounded(body, maxBytes, what);
+                    }
+                } finally {
+                    connection.disconnect();
                 }
             }
             throw new ChartSourceException(
                     "Downloading " + what + " from " + withoutQuery(uri) + " failed: more than 10 redirects.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChartSourceException("Interrupted while downloading " + what, e);
         } catch (InterruptedIOException e) {
             throw new SourceUnreachableException(
-                    "Downloading " + what + " from " + withoutQuery(uri) + " timed out: " + e.getMessage(), e);
+                    "Downloading " + what + " from " + withoutQuery(uri) + " timed out: no byte came for "
+                            + hostOptions.requestTimeout().toSeconds() + " s (connect time-out "
+                            + hostOptions.connectTimeout().toSeconds() + " s). Check the network or proxy.",
+                    e);
+        } catch (IllegalArgumentException e) {
+            throw new ChartSourceException(
+                    "Downloading " + what + " from " + withoutQuery(uri) + " failed: the server redirected to an"
+                            + " invalid URL.",
+                    e);
         } catch (IOException e) {
-            throw new SourceUnreachableException("Cannot reach " + withoutQuery(uri) + " for " + what + ": " + e, e);
+            throw new SourceUnreachableException(
+                    "Cannot reach " + withoutQuery(uri) + " for " + what + ": " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                    e);
         }
     }
 
