@@ -197,7 +197,10 @@ final class ArtifactFetcher {
                                     + " checked; choose another version with `artifacts`.");
                 });
                 if (FalcoctlLayerRules.isRegularFile(current)) {
-                    files.add(current.getName().startsWith("./") ? current.getName().substring(2) : current.getName());
+                    files.add(
+                            current.getName().startsWith("./")
+                                    ? current.getName().substring(2)
+                                    : current.getName());
                 }
             }
             in.transferTo(java.io.OutputStream.nullOutputStream());

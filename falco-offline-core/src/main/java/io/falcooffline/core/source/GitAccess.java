@@ -44,15 +44,20 @@ public final class GitAccess {
      * it to each read and write of a transport, so a server that stops answering fails the run.
      */
     public static int timeoutSeconds(RegistryAccess access) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, access.requestTimeout().toSeconds()));
+        return (int)
+                Math.max(1, Math.min(Integer.MAX_VALUE, access.requestTimeout().toSeconds()));
     }
 
     /** Whether a git failure was a time-out. */
     public static boolean timedOut(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof InterruptedIOException
-                    || String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timed out")
-                    || String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+                    || String.valueOf(cause.getMessage())
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .contains("timed out")
+                    || String.valueOf(cause.getMessage())
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .contains("timeout")) {
                 return true;
             }
         }

@@ -94,9 +94,11 @@ final class GitCharts {
                     resolveLocal(repository, ref).orElseThrow(() -> missingRef(url, ref, localRefNames(repository)));
             return new Fetched(repository, commit);
         } catch (IOException | GitAPIException | JGitInternalException e) {
-            throw new ChartSourceException("Reading git repository " + url + " failed: " + e.getMessage()
-                    + ". Check `chartGitRepository` and the credentials (a <server> in settings.xml whose id is the"
-                    + " host).", e);
+            throw new ChartSourceException(
+                    "Reading git repository " + url + " failed: " + e.getMessage()
+                            + ". Check `chartGitRepository` and the credentials (a <server> in settings.xml whose id is the"
+                            + " host).",
+                    e);
         }
     }
 

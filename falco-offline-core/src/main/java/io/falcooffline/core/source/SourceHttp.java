@@ -57,7 +57,8 @@ final class SourceHttp {
         try {
             URI current = uri;
             for (int redirects = 0; redirects <= 10; redirects++) {
-                HttpURLConnection connection = (HttpURLConnection) current.toURL().openConnection();
+                HttpURLConnection connection =
+                        (HttpURLConnection) current.toURL().openConnection();
                 if (connection instanceof HttpsURLConnection https) {
                     tls = tls != null ? tls : TlsTrust.sslContext(hostOptions).getSocketFactory();
                     https.setSSLSocketFactory(tls);
@@ -65,10 +66,12 @@ final class SourceHttp {
                 connection.setAuthenticator(NO_AUTHENTICATION);
                 connection.setInstanceFollowRedirects(false);
                 connection.setUseCaches(false);
-                connection.setConnectTimeout(Math.toIntExact(hostOptions.connectTimeout().toMillis()));
+                connection.setConnectTimeout(
+                        Math.toIntExact(hostOptions.connectTimeout().toMillis()));
                 // The deadline of every read, of the headers and of each part of the body: a server that stops
                 // sending fails the download instead of holding the run.
-                connection.setReadTimeout(Math.toIntExact(hostOptions.requestTimeout().toMillis()));
+                connection.setReadTimeout(
+                        Math.toIntExact(hostOptions.requestTimeout().toMillis()));
                 boolean sameHost = authority(current).equalsIgnoreCase(authority(uri));
                 if (sameHost && ("https".equalsIgnoreCase(current.getScheme()) || access.allowCredentialsOverHttp())) {
                     hostOptions
@@ -110,8 +113,8 @@ final class SourceHttp {
                     e);
         } catch (IOException e) {
             throw new SourceUnreachableException(
-                    "Cannot reach " + withoutQuery(uri) + " for " + what + ": " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                    "Cannot reach " + withoutQuery(uri) + " for " + what + ": "
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
                     e);
         }
     }

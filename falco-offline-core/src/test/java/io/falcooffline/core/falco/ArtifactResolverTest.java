@@ -16,11 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -236,30 +236,44 @@ class ArtifactResolverTest {
     void layersFalcoctlRefusesAndEntriesThatAreNoFilesAreRefused() {
         byte[] library = utf8("\u007fELF");
         SyntheticArtifacts.rulesfile(
-                        "title-escape", "1.0.0", "../escape.tar.gz", "escape.yaml", utf8("- rule: e\n"), List.of(),
-                        List.of(), null)
+                        "title-escape",
+                        "1.0.0",
+                        "../escape.tar.gz",
+                        "escape.yaml",
+                        utf8("- rule: e\n"),
+                        List.of(),
+                        List.of(),
+                        null)
                 .pushTo(store, "acme/title-escape", "1.0.0");
         SyntheticArtifacts.pluginWithFiles(
-                        "entry-escape", "1.0.0", SyntheticArtifacts.PLUGIN_PLATFORMS,
+                        "entry-escape",
+                        "1.0.0",
+                        SyntheticArtifacts.PLUGIN_PLATFORMS,
                         platform -> Map.of("../../evil.so", library))
                 .pushTo(store, "acme/entry-escape", "1.0.0");
         Map<String, SyntheticArtifacts.RawEntry> odd = Map.of(
-                "symlink", new SyntheticArtifacts.RawEntry("libsymlink.so", TarConstants.LF_SYMLINK, "/lib/libc.so.6",
-                        new byte[0]),
-                "hardlink", new SyntheticArtifacts.RawEntry("libhardlink.so", TarConstants.LF_LINK, "real.so",
-                        new byte[0]),
+                "symlink",
+                        new SyntheticArtifacts.RawEntry(
+                                "libsymlink.so", TarConstants.LF_SYMLINK, "/lib/libc.so.6", new byte[0]),
+                "hardlink",
+                        new SyntheticArtifacts.RawEntry("libhardlink.so", TarConstants.LF_LINK, "real.so", new byte[0]),
                 "fifo", new SyntheticArtifacts.RawEntry("libfifo.so", TarConstants.LF_FIFO, "", new byte[0]));
         StringBuilder yaml = new StringBuilder(
                 "- name: title-escape\n  type: rulesfile\n  registry: ghcr.io\n  repository: acme/title-escape\n"
                         + "- name: entry-escape\n  type: plugin\n  registry: ghcr.io\n  repository: acme/entry-escape\n");
         odd.forEach((name, entry) -> {
             SyntheticArtifacts.pluginWithLayer(
-                            name, "1.0.0", SyntheticArtifacts.PLUGIN_PLATFORMS,
+                            name,
+                            "1.0.0",
+                            SyntheticArtifacts.PLUGIN_PLATFORMS,
                             platform -> SyntheticArtifacts.tarGzOf(
                                     List.of(SyntheticArtifacts.RawEntry.file("real.so", library), entry)))
                     .pushTo(store, "acme/" + name, "1.0.0");
-            yaml.append("- name: ").append(name).append("\n  type: plugin\n  registry: ghcr.io\n  repository: acme/")
-                    .append(name).append('\n');
+            yaml.append("- name: ")
+                    .append(name)
+                    .append("\n  type: plugin\n  registry: ghcr.io\n  repository: acme/")
+                    .append(name)
+                    .append('\n');
         });
         ArtifactResolver resolver = new ArtifactResolver(
                 FalcoctlIndex.parse(yaml.toString(), "odd index"),

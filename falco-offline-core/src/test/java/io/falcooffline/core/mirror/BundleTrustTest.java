@@ -20,10 +20,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -208,8 +208,8 @@ class BundleTrustTest {
         cases.put("./index.json", "'index.json' twice");
         cases.put("link", "not a regular file");
         for (Map.Entry<String, String> tampered : cases.entrySet()) {
-            Path archive = temp.resolve("tampered-" + cases.keySet().stream().toList().indexOf(tampered.getKey())
-                    + ".tar");
+            Path archive =
+                    temp.resolve("tampered-" + cases.keySet().stream().toList().indexOf(tampered.getKey()) + ".tar");
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
                 try (Stream<Path> files = Files.walk(bundle)) {
                     for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {

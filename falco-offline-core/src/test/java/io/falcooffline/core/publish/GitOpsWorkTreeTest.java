@@ -82,10 +82,12 @@ class GitOpsWorkTreeTest {
                 chart.resolve("config"),
                 "[core]\n\trepositoryformatversion = 0\n\tbare = false\n[remote \"origin\"]\n\turl = "
                         + attacker.toUri() + "\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n");
-        PublishOptions publish =
-                PublishOptions.builder().gitRepository(gitops.toUri().toString()).build();
+        PublishOptions publish = PublishOptions.builder()
+                .gitRepository(gitops.toUri().toString())
+                .build();
 
-        assertThatThrownBy(() -> FalcoOffline.packageChart(request(chart, publish).build(), ProgressListener.SILENT))
+        assertThatThrownBy(
+                        () -> FalcoOffline.packageChart(request(chart, publish).build(), ProgressListener.SILENT))
                 .isInstanceOf(FalcoOfflineException.class)
                 .hasMessageContaining("'.git'")
                 .hasMessageContaining("plain directory name");
@@ -140,8 +142,9 @@ class GitOpsWorkTreeTest {
     void withoutGitPathTheChartGoesToADirectoryNamedAfterItAndOtherApplicationsStay() throws IOException {
         Path gitops = bare("gitops.git");
         seed(gitops, "other-app/deploy.yaml", "kind: Deployment\n", "README.md", "cluster repo\n");
-        PublishOptions publish =
-                PublishOptions.builder().gitRepository(gitops.toUri().toString()).build();
+        PublishOptions publish = PublishOptions.builder()
+                .gitRepository(gitops.toUri().toString())
+                .build();
 
         FalcoOffline.packageChart(request(TestCharts.lighthouse(), publish).build(), ProgressListener.SILENT);
 

@@ -9,7 +9,6 @@ import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
-import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.testing.GitRepositories;
@@ -62,8 +61,7 @@ class SecretsInSourceUrlsTest {
             String url = server.uri() + "/quiet-1.0.0.tgz?X-Amz-Signature=" + SIGNATURE + "&token=" + TOKEN;
             PackageRequest request = PackageRequest.builder()
                     .source(ChartSource.url(url, null))
-                    .sourceOptions(
-                            SourceOptions.builder().cacheDirectory(cache).build())
+                    .sourceOptions(SourceOptions.builder().cacheDirectory(cache).build())
                     .registry("192.168.5.96:30003")
                     .strict(false)
                     .outputDirectory(output)

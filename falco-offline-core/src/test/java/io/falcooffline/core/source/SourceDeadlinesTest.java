@@ -59,7 +59,8 @@ class SourceDeadlinesTest {
         SourceOptions options =
                 SourceOptions.builder().cacheDirectory(temp.resolve("cache")).build();
         try (GitSmartHttp http = GitSmartHttp.serve(bare.getParent());
-                FaultProxy proxy = FaultProxy.start(URI.create(http.url("repository.git")).getAuthority())) {
+                FaultProxy proxy =
+                        FaultProxy.start(URI.create(http.url("repository.git")).getAuthority())) {
             proxy.inject(FaultProxy.Fault.stall("GET", "info/refs", Duration.ofSeconds(60), 10));
             String url = "http://" + proxy.host() + "/repository.git";
             long start = System.nanoTime();

@@ -135,7 +135,8 @@ public final class SyntheticArtifacts {
      */
     public static SyntheticArtifact pluginWithLayer(
             String name, String version, List<Platform> platforms, Function<Platform, byte[]> layer) {
-        return pluginOfLayers(name, version, List.of(new Requirement("plugin_api_version", "3.11.0")), platforms, layer);
+        return pluginOfLayers(
+                name, version, List.of(new Requirement("plugin_api_version", "3.11.0")), platforms, layer);
     }
 
     /**

@@ -254,7 +254,8 @@ public final class DockerConfigCredentials {
     private static String where(JacksonException e) {
         return e.getLocation() == null || e.getLocation().getLineNr() <= 0
                 ? ""
-                : " (at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+                : " (at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 
     private FalcoOfflineException malformed(String key, String problem) {

@@ -127,11 +127,13 @@ class DockerConfigCredentialsTest {
 
     @Test
     void shouldNeverEchoWhatAHelperPrintsInsteadOfJson() throws Exception {
-        for (String output : List.of("s3cr3t-raw-helper-secret", "{\"Username\":\"u\",\"Secret\":\"s3cr3t-raw-helper-secret")) {
+        for (String output :
+                List.of("s3cr3t-raw-helper-secret", "{\"Username\":\"u\",\"Secret\":\"s3cr3t-raw-helper-secret")) {
             Path bin = helper("raw", "cat > /dev/null\necho '" + output + "'");
             Path config = write("{\"credsStore\":\"raw\"}");
 
-            assertThatThrownBy(() -> DockerConfigCredentials.load(config, List.of(bin)).lookup("ghcr.io"))
+            assertThatThrownBy(() ->
+                            DockerConfigCredentials.load(config, List.of(bin)).lookup("ghcr.io"))
                     .isInstanceOf(FalcoOfflineException.class)
                     .hasMessageContaining("docker-credential-raw")
                     .hasMessageContaining("ghcr.io")
