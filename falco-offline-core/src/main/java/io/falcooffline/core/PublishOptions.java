@@ -1,5 +1,6 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.io.OutputPaths;
 import io.falcooffline.core.io.SafeText;
 import java.util.Optional;
 
@@ -161,7 +162,7 @@ public final class PublishOptions {
                 path = path.substring(1);
             }
             for (String segment : path.split("/")) {
-                if (segment.equals("..") || segment.equals(".") || segment.equalsIgnoreCase(".git")) {
+                if (segment.equals("..") || segment.equals(".") || OutputPaths.isGitDirectoryName(segment)) {
                     throw new InvalidRequestException(
                             "gitPath",
                             "`gitPath` must be a plain directory inside the repository, got '" + gitPath + "'.");

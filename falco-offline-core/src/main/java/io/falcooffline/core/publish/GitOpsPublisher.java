@@ -214,7 +214,7 @@ final class GitOpsPublisher {
                 }
                 String name = entry.getName();
                 for (String segment : name.split("/")) {
-                    if (segment.equalsIgnoreCase(Constants.DOT_GIT)) {
+                    if (OutputPaths.isGitDirectoryName(segment)) {
                         throw new FalcoOfflineException(archive + " has an entry under a directory named .git: "
                                 + SafeText.quote(name) + "; git treats it as a repository of its own. Remove it.");
                     }

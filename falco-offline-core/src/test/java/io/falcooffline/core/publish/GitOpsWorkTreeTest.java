@@ -160,7 +160,7 @@ class GitOpsWorkTreeTest {
 
     @Test
     void gitPathMayNotNameGitsOwnDirectoryInAnySpelling() {
-        for (String path : List.of(".git", "apps/.GIT", "apps/.Git/x")) {
+        for (String path : List.of(".git", "apps/.GIT", "apps/.Git/x", "apps/.git./x", "GIT~1")) {
             assertThatThrownBy(() -> PublishOptions.builder()
                             .gitRepository("https://git.corp/clusters.git")
                             .gitPath(path)
