@@ -1,5 +1,6 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.source.VersionConstraint;
 import java.net.URI;
@@ -128,6 +129,8 @@ public final class ChartSource {
      */
     public static ChartSource repository(String repositoryUrl, String chartName, String version) {
         URI uri = httpUri(stripTrailingSlash(repositoryUrl), "chartRepository");
+        // index.yaml is fetched below the URL, and the URL is recorded in the annotations and the lock.
+        RegistryParameters.requireNoQuery("chartRepository", repositoryUrl);
         if (chartName == null || !CHART_NAME.matcher(chartName).matches()) {
             throw new InvalidRequestException(
                     "chart",
@@ -149,6 +152,9 @@ public final class ChartSource {
         if (repository == null || repository.isBlank()) {
             throw new InvalidRequestException("chartGitRepository", "No git repository given.");
         }
+        // JGit would send user-info as Basic credentials, over plain HTTP too, and it would be recorded in Chart.yaml.
+        RegistryParameters.requireNoCredentials("chartGitRepository", repository);
+        RegistryParameters.requireNoQuery("chartGitRepository", repository);
         if (ref == null || ref.isBlank() || ref.startsWith("-") || ref.contains("..")) {
             throw new InvalidRequestException(
                     "chartGitRef",
@@ -277,7 +283,7 @@ public final class ChartSource {
     public String describe() {
         return switch (kind) {
             case LOCAL -> path.toString();
-            case URL -> uri.toString();
+            case URL -> SafeText.urlWithoutSecrets(uri);
             case OCI -> "oci://" + ociReference;
             case REPOSITORY -> uri + " " + name + " " + version;
             case GIT -> gitRepository + " " + gitRef + (gitPath.isEmpty() ? "" : " " + gitPath);
@@ -306,7 +312,9 @@ public final class ChartSource {
         } catch (URISyntaxException e) {
             throw new InvalidRequestException(
                     parameter,
-                    "`" + parameter + "` must be an http(s) URL, got '" + text + "' (" + e.getReason() + ").");
+                    "`" + parameter + "` must be an http(s) URL, got "
+                            + SafeText.quote(String.valueOf(text).replaceAll("[?#].*", "?…")) + " ("
+                            + e.getReason().replaceAll("[?#].*", "?…") + ").");
         }
     }
 

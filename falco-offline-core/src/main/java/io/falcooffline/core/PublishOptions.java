@@ -1,5 +1,7 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.io.OutputPaths;
+import io.falcooffline.core.io.SafeText;
 import java.util.Optional;
 
 /**
@@ -68,7 +70,10 @@ public final class PublishOptions {
         return gitBranch;
     }
 
-    /** The directory inside the GitOps repository that receives the chart; empty for the root. */
+    /**
+     * The directory inside the GitOps repository that receives the chart, the plan and the lock; empty for a directory
+     * named after the chart. Nothing outside it is changed.
+     */
     public String gitPath() {
         return gitPath;
     }
@@ -157,21 +162,25 @@ public final class PublishOptions {
                 path = path.substring(1);
             }
             for (String segment : path.split("/")) {
-                if (segment.equals("..") || segment.equals(".") || segment.equals(".git")) {
+                if (segment.equals("..") || segment.equals(".") || OutputPaths.isGitDirectoryName(segment)) {
                     throw new InvalidRequestException(
                             "gitPath",
                             "`gitPath` must be a plain directory inside the repository, got '" + gitPath + "'.");
                 }
             }
             gitPath = path;
+            RegistryParameters.requireNoCredentials("gitRepository", gitRepository);
+            RegistryParameters.requireNoQuery("gitRepository", gitRepository);
+            RegistryParameters.requireNoCredentials("helmRepositoryUrl", helmRepositoryUrl);
             if (gitBranch.startsWith("-") || gitBranch.contains("..") || gitBranch.contains(" ")) {
                 throw new InvalidRequestException("gitBranch", "`gitBranch` '" + gitBranch + "' is not a branch name.");
             }
-            if (helmRepositoryUrl != null && !helmRepositoryUrl.matches("(?i)https?://\\S+")) {
+            if (helmRepositoryUrl != null && !helmRepositoryUrl.matches("(?i)https?://[^\\s?#]+")) {
                 throw new InvalidRequestException(
                         "helmRepositoryUrl",
-                        "`helmRepositoryUrl` must be the http(s) URL the repository is served from, got '"
-                                + helmRepositoryUrl + "'.");
+                        "`helmRepositoryUrl` must be the http(s) URL the repository is served from, without a query"
+                                + " or fragment (index.yaml records it for every reader), got "
+                                + SafeText.quote(helmRepositoryUrl.replaceAll("[?#].*", "?…")) + ".");
             }
             return new PublishOptions(this);
         }

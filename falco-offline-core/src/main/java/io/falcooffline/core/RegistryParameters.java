@@ -1,5 +1,6 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.io.SafeText;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,27 @@ final class RegistryParameters {
                     parameter,
                     "`" + parameter + "` holds a user name or password before '@' (" + masked + "); give the address"
                             + " only. " + WHERE_CREDENTIALS_BELONG);
+        }
+    }
+
+    /**
+     * Refuses a repository URL with a query or fragment, which may hold a token and would be recorded in the chart's
+     * annotations, the lock and commit messages; the message shows the URL without them.
+     *
+     * @throws InvalidRequestException naming the parameter
+     */
+    static void requireNoQuery(String parameter, String value) {
+        if (value == null) {
+            return;
+        }
+        int query = value.strip().replace('#', '?').indexOf('?');
+        if (query >= 0) {
+            throw new InvalidRequestException(
+                    parameter,
+                    "`" + parameter + "` must not carry a query or fragment ("
+                            + SafeText.quote(value.strip().substring(0, query) + "?…")
+                            + "): the URL is recorded in the chart's annotations, the lock and commit messages. Give"
+                            + " the repository URL only. " + WHERE_CREDENTIALS_BELONG);
         }
     }
 

@@ -521,7 +521,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
 
     /**
      * The directory of {@code gitRepository} that receives the chart, e.g. {@code clusters/prod/falco}; it is
-     * replaced whole on every commit. Empty for the root.
+     * replaced whole on every commit, and nothing outside it is changed. Empty for a directory named after the chart.
      *
      * @since 0.1.0
      */

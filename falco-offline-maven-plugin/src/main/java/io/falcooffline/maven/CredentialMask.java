@@ -18,6 +18,10 @@ final class CredentialMask {
     private static final List<Pattern> SECRETS = List.of(
             // scheme://user:secret@host
             Pattern.compile("(?<keep>[A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]+:)[^/\\s@]+(?=@)"),
+            // scheme://token@host: a user-info without ':' is a token as often as a user name
+            Pattern.compile("(?<keep>[A-Za-z][A-Za-z0-9+.-]*://)[^/\\s:@]+(?=@)"),
+            // scheme://host/path?query: a pre-signed URL's query is its secret
+            Pattern.compile("(?<keep>[A-Za-z][A-Za-z0-9+.-]*://[^\\s?#\"']*\\?)[^\\s\"']+"),
             // user:secret@host without a scheme, as in a registry parameter
             Pattern.compile("(?<keep>(?:^|[\\s,=;'(])[^\\s,=;'(/@:]+:)[^\\s,;'/@]+(?=@)"),
             // Authorization: Basic abc / Proxy-Authorization: Bearer xyz

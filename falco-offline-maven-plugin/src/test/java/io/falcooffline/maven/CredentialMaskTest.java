@@ -52,6 +52,14 @@ class CredentialMaskTest {
     }
 
     @Test
+    void shouldMaskTheQueryAndATokenUserWhenAUrlCarriesThem() {
+        assertThat(CredentialMask.mask("chart https://s3.corp/falco.tgz?X-Amz-Signature=abc123&X-Amz-Credential=k/1 x"))
+                .isEqualTo("chart https://s3.corp/falco.tgz?**** x");
+        assertThat(CredentialMask.mask("git https://glpat-abc123@git.corp/charts.git failed"))
+                .isEqualTo("git https://****@git.corp/charts.git failed");
+    }
+
+    @Test
     void shouldLeaveOrdinaryMessagesAloneWhenNothingLooksSecret() {
         String[] ordinary = {
             "docker.io/falcosecurity/falco:0.44.0 -> 192.168.5.96:30003/falco/falco:0.44.0",

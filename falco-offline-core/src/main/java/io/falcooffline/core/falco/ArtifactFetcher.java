@@ -126,13 +126,14 @@ final class ArtifactFetcher {
                     && !layerType.equals(ASSET_LAYER)) {
                 throw notFalco(what, "its layer has media type " + layerType);
             }
-            if (layer.path("annotations").path(TITLE).asString("").isBlank()) {
+            String title = layer.path("annotations").path(TITLE).asString("");
+            FalcoctlLayerRules.titleProblem(title).ifPresent(problem -> {
                 throw new FalcoArtifactException(
                         what,
-                        what + " has a layer without the " + TITLE + " annotation; falcoctl's puller names the"
-                                + " downloaded file after it and cannot install the artifact. Republish it with"
-                                + " falcoctl or choose another version with `artifacts`.");
-            }
+                        what + ": " + problem + "; falcoctl's puller names the downloaded file after the "
+                                + TITLE + " annotation and cannot install the artifact. Republish it with falcoctl"
+                                + " or choose another version with `artifacts`.");
+            });
             if (configDescriptor == null) {
                 configDescriptor = descriptor(json.path("config"), what);
                 firstLayer = descriptor(layer, what);
@@ -195,8 +196,18 @@ final class ArtifactFetcher {
                 if (files.size() >= MAX_LAYER_ENTRIES) {
                     throw new FalcoArtifactException(what, what + " has more than " + MAX_LAYER_ENTRIES + " files.");
                 }
-                if (entry.isFile()) {
-                    files.add(entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName());
+                TarArchiveEntry current = entry;
+                FalcoctlLayerRules.entryProblem(entry).ifPresent(problem -> {
+                    throw new FalcoArtifactException(
+                            what,
+                            what + ": " + problem + ". falcoctl would not install it as a file falco-offline"
+                                    + " checked; choose another version with `artifacts`.");
+                });
+                if (FalcoctlLayerRules.isRegularFile(current)) {
+                    files.add(
+                            current.getName().startsWith("./")
+                                    ? current.getName().substring(2)
+                                    : current.getName());
                 }
             }
             in.transferTo(java.io.OutputStream.nullOutputStream());

@@ -67,6 +67,20 @@ public final class OutputPaths {
         }
     }
 
+    /**
+     * Whether a path segment names git's own directory on some checkout: {@code .git} in any case, with trailing dots
+     * or spaces (which Windows drops), or its 8.3 short name {@code git~1}, as git's own {@code verify_path} refuses.
+     */
+    public static boolean isGitDirectoryName(String segment) {
+        String name = segment.toLowerCase(java.util.Locale.ROOT);
+        int end = name.length();
+        while (end > 0 && (name.charAt(end - 1) == '.' || name.charAt(end - 1) == ' ')) {
+            end--;
+        }
+        name = name.substring(0, end);
+        return name.equals(".git") || name.equals("git~1");
+    }
+
     private static void requirePlainSegment(String segment, String relativePath, Path base, String what) {
         String problem = null;
         if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {

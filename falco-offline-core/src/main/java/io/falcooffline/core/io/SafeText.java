@@ -1,5 +1,7 @@
 package io.falcooffline.core.io;
 
+import java.net.URI;
+
 /** Puts text read from input into messages without letting it forge log lines or flood them. */
 public final class SafeText {
 
@@ -28,5 +30,23 @@ public final class SafeText {
             out.append(" (cut; ").append(value.length()).append(" characters in all)");
         }
         return out.toString();
+    }
+
+    /**
+     * A URL as it may be shown or recorded (annotations, plan, lock, index, commit messages, cache keys, logs): without
+     * user-info, query and fragment, any of which may hold a secret (a password, a pre-signed signature, a token).
+     */
+    public static String urlWithoutSecrets(URI uri) {
+        String text = uri.toString();
+        int end = text.length();
+        for (char c : new char[] {'?', '#'}) {
+            int at = text.indexOf(c);
+            if (at >= 0) {
+                end = Math.min(end, at);
+            }
+        }
+        text = text.substring(0, end);
+        String userInfo = uri.getRawUserInfo();
+        return userInfo == null ? text : text.replace(userInfo + "@", "");
     }
 }

@@ -1,6 +1,8 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.io.OutputPaths;
+import io.falcooffline.core.io.SafeText;
+import io.falcooffline.core.io.TarEntries;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,15 +73,39 @@ interface LayoutFiles extends AutoCloseable {
     }
 
     /** The layout packed in a tar archive, read in place by seeking to each entry. */
+    /** An entry name as {@code tar -x} places it: without {@code ./}, empty and {@code .} segments. */
+    private static String normalizedEntryName(String name) {
+        StringBuilder normalized = new StringBuilder();
+        for (String segment : name.split("/")) {
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                normalized.append(normalized.isEmpty() ? "" : "/").append(segment);
+            }
+        }
+        return normalized.toString();
+    }
+
     static LayoutFiles tar(Path archive) throws IOException {
         TarHeaderBounds.check(archive);
         TarFile tar = new TarFile(archive);
         Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
-        for (TarArchiveEntry entry : tar.getEntries()) {
-            if (entry.isFile()) {
-                String name = entry.getName();
-                entries.put(name.startsWith("./") ? name.substring(2) : name, entry);
+        try {
+            for (TarArchiveEntry entry : tar.getEntries()) {
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                String name = normalizedEntryName(entry.getName());
+                if (!TarEntries.isRegularFile(entry)) {
+                    throw TarHeaderBounds.refused(
+                            archive, "its entry " + SafeText.quote(name) + " is not a regular file (a link or device)");
+                }
+                // tar -x keeps the last of two entries with one name, a reader may take the first: refuse both.
+                if (entries.putIfAbsent(name, entry) != null) {
+                    throw TarHeaderBounds.refused(archive, "it holds the entry " + SafeText.quote(name) + " twice");
+                }
             }
+        } catch (RuntimeException e) {
+            tar.close();
+            throw e;
         }
         return new LayoutFiles() {
             @Override

@@ -124,7 +124,7 @@ final class TarHeaderBounds {
         }
     }
 
-    private static FalcoOfflineException refused(Path archive, String problem) {
+    static FalcoOfflineException refused(Path archive, String problem) {
         return new FalcoOfflineException("The bundle " + archive + " is not one falco-offline:package wrote: " + problem
                 + ". Write the bundle again with falco-offline:package and carry the new .tar over.");
     }

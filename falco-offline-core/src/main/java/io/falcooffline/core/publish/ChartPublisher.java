@@ -120,9 +120,39 @@ public final class ChartPublisher {
                 }
             });
             client.pushManifest(repository, tag, artifact.manifest());
+            verifyPublished(client, published.registry(), repository, tag, artifact);
         }
         listener.info("Pushed the chart to oci://" + published.registry() + "/" + repository + ":" + tag + " ("
                 + artifact.manifest().descriptor().digest() + ").");
+    }
+
+    /**
+     * Reads back what was pushed, as {@code push} does for a bundle: a registry that accepted the chart but did not
+     * store it (a full disk, a read-only replica answering 201) must not be reported as published.
+     */
+    private static void verifyPublished(
+            RegistryClient client, String registry, String repository, String tag, HelmChartArtifact artifact) {
+        String reference = "oci://" + registry + "/" + repository + ":" + tag;
+        String expected = artifact.manifest().descriptor().digest();
+        Optional<Descriptor> found = client.resolve(repository, tag);
+        String problem = null;
+        if (found.isEmpty()) {
+            problem = "does not resolve there";
+        } else if (!found.get().digest().equals(expected)) {
+            problem = "resolves to " + found.get().digest() + ", not the pushed " + expected;
+        } else {
+            for (Descriptor blob : artifact.blobs().keySet()) {
+                if (!client.hasBlob(repository, blob)) {
+                    problem = "lacks its blob " + blob.digest();
+                    break;
+                }
+            }
+        }
+        if (problem != null) {
+            throw new FalcoOfflineException("After pushing, the chart " + reference + " " + problem + ": the registry"
+                    + " accepted it without storing it. Check the registry's storage and that nothing else writes"
+                    + " this tag, then run again.");
+        }
     }
 
     private static LockEntry lockEntry(PublishedChart published, String target, String targetDigest, long size) {

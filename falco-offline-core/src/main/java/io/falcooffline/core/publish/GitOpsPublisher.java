@@ -7,6 +7,9 @@ import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.OutputPaths;
+import io.falcooffline.core.io.SafeText;
+import io.falcooffline.core.io.TarEntries;
 import io.falcooffline.core.source.GitAccess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -26,6 +29,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
@@ -34,16 +38,21 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
-import org.eclipse.jgit.transport.URIish;
 
 /**
  * Commits the unpacked rewritten chart, the plan and the lock to a directory of a GitOps repository branch and
- * pushes. The directory is replaced whole, so files the chart no longer has disappear; when nothing differs, nothing
- * is committed.
+ * pushes. The directory ({@code gitPath}, else one named after the chart) is replaced whole, so files the chart no
+ * longer has disappear, and nothing outside it is touched; when nothing differs, nothing is committed. The work tree
+ * is falco-offline's alone: nothing is written under {@code .git}, no link on the way to the directory is followed,
+ * and every fetch and push goes to the {@code gitRepository} URL, never to a remote of the work tree's
+ * configuration.
  */
 final class GitOpsPublisher {
 
     private static final int MAX_LISTED = 30;
+
+    /** A directory name no checkout treats specially: no leading '.', so never {@code .git} in any spelling. */
+    private static final Pattern PLAIN_DIRECTORY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final PublishOptions options;
     private final PublishedChart published;
@@ -59,7 +68,11 @@ final class GitOpsPublisher {
     Optional<String> publish(Chart chart) {
         String url = options.gitRepository().orElseThrow();
         String branch = options.gitBranch();
+        requirePlainDirectoryName(chart.name(), url);
+        // Without gitPath the chart gets a directory of its own: the rest of the branch belongs to others.
+        String gitPath = options.gitPath().isEmpty() ? chart.name() : options.gitPath();
         CredentialsProvider credentials = GitAccess.credentials(url, published.access());
+        int timeout = GitAccess.timeoutSeconds(published.access());
         Path work = null;
         try {
             work = Files.createTempDirectory("falco-offline-gitops-");
@@ -67,9 +80,10 @@ final class GitOpsPublisher {
                     .setDirectory(work.toFile())
                     .setInitialBranch(branch)
                     .call()) {
-                git.remoteAdd().setName("origin").setUri(new URIish(url)).call();
+                // Every transport names the parameter's URL: no remote is read from the work tree's configuration.
                 Collection<Ref> remote = git.lsRemote()
-                        .setRemote("origin")
+                        .setRemote(url)
+                        .setTimeout(timeout)
                         .setCredentialsProvider(credentials)
                         .setTransportConfigCallback(GitAccess.transport(published.access()))
                         .setHeads(true)
@@ -77,30 +91,30 @@ final class GitOpsPublisher {
                 boolean branchExists =
                         remote.stream().anyMatch(ref -> ref.getName().equals(Constants.R_HEADS + branch));
                 if (branchExists) {
+                    String fetched = Constants.R_REMOTES + "origin/" + branch;
                     git.fetch()
-                            .setRemote("origin")
+                            .setRemote(url)
+                            .setTimeout(timeout)
                             .setCredentialsProvider(credentials)
                             .setTransportConfigCallback(GitAccess.transport(published.access()))
-                            .setRefSpecs(new RefSpec(
-                                    "+" + Constants.R_HEADS + branch + ":" + Constants.R_REMOTES + "origin/" + branch))
+                            .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + fetched))
                             .call();
                     git.reset()
                             .setMode(ResetCommand.ResetType.HARD)
-                            .setRef(Constants.R_REMOTES + "origin/" + branch)
+                            .setRef(fetched)
                             .call();
                 }
-                Path target = options.gitPath().isEmpty() ? work : work.resolve(options.gitPath());
-                replaceContent(target, work);
-                String pattern = options.gitPath().isEmpty() ? "." : options.gitPath();
-                git.add().addFilepattern(pattern).call();
-                git.add().addFilepattern(pattern).setUpdate(true).call();
+                Path target = OutputPaths.inside(work, gitPath, "GitOps directory `gitPath` of " + url);
+                replaceContent(target);
+                git.add().addFilepattern(gitPath).call();
+                git.add().addFilepattern(gitPath).setUpdate(true).call();
                 Status status = git.status().call();
                 Set<String> added = new TreeSet<>(status.getAdded());
                 Set<String> changed = new TreeSet<>(status.getChanged());
                 Set<String> removed = new TreeSet<>(status.getRemoved());
                 if (added.isEmpty() && changed.isEmpty() && removed.isEmpty()) {
                     listener.info("GitOps repository " + url + " branch " + branch + " already holds this chart under '"
-                            + options.gitPath() + "': nothing to commit.");
+                            + gitPath + "': nothing to commit.");
                     return Optional.empty();
                 }
                 PersonIdent author = new PersonIdent(options.gitAuthorName(), options.gitAuthorEmail());
@@ -108,9 +122,11 @@ final class GitOpsPublisher {
                         .setMessage(message(chart, added, changed, removed))
                         .setAuthor(author)
                         .setCommitter(author)
+                        .setNoVerify(true)
                         .call();
                 Iterable<PushResult> results = git.push()
-                        .setRemote("origin")
+                        .setRemote(url)
+                        .setTimeout(timeout)
                         .setCredentialsProvider(credentials)
                         .setTransportConfigCallback(GitAccess.transport(published.access()))
                         .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + Constants.R_HEADS + branch))
@@ -126,14 +142,15 @@ final class GitOpsPublisher {
                         }
                     }
                 }
-                listener.info("Committed " + commit.getName() + " to " + url + " branch " + branch + " (" + added.size()
-                        + " added, " + changed.size() + " changed, " + removed.size() + " removed).");
+                listener.info("Committed " + commit.getName() + " to " + url + " branch " + branch + " under '"
+                        + gitPath + "' (" + added.size() + " added, " + changed.size() + " changed, "
+                        + removed.size() + " removed).");
                 return Optional.of(commit.getName());
             }
-        } catch (GitAPIException | java.net.URISyntaxException e) {
+        } catch (GitAPIException | JGitInternalException e) {
             throw new FalcoOfflineException(
                     "Publishing to GitOps repository " + url + " branch " + branch + " failed: "
-                            + e.getMessage()
+                            + (GitAccess.timedOut(e) ? "no answer within " + timeout + " s" : e.getMessage())
                             + ". Check `gitRepository` and the credentials (a <server> in settings.xml whose"
                             + " id is the host).",
                     e);
@@ -148,44 +165,64 @@ final class GitOpsPublisher {
         }
     }
 
-    private void replaceContent(Path target, Path work) throws IOException {
-        if (!target.equals(work)) {
-            deleteTree(target);
-        } else {
-            try (Stream<Path> children = Files.list(work)) {
-                for (Path child : children.toList()) {
-                    if (!child.getFileName().toString().equals(Constants.DOT_GIT)) {
-                        deleteTree(child);
-                    }
-                }
-            }
+    /**
+     * Refuses a chart name that is not a plain directory name: the chart is unpacked into a directory of that name,
+     * and {@code .git} (or any name git or a checkout treats specially) would reach the work repository itself.
+     */
+    static void requirePlainDirectoryName(String name, String url) {
+        if (!PLAIN_DIRECTORY_NAME.matcher(name).matches()) {
+            throw new FalcoOfflineException("The chart's name " + SafeText.quote(name) + " is not a plain directory"
+                    + " name (letters, digits, '.', '_' and '-', starting with a letter or digit), so it cannot be"
+                    + " committed to GitOps repository " + url + ": the chart is unpacked into a directory of that"
+                    + " name. Rename the chart in its Chart.yaml.");
         }
+    }
+
+    private void replaceContent(Path target) throws IOException {
+        // The route to target holds no link (OutputPaths), and the walk below deletes links without following them.
+        deleteTree(target);
         Files.createDirectories(target);
         unpack(published.chartFile(), target);
-        Files.copy(published.planFile(), target.resolve(published.planFile().getFileName()));
+        copyInto(published.planFile(), target);
         // Without mirroring this run wrote no lock: one lying there is from an earlier run.
         Optional<Path> lock = published.mirror().mode() == MirrorMode.NONE
                 ? Optional.empty()
                 : published.mirror().lockFile().filter(Files::isRegularFile);
         if (lock.isPresent()) {
-            Files.copy(lock.get(), target.resolve(lock.get().getFileName()));
+            copyInto(lock.get(), target);
         }
     }
 
-    /** Unpacks a chart archive, every entry kept inside {@code target} and the total size bounded. */
+    private static void copyInto(Path file, Path target) throws IOException {
+        Path copy = OutputPaths.inside(target, file.getFileName().toString(), "GitOps file");
+        Files.copy(file, copy);
+    }
+
+    /**
+     * Unpacks a chart archive, every entry a regular file kept inside {@code target}, none under a directory git
+     * treats as its own, and the total size bounded.
+     */
     private static void unpack(Path archive, Path target) throws IOException {
         long budget = ChartReader.MAX_DECOMPRESSED_BYTES;
         try (InputStream file = Files.newInputStream(archive);
                 TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
-                if (!entry.isFile()) {
+                if (entry.isDirectory()) {
                     continue;
                 }
-                Path out = target.resolve(entry.getName()).normalize();
-                if (!out.startsWith(target)) {
-                    throw new FalcoOfflineException(archive + " has an entry outside the chart: " + entry.getName());
+                if (!TarEntries.isRegularFile(entry)) {
+                    throw new FalcoOfflineException(
+                            archive + " has an entry that is not a regular file: " + SafeText.quote(entry.getName()));
                 }
+                String name = entry.getName();
+                for (String segment : name.split("/")) {
+                    if (OutputPaths.isGitDirectoryName(segment)) {
+                        throw new FalcoOfflineException(archive + " has an entry under a directory named .git: "
+                                + SafeText.quote(name) + "; git treats it as a repository of its own. Remove it.");
+                    }
+                }
+                Path out = OutputPaths.inside(target, name, "chart entry of " + archive.getFileName());
                 budget -= entry.getSize();
                 if (budget < 0) {
                     throw new FalcoOfflineException(

@@ -11,6 +11,7 @@ import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.RegistryClient;
@@ -114,13 +115,14 @@ public final class ChartSources {
     }
 
     private ResolvedChart url(URI uri, Optional<String> sha256) {
-        String reference = uri.toString();
+        // A pre-signed URL's query is a secret: it is sent, never recorded (annotations, lock, cache, messages).
+        String reference = SafeText.urlWithoutSecrets(uri);
         SourceHttp http = new SourceHttp(options, access, listener);
         String digest = archive(
                 "url " + reference,
                 reference,
                 sha256,
-                () -> http.get(uri, HelmOciChart.MAX_CHART_BYTES, "chart " + SourceHttp.withoutQuery(uri)));
+                () -> http.get(uri, HelmOciChart.MAX_CHART_BYTES, "chart " + reference));
         return new ResolvedChart(cache.blobFile(digest), reference, digest);
     }
 
@@ -185,7 +187,7 @@ public final class ChartSources {
         SourceHttp http = new SourceHttp(options, access, listener);
         listener.info("Chart " + name + " " + entry.version() + " of " + repository + " satisfies " + version + ".");
         String digest = archive(
-                "url " + archive,
+                "url " + SafeText.urlWithoutSecrets(archive),
                 reference,
                 entry.digest(),
                 () -> http.get(archive, HelmOciChart.MAX_CHART_BYTES, "chart " + name + " " + entry.version()));

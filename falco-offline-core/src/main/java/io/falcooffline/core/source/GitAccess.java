@@ -4,6 +4,7 @@ import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.mirror.RegistryAccess;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Proxy;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -46,6 +47,31 @@ public final class GitAccess {
         }
         return new UsernamePasswordCredentialsProvider(
                 found.get().username(), found.get().password());
+    }
+
+    /**
+     * The deadline of every git network read, in seconds: the request timeout of the registry settings. JGit applies
+     * it to each read and write of a transport, so a server that stops answering fails the run.
+     */
+    public static int timeoutSeconds(RegistryAccess access) {
+        return (int)
+                Math.max(1, Math.min(Integer.MAX_VALUE, access.requestTimeout().toSeconds()));
+    }
+
+    /** Whether a git failure was a time-out. */
+    public static boolean timedOut(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedIOException
+                    || String.valueOf(cause.getMessage())
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .contains("timed out")
+                    || String.valueOf(cause.getMessage())
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .contains("timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.chart.ChartReader;
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.RegistryAccess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
@@ -73,12 +75,12 @@ final class GitCharts {
                     }
                     if (!Files.isDirectory(directory)) {
                         throw new SourceUnreachableException(
-                                "Cannot fetch " + ref + " from git repository " + url + " (" + e.getMessage()
+                                "Cannot fetch " + ref + " from git repository " + url + " (" + why(e)
                                         + ") and the chart cache " + cache.root() + " holds nothing of it. Check the"
                                         + " URL and the credentials (a <server> in settings.xml whose id is the host).",
                                 e);
                     }
-                    listener.warn("Cannot fetch from git repository " + url + " (" + e.getMessage()
+                    listener.warn("Cannot fetch from git repository " + url + " (" + why(e)
                             + "); using the copy in the chart cache.");
                 }
             } else if (!Files.isDirectory(directory)) {
@@ -91,14 +93,37 @@ final class GitCharts {
             ObjectId commit =
                     resolveLocal(repository, ref).orElseThrow(() -> missingRef(url, ref, localRefNames(repository)));
             return new Fetched(repository, commit);
-        } catch (IOException | GitAPIException e) {
-            throw new ChartSourceException("Reading git repository " + url + " failed: " + e.getMessage(), e);
+        } catch (IOException | GitAPIException | JGitInternalException e) {
+            throw new ChartSourceException(
+                    "Reading git repository " + url + " failed: " + e.getMessage()
+                            + ". Check `chartGitRepository` and the credentials (a <server> in settings.xml whose id is the"
+                            + " host).",
+                    e);
         }
     }
 
     private void fetchRemote(String url, String ref, Path directory) throws GitAPIException, IOException {
-        Collection<Ref> remote = Git.lsRemoteRepository()
+        Files.createDirectories(directory.getParent());
+        boolean created = !Files.isDirectory(directory);
+        // The refs are listed from the cache repository: JGit's dumb HTTP transport needs a local repository even to
+        // list them (Git.lsRemoteRepository() has none and fails with a NullPointerException there).
+        Git git = created
+                ? Git.init().setBare(true).setDirectory(directory.toFile()).call()
+                : Git.open(directory.toFile());
+        try (git) {
+            fetchInto(git, url, ref);
+        } catch (GitAPIException | RuntimeException e) {
+            if (created) {
+                deleteQuietly(directory);
+            }
+            throw e;
+        }
+    }
+
+    private void fetchInto(Git git, String url, String ref) throws GitAPIException {
+        Collection<Ref> remote = git.lsRemote()
                 .setRemote(url)
+                .setTimeout(GitAccess.timeoutSeconds(access))
                 .setCredentialsProvider(credentials(url))
                 .setTransportConfigCallback(GitAccess.transport(access))
                 .setHeads(true)
@@ -114,25 +139,28 @@ final class GitCharts {
             throw missingRef(
                     url, ref, remote.stream().map(Ref::getName).sorted().toList());
         }
-        Files.createDirectories(directory.getParent());
-        Git git = Files.isDirectory(directory)
-                ? Git.open(directory.toFile())
-                : Git.init().setBare(true).setDirectory(directory.toFile()).call();
-        try (git) {
-            FetchCommand fetch = git.fetch()
-                    .setRemote(url)
-                    .setCredentialsProvider(credentials(url))
-                    .setTransportConfigCallback(GitAccess.transport(access));
-            if (remoteName.isPresent()) {
-                String name = remoteName.get();
-                fetch.setRefSpecs(new RefSpec("+" + name + ":" + name)).setDepth(1);
-                listener.info("Fetching " + name + " of " + url + " (shallow).");
-            } else {
-                // A commit id: fetch all branches and tags, since servers need not serve an arbitrary commit.
-                fetch.setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
-                listener.info("Fetching the branches and tags of " + url + " to find commit " + ref + ".");
-            }
-            fetch.call();
+        FetchCommand fetch = git.fetch()
+                .setRemote(url)
+                .setTimeout(GitAccess.timeoutSeconds(access))
+                .setCredentialsProvider(credentials(url))
+                .setTransportConfigCallback(GitAccess.transport(access));
+        if (remoteName.isPresent()) {
+            String name = remoteName.get();
+            fetch.setRefSpecs(new RefSpec("+" + name + ":" + name)).setDepth(1);
+            listener.info("Fetching " + name + " of " + url + " (shallow).");
+        } else {
+            // A commit id: fetch all branches and tags, since servers need not serve an arbitrary commit.
+            fetch.setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+            listener.info("Fetching the branches and tags of " + url + " to find commit " + ref + ".");
+        }
+        fetch.call();
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try {
+            AtomicFiles.deleteRecursively(directory);
+        } catch (IOException e) {
+            // An empty leftover repository is fetched into next time.
         }
     }
 
@@ -226,6 +254,13 @@ final class GitCharts {
 
     private CredentialsProvider credentials(String url) {
         return GitAccess.credentials(url, access);
+    }
+
+    /** The failure in the user's terms: a time-out names the deadline, anything else is JGit's message. */
+    private String why(TransportException e) {
+        return GitAccess.timedOut(e)
+                ? "timed out: no answer within " + GitAccess.timeoutSeconds(access) + " s"
+                : e.getMessage();
     }
 
     private static boolean isMissingRef(TransportException e) {

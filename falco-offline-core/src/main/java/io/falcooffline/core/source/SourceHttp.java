@@ -5,6 +5,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
+import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.mirror.oci.RegistryClientOptions;
 import io.falcooffline.core.mirror.oci.TlsTrust;
@@ -19,7 +20,8 @@ import java.util.Base64;
 import javax.net.ssl.HttpsURLConnection;
 
 /**
- * Downloads from Helm repositories and chart URLs: redirects followed, size bounded, the host's credentials sent as
+ * Downloads from Helm repositories and chart URLs: redirects followed, size bounded, every read (headers and each
+ * part of the body) bounded by the request timeout, the host's credentials sent as
  * Basic authentication over HTTPS (over plain HTTP only when allowed), never along a redirect to another host. Goes
  * through the proxy of the registry settings; offline, connects nowhere.
  */
@@ -85,7 +87,15 @@ final class SourceHttp {
                     "Downloading " + what + " from " + withoutQuery(uri) + " failed: more than 10 redirects.");
         } catch (InterruptedIOException e) {
             throw new SourceUnreachableException(
-                    "Downloading " + what + " from " + withoutQuery(uri) + " timed out: " + e.getMessage(), e);
+                    "Downloading " + what + " from " + withoutQuery(uri) + " timed out: no byte came for "
+                            + hostOptions.requestTimeout().toSeconds() + " s (connect time-out "
+                            + hostOptions.connectTimeout().toSeconds() + " s). Check the network or proxy.",
+                    e);
+        } catch (IllegalArgumentException e) {
+            throw new ChartSourceException(
+                    "Downloading " + what + " from " + withoutQuery(uri) + " failed: the server redirected to an"
+                            + " invalid URL.",
+                    e);
         } catch (IOException e) {
             if (Connections.isUnreachable(e)) {
                 throw new SourceUnreachableException(
@@ -132,8 +142,6 @@ final class SourceHttp {
     }
 
     static String withoutQuery(URI uri) {
-        String text = uri.toString();
-        int query = text.indexOf('?');
-        return query < 0 ? text : text.substring(0, query);
+        return SafeText.urlWithoutSecrets(uri);
     }
 }

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -437,5 +438,75 @@ class ArtifactResolverTest {
                 .isInstanceOf(FalcoArtifactException.class)
                 .hasMessageContaining("untitled-rules:1.0.0")
                 .hasMessageContaining("org.opencontainers.image.title");
+    }
+
+    /**
+     * falcoctl 0.13.0 refuses a layer title that leaves its download directory (oras-go 2.6.0
+     * {@code content/file/file.go} resolveWritePath) and an entry whose name holds {@code ..} or whose type is not a
+     * directory, file or link ({@code internal/utils/extract.go}); a link or pipe where a plugin library or rules file is
+     * expected is refused as well.
+     */
+    @Test
+    void layersFalcoctlRefusesAndEntriesThatAreNoFilesAreRefused() {
+        byte[] library = utf8("\u007fELF");
+        SyntheticArtifacts.rulesfile(
+                        "title-escape",
+                        "1.0.0",
+                        "../escape.tar.gz",
+                        "escape.yaml",
+                        utf8("- rule: e\n"),
+                        List.of(),
+                        List.of(),
+                        null)
+                .pushTo(store, "acme/title-escape", "1.0.0");
+        SyntheticArtifacts.pluginWithFiles(
+                        "entry-escape",
+                        "1.0.0",
+                        SyntheticArtifacts.PLUGIN_PLATFORMS,
+                        platform -> Map.of("../../evil.so", library))
+                .pushTo(store, "acme/entry-escape", "1.0.0");
+        Map<String, SyntheticArtifacts.RawEntry> odd = Map.of(
+                "symlink",
+                        new SyntheticArtifacts.RawEntry(
+                                "libsymlink.so", TarConstants.LF_SYMLINK, "/lib/libc.so.6", new byte[0]),
+                "hardlink",
+                        new SyntheticArtifacts.RawEntry("libhardlink.so", TarConstants.LF_LINK, "real.so", new byte[0]),
+                "fifo", new SyntheticArtifacts.RawEntry("libfifo.so", TarConstants.LF_FIFO, "", new byte[0]));
+        StringBuilder yaml = new StringBuilder(
+                "- name: title-escape\n  type: rulesfile\n  registry: ghcr.io\n  repository: acme/title-escape\n"
+                        + "- name: entry-escape\n  type: plugin\n  registry: ghcr.io\n  repository: acme/entry-escape\n");
+        odd.forEach((name, entry) -> {
+            SyntheticArtifacts.pluginWithLayer(
+                            name,
+                            "1.0.0",
+                            SyntheticArtifacts.PLUGIN_PLATFORMS,
+                            platform -> SyntheticArtifacts.tarGzOf(
+                                    List.of(SyntheticArtifacts.RawEntry.file("real.so", library), entry)))
+                    .pushTo(store, "acme/" + name, "1.0.0");
+            yaml.append("- name: ")
+                    .append(name)
+                    .append("\n  type: plugin\n  registry: ghcr.io\n  repository: acme/")
+                    .append(name)
+                    .append('\n');
+        });
+        ArtifactResolver resolver = new ArtifactResolver(
+                FalcoctlIndex.parse(yaml.toString(), "odd index"),
+                "odd index",
+                upstream.sources(store),
+                ArtifactPins.none(),
+                Optional.empty(),
+                ARM_AND_AMD);
+        Map<String, String> expected = Map.of(
+                "title-escape", "'../escape.tar.gz'",
+                "entry-escape", "'../../evil.so'",
+                "symlink", "'libsymlink.so' is a symbolic link",
+                "hardlink", "'libhardlink.so' is a hard link",
+                "fifo", "'libfifo.so' is a FIFO");
+        expected.forEach((name, problem) -> assertThatThrownBy(
+                        () -> resolver.resolve(List.of(install(name + ":1.0.0")), Set.of()))
+                .as(name)
+                .isInstanceOf(FalcoArtifactException.class)
+                .hasMessageContaining(name + ":1.0.0")
+                .hasMessageContaining(problem));
     }
 }

@@ -17,8 +17,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,5 +197,53 @@ class BundleTrustTest {
             assertThat(reader.resolve(REPOSITORY, "0.16"))
                     .contains(plugin.root().descriptor());
         }
+    }
+
+    @Test
+    void shouldRefuseABundleArchiveThatHoldsAnEntryTwiceOrALink() throws IOException {
+        Path bundle = bundle(entry(REPOSITORY + ":0.16", plugin.digest()));
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("index.json", "'index.json' twice");
+        cases.put("./index.json", "'index.json' twice");
+        cases.put("link", "not a regular file");
+        for (Map.Entry<String, String> tampered : cases.entrySet()) {
+            Path archive =
+                    temp.resolve("tampered-" + cases.keySet().stream().toList().indexOf(tampered.getKey()) + ".tar");
+            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
+                try (Stream<Path> files = Files.walk(bundle)) {
+                    for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                        String name = bundle.relativize(file).toString();
+                        byte[] content = Files.readAllBytes(file);
+                        if (name.equals("index.json") && tampered.getKey().equals("link")) {
+                            TarArchiveEntry link = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+                            link.setLinkName("/etc/passwd");
+                            tar.putArchiveEntry(link);
+                            tar.closeArchiveEntry();
+                            continue;
+                        }
+                        putFile(tar, name, content);
+                        if (name.equals("index.json") && !tampered.getKey().equals("link")) {
+                            // A second index.json that `tar -x` would keep instead of the first.
+                            putFile(tar, tampered.getKey(), "{\"schemaVersion\":2,\"manifests\":[]}".getBytes());
+                        }
+                    }
+                }
+            }
+
+            assertThatThrownBy(() -> OciLayoutStore.openForReading(archive))
+                    .as(tampered.getKey())
+                    .isInstanceOf(FalcoOfflineException.class)
+                    .hasMessageContaining(archive.toString())
+                    .hasMessageContaining(tampered.getValue())
+                    .hasMessageContaining("Write the bundle again");
+        }
+    }
+
+    private static void putFile(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(content.length);
+        tar.putArchiveEntry(entry);
+        tar.write(content);
+        tar.closeArchiveEntry();
     }
 }

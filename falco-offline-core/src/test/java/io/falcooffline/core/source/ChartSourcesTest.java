@@ -311,6 +311,23 @@ class ChartSourcesTest {
     }
 
     @Test
+    void gitOverDumbHttpFetchesTheChart() {
+        Path bare = GitRepositories.bareWithTree(
+                temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
+        GitRepositories.git(bare, "update-server-info");
+        try (StaticHttpServer http = StaticHttpServer.serve(bare.getParent())) {
+            String url = http.uri() + "/repository.git";
+            ResolvedChart resolved = ChartSources.resolve(
+                    ChartSource.git(url, "v1.2.3", "charts/lighthouse"), options(false), NO_ACCESS, listener);
+            assertThat(new ChartReader().read(resolved.path()).name()).isEqualTo("lighthouse");
+            assertThat(http.requests()).as("the dumb protocol").contains("/repository.git/info/refs");
+            ResolvedChart byBranch = ChartSources.resolve(
+                    ChartSource.git(url, "main", "charts/lighthouse"), options(false), NO_ACCESS, listener);
+            assertThat(byBranch.digest()).isEqualTo(resolved.digest());
+        }
+    }
+
+    @Test
     void missingGitRefIsNamedWithTheRefsThereAre() {
         Path bare = GitRepositories.bareWithTree(
                 temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");

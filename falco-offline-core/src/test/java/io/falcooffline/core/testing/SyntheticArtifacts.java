@@ -129,12 +129,64 @@ public final class SyntheticArtifacts {
         return plugin(name, version, List.of(new Requirement("plugin_api_version", "3.11.0")), platforms, files);
     }
 
+    /**
+     * A plugin whose layer for each platform is the given gzip tar, as is (for layers no falcoctl CI would publish:
+     * links, pipes), with requirement {@code plugin_api_version 3.11.0}.
+     */
+    public static SyntheticArtifact pluginWithLayer(
+            String name, String version, List<Platform> platforms, Function<Platform, byte[]> layer) {
+        return pluginOfLayers(
+                name, version, List.of(new Requirement("plugin_api_version", "3.11.0")), platforms, layer);
+    }
+
+    /**
+     * One tar entry of any type, for {@link #tarGzOf}.
+     *
+     * @param type the tar type flag, e.g. {@code TarConstants.LF_SYMLINK}
+     * @param linkName the link target for a link, else empty
+     */
+    public record RawEntry(String name, byte type, String linkName, byte[] content) {
+        /** A regular file. */
+        public static RawEntry file(String name, byte[] content) {
+            return new RawEntry(name, org.apache.commons.compress.archivers.tar.TarConstants.LF_NORMAL, "", content);
+        }
+    }
+
+    /** A gzip-compressed tar holding the entries in the given order, types and link names as given. */
+    public static byte[] tarGzOf(List<RawEntry> entries) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            for (RawEntry raw : entries) {
+                TarArchiveEntry entry = new TarArchiveEntry(raw.name(), raw.type());
+                entry.setLinkName(raw.linkName());
+                entry.setSize(raw.content().length);
+                entry.setModTime(java.util.Date.from(CREATED_INSTANT));
+                tar.putArchiveEntry(entry);
+                tar.write(raw.content());
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return gzip(out.toByteArray());
+    }
+
     private static SyntheticArtifact plugin(
             String name,
             String version,
             List<Requirement> requirements,
             List<Platform> platforms,
             Function<Platform, Map<String, byte[]>> files) {
+        return pluginOfLayers(name, version, requirements, platforms, platform -> tarGz(files.apply(platform)));
+    }
+
+    private static SyntheticArtifact pluginOfLayers(
+            String name,
+            String version,
+            List<Requirement> requirements,
+            List<Platform> platforms,
+            Function<Platform, byte[]> layers) {
         byte[] config = config(name, version, List.of(), requirements);
         Descriptor configDescriptor = descriptor(PLUGIN_CONFIG, config);
         List<SyntheticArtifact.Blob> blobs = new ArrayList<>();
@@ -144,7 +196,7 @@ public final class SyntheticArtifacts {
         Map<String, Object> annotations = object(ANNOTATION_CREATED, CREATED, ANNOTATION_SOURCE, PLUGINS_SOURCE);
         for (Platform platform : platforms) {
             String title = name + "-" + version + "-linux-" + platform.archiveArchitecture() + ".tar.gz";
-            byte[] layer = tarGz(files.apply(platform));
+            byte[] layer = layers.apply(platform);
             Descriptor layerDescriptor = descriptor(PLUGIN_LAYER, layer);
             blobs.add(new SyntheticArtifact.Blob(layerDescriptor, layer));
             Manifest manifest = artifactManifest(configDescriptor, layerDescriptor, title, annotations);

@@ -2,6 +2,7 @@ package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.FalcoMediaTypes;
+import io.falcooffline.core.falco.FalcoctlLayerRules;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
@@ -94,6 +95,12 @@ final class FalcoArtifactReader {
                     .path("annotations")
                     .path(FalcoMediaTypes.TITLE)
                     .asString("");
+            if (!title.isBlank()) {
+                FalcoctlLayerRules.titleProblem(title).ifPresent(problem -> {
+                    throw new BakeException(
+                            what, what + ": " + problem + ". Publish it again with `falcoctl registry push`.");
+                });
+            }
             if (title.isBlank()) {
                 throw new MissingLayerTitleException(
                         what,

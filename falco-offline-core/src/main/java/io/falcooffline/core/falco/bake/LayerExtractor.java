@@ -1,5 +1,6 @@
 package io.falcooffline.core.falco.bake;
 
+import io.falcooffline.core.falco.FalcoctlLayerRules;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Extracts the files of an artifact layer as falcoctl 0.13.0 would ({@code internal/utils/extract.go}): entries keep
- * their path, {@code ..} is refused; of a plugin only the {@code .so} files are kept. Every size and count is bounded,
+ * their path, {@code ..} is refused, and so is every entry that is not a directory or a regular file
+ * ({@link FalcoctlLayerRules}); of a plugin only the {@code .so} files are kept. Every size and count is bounded,
  * so a small layer cannot fill the disk.
  */
 final class LayerExtractor {
@@ -61,14 +63,15 @@ final class LayerExtractor {
                             what + ": its layer " + layer.title() + " has more than " + MAX_ENTRIES + " entries.");
                 }
                 Optional<String> path = relativePath(entry.getName(), artifact, layer);
-                if (entry.isDirectory() || path.isEmpty()) {
-                    continue;
-                }
-                if (!entry.isFile()) {
+                Optional<String> problem = FalcoctlLayerRules.entryProblem(entry);
+                if (problem.isPresent()) {
                     throw new BakeException(
                             artifact.reference().toString(),
-                            what + ": the entry '" + entry.getName() + "' of its layer " + layer.title()
-                                    + " is a link or special file; only regular files can be baked into the image.");
+                            what + ": " + problem.get() + " (layer " + layer.title() + "); only regular files can be"
+                                    + " baked into the image.");
+                }
+                if (entry.isDirectory() || path.isEmpty()) {
+                    continue;
                 }
                 if (artifact.kind() == ArtifactKind.PLUGIN && !path.get().endsWith(".so")) {
                     continue;

@@ -107,10 +107,9 @@ public final class DockerConfigCredentials {
         } catch (IOException e) {
             throw new FalcoOfflineException("Cannot read Docker configuration " + configFile + ": " + e, e);
         } catch (JacksonException e) {
+            // The parser's message quotes the text it choked on, which may be a password: only the place is shown.
             throw new FalcoOfflineException(
-                    "Docker configuration " + configFile + " is not valid JSON (" + e.getOriginalMessage()
-                            + "); fix or remove it",
-                    e);
+                    "Docker configuration " + configFile + " is not valid JSON" + where(e) + "; fix or remove it");
         }
     }
 
@@ -244,9 +243,19 @@ public final class DockerConfigCredentials {
             process.destroyForcibly();
             throw new FalcoOfflineException("Interrupted while running credential helper " + executable, e);
         } catch (JacksonException e) {
-            throw new FalcoOfflineException(
-                    "Credential helper " + executable + " answered for " + server + " with invalid JSON", e);
+            // What a helper prints instead of JSON may be the secret itself: neither it nor the parser's message
+            // (which quotes it) is shown.
+            throw new FalcoOfflineException("Credential helper " + executable + " answered for " + server
+                    + " with something that is not the JSON object {\"Username\": …, \"Secret\": …} a helper gives"
+                    + where(e) + "; its output is not shown, as it may hold the secret. Fix or update the helper.");
         }
+    }
+
+    private static String where(JacksonException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() <= 0
+                ? ""
+                : " (at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 
     private FalcoOfflineException malformed(String key, String problem) {

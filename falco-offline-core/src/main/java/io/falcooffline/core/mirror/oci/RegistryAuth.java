@@ -169,13 +169,13 @@ final class RegistryAuth {
         try (RegistryHttp.Response response = http.executeUnauthenticated(request, authorization)) {
             int status = response.status();
             if (status == 401 || status == 403) {
-                throw rejectedByTokenService(realm, cause, status, response.errorSummary());
+                throw rejectedByTokenService(realm, cause, status, masked(response.errorSummary()));
             }
             if (status != 200) {
                 throw new RegistryException(
                         status,
                         "The token service " + RegistryHttp.withoutQuery(realm) + " of " + description + " answered "
-                                + status + response.errorSummary() + " when asked for a " + subject,
+                                + status + masked(response.errorSummary()) + " when asked for a " + subject,
                         null);
             }
             return parseToken(response.readBody(TOKEN_BODY_LIMIT), realm);
@@ -259,6 +259,31 @@ final class RegistryAuth {
 
     private URI base() {
         return http.base();
+    }
+
+    /**
+     * The text (an error body a registry or token service sent) with every secret this client was given or holds
+     * replaced by {@code ****}: the password or identity token, its Basic header value, every token issued, and
+     * whatever follows {@code Bearer} or {@code Basic}. Registries echo what they were sent in their error bodies.
+     */
+    String masked(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        List<String> secrets = new ArrayList<>();
+        options.credentials().ifPresent(credentials -> {
+            secrets.add(credentials.isIdentityToken() ? credentials.identityToken() : credentials.password());
+            secrets.add(basicHeader().substring("Basic ".length()));
+        });
+        tokens.values().forEach(token -> secrets.add(token.value()));
+        String result = text;
+        for (String secret : secrets) {
+            // A secret of a few characters would mask ordinary words; nobody's password is that short anyway.
+            if (secret != null && secret.length() >= 4) {
+                result = result.replace(secret, "****");
+            }
+        }
+        return result.replaceAll("(?i)\\b(Bearer|Basic)\\s+[^\\s\"',;)]+", "$1 ****");
     }
 
     private String basicHeader() {

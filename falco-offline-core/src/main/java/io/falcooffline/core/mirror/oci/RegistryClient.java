@@ -152,7 +152,7 @@ public final class RegistryClient implements OciStore {
         try (RegistryHttp.Response response = http.execute(request)) {
             if (response.status() == 404) {
                 throw new ArtifactNotFoundException("Manifest " + name + " not found on " + describe()
-                        + response.errorSummary() + ". Check the repository and the tag or digest.");
+                        + http.errorSummary(response) + ". Check the repository and the tag or digest.");
             }
             if (response.status() != 200) {
                 throw unexpected(response, request);
@@ -201,7 +201,7 @@ public final class RegistryClient implements OciStore {
         int expectedStatus = offset == 0 ? 200 : 206;
         if (response.status() == 404) {
             throw new ArtifactNotFoundException("Blob " + request.subject().substring("blob ".length())
-                    + " not found on " + describe() + response.errorSummary());
+                    + " not found on " + describe() + http.errorSummary(response));
         }
         if (response.status() != expectedStatus) {
             throw unexpected(response, ranged);
@@ -274,7 +274,7 @@ public final class RegistryClient implements OciStore {
                 return false;
             }
             listener.debug(describe() + ": mount of " + subject + " refused with " + response.status()
-                    + response.errorSummary());
+                    + http.errorSummary(response));
             return false;
         }
     }
@@ -488,7 +488,7 @@ public final class RegistryClient implements OciStore {
 
     RegistryException unexpected(RegistryHttp.Response response, RegistryHttp.Request request) {
         int status = response.status();
-        String detail = response.errorSummary();
+        String detail = http.errorSummary(response);
         String hint = switch (status) {
             case 400 -> " The registry refused the content as invalid.";
             case 403 -> " The credentials lack permission for this repository.";

@@ -138,7 +138,7 @@ final class RegistryHttp implements Closeable {
                 return response;
             }
             Optional<Duration> retryAfter = retryAfter(response.headers());
-            String detail = response.errorSummary();
+            String detail = auth.masked(response.errorSummary());
             response.close();
             if (retryAfter.isPresent() && retryAfter.get().compareTo(options.maxRetryAfter()) > 0) {
                 throw new RegistryException(
@@ -168,6 +168,11 @@ final class RegistryHttp implements Closeable {
         }
     }
 
+    /** The error body's summary with every credential this client holds masked (see {@link RegistryAuth#masked}). */
+    String errorSummary(Response response) {
+        return auth.masked(response.errorSummary());
+    }
+
     private Response sendAuthenticated(Request request) throws IOException {
         String authorization = auth.cachedAuthorization(request.scopes());
         Response response = send(request, authorization);
@@ -179,7 +184,7 @@ final class RegistryHttp implements Closeable {
         String answer = auth.answer(challenges, request, authorization);
         Response second = send(request, answer);
         if (second.status() == 401) {
-            String detail = second.errorSummary();
+            String detail = auth.masked(second.errorSummary());
             second.close();
             auth.forget(request.scopes());
             throw auth.rejected(request, detail);

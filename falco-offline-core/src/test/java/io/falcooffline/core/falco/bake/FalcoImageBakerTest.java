@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -366,6 +367,35 @@ class FalcoImageBakerTest {
                 .hasMessageContaining(plugin.toString())
                 .hasMessageContaining("'..'");
         assertNothingPushed("bad/escape");
+    }
+
+    @Test
+    void shouldFailNamingPluginWhenItsLibraryIsALinkOrPipe() {
+        Map<String, SyntheticArtifacts.RawEntry> odd = Map.of(
+                "symlink",
+                        new SyntheticArtifacts.RawEntry(
+                                "libsymlink.so", TarConstants.LF_SYMLINK, "/etc/passwd", new byte[0]),
+                "hardlink",
+                        new SyntheticArtifacts.RawEntry("libhardlink.so", TarConstants.LF_LINK, "real.so", new byte[0]),
+                "fifo", new SyntheticArtifacts.RawEntry("libfifo.so", TarConstants.LF_FIFO, "", new byte[0]));
+        odd.forEach((name, entry) -> {
+            SyntheticArtifacts.pluginWithLayer(
+                            name,
+                            "0.1.0",
+                            SyntheticArtifacts.PLUGIN_PLATFORMS,
+                            platform -> SyntheticArtifacts.tarGzOf(
+                                    List.of(SyntheticArtifacts.RawEntry.file("real.so", utf8("\u007fELF")), entry)))
+                    .pushTo(client, "falco/plugins/plugin/" + name, "0.1.0");
+            OciReference plugin = ref("falco/plugins/plugin/" + name + ":0.1.0");
+
+            assertThatThrownBy(() -> bakeWith("bad/" + name, List.of(plugin)))
+                    .as(name)
+                    .isInstanceOf(BakeException.class)
+                    .hasMessageContaining(plugin.toString())
+                    .hasMessageContaining("'" + entry.name() + "'")
+                    .hasMessageContaining("not a regular file");
+            assertNothingPushed("bad/" + name);
+        });
     }
 
     @Test

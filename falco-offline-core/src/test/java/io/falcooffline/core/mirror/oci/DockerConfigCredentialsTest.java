@@ -126,6 +126,41 @@ class DockerConfigCredentialsTest {
     }
 
     @Test
+    void shouldNeverEchoWhatAHelperPrintsInsteadOfJson() throws Exception {
+        for (String output :
+                List.of("s3cr3t-raw-helper-secret", "{\"Username\":\"u\",\"Secret\":\"s3cr3t-raw-helper-secret")) {
+            Path bin = helper("raw", "cat > /dev/null\necho '" + output + "'");
+            Path config = write("{\"credsStore\":\"raw\"}");
+
+            assertThatThrownBy(() ->
+                            DockerConfigCredentials.load(config, List.of(bin)).lookup("ghcr.io"))
+                    .isInstanceOf(FalcoOfflineException.class)
+                    .hasMessageContaining("docker-credential-raw")
+                    .hasMessageContaining("ghcr.io")
+                    .satisfies(e -> assertThat(causeChain(e)).doesNotContain("s3cr3t"));
+        }
+    }
+
+    @Test
+    void shouldNeverEchoAnAuthsEntryWhenTheConfigIsNotJson() throws Exception {
+        Path config = write("{\"auths\":{\"ghcr.io\":{\"auth\":s3cr3tUnquotedAuth}}}");
+
+        assertThatThrownBy(() -> DockerConfigCredentials.load(config, List.of()))
+                .isInstanceOf(FalcoOfflineException.class)
+                .hasMessageContaining(config.toString())
+                .satisfies(e -> assertThat(causeChain(e)).doesNotContain("s3cr3t"));
+    }
+
+    /** Every message of the cause chain, as Maven prints them. */
+    private static String causeChain(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            text.append(cause).append('\n');
+        }
+        return text.toString();
+    }
+
+    @Test
     void shouldHonourDockerConfigAndNameTheFileWhenItIsNotJson() throws Exception {
         Path directory = Files.createDirectories(temp.resolve("custom-docker"));
         Files.writeString(directory.resolve("config.json"), "{\"auths\": {");
