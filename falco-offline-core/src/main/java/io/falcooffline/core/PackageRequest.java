@@ -7,6 +7,7 @@ import io.falcooffline.core.falco.FalcoOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,72 +20,11 @@ import java.util.Optional;
  */
 public final class PackageRequest {
 
-    private final Path chart;
-    private final String registry;
-    private final String repositoryPrefix;
-    private final RepositoryLayout repositoryLayout;
-    private final Map<String, String> overrides;
-    private final List<Path> valuesFiles;
-    private final List<String> imagePullSecrets;
-    private final Path outputDirectory;
-    private final boolean dryRun;
-    private final boolean strict;
-    private final Instant outputTimestamp;
-    private final String profile;
-    private final AuditOptions audit;
-    private final String releaseName;
-    private final String namespace;
-    private final MirrorOptions mirror;
-    private final ChartSource source;
-    private final SourceOptions sourceOptions;
-    private final PublishOptions publish;
-    private final VerifyMode verify;
-    private final Delivery delivery;
-    private final String artifacts;
-    private final String falcoctlIndex;
-    private final String registrySecret;
-    private final boolean registrySecretAsPullSecret;
-    private final Path falcoctlIndexCache;
-    private final Path bakeBuildContext;
-    private final boolean pinDigests;
-    private final FalcoOptions falcoOptions;
-    private final String driverKernels;
-    private final String driverRepository;
-    private final DriverOptions driverOptions;
+    /** The settings as built: a private copy of the builder, never handed out. */
+    private final Builder settings;
 
     private PackageRequest(Builder builder) {
-        this.chart = builder.chart;
-        this.registry = builder.registry;
-        this.repositoryPrefix = builder.repositoryPrefix;
-        this.repositoryLayout = builder.repositoryLayout;
-        this.overrides = Map.copyOf(builder.overrides);
-        this.valuesFiles = List.copyOf(builder.valuesFiles);
-        this.imagePullSecrets = List.copyOf(builder.imagePullSecrets);
-        this.outputDirectory = builder.outputDirectory;
-        this.dryRun = builder.dryRun;
-        this.strict = builder.strict;
-        this.outputTimestamp = builder.outputTimestamp;
-        this.profile = builder.profile;
-        this.audit = builder.audit;
-        this.releaseName = builder.releaseName;
-        this.namespace = builder.namespace;
-        this.mirror = builder.mirror;
-        this.source = builder.source;
-        this.sourceOptions = builder.sourceOptions;
-        this.publish = builder.publish;
-        this.verify = builder.verify;
-        this.delivery = builder.delivery;
-        this.artifacts = builder.artifacts;
-        this.falcoctlIndex = builder.falcoctlIndex;
-        this.registrySecret = builder.registrySecret;
-        this.registrySecretAsPullSecret = builder.registrySecretAsPullSecret;
-        this.falcoctlIndexCache = builder.falcoctlIndexCache;
-        this.bakeBuildContext = builder.bakeBuildContext;
-        this.pinDigests = builder.pinDigests;
-        this.falcoOptions = builder.falcoOptions;
-        this.driverKernels = builder.driverKernels;
-        this.driverRepository = builder.driverRepository;
-        this.driverOptions = builder.driverOptions;
+        this.settings = builder.copy();
     }
 
     public static Builder builder() {
@@ -93,48 +33,17 @@ public final class PackageRequest {
 
     /** A builder holding this request's settings, to derive a changed copy. */
     public Builder toBuilder() {
-        Builder builder = new Builder()
-                .chart(chart)
-                .registry(registry)
-                .repositoryPrefix(repositoryPrefix)
-                .repositoryLayout(repositoryLayout)
-                .overrides(overrides)
-                .valuesFiles(valuesFiles)
-                .imagePullSecrets(imagePullSecrets)
-                .outputDirectory(outputDirectory)
-                .dryRun(dryRun)
-                .strict(strict)
-                .profile(profile)
-                .audit(audit)
-                .releaseName(releaseName)
-                .namespace(namespace)
-                .verify(verify);
-        builder.outputTimestamp = outputTimestamp;
-        builder.mirror = mirror;
-        builder.delivery = delivery;
-        builder.artifacts = artifacts;
-        builder.falcoctlIndex = falcoctlIndex;
-        builder.registrySecret = registrySecret;
-        builder.registrySecretAsPullSecret = registrySecretAsPullSecret;
-        builder.falcoctlIndexCache = falcoctlIndexCache;
-        builder.bakeBuildContext = bakeBuildContext;
-        builder.pinDigests = pinDigests;
-        builder.driverKernels = driverKernels;
-        builder.driverRepository = driverRepository;
-        builder.source = source;
-        builder.sourceOptions = sourceOptions;
-        builder.publish = publish;
-        return builder;
+        return settings.copy();
     }
 
     /** The chart to rewrite when it is a local {@code .tgz} or chart directory; null for other sources. */
     public Path chart() {
-        return chart;
+        return settings.chart;
     }
 
     /** Where the chart comes from: a local file, a URL, an OCI reference, a Helm repository or git. */
     public ChartSource source() {
-        return source;
+        return settings.source;
     }
 
     /**
@@ -142,17 +51,17 @@ public final class PackageRequest {
      * {@link MirrorOptions}, any of which makes the whole run offline.
      */
     public boolean offline() {
-        return mirror.offline();
+        return settings.mirror.offline();
     }
 
     /** How the source is fetched: the download cache, offline or not. Registry settings come from {@link #mirror()}. */
     public SourceOptions sourceOptions() {
-        return sourceOptions;
+        return settings.sourceOptions;
     }
 
     /** Where the rewritten chart is published after it is written; nothing by default. */
     public PublishOptions publish() {
-        return publish;
+        return settings.publish;
     }
 
     /**
@@ -160,16 +69,16 @@ public final class PackageRequest {
      * Docker Hub as {@code docker.io}), as the plan and every target spell it.
      */
     public String registry() {
-        return registry;
+        return settings.registry;
     }
 
     /** Path segments put before every target repository; empty for none. Never starts or ends with {@code /}. */
     public String repositoryPrefix() {
-        return repositoryPrefix;
+        return settings.repositoryPrefix;
     }
 
     public RepositoryLayout repositoryLayout() {
-        return repositoryLayout;
+        return settings.repositoryLayout;
     }
 
     /**
@@ -177,44 +86,44 @@ public final class PackageRequest {
      * form ({@code docker.io/falcosecurity/falco}, with or without tag), values are target references.
      */
     public Map<String, String> overrides() {
-        return overrides;
+        return Collections.unmodifiableMap(settings.overrides);
     }
 
     /** The user's values files, applied in order as {@code helm install -f} would. */
     public List<Path> valuesFiles() {
-        return valuesFiles;
+        return Collections.unmodifiableList(settings.valuesFiles);
     }
 
     /** Names of secrets to use as image pull secrets; empty for none. */
     public List<String> imagePullSecrets() {
-        return imagePullSecrets;
+        return Collections.unmodifiableList(settings.imagePullSecrets);
     }
 
     /** Where the chart and the plan are written. */
     public Path outputDirectory() {
-        return outputDirectory;
+        return settings.outputDirectory;
     }
 
     /** Compute and report the plan, write nothing. */
     public boolean dryRun() {
-        return dryRun;
+        return settings.dryRun;
     }
 
     /** Fail when a reference could not be redirected, instead of warning. */
     public boolean strict() {
-        return strict;
+        return settings.strict;
     }
 
     /** Whether the output chart is rendered with Helm's engine to check what the cluster will pull. */
     public VerifyMode verify() {
-        return verify;
+        return settings.verify;
     }
 
     /**
      * The modification time written on every archive entry; empty to take the input chart's newest entry time.
      */
     public Optional<Instant> outputTimestamp() {
-        return Optional.ofNullable(outputTimestamp);
+        return Optional.ofNullable(settings.outputTimestamp);
     }
 
     /**
@@ -222,7 +131,7 @@ public final class PackageRequest {
      * profile is {@value K8sAuditProfile#NAME}.
      */
     public Optional<String> profile() {
-        return Optional.ofNullable(profile);
+        return Optional.ofNullable(settings.profile);
     }
 
     /**
@@ -230,17 +139,17 @@ public final class PackageRequest {
      * whenever the values configure the k8saudit webhook, and for the kube-apiserver files.
      */
     public AuditOptions audit() {
-        return audit;
+        return settings.audit;
     }
 
     /** The Helm release name the chart will be installed as; names the webhook Service. */
     public String releaseName() {
-        return releaseName;
+        return settings.releaseName;
     }
 
     /** The namespace the chart will be installed into. */
     public String namespace() {
-        return namespace;
+        return settings.namespace;
     }
 
     /**
@@ -248,32 +157,32 @@ public final class PackageRequest {
      * bundle, or not at all (the default).
      */
     public MirrorOptions mirror() {
-        return mirror;
+        return settings.mirror;
     }
 
     /** How Falco gets its plugins and rules on the node; {@link Delivery#REGISTRY} unless set. */
     public Delivery delivery() {
-        return delivery;
+        return settings.delivery;
     }
 
     /** The {@code driverKernels} parameter: the nodes' kernels whose prebuilt drivers the loader image gets. */
     public String driverKernels() {
-        return driverKernels;
+        return settings.driverKernels;
     }
 
     /** The {@code driverRepository} parameter: where prebuilt drivers are read at build time; empty for falcoctl's. */
     public String driverRepository() {
-        return driverRepository;
+        return settings.driverRepository;
     }
 
     /** The {@code artifacts} parameter: falcoctl artifacts to pin or add, {@code name[:version],...}; may be empty. */
     public String artifacts() {
-        return artifacts;
+        return settings.artifacts;
     }
 
     /** The falcoctl index (file or URL) short names resolve through at build time, when given. */
     public Optional<String> falcoctlIndex() {
-        return Optional.ofNullable(falcoctlIndex);
+        return Optional.ofNullable(settings.falcoctlIndex);
     }
 
     /**
@@ -281,7 +190,7 @@ public final class PackageRequest {
      * unless {@link #registrySecretAsPullSecret()} is off every pod of the chart names it as an image pull secret.
      */
     public Optional<String> registrySecret() {
-        return Optional.ofNullable(registrySecret);
+        return Optional.ofNullable(settings.registrySecret);
     }
 
     /**
@@ -289,17 +198,17 @@ public final class PackageRequest {
      * with the same login; {@code true} unless set. {@link #imagePullSecrets()} come on top.
      */
     public boolean registrySecretAsPullSecret() {
-        return registrySecretAsPullSecret;
+        return settings.registrySecretAsPullSecret;
     }
 
     /** Where fetched falcoctl indexes are cached, when set. */
     public Optional<Path> falcoctlIndexCache() {
-        return Optional.ofNullable(falcoctlIndexCache);
+        return Optional.ofNullable(settings.falcoctlIndexCache);
     }
 
     /** With {@code delivery=baked}: where a Dockerfile build context with the baked image's files is written. */
     public Optional<Path> bakeBuildContext() {
-        return Optional.ofNullable(bakeBuildContext);
+        return Optional.ofNullable(settings.bakeBuildContext);
     }
 
     /**
@@ -307,29 +216,29 @@ public final class PackageRequest {
      * source at build time as the mirror copies it; false unless set.
      */
     public boolean pinDigests() {
-        return pinDigests;
+        return settings.pinDigests;
     }
 
     /** The settings of the {@code falco} stage, checked when the request was built. */
     FalcoOptions falcoOptions() {
-        return falcoOptions;
+        return settings.falcoOptions;
     }
 
     DriverOptions driverOptions() {
-        return driverOptions;
+        return settings.driverOptions;
     }
 
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
-    public static final class Builder {
+    public static final class Builder implements Cloneable {
         /** Kubernetes object names (RFC 1123 subdomain). */
         private Path chart;
 
         private String registry;
         private String repositoryPrefix = "";
         private RepositoryLayout repositoryLayout = RepositoryLayout.KEEP;
-        private final Map<String, String> overrides = new LinkedHashMap<>();
-        private final List<Path> valuesFiles = new ArrayList<>();
-        private final List<String> imagePullSecrets = new ArrayList<>();
+        private Map<String, String> overrides = new LinkedHashMap<>();
+        private List<Path> valuesFiles = new ArrayList<>();
+        private List<String> imagePullSecrets = new ArrayList<>();
         private Path outputDirectory;
         private boolean dryRun;
         private boolean strict = true;
@@ -358,6 +267,19 @@ public final class PackageRequest {
         private boolean offline;
 
         private Builder() {}
+
+        /** A copy of these settings: a built request and its builder never share state. */
+        Builder copy() {
+            try {
+                Builder copy = (Builder) super.clone();
+                copy.overrides = new LinkedHashMap<>(overrides);
+                copy.valuesFiles = new ArrayList<>(valuesFiles);
+                copy.imagePullSecrets = new ArrayList<>(imagePullSecrets);
+                return copy;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
 
         /**
          * Connect nowhere, as under {@code mvn -o}: the chart comes from the chart cache, the falcoctl index from its
