@@ -96,13 +96,16 @@ final class RegistryParameters {
         boolean http = registry.regionMatches(true, 0, "http://", 0, 7);
         boolean https = registry.regionMatches(true, 0, "https://", 0, 8);
         if (http || https) {
-            String host = registry.substring(http ? 7 : 8).replaceFirst("/.*$", "");
+            String rest = registry.substring(http ? 7 : 8);
+            String host = rest.replaceFirst("/.*$", "");
+            String path = rest.substring(host.length()).replaceAll("^/+|/+$", "");
             throw new InvalidRequestException(
                     parameter,
                     "`" + parameter + "` takes host[:port] only, got '" + registry + "': write " + host
                             + (http
-                                    ? " and list it in `insecureRegistries` to speak plain HTTP to it."
-                                    : "; HTTPS is the default (give a private CA with `caFile`)."));
+                                    ? " and list it in `insecureRegistries` to speak plain HTTP to it"
+                                    : "; HTTPS is the default (give a private CA with `caFile`)")
+                            + (path.isEmpty() ? "." : ", and put '" + path + "' in `repositoryPrefix`."));
         }
         if (registry.contains("/") || registry.chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidRequestException(
