@@ -432,29 +432,21 @@ final class MirrorRun {
                     + ", which the values load from it: check that the artifacts " + plan.artifacts()
                     + " ship these libraries, or pin versions that do with `artifacts`.");
         }
-        Set<String> digests = new HashSet<>();
-        digests.add(result.index().digest());
-        List<String> platforms = new ArrayList<>();
-        for (BakeResult.PlatformImage platform : result.platforms()) {
-            digests.add(platform.manifest().digest());
-            digests.add(platform.config().digest());
-            digests.add(platform.addedLayer().digest());
-            platforms.add(platform.platform().toString());
-        }
-        LockEntry entry = new LockEntry(
-                LockEntry.Origin.BAKED,
-                ReferenceKind.IMAGE,
+        BakedImage baked = baked(
+                image,
                 base.toString(),
-                null,
-                image.toString(),
-                result.index().digest(),
-                result.index().mediaType(),
-                platforms,
-                result.index().size(),
+                result.index(),
+                result.platforms().stream()
+                        .map(platform -> new BuiltPlatform(
+                                platform.platform().toString(),
+                                platform.manifest(),
+                                platform.config(),
+                                platform.addedLayer()))
+                        .toList(),
                 "baked from " + base + " with " + String.join(", ", plan.artifacts()));
-        listener.info(
-                "Baked " + image + " (" + result.index().digest() + ") for " + String.join(", ", platforms) + ".");
-        return new BakedImage(entry, image.name() + ":" + image.tag(), digests);
+        listener.info("Baked " + image + " (" + result.index().digest() + ") for "
+                + String.join(", ", baked.lockEntry().platforms()) + ".");
+        return baked;
     }
 
     /**
@@ -467,25 +459,17 @@ final class MirrorRun {
                 ? BakeStore.layout(bundle)
                 : BakeStore.registry(stores.target(image).store());
         DriverLoaderBaker.Built built = DriverLoaderBaker.bake(plan, store, listener);
-        Set<String> digests = new HashSet<>();
-        digests.add(built.index().digest());
-        List<String> platforms = new ArrayList<>();
-        for (DriverLoaderBaker.PlatformImage platform : built.platforms()) {
-            digests.add(platform.manifest().digest());
-            digests.add(platform.config().digest());
-            digests.add(platform.addedLayer().digest());
-            platforms.add(platform.platform().toString());
-        }
-        LockEntry entry = new LockEntry(
-                LockEntry.Origin.BAKED,
-                ReferenceKind.IMAGE,
+        return baked(
+                image,
                 plan.baseImage(),
-                null,
-                image.toString(),
-                built.index().digest(),
-                built.index().mediaType(),
-                platforms,
-                built.index().size(),
+                built.index(),
+                built.platforms().stream()
+                        .map(platform -> new BuiltPlatform(
+                                platform.platform().toString(),
+                                platform.manifest(),
+                                platform.config(),
+                                platform.addedLayer()))
+                        .toList(),
                 "driver loader with the drivers " + plan.driverVersion() + " of "
                         + String.join(
                                 ", ",
@@ -493,6 +477,34 @@ final class MirrorRun {
                                         .map(driver ->
                                                 driver.kernel() + " " + driver.architecture() + " " + driver.digest())
                                         .toList()));
+    }
+
+    /** One platform of a derived image built in the target. */
+    private record BuiltPlatform(String platform, Descriptor manifest, Descriptor config, Descriptor addedLayer) {}
+
+    /** A derived image built in the target, recorded as {@code BAKED}: its lock entry and every digest it holds. */
+    private static BakedImage baked(
+            OciReference image, String base, Descriptor index, List<BuiltPlatform> built, String note) {
+        Set<String> digests = new HashSet<>();
+        digests.add(index.digest());
+        List<String> platforms = new ArrayList<>();
+        for (BuiltPlatform platform : built) {
+            digests.add(platform.manifest().digest());
+            digests.add(platform.config().digest());
+            digests.add(platform.addedLayer().digest());
+            platforms.add(platform.platform());
+        }
+        LockEntry entry = new LockEntry(
+                LockEntry.Origin.BAKED,
+                ReferenceKind.IMAGE,
+                base,
+                null,
+                image.toString(),
+                index.digest(),
+                index.mediaType(),
+                platforms,
+                index.size(),
+                note);
         return new BakedImage(entry, image.name() + ":" + image.tag(), digests);
     }
 
