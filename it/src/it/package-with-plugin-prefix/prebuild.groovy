@@ -4,11 +4,14 @@
 def root = new File(basedir, '../../../..').canonicalFile
 def localRepository = new File(root, 'it/target/local-repo')
 def mvn = new File(System.getProperty('maven.home'), 'bin/mvn').path
-// the build's own plugins and dependencies come from the outer build's repository, as in the other projects' settings
+// the build's own plugins and dependencies come from the outer build's repository, as in the other projects'
+// settings, and from Maven Central for anything the outer build did not need
 def outerRepository = new File(System.getProperty('user.home'), '.m2/repository').toURI()
+def repository = { String kind -> "<${kind}><id>outer</id><url>${outerRepository}</url></${kind}>" }
 def settings = new File(basedir, 'install-settings.xml')
-settings.text = """<settings><mirrors><mirror><id>outer</id><mirrorOf>*</mirrorOf><url>${outerRepository}</url>\
-</mirror></mirrors></settings>"""
+settings.text = """<settings><profiles><profile><id>outer</id><activation><activeByDefault>true</activeByDefault>\
+</activation><repositories>${repository('repository')}</repositories>\
+<pluginRepositories>${repository('pluginRepository')}</pluginRepositories></profile></profiles></settings>"""
 def command = [mvn, '-B', '-q', '-Pquick-build', '-DskipTests', '-s', settings.path,
                "-Dmaven.repo.local=${localRepository}".toString(),
                '-f', new File(root, 'falco-offline-maven-plugin/pom.xml').path,
