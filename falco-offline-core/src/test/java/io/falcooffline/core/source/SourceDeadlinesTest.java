@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.ChartSource;
+import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
+import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.mirror.RegistryAccess;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.FaultProxy;
@@ -72,6 +75,25 @@ class SourceDeadlinesTest {
                     .isInstanceOf(SourceUnreachableException.class)
                     .hasMessageContaining("timed out");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void aFalcoctlIndexWhoseBodyStallsFailsWithinItsReadTimeout() throws java.io.IOException {
+        java.nio.file.Files.createDirectories(temp.resolve("index"));
+        java.nio.file.Files.writeString(
+                temp.resolve("index/index.yaml"), "- name: k8saudit\n  type: plugin\n".repeat(200));
+        try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("index"));
+                FaultProxy proxy = FaultProxy.start(server.uri().getAuthority())) {
+            proxy.inject(FaultProxy.Fault.stallBody("GET", ".*index\\.yaml", 10, Duration.ofSeconds(120), 10));
+            String url = "http://" + proxy.host() + "/index.yaml";
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> new IndexSource(java.util.Optional.empty(), ProxySettings.direct(), false)
+                            .choose(java.util.Optional.of(url), List.of(), true))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining(url)
+                    .hasMessageContaining("timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(40));
         }
     }
 }
