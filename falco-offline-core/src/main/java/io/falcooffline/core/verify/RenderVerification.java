@@ -1,5 +1,6 @@
 package io.falcooffline.core.verify;
 
+import io.falcooffline.core.io.ScratchDirectory;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.ProgressListener;
@@ -125,9 +126,8 @@ public final class RenderVerification {
     }
 
     private static String render(TemplateEngine engine, Chart output, String release, String namespace) {
-        Path file = null;
-        try {
-            file = Files.createTempFile("falco-offline-render-", ".tgz");
+        try (ScratchDirectory work = ScratchDirectory.create("falco-offline-render-")) {
+            Path file = work.path().resolve("chart.tgz");
             Files.write(file, new ChartWriter().toBytes(RenderableChart.of(output), Instant.EPOCH));
             return engine.template(file, release, namespace);
         } catch (IOException e) {
@@ -140,14 +140,6 @@ public final class RenderVerification {
                     "Helm cannot render the output chart " + output.name() + "-" + output.version() + ": "
                             + e.getMessage(),
                     List.of());
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // A leftover temporary file is not worth failing the run for.
-                }
-            }
         }
     }
 
