@@ -51,7 +51,9 @@ class RenderSignalTest {
             assertThat(child.waitFor(5, TimeUnit.SECONDS))
                     .as("the child exits within 5 s of SIGTERM after Helm's library was loaded")
                     .isTrue();
-            assertThat(child.exitValue()).as("the exit status of a JVM stopped by SIGTERM").isEqualTo(143);
+            assertThat(child.exitValue())
+                    .as("the exit status of a JVM stopped by SIGTERM")
+                    .isEqualTo(143);
         } finally {
             child.destroyForcibly();
         }

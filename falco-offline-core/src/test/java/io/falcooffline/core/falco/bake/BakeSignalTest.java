@@ -33,13 +33,15 @@ class BakeSignalTest {
     @Test
     void shouldDeleteBakeWorkingDirectoryWhenTerminatedMidBake() throws Exception {
         try (LocalRegistry registry = LocalRegistry.startPlain();
-                RegistryClient client = new RegistryClient(registry.clientOptions().build());
+                RegistryClient client =
+                        new RegistryClient(registry.clientOptions().build());
                 FaultProxy proxy = FaultProxy.start(registry.host())) {
             BakeFixtures.publish(client, "falco/");
             proxy.inject(FaultProxy.Fault.stall("POST", UPLOAD, Duration.ofMinutes(5), 1000));
             Path tmp = Files.createDirectory(temp.resolve("child-tmp"));
             Process child = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
                             "-Djava.io.tmpdir=" + tmp,
                             "-cp",
                             System.getProperty("java.class.path"),
@@ -63,7 +65,9 @@ class BakeSignalTest {
                 assertThat(child.waitFor(5, TimeUnit.SECONDS))
                         .as("the child exits within 5 s of SIGTERM")
                         .isTrue();
-                assertThat(bakeDirectories(tmp)).as("left in the child's java.io.tmpdir").isEmpty();
+                assertThat(bakeDirectories(tmp))
+                        .as("left in the child's java.io.tmpdir")
+                        .isEmpty();
             } finally {
                 child.destroyForcibly();
             }
@@ -76,7 +80,9 @@ class BakeSignalTest {
             assertThat(child.isAlive())
                     .as("the baking child ended before pushing: %s", Files.readString(temp.resolve("child.log")))
                     .isTrue();
-            assertThat(System.nanoTime()).as("the bake reaches its push within 120 s").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the bake reaches its push within 120 s")
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }
