@@ -18,6 +18,9 @@ import java.util.ServiceConfigurationError;
  */
 final class HelmTemplateEngine implements TemplateEngine {
 
+    /** Taken before helm-java's first call loads Go's runtime into this JVM, which replaces them. */
+    private static final JvmSignalHandlers JVM_SIGNAL_HANDLERS = JvmSignalHandlers.capture();
+
     private final ClassLoader nativeLibraries;
 
     private HelmTemplateEngine(ClassLoader nativeLibraries) {
@@ -56,7 +59,11 @@ final class HelmTemplateEngine implements TemplateEngine {
                 .call());
     }
 
-    /** helm-java finds its library through the context class loader on first use: make that the checked one. */
+    /**
+     * helm-java finds its library through the context class loader on first use: make that the checked one. Go's
+     * runtime takes SIGTERM and SIGINT when it is loaded, and may again in any call, so the JVM's handlers are put
+     * back after each one: Ctrl-C and {@code kill} keep stopping the build.
+     */
     private <T> T withLibraryLoader(java.util.function.Supplier<T> call) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -65,6 +72,7 @@ final class HelmTemplateEngine implements TemplateEngine {
             return call.get();
         } finally {
             thread.setContextClassLoader(previous);
+            JVM_SIGNAL_HANDLERS.restore();
         }
     }
 

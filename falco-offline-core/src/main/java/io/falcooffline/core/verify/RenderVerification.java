@@ -7,6 +7,7 @@ import io.falcooffline.core.RenderVerificationException;
 import io.falcooffline.core.VerifyMode;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartWriter;
+import io.falcooffline.core.io.ScratchDirectory;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.Plan;
@@ -15,6 +16,7 @@ import io.falcooffline.core.plan.ReferenceKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -52,12 +58,24 @@ public final class RenderVerification {
         }
     }
 
+    /**
+     * How long one render may take. Falco's chart renders in well under a second; a template that loops for hours
+     * (a nested {@code range until 100000}) would otherwise hold the build with no message at all.
+     */
+    static final Duration RENDER_TIMEOUT = Duration.ofMinutes(2);
+
     private final VerifyMode mode;
     private final Supplier<EngineLoad> engine;
+    private final Duration renderTimeout;
 
     RenderVerification(VerifyMode mode, Supplier<EngineLoad> engine) {
+        this(mode, engine, RENDER_TIMEOUT);
+    }
+
+    RenderVerification(VerifyMode mode, Supplier<EngineLoad> engine, Duration renderTimeout) {
         this.mode = mode;
         this.engine = engine;
+        this.renderTimeout = renderTimeout;
     }
 
     /** Verification with Helm's engine, loaded on first use. */
@@ -111,7 +129,8 @@ public final class RenderVerification {
             listener.warn("Render verification skipped: " + load.missing() + ".");
             return new Verified(plan, VerificationReport.skipped(load.missing()));
         }
-        List<PulledReference> pulled = RenderedPulls.of(render(load.engine().get(), output, release, namespace));
+        List<PulledReference> pulled =
+                RenderedPulls.of(render(load.engine().get(), output, release, namespace, renderTimeout));
         Verified verified = check(plan, pulled);
         listener.info("Render verification: " + pulled.size() + " pulled reference(s) in the rendered chart, all in"
                 + " the plan"
@@ -124,12 +143,12 @@ public final class RenderVerification {
         return verified;
     }
 
-    private static String render(TemplateEngine engine, Chart output, String release, String namespace) {
-        Path file = null;
-        try {
-            file = Files.createTempFile("falco-offline-render-", ".tgz");
+    private static String render(
+            TemplateEngine engine, Chart output, String release, String namespace, Duration timeout) {
+        try (ScratchDirectory work = ScratchDirectory.create("falco-offline-render-")) {
+            Path file = work.path().resolve("chart.tgz");
             Files.write(file, new ChartWriter().toBytes(RenderableChart.of(output), Instant.EPOCH));
-            return engine.template(file, release, namespace);
+            return withDeadline(() -> engine.template(file, release, namespace), output, timeout);
         } catch (IOException e) {
             throw new FalcoOfflineException("Cannot write the chart to render it: " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -140,14 +159,41 @@ public final class RenderVerification {
                     "Helm cannot render the output chart " + output.name() + "-" + output.version() + ": "
                             + e.getMessage(),
                     List.of());
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // A leftover temporary file is not worth failing the run for.
-                }
+        }
+    }
+
+    /**
+     * Runs the render on a daemon thread and waits for it at most {@code timeout}. A call into Helm's native library
+     * cannot be interrupted: a render past its deadline is left running on its daemon thread, which does not keep
+     * the JVM alive, and the run fails.
+     */
+    private static String withDeadline(Supplier<String> render, Chart output, Duration timeout) {
+        FutureTask<String> task = new FutureTask<>(render::get);
+        Thread thread = new Thread(task, "falco-offline-render " + output.name());
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new RenderVerificationException(
+                    "Helm did not finish rendering the output chart " + output.name() + "-" + output.version()
+                            + " within " + timeout.toSeconds() + " s; a template loops for too long (e.g. a nested"
+                            + " range over until). Fix the template, or skip render verification with"
+                            + " -Dfalco-offline.verify=false (<verify>false</verify>).",
+                    List.of());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RenderVerificationException(
+                    "Interrupted while Helm rendered the output chart " + output.name() + "-" + output.version(),
+                    List.of());
         }
     }
 

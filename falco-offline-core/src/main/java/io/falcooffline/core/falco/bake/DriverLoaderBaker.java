@@ -5,7 +5,7 @@ import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.falco.DriverKernel;
-import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.ScratchDirectory;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
@@ -64,8 +64,8 @@ public final class DriverLoaderBaker {
                 .sorted(Comparator.comparing(Platform::toString))
                 .toList();
         BaseImage baseImage = BaseImage.read(store, base, platforms);
-        Path work = workDirectory(image);
-        try {
+        try (ScratchDirectory scratch = workDirectory(image)) {
+            Path work = scratch.path();
             List<DerivedImageWriter.Built> builds = new ArrayList<>();
             List<Platform> built = new ArrayList<>();
             for (Platform platform : platforms) {
@@ -115,9 +115,7 @@ public final class DriverLoaderBaker {
                     + plan.drivers().size() + " driver(s) for " + built + ".");
             return new Built(index.descriptor(), images);
         } catch (IOException e) {
-            throw new FalcoOfflineException("Cannot stage the drivers for " + image + " in " + work + ": " + e, e);
-        } finally {
-            AtomicFiles.deleteRecursivelyQuietly(work);
+            throw new FalcoOfflineException("Cannot stage the drivers for " + image + ": " + e, e);
         }
     }
 
@@ -137,9 +135,10 @@ public final class DriverLoaderBaker {
         return config;
     }
 
-    private static Path workDirectory(OciReference image) {
+    /** Deleted when the build ends, and when the JVM stops during it (SIGTERM, Ctrl-C). */
+    private static ScratchDirectory workDirectory(OciReference image) {
         try {
-            return Files.createTempDirectory("falco-offline-drivers-");
+            return ScratchDirectory.create("falco-offline-drivers-");
         } catch (IOException e) {
             throw new FalcoOfflineException(
                     "Cannot create a working directory to build " + image + ": " + e.getMessage(), e);

@@ -3,7 +3,7 @@ package io.falcooffline.core.falco.bake;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.ScratchDirectory;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
@@ -73,11 +73,8 @@ public final class FalcoImageBaker {
      * @throws FalcoOfflineException when reading or writing a store fails (no tag set then)
      */
     public static BakeResult bake(BakeRequest request, ProgressListener listener) {
-        Path work = createWorkDirectory(request);
-        try {
-            return new FalcoImageBaker(request, listener, work).run();
-        } finally {
-            AtomicFiles.deleteRecursivelyQuietly(work);
+        try (ScratchDirectory work = createWorkDirectory(request)) {
+            return new FalcoImageBaker(request, listener, work.path()).run();
         }
     }
 
@@ -311,14 +308,15 @@ public final class FalcoImageBaker {
                 index);
     }
 
-    private static Path createWorkDirectory(BakeRequest request) {
+    /** Deleted when the bake ends, and when the JVM stops during it (SIGTERM, Ctrl-C). */
+    private static ScratchDirectory createWorkDirectory(BakeRequest request) {
         try {
             Optional<Path> parent = request.workDirectory();
             if (parent.isPresent()) {
                 Files.createDirectories(parent.get());
-                return AtomicFiles.createTemporaryDirectory(parent.get(), ".falco-offline-bake-");
+                return ScratchDirectory.create(parent.get(), ".falco-offline-bake-");
             }
-            return Files.createTempDirectory("falco-offline-bake-");
+            return ScratchDirectory.create("falco-offline-bake-");
         } catch (IOException e) {
             throw new FalcoOfflineException(
                     "Cannot create a working directory to bake " + request.targetImage() + ": " + e.getMessage(), e);
