@@ -9,6 +9,7 @@ import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.OutputPaths;
 import io.falcooffline.core.io.SafeText;
+import io.falcooffline.core.io.ScratchDirectory;
 import io.falcooffline.core.io.TarEntries;
 import io.falcooffline.core.source.GitAccess;
 import java.io.IOException;
@@ -73,9 +74,11 @@ final class GitOpsPublisher {
         String gitPath = options.gitPath().isEmpty() ? chart.name() : options.gitPath();
         CredentialsProvider credentials = GitAccess.credentials(url, published.access());
         int timeout = GitAccess.timeoutSeconds(published.access());
-        Path work = null;
+        ScratchDirectory scratch = null;
         try {
-            work = Files.createTempDirectory("falco-offline-gitops-");
+            // Removed on every exit, a signal included.
+            scratch = ScratchDirectory.create("falco-offline-gitops-");
+            Path work = scratch.path();
             try (Git git = Git.init()
                     .setDirectory(work.toFile())
                     .setInitialBranch(branch)
@@ -157,10 +160,8 @@ final class GitOpsPublisher {
         } catch (IOException e) {
             throw new FalcoOfflineException("Publishing to GitOps repository " + url + " failed: " + e.getMessage(), e);
         } finally {
-            try {
-                deleteTree(work);
-            } catch (IOException e) {
-                listener.debug("Could not delete the GitOps work tree " + work + ": " + e.getMessage());
+            if (scratch != null) {
+                scratch.close();
             }
         }
     }
