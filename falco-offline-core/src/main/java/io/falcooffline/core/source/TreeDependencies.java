@@ -8,6 +8,7 @@ import io.falcooffline.core.mirror.SemanticVersion;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.yaml.SafeYaml;
+import io.falcooffline.core.io.SafeText;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -73,7 +74,17 @@ final class TreeDependencies {
             Files.createDirectories(charts);
             String lower = repository.toLowerCase(Locale.ROOT);
             if (lower.startsWith("http://") || lower.startsWith("https://")) {
-                URI uri = URI.create(stripSlash(repository));
+                URI uri;
+                try {
+                    uri = URI.create(stripSlash(repository));
+                    if (uri.getHost() == null) {
+                        throw new IllegalArgumentException("no host");
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new ChartSourceException(what + "/Chart.yaml has dependency " + name + " with repository "
+                            + SafeText.quote(repository) + ", which is no valid http(s) URL (" + e.getMessage() + "). Give"
+                            + " the http(s) URL of its Helm repository, an oci:// or a file:// path.");
+                }
                 ResolvedChart resolved = sources.repository(uri, name, constraint);
                 copyArchive(resolved, charts, name);
             } else if (lower.startsWith("oci://")) {
