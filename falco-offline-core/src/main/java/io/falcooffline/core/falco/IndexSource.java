@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,8 +150,8 @@ public final class IndexSource {
             }
             file = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
         } catch (IllegalArgumentException e) {
-            throw new FalcoOfflineException("it is not a valid index location (" + e.getMessage() + "). Give a file path, a file:///absolute/path URL or an"
-                    + " http(s):// URL.");
+            throw new FalcoOfflineException("it is not a valid index location (" + e.getMessage()
+                    + "). Give a file path, a file:///absolute/path URL or an" + " http(s):// URL.");
         }
         byte[] bytes = RegularFiles.read(
                         file,

@@ -39,7 +39,8 @@ public final class RegularFiles {
                 throw refused(file, what, "is not a regular file (a directory, device or pipe)", fix);
             }
             if (attributes.size() > maxBytes) {
-                throw refused(file, what, "has " + attributes.size() + " bytes, more than the " + maxBytes + " read", fix);
+                throw refused(
+                        file, what, "has " + attributes.size() + " bytes, more than the " + maxBytes + " read", fix);
             }
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                 // One byte over the bound tells that the file grew since its size was read.
@@ -52,13 +53,13 @@ public final class RegularFiles {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new FalcoOfflineException("Cannot read the " + what + " " + file + ": " + e.getMessage() + ". " + fix, e);
+            throw new FalcoOfflineException(
+                    "Cannot read the " + what + " " + file + ": " + e.getMessage() + ". " + fix, e);
         }
     }
 
     private static FalcoOfflineException refused(Path file, String what, String problem, String fix) {
-        return new FalcoOfflineException(
-                "The " + what + " " + file + " " + problem + "; falco-offline reads only regular files within a size"
-                        + " bound. " + fix);
+        return new FalcoOfflineException("The " + what + " " + file + " " + problem
+                + "; falco-offline reads only regular files within a size" + " bound. " + fix);
     }
 }

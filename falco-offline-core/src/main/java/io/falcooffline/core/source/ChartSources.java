@@ -176,7 +176,8 @@ public final class ChartSources {
         } catch (IllegalArgumentException e) {
             throw new ChartSourceException(
                     "The index of " + SafeText.urlWithoutSecrets(repository) + " lists " + name + " "
-                            + entry.version() + " with an invalid URL " + SafeText.quote(entry.urls().get(0))
+                            + entry.version() + " with an invalid URL "
+                            + SafeText.quote(entry.urls().get(0))
                             + ". Fix the URL in the repository's index.yaml: an http(s) URL, or one relative to the"
                             + " repository.",
                     e);

@@ -4,11 +4,11 @@ import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.chart.ChartReader;
+import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.mirror.SemanticVersion;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.yaml.SafeYaml;
-import io.falcooffline.core.io.SafeText;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -82,7 +82,8 @@ final class TreeDependencies {
                     }
                 } catch (IllegalArgumentException e) {
                     throw new ChartSourceException(what + "/Chart.yaml has dependency " + name + " with repository "
-                            + SafeText.quote(repository) + ", which is no valid http(s) URL (" + e.getMessage() + "). Give"
+                            + SafeText.quote(repository) + ", which is no valid http(s) URL (" + e.getMessage()
+                            + "). Give"
                             + " the http(s) URL of its Helm repository, an oci:// or a file:// path.");
                 }
                 ResolvedChart resolved = sources.repository(uri, name, constraint);

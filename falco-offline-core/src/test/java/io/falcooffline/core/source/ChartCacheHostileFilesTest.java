@@ -64,6 +64,8 @@ class ChartCacheHostileFilesTest {
         ChartCache cache = cache();
         String digest = cache.store("chart".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(cache.content(digest)).hasValueSatisfying(bytes -> assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("chart"));
+        assertThat(cache.content(digest))
+                .hasValueSatisfying(bytes ->
+                        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("chart"));
     }
 }

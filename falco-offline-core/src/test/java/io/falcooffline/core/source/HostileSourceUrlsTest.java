@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Redirects and index entries that point outside HTTP(S) are refused naming the source and the fix. */
 class HostileSourceUrlsTest {
@@ -65,7 +65,13 @@ class HostileSourceUrlsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"file:///etc/passwd", "ftp://127.0.0.1/chart.tgz", "jar:file:/tmp/x.jar!/chart.tgz", "jar:nothing"})
+    @ValueSource(
+            strings = {
+                "file:///etc/passwd",
+                "ftp://127.0.0.1/chart.tgz",
+                "jar:file:/tmp/x.jar!/chart.tgz",
+                "jar:nothing"
+            })
     void aRedirectOutOfHttpIsRefusedNamingTheUrlAndTheFix(String location) {
         target = location;
 
@@ -76,7 +82,13 @@ class HostileSourceUrlsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"file:///etc/passwd", "ftp://127.0.0.1/chart.tgz", "jar:file:/tmp/x.jar!/chart.tgz", "http://[broken/x.tgz"})
+    @ValueSource(
+            strings = {
+                "file:///etc/passwd",
+                "ftp://127.0.0.1/chart.tgz",
+                "jar:file:/tmp/x.jar!/chart.tgz",
+                "http://[broken/x.tgz"
+            })
     void anIndexEntryUrlOutOfHttpIsRefusedNamingTheIndexAndTheFix(String url) {
         target = url;
 

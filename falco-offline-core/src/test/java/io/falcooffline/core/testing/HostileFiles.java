@@ -22,7 +22,8 @@ public final class HostileFiles {
     public static Path fifo(Path file) throws IOException, InterruptedException {
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);
-        Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).inheritIO().start();
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", file.toString()).inheritIO().start();
         if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
             throw new IOException("mkfifo " + file + " failed");
         }

@@ -337,11 +337,15 @@ public final class RegistryClient implements OciStore {
                 }
                 long pageLimit = Math.min(TAG_PAGE_BYTES, TAG_LIST_BYTES - bytesRead);
                 // Checked before reading when the registry declares the length, and while reading otherwise.
-                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                long declared =
+                        response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 byte[] body = declared > pageLimit ? null : response.body().readNBytes((int) pageLimit + 1);
                 if (body == null || body.length > pageLimit) {
-                    throw tagListTooLong(repo, pageLimit == TAG_PAGE_BYTES ? "a page of more than " + pageLimit
-                            + " bytes" : "more than " + TAG_LIST_BYTES + " bytes in all pages");
+                    throw tagListTooLong(
+                            repo,
+                            pageLimit == TAG_PAGE_BYTES
+                                    ? "a page of more than " + pageLimit + " bytes"
+                                    : "more than " + TAG_LIST_BYTES + " bytes in all pages");
                 }
                 bytesRead += body.length;
                 for (JsonNode tag : RegistryHttp.JSON.readTree(body).path("tags")) {

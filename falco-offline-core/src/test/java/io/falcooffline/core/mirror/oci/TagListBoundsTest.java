@@ -53,9 +53,10 @@ class TagListBoundsTest {
             send(exchange, body.getBytes(StandardCharsets.UTF_8));
         });
         server.start();
-        return new RegistryClient(RegistryClientOptions.builder("127.0.0.1:" + server.getAddress().getPort())
-                .plainHttp(true)
-                .build());
+        return new RegistryClient(
+                RegistryClientOptions.builder("127.0.0.1:" + server.getAddress().getPort())
+                        .plainHttp(true)
+                        .build());
     }
 
     private void send(HttpExchange exchange, byte[] body) throws IOException {
@@ -69,7 +70,12 @@ class TagListBoundsTest {
     private static String tags(int page, int count) {
         StringBuilder tags = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            tags.append(i == 0 ? "" : ",").append("\"").append(page).append('.').append(i).append(".0\"");
+            tags.append(i == 0 ? "" : ",")
+                    .append("\"")
+                    .append(page)
+                    .append('.')
+                    .append(i)
+                    .append(".0\"");
         }
         return tags.toString();
     }
@@ -112,7 +118,8 @@ class TagListBoundsTest {
     void shouldRefuseAPageLargerThanTheByteBound() throws IOException {
         String longTag = "\"" + "x".repeat(120) + "\"";
         int perPage = RegistryClient.TAG_PAGE_BYTES / 100;
-        try (RegistryClient client = serveEndless(page -> String.join(",", java.util.Collections.nCopies(perPage, longTag)))) {
+        try (RegistryClient client =
+                serveEndless(page -> String.join(",", java.util.Collections.nCopies(perPage, longTag)))) {
             assertThatThrownBy(() -> client.listTags(REPOSITORY))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining(REPOSITORY)
