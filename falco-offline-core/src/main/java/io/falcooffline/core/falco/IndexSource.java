@@ -4,6 +4,7 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.RegularFiles;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.reference.FalcoctlIndex;
@@ -12,7 +13,6 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,18 +143,24 @@ public final class IndexSource {
     }
 
     private String read(String location) {
-        if (location.startsWith("http://") || location.startsWith("https://")) {
-            return fetch(URI.create(location));
-        }
-        Path file = location.startsWith("file://") ? Path.of(URI.create(location)) : Path.of(location);
+        Path file;
         try {
-            if (Files.size(file) > MAX_INDEX_BYTES) {
-                throw new FalcoOfflineException(file + " is larger than " + MAX_INDEX_BYTES + " bytes.");
+            if (location.startsWith("http://") || location.startsWith("https://")) {
+                return fetch(URI.create(location));
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new FalcoOfflineException("cannot read " + file + ": " + e.getMessage());
+            file = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
+        } catch (IllegalArgumentException e) {
+            throw new FalcoOfflineException("it is not a valid index location (" + e.getMessage()
+                    + "). Give a file path, a file:///absolute/path URL or an" + " http(s):// URL.");
         }
+        byte[] bytes = RegularFiles.read(
+                        file,
+                        MAX_INDEX_BYTES,
+                        "falcoctl index",
+                        "Give the path of the index file itself (a regular file, not a link, pipe or device).")
+                .orElseThrow(() -> new FalcoOfflineException("cannot read " + file + ": no such file; check the"
+                        + " path, a file path or a file:///absolute/path URL."));
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private String fetch(URI uri) {
@@ -195,13 +201,12 @@ public final class IndexSource {
             return Optional.empty();
         }
         Path file = cacheFile(cacheDirectory.get(), url);
-        try {
-            return Files.isRegularFile(file)
-                    ? Optional.of(Files.readString(file, StandardCharsets.UTF_8))
-                    : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return RegularFiles.read(
+                        file,
+                        MAX_INDEX_BYTES,
+                        "cached falcoctl index",
+                        "Delete it; it is fetched again when the index is in reach.")
+                .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 
     private static Path cacheFile(Path directory, String url) {

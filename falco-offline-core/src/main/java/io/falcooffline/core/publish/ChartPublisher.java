@@ -7,6 +7,7 @@ import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.RegularFiles;
 import io.falcooffline.core.mirror.BundleChart;
 import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.oci.Descriptor;
@@ -21,7 +22,6 @@ import io.falcooffline.core.source.Provenance;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -193,14 +193,13 @@ public final class ChartPublisher {
         String url = options.helmRepositoryUrl()
                 .map(base -> (base.endsWith("/") ? base : base + "/") + fileName)
                 .orElse(fileName);
-        HelmIndex index;
-        try {
-            index = HelmIndex.parse(Files.readAllBytes(file), file.toString());
-        } catch (NoSuchFileException e) {
-            index = HelmIndex.empty();
-        } catch (IOException e) {
-            throw new FalcoOfflineException("Cannot read " + file + ": " + e.getMessage(), e);
-        }
+        HelmIndex index = RegularFiles.read(
+                        file,
+                        HelmIndex.MAX_INDEX_BYTES,
+                        "existing Helm repository index",
+                        "Replace it with the repository's real index.yaml, or remove it to start a new index.")
+                .map(bytes -> HelmIndex.parse(bytes, file.toString()))
+                .orElseGet(HelmIndex::empty);
         Instant created = chart.newestEntryTime().orElse(Instant.EPOCH);
         byte[] yaml = index.with(metadata(chart), digest, url, created).toYaml(created);
         AtomicFiles.write(file, yaml);

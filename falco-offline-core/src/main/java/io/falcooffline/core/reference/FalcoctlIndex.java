@@ -2,9 +2,11 @@ package io.falcooffline.core.reference;
 
 import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.InvalidYamlException;
+import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.yaml.SafeYaml;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,6 +97,7 @@ public final class FalcoctlIndex {
                     kindOf(String.valueOf(item.get("type"))),
                     requiredString(item, "registry", sourceName, i),
                     requiredString(item, "repository", sourceName, i));
+            requireRegistryRepository(entry, sourceName, i);
             if (byName.put(name, entry) != null) {
                 throw new InvalidYamlException(sourceName + " has two entries named '" + name
                         + "'; falcoctl refuses duplicate names within one index.");
@@ -172,6 +175,29 @@ public final class FalcoctlIndex {
             case "rulesfile" -> ReferenceKind.RULESFILE;
             default -> ReferenceKind.ARTIFACT;
         };
+    }
+
+    /**
+     * An entry names a registry host and a repository, which together form a reference; a URL, a path or a digest
+     * there would otherwise fail later, far from the index that holds it.
+     */
+    private static void requireRegistryRepository(Entry entry, String sourceName, int index) {
+        boolean valid;
+        try {
+            OciReference parsed = OciReference.parse(entry.registry() + "/" + entry.repository() + ":latest");
+            valid = parsed.registry().equals(entry.registry())
+                    && parsed.repository().equals(entry.repository())
+                    && parsed.digest() == null
+                    && URI.create("https://" + entry.registry() + "/").getHost() != null;
+        } catch (InvalidReferenceException | IllegalArgumentException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw new InvalidYamlException(sourceName + " entry " + index + " ('" + entry.name() + "') has registry "
+                    + SafeText.quote(entry.registry()) + " and repository " + SafeText.quote(entry.repository())
+                    + ", which are no registry host and repository path. Give a registry host such as ghcr.io and a"
+                    + " repository such as falcosecurity/rules/falco-rules, or fix or drop the index.");
+        }
     }
 
     private static String requiredString(Map<?, ?> item, String key, String sourceName, int index) {

@@ -2,11 +2,11 @@ package io.falcooffline.core.source;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.RegularFiles;
 import io.falcooffline.core.mirror.oci.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -19,6 +19,8 @@ import java.util.Optional;
 final class ChartCache {
 
     private static final int MAX_REF_BYTES = 4096;
+    /** The cache holds chart archives and repository indexes; nothing larger is read back. */
+    private static final long MAX_BLOB_BYTES = Math.max(HelmOciChart.MAX_CHART_BYTES, HelmIndex.MAX_INDEX_BYTES);
 
     private final Path root;
 
@@ -33,14 +35,15 @@ final class ChartCache {
     /** The cached content of a digest, verified; empty when absent or damaged (a damaged file is removed). */
     Optional<byte[]> content(String digest) {
         Path file = blobFile(digest);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        Optional<byte[]> content = RegularFiles.read(
+                file,
+                MAX_BLOB_BYTES,
+                "chart cache file",
+                "Delete it, or the whole cache directory " + root + "; what it held is downloaded again.");
+        if (content.isEmpty()) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new FalcoOfflineException("Cannot read the chart cache file " + file + ": " + e.getMessage(), e);
         }
+        byte[] bytes = content.get();
         if (!Digests.sha256(bytes).equals(digest)) {
             delete(file);
             return Optional.empty();

@@ -175,8 +175,11 @@ public final class ChartSources {
                             + entry.version() + " without a URL; the repository is broken."));
         } catch (IllegalArgumentException e) {
             throw new ChartSourceException(
-                    "The index of " + repository + " lists " + name + " " + entry.version() + " with an invalid URL "
-                            + entry.urls() + ".",
+                    "The index of " + SafeText.urlWithoutSecrets(repository) + " lists " + name + " "
+                            + entry.version() + " with an invalid URL "
+                            + SafeText.quote(entry.urls().get(0))
+                            + ". Fix the URL in the repository's index.yaml: an http(s) URL, or one relative to the"
+                            + " repository.",
                     e);
         }
         if (entry.digest().isEmpty()) {
@@ -190,7 +193,11 @@ public final class ChartSources {
                 "url " + SafeText.urlWithoutSecrets(archive),
                 reference,
                 entry.digest(),
-                () -> http.get(archive, HelmOciChart.MAX_CHART_BYTES, "chart " + name + " " + entry.version()));
+                () -> http.get(
+                        archive,
+                        HelmOciChart.MAX_CHART_BYTES,
+                        "chart " + name + " " + entry.version() + " listed in the index of "
+                                + SafeText.urlWithoutSecrets(repository)));
         return new ResolvedChart(cache.blobFile(digest), reference, digest);
     }
 

@@ -43,6 +43,7 @@ final class SourceHttp {
      * @throws ChartSourceException when the server answers other than 200 or sends more than {@code maxBytes}
      */
     byte[] get(URI uri, long maxBytes, String what) {
+        requireHttp(uri, what, "is at");
         Connections.requireOnline(access.offline(), uri, what);
         RegistryClientOptions hostOptions = access.clientOptions(authority(uri));
         try {
@@ -71,7 +72,9 @@ final class SourceHttp {
                 String location = connection.getHeaderField("Location");
                 if (status / 100 == 3 && location != null) {
                     connection.disconnect();
+                    URI from = current;
                     current = current.resolve(location);
+                    requireHttp(current, what, "was redirected by " + withoutQuery(from) + " to");
                     continue;
                 }
                 InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
@@ -107,6 +110,17 @@ final class SourceHttp {
                     "Cannot reach " + withoutQuery(uri) + " " + access.proxy().describeRoute(uri) + " for " + what
                             + ": " + e,
                     e);
+        }
+    }
+
+    /** Only http(s) URLs with a host are fetched: a file:, ftp: or jar: URL would read elsewhere or fail raw. */
+    private static void requireHttp(URI uri, String what, String how) {
+        boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+        if (!http || uri.getHost() == null) {
+            throw new ChartSourceException(what + " " + how + " " + SafeText.quote(withoutQuery(uri)) + ", which is"
+                    + " not an http(s) URL with a host; falco-offline downloads charts and indexes only over http(s)."
+                    + " Fix the URL in the repository's index.yaml or the server's redirect, or give the chart's"
+                    + " http(s) URL or a local file instead.");
         }
     }
 

@@ -4,6 +4,7 @@ import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.chart.ChartReader;
+import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.mirror.SemanticVersion;
 import io.falcooffline.core.mirror.oci.RegistryClient;
 import io.falcooffline.core.plan.OciReference;
@@ -73,7 +74,18 @@ final class TreeDependencies {
             Files.createDirectories(charts);
             String lower = repository.toLowerCase(Locale.ROOT);
             if (lower.startsWith("http://") || lower.startsWith("https://")) {
-                URI uri = URI.create(stripSlash(repository));
+                URI uri;
+                try {
+                    uri = URI.create(stripSlash(repository));
+                    if (uri.getHost() == null) {
+                        throw new IllegalArgumentException("no host");
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new ChartSourceException(what + "/Chart.yaml has dependency " + name + " with repository "
+                            + SafeText.quote(repository) + ", which is no valid http(s) URL (" + e.getMessage()
+                            + "). Give"
+                            + " the http(s) URL of its Helm repository, an oci:// or a file:// path.");
+                }
                 ResolvedChart resolved = sources.repository(uri, name, constraint);
                 copyArchive(resolved, charts, name);
             } else if (lower.startsWith("oci://")) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.falcooffline.core.InvalidRequestException;
+import io.falcooffline.core.testing.HostileFiles;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,6 +72,38 @@ class IndexSourceTest {
                         source.choose(Optional.of(work.resolve("missing.yaml").toString()), List.of(), false))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("missing.yaml");
+    }
+
+    @Test
+    void aLocalIndexThatLinksToDevZeroIsAPipeOrIsHugeIsRefusedBeforeItIsRead() throws Exception {
+        IndexSource source = new IndexSource(Optional.empty());
+        List<Path> hostile = List.of(
+                HostileFiles.linkToDevZero(work.resolve("link/index.yaml")),
+                HostileFiles.fifo(work.resolve("pipe/index.yaml")),
+                HostileFiles.sparse(work.resolve("huge/index.yaml"), 3L << 30));
+        for (Path file : hostile) {
+            for (String location : List.of(file.toString(), file.toUri().toString())) {
+                assertThatThrownBy(() -> source.choose(Optional.of(location), List.of(), false))
+                        .isInstanceOf(InvalidRequestException.class)
+                        .hasFieldOrPropertyWithValue("parameter", IndexSource.PARAMETER)
+                        .hasMessageContaining(file.toString())
+                        .hasMessageContaining("regular file");
+            }
+        }
+    }
+
+    @Test
+    void aMalformedIndexLocationNamesTheParameterAndTheFix() {
+        IndexSource source = new IndexSource(Optional.empty());
+        for (String location : List.of(
+                "file://elsewhere/index.yaml", "file:///tmp/%zz/index.yaml", "https://exa mple.com/index.yaml")) {
+            assertThatThrownBy(() -> source.choose(Optional.of(location), List.of(), false))
+                    .as(location)
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasFieldOrPropertyWithValue("parameter", IndexSource.PARAMETER)
+                    .hasMessageContaining(location)
+                    .hasMessageContaining("file path");
+        }
     }
 
     @Test

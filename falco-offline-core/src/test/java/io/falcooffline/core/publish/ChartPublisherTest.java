@@ -1,10 +1,12 @@
 package io.falcooffline.core.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.SearchResult;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
@@ -27,6 +29,7 @@ import io.falcooffline.core.source.ResolvedChart;
 import io.falcooffline.core.source.VersionConstraint;
 import io.falcooffline.core.testing.GitRepositories;
 import io.falcooffline.core.testing.GitSmartHttp;
+import io.falcooffline.core.testing.HostileFiles;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.StaticHttpServer;
 import java.io.IOException;
@@ -141,6 +144,28 @@ class ChartPublisherTest {
             assertThat(HelmIndex.parse(Files.readAllBytes(output.resolve("index.yaml")), "index.yaml")
                             .versions("lighthouse"))
                     .containsExactly("1.2.3");
+        }
+    }
+
+    @Test
+    void anExistingIndexYamlThatLinksToDevZeroOrIsAPipeIsRefusedBeforeItIsRead() throws Exception {
+        for (String kind : List.of("link", "pipe", "huge")) {
+            Path output = temp.resolve("out-" + kind);
+            Path existing = output.resolve("index.yaml");
+            switch (kind) {
+                case "link" -> HostileFiles.linkToDevZero(existing);
+                case "pipe" -> HostileFiles.fifo(existing);
+                default -> HostileFiles.sparse(existing, 3L << 30);
+            }
+            PackageRequest request = request("192.168.5.96:30003", output)
+                    .publish(PublishOptions.builder().helmRepositoryIndex(true).build())
+                    .build();
+
+            assertThatThrownBy(() -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
+                    .as(kind)
+                    .isInstanceOf(FalcoOfflineException.class)
+                    .hasMessageContaining(existing.toString())
+                    .hasMessageContaining("remove it");
         }
     }
 

@@ -63,6 +63,27 @@ class FalcoctlIndexTest {
                 .hasMessageContaining("two entries named 'a'");
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "file:///etc | passwd",
+                "ftp://r.io | x/a",
+                "r.io | ../../etc/passwd",
+                "r.io | x/a@sha256:../../b",
+                "r.io/x | y/../../a",
+                "'r.io:99999999999' | x/a",
+            })
+    void shouldRejectAnEntryThatIsNoRegistryRepositoryNamingTheIndexAndEntry(String registry, String repository) {
+        String yaml = "- {name: evil, type: plugin, registry: '" + registry + "', repository: '" + repository + "'}\n";
+
+        assertThatThrownBy(() -> FalcoctlIndex.parse(yaml, "evil-index.yaml"))
+                .isInstanceOf(InvalidYamlException.class)
+                .hasMessageContaining("evil-index.yaml")
+                .hasMessageContaining("evil")
+                .hasMessageContaining("registry host");
+    }
+
     @Test
     @Tag("upstream")
     void shouldAgreeWithThePublicIndexOnEveryBuiltInEntry() throws Exception {

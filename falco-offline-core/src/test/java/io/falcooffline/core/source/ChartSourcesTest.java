@@ -367,6 +367,29 @@ class ChartSourcesTest {
         }
     }
 
+    @Test
+    void aMalformedDependencyRepositoryUrlNamesTheDependencyAndTheFix() throws IOException {
+        Path tree = temp.resolve("tree");
+        GitRepositories.copyTree(TestCharts.lighthouse(), tree);
+        try (Stream<Path> beacon = Files.walk(tree.resolve("charts"))) {
+            beacon.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        }
+        for (String repository : List.of("http://[broken/charts", "https:///no-host")) {
+            String chartYaml = Files.readString(TestCharts.lighthouse().resolve("Chart.yaml"))
+                    .replace("    version: 0.3.0\n", "    version: 0.3.*\n    repository: '" + repository + "'\n");
+            Files.writeString(tree.resolve("Chart.yaml"), chartYaml);
+            Path bare = GitRepositories.bareWithTree(temp.resolve("git-" + repository.length()), tree, "", "v1");
+
+            assertThatThrownBy(() -> ChartSources.resolve(
+                            ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), NO_ACCESS, listener))
+                    .as(repository)
+                    .isInstanceOf(ChartSourceException.class)
+                    .hasMessageContaining("beacon")
+                    .hasMessageContaining("http(s)");
+        }
+    }
+
     private String resolveVersion(String url, String constraint) {
         ResolvedChart resolved = ChartSources.resolve(
                 ChartSource.repository(url, "lighthouse", constraint), options(false), NO_ACCESS, listener);

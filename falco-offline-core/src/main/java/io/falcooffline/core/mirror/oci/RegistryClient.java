@@ -60,8 +60,14 @@ public final class RegistryClient implements OciStore {
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
     private static final String ACCEPT = String.join(", ", MANIFEST_MEDIA_TYPES);
-    private static final int MAX_TAG_PAGES = 10_000;
-    private static final int TAG_PAGE_BYTES = 16 * 1024 * 1024;
+    /** The most tags one repository's list may hold; artifact versions are chosen from far fewer. */
+    static final int MAX_TAGS = 10_000;
+    /** The most pages one tag listing follows: 10,000 tags at the 100 a page some registries cap {@code n} to. */
+    static final int MAX_TAG_PAGES = 100;
+    /** The largest page of a tag list read; 10,000 tags of 128 characters fit twice. */
+    static final int TAG_PAGE_BYTES = 4 * 1024 * 1024;
+    /** The most bytes all pages of one tag listing may have together. */
+    static final int TAG_LIST_BYTES = 16 * 1024 * 1024;
     // distribution-spec repository name grammar.
     private static final Pattern REPOSITORY =
             Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
@@ -301,19 +307,24 @@ public final class RegistryClient implements OciStore {
         }
     }
 
+    /** All tags, following next-page links; refused past {@value #MAX_TAGS} tags or the page and byte bounds. */
     @Override
     public List<String> listTags(String repository) {
         String repo = repository(repository);
         List<String> tags = new ArrayList<>();
         Set<URI> seen = new HashSet<>();
+        long bytesRead = 0;
         URI page = http.base().resolve("v2/" + repo + "/tags/list?n=" + options.tagPageSize());
         for (int pages = 0; page != null; pages++) {
-            if (!seen.add(page) || pages >= MAX_TAG_PAGES) {
+            if (!seen.add(page)) {
                 throw new RegistryException(
                         200,
                         "Listing the tags of " + repo + " on " + describe() + " does not end: the registry's "
                                 + "next-page links repeat (" + RegistryHttp.withoutQuery(page) + ")",
                         null);
+            }
+            if (pages >= MAX_TAG_PAGES) {
+                throw tagListTooLong(repo, "more than " + MAX_TAG_PAGES + " pages");
             }
             RegistryHttp.Request request = RegistryHttp.Request.of("GET", page, "tag list of " + repo, pull(repo))
                     .followingRedirects();
@@ -324,8 +335,23 @@ public final class RegistryClient implements OciStore {
                 if (response.status() != 200) {
                     throw unexpected(response, request);
                 }
-                JsonNode json = RegistryHttp.JSON.readTree(response.readBody(TAG_PAGE_BYTES));
-                for (JsonNode tag : json.path("tags")) {
+                long pageLimit = Math.min(TAG_PAGE_BYTES, TAG_LIST_BYTES - bytesRead);
+                // Checked before reading when the registry declares the length, and while reading otherwise.
+                long declared =
+                        response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                byte[] body = declared > pageLimit ? null : response.body().readNBytes((int) pageLimit + 1);
+                if (body == null || body.length > pageLimit) {
+                    throw tagListTooLong(
+                            repo,
+                            pageLimit == TAG_PAGE_BYTES
+                                    ? "a page of more than " + pageLimit + " bytes"
+                                    : "more than " + TAG_LIST_BYTES + " bytes in all pages");
+                }
+                bytesRead += body.length;
+                for (JsonNode tag : RegistryHttp.JSON.readTree(body).path("tags")) {
+                    if (tags.size() >= MAX_TAGS) {
+                        throw tagListTooLong(repo, "more than " + MAX_TAGS + " tags");
+                    }
                     tags.add(tag.asString());
                 }
                 page = response.headers().allValues("Link").stream()
@@ -334,7 +360,7 @@ public final class RegistryClient implements OciStore {
                         .map(m -> response.uri().resolve(m.group(1)))
                         .findFirst()
                         .orElse(null);
-            } catch (IOException | JacksonException e) {
+            } catch (IOException | JacksonException | IllegalArgumentException e) {
                 throw new RegistryException(
                         200,
                         "Reading the tag list of " + repo + " from " + describe() + " failed: " + e.getMessage(),
@@ -342,6 +368,16 @@ public final class RegistryClient implements OciStore {
             }
         }
         return List.copyOf(tags);
+    }
+
+    private RegistryException tagListTooLong(String repo, String what) {
+        return new RegistryException(
+                200,
+                "The tag list of " + repo + " on " + describe() + " has " + what + "; falco-offline reads at most "
+                        + MAX_TAGS + " tags in " + MAX_TAG_PAGES + " pages of " + TAG_PAGE_BYTES + " bytes ("
+                        + TAG_LIST_BYTES + " bytes in all). Pin the version (a tag or digest) instead of letting it"
+                        + " be chosen from the tag list, or mirror from a registry whose listing ends.",
+                null);
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -220,26 +221,22 @@ final class RegistryHttp implements Closeable {
             listener.debug(description + ": " + request.method() + " " + withoutQuery(uri) + " -> " + raw.status()
                     + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
             Optional<String> location = raw.headers().firstValue("Location");
-            boolean redirect = switch (raw.status()) {
-                case 301, 302, 303, 307, 308 -> true;
-                default -> false;
-            };
+            boolean redirect = Set.of(301, 302, 303, 307, 308).contains(raw.status());
             if (redirect && request.followRedirects() && location.isPresent()) {
                 raw.body().close();
                 if (hops >= MAX_REDIRECTS) {
                     throw new RegistryException(
                             raw.status(),
-                            capitalized(description) + " redirected " + request.summary() + " more than "
-                                    + MAX_REDIRECTS + " times; check the registry's storage redirect settings",
+                            capitalized(description) + " redirected "
+                                    + request.summary() + " more than " + MAX_REDIRECTS + " times; check the registry's"
+                                    + " storage redirect settings",
                             null);
                 }
-                uri = uri.resolve(location.get());
-                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                    throw new RegistryException(
-                            raw.status(),
-                            capitalized(description) + " redirected " + request.summary() + " to a non-HTTP URL",
-                            null);
-                }
+                uri = Redirects.target(
+                        uri,
+                        location.get(),
+                        raw.status(),
+                        capitalized(description) + " redirected " + request.summary());
                 continue;
             }
             return new Response(raw.status(), raw.headers(), uri, guard(raw.body(), request));

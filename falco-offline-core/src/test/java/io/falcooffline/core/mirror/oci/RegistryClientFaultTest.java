@@ -282,6 +282,21 @@ class RegistryClientFaultTest {
         assertThat(proxy.count("GET", "/tags/list")).isEqualTo(1);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"file:///etc/passwd", "ftp://127.0.0.1/blob", "jar:file:/tmp/x.jar!/blob", "http://[broken/blob"
+            })
+    void shouldRefuseABlobRedirectOutOfHttpNamingTheRegistryAndTheFix(String location) {
+        proxy.inject(Fault.respond("GET", "/blobs/", 307, Map.of("Location", location), new byte[0], 1));
+        try (RegistryClient client = client(fast())) {
+            assertThatThrownBy(() ->
+                            client.fetchBlob(REPOSITORY, LAYER.descriptor()).close())
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining(proxy.host())
+                    .hasMessageContaining("redirect settings");
+        }
+    }
+
     @Test
     void shouldFollowTagListPagesWhenRegistryPaginates() {
         // distribution 2.8 ignores n= for tags, so the pages come from the proxy, as a paginating registry sends them.
