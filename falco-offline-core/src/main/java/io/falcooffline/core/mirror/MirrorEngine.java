@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.mirror.oci.OciStore;
@@ -163,13 +164,7 @@ final class MirrorEngine implements AutoCloseable {
             }
         } catch (ExecutionException e) {
             futures.forEach(future -> future.cancel(true));
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw ExecutionFailures.unwrap(e);
         } catch (InterruptedException e) {
             futures.forEach(future -> future.cancel(true));
             Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import io.falcooffline.core.RenderVerificationException;
 import io.falcooffline.core.VerifyMode;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartWriter;
+import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.io.ScratchDirectory;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.OciReference;
@@ -182,13 +183,7 @@ public final class RenderVerification {
                             + " -Dfalco-offline.verify=false (<verify>false</verify>).",
                     List.of());
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw ExecutionFailures.unwrap(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RenderVerificationException(
