@@ -2,6 +2,7 @@ package io.falcooffline.core.source;
 
 import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.InvalidReferenceException;
+import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.SafeText;
@@ -70,7 +71,7 @@ final class TreeDependencies {
             }
             String version = locked.getOrDefault(
                     name, dependency.get("version") == null ? "" : String.valueOf(dependency.get("version")));
-            VersionConstraint constraint = VersionConstraint.parse(version);
+            VersionConstraint constraint = dependencyConstraint(name, version, locked.containsKey(name));
             Files.createDirectories(charts);
             String lower = repository.toLowerCase(Locale.ROOT);
             if (lower.startsWith("http://") || lower.startsWith("https://")) {
@@ -96,6 +97,19 @@ final class TreeDependencies {
                 throw ChartSources.unsupportedDependency(what, name, repository);
             }
             listener.info("Dependency " + name + " " + version + " of " + what + " fetched from " + repository + ".");
+        }
+    }
+
+    /** The version a dependency asks for, blamed on the file that gives it, not on the {@code chartVersion} parameter. */
+    private VersionConstraint dependencyConstraint(String name, String version, boolean fromLock) {
+        try {
+            return VersionConstraint.parse(version);
+        } catch (InvalidRequestException e) {
+            String file = what + (fromLock ? "/Chart.lock" : "/Chart.yaml");
+            throw new ChartSourceException(file + " gives dependency " + name + " the version "
+                    + SafeText.quote(version)
+                    + ", which is not a version or a Helm version constraint: fix it in " + file + " (e.g. 1.2.3 or"
+                    + " ~1.2)" + (fromLock ? ", or run helm dependency update to write the lock again." : "."));
         }
     }
 

@@ -390,6 +390,28 @@ class ChartSourcesTest {
         }
     }
 
+    @Test
+    void aBadDependencyVersionInChartLockIsBlamedOnChartLockNotOnChartVersion() throws IOException {
+        Path tree = temp.resolve("tree");
+        GitRepositories.copyTree(TestCharts.lighthouse(), tree);
+        try (Stream<Path> beacon = Files.walk(tree.resolve("charts"))) {
+            beacon.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        }
+        String chartYaml = Files.readString(TestCharts.lighthouse().resolve("Chart.yaml"))
+                .replace("    version: 0.3.0\n", "    version: 0.3.*\n    repository: 'https://charts.example/'\n");
+        Files.writeString(tree.resolve("Chart.yaml"), chartYaml);
+        Files.writeString(tree.resolve("Chart.lock"), "dependencies:\n- name: beacon\n  version: 0.3.x.y\n");
+        Path bare = GitRepositories.bareWithTree(temp.resolve("git-lock"), tree, "", "v1");
+
+        assertThatThrownBy(() -> ChartSources.resolve(
+                        ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), NO_ACCESS, listener))
+                .isInstanceOf(ChartSourceException.class)
+                .hasMessageContaining("/Chart.lock gives dependency beacon the version '0.3.x.y'")
+                .hasMessageContaining("helm dependency update")
+                .hasMessageNotContaining("`chartVersion`");
+    }
+
     private String resolveVersion(String url, String constraint) {
         ResolvedChart resolved = ChartSources.resolve(
                 ChartSource.repository(url, "lighthouse", constraint), options(false), NO_ACCESS, listener);
