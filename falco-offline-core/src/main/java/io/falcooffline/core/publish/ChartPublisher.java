@@ -200,6 +200,7 @@ public final class ChartPublisher {
                         "Replace it with the repository's real index.yaml, or remove it to start a new index.")
                 .map(bytes -> HelmIndex.parse(bytes, file.toString()))
                 .orElseGet(HelmIndex::empty);
+        index.requireEveryEntryReadable(file.toString());
         Instant created = chart.newestEntryTime().orElse(Instant.EPOCH);
         byte[] yaml = index.with(metadata(chart), digest, url, created).toYaml(created);
         AtomicFiles.write(file, yaml);

@@ -35,17 +35,21 @@ public final class HelmIndex {
 
     private final Map<String, List<Map<String, Object>>> entries;
     private final Map<String, Object> document;
+    /** Entries this index could not read, each named with why: skipped when resolving, refused when rewriting. */
+    private final List<String> unreadable;
 
-    private HelmIndex(Map<String, Object> document, Map<String, List<Map<String, Object>>> entries) {
+    private HelmIndex(
+            Map<String, Object> document, Map<String, List<Map<String, Object>>> entries, List<String> unreadable) {
         this.document = document;
         this.entries = entries;
+        this.unreadable = List.copyOf(unreadable);
     }
 
     /** An index without charts. */
     public static HelmIndex empty() {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("apiVersion", "v1");
-        return new HelmIndex(document, new TreeMap<>());
+        return new HelmIndex(document, new TreeMap<>(), List.of());
     }
 
     /**
@@ -66,19 +70,40 @@ public final class HelmIndex {
                     + " Check that the URL is the repository's base URL (the directory holding index.yaml).");
         }
         Map<String, List<Map<String, Object>>> entries = new TreeMap<>();
+        List<String> unreadable = new ArrayList<>();
         byName.forEach((name, list) -> {
             List<Map<String, Object>> versions = new ArrayList<>();
             if (list instanceof List<?> items) {
-                for (Object item : items) {
-                    if (item instanceof Map<?, ?> map && map.get("version") != null) {
+                for (int i = 0; i < items.size(); i++) {
+                    if (items.get(i) instanceof Map<?, ?> map && map.get("version") != null) {
                         versions.add(stringKeys(map));
+                    } else {
+                        unreadable.add("entries." + name + "[" + i + "] (not a map with a version)");
                     }
                 }
+            } else {
+                unreadable.add("entries." + name + " (not a list of versions)");
             }
             versions.sort(NEWEST_FIRST);
             entries.put(String.valueOf(name), versions);
         });
-        return new HelmIndex(document, entries);
+        return new HelmIndex(document, entries, unreadable);
+    }
+
+    /**
+     * Refuses to rewrite an index holding entries it could not read: writing it back would drop them.
+     *
+     * @param sourceName names the index in the message
+     * @throws ChartSourceException naming the entries and the fix
+     */
+    public void requireEveryEntryReadable(String sourceName) {
+        if (!unreadable.isEmpty()) {
+            throw new ChartSourceException(sourceName + " holds entries falco-offline cannot read: "
+                    + String.join(", ", unreadable.subList(0, Math.min(unreadable.size(), 5)))
+                    + (unreadable.size() > 5 ? " and " + (unreadable.size() - 5) + " more" : "")
+                    + ". Adding the chart would drop them: fix them (each version a map with `version`, `urls` and"
+                    + " `digest`, as helm repo index writes), or remove the file to start a new index.");
+        }
     }
 
     /** The versions of a chart, newest first. */
@@ -127,7 +152,7 @@ public final class HelmIndex {
         changed.put(name, versions);
         Map<String, Object> document = new LinkedHashMap<>(this.document);
         document.put("apiVersion", "v1");
-        return new HelmIndex(document, changed);
+        return new HelmIndex(document, changed, unreadable);
     }
 
     /**

@@ -170,6 +170,32 @@ class ChartPublisherTest {
     }
 
     @Test
+    void anExistingIndexYamlWithEntriesItCannotReadIsRefusedInsteadOfEmptied() throws IOException {
+        Path output = temp.resolve("out-unreadable");
+        Files.createDirectories(output);
+        String existing = """
+                apiVersion: v1
+                entries:
+                  other-app:
+                    - version: 2.0.0
+                      urls: [other-app-2.0.0.tgz]
+                    - just a string
+                  legacy: not-a-list
+                """;
+        Files.writeString(output.resolve("index.yaml"), existing);
+        PackageRequest request = request("192.168.5.96:30003", output)
+                .publish(PublishOptions.builder().helmRepositoryIndex(true).build())
+                .build();
+
+        assertThatThrownBy(() -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
+                .isInstanceOf(FalcoOfflineException.class)
+                .hasMessageContaining("entries.other-app[1]")
+                .hasMessageContaining("entries.legacy")
+                .hasMessageContaining("remove the file");
+        assertThat(Files.readString(output.resolve("index.yaml"))).isEqualTo(existing);
+    }
+
+    @Test
     void gitOpsCommitIsOnTheBranchAndAnIdenticalRunAddsNone() throws IOException {
         Path bare = temp.resolve("gitops.git");
         Files.createDirectories(bare);
