@@ -172,8 +172,16 @@ public final class PublishOptions {
             RegistryParameters.requireNoCredentials("gitRepository", gitRepository);
             RegistryParameters.requireNoQuery("gitRepository", gitRepository);
             RegistryParameters.requireNoCredentials("helmRepositoryUrl", helmRepositoryUrl);
-            if (gitBranch.startsWith("-") || gitBranch.contains("..") || gitBranch.contains(" ")) {
-                throw new InvalidRequestException("gitBranch", "`gitBranch` '" + gitBranch + "' is not a branch name.");
+            // git's own rules (check-ref-format), before anything is rendered, so a bad name is not found at the push.
+            // Only a GitOps run checks, so that other runs load no git classes.
+            if (gitRepository != null
+                    && (gitBranch.startsWith("-")
+                            || !org.eclipse.jgit.lib.Repository.isValidRefName(
+                                    org.eclipse.jgit.lib.Constants.R_HEADS + gitBranch))) {
+                throw new InvalidRequestException(
+                        "gitBranch",
+                        "`gitBranch` " + SafeText.quote(gitBranch) + " is not a git branch name (no spaces, '..', '~',"
+                                + " '^', ':', '?', '*', '[', '\\', no '/' at either end): write e.g. main or clusters/lab.");
             }
             if (helmRepositoryUrl != null && !helmRepositoryUrl.matches("(?i)https?://[^\\s?#]+")) {
                 throw new InvalidRequestException(

@@ -196,6 +196,26 @@ class ChartPublisherTest {
     }
 
     @Test
+    void aGitBranchGitRefusesFailsWhenTheRequestIsBuiltNamingGitBranch() {
+        for (String branch : List.of("feature~1", "release/", "a:b", "lab..x", "-delete")) {
+            assertThatThrownBy(() -> PublishOptions.builder()
+                            .gitRepository("https://git.example/gitops.git")
+                            .gitBranch(branch)
+                            .build())
+                    .as(branch)
+                    .isInstanceOf(io.falcooffline.core.InvalidRequestException.class)
+                    .hasMessageContaining("`gitBranch`")
+                    .hasMessageContaining("is not a git branch name");
+        }
+        assertThat(PublishOptions.builder()
+                        .gitRepository("https://git.example/gitops.git")
+                        .gitBranch("clusters/lab")
+                        .build()
+                        .gitBranch())
+                .isEqualTo("clusters/lab");
+    }
+
+    @Test
     void gitOpsCommitIsOnTheBranchAndAnIdenticalRunAddsNone() throws IOException {
         Path bare = temp.resolve("gitops.git");
         Files.createDirectories(bare);
