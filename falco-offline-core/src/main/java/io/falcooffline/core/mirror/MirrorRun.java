@@ -436,13 +436,7 @@ final class MirrorRun {
                 image,
                 base.toString(),
                 result.index(),
-                result.platforms().stream()
-                        .map(platform -> new BuiltPlatform(
-                                platform.platform().toString(),
-                                platform.manifest(),
-                                platform.config(),
-                                platform.addedLayer()))
-                        .toList(),
+                result.platforms(),
                 "baked from " + base + " with " + String.join(", ", plan.artifacts()));
         listener.info("Baked " + image + " (" + result.index().digest() + ") for "
                 + String.join(", ", baked.lockEntry().platforms()) + ".");
@@ -463,13 +457,7 @@ final class MirrorRun {
                 image,
                 plan.baseImage(),
                 built.index(),
-                built.platforms().stream()
-                        .map(platform -> new BuiltPlatform(
-                                platform.platform().toString(),
-                                platform.manifest(),
-                                platform.config(),
-                                platform.addedLayer()))
-                        .toList(),
+                built.platforms(),
                 "driver loader with the drivers " + plan.driverVersion() + " of "
                         + String.join(
                                 ", ",
@@ -479,20 +467,17 @@ final class MirrorRun {
                                         .toList()));
     }
 
-    /** One platform of a derived image built in the target. */
-    private record BuiltPlatform(String platform, Descriptor manifest, Descriptor config, Descriptor addedLayer) {}
-
     /** A derived image built in the target, recorded as {@code BAKED}: its lock entry and every digest it holds. */
     private static BakedImage baked(
-            OciReference image, String base, Descriptor index, List<BuiltPlatform> built, String note) {
+            OciReference image, String base, Descriptor index, List<BakeResult.PlatformImage> built, String note) {
         Set<String> digests = new HashSet<>();
         digests.add(index.digest());
         List<String> platforms = new ArrayList<>();
-        for (BuiltPlatform platform : built) {
+        for (BakeResult.PlatformImage platform : built) {
             digests.add(platform.manifest().digest());
             digests.add(platform.config().digest());
             digests.add(platform.addedLayer().digest());
-            platforms.add(platform.platform());
+            platforms.add(platform.platform().toString());
         }
         LockEntry entry = new LockEntry(
                 LockEntry.Origin.BAKED,

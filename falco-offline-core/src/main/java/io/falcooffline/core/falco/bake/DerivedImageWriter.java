@@ -1,6 +1,7 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Digests;
 import io.falcooffline.core.mirror.oci.Manifest;
@@ -38,7 +39,14 @@ final class DerivedImageWriter {
             DeterministicLayer.Written layer,
             byte[] configBytes,
             Descriptor config,
-            Manifest manifest) {}
+            Manifest manifest) {
+
+        /** This platform of the derived image, as a bake's result names it. */
+        BakeResult.PlatformImage platformImage(Platform platform) {
+            return new BakeResult.PlatformImage(
+                    platform, manifest.descriptor(), config, layer.blob(), layer.diffId(), base.manifest());
+        }
+    }
 
     private DerivedImageWriter() {}
 

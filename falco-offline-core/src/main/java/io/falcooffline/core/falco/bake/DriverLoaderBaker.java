@@ -35,19 +35,9 @@ public final class DriverLoaderBaker {
      * The image written.
      *
      * @param index the OCI image index its tag points at
-     * @param platforms each platform's manifest, config and added layer
+     * @param platforms each platform's manifest, config and added layer (the one with the drivers)
      */
-    public record Built(Descriptor index, List<PlatformImage> platforms) {}
-
-    /**
-     * One platform of it.
-     *
-     * @param platform the platform
-     * @param manifest its manifest
-     * @param config its config
-     * @param addedLayer the layer with the drivers
-     */
-    public record PlatformImage(Platform platform, Descriptor manifest, Descriptor config, Descriptor addedLayer) {}
+    public record Built(Descriptor index, List<BakeResult.PlatformImage> platforms) {}
 
     private DriverLoaderBaker() {}
 
@@ -101,14 +91,9 @@ public final class DriverLoaderBaker {
                     builds.stream().map(DerivedImageWriter.Built::manifest).toList(),
                     builds.stream().map(build -> build.base().platform()).toList());
             DerivedImageWriter.push(store, store, base, image, builds, index);
-            List<PlatformImage> images = new ArrayList<>();
+            List<BakeResult.PlatformImage> images = new ArrayList<>();
             for (int i = 0; i < builds.size(); i++) {
-                DerivedImageWriter.Built build = builds.get(i);
-                images.add(new PlatformImage(
-                        built.get(i),
-                        build.manifest().descriptor(),
-                        build.config(),
-                        build.layer().blob()));
+                images.add(builds.get(i).platformImage(built.get(i)));
             }
             listener.info("Built the driver loader " + image + "@"
                     + index.descriptor().digest() + " from " + base + " with "

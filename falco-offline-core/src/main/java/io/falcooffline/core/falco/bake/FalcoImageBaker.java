@@ -4,7 +4,6 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.ScratchDirectory;
-import io.falcooffline.core.mirror.oci.Descriptor;
 import io.falcooffline.core.mirror.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
@@ -99,8 +98,8 @@ public final class FalcoImageBaker {
             builds.add(build(platform, baseImage, files, artifacts, builds.size()));
         }
         Manifest index = DerivedImage.index(
-                builds.stream().map(PlatformBuild::manifest).toList(),
-                builds.stream().map(build -> build.base().platform()).toList());
+                builds.stream().map(build -> build.built().manifest()).toList(),
+                builds.stream().map(build -> build.built().base().platform()).toList());
         request.buildContext().ifPresent(directory -> writeBuildContext(directory, base, builds));
         push(builds, index);
         listener.info("Baked " + request.targetImage() + "@"
@@ -109,7 +108,7 @@ public final class FalcoImageBaker {
                 + builds.stream().map(build -> build.platform().toString()).collect(Collectors.joining(", "))
                 + ": added layer of "
                 + builds.stream()
-                        .map(build -> build.layer().blob().size() + " bytes")
+                        .map(build -> build.built().layer().blob().size() + " bytes")
                         .collect(Collectors.joining(", "))
                 + " with " + describe(artifacts) + ".");
         return result(index, builds, artifacts, override != null);
@@ -174,13 +173,7 @@ public final class FalcoImageBaker {
                 request.targetImage(),
                 index.descriptor(),
                 builds.stream()
-                        .map(build -> new BakeResult.PlatformImage(
-                                build.platform(),
-                                build.manifest().descriptor(),
-                                build.config(),
-                                build.layer().blob(),
-                                build.layer().diffId(),
-                                build.base().manifest()))
+                        .map(build -> build.built().platformImage(build.platform()))
                         .toList(),
                 baked,
                 overridden ? Optional.of(InImagePaths.CONTAINER_PLUGIN_CONFIG) : Optional.empty(),
@@ -216,15 +209,7 @@ public final class FalcoImageBaker {
                                 + artifact.layers().get(platform).manifest().digest())
                         .collect(Collectors.joining(", ")),
                 request.baseImage());
-        return new PlatformBuild(
-                platform,
-                baseImage,
-                files,
-                built.layer(),
-                built.configBytes(),
-                built.config(),
-                built.manifest(),
-                built);
+        return new PlatformBuild(platform, files, built);
     }
 
     /** Where falcoctl would put a file of the artifact, or the {@code rules_files} path that names it. */
@@ -336,21 +321,8 @@ public final class FalcoImageBaker {
      * One platform of the derived image.
      *
      * @param platform the requested platform
-     * @param base the base image's platform
      * @param files the added layer's files
-     * @param layer the added layer
-     * @param configBytes the derived config
-     * @param config its descriptor
-     * @param manifest the derived manifest
-     * @param built the same, as the shared writer pushes it
+     * @param built the base, the added layer, config and manifest, as the shared writer pushes them
      */
-    private record PlatformBuild(
-            Platform platform,
-            BaseImage.PlatformImage base,
-            PlatformFiles files,
-            DeterministicLayer.Written layer,
-            byte[] configBytes,
-            Descriptor config,
-            Manifest manifest,
-            DerivedImageWriter.Built built) {}
+    private record PlatformBuild(Platform platform, PlatformFiles files, DerivedImageWriter.Built built) {}
 }

@@ -84,7 +84,7 @@ class DriverLoaderBakerTest {
                         .orElseThrow()
                         .digest())
                 .isEqualTo(first.index().digest());
-        for (DriverLoaderBaker.PlatformImage image : first.platforms()) {
+        for (BakeResult.PlatformImage image : first.platforms()) {
             String arch = image.platform().architecture().equals("arm64") ? "aarch64" : "x86_64";
             JsonNode config = JSON.readTree(blob(image.config()));
             List<String> env = new ArrayList<>();
