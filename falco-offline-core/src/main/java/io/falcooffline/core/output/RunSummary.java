@@ -113,9 +113,9 @@ public final class RunSummary {
                 .append("` lists every reference, where it was found and where it now points.\n\n");
 
         md.append("## What was done\n\n");
-        long redirected = count(plan, Disposition.REDIRECTED);
-        long internal = count(plan, Disposition.ALREADY_INTERNAL);
-        long notRedirected = count(plan, Disposition.NOT_REDIRECTED);
+        long redirected = plan.count(Disposition.REDIRECTED);
+        long internal = plan.count(Disposition.ALREADY_INTERNAL);
+        long notRedirected = plan.count(Disposition.NOT_REDIRECTED);
         md.append("- ")
                 .append(plan.references().size())
                 .append(" external references: ")
@@ -224,12 +224,6 @@ public final class RunSummary {
             facts.warnings().forEach(warning -> md.append("- ").append(warning).append('\n'));
         }
         return md.toString();
-    }
-
-    private static long count(Plan plan, Disposition disposition) {
-        return plan.references().stream()
-                .filter(reference -> reference.disposition() == disposition)
-                .count();
     }
 
     /** Warnings in the order first reported, each once. */

@@ -144,6 +144,13 @@ public record Plan(
         this(chartName, chartVersion, registry, references, valuesChanges, warnings, source -> source);
     }
 
+    /** How many references have {@code disposition}. */
+    public long count(Disposition disposition) {
+        return references.stream()
+                .filter(reference -> reference.disposition() == disposition)
+                .count();
+    }
+
     /** The references the chart pulls with the values in force. */
     public List<PlannedReference> referencesInUse() {
         return references.stream().filter(PlannedReference::inUse).toList();

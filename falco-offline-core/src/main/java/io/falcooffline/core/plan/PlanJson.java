@@ -96,9 +96,9 @@ public final class PlanJson {
 
     /** A short text for people: counts, then one line per reference. */
     public static List<String> summary(Plan plan) {
-        long redirected = count(plan, Disposition.REDIRECTED);
-        long internal = count(plan, Disposition.ALREADY_INTERNAL);
-        long notRedirected = count(plan, Disposition.NOT_REDIRECTED);
+        long redirected = plan.count(Disposition.REDIRECTED);
+        long internal = plan.count(Disposition.ALREADY_INTERNAL);
+        long notRedirected = plan.count(Disposition.NOT_REDIRECTED);
         List<String> lines = new java.util.ArrayList<>();
         lines.add(plan.chartName() + " " + plan.chartVersion() + ": "
                 + plan.references().size() + " external references ("
@@ -119,11 +119,5 @@ public final class PlanJson {
                     + arrow + (reference.inUse() ? "" : " [not in use]"));
         }
         return lines;
-    }
-
-    private static long count(Plan plan, Disposition disposition) {
-        return plan.references().stream()
-                .filter(reference -> reference.disposition() == disposition)
-                .count();
     }
 }
