@@ -83,14 +83,17 @@ public final class RunSummary {
     /** The upstream references the chart pulls (images and falcoctl artifacts; no index URLs), sorted. */
     static String images(Plan plan) {
         TreeSet<String> sources = new TreeSet<>();
-        for (PlannedReference reference : plan.referencesInUse()) {
-            if (reference.kind() != ReferenceKind.INDEX) {
-                sources.add(reference.source());
-            }
-        }
+        pulled(plan).forEach(reference -> sources.add(reference.source()));
         StringBuilder text = new StringBuilder();
         sources.forEach(source -> text.append(source).append('\n'));
         return text.toString();
+    }
+
+    /** The images and falcoctl artifacts the chart pulls: the references in use that are not index URLs. */
+    private static List<PlannedReference> pulled(Plan plan) {
+        return plan.referencesInUse().stream()
+                .filter(reference -> reference.kind() != ReferenceKind.INDEX)
+                .toList();
     }
 
     static String readme(Facts facts) {
@@ -205,14 +208,12 @@ public final class RunSummary {
             }
         } else {
             md.append("| target | source |\n|---|---|\n");
-            for (PlannedReference reference : plan.referencesInUse()) {
-                if (reference.kind() != ReferenceKind.INDEX) {
-                    md.append("| `")
-                            .append(reference.target())
-                            .append("` | `")
-                            .append(reference.source())
-                            .append("` |\n");
-                }
+            for (PlannedReference reference : pulled(plan)) {
+                md.append("| `")
+                        .append(reference.target())
+                        .append("` | `")
+                        .append(reference.source())
+                        .append("` |\n");
             }
             md.append("\nNo digests: nothing was mirrored, so none was resolved.\n");
         }
