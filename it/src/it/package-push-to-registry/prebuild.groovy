@@ -1,10 +1,10 @@
 // Starts a source registry holding acme/app:1.0 (standing in for docker.io) and the empty internal registry the goal
 // pushes to, and writes the chart that refers to docker.io/acme/app:1.0.
-import io.falcooffline.core.mirror.oci.Descriptor
-import io.falcooffline.core.mirror.oci.Digests
-import io.falcooffline.core.mirror.oci.Manifest
-import io.falcooffline.core.mirror.oci.RegistryClient
-import io.falcooffline.core.mirror.oci.RegistryClientOptions
+import io.falcooffline.core.oci.Descriptor
+import io.falcooffline.core.oci.Digests
+import io.falcooffline.core.oci.Manifest
+import io.falcooffline.core.oci.registry.RegistryClient
+import io.falcooffline.core.oci.registry.RegistryClientOptions
 import java.nio.charset.StandardCharsets
 
 def startLocalRegistry = evaluate(new File(itSupport, 'local-registry.groovy'))

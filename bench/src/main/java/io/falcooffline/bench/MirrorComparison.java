@@ -1,7 +1,7 @@
 package io.falcooffline.bench;
 
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.testing.LocalRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.falcooffline.bench;
 
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.LargeBlobCopy.GeneratedStream;
-import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.registry.LargeBlobCopy.GeneratedStream;
+import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

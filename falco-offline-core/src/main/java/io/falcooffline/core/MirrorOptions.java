@@ -1,7 +1,7 @@
 package io.falcooffline.core;
 
 import io.falcooffline.core.mirror.Mirror;
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package io.falcooffline.core;
 
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.util.Optional;

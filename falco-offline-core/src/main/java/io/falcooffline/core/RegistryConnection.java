@@ -1,6 +1,6 @@
 package io.falcooffline.core;
 
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;

@@ -2,7 +2,7 @@ package io.falcooffline.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;

@@ -1,9 +1,9 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.falco.ArtifactResolver.Fetched;
-import io.falcooffline.core.mirror.SemanticVersion;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.version.SemanticVersion;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;

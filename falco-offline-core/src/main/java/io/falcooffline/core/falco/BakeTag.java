@@ -1,7 +1,7 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.Platform;
-import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.oci.Digests;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package io.falcooffline.core.falco;
 
-import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import java.util.ArrayList;

@@ -2,10 +2,10 @@ package io.falcooffline.core.falco;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.mirror.RegistryAccess;
-import io.falcooffline.core.mirror.oci.Digests;
-import io.falcooffline.core.mirror.oci.RegistryClientOptions;
-import io.falcooffline.core.mirror.oci.TlsTrust;
+import io.falcooffline.core.oci.Digests;
+import io.falcooffline.core.oci.registry.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryClientOptions;
+import io.falcooffline.core.oci.registry.TlsTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

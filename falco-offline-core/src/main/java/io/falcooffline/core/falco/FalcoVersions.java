@@ -1,6 +1,6 @@
 package io.falcooffline.core.falco;
 
-import io.falcooffline.core.mirror.SemanticVersion;
+import io.falcooffline.core.version.SemanticVersion;
 import java.util.List;
 import java.util.Optional;
 

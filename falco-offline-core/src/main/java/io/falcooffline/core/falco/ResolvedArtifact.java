@@ -1,6 +1,5 @@
 package io.falcooffline.core.falco;
 
-import io.falcooffline.core.mirror.FalcoctlDependencies;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import java.util.List;

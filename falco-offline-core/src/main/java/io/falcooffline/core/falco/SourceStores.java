@@ -1,6 +1,6 @@
 package io.falcooffline.core.falco;
 
-import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.oci.OciStore;
 import io.falcooffline.core.plan.OciReference;
 
 /** Where the build reads an upstream artifact: the store and the repository in it (registry mirrors applied). */

@@ -8,7 +8,13 @@ import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
-import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.io.Sizes;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Location;
+import io.falcooffline.core.oci.layout.OciLayoutStore;
+import io.falcooffline.core.oci.registry.RegistryAccess;
+import io.falcooffline.core.oci.registry.Stores;
+import io.falcooffline.core.oci.registry.UpstreamSources;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.OciReference;
 import java.util.ArrayList;
@@ -174,7 +180,7 @@ final class BundlePusher {
             if (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL || entry.targetDigest() == null) {
                 continue;
             }
-            if (!io.falcooffline.core.mirror.oci.Digests.isDigest(entry.targetDigest())) {
+            if (!io.falcooffline.core.oci.Digests.isDigest(entry.targetDigest())) {
                 throw new FalcoOfflineException(request.bundle() + ": the lock entry for " + entry.target()
                         + " has target digest " + io.falcooffline.core.io.SafeText.quote(entry.targetDigest())
                         + ", which is not a sha256 or sha512 digest." + rewrite);

@@ -1,6 +1,8 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.oci.registry.RegistryAccess;
+import io.falcooffline.core.oci.registry.UpstreamSources;
 import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;

@@ -3,6 +3,8 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
+import io.falcooffline.core.oci.registry.RegistryAccess;
+import io.falcooffline.core.oci.registry.Stores;
 import io.falcooffline.core.reference.FalcoctlIndex;
 
 /**

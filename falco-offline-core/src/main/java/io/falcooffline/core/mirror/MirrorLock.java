@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.JsonErrors;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.ReferenceKind;
 import java.io.IOException;

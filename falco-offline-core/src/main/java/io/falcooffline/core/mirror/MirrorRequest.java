@@ -3,6 +3,7 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.falco.BakePlan;
 import io.falcooffline.core.falco.DriverImagePlan;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.TargetMapping;
 import java.util.List;

@@ -10,13 +10,19 @@ import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.falco.BakePlan;
 import io.falcooffline.core.falco.DriverImagePlan;
+import io.falcooffline.core.falco.FalcoctlDependencies;
 import io.falcooffline.core.falco.bake.BakeRequest;
 import io.falcooffline.core.falco.bake.BakeResult;
 import io.falcooffline.core.falco.bake.BakeStore;
 import io.falcooffline.core.falco.bake.DriverLoaderBaker;
 import io.falcooffline.core.falco.bake.FalcoImageBaker;
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.io.Sizes;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Location;
+import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.layout.BundleArchive;
+import io.falcooffline.core.oci.layout.OciLayoutStore;
+import io.falcooffline.core.oci.registry.Stores;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.PlannedReference;
@@ -87,7 +93,10 @@ final class MirrorRun {
             if (options.mode() == MirrorMode.BUNDLE) {
                 bundle = stores.own(
                         OciLayoutStore.openForWriting(options.bundle().orElseThrow()));
-                bundle.startRun();
+                // Until the run finishes the bundle has no lock, so a failed run leaves nothing push would load. A
+                // later
+                // stage that adds to a finished bundle (the published chart) opens it without removing the lock.
+                bundle.removeExtraFile(BundlePusher.LOCK_FILE);
             }
             String destination = options.mode() == MirrorMode.BUNDLE ? bundle.describe() : "registry " + registry;
             listener.info("Mirroring to " + destination + ".");

@@ -5,6 +5,7 @@ import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.net.Connections;
+import io.falcooffline.core.oci.ArtifactGraph;
 import io.falcooffline.core.plan.LockEntry;
 import java.util.List;
 

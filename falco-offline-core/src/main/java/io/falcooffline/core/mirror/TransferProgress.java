@@ -1,7 +1,8 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.io.Sizes;
+import io.falcooffline.core.oci.Descriptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +25,6 @@ import java.util.function.LongSupplier;
  */
 final class TransferProgress implements AutoCloseable {
 
-    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     /** How often the ticker looks; lines come at {@code interval} or at a quarter mark, never more often. */
     private static final long TICK_MILLIS = 250;
     /** How many transfers in flight one line names; the largest first. */

@@ -1,7 +1,7 @@
 package io.falcooffline.core.publish;
 
 import io.falcooffline.core.MirrorOptions;
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.source.ResolvedChart;
 import java.nio.file.Path;
 import java.util.Objects;

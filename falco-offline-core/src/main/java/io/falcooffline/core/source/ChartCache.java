@@ -3,7 +3,7 @@ package io.falcooffline.core.source;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.RegularFiles;
-import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.oci.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.falcooffline.core.source;
 
 import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.RegistryCredentials;
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Proxy;

@@ -6,7 +6,7 @@ import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.falcooffline.core.source;
 
 import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.InvalidYamlException;
-import io.falcooffline.core.mirror.SemanticVersion;
+import io.falcooffline.core.version.SemanticVersion;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

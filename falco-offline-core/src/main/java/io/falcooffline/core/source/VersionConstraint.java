@@ -1,7 +1,7 @@
 package io.falcooffline.core.source;
 
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.mirror.SemanticVersion;
+import io.falcooffline.core.version.SemanticVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -7,9 +7,9 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.WantedArtifact.Role;
-import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.mirror.oci.RegistryClientOptions;
+import io.falcooffline.core.oci.OciStore;
+import io.falcooffline.core.oci.registry.RegistryClient;
+import io.falcooffline.core.oci.registry.RegistryClientOptions;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.testing.SyntheticArtifacts;

@@ -126,7 +126,7 @@ class BakedImageTagTest {
         assertThat(baked.locked().target()).isEqualTo(image);
         assertThat(baked.dockerfile()).contains(image);
         byte[] index = Skopeo.inspectLayoutRaw(baked.output().resolve("bundle"), image);
-        assertThat(io.falcooffline.core.mirror.oci.Digests.sha256(index))
+        assertThat(io.falcooffline.core.oci.Digests.sha256(index))
                 .isEqualTo(baked.locked().targetDigest());
     }
 

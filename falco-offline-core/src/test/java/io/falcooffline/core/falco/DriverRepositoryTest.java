@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.testing.DriverRepositoryServer;
 import io.falcooffline.core.testing.SyntheticArtifacts;
 import java.net.URI;

@@ -2,8 +2,8 @@ package io.falcooffline.core.falco;
 
 import static io.falcooffline.core.testing.SyntheticArtifacts.utf8;
 
-import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.oci.OciStore;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.SyntheticArtifact;

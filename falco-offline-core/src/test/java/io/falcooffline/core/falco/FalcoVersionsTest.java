@@ -3,7 +3,7 @@ package io.falcooffline.core.falco;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.falcooffline.core.falco.FalcoVersions.FalcoVersion;
-import io.falcooffline.core.mirror.SemanticVersion;
+import io.falcooffline.core.version.SemanticVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

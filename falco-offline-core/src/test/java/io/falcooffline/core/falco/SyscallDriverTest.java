@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.plan.ReferenceLocation;

@@ -13,9 +13,9 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.RegistryException;
-import io.falcooffline.core.mirror.oci.DockerConfigCredentials;
-import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.mirror.oci.RegistryClientOptions;
+import io.falcooffline.core.oci.registry.DockerConfigCredentials;
+import io.falcooffline.core.oci.registry.RegistryClient;
+import io.falcooffline.core.oci.registry.RegistryClientOptions;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.PlannedReference;
@@ -235,7 +235,7 @@ class HarborTest {
     private static String challenge(LocalHarbor harbor) throws IOException {
         javax.net.ssl.HttpsURLConnection connection = (javax.net.ssl.HttpsURLConnection)
                 java.net.URI.create("https://" + harbor.host() + "/v2/").toURL().openConnection();
-        connection.setSSLSocketFactory(io.falcooffline.core.mirror.oci.TlsTrust.systemPlus(
+        connection.setSSLSocketFactory(io.falcooffline.core.oci.registry.TlsTrust.systemPlus(
                         Files.readAllBytes(harbor.caFile()), "the Harbor CA")
                 .getSocketFactory());
         try {

@@ -12,7 +12,7 @@ import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RepositoryLayout;
-import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;

@@ -14,7 +14,7 @@ import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
-import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.Skopeo;

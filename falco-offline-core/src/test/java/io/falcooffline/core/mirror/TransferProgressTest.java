@@ -9,7 +9,7 @@ import io.falcooffline.core.MirrorCalls;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.testing.FaultProxy;
 import java.nio.file.Path;
 import java.time.Duration;

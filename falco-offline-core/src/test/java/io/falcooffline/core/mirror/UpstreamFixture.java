@@ -2,11 +2,11 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Digests;
-import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.mirror.oci.OciStore;
-import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Digests;
+import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.OciStore;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;

@@ -1,8 +1,8 @@
 package io.falcooffline.core.node;
 
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.OciStore;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.render.RenderedManifests;
 import io.falcooffline.core.testing.SyntheticArtifacts;

@@ -11,7 +11,7 @@ import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.RepositoryLayout;
-import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.render.TestCharts;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -7,7 +7,7 @@ import io.falcooffline.core.ChartSource;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.SourceOptions;
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

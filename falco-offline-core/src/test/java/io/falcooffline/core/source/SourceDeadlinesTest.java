@@ -10,7 +10,7 @@ import io.falcooffline.core.ProxySettings;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.falco.IndexSource;
-import io.falcooffline.core.mirror.RegistryAccess;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.FaultProxy;
 import io.falcooffline.core.testing.GitRepositories;

@@ -14,7 +14,7 @@ import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
-import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.ExternalCommand;
 import io.falcooffline.core.testing.GitRepositories;

@@ -4,7 +4,7 @@ import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartWriter;
 import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.mirror.oci.Digests;
+import io.falcooffline.core.oci.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

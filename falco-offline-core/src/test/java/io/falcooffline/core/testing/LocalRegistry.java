@@ -1,6 +1,6 @@
 package io.falcooffline.core.testing;
 
-import io.falcooffline.core.mirror.oci.RegistryClientOptions;
+import io.falcooffline.core.oci.registry.RegistryClientOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

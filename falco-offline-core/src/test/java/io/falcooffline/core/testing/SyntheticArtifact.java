@@ -1,8 +1,8 @@
 package io.falcooffline.core.testing;
 
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.OciStore;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Optional;

@@ -3,9 +3,9 @@ package io.falcooffline.core.testing;
 import static io.falcooffline.core.testing.OrderedJson.object;
 
 import io.falcooffline.core.Platform;
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Digests;
-import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Digests;
+import io.falcooffline.core.oci.Manifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,8 +2,8 @@ package io.falcooffline.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.falcooffline.core.mirror.oci.Digests;
-import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.oci.Digests;
+import io.falcooffline.core.oci.Manifest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

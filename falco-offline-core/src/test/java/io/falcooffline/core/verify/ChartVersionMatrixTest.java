@@ -15,7 +15,7 @@ import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.VerifyMode;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartWriter;
-import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;

@@ -1,8 +1,8 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.ArtifactNotFoundException;
-import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.OciStore;
 import io.falcooffline.core.plan.OciReference;
 import java.util.Objects;
 
@@ -29,7 +29,7 @@ public record BakeStore(OciStore store, Naming naming) {
         Objects.requireNonNull(naming, "naming");
     }
 
-    /** A registry, read or written through its {@link io.falcooffline.core.mirror.oci.RegistryClient}. */
+    /** A registry, read or written through its {@link io.falcooffline.core.oci.registry.RegistryClient}. */
     public static BakeStore registry(OciStore store) {
         return new BakeStore(store, Naming.REGISTRY);
     }

@@ -1,9 +1,9 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.Platform;
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Manifest;
-import io.falcooffline.core.mirror.oci.RegistryClient;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.plan.OciReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.falcooffline.core.falco.bake;
 
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Manifest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

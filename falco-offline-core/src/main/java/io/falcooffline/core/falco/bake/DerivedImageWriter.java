@@ -2,9 +2,9 @@ package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.Platform;
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Digests;
-import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Digests;
+import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

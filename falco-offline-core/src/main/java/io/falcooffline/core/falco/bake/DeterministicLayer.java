@@ -1,6 +1,6 @@
 package io.falcooffline.core.falco.bake;
 
-import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.oci.Descriptor;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.Platform;
-import io.falcooffline.core.mirror.oci.Descriptor;
+import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.plan.OciReference;
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.ScratchDirectory;
-import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;

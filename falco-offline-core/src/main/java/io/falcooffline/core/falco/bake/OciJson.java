@@ -1,8 +1,8 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.Platform;
-import io.falcooffline.core.mirror.oci.Descriptor;
-import io.falcooffline.core.mirror.oci.Manifest;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

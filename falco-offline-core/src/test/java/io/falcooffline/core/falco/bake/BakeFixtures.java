@@ -3,7 +3,7 @@ package io.falcooffline.core.falco.bake;
 import static io.falcooffline.core.testing.SyntheticArtifacts.utf8;
 
 import io.falcooffline.core.Platform;
-import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.oci.OciStore;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.testing.SyntheticArtifact;
 import io.falcooffline.core.testing.SyntheticArtifacts;

@@ -1,8 +1,8 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.mirror.oci.RegistryClient;
-import io.falcooffline.core.mirror.oci.RegistryClientOptions;
+import io.falcooffline.core.oci.registry.RegistryClient;
+import io.falcooffline.core.oci.registry.RegistryClientOptions;
 import java.util.List;
 
 /**

@@ -3,9 +3,9 @@ package io.falcooffline.core.falco.bake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.mirror.BundleStores;
-import io.falcooffline.core.mirror.oci.Digests;
-import io.falcooffline.core.mirror.oci.OciStore;
+import io.falcooffline.core.oci.Digests;
+import io.falcooffline.core.oci.OciStore;
+import io.falcooffline.core.oci.layout.BundleStores;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.testing.Skopeo;
 import io.falcooffline.core.yaml.SafeYaml;
