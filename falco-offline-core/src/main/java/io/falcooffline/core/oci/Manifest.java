@@ -12,6 +12,9 @@ import java.util.Objects;
  */
 public record Manifest(Descriptor descriptor, byte[] bytes) {
 
+    /** The largest manifest accepted, as in the distribution registry. */
+    public static final int MAX_BYTES = 4 * 1024 * 1024;
+
     /** Checks that the bytes are the ones the descriptor names. */
     public Manifest {
         Objects.requireNonNull(descriptor, "descriptor");

@@ -1,15 +1,18 @@
 package io.falcooffline.core.oci;
 
-import io.falcooffline.core.oci.registry.RegistryClient;
 import java.util.Set;
 
 /** The manifest media types the mirror tells apart. */
 public final class MediaTypes {
 
-    public static final String OCI_INDEX = RegistryClient.OCI_INDEX;
-    public static final String OCI_MANIFEST = RegistryClient.OCI_MANIFEST;
-    static final String DOCKER_MANIFEST_LIST = RegistryClient.DOCKER_MANIFEST_LIST;
-    static final String DOCKER_MANIFEST = RegistryClient.DOCKER_MANIFEST;
+    /** OCI image index. */
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    /** OCI image manifest. */
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    /** Docker manifest list. */
+    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    /** Docker image manifest, schema 2. */
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 
     /** The prefix of falcoctl's artifact config media types (plugin, rulesfile, asset). */
     static final String FALCO_CONFIG_PREFIX = "application/vnd.cncf.falco.";

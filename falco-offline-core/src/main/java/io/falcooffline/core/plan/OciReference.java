@@ -181,7 +181,6 @@ public record OciReference(String registry, String repository, String tag, Strin
     }
 
     private static InvalidReferenceException invalid(String text, String why) {
-        return new InvalidReferenceException(io.falcooffline.core.io.SafeText.quote(text)
-                + " is not a valid image or artifact reference: " + why + ".");
+        return InvalidReferenceException.unparsable(text, why);
     }
 }

@@ -13,7 +13,6 @@ import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.oci.OciStore;
 import io.falcooffline.core.oci.VerifyingInputStream;
-import io.falcooffline.core.oci.registry.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,7 +65,7 @@ public final class OciLayoutStore implements OciStore {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] LAYOUT_CONTENT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
-    private static final int MAX_MANIFEST_BYTES = RegistryClient.MAX_MANIFEST_BYTES;
+    private static final int MAX_MANIFEST_BYTES = Manifest.MAX_BYTES;
     private static final int MAX_INDEX_FILE_BYTES = 64 * 1024 * 1024;
 
     private final LayoutFiles files;

@@ -8,6 +8,7 @@ import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.oci.OciStore;
 import io.falcooffline.core.oci.VerifyingInputStream;
 import io.falcooffline.core.plan.OciReference;
@@ -44,20 +45,20 @@ import tools.jackson.databind.JsonNode;
 public final class RegistryClient implements OciStore {
 
     /** OCI image index. */
-    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String OCI_INDEX = MediaTypes.OCI_INDEX;
     /** OCI image manifest. */
-    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String OCI_MANIFEST = MediaTypes.OCI_MANIFEST;
     /** Docker manifest list. */
-    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String DOCKER_MANIFEST_LIST = MediaTypes.DOCKER_MANIFEST_LIST;
     /** Docker image manifest, schema 2. */
-    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    public static final String DOCKER_MANIFEST = MediaTypes.DOCKER_MANIFEST;
 
     /** The manifest media types this client asks for, most specific first. */
     public static final List<String> MANIFEST_MEDIA_TYPES =
             List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
 
     /** The largest manifest accepted, as in the distribution registry. */
-    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    public static final int MAX_MANIFEST_BYTES = Manifest.MAX_BYTES;
 
     private static final String ACCEPT = String.join(", ", MANIFEST_MEDIA_TYPES);
     /** The most tags one repository's list may hold; artifact versions are chosen from far fewer. */
