@@ -401,7 +401,7 @@ public final class ArtifactResolver {
      */
     private void resolveRulesFile(WantedArtifact wanted, Map<String, ArtifactSlot> slots, Set<String> providedRules) {
         String path = wanted.reference();
-        String file = path.substring(FalcoPodValues.RULES_DIRECTORY.length() + 1);
+        String file = path.substring(FalcoValues.RULES_DIRECTORY.length() + 1);
         boolean provided = slots.values().stream()
                 .anyMatch(slot -> slot.requested != null
                         && slot.requested.kind == ReferenceKind.RULESFILE
