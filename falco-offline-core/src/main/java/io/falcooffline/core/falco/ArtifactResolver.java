@@ -8,7 +8,6 @@ import io.falcooffline.core.falco.FalcoctlDependencies.Requirement;
 import io.falcooffline.core.falco.WorkingSetSearch.Choice;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
-import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.version.SemanticVersion;
 import java.util.ArrayList;
 import java.util.Comparator;

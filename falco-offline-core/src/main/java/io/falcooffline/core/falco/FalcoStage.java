@@ -236,7 +236,12 @@ public final class FalcoStage {
             return List.of();
         }
         ArtifactResolver resolver = new ArtifactResolver(
-                index.index(), index.description(), input.sources().get(), options.artifacts(), falco, input.platforms());
+                index.index(),
+                index.description(),
+                input.sources().get(),
+                options.artifacts(),
+                falco,
+                input.platforms());
         List<ResolvedArtifact> artifacts =
                 resolver.resolve(WantedArtifact.of(values, options.delivery()), values.providedRulesFiles());
         for (ResolvedArtifact artifact : artifacts) {

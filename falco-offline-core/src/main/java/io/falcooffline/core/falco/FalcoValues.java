@@ -72,8 +72,8 @@ public final class FalcoValues {
                     plugin.get("init_config")));
         }
         this.plugins = List.copyOf(readPlugins);
-        this.loadPlugins =
-                at("falco.load_plugins").map(value -> Values.list(value).stream().map(Values::string).toList());
+        this.loadPlugins = at("falco.load_plugins")
+                .map(value -> Values.list(value).stream().map(Values::string).toList());
         this.rulesFiles = list("falco.rules_files").stream()
                 .map(Values::string)
                 .map(String::strip)

@@ -101,7 +101,8 @@ final class RegistryDelivery {
             falcoctlEnv.put(container, new ArrayList<>(values.list("falcoctl.artifact." + container + ".env")));
         }
         if (trustsCa()) {
-            volumes.add(ValuesEdit.mapping("name", CA_CONFIG_MAP, "configMap", ValuesEdit.mapping("name", CA_CONFIG_MAP)));
+            volumes.add(
+                    ValuesEdit.mapping("name", CA_CONFIG_MAP, "configMap", ValuesEdit.mapping("name", CA_CONFIG_MAP)));
             for (String container : falcoctlMounts.keySet()) {
                 falcoctlMounts
                         .get(container)

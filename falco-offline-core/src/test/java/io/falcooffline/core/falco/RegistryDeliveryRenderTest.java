@@ -51,7 +51,8 @@ class RegistryDeliveryRenderTest {
         String pem = Files.readString(certificates.caCertificate(), StandardCharsets.US_ASCII)
                 .strip();
         Manifest configMap = rendered.get("ConfigMap", RegistryDelivery.CA_CONFIG_MAP);
-        assertThat(configMap.at("data", RegistryDelivery.CA_KEY).toString().strip()).isEqualTo(pem);
+        assertThat(configMap.at("data", RegistryDelivery.CA_KEY).toString().strip())
+                .isEqualTo(pem);
         Map<String, Object> pod = pod(rendered);
         assertThat(pod.get("volumes").toString())
                 .contains("configMap={name=" + RegistryDelivery.CA_CONFIG_MAP + "}")
@@ -60,7 +61,8 @@ class RegistryDeliveryRenderTest {
         for (String container : List.of("falcoctl-artifact-install", "falcoctl-artifact-follow")) {
             Map<String, Object> falcoctl = container(pod, container);
             assertThat(falcoctl.get("env").toString())
-                    .contains("name=SSL_CERT_FILE, value=" + RegistryDelivery.CA_DIRECTORY + "/" + RegistryDelivery.CA_KEY);
+                    .contains("name=SSL_CERT_FILE, value=" + RegistryDelivery.CA_DIRECTORY + "/"
+                            + RegistryDelivery.CA_KEY);
             assertThat(falcoctl.get("volumeMounts").toString())
                     .contains("mountPath=" + RegistryDelivery.CA_DIRECTORY)
                     .contains("mountPath=" + RegistryDelivery.AUTH_DIRECTORY);
