@@ -51,9 +51,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /**
- * One package run, stage by stage: source → chart → values → references → nodes → rewrite → falco → audit →
- * verify → mirror → output → publish. Each stage lives
- * in the package that owns its knowledge; this class only hands each stage's result to the next.
+ * One package run, stage by stage: source → chart → values → falco (index, artifacts, delivery) → driver →
+ * references → nodes → audit → rewrite (which each stage before hands its result to) → verify → mirror → output →
+ * publish. Each stage lives in the package that owns its knowledge; this class only hands each stage's result to the
+ * next.
  */
 final class Pipeline {
 
