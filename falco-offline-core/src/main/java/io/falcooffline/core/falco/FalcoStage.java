@@ -6,6 +6,7 @@ import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.FalcoVersions.FalcoVersion;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.reference.FoundReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class FalcoStage {
      * {@code indexes: []}, nor does the root chart's {@code image} once the values point it at the baked image (the
      * plan has the baked image and its base instead).
      */
-    public static boolean keeps(Result result, io.falcooffline.core.reference.FoundReference reference) {
+    public static boolean keeps(Result result, FoundReference reference) {
         boolean inRoot = !reference.location().chart().contains("/");
         boolean indexesReplaced =
                 result.edits().stream().anyMatch(edit -> edit.dottedPath().equals("falcoctl.config.indexes"));
