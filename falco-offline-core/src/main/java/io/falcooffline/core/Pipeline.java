@@ -1,6 +1,7 @@
 package io.falcooffline.core;
 
 import io.falcooffline.core.audit.AuditStage;
+import io.falcooffline.core.audit.ControlPlaneFiles;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartTree;
 import io.falcooffline.core.chart.ChartWriter;
@@ -8,6 +9,7 @@ import io.falcooffline.core.falco.BakePlan;
 import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.falco.FalcoPlanSection;
 import io.falcooffline.core.falco.FalcoStage;
+import io.falcooffline.core.falco.FalcoctlReferences;
 import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.falco.SourceStores;
 import io.falcooffline.core.falco.SyscallDriver;
@@ -16,6 +18,7 @@ import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.MirrorRequest;
+import io.falcooffline.core.node.NodeFiles;
 import io.falcooffline.core.node.NodeStage;
 import io.falcooffline.core.oci.registry.UpstreamSources;
 import io.falcooffline.core.output.OutputFiles;
@@ -26,7 +29,7 @@ import io.falcooffline.core.plan.PlanJson;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.publish.ChartPublisher;
 import io.falcooffline.core.publish.PublishedChart;
-import io.falcooffline.core.reference.FalcoctlIndex;
+import io.falcooffline.core.reference.ReferenceConventions;
 import io.falcooffline.core.reference.ReferenceFinder;
 import io.falcooffline.core.reference.ReferenceMapper;
 import io.falcooffline.core.rewrite.DigestPins;
@@ -45,11 +48,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 /**
- * One package run, stage by stage: source → chart → values → references → nodes → rewrite → falco → audit →
- * verify → mirror → output → publish. Each stage lives
- * in the package that owns its knowledge; this class only hands each stage's result to the next.
+ * One package run, stage by stage: source → chart → values → falco (index, artifacts, delivery) → driver →
+ * references → nodes → audit → rewrite (which each stage before hands its result to) → verify → mirror → output →
+ * publish. Each stage lives in the package that owns its knowledge; this class only hands each stage's result to the
+ * next.
  */
 final class Pipeline {
 
@@ -91,9 +96,13 @@ final class Pipeline {
                         request.falcoOptions().indexCache(),
                         request.mirror().proxy(),
                         request.mirror().offline()));
-        FalcoctlIndex index = falcoctlIndex.index();
+        ReferenceConventions falcoctlReferences = new FalcoctlReferences(falcoctlIndex.index());
         ReferenceMapper mapper = new ReferenceMapper(
-                request.registry(), request.repositoryPrefix(), request.repositoryLayout(), request.overrides(), index);
+                request.registry(),
+                request.repositoryPrefix(),
+                request.repositoryLayout(),
+                request.overrides(),
+                falcoctlReferences);
         Rewrite rewrite = new Rewrite(values, mapper, request.registry());
         Optional<DigestPins> pins = Optional.empty();
         FalcoStage.Result falco;
@@ -114,7 +123,7 @@ final class Pipeline {
                 rewrite.pinDigests(pins.get());
             }
             FalcoStage.Result decided = falco;
-            new ReferenceFinder(index)
+            new ReferenceFinder(falcoctlReferences)
                     .findAll(values).stream()
                             .filter(reference -> FalcoStage.keeps(decided, reference))
                             .map(driver::asRendered)
@@ -210,8 +219,11 @@ final class Pipeline {
                 archive,
                 PlanJson.FILE_NAME,
                 planJson,
-                wired.controlPlaneFiles(),
-                nodes.files(),
+                Stream.of(
+                                wired.controlPlaneFiles().map(ControlPlaneFiles.Prepared::directory),
+                                nodes.files().map(NodeFiles.Prepared::directory))
+                        .flatMap(Optional::stream)
+                        .toList(),
                 RunSummary.files(new RunSummary.Facts(
                         plan,
                         PlanJson.FILE_NAME,

@@ -1,10 +1,11 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.falco.FalcoctlIndex;
+import io.falcooffline.core.falco.FalcoctlReferences;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.reference.ReferenceMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,8 +35,8 @@ public final class MirrorCalls {
         List<MirrorRequest.BundleFile> files = new ArrayList<>();
         chartFile.ifPresent(file -> files.add(bundleFile(file)));
         planFile.ifPresent(file -> files.add(bundleFile(file)));
-        ReferenceMapper mapper =
-                new ReferenceMapper(canonical, "falco", RepositoryLayout.KEEP, Map.of(), FalcoctlIndex.builtIn());
+        ReferenceMapper mapper = new ReferenceMapper(
+                canonical, "falco", RepositoryLayout.KEEP, Map.of(), new FalcoctlReferences(FalcoctlIndex.builtIn()));
         return Mirror.run(new MirrorRequest(options, options.access(), canonical, references, mapper, files), listener);
     }
 

@@ -8,7 +8,7 @@ import io.falcooffline.core.audit.VersionRange.Verdict;
 import io.falcooffline.core.audit.VersionRange.Version;
 import io.falcooffline.core.audit.WebhookSettings.Listener;
 import io.falcooffline.core.audit.WebhookSettings.ServicePort;
-import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.falco.FalcoValues;
 import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.util.ArrayList;

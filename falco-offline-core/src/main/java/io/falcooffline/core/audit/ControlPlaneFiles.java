@@ -6,8 +6,8 @@ import io.falcooffline.core.AuditOptions;
 import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.falco.FalcoValues;
+import io.falcooffline.core.io.PreparedDirectory;
 import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;
@@ -37,6 +37,9 @@ public final class ControlPlaneFiles {
 
     /** The steps. */
     public static final String README_FILE = "README.md";
+
+    /** The directory under the output directory that receives the kube-apiserver files. */
+    public static final String DIRECTORY = "audit";
 
     private static final String KUBECONFIG_NAME = "falco-k8saudit";
     private static final String VOLUME_NAME = "falco-audit";
@@ -86,6 +89,14 @@ public final class ControlPlaneFiles {
             files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
             warnings = List.copyOf(warnings);
         }
+
+        /** The files as the output stage writes them: the directory {@value #DIRECTORY} of the output directory. */
+        public PreparedDirectory directory() {
+            Map<String, byte[]> bytes = new LinkedHashMap<>();
+            files.forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.UTF_8)));
+            return new PreparedDirectory(
+                    DIRECTORY, "the kube-apiserver audit files", bytes, "webhook " + webhookUrl, warnings);
+        }
     }
 
     /**
@@ -127,10 +138,7 @@ public final class ControlPlaneFiles {
      * @throws FalcoOfflineException when the directory cannot be written
      */
     public static Written write(Path auditDirectory, Prepared prepared) {
-        Path directory = auditDirectory.toAbsolutePath().normalize();
-        Map<String, byte[]> bytes = new LinkedHashMap<>();
-        prepared.files().forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.UTF_8)));
-        AtomicFiles.replaceDirectory(directory, bytes, "the audit files");
+        Path directory = prepared.directory().writeTo(auditDirectory);
         return new Written(
                 directory,
                 directory.resolve(KUBECONFIG_FILE),

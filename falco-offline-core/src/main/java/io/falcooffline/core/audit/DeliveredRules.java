@@ -1,7 +1,7 @@
 package io.falcooffline.core.audit;
 
 import io.falcooffline.core.FalcoOfflineException;
-import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.falco.FalcoValues;
 import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.util.ArrayList;

@@ -8,7 +8,6 @@ import io.falcooffline.core.falco.FalcoctlDependencies.Requirement;
 import io.falcooffline.core.falco.WorkingSetSearch.Choice;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
-import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.version.SemanticVersion;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -401,7 +400,7 @@ public final class ArtifactResolver {
      */
     private void resolveRulesFile(WantedArtifact wanted, Map<String, ArtifactSlot> slots, Set<String> providedRules) {
         String path = wanted.reference();
-        String file = path.substring(FalcoPodValues.RULES_DIRECTORY.length() + 1);
+        String file = path.substring(FalcoValues.RULES_DIRECTORY.length() + 1);
         boolean provided = slots.values().stream()
                 .anyMatch(slot -> slot.requested != null
                         && slot.requested.kind == ReferenceKind.RULESFILE

@@ -29,7 +29,7 @@ final class BakedDelivery {
      * @throws FalcoArtifactException when the base image's tag resolves to nothing
      */
     static BakePlan plan(
-            FalcoPodValues values,
+            FalcoValues values,
             List<ResolvedArtifact> artifacts,
             FalcoStage.Input input,
             List<FalcoStage.ArtifactCopy> copies) {
@@ -46,19 +46,18 @@ final class BakedDelivery {
         List<BakeTag.Artifact> baked = new ArrayList<>();
         for (ResolvedArtifact artifact : artifacts) {
             OciReference exact = artifact.exactReference();
-            String internal =
-                    (input.isInternal().test(exact) ? exact : input.toInternal().apply(exact)).toString();
+            String internal = input.internal(exact).toString();
             references.add(internal);
             baked.add(new BakeTag.Artifact(internal, artifact.digest()));
             for (String file : artifact.files()) {
                 if (artifact.kind() == ReferenceKind.PLUGIN && file.endsWith(".so")) {
-                    libraries.putIfAbsent(artifact.name(), FalcoPodValues.PLUGINS_DIRECTORY + "/" + file);
+                    libraries.putIfAbsent(artifact.name(), FalcoValues.PLUGINS_DIRECTORY + "/" + file);
                 } else if (artifact.kind() == ReferenceKind.RULESFILE) {
-                    rules.putIfAbsent(file, FalcoPodValues.RULES_DIRECTORY + "/" + file);
+                    rules.putIfAbsent(file, FalcoValues.RULES_DIRECTORY + "/" + file);
                 }
             }
         }
-        FalcoPodValues edited = new FalcoPodValues(ContainerPlugin.apply(values.rawValues(), falcoctlOff()));
+        FalcoValues edited = FalcoValues.of(ContainerPlugin.apply(values.raw(), falcoctlOff()));
         boolean override = ContainerPlugin.trapped(edited);
         String contentDigest = BakeTag.contentDigest(
                 new BakeTag.Inputs(base.toString(), baseDigest, baked, input.platforms(), libraries, rules, override));
@@ -104,7 +103,7 @@ final class BakedDelivery {
     }
 
     /** {@code image}, falcoctl off, and {@code falco.plugins}, {@code load_plugins}, {@code rules_files} matching the image. */
-    static List<ValuesEdit> edits(FalcoPodValues values, BakePlan plan) {
+    static List<ValuesEdit> edits(FalcoValues values, BakePlan plan) {
         List<ValuesEdit> edits = new ArrayList<>(falcoctlOff());
         OciReference image = OciReference.parse(plan.image());
         String reason = "the baked Falco image";
@@ -114,7 +113,7 @@ final class BakedDelivery {
 
         List<Object> plugins = new ArrayList<>();
         List<String> configured = new ArrayList<>();
-        for (Map<String, Object> plugin : values.plugins()) {
+        for (Map<String, Object> plugin : values.pluginEntries()) {
             Map<String, Object> copy = new LinkedHashMap<>(plugin);
             String name = String.valueOf(plugin.get("name"));
             String library = plan.pluginLibraries().get(name);
@@ -124,17 +123,17 @@ final class BakedDelivery {
             configured.add(name);
             plugins.add(copy);
         }
-        List<String> load = values.loadPlugins();
+        List<String> load = values.loadPluginsWithHelpers();
         for (String name : load) {
             String library = plan.pluginLibraries().get(name);
             if (!configured.contains(name) && library != null) {
-                plugins.add(FalcoStage.map("name", name, "library_path", library, "init_config", ""));
+                plugins.add(ValuesEdit.mapping("name", name, "library_path", library, "init_config", ""));
             }
         }
         edits.add(ValuesEdit.at("falco.plugins", plugins, "library paths of the plugins baked into the image"));
         edits.add(ValuesEdit.at("falco.load_plugins", new ArrayList<>(load), "the plugins baked into the image"));
 
-        List<String> rulesFiles = values.rulesFiles();
+        List<String> rulesFiles = values.strings("falco.rules_files");
         for (String path : plan.rulesFiles().values()) {
             if (!rulesFiles.contains(path)) {
                 rulesFiles.add(0, path);
@@ -152,7 +151,7 @@ final class BakedDelivery {
                 ValuesEdit.at("falcoctl.artifact.follow.enabled", false, reason));
     }
 
-    private static OciReference configuredImage(FalcoPodValues values, String appVersion) {
+    private static OciReference configuredImage(FalcoValues values, String appVersion) {
         String registry = values.string("image.registry");
         String repository = values.string("image.repository");
         String tag = values.string("image.tag");

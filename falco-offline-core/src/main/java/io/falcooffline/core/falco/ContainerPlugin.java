@@ -17,24 +17,27 @@ import java.util.Optional;
  */
 final class ContainerPlugin {
 
-    static final String CONFIG_FILE = FalcoPodValues.CONFIG_D + "/falco.container_plugin.yaml";
+    /** The empty directory that hides the image's {@code config.d}. */
+    static final String CONFIG_D_VOLUME = "falco-offline-config-d";
+
+    static final String CONFIG_FILE = FalcoValues.CONFIG_D + "/falco.container_plugin.yaml";
 
     private ContainerPlugin() {}
 
     /** Whether the pod, with these values, would read the image's container-plugin file without a plugin entry. */
-    static boolean trapped(FalcoPodValues values) {
+    static boolean trapped(FalcoValues values) {
         boolean configDRead = values.configFiles().stream()
                 .map(path -> path.endsWith("/") ? path.substring(0, path.length() - 1) : path)
-                .anyMatch(path -> path.equals(FalcoPodValues.CONFIG_D) || path.equals(CONFIG_FILE));
+                .anyMatch(path -> path.equals(FalcoValues.CONFIG_D) || path.equals(CONFIG_FILE));
         return configDRead
-                && HelmValues.get(values.rawValues(), "falco")
+                && HelmValues.get(values.raw(), "falco")
                         .filter(Map.class::isInstance)
                         .isPresent()
                 && !values.driverLoaderEnabled()
                 && !values.rulesDirectoryHidden()
-                && !values.userMounts(FalcoPodValues.RULES_DIRECTORY)
-                && !values.userMounts(FalcoPodValues.CONFIG_D)
-                && !values.hasPluginEntry(FalcoPodValues.CONTAINER_PLUGIN);
+                && !values.userMounts(FalcoValues.RULES_DIRECTORY)
+                && !values.userMounts(FalcoValues.CONFIG_D)
+                && values.plugin(FalcoValues.CONTAINER_PLUGIN).isEmpty();
     }
 
     /**
@@ -44,8 +47,8 @@ final class ContainerPlugin {
      *
      * @return the plan note, when there was something to fix
      */
-    static Optional<String> fix(FalcoPodValues values, List<ValuesEdit> edits, Delivery delivery) {
-        FalcoPodValues edited = new FalcoPodValues(apply(values.rawValues(), edits));
+    static Optional<String> fix(FalcoValues values, List<ValuesEdit> edits, Delivery delivery) {
+        FalcoValues edited = FalcoValues.of(apply(values.raw(), edits));
         if (!trapped(edited)) {
             return Optional.empty();
         }
@@ -55,15 +58,15 @@ final class ContainerPlugin {
                     + " 'container': plugin config not found\".");
         }
         List<Object> volumes = new ArrayList<>(edited.list("mounts.volumes"));
-        volumes.add(FalcoStage.map("name", FalcoStage.CONFIG_D_VOLUME, "emptyDir", FalcoStage.map()));
+        volumes.add(ValuesEdit.mapping("name", CONFIG_D_VOLUME, "emptyDir", ValuesEdit.mapping()));
         List<Object> mounts = new ArrayList<>(edited.list("mounts.volumeMounts"));
-        mounts.add(FalcoStage.map("name", FalcoStage.CONFIG_D_VOLUME, "mountPath", FalcoPodValues.CONFIG_D));
+        mounts.add(ValuesEdit.mapping("name", CONFIG_D_VOLUME, "mountPath", FalcoValues.CONFIG_D));
         edits.removeIf(edit -> edit.dottedPath().equals("mounts.volumes"));
         String reason = "hides the image's " + CONFIG_FILE + ", which would load the container plugin without a"
                 + " falco.plugins entry";
         edits.add(ValuesEdit.at("mounts.volumes", volumes, reason));
         edits.add(ValuesEdit.at("mounts.volumeMounts", mounts, reason));
-        return Optional.of("An empty directory now covers " + FalcoPodValues.CONFIG_D + " in the Falco container: with"
+        return Optional.of("An empty directory now covers " + FalcoValues.CONFIG_D + " in the Falco container: with"
                 + " the driver loader and falcoctl's rules directory off nothing hid the image's " + CONFIG_FILE
                 + ", whose load_plugins: [container] stops Falco with \"Cannot load plugin 'container': plugin config"
                 + " not found\" (falco.plugins has no container entry).");

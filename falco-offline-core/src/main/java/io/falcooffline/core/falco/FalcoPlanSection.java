@@ -15,8 +15,14 @@ public final class FalcoPlanSection {
 
     private FalcoPlanSection() {}
 
-    /** The section for a stage result and the syscall driver's decision, with a stable key order. */
+    /**
+     * The section for a stage result and the syscall driver's decision, with a stable key order; empty for a chart
+     * that is not Falco's, which gets no {@code falco} section.
+     */
     public static Map<String, Object> of(FalcoStage.Result result, SyscallDriver.Result driver) {
+        if (!result.falcoChart()) {
+            return new LinkedHashMap<>();
+        }
         Map<String, Object> section = of(result);
         if (!driver.kind().isEmpty()) {
             section.put("driver", driver.planSection());

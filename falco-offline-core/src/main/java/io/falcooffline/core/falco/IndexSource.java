@@ -7,7 +7,6 @@ import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.RegularFiles;
 import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.oci.Digests;
-import io.falcooffline.core.reference.FalcoctlIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;

@@ -153,10 +153,10 @@ public final class SyscallDriver {
      * @throws InvalidRequestException when kernels are listed for a setting that cannot use them
      */
     public Result run(Input input) {
-        if (!FalcoStage.describesFalco(input.effectiveValues())) {
+        if (!FalcoValues.describeFalco(input.effectiveValues())) {
             return Result.none();
         }
-        FalcoPodValues values = new FalcoPodValues(input.effectiveValues());
+        FalcoValues values = FalcoValues.of(input.effectiveValues());
         String kind = values.string("driver.kind");
         boolean enabled = values.driverEnabled();
         boolean loaderRuns = values.driverLoaderEnabled();
@@ -253,7 +253,7 @@ public final class SyscallDriver {
         return new Result(true, kind, true, requirement, notes, warnings, edits, Optional.of(plan));
     }
 
-    private DriverImagePlan plan(FalcoPodValues values, Input input, List<String> notes, List<String> warnings) {
+    private DriverImagePlan plan(FalcoValues values, Input input, List<String> notes, List<String> warnings) {
         OciReference configured = configuredLoader(values, input.falcoVersion());
         OciReference base = input.isInternal().test(configured)
                 ? configured
@@ -344,7 +344,7 @@ public final class SyscallDriver {
     }
 
     /** A plain {@code name: value} variable of the loader's {@code env}, as the chart renders it. */
-    private static Optional<String> loaderEnv(FalcoPodValues values, String name) {
+    private static Optional<String> loaderEnv(FalcoValues values, String name) {
         for (Object variable : values.list("driver.loader.initContainer.env")) {
             if (variable instanceof Map<?, ?> map && name.equals(map.get("name")) && map.get("value") != null) {
                 return Optional.of(String.valueOf(map.get("value")));
@@ -363,7 +363,7 @@ public final class SyscallDriver {
         return String.join(", ", parts);
     }
 
-    private static OciReference configuredLoader(FalcoPodValues values, String appVersion) {
+    private static OciReference configuredLoader(FalcoValues values, String appVersion) {
         String registry = values.string("driver.loader.initContainer.image.registry");
         String repository = values.string("driver.loader.initContainer.image.repository");
         String tag = values.string("driver.loader.initContainer.image.tag");

@@ -32,6 +32,15 @@ public record ValuesEdit(List<Object> path, Object value, String reason) {
         return overlay;
     }
 
+    /** A mapping of the values, keys and values alternating, in order: the volumes, mounts and variables edits set. */
+    static Map<String, Object> mapping(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
     /** The dotted path, e.g. {@code falcoctl.config.indexes}. */
     public String dottedPath() {
         return String.join(".", path.stream().map(String::valueOf).toList());

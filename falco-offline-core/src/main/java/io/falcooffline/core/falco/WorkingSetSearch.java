@@ -5,7 +5,6 @@ import io.falcooffline.core.falco.ArtifactResolver.Fetched;
 import io.falcooffline.core.falco.ArtifactSlot.Freedom;
 import io.falcooffline.core.falco.FalcoctlDependencies.Config;
 import io.falcooffline.core.falco.FalcoctlDependencies.Requirement;
-import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.version.SemanticVersion;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -3,9 +3,9 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
+import io.falcooffline.core.falco.FalcoctlIndex;
 import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.oci.registry.Stores;
-import io.falcooffline.core.reference.FalcoctlIndex;
 
 /**
  * The mirror stage: copies every artifact a rewritten chart points at to where the cluster can pull it, straight to

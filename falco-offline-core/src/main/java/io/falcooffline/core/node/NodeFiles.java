@@ -1,8 +1,7 @@
 package io.falcooffline.core.node;
 
 import io.falcooffline.core.FalcoOfflineException;
-import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.io.OutputPaths;
+import io.falcooffline.core.io.PreparedDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +58,16 @@ public final class NodeFiles {
         public List<String> paths() {
             return List.copyOf(files.keySet());
         }
+
+        /** The files as the output stage writes them: the directory {@value #DIRECTORY} of the output directory. */
+        public PreparedDirectory directory() {
+            return new PreparedDirectory(
+                    DIRECTORY,
+                    "the files every node's container runtime needs",
+                    files,
+                    "steps in " + README_FILE,
+                    List.of());
+        }
     }
 
     /** What {@link #write} produced: the directory and the files in it. */
@@ -106,13 +115,8 @@ public final class NodeFiles {
      * @throws FalcoOfflineException when the directory cannot be written
      */
     public static Written write(Path nodesDirectory, Prepared prepared) {
-        Path directory = nodesDirectory.toAbsolutePath().normalize();
+        Path directory = prepared.directory().writeTo(nodesDirectory);
         List<Path> written = new ArrayList<>();
-        AtomicFiles.replaceDirectory(directory, "the node files", staging -> {
-            for (Map.Entry<String, byte[]> file : prepared.files().entrySet()) {
-                AtomicFiles.write(OutputPaths.inside(staging, file.getKey(), "node file"), file.getValue());
-            }
-        });
         prepared.files().keySet().forEach(path -> written.add(directory.resolve(path)));
         return new Written(directory, written);
     }

@@ -2,26 +2,21 @@ package io.falcooffline.core.output;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.audit.ControlPlaneFiles;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.OutputPaths;
-import io.falcooffline.core.node.NodeFiles;
+import io.falcooffline.core.io.PreparedDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The output stage: writes the rewritten chart, the plan, the kube-apiserver files and the node files into the output
- * directory,
- * each atomically. When one of them fails, the ones this run wrote are removed again, so a failed run leaves no
- * results behind.
+ * The output stage: writes the rewritten chart, the plan, the directories earlier stages prepared (the kube-apiserver
+ * files, the node files: {@link PreparedDirectory}, whatever they hold) and the run summary into the output
+ * directory, each atomically. When one of them fails, the ones this run wrote are removed again, so a failed run
+ * leaves no results behind.
  */
 public final class OutputFiles {
-
-    /** The directory under the output directory that receives the kube-apiserver files. */
-    public static final String AUDIT_DIRECTORY = "audit";
 
     /** Where the files went. */
     public record Written(Path chartFile, Path planFile) {}
@@ -29,6 +24,7 @@ public final class OutputFiles {
     private OutputFiles() {}
 
     /**
+     * @param directories the directories earlier stages prepared, each written as a whole under its name
      * @param besideChart further files for the output directory, by name (the run summary)
      */
     public static Written write(
@@ -37,8 +33,7 @@ public final class OutputFiles {
             byte[] chart,
             String planFileName,
             byte[] plan,
-            Optional<ControlPlaneFiles.Prepared> controlPlaneFiles,
-            Optional<NodeFiles.Prepared> nodeFiles,
+            List<PreparedDirectory> directories,
             Map<String, byte[]> besideChart,
             ProgressListener listener) {
         Path chartFile = OutputPaths.inside(outputDirectory, chartFileName, "chart archive");
@@ -50,21 +45,11 @@ public final class OutputFiles {
             AtomicFiles.write(chartFile, chart);
             written.add(chartFile);
             listener.info("Wrote " + chartFile + " and " + planFile);
-            if (controlPlaneFiles.isPresent()) {
-                ControlPlaneFiles.Written audit = ControlPlaneFiles.write(
-                        OutputPaths.inside(outputDirectory, AUDIT_DIRECTORY, "audit directory"),
-                        controlPlaneFiles.get());
-                audit.warnings().forEach(listener::warn);
-                written.add(audit.directory());
-                listener.info("Wrote kube-apiserver audit files to " + audit.directory() + " (webhook "
-                        + audit.webhookUrl() + ")");
-            }
-            if (nodeFiles.isPresent()) {
-                NodeFiles.Written nodes = NodeFiles.write(
-                        OutputPaths.inside(outputDirectory, NodeFiles.DIRECTORY, "nodes directory"), nodeFiles.get());
-                written.add(nodes.directory());
-                listener.info("Wrote the files every node's container runtime needs to " + nodes.directory()
-                        + " (steps in " + NodeFiles.README_FILE + ")");
+            for (PreparedDirectory prepared : directories) {
+                Path directory = prepared.writeInto(outputDirectory);
+                written.add(directory);
+                prepared.warnings().forEach(listener::warn);
+                listener.info("Wrote " + prepared.description() + " to " + directory + " (" + prepared.detail() + ")");
             }
             for (Map.Entry<String, byte[]> file : besideChart.entrySet()) {
                 Path path = OutputPaths.inside(outputDirectory, file.getKey(), "run summary");

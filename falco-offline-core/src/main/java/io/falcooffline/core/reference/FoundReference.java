@@ -36,9 +36,9 @@ public record FoundReference(
         IMAGE_BLOCK_WITHOUT_REGISTRY,
         /** One string holding the whole reference. */
         REFERENCE_STRING,
-        /** A falcoctl short name ({@code falco-rules:5}) resolved through the index. */
-        FALCOCTL_SHORT_NAME,
-        /** A falcoctl index URL. */
+        /** A short name a chart's convention resolves to a full reference (falcoctl's {@code falco-rules:5}). */
+        SHORT_NAME,
+        /** The URL of an index of references (falcoctl's index), never redirected. */
         INDEX_URL,
         /** A literal reference written in a template file. */
         TEMPLATE_LITERAL

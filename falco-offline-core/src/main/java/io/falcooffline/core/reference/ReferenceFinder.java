@@ -7,21 +7,21 @@ import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.plan.ReferenceLocation;
 import io.falcooffline.core.reference.FoundReference.Form;
 import io.falcooffline.core.values.EffectiveValues;
-import io.falcooffline.core.yaml.HelmValues;
 import io.falcooffline.core.yaml.ValuesPath;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds every reference a chart makes to something outside the cluster: image blocks and strings in values,
- * falcoctl artifact references and index URLs, and image literals in templates.
+ * Finds every reference a chart makes to something outside the cluster: image blocks and strings in values, image
+ * literals in templates, and what the chart's own conventions make a reference ({@link ReferenceConventions}).
  */
 public final class ReferenceFinder {
 
@@ -32,10 +32,11 @@ public final class ReferenceFinder {
     /** The literal every line {@link #TEMPLATE_IMAGE_LINE} matches contains. */
     private static final String IMAGE_KEY = "image:";
 
-    private final FalcoctlIndex index;
+    private final ReferenceConventions conventions;
 
-    public ReferenceFinder(FalcoctlIndex index) {
-        this.index = index;
+    /** @param conventions what charts write as references beyond the generic rules */
+    public ReferenceFinder(ReferenceConventions conventions) {
+        this.conventions = conventions;
     }
 
     /** Every reference of every chart of the tree: in its effective values and in its templates. */
@@ -165,6 +166,18 @@ public final class ReferenceFinder {
         }
 
         void walk(Object node, List<Object> path) {
+            Optional<List<ReferenceConventions.Found>> claimed = conventions.referencesAt(root, path, node);
+            if (claimed.isPresent()) {
+                claimed.get()
+                        .forEach(reference -> add(
+                                reference.kind(),
+                                reference.form(),
+                                reference.written(),
+                                reference.source(),
+                                reference.valuesPath(),
+                                inUse(reference.valuesPath()) && reference.pulled()));
+                return;
+            }
             if (node instanceof Map<?, ?> map) {
                 if (isImageBlock(map, path)) {
                     addImageBlock(map, path);
@@ -177,18 +190,8 @@ public final class ReferenceFinder {
                     }
                 }
             } else if (node instanceof List<?> list) {
-                boolean falcoctlRefs = isFalcoctlRefList(path);
-                boolean indexes = path.equals(List.of("falcoctl", "config", "indexes"));
                 for (int i = 0; i < list.size(); i++) {
-                    List<Object> childPath = append(path, i);
-                    Object item = list.get(i);
-                    if (falcoctlRefs && item instanceof String ref) {
-                        addFalcoctlRef(ref, childPath, path.get(path.size() - 2).equals("install"));
-                    } else if (indexes && item instanceof Map<?, ?> entry && entry.get("url") instanceof String url) {
-                        addIndexUrl(url, append(childPath, "url"));
-                    } else {
-                        walk(item, childPath);
-                    }
+                    walk(list.get(i), append(path, i));
                 }
             }
         }
@@ -199,12 +202,7 @@ public final class ReferenceFinder {
                 return false;
             }
             if (key.equals("image") && OciReference.isValid(text)) {
-                add(ReferenceKind.IMAGE, Form.REFERENCE_STRING, text, OciReference.parse(text), path, inUse(path));
-                return true;
-            }
-            if (key.equals("pluginRef") && OciReference.isValid(text)) {
-                OciReference source = index.resolve(text).orElseThrow();
-                add(ReferenceKind.PLUGIN, Form.REFERENCE_STRING, text, source, path, pluginRefInUse(path));
+                add(ReferenceKind.IMAGE, Form.REFERENCE_STRING, text, OciReference.parse(text), path, imageInUse(path));
                 return true;
             }
             return false;
@@ -249,24 +247,11 @@ public final class ReferenceFinder {
                     written,
                     source,
                     path,
-                    inUse(path) && !(path.equals(FALCOCTL_IMAGE) && !falcoctlInstallOrFollow()));
+                    imageInUse(path));
         }
 
-        private void addFalcoctlRef(String ref, List<Object> path, boolean install) {
-            boolean used = inUse(path) && falcoctlEnabled(install ? "install" : "follow");
-            if (ref.isBlank() || ref.contains("{{")) {
-                return;
-            }
-            ReferenceKind kind = index.kindOf(ref, ReferenceKind.ARTIFACT);
-            if (ref.contains("/")) {
-                add(kind, Form.REFERENCE_STRING, ref, index.resolve(ref).orElseThrow(), path, used);
-            } else {
-                add(kind, Form.FALCOCTL_SHORT_NAME, ref, index.resolve(ref).orElse(null), path, used);
-            }
-        }
-
-        private void addIndexUrl(String url, List<Object> path) {
-            add(ReferenceKind.INDEX, Form.INDEX_URL, url, null, path, falcoctlInstallOrFollow());
+        private boolean imageInUse(List<Object> path) {
+            return inUse(path) && conventions.pullsImageAt(root, path);
         }
 
         private void add(
@@ -295,37 +280,7 @@ public final class ReferenceFinder {
             }
             return !(node instanceof Map<?, ?> map && Boolean.FALSE.equals(map.get("enabled")));
         }
-
-        /**
-         * The chart installs plugin refs through falcoctl only when the collector that needs them is on and the
-         * driver runs (the chart's {@code falco.containerPlugin} and {@code k8smeta.configuration} helpers).
-         */
-        private boolean pluginRefInUse(List<Object> path) {
-            return inUse(path) && isTrue(List.of("driver", "enabled")) && falcoctlEnabled("install");
-        }
-
-        private boolean falcoctlInstallOrFollow() {
-            return falcoctlEnabled("install") || falcoctlEnabled("follow");
-        }
-
-        private boolean falcoctlEnabled(String step) {
-            return isTrue(List.of("falcoctl", "artifact", step, "enabled"));
-        }
-
-        private boolean isTrue(List<String> path) {
-            return Boolean.TRUE.equals(
-                    HelmValues.get(root, new ValuesPath(List.copyOf(path))).orElse(null));
-        }
-
-        private boolean isFalcoctlRefList(List<Object> path) {
-            return path.size() == 5
-                    && path.subList(0, 3).equals(List.of("falcoctl", "config", "artifact"))
-                    && (path.get(3).equals("install") || path.get(3).equals("follow"))
-                    && path.get(4).equals("refs");
-        }
     }
-
-    private static final List<Object> FALCOCTL_IMAGE = List.of("falcoctl", "image");
 
     private static String text(Object value) {
         return value == null ? "" : String.valueOf(value).strip();

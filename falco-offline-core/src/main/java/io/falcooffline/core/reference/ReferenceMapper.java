@@ -20,7 +20,7 @@ public final class ReferenceMapper implements TargetMapping {
     private final String registry;
     private final String repositoryPrefix;
     private final RepositoryLayout layout;
-    private final FalcoctlIndex index;
+    private final ReferenceConventions conventions;
     private final Map<String, OciReference> overridesByName = new LinkedHashMap<>();
     private final Map<String, OciReference> overridesByReference = new LinkedHashMap<>();
     private final Map<String, String> sourceByTargetRepository = new HashMap<>();
@@ -31,16 +31,17 @@ public final class ReferenceMapper implements TargetMapping {
      * @param layout how source repository paths become target paths
      * @param overrides explicit targets by source: a key with a tag or digest matches only that reference, a key
      *     without matches the repository at any tag
-     * @param index names falcoctl artifacts when flattening, so that {@code plugins/plugin/k8saudit} and
-     *     {@code plugins/ruleset/k8saudit} become {@code k8saudit} and {@code k8saudit-rules}
+     * @param conventions names the repositories a chart's convention knows when flattening (falcoctl's index
+     *     names {@code plugins/plugin/k8saudit} and {@code plugins/ruleset/k8saudit} {@code k8saudit} and
+     *     {@code k8saudit-rules}); others take their last path segment
      */
     public ReferenceMapper(
             String registry,
             String repositoryPrefix,
             RepositoryLayout layout,
             Map<String, String> overrides,
-            FalcoctlIndex index) {
-        this.index = index;
+            ReferenceConventions conventions) {
+        this.conventions = conventions;
         this.registry = registry;
         this.repositoryPrefix = repositoryPrefix;
         this.layout = layout;
@@ -103,11 +104,7 @@ public final class ReferenceMapper implements TargetMapping {
     }
 
     private String flatName(OciReference source) {
-        return index.entries().stream()
-                .filter(entry -> entry.at("").name().equals(source.name()))
-                .map(FalcoctlIndex.Entry::name)
-                .findFirst()
-                .orElse(source.lastSegment());
+        return conventions.flatName(source).orElse(source.lastSegment());
     }
 
     private static OciReference parseOverride(String text, String side, String key) {

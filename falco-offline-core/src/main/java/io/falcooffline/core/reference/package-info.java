@@ -1,5 +1,6 @@
 /**
- * Internal: the references stage. Finds every image and OCI reference in a chart's values and templates, resolves
- * falcoctl names through the index, and maps each source to its target on the internal registry.
+ * Internal: the references stage. Finds every image and OCI reference in a chart's values and templates, with what a
+ * chart's own conventions add ({@link io.falcooffline.core.reference.ReferenceConventions}, implemented by the
+ * package that knows the chart), and maps each source to its target on the internal registry. Knows no chart.
  */
 package io.falcooffline.core.reference;

@@ -118,7 +118,7 @@ public final class Rewrite {
                 }
                 pinned.ifPresent(pin -> set(tree, append(path, "tag"), tagWithDigest(pin.target())));
             }
-            case REFERENCE_STRING, FALCOCTL_SHORT_NAME -> set(tree, path, planned.toString());
+            case REFERENCE_STRING, SHORT_NAME -> set(tree, path, planned.toString());
             case TEMPLATE_LITERAL ->
                 templateEdits
                         .computeIfAbsent(

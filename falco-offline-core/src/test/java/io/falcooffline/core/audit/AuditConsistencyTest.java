@@ -7,7 +7,7 @@ import io.falcooffline.core.AuditMismatchException;
 import io.falcooffline.core.AuditOptions;
 import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.falco.FalcoValues;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

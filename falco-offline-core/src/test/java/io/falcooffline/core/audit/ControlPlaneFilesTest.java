@@ -8,7 +8,7 @@ import io.falcooffline.core.AuditMismatchException;
 import io.falcooffline.core.AuditOptions;
 import io.falcooffline.core.AuditTls;
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.falco.FalcoValues;
 import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import com.sun.net.httpserver.HttpServer;
 import io.falcooffline.core.AuditOptions;
-import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.falco.FalcoValues;
 import io.falcooffline.core.values.Values;
 import io.falcooffline.core.yaml.SafeYaml;
 import java.io.IOException;

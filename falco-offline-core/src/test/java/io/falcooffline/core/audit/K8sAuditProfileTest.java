@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.falcooffline.core.AuditOptions;
 import io.falcooffline.core.AuditTls;
-import io.falcooffline.core.values.FalcoValues;
+import io.falcooffline.core.falco.FalcoValues;
 import io.falcooffline.core.values.Values;
 import java.util.List;
 import java.util.Map;

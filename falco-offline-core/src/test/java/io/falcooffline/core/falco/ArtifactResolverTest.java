@@ -11,7 +11,6 @@ import io.falcooffline.core.oci.OciStore;
 import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.oci.registry.RegistryClientOptions;
 import io.falcooffline.core.plan.ReferenceKind;
-import io.falcooffline.core.reference.FalcoctlIndex;
 import io.falcooffline.core.testing.SyntheticArtifacts;
 import io.falcooffline.core.testing.SyntheticArtifacts.Dependency;
 import io.falcooffline.core.testing.SyntheticArtifacts.Requirement;

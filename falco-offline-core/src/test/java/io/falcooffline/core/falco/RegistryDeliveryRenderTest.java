@@ -50,26 +50,28 @@ class RegistryDeliveryRenderTest {
 
         String pem = Files.readString(certificates.caCertificate(), StandardCharsets.US_ASCII)
                 .strip();
-        Manifest configMap = rendered.get("ConfigMap", FalcoStage.CA_CONFIG_MAP);
-        assertThat(configMap.at("data", FalcoStage.CA_KEY).toString().strip()).isEqualTo(pem);
+        Manifest configMap = rendered.get("ConfigMap", RegistryDelivery.CA_CONFIG_MAP);
+        assertThat(configMap.at("data", RegistryDelivery.CA_KEY).toString().strip())
+                .isEqualTo(pem);
         Map<String, Object> pod = pod(rendered);
         assertThat(pod.get("volumes").toString())
-                .contains("configMap={name=" + FalcoStage.CA_CONFIG_MAP + "}")
+                .contains("configMap={name=" + RegistryDelivery.CA_CONFIG_MAP + "}")
                 .contains("secretName=harbor-pull")
                 .contains("key=.dockerconfigjson, path=config.json");
         for (String container : List.of("falcoctl-artifact-install", "falcoctl-artifact-follow")) {
             Map<String, Object> falcoctl = container(pod, container);
             assertThat(falcoctl.get("env").toString())
-                    .contains("name=SSL_CERT_FILE, value=" + FalcoStage.CA_DIRECTORY + "/" + FalcoStage.CA_KEY);
+                    .contains("name=SSL_CERT_FILE, value=" + RegistryDelivery.CA_DIRECTORY + "/"
+                            + RegistryDelivery.CA_KEY);
             assertThat(falcoctl.get("volumeMounts").toString())
-                    .contains("mountPath=" + FalcoStage.CA_DIRECTORY)
-                    .contains("mountPath=" + FalcoStage.AUTH_DIRECTORY);
+                    .contains("mountPath=" + RegistryDelivery.CA_DIRECTORY)
+                    .contains("mountPath=" + RegistryDelivery.AUTH_DIRECTORY);
             // TLS registry: falcoctl's default protocol.
             assertThat(falcoctl.get("args").toString()).doesNotContain("--plain-http");
         }
         Map<String, Object> falcoctlConfig = rendered.falcoctlConfig().orElseThrow();
         assertThat(RenderedManifests.valueAt(falcoctlConfig, "registry", "creds", "config"))
-                .isEqualTo(FalcoStage.AUTH_DIRECTORY + "/config.json");
+                .isEqualTo(RegistryDelivery.AUTH_DIRECTORY + "/config.json");
         assertThat(RenderedManifests.valueAt(falcoctlConfig, "registry", "auth"))
                 .isNull();
     }

@@ -8,6 +8,7 @@ import io.falcooffline.core.ReferenceConflictException;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.plan.OciReference;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReferenceMapperTest {
@@ -17,7 +18,7 @@ class ReferenceMapperTest {
     @Test
     void shouldKeepRepositoryPathUnderPrefixWithKeepLayout() {
         ReferenceMapper mapper =
-                new ReferenceMapper(HARBOR, "mirror", RepositoryLayout.KEEP, Map.of(), FalcoctlIndex.builtIn());
+                new ReferenceMapper(HARBOR, "mirror", RepositoryLayout.KEEP, Map.of(), ReferenceConventions.NONE);
 
         assertThat(mapper.map(OciReference.parse("docker.io/falcosecurity/falco:0.44.0")))
                 .hasToString(HARBOR + "/mirror/falcosecurity/falco:0.44.0");
@@ -26,7 +27,7 @@ class ReferenceMapperTest {
     @Test
     void shouldUseLastSegmentWithFlattenLayout() {
         ReferenceMapper mapper =
-                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
+                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), ReferenceConventions.NONE);
 
         assertThat(mapper.map(OciReference.parse("docker.io/falcosecurity/falcoctl:0.13.0")))
                 .hasToString(HARBOR + "/falco/falcoctl:0.13.0");
@@ -35,7 +36,7 @@ class ReferenceMapperTest {
     @Test
     void shouldLeaveInternalReferencesAlone() {
         ReferenceMapper mapper =
-                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
+                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), ReferenceConventions.NONE);
         OciReference internal = OciReference.parse(HARBOR + "/falco/falco:offline-arm64");
 
         assertThat(mapper.isInternal(internal)).isTrue();
@@ -43,20 +44,26 @@ class ReferenceMapperTest {
     }
 
     @Test
-    void shouldFlattenFalcoctlArtifactsToTheirIndexNames() {
-        ReferenceMapper mapper =
-                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
+    void shouldNameFlattenedRepositoriesAsTheConventionsSay() {
+        ReferenceConventions ruleset = new ReferenceConventions() {
+            @Override
+            public Optional<String> flatName(OciReference source) {
+                return Optional.of(source.repository().replace('/', '-')).filter(name -> name.startsWith("rules-"));
+            }
+        };
+        ReferenceMapper mapper = new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), ruleset);
 
-        assertThat(mapper.map(OciReference.parse("ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16")))
+        assertThat(mapper.map(OciReference.parse("ghcr.io/rules/k8saudit:0.16")))
+                .hasToString(HARBOR + "/falco/rules-k8saudit:0.16");
+        assertThat(mapper.map(OciReference.parse("ghcr.io/plugin/k8saudit:0.16")))
+                .as("a source the conventions do not name takes its last path segment")
                 .hasToString(HARBOR + "/falco/k8saudit:0.16");
-        assertThat(mapper.map(OciReference.parse("ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.16")))
-                .hasToString(HARBOR + "/falco/k8saudit-rules:0.16");
     }
 
     @Test
     void shouldNameBothSourcesWhenTheyWouldShareATarget() {
         ReferenceMapper mapper =
-                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
+                new ReferenceMapper(HARBOR, "falco", RepositoryLayout.FLATTEN, Map.of(), ReferenceConventions.NONE);
         mapper.map(OciReference.parse("docker.io/falcosecurity/falco:0.44.0"));
 
         assertThatThrownBy(() -> mapper.map(OciReference.parse("quay.io/acme/falco:1")))
@@ -70,7 +77,7 @@ class ReferenceMapperTest {
     @Test
     void shouldAllowTheSameSourceAtTwoTags() {
         ReferenceMapper mapper =
-                new ReferenceMapper(HARBOR, "", RepositoryLayout.FLATTEN, Map.of(), FalcoctlIndex.builtIn());
+                new ReferenceMapper(HARBOR, "", RepositoryLayout.FLATTEN, Map.of(), ReferenceConventions.NONE);
 
         mapper.map(OciReference.parse("redis/redis-stack:7.2.0-v11"));
 
@@ -86,7 +93,7 @@ class ReferenceMapperTest {
                 Map.of(
                         "docker.io/falcosecurity/falco:0.44.0", HARBOR + "/falco/falco:offline-arm64",
                         "appropriate/curl", HARBOR + "/tools/curl"),
-                FalcoctlIndex.builtIn());
+                ReferenceConventions.NONE);
 
         assertThat(mapper.map(OciReference.parse("falcosecurity/falco:0.44.0")))
                 .hasToString(HARBOR + "/falco/falco:offline-arm64");
@@ -97,7 +104,7 @@ class ReferenceMapperTest {
     @Test
     void shouldRejectOverrideWithInvalidTarget() {
         assertThatThrownBy(() -> new ReferenceMapper(
-                        HARBOR, "", RepositoryLayout.KEEP, Map.of("a/b", "Not Valid"), FalcoctlIndex.builtIn()))
+                        HARBOR, "", RepositoryLayout.KEEP, Map.of("a/b", "Not Valid"), ReferenceConventions.NONE))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("'a/b'")
                 .hasMessageContaining("target");

@@ -1,4 +1,4 @@
-package io.falcooffline.core.reference;
+package io.falcooffline.core.falco;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.falcooffline.core.reference;
+package io.falcooffline.core.falco;
 
 import io.falcooffline.core.InvalidReferenceException;
 import io.falcooffline.core.InvalidYamlException;
