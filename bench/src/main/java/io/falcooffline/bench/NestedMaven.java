@@ -56,9 +56,7 @@ final class NestedMaven {
                     checkout.resolve("falco-offline-maven-plugin/pom.xml"),
                     built(checkout, "falco-offline-maven-plugin", version));
             Path settings = checkout.resolve("bench/target/nested-settings.xml");
-            Files.writeString(
-                    settings,
-                    """
+            Files.writeString(settings, """
                     <settings>
                       <mirrors>
                         <mirror>
@@ -68,9 +66,7 @@ final class NestedMaven {
                         </mirror>
                       </mirrors>
                     </settings>
-                    """
-                            .formatted(shared.toUri()),
-                    StandardCharsets.UTF_8);
+                    """.formatted(shared.toUri()), StandardCharsets.UTF_8);
             List<String> prepared = List.of("-s", settings.toString(), "-Dmaven.repo.local=" + repository);
             // resolves the plugin's dependencies into the repository once, before anything is timed
             Path scratch = Files.createTempDirectory("falco-offline-bench-warm-up");
@@ -100,7 +96,8 @@ final class NestedMaven {
         Files.createDirectories(directory);
         Files.copy(pom, directory.resolve(artifactId + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
         if (jar != null) {
-            Files.copy(jar, directory.resolve(artifactId + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    jar, directory.resolve(artifactId + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -88,8 +88,8 @@ final class SyntheticImages {
     static void pushIndex(
             RegistryClient client, String repository, String mediaType, Map<String, Descriptor> byArchitecture) {
         List<String> entries = new ArrayList<>();
-        byArchitecture.forEach((architecture, manifest) -> entries.add(json(manifest).replaceFirst(
-                "}$", ",\"platform\":{\"architecture\":\"" + architecture + "\",\"os\":\"linux\"}}")));
+        byArchitecture.forEach((architecture, manifest) -> entries.add(json(manifest)
+                .replaceFirst("}$", ",\"platform\":{\"architecture\":\"" + architecture + "\",\"os\":\"linux\"}}")));
         String index = "{\"schemaVersion\":2,\"mediaType\":\"" + mediaType + "\",\"manifests\":["
                 + String.join(",", entries) + "]}";
         client.pushManifest(repository, TAG, Manifest.of(mediaType, index.getBytes(StandardCharsets.UTF_8)));

@@ -55,8 +55,7 @@ final class WanComparison {
                         new RegistryClient(source.clientOptions().build())) {
             long start = System.nanoTime();
             WanImageSet.Published set = WanImageSet.publish(publisher, setMiB);
-            System.out.printf(
-                    Locale.ROOT, "Published %s in %.1f s%n", set.describe(), Samples.elapsedSeconds(start));
+            System.out.printf(Locale.ROOT, "Published %s in %.1f s%n", set.describe(), Samples.elapsedSeconds(start));
             Path chart = BenchChart.write(work.resolve("chart"), set.repositories());
             md.append(String.format(
                     Locale.ROOT,
@@ -73,7 +72,8 @@ final class WanComparison {
         return new ReportSection("wan", md.toString());
     }
 
-    private String shape(Path work, Path chart, LocalRegistry source, WanImageSet.Published set, ShapingProxy.Shape shape) {
+    private String shape(
+            Path work, Path chart, LocalRegistry source, WanImageSet.Published set, ShapingProxy.Shape shape) {
         try (ShapingProxy link = ShapingProxy.start(source.host(), shape)) {
             String from = link.host();
             Contender bundle = new Contender("falco-offline → bundle on disk");
@@ -101,7 +101,10 @@ final class WanComparison {
                                     directory,
                                     from,
                                     set.repositories(),
-                                    List.of("--dest", "dir", directory.resolve("out").toString()));
+                                    List.of(
+                                            "--dest",
+                                            "dir",
+                                            directory.resolve("out").toString()));
                             return new Run(seconds);
                         } finally {
                             AtomicFiles.deleteRecursivelyQuietly(directory);
@@ -223,8 +226,10 @@ final class WanComparison {
                 shapes.add(ShapingProxy.Shape.of(
                         Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Setting shapes=" + text + ": each shape is rtt-ms/per-connection"
-                        + "-MiB/s/total-MiB/s, e.g. 60/20/100 (the total above 0), shapes separated by commas.", e);
+                throw new IllegalArgumentException(
+                        "Setting shapes=" + text + ": each shape is rtt-ms/per-connection"
+                                + "-MiB/s/total-MiB/s, e.g. 60/20/100 (the total above 0), shapes separated by commas.",
+                        e);
             }
         }
         return shapes;

@@ -137,7 +137,8 @@ final class WanImageSet {
                     long bytes = Math.max(1024, Math.round(layer.mib(architecture) * scale * (1 << 20)));
                     Descriptor pushed = blobs.get(name);
                     if (pushed == null) {
-                        pushed = SyntheticImages.pushLayer(client, artifact.repository(), name, bytes, layerType(artifact));
+                        pushed = SyntheticImages.pushLayer(
+                                client, artifact.repository(), name, bytes, layerType(artifact));
                         blobs.put(name, pushed);
                         firstRepository.put(name, artifact.repository());
                     } else if (!client.mountBlob(artifact.repository(), pushed, firstRepository.get(name))) {
@@ -183,7 +184,8 @@ final class WanImageSet {
         Map<String, Double> distinct = new HashMap<>();
         for (Artifact artifact : ARTIFACTS) {
             for (String architecture : artifact.kind() == Kind.RULES ? List.of("amd64") : ARCHITECTURES) {
-                artifact.layers().forEach(layer -> distinct.put(layer.name() + "/" + architecture, layer.mib(architecture)));
+                artifact.layers()
+                        .forEach(layer -> distinct.put(layer.name() + "/" + architecture, layer.mib(architecture)));
             }
         }
         return distinct.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -216,12 +218,14 @@ final class WanImageSet {
         String name = artifact.repository().substring(artifact.repository().lastIndexOf('/') + 1);
         return switch (artifact.kind()) {
             case DOCKER_IMAGE, OCI_IMAGE -> SyntheticImages.config(architecture, layers);
-            case PLUGIN -> ("{\"name\":\"" + name + "\",\"version\":\"0.7.0\",\"requirements\":[{\"name\":"
-                            + "\"plugin_api_version\",\"version\":\"3.10.0\"}]}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            case RULES -> ("{\"name\":\"" + artifact.layers().get(0).name() + "\",\"version\":\"4.0.0\","
-                            + "\"requirements\":[{\"name\":\"engine_version_semver\",\"version\":\"0.43.0\"}]}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case PLUGIN ->
+                ("{\"name\":\"" + name + "\",\"version\":\"0.7.0\",\"requirements\":[{\"name\":"
+                                + "\"plugin_api_version\",\"version\":\"3.10.0\"}]}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case RULES ->
+                ("{\"name\":\"" + artifact.layers().get(0).name() + "\",\"version\":\"4.0.0\","
+                                + "\"requirements\":[{\"name\":\"engine_version_semver\",\"version\":\"0.43.0\"}]}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         };
     }
 

@@ -213,7 +213,8 @@ public final class ShapingProxy implements AutoCloseable {
                     ? 8L * MIN_IN_FLIGHT_BYTES
                     : Math.max(MIN_IN_FLIGHT_BYTES, 2 * rate * shape.roundTrip().toNanos() / 2 / 1_000_000_000L);
             // counted in reads, which may be short: room for four times the bytes in full reads
-            this.inFlight = new ArrayBlockingQueue<>((int) Math.max(64, Math.min(4096, 4 * inFlightBytes / BURST_BYTES)));
+            this.inFlight =
+                    new ArrayBlockingQueue<>((int) Math.max(64, Math.min(4096, 4 * inFlightBytes / BURST_BYTES)));
         }
 
         void start(String direction, AtomicLong counter, Runnable closeBoth, DelayLine other) {

@@ -50,13 +50,14 @@ class ShapingProxyTest {
 
     @Test
     void aTransferTakesAsLongAsThePerConnectionRateAllows() {
-        try (ShapingProxy proxy = ShapingProxy.start(upstreamHost(), new ShapingProxy.Shape(Duration.ZERO, 2 * MIB, 0));
+        try (ShapingProxy proxy =
+                        ShapingProxy.start(upstreamHost(), new ShapingProxy.Shape(Duration.ZERO, 2 * MIB, 0));
                 Socket client = connect(proxy)) {
             long start = System.nanoTime();
             assertThat(turn(client, 4 * MIB)).isEqualTo(4 * MIB);
             double seconds = (System.nanoTime() - start) / 1e9;
 
-            assertThat(seconds).as("4 MiB at 2 MiB/s").isBetween(1.9, 3.5);
+            assertThat(seconds).as("4 MiB at 2 MiB/s").isBetween(1.9, 6.0);
             assertThat(proxy.bytesDown()).isEqualTo(4 * MIB);
             assertThat(proxy.bytesUp()).isEqualTo(4);
             assertThat(proxy.connections()).isEqualTo(1);
@@ -84,7 +85,7 @@ class ShapingProxyTest {
             double seconds = (System.nanoTime() - start) / 1e9;
 
             // alone, each would take a quarter of a second at 8 MiB/s; together they get 2 MiB/s
-            assertThat(seconds).as("2 × 2 MiB at 2 MiB/s in all").isBetween(1.9, 3.5);
+            assertThat(seconds).as("2 × 2 MiB at 2 MiB/s in all").isBetween(1.9, 6.0);
             assertThat(proxy.connections()).isEqualTo(2);
         }
     }
@@ -101,8 +102,9 @@ class ShapingProxyTest {
                 turn(client, 1);
                 double again = (System.nanoTime() - second) / 1e9;
 
-                assertThat(first).as("handshake and first turn").isBetween(0.29, 0.45);
-                assertThat(again).as("a turn on the open connection").isBetween(0.145, 0.28);
+                assertThat(first).as("handshake and first turn").isBetween(0.29, 1.0);
+                // below two round trips: the open connection pays no second handshake
+                assertThat(again).as("a turn on the open connection").isBetween(0.145, 0.29);
             }
         }
     }
@@ -115,7 +117,8 @@ class ShapingProxyTest {
         String host = proxy.host();
         try {
             return new Socket(
-                    host.substring(0, host.lastIndexOf(':')), Integer.parseInt(host.substring(host.lastIndexOf(':') + 1)));
+                    host.substring(0, host.lastIndexOf(':')),
+                    Integer.parseInt(host.substring(host.lastIndexOf(':') + 1)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,7 +152,9 @@ class ShapingProxyTest {
                 OutputStream out = socket.getOutputStream()) {
             byte[] count = new byte[4];
             while (in.readNBytes(count, 0, 4) == 4) {
-                int bytes = ((count[0] & 0xff) << 24) | ((count[1] & 0xff) << 16) | ((count[2] & 0xff) << 8)
+                int bytes = ((count[0] & 0xff) << 24)
+                        | ((count[1] & 0xff) << 16)
+                        | ((count[2] & 0xff) << 8)
                         | (count[3] & 0xff);
                 byte[] block = new byte[64 * 1024];
                 for (int sent = 0; sent < bytes; sent += block.length) {
