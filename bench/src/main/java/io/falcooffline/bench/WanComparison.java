@@ -24,6 +24,11 @@ final class WanComparison {
     /** Link shapes as {@code rtt-ms/per-connection-MiB/s/total-MiB/s}, comma-separated. */
     private static final String DEFAULT_SHAPES = "60/20/100,40/30/120";
 
+    /** What the mirror aims at on every link shape: this many times skopeo's throughput ... */
+    private static final double GOAL_AGAINST_SKOPEO = 2.0;
+    /** ... and at most this many times the link floor's time. */
+    private static final double GOAL_AGAINST_FLOOR = 1.3;
+
     private final int rounds;
     private final int setMiB;
     private final List<ShapingProxy.Shape> shapes;
@@ -60,9 +65,11 @@ final class WanComparison {
             md.append(String.format(
                     Locale.ROOT,
                     "%s; the source registry behind a shaping proxy, the target an empty directory or an empty"
-                            + " registry each time; whole processes, %d alternating rounds, medians.%n",
+                            + " registry each time; whole processes, %d alternating rounds, medians; load average %s"
+                            + " at the start.%n",
                     set.describe(),
-                    rounds));
+                    rounds,
+                    Machine.describe().loadAverage()));
             for (ShapingProxy.Shape shape : shapes) {
                 md.append('\n').append(shape(work, chart, source, set, shape));
             }
@@ -187,6 +194,14 @@ final class WanComparison {
                 + " floor | link floor |\n|---|---:|---:|---:|---:|---:|---:|\n");
         row(md, "bundle on disk (`--dest dir`)", bundle, bundleCopy, skopeoDir, floor);
         row(md, "empty registry (`--dest docker`)", registry, registryCopy, skopeoDocker, floor);
+        md.append(String.format(
+                Locale.ROOT,
+                "%nThe goal, at least %.0f× `skopeo sync`'s throughput and within %.1f× the link floor: bundle %s,"
+                        + " registry %s.%n",
+                GOAL_AGAINST_SKOPEO,
+                GOAL_AGAINST_FLOOR,
+                meets(bundle, skopeoDir, floor),
+                meets(registry, skopeoDocker, floor)));
         md.append("\n| contender | rounds | over the link (last round) | connections (last round) |\n"
                 + "|---|---|---:|---:|\n");
         for (Contender contender : List.of(bundle, skopeoDir, registry, skopeoDocker)) {
@@ -199,6 +214,15 @@ final class WanComparison {
                     contender.connections));
         }
         return md.toString();
+    }
+
+    private static String meets(Contender ours, Contender skopeo, double floor) {
+        boolean fast = skopeo.samples.median() / ours.samples.median() >= GOAL_AGAINST_SKOPEO;
+        boolean near = ours.samples.median() / floor <= GOAL_AGAINST_FLOOR;
+        return fast && near
+                ? "met"
+                : "not met (" + (fast ? "" : "against skopeo") + (fast || near ? "" : ", ")
+                        + (near ? "" : "against the floor") + ")";
     }
 
     private static void row(

@@ -177,6 +177,8 @@ public final class ShapingProxy implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(client);
             closeQuietly(target);
+            open.remove(client);
+            open.remove(target);
             return;
         }
         Runnable closeBoth = () -> {
