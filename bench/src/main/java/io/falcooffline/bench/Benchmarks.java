@@ -10,8 +10,11 @@ import java.util.Map;
  * Runs falco-offline side by side with the tools users would otherwise reach for, on this machine, in one run, and
  * writes the figures into {@code src-site/markdown/performance.md}.
  *
- * <p>Arguments: the comparisons to run ({@code mirror}, {@code rewrite}, {@code startup}, or {@code all}), then
- * {@code key=value} settings: {@code rounds} (alternating rounds of the mirror comparison, default 3), {@code
+ * <p>Arguments: the comparisons to run ({@code wan}, {@code mirror}, {@code rewrite}, {@code startup}, or {@code
+ * all}), then {@code key=value} settings: {@code wanMiB} (the wide-area set's size, default its full 1.2 GiB),
+ * {@code shapes} (link shapes as {@code rtt-ms/per-connection-MiB/s/total-MiB/s}, comma-separated, default {@code
+ * 60/20/100,40/30/120}), {@code wanRounds} (default {@code rounds}), {@code rounds} (alternating rounds of the mirror
+ * comparisons, default 3), {@code
  * mirrorMiB} (the image set's size, default 1024), {@code parallelism} (passed to the plugin), {@code rawParallel}
  * (the raw copy's transfers at a time, default 3), {@code hugeMiB} and {@code hugeHeap} (the one-layer copy, default
  * 1024 and 64m), {@code rewriteRuns} and {@code rewriteWarmups} (the in-JVM rewrite comparison), {@code
@@ -39,7 +42,7 @@ public final class Benchmarks {
             }
         }
         if (comparisons.isEmpty() || comparisons.contains("all")) {
-            comparisons = List.of("mirror", "rewrite", "startup");
+            comparisons = List.of("wan", "mirror", "rewrite", "startup");
         }
         BenchSettings bench = new BenchSettings(settings);
         Machine machine = Machine.describe();
@@ -47,12 +50,13 @@ public final class Benchmarks {
         List<ReportSection> sections = new ArrayList<>();
         for (String comparison : comparisons) {
             ReportSection section = switch (comparison) {
+                case "wan" -> new WanComparison(bench).run();
                 case "mirror" -> new MirrorComparison(bench).run();
                 case "rewrite" -> new RewriteComparison(bench).run();
                 case "startup" -> new StartupComparison(bench).run();
                 default ->
                     throw new IllegalArgumentException(
-                            "Unknown comparison '" + comparison + "': use mirror, rewrite, startup or all.");
+                            "Unknown comparison '" + comparison + "': use wan, mirror, rewrite, startup or all.");
             };
             System.out.println(section.markdown());
             sections.add(section);

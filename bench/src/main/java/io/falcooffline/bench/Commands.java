@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /** Whole processes, timed from start to exit: Maven with the installed plugin, skopeo, a child JVM. */
 final class Commands {
 
-    /** The plugin version this benchmark was built with; {@code mvn install} must have put it into ~/.m2. */
+    /** The plugin version this benchmark was built with; {@link NestedMaven} gives the nested runs this build's. */
     static final String VERSION = benchVersion();
 
     private static final long TIMEOUT_MINUTES = 20;
@@ -28,9 +28,13 @@ final class Commands {
         return "io.falcooffline:falco-offline-maven-plugin:" + VERSION + ":" + goal;
     }
 
-    /** {@code mvn -B -o} with the given arguments, in {@code directory}; MAVEN_OPTS as given, or Maven's default. */
+    /**
+     * {@code mvn -B} with the given arguments, in {@code directory}, on the plugin this checkout built and without
+     * {@code -o} (see {@link NestedMaven}); MAVEN_OPTS as given, or Maven's default.
+     */
     static Finished maven(Path directory, String mavenOpts, List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of("mvn", "-B", "-o"));
+        List<String> command = new ArrayList<>(List.of("mvn", "-B"));
+        command.addAll(NestedMaven.options());
         command.addAll(arguments);
         return run(directory, command, mavenOpts == null ? Map.of() : Map.of("MAVEN_OPTS", mavenOpts));
     }

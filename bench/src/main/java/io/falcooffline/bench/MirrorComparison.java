@@ -102,13 +102,21 @@ final class MirrorComparison {
 
     /** Packages the chart with Docker Hub read from the source registry and everything mirrored to the target. */
     private List<String> mirrorArguments(Path chart, LocalRegistry source, LocalRegistry target) {
+        return mirrorArguments(chart, source.host(), target.host(), parallelism);
+    }
+
+    /**
+     * Packages the chart with Docker Hub read from {@code sourceHost} (plain HTTP) and every image mirrored for
+     * {@code targetHost}: into a bundle on disk, or with {@code -Dfalco-offline.push=true} into that registry.
+     */
+    static List<String> mirrorArguments(Path chart, String sourceHost, String targetHost, String parallelism) {
         List<String> arguments = new ArrayList<>(List.of(
                 Commands.pluginGoal("package"),
                 "-Dfalco-offline.chart=" + chart,
-                "-Dfalco-offline.registry=" + target.host(),
+                "-Dfalco-offline.registry=" + targetHost,
                 "-Dfalco-offline.repositoryPrefix=mirror",
-                "-Dfalco-offline.registryMirrors=docker.io=" + source.host(),
-                "-Dfalco-offline.insecureRegistries=" + source.host() + "," + target.host(),
+                "-Dfalco-offline.registryMirrors=docker.io=" + sourceHost,
+                "-Dfalco-offline.insecureRegistries=" + sourceHost + "," + targetHost,
                 "-Dfalco-offline.mirror=true"));
         if (!parallelism.isEmpty()) {
             arguments.add("-Dfalco-offline.parallelism=" + parallelism);
@@ -119,12 +127,14 @@ final class MirrorComparison {
     /** Straight into the target registry, with time stamps on the log lines to measure the copy by. */
     private List<String> packageArguments(Path chart, LocalRegistry source, LocalRegistry target) {
         List<String> arguments = mirrorArguments(chart, source, target);
-        arguments.addAll(List.of(
-                "-Dfalco-offline.push=true",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+        arguments.add("-Dfalco-offline.push=true");
+        arguments.addAll(TIME_STAMPS);
         return arguments;
     }
+
+    /** Maven's log lines with milliseconds, for {@link #copySeconds}. */
+    static final List<String> TIME_STAMPS = List.of(
+            "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
 
     private record Bundle(double writeSeconds, String written, double pushSeconds, String pushed) {}
 
@@ -181,33 +191,36 @@ final class MirrorComparison {
     }
 
     private static double skopeoSync(Path directory, String source, String target, List<String> repositories) {
+        return skopeoSync(
+                directory,
+                source,
+                repositories,
+                List.of("--dest", "docker", "--dest-tls-verify=false", target + "/mirror"));
+    }
+
+    /**
+     * {@code skopeo sync --all} of every repository's tag {@link SyntheticImages#TAG} from {@code source} (plain
+     * HTTP), listed in a YAML file, to {@code destination} ({@code --dest ...} and the destination itself).
+     */
+    static double skopeoSync(Path directory, String source, List<String> repositories, List<String> destination) {
         try {
             Path list = directory.resolve("images.yaml");
             StringBuilder yaml = new StringBuilder(source + ":\n  tls-verify: false\n  images:\n");
             repositories.forEach(repository ->
                     yaml.append("    ").append(repository).append(": [\"" + SyntheticImages.TAG + "\"]\n"));
             Files.writeString(list, yaml, StandardCharsets.UTF_8);
-            return Commands.run(
-                            directory,
-                            List.of(
-                                    "skopeo",
-                                    "sync",
-                                    "--all",
-                                    "--src",
-                                    "yaml",
-                                    "--dest",
-                                    "docker",
-                                    "--dest-tls-verify=false",
-                                    list.toString(),
-                                    target + "/mirror"),
-                            Map.of())
-                    .seconds();
+            // each image lands under the last component of its repository: keep those distinct
+            List<String> command = new ArrayList<>(List.of("skopeo", "sync", "--all", "--src", "yaml"));
+            command.addAll(destination.subList(0, destination.size() - 1));
+            command.add(list.toString());
+            command.add(destination.get(destination.size() - 1));
+            return Commands.run(directory, command, Map.of()).seconds();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private static void requireMoved(String output) {
+    static void requireMoved(String output) {
         String moved = moved(output);
         if (moved.startsWith("0 B")) {
             throw new IllegalStateException("The first copy moved nothing (" + moved + "): the target was not empty.");
@@ -218,7 +231,7 @@ final class MirrorComparison {
             "(?m)^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) \\[INFO\\] (Mirroring to|Mirrored \\d+ artifacts)");
 
     /** The copy's share of a run, from the time stamps Maven's log gives the mirror's first and last lines. */
-    private static double copySeconds(String output) {
+    static double copySeconds(String output) {
         Matcher matcher = LOGGED_AT.matcher(output);
         double start = -1;
         double end = -1;
@@ -239,7 +252,7 @@ final class MirrorComparison {
         return end - start;
     }
 
-    private static String moved(String output) {
+    static String moved(String output) {
         Matcher matcher = MOVED.matcher(output);
         String last = null;
         while (matcher.find()) {
@@ -331,7 +344,7 @@ final class MirrorComparison {
                 copying.median() / raw.median()));
     }
 
-    private static Path fresh(Path work, String name) {
+    static Path fresh(Path work, String name) {
         try {
             return Files.createTempDirectory(work, name);
         } catch (IOException e) {

@@ -1,8 +1,8 @@
 package io.falcooffline.bench;
 
 import io.falcooffline.core.oci.Descriptor;
-import io.falcooffline.core.oci.registry.LargeBlobCopy.GeneratedStream;
 import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.registry.LargeBlobCopy.GeneratedStream;
 import io.falcooffline.core.oci.registry.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,52 +12,92 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
-/** Single-platform images of incompressible layers, streamed into a registry as they are generated. */
+/** Images of incompressible layers, streamed into a registry as they are generated. */
 final class SyntheticImages {
 
     static final String TAG = "1";
 
     private SyntheticImages() {}
 
-    /** Publishes {@code repository:1} with {@code layers} layers of {@code layerBytes} each; returns the layer bytes. */
+    /** Publishes single-platform {@code repository:1} with {@code layers} layers of {@code layerBytes} each. */
     static long publish(RegistryClient client, String repository, int layers, long layerBytes) throws IOException {
-        StringBuilder layerJson = new StringBuilder();
-        StringBuilder diffIds = new StringBuilder();
+        List<Descriptor> pushed = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
-            long seed = (repository + "/" + i).hashCode() * 0x9E3779B97F4A7C15L;
-            String digest = digestOf(new GeneratedStream(seed, layerBytes));
-            Descriptor layer = new Descriptor("application/vnd.oci.image.layer.v1.tar", digest, layerBytes);
-            try (InputStream in = new GeneratedStream(seed, layerBytes)) {
-                client.pushBlob(repository, layer, in);
-            }
-            String separator = i == 0 ? "" : ",";
-            layerJson
-                    .append(separator)
-                    .append("{\"mediaType\":\"")
-                    .append(layer.mediaType())
-                    .append("\",\"digest\":\"")
-                    .append(digest)
-                    .append("\",\"size\":")
-                    .append(layerBytes)
-                    .append('}');
-            diffIds.append(separator).append('"').append(digest).append('"');
+            pushed.add(pushLayer(
+                    client, repository, repository + "/" + i, layerBytes, "application/vnd.oci.image.layer.v1.tar"));
         }
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
-                        + diffIds + "]}}")
-                .getBytes(StandardCharsets.UTF_8);
-        Manifest configBlob = Manifest.of("application/vnd.oci.image.config.v1+json", config);
-        client.pushBlob(repository, configBlob.descriptor(), new ByteArrayInputStream(config));
-        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
-                + configBlob.descriptor().digest() + "\",\"size\":" + config.length + "},\"layers\":[" + layerJson
-                + "]}";
-        client.pushManifest(
+        pushManifest(
+                client,
                 repository,
                 TAG,
-                Manifest.of("application/vnd.oci.image.manifest.v1+json", manifest.getBytes(StandardCharsets.UTF_8)));
+                "application/vnd.oci.image.config.v1+json",
+                config("amd64", pushed),
+                RegistryClient.OCI_MANIFEST,
+                pushed);
         return layers * layerBytes;
+    }
+
+    /** Pushes {@code bytes} of pseudo-random content named {@code name} (the same name gives the same blob). */
+    static Descriptor pushLayer(RegistryClient client, String repository, String name, long bytes, String mediaType)
+            throws IOException {
+        long seed = name.hashCode() * 0x9E3779B97F4A7C15L;
+        Descriptor layer = new Descriptor(mediaType, digestOf(new GeneratedStream(seed, bytes)), bytes);
+        try (InputStream in = new GeneratedStream(seed, bytes)) {
+            client.pushBlob(repository, layer, in);
+        }
+        return layer;
+    }
+
+    /** An image configuration for linux on {@code architecture} whose diff IDs are the layers' digests. */
+    static byte[] config(String architecture, List<Descriptor> layers) {
+        List<String> diffIds =
+                layers.stream().map(layer -> '"' + layer.digest() + '"').toList();
+        return ("{\"architecture\":\"" + architecture + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                        + "\"diff_ids\":[" + String.join(",", diffIds) + "]}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Pushes the config and a manifest of {@code mediaType} over it and the layers, tagged {@code tag} or, for
+     * {@code null}, by digest only; returns the manifest's descriptor.
+     */
+    static Descriptor pushManifest(
+            RegistryClient client,
+            String repository,
+            String tag,
+            String configType,
+            byte[] config,
+            String mediaType,
+            List<Descriptor> layers) {
+        Manifest configBlob = Manifest.of(configType, config);
+        client.pushBlob(repository, configBlob.descriptor(), new ByteArrayInputStream(config));
+        List<String> layerJson = layers.stream().map(SyntheticImages::json).toList();
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + mediaType + "\",\"config\":"
+                + json(configBlob.descriptor()) + ",\"layers\":[" + String.join(",", layerJson) + "]}";
+        Manifest pushed = Manifest.of(mediaType, manifest.getBytes(StandardCharsets.UTF_8));
+        client.pushManifest(repository, tag == null ? pushed.descriptor().digest() : tag, pushed);
+        return pushed.descriptor();
+    }
+
+    /** Pushes an index of {@code mediaType} over one linux manifest per architecture, tagged {@link #TAG}. */
+    static void pushIndex(
+            RegistryClient client, String repository, String mediaType, Map<String, Descriptor> byArchitecture) {
+        List<String> entries = new ArrayList<>();
+        byArchitecture.forEach((architecture, manifest) -> entries.add(json(manifest)
+                .replaceFirst("}$", ",\"platform\":{\"architecture\":\"" + architecture + "\",\"os\":\"linux\"}}")));
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + mediaType + "\",\"manifests\":["
+                + String.join(",", entries) + "]}";
+        client.pushManifest(repository, TAG, Manifest.of(mediaType, index.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String json(Descriptor descriptor) {
+        return "{\"mediaType\":\"" + descriptor.mediaType() + "\",\"digest\":\"" + descriptor.digest() + "\",\"size\":"
+                + descriptor.size() + "}";
     }
 
     private static String digestOf(InputStream in) throws IOException {

@@ -1,0 +1,261 @@
+package io.falcooffline.bench;
+
+import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.oci.registry.RegistryClient;
+import io.falcooffline.core.testing.LocalRegistry;
+import io.falcooffline.core.testing.ShapingProxy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The mirror as users run it: the source registry across a wide-area link ({@link ShapingProxy} in front of a local
+ * {@code docker-registry}: a round-trip time, a rate per connection, a rate for the whole link), a Falco-shaped set
+ * ({@link WanImageSet}), and both targets a user mirrors into, each against the {@code skopeo sync} that does the same:
+ * an offline bundle on disk against {@code skopeo sync --dest dir}, an empty registry next door against {@code skopeo
+ * sync --dest docker}. Whole processes, alternating rounds, medians, for each link shape, with the link's floor (the
+ * set's distinct bytes at the link's total rate) beside.
+ */
+final class WanComparison {
+
+    /** Link shapes as {@code rtt-ms/per-connection-MiB/s/total-MiB/s}, comma-separated. */
+    private static final String DEFAULT_SHAPES = "60/20/100,40/30/120";
+
+    /** What the mirror aims at on every link shape: this many times skopeo's throughput ... */
+    private static final double GOAL_AGAINST_SKOPEO = 2.0;
+    /** ... and at most this many times the link floor's time. */
+    private static final double GOAL_AGAINST_FLOOR = 1.3;
+
+    private final int rounds;
+    private final int setMiB;
+    private final List<ShapingProxy.Shape> shapes;
+    private final String parallelism;
+
+    WanComparison(BenchSettings settings) {
+        this.rounds = settings.number("wanRounds", settings.number("rounds", 3));
+        this.setMiB = settings.number("wanMiB", (int) Math.round(WanImageSet.fullMiB()));
+        this.shapes = shapes(settings.text("shapes", DEFAULT_SHAPES));
+        this.parallelism = settings.text("parallelism", "");
+    }
+
+    /** One contender's timings and what crossed the link in its last round. */
+    private static final class Contender {
+        final Samples samples;
+        long linkBytes;
+        int connections;
+
+        Contender(String name) {
+            this.samples = new Samples(name);
+        }
+    }
+
+    ReportSection run() throws IOException {
+        Path work = MirrorComparison.fresh(Path.of(System.getProperty("java.io.tmpdir")), "falco-offline-bench-wan");
+        StringBuilder md = new StringBuilder();
+        try (LocalRegistry source = LocalRegistry.startPlain();
+                RegistryClient publisher =
+                        new RegistryClient(source.clientOptions().build())) {
+            long start = System.nanoTime();
+            WanImageSet.Published set = WanImageSet.publish(publisher, setMiB);
+            System.out.printf(Locale.ROOT, "Published %s in %.1f s%n", set.describe(), Samples.elapsedSeconds(start));
+            Path chart = BenchChart.write(work.resolve("chart"), set.repositories());
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%s; the source registry behind a shaping proxy, the target an empty directory or an empty"
+                            + " registry each time; whole processes, %d alternating rounds, medians; load average %s"
+                            + " at the start.%n",
+                    set.describe(),
+                    rounds,
+                    Machine.describe().loadAverage()));
+            for (ShapingProxy.Shape shape : shapes) {
+                md.append('\n').append(shape(work, chart, source, set, shape));
+            }
+        } finally {
+            AtomicFiles.deleteRecursivelyQuietly(work);
+        }
+        return new ReportSection("wan", md.toString());
+    }
+
+    private String shape(
+            Path work, Path chart, LocalRegistry source, WanImageSet.Published set, ShapingProxy.Shape shape) {
+        try (ShapingProxy link = ShapingProxy.start(source.host(), shape)) {
+            String from = link.host();
+            Contender bundle = new Contender("falco-offline → bundle on disk");
+            Contender skopeoDir = new Contender("`skopeo sync --all --dest dir`");
+            Contender registry = new Contender("falco-offline → empty registry (`-Dfalco-offline.push=true`)");
+            Contender skopeoDocker = new Contender("`skopeo sync --all --dest docker`");
+            Samples bundleCopy = new Samples("bundle copy");
+            Samples registryCopy = new Samples("registry copy");
+            List<Runnable> contenders = List.of(
+                    () -> timed(link, bundle, () -> {
+                        Path project = MirrorComparison.fresh(work, "bundle");
+                        try {
+                            List<String> arguments = MirrorComparison.mirrorArguments(
+                                    chart, from, "registry.bench.internal:5000", parallelism);
+                            arguments.addAll(MirrorComparison.TIME_STAMPS);
+                            return falcoOffline(project, arguments, bundleCopy);
+                        } finally {
+                            AtomicFiles.deleteRecursivelyQuietly(project);
+                        }
+                    }),
+                    () -> timed(link, skopeoDir, () -> {
+                        Path directory = MirrorComparison.fresh(work, "skopeo-dir");
+                        try {
+                            double seconds = MirrorComparison.skopeoSync(
+                                    directory,
+                                    from,
+                                    set.repositories(),
+                                    List.of(
+                                            "--dest",
+                                            "dir",
+                                            directory.resolve("out").toString()));
+                            return new Run(seconds);
+                        } finally {
+                            AtomicFiles.deleteRecursivelyQuietly(directory);
+                        }
+                    }),
+                    () -> timed(link, registry, () -> {
+                        Path project = MirrorComparison.fresh(work, "registry");
+                        try (LocalRegistry target = LocalRegistry.startPlain()) {
+                            List<String> arguments =
+                                    MirrorComparison.mirrorArguments(chart, from, target.host(), parallelism);
+                            arguments.add("-Dfalco-offline.push=true");
+                            arguments.addAll(MirrorComparison.TIME_STAMPS);
+                            return falcoOffline(project, arguments, registryCopy);
+                        } finally {
+                            AtomicFiles.deleteRecursivelyQuietly(project);
+                        }
+                    }),
+                    () -> timed(link, skopeoDocker, () -> {
+                        Path directory = MirrorComparison.fresh(work, "skopeo-docker");
+                        try (LocalRegistry target = LocalRegistry.startPlain()) {
+                            double seconds = MirrorComparison.skopeoSync(
+                                    directory,
+                                    from,
+                                    set.repositories(),
+                                    List.of("--dest", "docker", "--dest-tls-verify=false", target.host() + "/mirror"));
+                            return new Run(seconds);
+                        } finally {
+                            AtomicFiles.deleteRecursivelyQuietly(directory);
+                        }
+                    }));
+            Samples.alternate("WAN " + shape.describe(), contenders, rounds);
+            return markdown(set, shape, bundle, bundleCopy, skopeoDir, registry, registryCopy, skopeoDocker);
+        }
+    }
+
+    private record Run(double seconds) {}
+
+    private static Run falcoOffline(Path project, List<String> arguments, Samples copy) {
+        Commands.Finished finished = Commands.maven(project, null, arguments);
+        MirrorComparison.requireMoved(finished.output());
+        copy.add(MirrorComparison.copySeconds(finished.output()));
+        return new Run(finished.seconds());
+    }
+
+    private static void timed(ShapingProxy link, Contender contender, Supplier<Run> run) {
+        long bytes = link.bytesDown();
+        int connections = link.connections();
+        Run finished = run.get();
+        contender.samples.add(finished.seconds());
+        contender.linkBytes = link.bytesDown() - bytes;
+        contender.connections = link.connections() - connections;
+        System.out.printf(
+                Locale.ROOT,
+                "  %s: %.2f s, %d MiB over the link in %d connections%n",
+                contender.samples.name(),
+                finished.seconds(),
+                contender.linkBytes >> 20,
+                contender.connections);
+    }
+
+    private static String markdown(
+            WanImageSet.Published set,
+            ShapingProxy.Shape shape,
+            Contender bundle,
+            Samples bundleCopy,
+            Contender skopeoDir,
+            Contender registry,
+            Samples registryCopy,
+            Contender skopeoDocker) {
+        double floor = (double) set.bytes() / shape.totalBytesPerSecond();
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(
+                Locale.ROOT,
+                "**%s** (link floor: %d MiB / %d MiB/s = %.1f s)%n%n",
+                shape.describe(),
+                set.bytes() >> 20,
+                shape.totalBytesPerSecond() >> 20,
+                floor));
+        md.append("| target | falco-offline | of which the copy | skopeo sync | falco-offline is | falco-offline /"
+                + " floor | link floor |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        row(md, "bundle on disk (`--dest dir`)", bundle, bundleCopy, skopeoDir, floor);
+        row(md, "empty registry (`--dest docker`)", registry, registryCopy, skopeoDocker, floor);
+        md.append(String.format(
+                Locale.ROOT,
+                "%nThe goal, at least %.0f× `skopeo sync`'s throughput and within %.1f× the link floor: bundle %s,"
+                        + " registry %s.%n",
+                GOAL_AGAINST_SKOPEO,
+                GOAL_AGAINST_FLOOR,
+                meets(bundle, skopeoDir, floor),
+                meets(registry, skopeoDocker, floor)));
+        md.append("\n| contender | rounds | over the link (last round) | connections (last round) |\n"
+                + "|---|---|---:|---:|\n");
+        for (Contender contender : List.of(bundle, skopeoDir, registry, skopeoDocker)) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d MiB | %d |%n",
+                    contender.samples.name(),
+                    contender.samples.all("s", 1),
+                    contender.linkBytes >> 20,
+                    contender.connections));
+        }
+        return md.toString();
+    }
+
+    private static String meets(Contender ours, Contender skopeo, double floor) {
+        boolean fast = skopeo.samples.median() / ours.samples.median() >= GOAL_AGAINST_SKOPEO;
+        boolean near = ours.samples.median() / floor <= GOAL_AGAINST_FLOOR;
+        return fast && near
+                ? "met"
+                : "not met (" + (fast ? "" : "against skopeo") + (fast || near ? "" : ", ")
+                        + (near ? "" : "against the floor") + ")";
+    }
+
+    private static void row(
+            StringBuilder md, String target, Contender ours, Samples copy, Contender skopeo, double floor) {
+        md.append(String.format(
+                Locale.ROOT,
+                "| %s | %.2f s | %.2f s | %.2f s | %.2f× as fast | %.2f× | %.1f s |%n",
+                target,
+                ours.samples.median(),
+                copy.median(),
+                skopeo.samples.median(),
+                skopeo.samples.median() / ours.samples.median(),
+                ours.samples.median() / floor,
+                floor));
+    }
+
+    private static List<ShapingProxy.Shape> shapes(String text) {
+        List<ShapingProxy.Shape> shapes = new ArrayList<>();
+        for (String shape : text.split(",")) {
+            String[] parts = shape.trim().split("/");
+            try {
+                if (parts.length != 3 || Long.parseLong(parts[2]) <= 0) {
+                    throw new NumberFormatException();
+                }
+                shapes.add(ShapingProxy.Shape.of(
+                        Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "Setting shapes=" + text + ": each shape is rtt-ms/per-connection"
+                                + "-MiB/s/total-MiB/s, e.g. 60/20/100 (the total above 0), shapes separated by commas.",
+                        e);
+            }
+        }
+        return shapes;
+    }
+}
