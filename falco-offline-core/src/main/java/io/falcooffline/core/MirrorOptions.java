@@ -176,36 +176,9 @@ public final class MirrorOptions extends RegistryConnection {
             return this;
         }
 
-        /** Sets the platforms from comma-separated {@code os/architecture[/variant]}, e.g. {@code linux/arm64}. */
-        public Builder platforms(String commaSeparated) {
-            this.platforms.clear();
-            ParameterText.commaSeparated(commaSeparated).stream()
-                    .map(Platform::parse)
-                    .forEach(this.platforms::add);
-            return this;
-        }
-
         public Builder registryMirrors(Map<String, String> mirrors) {
             this.registryMirrors.clear();
             mirrors.forEach(this::registryMirror);
-            return this;
-        }
-
-        /**
-         * Sets the mirrors from comma-separated {@code registry=mirror} pairs, e.g.
-         * {@code docker.io=nexus.corp:8443/dockerhub,ghcr.io=127.0.0.1:5001}.
-         *
-         * @throws InvalidRequestException naming {@code registryMirrors} when a pair has no {@code =}
-         */
-        public Builder registryMirrors(String commaSeparatedPairs) {
-            this.registryMirrors.clear();
-            ParameterText.pairs(
-                            "registryMirrors",
-                            "registry=mirror",
-                            commaSeparatedPairs,
-                            false,
-                            "docker.io=nexus.corp:8443/dockerhub,ghcr.io=127.0.0.1:5001")
-                    .forEach(this::registryMirror);
             return this;
         }
 

@@ -114,11 +114,6 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
             return self();
         }
 
-        /** Sets the plain-HTTP registries from comma-separated {@code host[:port]}. */
-        public B insecureRegistries(String commaSeparatedHosts) {
-            return insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
-        }
-
         public B caFile(Path caFile) {
             access.caFile(caFile);
             return self();
