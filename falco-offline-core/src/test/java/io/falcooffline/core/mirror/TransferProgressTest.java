@@ -5,6 +5,7 @@ import static io.falcooffline.core.mirror.UpstreamFixture.amd64LayerOf;
 import static io.falcooffline.core.mirror.UpstreamFixture.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.MirrorCalls;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
@@ -151,8 +152,9 @@ class TransferProgressTest {
         return MirrorOptions.builder()
                 .mode(MirrorMode.BUNDLE)
                 .bundle(bundle)
-                .registryMirrors("ghcr.io=" + source + ",docker.io=" + source + "/dockerhub")
-                .insecureRegistries(source)
+                .registryMirror("ghcr.io", source)
+                .registryMirror("docker.io", source + "/dockerhub")
+                .insecureRegistries(List.of(source))
                 .progressInterval(interval)
                 .build();
     }
