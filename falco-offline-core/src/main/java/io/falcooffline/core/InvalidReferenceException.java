@@ -5,6 +5,11 @@ public class InvalidReferenceException extends FalcoOfflineException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A reference that is not an OCI reference.
+     *
+     * @param message the reference and what is wrong with it
+     */
     public InvalidReferenceException(String message) {
         super(message);
     }

@@ -46,6 +46,7 @@ public final class MirrorOptions extends RegistryConnection {
         this.lockFile = builder.lockFile;
     }
 
+    /** A builder with the defaults: mirroring off, every platform, signatures copied. */
     public static Builder builder() {
         return new Builder();
     }
@@ -155,33 +156,42 @@ public final class MirrorOptions extends RegistryConnection {
             return this;
         }
 
+        /** Sets {@link MirrorOptions#mode()}. */
         public Builder mode(MirrorMode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
+        /** Sets {@link MirrorOptions#bundle()}; null for {@code <outputDirectory>/bundle}. */
         public Builder bundle(Path bundle) {
             this.bundle = bundle;
             return this;
         }
 
+        /** Sets {@link MirrorOptions#bundleAsTar()}. */
         public Builder bundleAsTar(boolean bundleAsTar) {
             this.bundleAsTar = bundleAsTar;
             return this;
         }
 
+        /** Sets {@link MirrorOptions#platforms()}; empty keeps every platform. */
         public Builder platforms(Collection<Platform> platforms) {
             this.platforms.clear();
             this.platforms.addAll(platforms);
             return this;
         }
 
+        /** Sets {@link MirrorOptions#registryMirrors()}, replacing any set before. */
         public Builder registryMirrors(Map<String, String> mirrors) {
             this.registryMirrors.clear();
             mirrors.forEach(this::registryMirror);
             return this;
         }
 
+        /**
+         * Adds one of {@link MirrorOptions#registryMirrors()}: {@code registry} ({@code docker.io}) is read from {@code
+         * mirror} ({@code host[:port][/path]}).
+         */
         public Builder registryMirror(String registry, String mirror) {
             RegistryParameters.requireNoCredentials("registryMirrors", registry);
             RegistryParameters.requireNoCredentials("registryMirrors", mirror);
@@ -189,11 +199,13 @@ public final class MirrorOptions extends RegistryConnection {
             return this;
         }
 
+        /** Sets {@link MirrorOptions#copySignatures()}. */
         public Builder copySignatures(boolean copySignatures) {
             this.copySignatures = copySignatures;
             return this;
         }
 
+        /** Sets {@link MirrorOptions#lockFile()}; null for {@code <outputDirectory>/falco-offline.lock.json}. */
         public Builder lockFile(Path lockFile) {
             this.lockFile = lockFile;
             return this;

@@ -25,6 +25,7 @@ public final class PackageRequest {
         this.settings = builder.copy();
     }
 
+    /** A builder with the defaults; {@link Builder#build()} needs a chart, the registry and the output directory. */
     public static Builder builder() {
         return new Builder();
     }
@@ -75,6 +76,7 @@ public final class PackageRequest {
         return settings.repositoryPrefix;
     }
 
+    /** How a source repository maps to one on the internal registry; {@link RepositoryLayout#KEEP} unless set. */
     public RepositoryLayout repositoryLayout() {
         return settings.repositoryLayout;
     }
@@ -260,75 +262,89 @@ public final class PackageRequest {
             return this;
         }
 
+        /** Sets {@link PackageRequest#source()}. */
         public Builder source(ChartSource source) {
             this.source = source;
             this.chart = source instanceof ChartSource.Local local ? local.path() : null;
             return this;
         }
 
+        /** Sets {@link PackageRequest#sourceOptions()}. */
         public Builder sourceOptions(SourceOptions sourceOptions) {
             this.sourceOptions = Objects.requireNonNull(sourceOptions, "sourceOptions");
             return this;
         }
 
+        /** Sets {@link PackageRequest#publish()}. */
         public Builder publish(PublishOptions publish) {
             this.publish = Objects.requireNonNull(publish, "publish");
             return this;
         }
 
+        /** Sets {@link PackageRequest#registry()}, {@code host[:port]} without scheme or path. */
         public Builder registry(String registry) {
             this.registry = registry;
             return this;
         }
 
+        /** Sets {@link PackageRequest#repositoryPrefix()}; null for none. */
         public Builder repositoryPrefix(String repositoryPrefix) {
             this.repositoryPrefix = repositoryPrefix == null ? "" : repositoryPrefix;
             return this;
         }
 
+        /** Sets {@link PackageRequest#repositoryLayout()}. */
         public Builder repositoryLayout(RepositoryLayout repositoryLayout) {
             this.repositoryLayout = Objects.requireNonNull(repositoryLayout, "repositoryLayout");
             return this;
         }
 
+        /** Sets {@link PackageRequest#overrides()}, replacing any set before. */
         public Builder overrides(Map<String, String> overrides) {
             this.overrides.clear();
             this.overrides.putAll(overrides);
             return this;
         }
 
+        /** Adds one of {@link PackageRequest#overrides()}; it wins over one set before for the same source. */
         public Builder override(String source, String target) {
             this.overrides.put(source, target);
             return this;
         }
 
+        /** Sets {@link PackageRequest#valuesFiles()}, replacing any set before. */
         public Builder valuesFiles(List<Path> valuesFiles) {
             this.valuesFiles.clear();
             this.valuesFiles.addAll(valuesFiles);
             return this;
         }
 
+        /** Adds a values file after those set before. */
         public Builder valuesFile(Path valuesFile) {
             this.valuesFiles.add(valuesFile);
             return this;
         }
 
+        /** Sets {@link PackageRequest#imagePullSecrets()}. */
         public Builder imagePullSecrets(List<String> imagePullSecrets) {
             this.imagePullSecrets.clear();
             this.imagePullSecrets.addAll(imagePullSecrets);
             return this;
         }
 
+        /** Sets {@link PackageRequest#outputDirectory()}. */
         public Builder outputDirectory(Path outputDirectory) {
             this.outputDirectory = outputDirectory;
             return this;
         }
 
+        /** Sets {@link PackageRequest#dryRun()}. */
         public Builder dryRun(boolean dryRun) {
             this.dryRun = dryRun;
             return this;
         }
 
+        /** Sets {@link PackageRequest#strict()}; {@code true} unless set. */
         public Builder strict(boolean strict) {
             this.strict = strict;
             return this;
@@ -340,31 +356,37 @@ public final class PackageRequest {
             return this;
         }
 
+        /** Sets {@link PackageRequest#outputTimestamp()}; null for the input chart's newest entry time. */
         public Builder outputTimestamp(Instant outputTimestamp) {
             this.outputTimestamp = outputTimestamp;
             return this;
         }
 
+        /** Sets {@link PackageRequest#profile()}; null or blank for none. */
         public Builder profile(String profile) {
             this.profile = profile == null || profile.isBlank() ? null : profile.strip();
             return this;
         }
 
+        /** Sets {@link PackageRequest#audit()}. */
         public Builder audit(AuditOptions audit) {
             this.audit = Objects.requireNonNull(audit, "audit");
             return this;
         }
 
+        /** Sets {@link PackageRequest#releaseName()}; {@code falco} unless set. */
         public Builder releaseName(String releaseName) {
             this.releaseName = releaseName;
             return this;
         }
 
+        /** Sets {@link PackageRequest#namespace()}; {@code falco} unless set. */
         public Builder namespace(String namespace) {
             this.namespace = namespace;
             return this;
         }
 
+        /** Sets {@link PackageRequest#mirror()}. */
         public Builder mirror(MirrorOptions mirror) {
             this.mirror = Objects.requireNonNull(mirror, "mirror");
             return this;

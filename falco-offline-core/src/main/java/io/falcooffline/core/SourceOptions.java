@@ -20,6 +20,7 @@ public final class SourceOptions {
         this.offline = builder.offline;
     }
 
+    /** A builder with the default cache, online. */
     public static Builder builder() {
         return new Builder();
     }
@@ -29,6 +30,7 @@ public final class SourceOptions {
         return builder().build();
     }
 
+    /** A builder holding these options, to derive changed ones. */
     public Builder toBuilder() {
         return new Builder().cacheDirectory(cacheDirectory).offline(offline);
     }
@@ -76,6 +78,7 @@ public final class SourceOptions {
             return this;
         }
 
+        /** Freezes the settings. */
         public SourceOptions build() {
             return new SourceOptions(this);
         }

@@ -30,7 +30,7 @@ class ApiBoundaryTest {
 
     static final Set<String> API_PACKAGES = Set.of("io.falcooffline.core", "io.falcooffline.core.plan");
 
-    private static final Set<String> API_TYPES = Set.of(
+    static final Set<String> API_TYPES = Set.of(
             "io.falcooffline.core.ArtifactNotFoundException",
             "io.falcooffline.core.AuditBatch",
             "io.falcooffline.core.AuditBatch$Builder",
