@@ -46,14 +46,15 @@ public final class PackageRequest {
     }
 
     /**
-     * Whether the run connects nowhere ({@code mvn -o}): set through {@link Builder#offline}, {@link SourceOptions} or
-     * {@link MirrorOptions}, any of which makes the whole run offline.
+     * Whether the run connects nowhere ({@code mvn -o}), as set on the connection of {@link #mirror()}: then the chart
+     * comes from the chart cache, the falcoctl index from its cached copy or the built-in one, and whatever needs the
+     * network fails at once, naming what is missing.
      */
     public boolean offline() {
         return settings.mirror.offline();
     }
 
-    /** How the source is fetched: the download cache, offline or not. Registry settings come from {@link #mirror()}. */
+    /** Where fetched chart sources are cached. The connection settings come from {@link #mirror()}. */
     public SourceOptions sourceOptions() {
         return settings.sourceOptions;
     }
@@ -227,7 +228,6 @@ public final class PackageRequest {
         private boolean registrySecretAsPullSecret = true;
         private boolean pinDigests;
         private FalcoStageSettings falcoStageSettings;
-        private boolean offline;
 
         private Builder() {}
 
@@ -242,17 +242,6 @@ public final class PackageRequest {
             } catch (CloneNotSupportedException e) {
                 throw new AssertionError(e);
             }
-        }
-
-        /**
-         * Connect nowhere, as under {@code mvn -o}: the chart comes from the chart cache, the falcoctl index from its
-         * cached copy or the built-in one, and whatever needs the network (mirroring, publishing to a registry or a
-         * remote git repository, a source not in the cache) fails at once, naming what is missing. The same as
-         * setting it on {@link SourceOptions} or {@link MirrorOptions}; any of the three makes the whole run offline.
-         */
-        public Builder offline(boolean offline) {
-            this.offline = offline;
-            return this;
         }
 
         /** A local chart; the same as {@code source(ChartSource.local(chart))}. */
@@ -454,10 +443,6 @@ public final class PackageRequest {
             if (outputDirectory == null) {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");
-            }
-            if (offline || sourceOptions.offline() || mirror.offline()) {
-                sourceOptions = sourceOptions.toBuilder().offline(true).build();
-                mirror = mirror.toBuilder().offline(true).build();
             }
             falcoStageSettings = new FalcoStageSettings(
                     falco.delivery(),

@@ -587,7 +587,6 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                         baseDirectory == null ? null : baseDirectory.toPath()))
                 .sourceOptions(SourceOptions.builder()
                         .cacheDirectory(chartCacheDirectory == null ? null : chartCacheDirectory.toPath())
-                        .offline(session().isOffline())
                         .build())
                 .publish(PublishOptions.builder()
                         .publishChart(publishChart)

@@ -224,7 +224,7 @@ public final class ChartSources {
     }
 
     private ResolvedChart git(String url, String ref, String chartPath) {
-        GitCharts git = new GitCharts(cache, options, access, listener);
+        GitCharts git = new GitCharts(cache, access, listener);
         try (GitCharts.Fetched fetched = git.fetch(url, ref)) {
             String commit = fetched.commit().name();
             String reference = url + " " + ref + (chartPath.isEmpty() ? "" : " " + chartPath);
@@ -307,7 +307,7 @@ public final class ChartSources {
             cache.remember(question, expected.get());
             return expected.get();
         }
-        if (options.offline()) {
+        if (access.offline()) {
             return cached(question, expected)
                     .orElseThrow(() -> new SourceUnreachableException(
                             "Offline, and the chart cache " + cache.root() + " holds nothing for " + reference
