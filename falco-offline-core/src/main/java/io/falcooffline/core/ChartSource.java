@@ -101,8 +101,8 @@ public sealed interface ChartSource
             if (reference.tag() == null && reference.digest() == null) {
                 throw new InvalidRequestException(
                         "chart",
-                        "`chart` oci://" + reference + " names no version: append it as a tag, e.g. oci://"
-                                + reference + ":9.0.0.");
+                        "`chart` oci://" + reference + " names no version: append it as a tag, e.g. oci://" + reference
+                                + ":9.0.0.");
             }
         }
 
@@ -226,8 +226,7 @@ public sealed interface ChartSource
      * @throws InvalidRequestException naming {@code chart} or {@code chartSha256} when malformed
      */
     static Url url(String url, String sha256) {
-        return new Url(
-                httpUri(url, "chart"), Optional.ofNullable(sha256).filter(digest -> !digest.isBlank()));
+        return new Url(httpUri(url, "chart"), Optional.ofNullable(sha256).filter(digest -> !digest.isBlank()));
     }
 
     /**

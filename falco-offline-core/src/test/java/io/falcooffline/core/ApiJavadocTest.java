@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class ApiJavadocTest {
 
-    private static final JavaParser PARSER = new JavaParser(
-            new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17));
+    private static final JavaParser PARSER =
+            new JavaParser(new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17));
 
     @Test
     void shouldDocumentEveryPublicMethodAndConstructorOfTheApi() throws IOException {
@@ -121,8 +121,8 @@ class ApiJavadocTest {
                 record.getParameters().stream()
                         .map(parameter -> parameter.getNameAsString())
                         .filter(component -> !documentedComponents.contains(component))
-                        .forEach(component -> undocumented.add(
-                                name + ": record component '" + component + "' has no @param"));
+                        .forEach(component ->
+                                undocumented.add(name + ": record component '" + component + "' has no @param"));
             }
             for (BodyDeclaration<?> member : type.getMembers()) {
                 if (member instanceof TypeDeclaration<?> nested) {
@@ -130,9 +130,8 @@ class ApiJavadocTest {
                         readType(name + "$" + nested.getNameAsString(), nested);
                     }
                 } else if (member instanceof CallableDeclaration<?> callable) {
-                    boolean visible = callable.isPublic()
-                            || callable.isProtected()
-                            || isInterface && !callable.isPrivate();
+                    boolean visible =
+                            callable.isPublic() || callable.isProtected() || isInterface && !callable.isPrivate();
                     if (visible && !callable.isAnnotationPresent(Override.class)) {
                         check(name, callable, documentedComponents);
                     }

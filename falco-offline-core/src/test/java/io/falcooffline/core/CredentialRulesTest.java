@@ -55,7 +55,8 @@ class CredentialRulesTest {
                 "registryMirrors",
                 () -> MirrorOptions.builder().registryMirror("docker.io", "https://alice:" + SECRET + "@nexus"));
         assertRefusedWithoutEcho(
-                "insecureRegistries", () -> MirrorOptions.builder().insecureRegistries(java.util.List.of("alice:" + SECRET + "@h:5000")));
+                "insecureRegistries",
+                () -> MirrorOptions.builder().insecureRegistries(java.util.List.of("alice:" + SECRET + "@h:5000")));
         assertRefusedWithoutEcho(
                 "overrides",
                 () -> request()

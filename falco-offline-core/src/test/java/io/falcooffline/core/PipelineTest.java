@@ -137,7 +137,8 @@ class PipelineTest {
                                 .falco(FalcoOptions.builder()
                                         .delivery(Delivery.BAKED)
                                         .build())
-                                .build(), listener))
+                                .build(),
+                        listener))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("delivery=baked")
                 .hasMessageContaining("not the Falco chart");

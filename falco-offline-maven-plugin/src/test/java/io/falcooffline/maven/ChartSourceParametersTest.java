@@ -24,8 +24,9 @@ class ChartSourceParametersTest {
 
         ChartSource url =
                 parameters("https://example.com/falco-9.0.0.tgz", "A".repeat(64), null, null, null, null, null);
-        assertThat(url).isInstanceOfSatisfying(ChartSource.Url.class, u -> assertThat(u.sha256())
-                .contains("sha256:" + "a".repeat(64)));
+        assertThat(url)
+                .isInstanceOfSatisfying(
+                        ChartSource.Url.class, u -> assertThat(u.sha256()).contains("sha256:" + "a".repeat(64)));
 
         ChartSource oci = parameters("oci://harbor.corp:8443/charts/falco", null, "9.0.0", null, null, null, null);
         assertThat(oci).isInstanceOf(ChartSource.Oci.class);
@@ -41,8 +42,9 @@ class ChartSourceParametersTest {
 
         ChartSource git = parameters(
                 null, null, null, null, "https://github.com/falcosecurity/charts.git", "falco-9.0.0", "/charts/falco/");
-        assertThat(git).isInstanceOfSatisfying(ChartSource.Git.class, g -> assertThat(g.path())
-                .isEqualTo("charts/falco"));
+        assertThat(git)
+                .isInstanceOfSatisfying(
+                        ChartSource.Git.class, g -> assertThat(g.path()).isEqualTo("charts/falco"));
     }
 
     @Test
@@ -66,9 +68,11 @@ class ChartSourceParametersTest {
                 .hasMessageContaining("`chartGitPath` must be a plain path");
         assertThatThrownBy(() -> parameters("oci://harbor.corp/charts/falco", null, null, null, null, null, null))
                 .hasMessageContaining("names no version");
-        assertThatThrownBy(() -> parameters("falco", null, null, "https://a.example/charts", "https://b/c.git", "v", null))
+        assertThatThrownBy(
+                        () -> parameters("falco", null, null, "https://a.example/charts", "https://b/c.git", "v", null))
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("chartRepository"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("chartRepository"))
                 .hasMessageContaining("not both");
     }
 }

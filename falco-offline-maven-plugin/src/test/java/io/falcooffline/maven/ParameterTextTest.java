@@ -105,7 +105,8 @@ class ParameterTextTest {
                         e -> assertThat(e.parameter()).isEqualTo("registryMirrors"));
         assertThatThrownBy(() -> ParameterText.platforms("arm64"))
                 .isInstanceOfSatisfying(
-                        InvalidRequestException.class, e -> assertThat(e.parameter()).isEqualTo("platforms"))
+                        InvalidRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("platforms"))
                 .hasMessageContaining("os/architecture");
     }
 }

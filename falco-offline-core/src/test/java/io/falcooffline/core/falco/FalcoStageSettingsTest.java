@@ -38,7 +38,9 @@ class FalcoOptionsTest {
 
     @Test
     void theRegistrySecretMustBeAKubernetesName() {
-        assertThat(FalcoStageSettings.defaults().withRegistrySecret("harbor-pull").registrySecret())
+        assertThat(FalcoStageSettings.defaults()
+                        .withRegistrySecret("harbor-pull")
+                        .registrySecret())
                 .contains("harbor-pull");
         assertThatThrownBy(() -> FalcoStageSettings.defaults().withRegistrySecret("Harbor Pull"))
                 .isInstanceOf(InvalidRequestException.class)

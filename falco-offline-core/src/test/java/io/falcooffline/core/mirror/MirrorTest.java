@@ -12,13 +12,13 @@ import static io.falcooffline.core.mirror.UpstreamFixture.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.falcooffline.core.Platform;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.MirrorCalls;
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.oci.Descriptor;

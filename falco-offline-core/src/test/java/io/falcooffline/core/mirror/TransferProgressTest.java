@@ -5,7 +5,6 @@ import static io.falcooffline.core.mirror.UpstreamFixture.amd64LayerOf;
 import static io.falcooffline.core.mirror.UpstreamFixture.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.falcooffline.core.Platform;
 import io.falcooffline.core.MirrorCalls;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;

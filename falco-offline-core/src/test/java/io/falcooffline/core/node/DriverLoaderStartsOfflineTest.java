@@ -2,13 +2,13 @@ package io.falcooffline.core.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.falcooffline.core.Platform;
-import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RepositoryLayout;
@@ -171,12 +171,15 @@ class DriverLoaderStartsOfflineTest {
             Path output = work.resolve("bundled");
             PackageResult result = FalcoOffline.packageChart(
                     request(internal, "bundled")
-                            .falco(falco().driverKernels(List.of(KERNELS.get(0))).build())
+                            .falco(falco().driverKernels(List.of(KERNELS.get(0)))
+                                    .build())
                             .mirror(MirrorOptions.builder()
                                     .mode(MirrorMode.BUNDLE)
                                     .registryMirrors(upstream.registryMirrors())
                                     .insecureRegistries(List.of(upstream.host(), internal.host()))
-                                    .platforms(PLATFORMS.stream().map(Platform::parse).toList())
+                                    .platforms(PLATFORMS.stream()
+                                            .map(Platform::parse)
+                                            .toList())
                                     .build()
                                     .withDefaults(output))
                             .build(),

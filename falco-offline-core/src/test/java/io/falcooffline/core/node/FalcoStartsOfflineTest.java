@@ -3,14 +3,14 @@ package io.falcooffline.core.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.falcooffline.core.Platform;
-import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.Delivery;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.RepositoryLayout;

@@ -104,15 +104,13 @@ class ChartSourcesTest {
         String digest;
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             source = ChartSource.url(server.uri() + "/lighthouse-1.3.0.tgz", null);
-            digest = ChartSources.resolve(source, options(), NO_ACCESS, listener)
-                    .digest();
+            digest =
+                    ChartSources.resolve(source, options(), NO_ACCESS, listener).digest();
         }
-        assertThat(ChartSources.resolve(source, options(), NO_ACCESS, listener)
-                        .digest())
+        assertThat(ChartSources.resolve(source, options(), NO_ACCESS, listener).digest())
                 .isEqualTo(digest);
         assertThat(warnings).anySatisfy(warning -> assertThat(warning).contains("using the copy in the chart cache"));
-        assertThat(ChartSources.resolve(source, options(), offline(), listener)
-                        .digest())
+        assertThat(ChartSources.resolve(source, options(), offline(), listener).digest())
                 .isEqualTo(digest);
     }
 
@@ -198,8 +196,8 @@ class ChartSourcesTest {
             url = server.uri().toString();
             resolveVersion(url, "~1.2");
         }
-        ResolvedChart offline = ChartSources.resolve(
-                ChartSource.repository(url, "lighthouse", "~1.2"), options(), offline(), listener);
+        ResolvedChart offline =
+                ChartSources.resolve(ChartSource.repository(url, "lighthouse", "~1.2"), options(), offline(), listener);
         assertThat(new ChartReader().read(offline.path()).version()).isEqualTo("1.2.10");
     }
 

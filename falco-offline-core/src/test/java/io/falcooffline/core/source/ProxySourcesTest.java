@@ -69,8 +69,8 @@ class ProxySourcesTest {
             String chartUrl = upstream(site.uri(), "charts") + "/lighthouse-1.2.3.tgz";
             String repositoryUrl = upstream(repository.uri(), "charts");
 
-            ResolvedChart url = ChartSources.resolve(
-                    ChartSource.url(chartUrl, null), options(), through(proxy, false), listener);
+            ResolvedChart url =
+                    ChartSources.resolve(ChartSource.url(chartUrl, null), options(), through(proxy, false), listener);
             ResolvedChart fromRepository = ChartSources.resolve(
                     ChartSource.repository(repositoryUrl, "lighthouse", "1.2.*"),
                     options(),
@@ -83,8 +83,8 @@ class ProxySourcesTest {
             assertThat(site.requests()).isNotEmpty();
             int connections = proxy.connections();
 
-            ResolvedChart offline = ChartSources.resolve(
-                    ChartSource.url(chartUrl, null), options(), through(proxy, true), listener);
+            ResolvedChart offline =
+                    ChartSources.resolve(ChartSource.url(chartUrl, null), options(), through(proxy, true), listener);
 
             assertThat(offline.digest()).isEqualTo(url.digest());
             assertThat(proxy.connections()).as("offline connects nowhere").isEqualTo(connections);
