@@ -14,6 +14,9 @@ import java.util.Map;
  */
 final class ParameterText {
 
+    private static final String CREDENTIALS_ADVICE =
+            "credentials go into a <server> of settings.xml whose id is the host, never into parameters";
+
     private ParameterText() {}
 
     /** Non-blank, trimmed parts between commas; null means none. */
@@ -81,9 +84,6 @@ final class ParameterText {
         }
         return pairs;
     }
-
-    private static final String CREDENTIALS_ADVICE =
-            "credentials go into a <server> of settings.xml whose id is the host, never into parameters";
 
     private static List<String> split(String text, String separator) {
         if (text == null) {
