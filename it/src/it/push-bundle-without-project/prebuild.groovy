@@ -49,7 +49,7 @@ try {
                             .mode(MirrorMode.BUNDLE)
                             .bundle(new File(basedir, 'bundle').toPath())
                             .bundleAsTar(true)
-                            .registryMirrors("ghcr.io=${sourceHost}")
+                            .registryMirror("ghcr.io", sourceHost.toString())
                             .build(),
                     access.build(),
                     targetHost.toString(),

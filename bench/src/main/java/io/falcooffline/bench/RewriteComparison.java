@@ -3,6 +3,7 @@ package io.falcooffline.bench;
 import com.marcnuri.helm.Helm;
 import io.falcooffline.core.ChartSource;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
@@ -146,8 +147,10 @@ final class RewriteComparison {
                 .outputDirectory(output)
                 .verify(verify)
                 .mirror(MirrorOptions.none())
-                .falcoctlIndexCache(
-                        Path.of(System.getProperty("user.home"), ".cache", "falco-offline", "falcoctl-indexes"))
+                .falco(FalcoOptions.builder()
+                        .falcoctlIndexCache(Path.of(
+                                System.getProperty("user.home"), ".cache", "falco-offline", "falcoctl-indexes"))
+                        .build())
                 .build();
         PackageResult result = FalcoOffline.packageChart(request, ProgressListener.SILENT);
         if (result.chartFile().filter(Files::isRegularFile).isEmpty()) {

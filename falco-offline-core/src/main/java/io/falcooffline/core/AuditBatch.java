@@ -45,10 +45,12 @@ public final class AuditBatch {
         this.throttleBurst = builder.throttleBurst;
     }
 
+    /** A builder with nothing set: kube-apiserver's own batching defaults apply. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding these settings, to derive changed ones. */
     public Builder toBuilder() {
         return new Builder()
                 .mode(mode)
@@ -59,6 +61,7 @@ public final class AuditBatch {
                 .throttleBurst(throttleBurst);
     }
 
+    /** Whether kube-apiserver sends audit events in batches or one at a time ({@code --audit-webhook-mode}). */
     public Mode mode() {
         return mode;
     }
@@ -162,31 +165,37 @@ public final class AuditBatch {
 
         private Builder() {}
 
+        /** Sets {@link AuditBatch#mode()}. */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
+        /** Sets {@link AuditBatch#bufferSize()}; null leaves kube-apiserver's default. */
         public Builder bufferSize(Integer bufferSize) {
             this.bufferSize = bufferSize;
             return this;
         }
 
+        /** Sets {@link AuditBatch#maxSize()}; null leaves kube-apiserver's default. */
         public Builder maxSize(Integer maxSize) {
             this.maxSize = maxSize;
             return this;
         }
 
+        /** Sets {@link AuditBatch#maxWait()}; null leaves kube-apiserver's default. */
         public Builder maxWait(Duration maxWait) {
             this.maxWait = maxWait;
             return this;
         }
 
+        /** Sets {@link AuditBatch#throttleQps()}; null leaves kube-apiserver's default. */
         public Builder throttleQps(Double throttleQps) {
             this.throttleQps = throttleQps;
             return this;
         }
 
+        /** Sets {@link AuditBatch#throttleBurst()}; null leaves kube-apiserver's default. */
         public Builder throttleBurst(Integer throttleBurst) {
             this.throttleBurst = throttleBurst;
             return this;

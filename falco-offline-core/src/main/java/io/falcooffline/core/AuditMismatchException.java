@@ -12,6 +12,11 @@ public class AuditMismatchException extends FalcoOfflineException {
 
     private final List<String> problems;
 
+    /**
+     * An audit set-up whose parts disagree.
+     *
+     * @param problems one line per disagreement, each naming the value and how to fix it
+     */
     public AuditMismatchException(List<String> problems) {
         super(message(problems));
         this.problems = List.copyOf(problems);

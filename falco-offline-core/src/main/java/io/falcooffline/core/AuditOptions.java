@@ -103,6 +103,7 @@ public final class AuditOptions {
         return builder().build();
     }
 
+    /** A builder with the defaults of the chart's {@code values-k8saudit.yaml}. */
     public static Builder builder() {
         return new Builder();
     }
@@ -122,6 +123,7 @@ public final class AuditOptions {
                 .controlPlaneDirectory(controlPlaneDirectory);
     }
 
+    /** The type of the Service that exposes the webhook; {@link ServiceType#NODE_PORT} unless set. */
     public ServiceType serviceType() {
         return serviceType;
     }
@@ -237,21 +239,25 @@ public final class AuditOptions {
 
         private Builder() {}
 
+        /** Sets {@link AuditOptions#serviceType()}. */
         public Builder serviceType(ServiceType serviceType) {
             this.serviceType = Objects.requireNonNull(serviceType, "serviceType");
             return this;
         }
 
+        /** Sets {@link AuditOptions#servicePort()}. */
         public Builder servicePort(int servicePort) {
             this.servicePort = servicePort;
             return this;
         }
 
+        /** Sets {@link AuditOptions#nodePort()}. */
         public Builder nodePort(int nodePort) {
             this.nodePort = nodePort;
             return this;
         }
 
+        /** Sets {@link AuditOptions#path()}. */
         public Builder path(String path) {
             this.path = Objects.requireNonNull(path, "path");
             return this;
@@ -281,11 +287,13 @@ public final class AuditOptions {
             return this;
         }
 
+        /** Sets {@link AuditOptions#replicas()}. */
         public Builder replicas(int replicas) {
             this.replicas = replicas;
             return this;
         }
 
+        /** Sets {@link AuditOptions#controlPlaneDirectory()}. */
         public Builder controlPlaneDirectory(String controlPlaneDirectory) {
             this.controlPlaneDirectory = Objects.requireNonNull(controlPlaneDirectory, "controlPlaneDirectory");
             return this;

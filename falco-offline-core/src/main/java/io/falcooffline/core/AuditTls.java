@@ -26,10 +26,12 @@ public final class AuditTls {
         this.certificateAuthorityFile = builder.certificateAuthorityFile;
     }
 
+    /** A builder with nothing set; {@link Builder#build()} needs the certificate path. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding these settings, to derive changed ones. */
     public Builder toBuilder() {
         return new Builder().certificatePath(certificatePath).certificateAuthorityFile(certificateAuthorityFile);
     }
@@ -71,6 +73,7 @@ public final class AuditTls {
 
         private Builder() {}
 
+        /** Sets {@link AuditTls#certificatePath()}. */
         public Builder certificatePath(String certificatePath) {
             this.certificatePath = Objects.requireNonNull(certificatePath, "certificatePath");
             return this;

@@ -8,7 +8,9 @@ public class InvalidReferenceException extends FalcoOfflineException {
     private static final long serialVersionUID = 1L;
 
     /**
-     * @param message what is wrong, naming the reference and where it came from
+     * A reference that is not an OCI reference.
+     *
+     * @param message the reference and what is wrong with it
      */
     public InvalidReferenceException(String message) {
         super(message);

@@ -10,6 +10,12 @@ public class InvalidRequestException extends FalcoOfflineException {
 
     private final String parameter;
 
+    /**
+     * A request parameter that is missing or malformed.
+     *
+     * @param parameter the parameter's name, e.g. {@code registry}
+     * @param message what is wrong and how to fix it
+     */
     public InvalidRequestException(String parameter, String message) {
         super(message);
         this.parameter = parameter;

@@ -5,10 +5,21 @@ public class InvalidYamlException extends FalcoOfflineException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A YAML document that cannot be read.
+     *
+     * @param message the file and what is wrong with it
+     */
     public InvalidYamlException(String message) {
         super(message);
     }
 
+    /**
+     * A YAML document that cannot be read.
+     *
+     * @param message the file and what is wrong with it
+     * @param cause the parser's failure
+     */
     public InvalidYamlException(String message, Throwable cause) {
         super(message, cause);
     }

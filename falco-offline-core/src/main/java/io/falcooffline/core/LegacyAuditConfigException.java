@@ -13,6 +13,13 @@ public class LegacyAuditConfigException extends FalcoOfflineException {
     private final String sourceName;
     private final List<String> legacyKeys;
 
+    /**
+     * Values that configure the k8saudit webhook in a form the chart no longer reads.
+     *
+     * @param sourceName the values file or profile holding them
+     * @param legacyKeys the keys in the old form
+     * @param message how to write them in the current form
+     */
     public LegacyAuditConfigException(String sourceName, List<String> legacyKeys, String message) {
         super(message);
         this.sourceName = sourceName;

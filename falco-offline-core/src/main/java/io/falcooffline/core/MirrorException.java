@@ -10,6 +10,13 @@ public class MirrorException extends FalcoOfflineException {
 
     private final String artifact;
 
+    /**
+     * An artifact that could not be copied.
+     *
+     * @param artifact the artifact's reference
+     * @param message what failed and how to fix it
+     * @param cause the failure underneath, or null
+     */
     public MirrorException(String artifact, String message, Throwable cause) {
         super(message, cause);
         this.artifact = artifact;

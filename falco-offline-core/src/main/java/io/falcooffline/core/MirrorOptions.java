@@ -46,6 +46,7 @@ public final class MirrorOptions extends RegistryConnection {
         this.lockFile = builder.lockFile;
     }
 
+    /** A builder with the defaults: mirroring off, every platform, signatures copied. */
     public static Builder builder() {
         return new Builder();
     }
@@ -155,36 +156,32 @@ public final class MirrorOptions extends RegistryConnection {
             return this;
         }
 
+        /** Sets {@link MirrorOptions#mode()}. */
         public Builder mode(MirrorMode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
+        /** Sets {@link MirrorOptions#bundle()}; null for {@code <outputDirectory>/bundle}. */
         public Builder bundle(Path bundle) {
             this.bundle = bundle;
             return this;
         }
 
+        /** Sets {@link MirrorOptions#bundleAsTar()}. */
         public Builder bundleAsTar(boolean bundleAsTar) {
             this.bundleAsTar = bundleAsTar;
             return this;
         }
 
+        /** Sets {@link MirrorOptions#platforms()}; empty keeps every platform. */
         public Builder platforms(Collection<Platform> platforms) {
             this.platforms.clear();
             this.platforms.addAll(platforms);
             return this;
         }
 
-        /** Sets the platforms from comma-separated {@code os/architecture[/variant]}, e.g. {@code linux/arm64}. */
-        public Builder platforms(String commaSeparated) {
-            this.platforms.clear();
-            ParameterText.commaSeparated(commaSeparated).stream()
-                    .map(Platform::parse)
-                    .forEach(this.platforms::add);
-            return this;
-        }
-
+        /** Sets {@link MirrorOptions#registryMirrors()}, replacing any set before. */
         public Builder registryMirrors(Map<String, String> mirrors) {
             this.registryMirrors.clear();
             mirrors.forEach(this::registryMirror);
@@ -192,23 +189,9 @@ public final class MirrorOptions extends RegistryConnection {
         }
 
         /**
-         * Sets the mirrors from comma-separated {@code registry=mirror} pairs, e.g.
-         * {@code docker.io=nexus.corp:8443/dockerhub,ghcr.io=127.0.0.1:5001}.
-         *
-         * @throws InvalidRequestException naming {@code registryMirrors} when a pair has no {@code =}
+         * Adds one of {@link MirrorOptions#registryMirrors()}: {@code registry} ({@code docker.io}) is read from {@code
+         * mirror} ({@code host[:port][/path]}).
          */
-        public Builder registryMirrors(String commaSeparatedPairs) {
-            this.registryMirrors.clear();
-            ParameterText.pairs(
-                            "registryMirrors",
-                            "registry=mirror",
-                            commaSeparatedPairs,
-                            false,
-                            "docker.io=nexus.corp:8443/dockerhub,ghcr.io=127.0.0.1:5001")
-                    .forEach(this::registryMirror);
-            return this;
-        }
-
         public Builder registryMirror(String registry, String mirror) {
             RegistryParameters.requireNoCredentials("registryMirrors", registry);
             RegistryParameters.requireNoCredentials("registryMirrors", mirror);
@@ -216,11 +199,13 @@ public final class MirrorOptions extends RegistryConnection {
             return this;
         }
 
+        /** Sets {@link MirrorOptions#copySignatures()}. */
         public Builder copySignatures(boolean copySignatures) {
             this.copySignatures = copySignatures;
             return this;
         }
 
+        /** Sets {@link MirrorOptions#lockFile()}; null for {@code <outputDirectory>/falco-offline.lock.json}. */
         public Builder lockFile(Path lockFile) {
             this.lockFile = lockFile;
             return this;

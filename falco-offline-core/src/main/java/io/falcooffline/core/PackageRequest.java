@@ -1,9 +1,7 @@
 package io.falcooffline.core;
 
 import io.falcooffline.core.audit.K8sAuditProfile;
-import io.falcooffline.core.falco.ArtifactPins;
-import io.falcooffline.core.falco.DriverOptions;
-import io.falcooffline.core.falco.FalcoOptions;
+import io.falcooffline.core.falco.FalcoStageSettings;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +25,7 @@ public final class PackageRequest {
         this.settings = builder.copy();
     }
 
+    /** A builder with the defaults; {@link Builder#build()} needs a chart, the registry and the output directory. */
     public static Builder builder() {
         return new Builder();
     }
@@ -47,14 +46,15 @@ public final class PackageRequest {
     }
 
     /**
-     * Whether the run connects nowhere ({@code mvn -o}): set through {@link Builder#offline}, {@link SourceOptions} or
-     * {@link MirrorOptions}, any of which makes the whole run offline.
+     * Whether the run connects nowhere ({@code mvn -o}), as set on the connection of {@link #mirror()}: then the chart
+     * comes from the chart cache, the falcoctl index from its cached copy or the built-in one, and whatever needs the
+     * network fails at once, naming what is missing.
      */
     public boolean offline() {
         return settings.mirror.offline();
     }
 
-    /** How the source is fetched: the download cache, offline or not. Registry settings come from {@link #mirror()}. */
+    /** Where fetched chart sources are cached. The connection settings come from {@link #mirror()}. */
     public SourceOptions sourceOptions() {
         return settings.sourceOptions;
     }
@@ -77,6 +77,7 @@ public final class PackageRequest {
         return settings.repositoryPrefix;
     }
 
+    /** How a source repository maps to one on the internal registry; {@link RepositoryLayout#KEEP} unless set. */
     public RepositoryLayout repositoryLayout() {
         return settings.repositoryLayout;
     }
@@ -160,31 +161,6 @@ public final class PackageRequest {
         return settings.mirror;
     }
 
-    /** How Falco gets its plugins and rules on the node; {@link Delivery#REGISTRY} unless set. */
-    public Delivery delivery() {
-        return settings.delivery;
-    }
-
-    /** The {@code driverKernels} parameter: the nodes' kernels whose prebuilt drivers the loader image gets. */
-    public String driverKernels() {
-        return settings.driverKernels;
-    }
-
-    /** The {@code driverRepository} parameter: where prebuilt drivers are read at build time; empty for falcoctl's. */
-    public String driverRepository() {
-        return settings.driverRepository;
-    }
-
-    /** The {@code artifacts} parameter: falcoctl artifacts to pin or add, {@code name[:version],...}; may be empty. */
-    public String artifacts() {
-        return settings.artifacts;
-    }
-
-    /** The falcoctl index (file or URL) short names resolve through at build time, when given. */
-    public Optional<String> falcoctlIndex() {
-        return Optional.ofNullable(settings.falcoctlIndex);
-    }
-
     /**
      * The existing dockerconfigjson Secret with the login for the registry, when given: falcoctl logs in with it, and
      * unless {@link #registrySecretAsPullSecret()} is off every pod of the chart names it as an image pull secret.
@@ -201,16 +177,6 @@ public final class PackageRequest {
         return settings.registrySecretAsPullSecret;
     }
 
-    /** Where fetched falcoctl indexes are cached, when set. */
-    public Optional<Path> falcoctlIndexCache() {
-        return Optional.ofNullable(settings.falcoctlIndexCache);
-    }
-
-    /** With {@code delivery=baked}: where a Dockerfile build context with the baked image's files is written. */
-    public Optional<Path> bakeBuildContext() {
-        return Optional.ofNullable(settings.bakeBuildContext);
-    }
-
     /**
      * Whether every image the chart pulls is pinned by digest ({@code <tag>@sha256:…}), the digest resolved from its
      * source at build time as the mirror copies it; false unless set.
@@ -219,13 +185,18 @@ public final class PackageRequest {
         return settings.pinDigests;
     }
 
-    /** The settings of the {@code falco} stage, checked when the request was built. */
-    FalcoOptions falcoOptions() {
-        return settings.falcoOptions;
+    /**
+     * How Falco gets its plugins, rules and drivers on the node.
+     *
+     * @return the options; {@link FalcoOptions#defaults()} unless set
+     */
+    public FalcoOptions falco() {
+        return settings.falco;
     }
 
-    DriverOptions driverOptions() {
-        return settings.driverOptions;
+    /** The settings of the {@code falco} stage, checked when the request was built. */
+    FalcoStageSettings falcoStageSettings() {
+        return settings.falcoStageSettings;
     }
 
     /** Builds a {@link PackageRequest}; {@link #build()} checks that it is complete. */
@@ -252,19 +223,11 @@ public final class PackageRequest {
         private SourceOptions sourceOptions = SourceOptions.defaults();
         private PublishOptions publish = PublishOptions.none();
         private VerifyMode verify = VerifyMode.AUTO;
-        private Delivery delivery = Delivery.REGISTRY;
-        private String artifacts = "";
-        private String falcoctlIndex;
+        private FalcoOptions falco = FalcoOptions.defaults();
         private String registrySecret;
         private boolean registrySecretAsPullSecret = true;
-        private Path falcoctlIndexCache;
-        private Path bakeBuildContext;
         private boolean pinDigests;
-        private FalcoOptions falcoOptions;
-        private String driverKernels = "";
-        private String driverRepository = "";
-        private DriverOptions driverOptions;
-        private boolean offline;
+        private FalcoStageSettings falcoStageSettings;
 
         private Builder() {}
 
@@ -281,17 +244,6 @@ public final class PackageRequest {
             }
         }
 
-        /**
-         * Connect nowhere, as under {@code mvn -o}: the chart comes from the chart cache, the falcoctl index from its
-         * cached copy or the built-in one, and whatever needs the network (mirroring, publishing to a registry or a
-         * remote git repository, a source not in the cache) fails at once, naming what is missing. The same as
-         * setting it on {@link SourceOptions} or {@link MirrorOptions}; any of the three makes the whole run offline.
-         */
-        public Builder offline(boolean offline) {
-            this.offline = offline;
-            return this;
-        }
-
         /** A local chart; the same as {@code source(ChartSource.local(chart))}. */
         public Builder chart(Path chart) {
             this.chart = chart;
@@ -299,89 +251,89 @@ public final class PackageRequest {
             return this;
         }
 
+        /** Sets {@link PackageRequest#source()}. */
         public Builder source(ChartSource source) {
             this.source = source;
-            this.chart = source == null ? null : source.path().orElse(null);
+            this.chart = source instanceof ChartSource.Local local ? local.path() : null;
             return this;
         }
 
+        /** Sets {@link PackageRequest#sourceOptions()}. */
         public Builder sourceOptions(SourceOptions sourceOptions) {
             this.sourceOptions = Objects.requireNonNull(sourceOptions, "sourceOptions");
             return this;
         }
 
+        /** Sets {@link PackageRequest#publish()}. */
         public Builder publish(PublishOptions publish) {
             this.publish = Objects.requireNonNull(publish, "publish");
             return this;
         }
 
+        /** Sets {@link PackageRequest#registry()}, {@code host[:port]} without scheme or path. */
         public Builder registry(String registry) {
             this.registry = registry;
             return this;
         }
 
+        /** Sets {@link PackageRequest#repositoryPrefix()}; null for none. */
         public Builder repositoryPrefix(String repositoryPrefix) {
             this.repositoryPrefix = repositoryPrefix == null ? "" : repositoryPrefix;
             return this;
         }
 
+        /** Sets {@link PackageRequest#repositoryLayout()}. */
         public Builder repositoryLayout(RepositoryLayout repositoryLayout) {
             this.repositoryLayout = Objects.requireNonNull(repositoryLayout, "repositoryLayout");
             return this;
         }
 
+        /** Sets {@link PackageRequest#overrides()}, replacing any set before. */
         public Builder overrides(Map<String, String> overrides) {
             this.overrides.clear();
             this.overrides.putAll(overrides);
             return this;
         }
 
-        /**
-         * Adds overrides given as text, {@code source=target} pairs separated by commas or blanks, as on the command
-         * line.
-         */
-        public Builder overrides(String pairs) {
-            this.overrides.putAll(ParameterText.pairs(
-                    "overrides",
-                    "source=target",
-                    pairs,
-                    true,
-                    "docker.io/falcosecurity/falco=192.168.5.96:30003/falco/falco"));
-            return this;
-        }
-
+        /** Adds one of {@link PackageRequest#overrides()}; it wins over one set before for the same source. */
         public Builder override(String source, String target) {
             this.overrides.put(source, target);
             return this;
         }
 
+        /** Sets {@link PackageRequest#valuesFiles()}, replacing any set before. */
         public Builder valuesFiles(List<Path> valuesFiles) {
             this.valuesFiles.clear();
             this.valuesFiles.addAll(valuesFiles);
             return this;
         }
 
+        /** Adds a values file after those set before. */
         public Builder valuesFile(Path valuesFile) {
             this.valuesFiles.add(valuesFile);
             return this;
         }
 
+        /** Sets {@link PackageRequest#imagePullSecrets()}. */
         public Builder imagePullSecrets(List<String> imagePullSecrets) {
             this.imagePullSecrets.clear();
             this.imagePullSecrets.addAll(imagePullSecrets);
             return this;
         }
 
+        /** Sets {@link PackageRequest#outputDirectory()}. */
         public Builder outputDirectory(Path outputDirectory) {
             this.outputDirectory = outputDirectory;
             return this;
         }
 
+        /** Sets {@link PackageRequest#dryRun()}. */
         public Builder dryRun(boolean dryRun) {
             this.dryRun = dryRun;
             return this;
         }
 
+        /** Sets {@link PackageRequest#strict()}; {@code true} unless set. */
         public Builder strict(boolean strict) {
             this.strict = strict;
             return this;
@@ -393,55 +345,50 @@ public final class PackageRequest {
             return this;
         }
 
+        /** Sets {@link PackageRequest#outputTimestamp()}; null for the input chart's newest entry time. */
         public Builder outputTimestamp(Instant outputTimestamp) {
             this.outputTimestamp = outputTimestamp;
             return this;
         }
 
+        /** Sets {@link PackageRequest#profile()}; null or blank for none. */
         public Builder profile(String profile) {
             this.profile = profile == null || profile.isBlank() ? null : profile.strip();
             return this;
         }
 
+        /** Sets {@link PackageRequest#audit()}. */
         public Builder audit(AuditOptions audit) {
             this.audit = Objects.requireNonNull(audit, "audit");
             return this;
         }
 
+        /** Sets {@link PackageRequest#releaseName()}; {@code falco} unless set. */
         public Builder releaseName(String releaseName) {
             this.releaseName = releaseName;
             return this;
         }
 
+        /** Sets {@link PackageRequest#namespace()}; {@code falco} unless set. */
         public Builder namespace(String namespace) {
             this.namespace = namespace;
             return this;
         }
 
+        /** Sets {@link PackageRequest#mirror()}. */
         public Builder mirror(MirrorOptions mirror) {
             this.mirror = Objects.requireNonNull(mirror, "mirror");
             return this;
         }
 
-        public Builder delivery(Delivery delivery) {
-            this.delivery = Objects.requireNonNull(delivery, "delivery");
-            return this;
-        }
-
-        /** {@code registry} or {@code baked}. */
-        public Builder delivery(String delivery) {
-            return delivery(Delivery.parse(delivery));
-        }
-
-        /** falcoctl artifacts to pin or add, e.g. {@code k8saudit:0.16.1,json:0.7.4,k8saudit-rules:0.16.1}. */
-        public Builder artifacts(String artifacts) {
-            this.artifacts = artifacts == null ? "" : artifacts;
-            return this;
-        }
-
-        /** A falcoctl index file or {@code http(s)://} URL that short names resolve through at build time. */
-        public Builder falcoctlIndex(String falcoctlIndex) {
-            this.falcoctlIndex = falcoctlIndex == null || falcoctlIndex.isBlank() ? null : falcoctlIndex.strip();
+        /**
+         * Sets how Falco gets its plugins, rules and drivers on the node.
+         *
+         * @param falco the options; {@link FalcoOptions#defaults()} unless set
+         * @return this builder
+         */
+        public Builder falco(FalcoOptions falco) {
+            this.falco = Objects.requireNonNull(falco, "falco");
             return this;
         }
 
@@ -457,39 +404,6 @@ public final class PackageRequest {
         /** Whether the {@code registrySecret} is also every pod's image pull secret; {@code true} by default. */
         public Builder registrySecretAsPullSecret(boolean registrySecretAsPullSecret) {
             this.registrySecretAsPullSecret = registrySecretAsPullSecret;
-            return this;
-        }
-
-        /** Where fetched falcoctl indexes are kept for builds that cannot reach them. */
-        public Builder falcoctlIndexCache(Path falcoctlIndexCache) {
-            this.falcoctlIndexCache = falcoctlIndexCache;
-            return this;
-        }
-
-        /**
-         * The kernels of the nodes that lack modern eBPF, as falcoctl names them ({@code target:release:version[:arch]},
-         * e.g. {@code ubuntu-generic:5.4.0-150-generic:167}; {@code falcoctl driver printenv} prints TARGET_ID,
-         * FIXED_KERNEL_RELEASE and FIXED_KERNEL_VERSION), separated by commas: their prebuilt drivers are read from
-         * {@link #driverRepository} and baked into the driver-loader image.
-         */
-        public Builder driverKernels(String driverKernels) {
-            this.driverKernels = driverKernels == null ? "" : driverKernels;
-            return this;
-        }
-
-        /** Where prebuilt drivers are read at build time, in falcoctl's layout; {@code https://download.falco.org/driver} by default. */
-        public Builder driverRepository(String driverRepository) {
-            this.driverRepository = driverRepository == null ? "" : driverRepository;
-            return this;
-        }
-
-        /**
-         * With {@code delivery=baked}: also write a Dockerfile build context with the same files as the baked image
-         * to this directory ({@code plugins/<os>-<arch>/}, {@code rules/}, {@code config.d/}, {@code Dockerfile}), for
-         * teams that build images with their own tooling. A directory falco-offline did not write is not replaced.
-         */
-        public Builder bakeBuildContext(Path directory) {
-            this.bakeBuildContext = directory;
             return this;
         }
 
@@ -530,24 +444,13 @@ public final class PackageRequest {
                 throw new InvalidRequestException(
                         "outputDirectory", "No output directory given: set `outputDirectory`.");
             }
-            if (bakeBuildContext != null && delivery != Delivery.BAKED) {
-                throw new InvalidRequestException(
-                        "bakeBuildContext",
-                        "`bakeBuildContext` writes the files of the baked Falco image, which only delivery=baked"
-                                + " builds: set `delivery` to baked, or leave `bakeBuildContext` out.");
-            }
-            if (offline || sourceOptions.offline() || mirror.offline()) {
-                sourceOptions = sourceOptions.toBuilder().offline(true).build();
-                mirror = mirror.toBuilder().offline(true).build();
-            }
-            falcoOptions = new FalcoOptions(
-                    delivery,
-                    ArtifactPins.parse(artifacts),
-                    Optional.ofNullable(falcoctlIndex),
+            falcoStageSettings = new FalcoStageSettings(
+                    falco.delivery(),
+                    falco.artifactPins(),
+                    falco.falcoctlIndex(),
                     mirror.caFile(),
                     Optional.ofNullable(registrySecret),
-                    Optional.ofNullable(falcoctlIndexCache));
-            driverOptions = DriverOptions.parse(driverKernels, driverRepository);
+                    falco.falcoctlIndexCache());
             return new PackageRequest(this);
         }
     }

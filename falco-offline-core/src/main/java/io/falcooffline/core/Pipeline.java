@@ -86,14 +86,14 @@ final class Pipeline {
         userFiles.forEach(file -> layers.add(file.values()));
         EffectiveValues values = EffectiveValues.of(chart, layers);
 
-        FalcoStage falcoStage = new FalcoStage(request.falcoOptions());
+        FalcoStage falcoStage = new FalcoStage(request.falcoStageSettings());
         boolean reachesUpstream =
                 request.mirror().mode() != MirrorMode.NONE && !request.mirror().offline();
         IndexSource.Chosen falcoctlIndex = falcoStage.chooseIndex(
                 values.root().values(),
                 reachesUpstream,
                 new IndexSource(
-                        request.falcoOptions().indexCache(),
+                        request.falcoStageSettings().indexCache(),
                         request.mirror().proxy(),
                         request.mirror().offline()));
         ReferenceConventions falcoctlReferences = new FalcoctlReferences(falcoctlIndex.index());
@@ -211,7 +211,7 @@ final class Pipeline {
                 plan,
                 archive,
                 planJson,
-                falco.bake().map(bake -> bake.withBuildContext(request.bakeBuildContext())),
+                falco.bake().map(bake -> bake.withBuildContext(request.falco().bakeBuildContext())),
                 driver.image());
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
@@ -356,7 +356,7 @@ final class Pipeline {
      */
     private SyscallDriver.Result driver(
             PackageRequest request, EffectiveValues values, ReferenceMapper mapper, boolean reachesUpstream) {
-        SyscallDriver.Result result = new SyscallDriver(request.driverOptions(), listener)
+        SyscallDriver.Result result = new SyscallDriver(request.falco().driverOptions(), listener)
                 .run(new SyscallDriver.Input(
                         values.root().values(),
                         values.root().tree().chart().appVersion(),

@@ -102,6 +102,7 @@ public final class ProxySettings {
         return builder.build();
     }
 
+    /** A builder with no proxy set. */
     public static Builder builder() {
         return new Builder();
     }
@@ -304,6 +305,7 @@ public final class ProxySettings {
             return this;
         }
 
+        /** Checks the settings and freezes them. */
         public ProxySettings build() {
             ProxyRoute httpsRoute = https != null ? https : mavenHttp;
             return http == null && httpsRoute == null ? DIRECT : new ProxySettings(http, httpsRoute);

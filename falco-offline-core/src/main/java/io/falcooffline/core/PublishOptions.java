@@ -34,6 +34,7 @@ public final class PublishOptions {
         this.gitAuthorEmail = builder.gitAuthorEmail;
     }
 
+    /** A builder that publishes nothing until told to. */
     public static Builder builder() {
         return new Builder();
     }
@@ -66,6 +67,7 @@ public final class PublishOptions {
         return Optional.ofNullable(gitRepository);
     }
 
+    /** The branch GitOps commits go to. */
     public String gitBranch() {
         return gitBranch;
     }
@@ -78,10 +80,12 @@ public final class PublishOptions {
         return gitPath;
     }
 
+    /** The author name of GitOps commits. */
     public String gitAuthorName() {
         return gitAuthorName;
     }
 
+    /** The author e-mail of GitOps commits. */
     public String gitAuthorEmail() {
         return gitAuthorEmail;
     }
@@ -104,36 +108,43 @@ public final class PublishOptions {
 
         private Builder() {}
 
+        /** Sets {@link PublishOptions#publishChart()}. */
         public Builder publishChart(boolean publishChart) {
             this.publishChart = publishChart;
             return this;
         }
 
+        /** Sets {@link PublishOptions#helmRepositoryIndex()}. */
         public Builder helmRepositoryIndex(boolean helmRepositoryIndex) {
             this.helmRepositoryIndex = helmRepositoryIndex;
             return this;
         }
 
+        /** Sets {@link PublishOptions#helmRepositoryUrl()}; null or blank for none. */
         public Builder helmRepositoryUrl(String helmRepositoryUrl) {
             this.helmRepositoryUrl = blankToNull(helmRepositoryUrl);
             return this;
         }
 
+        /** Sets {@link PublishOptions#gitRepository()}; null or blank for none. */
         public Builder gitRepository(String gitRepository) {
             this.gitRepository = blankToNull(gitRepository);
             return this;
         }
 
+        /** Sets {@link PublishOptions#gitBranch()}. */
         public Builder gitBranch(String gitBranch) {
             this.gitBranch = gitBranch == null || gitBranch.isBlank() ? DEFAULT_GIT_BRANCH : gitBranch.strip();
             return this;
         }
 
+        /** Sets {@link PublishOptions#gitPath()}. */
         public Builder gitPath(String gitPath) {
             this.gitPath = gitPath == null ? "" : gitPath.strip();
             return this;
         }
 
+        /** Sets {@link PublishOptions#gitAuthorName()}. */
         public Builder gitAuthorName(String gitAuthorName) {
             if (gitAuthorName != null && !gitAuthorName.isBlank()) {
                 this.gitAuthorName = gitAuthorName.strip();
@@ -141,6 +152,7 @@ public final class PublishOptions {
             return this;
         }
 
+        /** Sets {@link PublishOptions#gitAuthorEmail()}. */
         public Builder gitAuthorEmail(String gitAuthorEmail) {
             if (gitAuthorEmail != null && !gitAuthorEmail.isBlank()) {
                 this.gitAuthorEmail = gitAuthorEmail.strip();

@@ -22,6 +22,7 @@ public final class PushRequest extends RegistryConnection {
         this.targetCredentials = builder.targetCredentials;
     }
 
+    /** A builder with nothing set; {@link Builder#build()} needs the bundle. */
     public static Builder builder() {
         return new Builder();
     }
@@ -78,17 +79,20 @@ public final class PushRequest extends RegistryConnection {
             return this;
         }
 
+        /** Sets {@link PushRequest#bundle()}. */
         public Builder bundle(Path bundle) {
             this.bundle = bundle;
             return this;
         }
 
+        /** Sets {@link PushRequest#registry()}; null or blank to take the one recorded in the bundle. */
         public Builder registry(String registry) {
             this.registry =
                     registry == null || registry.isBlank() ? null : OciReference.canonicalRegistry(registry.strip());
             return this;
         }
 
+        /** Sets {@link PushRequest#targetCredentials()}; null for none. */
         public Builder targetCredentials(RegistryCredentials credentials) {
             this.targetCredentials = credentials;
             return this;

@@ -108,57 +108,62 @@ public abstract sealed class RegistryConnection permits MirrorOptions, PushReque
 
         abstract B self();
 
+        /** Sets {@link RegistryConnection#insecureRegistries()}, {@code host[:port]} each. */
         public B insecureRegistries(Collection<String> hosts) {
             hosts.forEach(host -> RegistryParameters.requireNoCredentials("insecureRegistries", host));
             access.insecureRegistries(hosts);
             return self();
         }
 
-        /** Sets the plain-HTTP registries from comma-separated {@code host[:port]}. */
-        public B insecureRegistries(String commaSeparatedHosts) {
-            return insecureRegistries(ParameterText.commaSeparated(commaSeparatedHosts));
-        }
-
+        /** Sets {@link RegistryConnection#caFile()}; null for none. */
         public B caFile(Path caFile) {
             access.caFile(caFile);
             return self();
         }
 
+        /** Sets {@link RegistryConnection#credentials()}, replacing any set before. */
         public B credentials(Map<String, RegistryCredentials> byHost) {
             access.credentials(byHost);
             return self();
         }
 
+        /** Adds the credentials of one registry host to {@link RegistryConnection#credentials()}. */
         public B credentials(String host, RegistryCredentials credentials) {
             access.credentials(host, credentials);
             return self();
         }
 
+        /** Sets {@link RegistryConnection#allowCredentialsOverHttp()}. */
         public B allowCredentialsOverHttp(boolean allow) {
             access.allowCredentialsOverHttp(allow);
             return self();
         }
 
+        /** Sets {@link RegistryConnection#parallelism()}. */
         public B parallelism(int parallelism) {
             access.parallelism(parallelism);
             return self();
         }
 
+        /** Sets {@link RegistryConnection#connectTimeout()}. */
         public B connectTimeout(Duration timeout) {
             access.connectTimeout(timeout);
             return self();
         }
 
+        /** Sets {@link RegistryConnection#requestTimeout()}. */
         public B requestTimeout(Duration timeout) {
             access.requestTimeout(timeout);
             return self();
         }
 
+        /** Sets {@link RegistryConnection#progressInterval()}. */
         public B progressInterval(Duration interval) {
             access.progressInterval(interval);
             return self();
         }
 
+        /** Sets {@link RegistryConnection#createHarborProject()}. */
         public B createHarborProject(boolean create) {
             access.createHarborProject(create);
             return self();

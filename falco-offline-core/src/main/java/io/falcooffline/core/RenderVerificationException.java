@@ -7,6 +7,12 @@ public class RenderVerificationException extends FalcoOfflineException {
 
     private final List<String> problems;
 
+    /**
+     * A rendered chart that pulls what the plan does not hold.
+     *
+     * @param message the summary
+     * @param problems one line per reference the render pulls that is not in the plan
+     */
     public RenderVerificationException(String message, List<String> problems) {
         super(message);
         this.problems = List.copyOf(problems);

@@ -3,9 +3,9 @@ package io.falcooffline.core;
 import java.nio.file.Path;
 
 /**
- * How chart sources are fetched: where the download cache is and whether the network may be used. Registries, Helm
- * repositories and git servers are reached with the registry settings of {@link MirrorOptions} (plain-HTTP hosts,
- * CA file, credentials per host, timeouts). Immutable; build with {@link #builder()}.
+ * Where chart sources are cached. Registries, Helm repositories and git servers are reached with the connection
+ * settings of {@link MirrorOptions} ({@link RegistryConnection}: plain-HTTP hosts, CA file, credentials per host,
+ * timeouts, proxies, offline mode). Immutable; build with {@link #builder()}.
  */
 public final class SourceOptions {
 
@@ -13,24 +13,24 @@ public final class SourceOptions {
     public static final String DEFAULT_CACHE_NAME = "falco-offline";
 
     private final Path cacheDirectory;
-    private final boolean offline;
 
     private SourceOptions(Builder builder) {
         this.cacheDirectory = builder.cacheDirectory == null ? defaultCacheDirectory() : builder.cacheDirectory;
-        this.offline = builder.offline;
     }
 
+    /** A builder with the default cache. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Options with the default cache, online, anonymous over HTTPS. */
+    /** Options with the default cache. */
     public static SourceOptions defaults() {
         return builder().build();
     }
 
+    /** A builder holding these options, to derive changed ones. */
     public Builder toBuilder() {
-        return new Builder().cacheDirectory(cacheDirectory).offline(offline);
+        return new Builder().cacheDirectory(cacheDirectory);
     }
 
     /**
@@ -41,11 +41,6 @@ public final class SourceOptions {
         return cacheDirectory;
     }
 
-    /** Whether only the cache may be used, as in {@code mvn -o}. */
-    public boolean offline() {
-        return offline;
-    }
-
     static Path defaultCacheDirectory() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
@@ -54,13 +49,12 @@ public final class SourceOptions {
 
     @Override
     public String toString() {
-        return "SourceOptions[cacheDirectory=" + cacheDirectory + ", offline=" + offline + "]";
+        return "SourceOptions[cacheDirectory=" + cacheDirectory + "]";
     }
 
     /** Builds {@link SourceOptions}. */
     public static final class Builder {
         private Path cacheDirectory;
-        private boolean offline;
 
         private Builder() {}
 
@@ -70,12 +64,7 @@ public final class SourceOptions {
             return this;
         }
 
-        /** @see SourceOptions#offline() */
-        public Builder offline(boolean offline) {
-            this.offline = offline;
-            return this;
-        }
-
+        /** Freezes the settings. */
         public SourceOptions build() {
             return new SourceOptions(this);
         }

@@ -12,6 +12,11 @@ public class UnredirectedReferencesException extends FalcoOfflineException {
 
     private final List<String> warnings;
 
+    /**
+     * A strict run that left references pointing outside the air gap.
+     *
+     * @param warnings one line per reference that could not be redirected
+     */
     public UnredirectedReferencesException(List<String> warnings) {
         super("The chart would still reach outside the internal registry:\n  - "
                 + String.join("\n  - ", warnings)

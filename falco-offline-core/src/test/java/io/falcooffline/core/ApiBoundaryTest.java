@@ -30,7 +30,7 @@ class ApiBoundaryTest {
 
     static final Set<String> API_PACKAGES = Set.of("io.falcooffline.core", "io.falcooffline.core.plan");
 
-    private static final Set<String> API_TYPES = Set.of(
+    static final Set<String> API_TYPES = Set.of(
             "io.falcooffline.core.ArtifactNotFoundException",
             "io.falcooffline.core.AuditBatch",
             "io.falcooffline.core.AuditBatch$Builder",
@@ -45,6 +45,8 @@ class ApiBoundaryTest {
             "io.falcooffline.core.DigestMismatchException",
             "io.falcooffline.core.FalcoOffline",
             "io.falcooffline.core.FalcoOfflineException",
+            "io.falcooffline.core.FalcoOptions",
+            "io.falcooffline.core.FalcoOptions$Builder",
             "io.falcooffline.core.InvalidChartException",
             "io.falcooffline.core.InvalidReferenceException",
             "io.falcooffline.core.InvalidRequestException",
@@ -66,7 +68,11 @@ class ApiBoundaryTest {
             "io.falcooffline.core.HostUnreachableException",
             "io.falcooffline.core.PushRequest",
             "io.falcooffline.core.ChartSource",
-            "io.falcooffline.core.ChartSource$Kind",
+            "io.falcooffline.core.ChartSource$Git",
+            "io.falcooffline.core.ChartSource$Local",
+            "io.falcooffline.core.ChartSource$Oci",
+            "io.falcooffline.core.ChartSource$Repository",
+            "io.falcooffline.core.ChartSource$Url",
             "io.falcooffline.core.ChartSourceException",
             "io.falcooffline.core.SourceUnreachableException",
             "io.falcooffline.core.SourceOptions",

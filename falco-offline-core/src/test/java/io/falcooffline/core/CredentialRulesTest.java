@@ -50,12 +50,13 @@ class CredentialRulesTest {
         assertRefusedWithoutEcho(
                 "registryMirrors",
                 () -> MirrorOptions.builder()
-                        .registryMirrors("docker.io=alice:" + SECRET + "@nexus.corp:8443/dockerhub"));
+                        .registryMirror("docker.io", "alice:" + SECRET + "@nexus.corp:8443/dockerhub"));
         assertRefusedWithoutEcho(
                 "registryMirrors",
-                () -> MirrorOptions.builder().registryMirrors("docker.io=https://alice:" + SECRET + "@nexus"));
+                () -> MirrorOptions.builder().registryMirror("docker.io", "https://alice:" + SECRET + "@nexus"));
         assertRefusedWithoutEcho(
-                "insecureRegistries", () -> MirrorOptions.builder().insecureRegistries("alice:" + SECRET + "@h:5000"));
+                "insecureRegistries",
+                () -> MirrorOptions.builder().insecureRegistries(java.util.List.of("alice:" + SECRET + "@h:5000")));
         assertRefusedWithoutEcho(
                 "overrides",
                 () -> request()
@@ -76,7 +77,7 @@ class CredentialRulesTest {
                 .hasMessageContaining("port 99999")
                 .hasMessageContaining("1-65535");
         assertThatThrownBy(() -> MirrorOptions.builder()
-                        .registryMirrors("docker.io=nexus:0/x")
+                        .registryMirror("docker.io", "nexus:0/x")
                         .build())
                 .hasMessageContaining("port 0");
         assertThat(request().registry("harbor.corp:65535").build().registry()).isEqualTo("harbor.corp:65535");

@@ -133,7 +133,12 @@ class PipelineTest {
                 .anyMatch(line -> line.contains("configure neither `falco` nor `falcoctl`"));
         assertThat(result.plan().warnings()).isEmpty();
         assertThatThrownBy(() -> FalcoOffline.packageChart(
-                        request(chartDirectory()).delivery(Delivery.BAKED).build(), listener))
+                        request(chartDirectory())
+                                .falco(FalcoOptions.builder()
+                                        .delivery(Delivery.BAKED)
+                                        .build())
+                                .build(),
+                        listener))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("delivery=baked")
                 .hasMessageContaining("not the Falco chart");
@@ -141,7 +146,7 @@ class PipelineTest {
 
     @Test
     void shouldRefuseABuildContextWithoutTheBakedDelivery() {
-        assertThatThrownBy(() -> request(work.resolve("in/app"))
+        assertThatThrownBy(() -> FalcoOptions.builder()
                         .bakeBuildContext(work.resolve("context"))
                         .build())
                 .isInstanceOf(InvalidRequestException.class)

@@ -84,7 +84,7 @@ class RunSummaryTest {
                             .outputDirectory(work.resolve("out"))
                             .mirror(MirrorOptions.builder()
                                     .mode(MirrorMode.BUNDLE)
-                                    .insecureRegistries(upstream.host())
+                                    .insecureRegistries(List.of(upstream.host()))
                                     .build())
                             .build(),
                     listener);

@@ -1,7 +1,8 @@
 package io.falcooffline.maven;
 
 import io.falcooffline.core.AuditOptions;
-import io.falcooffline.core.ChartSource;
+import io.falcooffline.core.Delivery;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
@@ -575,7 +576,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .toPath();
         File baseDirectory = isStandalone() ? new File(session().getExecutionRootDirectory()) : project.getBasedir();
         PackageRequest.Builder request = PackageRequest.builder()
-                .source(ChartSource.fromParameters(
+                .source(ChartSourceParameters.of(
                         chart,
                         chartSha256,
                         chartVersion,
@@ -586,7 +587,6 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                         baseDirectory == null ? null : baseDirectory.toPath()))
                 .sourceOptions(SourceOptions.builder()
                         .cacheDirectory(chartCacheDirectory == null ? null : chartCacheDirectory.toPath())
-                        .offline(session().isOffline())
                         .build())
                 .publish(PublishOptions.builder()
                         .publishChart(publishChart)
@@ -601,7 +601,7 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .registry(registry)
                 .repositoryPrefix(repositoryPrefix)
                 .repositoryLayout(ParameterValues.repositoryLayout(repositoryLayout))
-                .overrides(overridesText);
+                .overrides(ParameterText.overrides(overridesText));
         ParameterValues.pomOverrides(overrides).forEach(request::override);
         return request.valuesFiles(
                         valuesFiles == null
@@ -617,18 +617,24 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
                 .namespace(namespace)
                 .audit(auditOptions())
                 .mirror(mirrorOptions())
-                .delivery(delivery)
-                .artifacts(artifacts)
-                .driverKernels(driverKernels)
-                .driverRepository(driverRepository)
-                .falcoctlIndex(falcoctlIndex)
+                .falco(falcoOptions())
                 .registrySecret(registrySecret)
                 .registrySecretAsPullSecret(registrySecretAsPullSecret)
-                .falcoctlIndexCache(falcoctlIndexCache == null ? null : falcoctlIndexCache.toPath())
-                .bakeBuildContext(bakeBuildContext == null ? null : bakeBuildContext.toPath())
                 .pinDigests(pinDigests)
                 .outputTimestamp(ParameterValues.outputTimestamp(outputTimestamp, System.getenv("SOURCE_DATE_EPOCH"))
                         .orElse(null))
+                .build();
+    }
+
+    private FalcoOptions falcoOptions() {
+        return FalcoOptions.builder()
+                .delivery(Delivery.parse(delivery))
+                .artifacts(ParameterText.commaSeparated(artifacts))
+                .driverKernels(ParameterText.driverKernels(driverKernels))
+                .driverRepository(driverRepository)
+                .falcoctlIndex(falcoctlIndex)
+                .falcoctlIndexCache(falcoctlIndexCache == null ? null : falcoctlIndexCache.toPath())
+                .bakeBuildContext(bakeBuildContext == null ? null : bakeBuildContext.toPath())
                 .build();
     }
 
@@ -650,8 +656,8 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
         MirrorOptions.Builder options = withConnection(MirrorOptions.builder())
                 .mode(mode)
                 .bundleAsTar(bundleAsTar)
-                .platforms(platforms)
-                .registryMirrors(registryMirrors)
+                .platforms(ParameterText.platforms(platforms))
+                .registryMirrors(ParameterText.registryMirrors(registryMirrors))
                 .copySignatures(copySignatures);
         serverIdCredentials().ifPresent(credentials -> options.credentials(registry, credentials));
         if (bundle != null) {

@@ -111,7 +111,7 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
             builder.proxy(proxies);
         });
         return builder.offline(session != null && session.isOffline())
-                .insecureRegistries(insecureRegistries)
+                .insecureRegistries(ParameterText.commaSeparated(insecureRegistries))
                 .caFile(caFile == null ? null : caFile.toPath())
                 .credentials(credentialsByHost())
                 .allowCredentialsOverHttp(allowCredentialsOverHttp)

@@ -91,7 +91,7 @@ public final class FalcoStage {
             List<String> warnings,
             Optional<BakePlan> bake) {}
 
-    private final FalcoOptions options;
+    private final FalcoStageSettings options;
 
     /** The stage's values as one overlay of the root chart's values, each edit a whole value at its path. */
     public static Map<String, Object> overlay(Result result) {
@@ -119,7 +119,7 @@ public final class FalcoStage {
         return !(inRoot && ((indexesReplaced && reference.kind() == ReferenceKind.INDEX) || imageReplaced));
     }
 
-    public FalcoStage(FalcoOptions options) {
+    public FalcoStage(FalcoStageSettings options) {
         this.options = options;
     }
 

@@ -71,21 +71,20 @@ public final class ChartSources {
     }
 
     private ResolvedChart resolve(ChartSource source) {
-        return switch (source.kind()) {
-            case LOCAL -> local(source.path().orElseThrow());
-            case URL -> url(source.uri().orElseThrow(), source.sha256());
-            case OCI -> oci(source.ociReference().orElseThrow());
-            case REPOSITORY ->
-                repository(
-                        source.uri().orElseThrow(),
-                        source.name().orElseThrow(),
-                        VersionConstraint.parse(source.version().orElse("")));
-            case GIT ->
-                git(
-                        source.gitRepository().orElseThrow(),
-                        source.gitRef().orElseThrow(),
-                        source.gitPath().orElse(""));
-        };
+        if (source instanceof ChartSource.Local local) {
+            return local(local.path());
+        }
+        if (source instanceof ChartSource.Url url) {
+            return url(url.uri(), url.sha256());
+        }
+        if (source instanceof ChartSource.Oci oci) {
+            return oci(oci.reference());
+        }
+        if (source instanceof ChartSource.Repository repository) {
+            return repository(repository.uri(), repository.name(), VersionConstraint.parse(repository.version()));
+        }
+        ChartSource.Git git = (ChartSource.Git) source;
+        return git(git.repository(), git.ref(), git.path());
     }
 
     private ResolvedChart local(Path chart) {
@@ -225,7 +224,7 @@ public final class ChartSources {
     }
 
     private ResolvedChart git(String url, String ref, String chartPath) {
-        GitCharts git = new GitCharts(cache, options, access, listener);
+        GitCharts git = new GitCharts(cache, access, listener);
         try (GitCharts.Fetched fetched = git.fetch(url, ref)) {
             String commit = fetched.commit().name();
             String reference = url + " " + ref + (chartPath.isEmpty() ? "" : " " + chartPath);
@@ -308,7 +307,7 @@ public final class ChartSources {
             cache.remember(question, expected.get());
             return expected.get();
         }
-        if (options.offline()) {
+        if (access.offline()) {
             return cached(question, expected)
                     .orElseThrow(() -> new SourceUnreachableException(
                             "Offline, and the chart cache " + cache.root() + " holds nothing for " + reference

@@ -2,7 +2,6 @@ package io.falcooffline.core.source;
 
 import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
@@ -51,13 +50,11 @@ final class GitCharts {
     private static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{7,40}");
 
     private final ChartCache cache;
-    private final SourceOptions options;
     private final RegistryAccess access;
     private final ProgressListener listener;
 
-    GitCharts(ChartCache cache, SourceOptions options, RegistryAccess access, ProgressListener listener) {
+    GitCharts(ChartCache cache, RegistryAccess access, ProgressListener listener) {
         this.cache = cache;
-        this.options = options;
         this.access = access;
         this.listener = listener;
     }
@@ -66,7 +63,7 @@ final class GitCharts {
     Fetched fetch(String url, String ref) {
         Path directory = cache.gitDirectory(url);
         try {
-            if (!options.offline()) {
+            if (!access.offline()) {
                 try {
                     fetchRemote(url, ref, directory);
                 } catch (TransportException e) {

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.falcooffline.core.Delivery;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.plan.LockEntry;
@@ -66,16 +68,18 @@ class BakedImageTagTest {
                         .repositoryLayout(RepositoryLayout.FLATTEN)
                         .outputDirectory(output)
                         .profile("k8s-audit")
-                        .delivery(Delivery.BAKED)
-                        .artifacts(artifacts)
-                        .bakeBuildContext(output.resolve("context"))
+                        .falco(FalcoOptions.builder()
+                                .delivery(Delivery.BAKED)
+                                .artifacts(artifacts.isEmpty() ? List.of() : List.of(artifacts.split(",")))
+                                .bakeBuildContext(output.resolve("context"))
+                                .falcoctlIndex(upstream.indexFile().toString())
+                                .build())
                         .pinDigests(pinDigests)
-                        .falcoctlIndex(upstream.indexFile().toString())
                         .mirror(MirrorOptions.builder()
                                 .mode(MirrorMode.BUNDLE)
                                 .registryMirrors(upstream.registryMirrors())
                                 .insecureRegistries(List.of(upstream.host()))
-                                .platforms("linux/arm64,linux/amd64")
+                                .platforms(List.of(Platform.parse("linux/arm64"), Platform.parse("linux/amd64")))
                                 .build()
                                 .withDefaults(output))
                         .build(),

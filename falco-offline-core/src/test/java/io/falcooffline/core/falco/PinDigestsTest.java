@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.mirror.MirrorLock;
@@ -210,13 +212,15 @@ class PinDigestsTest {
                             .repositoryPrefix("falco")
                             .repositoryLayout(RepositoryLayout.FLATTEN)
                             .outputDirectory(work.resolve("narrowed"))
-                            .falcoctlIndex(upstream.indexFile().toString())
+                            .falco(FalcoOptions.builder()
+                                    .falcoctlIndex(upstream.indexFile().toString())
+                                    .build())
                             .pinDigests(true)
                             .mirror(MirrorOptions.builder()
                                     .mode(MirrorMode.PUSH)
                                     .registryMirrors(upstream.registryMirrors())
                                     .insecureRegistries(List.of(upstream.host(), internal.host()))
-                                    .platforms("linux/arm64")
+                                    .platforms(List.of(Platform.parse("linux/arm64")))
                                     .build())
                             .build(),
                     ProgressListener.SILENT);

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.Delivery;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.node.NodeSetup;
@@ -98,7 +100,7 @@ class WorkingSetPackageTest {
         try (LocalRegistry internal = LocalRegistry.startPlain();
                 OciStore client = new RegistryClient(internal.clientOptions().build())) {
             PackageRequest request = request(internal, "refused")
-                    .artifacts("k8saudit-rules:0.18.0")
+                    .falco(falco().artifacts(List.of("k8saudit-rules:0.18.0")).build())
                     .build();
 
             assertThatThrownBy(() -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
@@ -124,13 +126,19 @@ class WorkingSetPackageTest {
                 .repositoryLayout(RepositoryLayout.FLATTEN)
                 .outputDirectory(work.resolve(name))
                 .strict(true)
-                .delivery(Delivery.BAKED)
                 .mirror(MirrorOptions.builder()
                         .mode(MirrorMode.PUSH)
                         .registryMirrors(upstream.registryMirrors())
                         .insecureRegistries(List.of(upstream.host(), internal.host()))
-                        .platforms("linux/arm64,linux/amd64")
+                        .platforms(List.of(Platform.parse("linux/arm64"), Platform.parse("linux/amd64")))
                         .build())
+                .falco(falco().build());
+    }
+
+    /** The baked delivery, short names resolved through the stand-in's partial index. */
+    private static FalcoOptions.Builder falco() {
+        return FalcoOptions.builder()
+                .delivery(Delivery.BAKED)
                 .falcoctlIndex(upstream.partialIndexFile().toString());
     }
 }

@@ -73,7 +73,7 @@ class BundleTrustTest {
         return io.falcooffline.core.FalcoOffline.push(
                 PushRequest.builder()
                         .bundle(bundle)
-                        .insecureRegistries(BUNDLE_REGISTRY)
+                        .insecureRegistries(List.of(BUNDLE_REGISTRY))
                         .build(),
                 listener);
     }

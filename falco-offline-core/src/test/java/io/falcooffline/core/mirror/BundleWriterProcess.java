@@ -22,15 +22,15 @@ public final class BundleWriterProcess {
 
     public static void main(String[] args) {
         List<PlannedReference> plan = new ArrayList<>();
-        for (int i = 4; i < args.length; i++) {
+        for (int i = 3; i < args.length; i++) {
             String[] pair = args[i].split("=", 2);
             plan.add(new PlannedReference(ReferenceKind.IMAGE, pair[0], pair[1], Disposition.REDIRECTED, List.of()));
         }
         MirrorOptions options = MirrorOptions.builder()
                 .mode(MirrorMode.BUNDLE)
                 .bundle(Path.of(args[0]))
-                .registryMirrors(args[2])
-                .insecureRegistries(args[3])
+                .registryMirrors(UpstreamFixture.registryMirrors(args[2]))
+                .insecureRegistries(List.of(args[2]))
                 .build();
         MirrorCalls.run(options, args[1], plan, Optional.empty(), Optional.empty(), ProgressListener.SILENT);
     }

@@ -27,12 +27,12 @@ class MirrorOptionsTest {
     Path temp;
 
     @Test
-    void shouldParseCommaSeparatedSettingsWhenGivenAsText() {
+    void shouldNormalizeMirrorsAndRegistryHosts() {
         MirrorOptions options = MirrorOptions.builder()
                 .mode(MirrorMode.PUSH)
-                .registryMirrors("docker.io=nexus.corp:8443/dockerhub/, ghcr.io=127.0.0.1:5001")
-                .platforms("linux/arm64, linux/arm/v7")
-                .insecureRegistries("127.0.0.1:5001,Registry-1.Docker.io")
+                .registryMirrors(Map.of("docker.io", "nexus.corp:8443/dockerhub/", "ghcr.io", " 127.0.0.1:5001"))
+                .platforms(List.of(Platform.parse("linux/arm64"), Platform.parse("linux/arm/v7")))
+                .insecureRegistries(List.of("127.0.0.1:5001", "Registry-1.Docker.io"))
                 .credentials("index.docker.io", RegistryCredentials.basic("me", "pa:ss"))
                 .build();
 
@@ -67,11 +67,13 @@ class MirrorOptionsTest {
 
     @Test
     void shouldNameTheParameterWhenASettingIsMalformed() {
-        assertThatThrownBy(() -> MirrorOptions.builder().registryMirrors("docker.io"))
+        assertThatThrownBy(() -> MirrorOptions.builder()
+                        .registryMirror("docker.io", "https://nexus.corp")
+                        .build())
                 .isInstanceOf(InvalidRequestException.class)
                 .extracting(e -> ((InvalidRequestException) e).parameter())
                 .isEqualTo("registryMirrors");
-        assertThatThrownBy(() -> MirrorOptions.builder().platforms("arm64"))
+        assertThatThrownBy(() -> Platform.parse("arm64"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("os/architecture")
                 .extracting(e -> ((InvalidRequestException) e).parameter())

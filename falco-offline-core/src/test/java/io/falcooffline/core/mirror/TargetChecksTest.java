@@ -87,7 +87,7 @@ class TargetChecksTest {
         assertThatThrownBy(() -> MirrorCalls.push(
                         PushRequest.builder()
                                 .bundle(bundle)
-                                .insecureRegistries(plain.host())
+                                .insecureRegistries(List.of(plain.host()))
                                 .build(),
                         listener))
                 .isInstanceOf(FalcoOfflineException.class)
@@ -175,7 +175,7 @@ class TargetChecksTest {
         assertThatThrownBy(() -> MirrorCalls.push(
                         PushRequest.builder()
                                 .bundle(bundle)
-                                .insecureRegistries(tls.host())
+                                .insecureRegistries(List.of(tls.host()))
                                 .build(),
                         listener))
                 .isInstanceOfSatisfying(
@@ -227,7 +227,7 @@ class TargetChecksTest {
             MirrorResult pushed = MirrorCalls.push(
                     PushRequest.builder()
                             .bundle(bundle)
-                            .insecureRegistries(target.host())
+                            .insecureRegistries(List.of(target.host()))
                             .build(),
                     listener);
 
@@ -246,7 +246,7 @@ class TargetChecksTest {
         assertThatThrownBy(() -> MirrorCalls.push(
                         PushRequest.builder()
                                 .bundle(bundle)
-                                .insecureRegistries(plain.host())
+                                .insecureRegistries(List.of(plain.host()))
                                 .build(),
                         listener))
                 .isInstanceOf(FalcoOfflineException.class)

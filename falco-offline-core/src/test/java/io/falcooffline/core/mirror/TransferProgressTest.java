@@ -151,8 +151,9 @@ class TransferProgressTest {
         return MirrorOptions.builder()
                 .mode(MirrorMode.BUNDLE)
                 .bundle(bundle)
-                .registryMirrors("ghcr.io=" + source + ",docker.io=" + source + "/dockerhub")
-                .insecureRegistries(source)
+                .registryMirror("ghcr.io", source)
+                .registryMirror("docker.io", source + "/dockerhub")
+                .insecureRegistries(List.of(source))
                 .progressInterval(interval)
                 .build();
     }

@@ -16,7 +16,9 @@ import io.falcooffline.core.testing.SyntheticArtifacts;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A local registry standing in for ghcr.io and Docker Hub, holding the artifacts the Falco chart's k8saudit setup
@@ -67,13 +69,16 @@ final class UpstreamFixture implements AutoCloseable {
     }
 
     /** Where the plan's upstream registries are read from: this registry. */
-    String registryMirrors() {
+    Map<String, String> registryMirrors() {
         return registryMirrors(registry.host());
     }
 
     /** Where the plan's upstream registries are read from: this registry under another name, {@code host:port}. */
-    static String registryMirrors(String host) {
-        return "ghcr.io=" + host + ",docker.io=" + host + "/dockerhub";
+    static Map<String, String> registryMirrors(String host) {
+        Map<String, String> mirrors = new LinkedHashMap<>();
+        mirrors.put("ghcr.io", host);
+        mirrors.put("docker.io", host + "/dockerhub");
+        return mirrors;
     }
 
     /** Options reading from this registry, writing with the given mode. */

@@ -3,10 +3,12 @@ package io.falcooffline.core.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RepositoryLayout;
@@ -86,14 +88,20 @@ class DriverLoaderStartsOfflineTest {
                 .repositoryLayout(RepositoryLayout.FLATTEN)
                 .outputDirectory(work.resolve(name))
                 .strict(true)
-                .driverRepository(drivers.uri().toString())
                 .mirror(MirrorOptions.builder()
                         .mode(MirrorMode.PUSH)
                         .registryMirrors(upstream.registryMirrors())
                         .insecureRegistries(List.of(upstream.host(), internal.host()))
-                        .platforms(String.join(",", PLATFORMS))
+                        .platforms(PLATFORMS.stream().map(Platform::parse).toList())
                         .build())
-                .falcoctlIndex(upstream.indexFile().toString());
+                .falco(falco().build());
+    }
+
+    /** Short names resolve through the stand-in's index, drivers come from the stand-in repository. */
+    private static FalcoOptions.Builder falco() {
+        return FalcoOptions.builder()
+                .falcoctlIndex(upstream.indexFile().toString())
+                .driverRepository(drivers.uri().toString());
     }
 
     /** A node set up as the files the run {@code name} wrote under {@code nodes/} say. */
@@ -109,7 +117,7 @@ class DriverLoaderStartsOfflineTest {
                 OciStore client = new RegistryClient(internal.clientOptions().build())) {
             PackageResult result = FalcoOffline.packageChart(
                     request(internal, "kernels")
-                            .driverKernels(String.join(",", KERNELS))
+                            .falco(falco().driverKernels(KERNELS).build())
                             .build(),
                     (level, message) -> messages.add(level + " " + message));
             RenderedManifests rendered = HelmRenderer.render(result.chartFile().orElseThrow());
@@ -163,12 +171,15 @@ class DriverLoaderStartsOfflineTest {
             Path output = work.resolve("bundled");
             PackageResult result = FalcoOffline.packageChart(
                     request(internal, "bundled")
-                            .driverKernels(KERNELS.get(0))
+                            .falco(falco().driverKernels(List.of(KERNELS.get(0)))
+                                    .build())
                             .mirror(MirrorOptions.builder()
                                     .mode(MirrorMode.BUNDLE)
                                     .registryMirrors(upstream.registryMirrors())
                                     .insecureRegistries(List.of(upstream.host(), internal.host()))
-                                    .platforms(String.join(",", PLATFORMS))
+                                    .platforms(PLATFORMS.stream()
+                                            .map(Platform::parse)
+                                            .toList())
                                     .build()
                                     .withDefaults(output))
                             .build(),
@@ -181,7 +192,7 @@ class DriverLoaderStartsOfflineTest {
                     PushRequest.builder()
                             .bundle(result.mirror().orElseThrow().bundle().orElseThrow())
                             .registry(internal.host())
-                            .insecureRegistries(internal.host())
+                            .insecureRegistries(List.of(internal.host()))
                             .build(),
                     ProgressListener.SILENT);
 
@@ -200,7 +211,8 @@ class DriverLoaderStartsOfflineTest {
         try (LocalRegistry internal = LocalRegistry.startPlain();
                 OciStore client = new RegistryClient(internal.clientOptions().build())) {
             PackageRequest request = request(internal, "missing-kernel")
-                    .driverKernels(KERNELS.get(0) + ",ubuntu-generic:5.4.0-151-generic:168")
+                    .falco(falco().driverKernels(List.of(KERNELS.get(0), "ubuntu-generic:5.4.0-151-generic:168"))
+                            .build())
                     .build();
 
             org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.Delivery;
 import io.falcooffline.core.FalcoOffline;
+import io.falcooffline.core.FalcoOptions;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
+import io.falcooffline.core.Platform;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.RepositoryLayout;
@@ -74,7 +76,12 @@ class FalcoStartsOfflineTest {
                 .outputDirectory(work.resolve(name))
                 .strict(true)
                 .mirror(mirror(internal, MirrorMode.PUSH).build())
-                .falcoctlIndex(upstream.indexFile().toString());
+                .falco(falco().build());
+    }
+
+    /** The Falco options every run of this test shares: short names resolve through the stand-in's index. */
+    private static FalcoOptions.Builder falco() {
+        return FalcoOptions.builder().falcoctlIndex(upstream.indexFile().toString());
     }
 
     /** Reads upstream through the stand-in registry, both registries over plain HTTP, arm64 and amd64 kept. */
@@ -83,7 +90,7 @@ class FalcoStartsOfflineTest {
                 .mode(mode)
                 .registryMirrors(upstream.registryMirrors())
                 .insecureRegistries(List.of(upstream.host(), internal.host()))
-                .platforms("linux/arm64,linux/amd64");
+                .platforms(List.of(Platform.parse("linux/arm64"), Platform.parse("linux/amd64")));
     }
 
     /** Pushes into a TLS registry whose CA the build trusts; upstream stays the plain-HTTP stand-in. */
@@ -93,7 +100,7 @@ class FalcoStartsOfflineTest {
                 .registryMirrors(upstream.registryMirrors())
                 .insecureRegistries(List.of(upstream.host()))
                 .caFile(internal.caFile().orElseThrow())
-                .platforms("linux/arm64,linux/amd64");
+                .platforms(List.of(Platform.parse("linux/arm64"), Platform.parse("linux/amd64")));
     }
 
     /** An arm64 node of a plain-HTTP registry, its containerd set up as the run's {@code nodes/README.md} says. */
@@ -358,7 +365,8 @@ class FalcoStartsOfflineTest {
         try (LocalRegistry internal = LocalRegistry.startPlain();
                 OciStore client = new RegistryClient(internal.clientOptions().build())) {
             PackageRequest request = request(internal, "refused")
-                    .artifacts("k8saudit:0.16.1,k8saudit-rules:0.18.0")
+                    .falco(falco().artifacts(List.of("k8saudit:0.16.1", "k8saudit-rules:0.18.0"))
+                            .build())
                     .profile("k8s-audit")
                     .build();
 
@@ -383,10 +391,11 @@ class FalcoStartsOfflineTest {
             Path buildContext = work.resolve("baked-build-context");
             PackageResult result = FalcoOffline.packageChart(
                     request(internal, "baked")
-                            .delivery(Delivery.BAKED)
+                            .falco(falco().delivery(Delivery.BAKED)
+                                    .bakeBuildContext(buildContext)
+                                    .build())
                             .valuesFile(values)
                             .mirror(mirror(internal, MirrorMode.BUNDLE).build().withDefaults(work.resolve("baked")))
-                            .bakeBuildContext(buildContext)
                             .build(),
                     ProgressListener.SILENT);
             assertThat(Files.readString(buildContext.resolve("Dockerfile")))
@@ -436,7 +445,7 @@ class FalcoStartsOfflineTest {
             Path output = work.resolve("baked-harbor");
             PackageResult result = FalcoOffline.packageChart(
                     request(harbor, "baked-harbor")
-                            .delivery(Delivery.BAKED)
+                            .falco(falco().delivery(Delivery.BAKED).build())
                             .valuesFile(values)
                             .registrySecret("harbor-pull")
                             .mirror(harborMirror(harbor).build())

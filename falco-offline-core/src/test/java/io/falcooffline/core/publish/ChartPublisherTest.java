@@ -83,7 +83,7 @@ class ChartPublisherTest {
         try (LocalRegistry registry = LocalRegistry.startPlain()) {
             PackageRequest request = request(registry.host(), temp.resolve("out"))
                     .mirror(MirrorOptions.builder()
-                            .insecureRegistries(registry.host())
+                            .insecureRegistries(List.of(registry.host()))
                             .build())
                     .publish(PublishOptions.builder().publishChart(true).build())
                     .build();
@@ -306,7 +306,7 @@ class ChartPublisherTest {
             FalcoOffline.push(
                     PushRequest.builder()
                             .bundle(bundle.bundle().orElseThrow())
-                            .insecureRegistries(registry.host())
+                            .insecureRegistries(List.of(registry.host()))
                             .build(),
                     ProgressListener.SILENT);
             String rendered = renderLighthouseFrom(registry);

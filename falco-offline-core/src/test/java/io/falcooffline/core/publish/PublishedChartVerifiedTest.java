@@ -45,7 +45,9 @@ class PublishedChartVerifiedTest {
                     .repositoryLayout(RepositoryLayout.FLATTEN)
                     .strict(false)
                     .outputDirectory(temp.resolve("out"))
-                    .mirror(MirrorOptions.builder().insecureRegistries(host).build())
+                    .mirror(MirrorOptions.builder()
+                            .insecureRegistries(List.of(host))
+                            .build())
                     .publish(PublishOptions.builder().publishChart(true).build())
                     .build();
 

@@ -46,11 +46,15 @@ class ChartSourcesTest {
         }
     };
 
-    private SourceOptions options(boolean offline) {
-        return SourceOptions.builder()
-                .cacheDirectory(temp.resolve("cache"))
-                .offline(offline)
-                .build();
+    private SourceOptions options() {
+        return SourceOptions.builder().cacheDirectory(temp.resolve("cache")).build();
+    }
+
+    /** A connection that may not connect, as under {@code mvn -o}. */
+    private static RegistryAccess offline() {
+        RegistryAccess.Builder access = RegistryAccess.builder();
+        access.offline(true);
+        return access.build();
     }
 
     private List<Path> repository() {
@@ -61,7 +65,7 @@ class ChartSourcesTest {
     void localArchiveGivesItsDigestAndTheChartFromOneRead() {
         Path archive = repository().get(0);
 
-        ResolvedChart resolved = ChartSources.resolve(ChartSource.local(archive), options(true), NO_ACCESS, listener);
+        ResolvedChart resolved = ChartSources.resolve(ChartSource.local(archive), options(), offline(), listener);
 
         assertThat(resolved.digest()).isEqualTo(Digests.sha256(TestChartRepository.bytes(archive)));
         assertThat(resolved.reference()).isEqualTo("local lighthouse 1.2.3");
@@ -81,15 +85,15 @@ class ChartSourcesTest {
         ResolvedChart first;
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             source = ChartSource.url(server.uri() + "/lighthouse-1.2.3.tgz", sha.substring("sha256:".length()));
-            first = ChartSources.resolve(source, options(false), NO_ACCESS, listener);
-            ChartSources.resolve(source, options(false), NO_ACCESS, listener);
+            first = ChartSources.resolve(source, options(), NO_ACCESS, listener);
+            ChartSources.resolve(source, options(), NO_ACCESS, listener);
             assertThat(server.requests()).containsExactly("/lighthouse-1.2.3.tgz");
         }
         assertThat(first.digest()).isEqualTo(sha);
         assertThat(first.reference()).isEqualTo(source.describe());
         assertThat(TestChartRepository.bytes(first.path())).isEqualTo(TestChartRepository.bytes(archive));
 
-        ResolvedChart offline = ChartSources.resolve(source, options(true), NO_ACCESS, listener);
+        ResolvedChart offline = ChartSources.resolve(source, options(), offline(), listener);
         assertThat(offline.digest()).isEqualTo(sha);
     }
 
@@ -100,15 +104,13 @@ class ChartSourcesTest {
         String digest;
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             source = ChartSource.url(server.uri() + "/lighthouse-1.3.0.tgz", null);
-            digest = ChartSources.resolve(source, options(false), NO_ACCESS, listener)
-                    .digest();
+            digest =
+                    ChartSources.resolve(source, options(), NO_ACCESS, listener).digest();
         }
-        assertThat(ChartSources.resolve(source, options(false), NO_ACCESS, listener)
-                        .digest())
+        assertThat(ChartSources.resolve(source, options(), NO_ACCESS, listener).digest())
                 .isEqualTo(digest);
         assertThat(warnings).anySatisfy(warning -> assertThat(warning).contains("using the copy in the chart cache"));
-        assertThat(ChartSources.resolve(source, options(true), NO_ACCESS, listener)
-                        .digest())
+        assertThat(ChartSources.resolve(source, options(), offline(), listener).digest())
                 .isEqualTo(digest);
     }
 
@@ -118,7 +120,7 @@ class ChartSourcesTest {
         String actual = Digests.sha256(TestChartRepository.bytes(archive));
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             ChartSource source = ChartSource.url(server.uri() + "/lighthouse-1.2.3.tgz", "0".repeat(64));
-            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(), NO_ACCESS, listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("has the digest " + actual)
                     .hasMessageContaining("sha256:" + "0".repeat(64));
@@ -129,7 +131,7 @@ class ChartSourcesTest {
     @Test
     void offlineWithNothingCachedSaysWhatToFetch() {
         ChartSource source = ChartSource.url("https://charts.example.com/lighthouse-1.2.3.tgz", null);
-        assertThatThrownBy(() -> ChartSources.resolve(source, options(true), NO_ACCESS, listener))
+        assertThatThrownBy(() -> ChartSources.resolve(source, options(), offline(), listener))
                 .isInstanceOf(SourceUnreachableException.class)
                 .hasMessageContaining("Offline")
                 .hasMessageContaining("https://charts.example.com/lighthouse-1.2.3.tgz")
@@ -144,7 +146,7 @@ class ChartSourcesTest {
             gone = server.uri();
         }
         ChartSource source = ChartSource.repository(gone.toString(), "lighthouse", "1.*");
-        assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
+        assertThatThrownBy(() -> ChartSources.resolve(source, options(), NO_ACCESS, listener))
                 .isInstanceOf(SourceUnreachableException.class)
                 .hasMessageContaining("Cannot reach " + gone + "/index.yaml")
                 .hasMessageContaining("holds nothing for");
@@ -161,7 +163,7 @@ class ChartSourcesTest {
             assertThat(resolveVersion(url, "")).isEqualTo("2.0.0");
             assertThat(resolveVersion(url, "^2.1.0-rc.0")).isEqualTo("2.1.0-rc.1");
             ResolvedChart exact = ChartSources.resolve(
-                    ChartSource.repository(url, "lighthouse", "1.2.3"), options(false), NO_ACCESS, listener);
+                    ChartSource.repository(url, "lighthouse", "1.2.3"), options(), NO_ACCESS, listener);
             assertThat(TestChartRepository.bytes(exact.path())).isEqualTo(TestChartRepository.bytes(archives.get(0)));
             assertThat(exact.reference()).isEqualTo(url + " lighthouse 1.2.3");
         }
@@ -173,7 +175,7 @@ class ChartSourcesTest {
         try (StaticHttpServer server = StaticHttpServer.serveWithBasicAuth(temp.resolve("repo"), "robot", "s3cr3t")) {
             String host = server.uri().getAuthority();
             ChartSource source = ChartSource.repository(server.uri().toString(), "lighthouse", "1.2.3");
-            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(), NO_ACCESS, listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("answered 401")
                     .hasMessageContaining("settings.xml")
@@ -181,7 +183,7 @@ class ChartSourcesTest {
             RegistryAccess.Builder access = RegistryAccess.builder();
             access.credentials(host, RegistryCredentials.basic("robot", "s3cr3t"));
             access.allowCredentialsOverHttp(true);
-            ResolvedChart resolved = ChartSources.resolve(source, options(false), access.build(), listener);
+            ResolvedChart resolved = ChartSources.resolve(source, options(), access.build(), listener);
             assertThat(new ChartReader().read(resolved.path()).version()).isEqualTo("1.2.3");
         }
     }
@@ -194,8 +196,8 @@ class ChartSourcesTest {
             url = server.uri().toString();
             resolveVersion(url, "~1.2");
         }
-        ResolvedChart offline = ChartSources.resolve(
-                ChartSource.repository(url, "lighthouse", "~1.2"), options(true), NO_ACCESS, listener);
+        ResolvedChart offline =
+                ChartSources.resolve(ChartSource.repository(url, "lighthouse", "~1.2"), options(), offline(), listener);
         assertThat(new ChartReader().read(offline.path()).version()).isEqualTo("1.2.10");
     }
 
@@ -204,12 +206,12 @@ class ChartSourcesTest {
         repository();
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             ChartSource source = ChartSource.repository(server.uri().toString(), "lighthouse", "9.0.*");
-            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(), NO_ACCESS, listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("satisfies '9.0.*'")
                     .hasMessageContaining("2.1.0-rc.1, 2.0.0, 1.3.0, 1.2.10, 1.2.3");
             ChartSource other = ChartSource.repository(server.uri().toString(), "falco", "");
-            assertThatThrownBy(() -> ChartSources.resolve(other, options(false), NO_ACCESS, listener))
+            assertThatThrownBy(() -> ChartSources.resolve(other, options(), NO_ACCESS, listener))
                     .hasMessageContaining("has no chart named 'falco'");
         }
     }
@@ -221,7 +223,7 @@ class ChartSourcesTest {
         String actual = Digests.sha256("not the indexed chart".getBytes(StandardCharsets.UTF_8));
         try (StaticHttpServer server = StaticHttpServer.serve(temp.resolve("repo"))) {
             ChartSource source = ChartSource.repository(server.uri().toString(), "lighthouse", "1.3.0");
-            assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
+            assertThatThrownBy(() -> ChartSources.resolve(source, options(), NO_ACCESS, listener))
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("has the digest " + actual);
         }
@@ -236,7 +238,7 @@ class ChartSourcesTest {
                     .withRemote(URI.create("oci://" + registry.host() + "/charts"))
                     .plainHttp()
                     .call();
-            SourceOptions options = options(false);
+            SourceOptions options = options();
             RegistryAccess.Builder plainHttp = RegistryAccess.builder();
             plainHttp.insecureRegistries(List.of(registry.host()));
             RegistryAccess access = plainHttp.build();
@@ -268,7 +270,7 @@ class ChartSourcesTest {
         Chart expected = new ChartReader().read(TestCharts.lighthouse());
         for (String ref : List.of("v1.2.3", "main", commit)) {
             ResolvedChart resolved = ChartSources.resolve(
-                    ChartSource.git(url, ref, "charts/lighthouse"), options(false), NO_ACCESS, listener);
+                    ChartSource.git(url, ref, "charts/lighthouse"), options(), NO_ACCESS, listener);
             assertThat(resolved.digest()).isEqualTo("git:" + commit);
             assertThat(resolved.path().getFileName()).hasToString("lighthouse");
             assertThat(new ChartReader().read(resolved.path()).files())
@@ -276,7 +278,7 @@ class ChartSourcesTest {
             assertThat(new ChartReader().read(resolved.path()).subcharts()).hasSize(1);
         }
         ResolvedChart offline = ChartSources.resolve(
-                ChartSource.git(url, "v1.2.3", "charts/lighthouse"), options(true), NO_ACCESS, listener);
+                ChartSource.git(url, "v1.2.3", "charts/lighthouse"), options(), offline(), listener);
         assertThat(offline.digest()).isEqualTo("git:" + commit);
     }
 
@@ -286,7 +288,7 @@ class ChartSourcesTest {
                 temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         try (GitRepositories.Daemon daemon = GitRepositories.Daemon.serve(bare.getParent())) {
             ChartSource source = ChartSource.git(daemon.url("repository.git"), "v1.2.3", "charts/lighthouse");
-            ResolvedChart resolved = ChartSources.resolve(source, options(false), NO_ACCESS, listener);
+            ResolvedChart resolved = ChartSources.resolve(source, options(), NO_ACCESS, listener);
             assertThat(new ChartReader().read(resolved.path()).name()).isEqualTo("lighthouse");
             Path cached = new ChartCache(temp.resolve("cache")).gitDirectory(daemon.url("repository.git"));
             assertThat(cached.resolve("shallow")).exists();
@@ -299,7 +301,7 @@ class ChartSourcesTest {
                 temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         try (GitSmartHttp http = GitSmartHttp.serve(bare.getParent())) {
             ChartSource source = ChartSource.git(http.url("repository.git"), "v1.2.3", "charts/lighthouse");
-            ResolvedChart resolved = ChartSources.resolve(source, options(false), NO_ACCESS, listener);
+            ResolvedChart resolved = ChartSources.resolve(source, options(), NO_ACCESS, listener);
             assertThat(new ChartReader().read(resolved.path()).name()).isEqualTo("lighthouse");
             Path cached = new ChartCache(temp.resolve("cache")).gitDirectory(http.url("repository.git"));
             assertThat(cached.resolve("shallow")).exists();
@@ -318,11 +320,11 @@ class ChartSourcesTest {
         try (StaticHttpServer http = StaticHttpServer.serve(bare.getParent())) {
             String url = http.uri() + "/repository.git";
             ResolvedChart resolved = ChartSources.resolve(
-                    ChartSource.git(url, "v1.2.3", "charts/lighthouse"), options(false), NO_ACCESS, listener);
+                    ChartSource.git(url, "v1.2.3", "charts/lighthouse"), options(), NO_ACCESS, listener);
             assertThat(new ChartReader().read(resolved.path()).name()).isEqualTo("lighthouse");
             assertThat(http.requests()).as("the dumb protocol").contains("/repository.git/info/refs");
             ResolvedChart byBranch = ChartSources.resolve(
-                    ChartSource.git(url, "main", "charts/lighthouse"), options(false), NO_ACCESS, listener);
+                    ChartSource.git(url, "main", "charts/lighthouse"), options(), NO_ACCESS, listener);
             assertThat(byBranch.digest()).isEqualTo(resolved.digest());
         }
     }
@@ -332,13 +334,13 @@ class ChartSourcesTest {
         Path bare = GitRepositories.bareWithTree(
                 temp.resolve("git"), TestCharts.lighthouse(), "charts/lighthouse", "v1.2.3");
         ChartSource source = ChartSource.git(bare.toUri().toString(), "v9.9.9", "charts/lighthouse");
-        assertThatThrownBy(() -> ChartSources.resolve(source, options(false), NO_ACCESS, listener))
+        assertThatThrownBy(() -> ChartSources.resolve(source, options(), NO_ACCESS, listener))
                 .isInstanceOf(ChartSourceException.class)
                 .hasMessageContaining("no tag, branch or commit 'v9.9.9'")
                 .hasMessageContaining("v1.2.3")
                 .hasMessageContaining("main");
         ChartSource wrongPath = ChartSource.git(bare.toUri().toString(), "v1.2.3", "charts/falco");
-        assertThatThrownBy(() -> ChartSources.resolve(wrongPath, options(false), NO_ACCESS, listener))
+        assertThatThrownBy(() -> ChartSources.resolve(wrongPath, options(), NO_ACCESS, listener))
                 .hasMessageContaining("does not exist or is empty");
     }
 
@@ -358,7 +360,7 @@ class ChartSourcesTest {
             Files.writeString(tree.resolve("Chart.yaml"), chartYaml);
             Path bare = GitRepositories.bareWithTree(temp.resolve("git"), tree, "", "v1");
             ResolvedChart resolved = ChartSources.resolve(
-                    ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), NO_ACCESS, listener);
+                    ChartSource.git(bare.toUri().toString(), "v1", ""), options(), NO_ACCESS, listener);
             assertThat(resolved.path().resolve("charts/beacon-0.3.0.tgz")).exists();
             Chart chart = new ChartReader().read(resolved.path());
             assertThat(chart.subcharts())
@@ -382,7 +384,7 @@ class ChartSourcesTest {
             Path bare = GitRepositories.bareWithTree(temp.resolve("git-" + repository.length()), tree, "", "v1");
 
             assertThatThrownBy(() -> ChartSources.resolve(
-                            ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), NO_ACCESS, listener))
+                            ChartSource.git(bare.toUri().toString(), "v1", ""), options(), NO_ACCESS, listener))
                     .as(repository)
                     .isInstanceOf(ChartSourceException.class)
                     .hasMessageContaining("beacon")
@@ -405,7 +407,7 @@ class ChartSourcesTest {
         Path bare = GitRepositories.bareWithTree(temp.resolve("git-lock"), tree, "", "v1");
 
         assertThatThrownBy(() -> ChartSources.resolve(
-                        ChartSource.git(bare.toUri().toString(), "v1", ""), options(false), NO_ACCESS, listener))
+                        ChartSource.git(bare.toUri().toString(), "v1", ""), options(), NO_ACCESS, listener))
                 .isInstanceOf(ChartSourceException.class)
                 .hasMessageContaining("/Chart.lock gives dependency beacon the version '0.3.x.y'")
                 .hasMessageContaining("helm dependency update")
@@ -414,7 +416,7 @@ class ChartSourcesTest {
 
     private String resolveVersion(String url, String constraint) {
         ResolvedChart resolved = ChartSources.resolve(
-                ChartSource.repository(url, "lighthouse", constraint), options(false), NO_ACCESS, listener);
+                ChartSource.repository(url, "lighthouse", constraint), options(), NO_ACCESS, listener);
         return new ChartReader().read(resolved.path()).version();
     }
 

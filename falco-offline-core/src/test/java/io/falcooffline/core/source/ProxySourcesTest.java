@@ -37,11 +37,8 @@ class ProxySourcesTest {
     @TempDir
     Path temp;
 
-    private SourceOptions options(boolean offline) {
-        return SourceOptions.builder()
-                .cacheDirectory(temp.resolve("cache"))
-                .offline(offline)
-                .build();
+    private SourceOptions options() {
+        return SourceOptions.builder().cacheDirectory(temp.resolve("cache")).build();
     }
 
     private static RegistryAccess through(ForwardProxy proxy, boolean offline) {
@@ -72,11 +69,11 @@ class ProxySourcesTest {
             String chartUrl = upstream(site.uri(), "charts") + "/lighthouse-1.2.3.tgz";
             String repositoryUrl = upstream(repository.uri(), "charts");
 
-            ResolvedChart url = ChartSources.resolve(
-                    ChartSource.url(chartUrl, null), options(false), through(proxy, false), listener);
+            ResolvedChart url =
+                    ChartSources.resolve(ChartSource.url(chartUrl, null), options(), through(proxy, false), listener);
             ResolvedChart fromRepository = ChartSources.resolve(
                     ChartSource.repository(repositoryUrl, "lighthouse", "1.2.*"),
-                    options(false),
+                    options(),
                     through(proxy, false),
                     listener);
 
@@ -86,14 +83,14 @@ class ProxySourcesTest {
             assertThat(site.requests()).isNotEmpty();
             int connections = proxy.connections();
 
-            ResolvedChart offline = ChartSources.resolve(
-                    ChartSource.url(chartUrl, null), options(true), through(proxy, true), listener);
+            ResolvedChart offline =
+                    ChartSources.resolve(ChartSource.url(chartUrl, null), options(), through(proxy, true), listener);
 
             assertThat(offline.digest()).isEqualTo(url.digest());
             assertThat(proxy.connections()).as("offline connects nowhere").isEqualTo(connections);
             assertThatThrownBy(() -> ChartSources.resolve(
                             ChartSource.url(upstream(site.uri(), "charts") + "/other-1.0.0.tgz", null),
-                            options(true),
+                            options(),
                             through(proxy, true),
                             listener))
                     .isInstanceOf(SourceUnreachableException.class)
@@ -117,7 +114,7 @@ class ProxySourcesTest {
 
             ResolvedChart resolved = ChartSources.resolve(
                     ChartSource.git(url, "v1.2.3", "charts/lighthouse"),
-                    options(false),
+                    options(),
                     access.build(),
                     ProgressListener.SILENT);
 

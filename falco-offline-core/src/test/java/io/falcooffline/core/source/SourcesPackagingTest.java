@@ -140,7 +140,7 @@ class SourcesPackagingTest {
                                 .cacheDirectory(temp.resolve("cache"))
                                 .build())
                         .mirror(MirrorOptions.builder()
-                                .insecureRegistries(registry.host())
+                                .insecureRegistries(List.of(registry.host()))
                                 .build())
                         .registry(REGISTRY)
                         .repositoryPrefix("falco")

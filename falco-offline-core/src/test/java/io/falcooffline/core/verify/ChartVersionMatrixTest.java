@@ -127,7 +127,7 @@ class ChartVersionMatrixTest {
                 PushRequest.builder()
                         .bundle(out.resolve("bundle"))
                         .registry(registry.host())
-                        .insecureRegistries(registry.host())
+                        .insecureRegistries(List.of(registry.host()))
                         .build(),
                 ProgressListener.SILENT);
 

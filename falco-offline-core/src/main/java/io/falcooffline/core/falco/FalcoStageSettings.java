@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The settings of the {@code falco} stage.
+ * The settings of the {@code falco} stage, made from the public {@link io.falcooffline.core.FalcoOptions} and the
+ * parts of the request the stage also needs (the registry's CA file and login Secret).
  *
  * @param delivery how Falco gets its plugins and rules
  * @param artifacts the {@code artifacts} parameter
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  * @param registrySecret the name of an existing {@code kubernetes.io/dockerconfigjson} Secret falcoctl logs in with
  * @param indexCache where fetched indexes are cached; empty for no cache
  */
-public record FalcoOptions(
+public record FalcoStageSettings(
         Delivery delivery,
         ArtifactPins artifacts,
         Optional<String> falcoctlIndex,
@@ -31,7 +32,7 @@ public record FalcoOptions(
 
     private static final long MAX_CA_BYTES = 1024 * 1024;
 
-    public FalcoOptions {
+    public FalcoStageSettings {
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(artifacts, "artifacts");
         Objects.requireNonNull(falcoctlIndex, "falcoctlIndex");
@@ -60,8 +61,8 @@ public record FalcoOptions(
     }
 
     /** {@code delivery=registry}, nothing pinned, no index, CA or secret given. */
-    public static FalcoOptions defaults() {
-        return new FalcoOptions(
+    public static FalcoStageSettings defaults() {
+        return new FalcoStageSettings(
                 Delivery.REGISTRY,
                 ArtifactPins.none(),
                 Optional.empty(),
@@ -70,16 +71,16 @@ public record FalcoOptions(
                 Optional.empty());
     }
 
-    public FalcoOptions withDelivery(Delivery newDelivery) {
-        return new FalcoOptions(newDelivery, artifacts, falcoctlIndex, caFile, registrySecret, indexCache);
+    public FalcoStageSettings withDelivery(Delivery newDelivery) {
+        return new FalcoStageSettings(newDelivery, artifacts, falcoctlIndex, caFile, registrySecret, indexCache);
     }
 
-    public FalcoOptions withArtifacts(ArtifactPins newArtifacts) {
-        return new FalcoOptions(delivery, newArtifacts, falcoctlIndex, caFile, registrySecret, indexCache);
+    public FalcoStageSettings withArtifacts(ArtifactPins newArtifacts) {
+        return new FalcoStageSettings(delivery, newArtifacts, falcoctlIndex, caFile, registrySecret, indexCache);
     }
 
-    public FalcoOptions withFalcoctlIndex(String index) {
-        return new FalcoOptions(
+    public FalcoStageSettings withFalcoctlIndex(String index) {
+        return new FalcoStageSettings(
                 delivery,
                 artifacts,
                 Optional.ofNullable(index).filter(s -> !s.isBlank()),
@@ -88,13 +89,13 @@ public record FalcoOptions(
                 indexCache);
     }
 
-    public FalcoOptions withCaFile(Path file) {
-        return new FalcoOptions(
+    public FalcoStageSettings withCaFile(Path file) {
+        return new FalcoStageSettings(
                 delivery, artifacts, falcoctlIndex, Optional.ofNullable(file), registrySecret, indexCache);
     }
 
-    public FalcoOptions withRegistrySecret(String secret) {
-        return new FalcoOptions(
+    public FalcoStageSettings withRegistrySecret(String secret) {
+        return new FalcoStageSettings(
                 delivery,
                 artifacts,
                 falcoctlIndex,
@@ -103,8 +104,8 @@ public record FalcoOptions(
                 indexCache);
     }
 
-    public FalcoOptions withIndexCache(Path directory) {
-        return new FalcoOptions(
+    public FalcoStageSettings withIndexCache(Path directory) {
+        return new FalcoStageSettings(
                 delivery, artifacts, falcoctlIndex, caFile, registrySecret, Optional.ofNullable(directory));
     }
 }

@@ -38,9 +38,11 @@ class FalcoOptionsTest {
 
     @Test
     void theRegistrySecretMustBeAKubernetesName() {
-        assertThat(FalcoOptions.defaults().withRegistrySecret("harbor-pull").registrySecret())
+        assertThat(FalcoStageSettings.defaults()
+                        .withRegistrySecret("harbor-pull")
+                        .registrySecret())
                 .contains("harbor-pull");
-        assertThatThrownBy(() -> FalcoOptions.defaults().withRegistrySecret("Harbor Pull"))
+        assertThatThrownBy(() -> FalcoStageSettings.defaults().withRegistrySecret("Harbor Pull"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("registrySecret");
     }
