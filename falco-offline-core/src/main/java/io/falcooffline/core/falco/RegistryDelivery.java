@@ -36,10 +36,10 @@ final class RegistryDelivery {
             + " (the default bundle, or push=true) to get one";
     private static final List<String> FALCOCTL_CONTAINERS = List.of("install", "follow");
 
-    private final FalcoOptions options;
+    private final FalcoStageSettings options;
     private final FalcoStage.Input input;
 
-    RegistryDelivery(FalcoOptions options, FalcoStage.Input input) {
+    RegistryDelivery(FalcoStageSettings options, FalcoStage.Input input) {
         this.options = options;
         this.input = input;
     }
