@@ -4,8 +4,6 @@ import io.falcooffline.core.audit.AuditStage;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartTree;
 import io.falcooffline.core.chart.ChartWriter;
-import io.falcooffline.core.falco.BakePlan;
-import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.falco.FalcoPlanSection;
 import io.falcooffline.core.falco.FalcoStage;
 import io.falcooffline.core.falco.IndexSource;
@@ -13,6 +11,9 @@ import io.falcooffline.core.falco.SourceStores;
 import io.falcooffline.core.falco.SyscallDriver;
 import io.falcooffline.core.falco.ValuesEdit;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.falco.bake.DriverLoaderBuild;
+import io.falcooffline.core.falco.bake.FalcoImageBuild;
+import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.MirrorRequest;
@@ -136,7 +137,7 @@ final class Pipeline {
         rewrite.overlayRoot(falcoOverlay);
         falco.copies()
                 .forEach(copy -> rewrite.mirrorAlso(
-                        copy.kind(), OciReference.parse(copy.source()), OciReference.parse(copy.target()), copy.why()));
+                        copy.kind(), copy.source(), copy.target(), copy.why()));
         rewrite.overlayRoot(ValuesEdit.overlay(driver.edits()));
         driver.image()
                 .ifPresent(image -> rewrite.mirrorAlso(
@@ -176,7 +177,7 @@ final class Pipeline {
             DigestPins pinning = pins.get();
             falco.bake()
                     .ifPresent(bake -> pinning.notPinned(
-                            bake.image(),
+                            bake.image().toString(),
                             "the baked Falco image is built after the values are written, so its digest is"
                                     + " not known there; its tag is derived from its content ("
                                     + bake.contentDigest() + ") and names that content alone"));
@@ -202,8 +203,7 @@ final class Pipeline {
                 plan,
                 archive,
                 planJson,
-                falco.bake().map(bake -> bake.withBuildContext(request.bakeBuildContext())),
-                driver.image());
+                derivedImages(request, falco, driver));
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
                 plan.chartFileName(),
@@ -382,8 +382,7 @@ final class Pipeline {
             Plan plan,
             byte[] archive,
             byte[] planJson,
-            Optional<BakePlan> bake,
-            Optional<DriverImagePlan> drivers) {
+            List<DerivedImageBuild> builds) {
         MirrorOptions options = request.mirror();
         if (options.mode() == MirrorMode.NONE) {
             return Optional.empty();
@@ -393,12 +392,24 @@ final class Pipeline {
                 options.access(),
                 plan.registry(),
                 plan.referencesInUse(),
-                plan.mapping(),
                 List.of(
                         new MirrorRequest.BundleFile(plan.chartFileName(), archive),
                         new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
-                bake,
-                drivers);
+                builds);
         return Optional.of(Mirror.run(mirror, listener));
+    }
+
+    /**
+     * The images the mirror builds once their inputs are copied: the baked Falco image of {@code delivery=baked}
+     * (with the Dockerfile build context when asked for), then the driver loader with prebuilt drivers.
+     */
+    private static List<DerivedImageBuild> derivedImages(
+            PackageRequest request, FalcoStage.Result falco, SyscallDriver.Result driver) {
+        List<DerivedImageBuild> builds = new ArrayList<>();
+        falco.bake()
+                .map(bake -> new FalcoImageBuild(bake.withBuildContext(request.bakeBuildContext())))
+                .ifPresent(builds::add);
+        driver.image().map(DriverLoaderBuild::new).ifPresent(builds::add);
+        return builds;
     }
 }

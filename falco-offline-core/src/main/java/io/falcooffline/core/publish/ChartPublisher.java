@@ -156,17 +156,13 @@ public final class ChartPublisher {
     }
 
     private static LockEntry lockEntry(PublishedChart published, String target, String targetDigest, long size) {
-        return new LockEntry(
-                LockEntry.Origin.CHART,
-                ReferenceKind.CHART,
-                published.source().reference(),
-                published.source().digest(),
-                target,
-                targetDigest,
-                targetDigest == null ? "" : RegistryClient.OCI_MANIFEST,
-                List.of(),
-                size,
-                "falco-offline " + Provenance.version());
+        return LockEntry.builder(LockEntry.Origin.CHART, ReferenceKind.CHART, published.source().reference(), target)
+                .sourceDigest(published.source().digest())
+                .targetDigest(targetDigest)
+                .mediaType(targetDigest == null ? "" : RegistryClient.OCI_MANIFEST)
+                .size(size)
+                .note("falco-offline " + Provenance.version())
+                .build();
     }
 
     /** Adds the chart's entry to the lock file a mirror run wrote; without a lock file there is nothing to record. */

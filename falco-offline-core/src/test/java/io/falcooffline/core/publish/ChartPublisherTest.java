@@ -347,7 +347,6 @@ class ChartPublisherTest {
                             plainHttp(registry),
                             registry,
                             List.of(),
-                            packaged.plan().mapping(),
                             List.of(
                                     bundleFile(packaged.chartFile().orElseThrow()),
                                     bundleFile(packaged.planFile().orElseThrow()))),
