@@ -10,9 +10,9 @@ import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.falco.SourceStores;
 import io.falcooffline.core.falco.SyscallDriver;
 import io.falcooffline.core.falco.ValuesEdit;
-import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.falco.bake.DriverLoaderBuild;
 import io.falcooffline.core.falco.bake.FalcoImageBuild;
+import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
@@ -135,15 +135,13 @@ final class Pipeline {
         rewrite.addPullSecrets(nodes.pullSecrets().names());
         Map<String, Object> falcoOverlay = FalcoStage.overlay(falco);
         rewrite.overlayRoot(falcoOverlay);
-        falco.copies()
-                .forEach(copy -> rewrite.mirrorAlso(
-                        copy.kind(), copy.source(), copy.target(), copy.why()));
+        falco.copies().forEach(copy -> rewrite.mirrorAlso(copy.kind(), copy.source(), copy.target(), copy.why()));
         rewrite.overlayRoot(ValuesEdit.overlay(driver.edits()));
         driver.image()
                 .ifPresent(image -> rewrite.mirrorAlso(
                         ReferenceKind.IMAGE,
-                        OciReference.parse(image.image()),
-                        OciReference.parse(image.image()),
+                        image.image(),
+                        image.image(),
                         "the driver-loader image with prebuilt drivers, built from " + image.baseImage()));
 
         // The audit checks what Falco will load: the values with the falco stage's edits.
@@ -198,12 +196,8 @@ final class Pipeline {
                 request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
         byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
         byte[] planJson = PlanJson.toJson(plan, warnings);
-        Optional<MirrorResult> mirrored = mirror(
-                request,
-                plan,
-                archive,
-                planJson,
-                derivedImages(request, falco, driver));
+        Optional<MirrorResult> mirrored =
+                mirror(request, plan, archive, planJson, derivedImages(request, falco, driver));
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
                 plan.chartFileName(),
@@ -378,11 +372,7 @@ final class Pipeline {
 
     /** Copies what the chart pulls to the internal registry or the bundle; references not in use are left out. */
     private Optional<MirrorResult> mirror(
-            PackageRequest request,
-            Plan plan,
-            byte[] archive,
-            byte[] planJson,
-            List<DerivedImageBuild> builds) {
+            PackageRequest request, Plan plan, byte[] archive, byte[] planJson, List<DerivedImageBuild> builds) {
         MirrorOptions options = request.mirror();
         if (options.mode() == MirrorMode.NONE) {
             return Optional.empty();

@@ -46,7 +46,8 @@ final class BakedDelivery {
         List<BakeTag.Artifact> baked = new ArrayList<>();
         for (ResolvedArtifact artifact : artifacts) {
             OciReference exact = artifact.exactReference();
-            OciReference internal = input.isInternal().test(exact) ? exact : input.toInternal().apply(exact);
+            OciReference internal =
+                    input.isInternal().test(exact) ? exact : input.toInternal().apply(exact);
             references.add(internal);
             baked.add(new BakeTag.Artifact(internal.toString(), artifact.digest()));
             for (String file : artifact.files()) {

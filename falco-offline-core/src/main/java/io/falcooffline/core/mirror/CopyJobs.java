@@ -112,8 +112,8 @@ final class CopyJobs {
                         .flatMap(lock -> lock.findSource(sourceName))
                         .map(LockEntry::sourceDigest)
                         .orElse(source.effectiveTag().orElseThrow());
-        Location targetLocation = bundle.map(layout -> new Location(layout, target.name()))
-                .orElseGet(() -> stores.target(target));
+        Location targetLocation =
+                bundle.map(layout -> new Location(layout, target.name())).orElseGet(() -> stores.target(target));
         return new CopyJob(
                 LockEntry.Origin.PLAN,
                 kind,

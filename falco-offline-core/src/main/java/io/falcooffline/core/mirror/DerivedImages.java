@@ -66,8 +66,7 @@ final class DerivedImages {
     }
 
     /** Runs the builds in order, in the bundle when there is one, else on the internal registry. */
-    List<DerivedImageBuild.Built> build(
-            Optional<OciLayoutStore> bundle, Stores stores, ProgressListener listener) {
+    List<DerivedImageBuild.Built> build(Optional<OciLayoutStore> bundle, Stores stores, ProgressListener listener) {
         List<DerivedImageBuild.Built> built = new ArrayList<>();
         for (DerivedImageBuild build : builds) {
             DerivedImageBuild.Target target = bundle.map(layout -> new DerivedImageBuild.Target(layout, true))
@@ -81,7 +80,8 @@ final class DerivedImages {
     /** How the bundle's {@code index.json} names the built images. */
     Set<String> bundleRefNames() {
         Set<String> names = new HashSet<>();
-        builds.forEach(build -> names.add(build.image().name() + ":" + build.image().tag()));
+        builds.forEach(
+                build -> names.add(build.image().name() + ":" + build.image().tag()));
         return names;
     }
 

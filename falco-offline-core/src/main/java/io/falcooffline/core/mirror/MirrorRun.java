@@ -69,7 +69,8 @@ final class MirrorRun {
             if (options.mode() == MirrorMode.PUSH) {
                 internal = AlreadyInternal.resolve(internal, stores, registry);
                 List<String> repositories = new ArrayList<>();
-                staged.forEach(artifact -> repositories.add(artifact.job().targetName().repository()));
+                staged.forEach(
+                        artifact -> repositories.add(artifact.job().targetName().repository()));
                 repositories.addAll(derived.repositories());
                 TargetChecks.requireHarborProjects(registry, request.access(), repositories, listener);
             }

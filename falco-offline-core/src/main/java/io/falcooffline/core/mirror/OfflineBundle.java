@@ -63,12 +63,11 @@ final class OfflineBundle {
         Set<String> keptDigests = new HashSet<>(digests);
         for (StagedArtifact artifact : staged) {
             if (artifact.job().targetTag() != null) {
-                keptRefs.add(artifact.job().targetName().name() + ":" + artifact.job().targetTag());
+                keptRefs.add(artifact.job().targetName().name() + ":"
+                        + artifact.job().targetTag());
             }
             keptDigests.add(artifact.graph().root().descriptor().digest());
-            artifact.graph().children().stream()
-                    .map(Manifest::descriptor)
-                    .forEach(d -> keptDigests.add(d.digest()));
+            artifact.graph().children().stream().map(Manifest::descriptor).forEach(d -> keptDigests.add(d.digest()));
             artifact.graph().blobs().forEach(blob -> keptDigests.add(blob.digest()));
         }
         layout.retainOnly(keptRefs, keptDigests);

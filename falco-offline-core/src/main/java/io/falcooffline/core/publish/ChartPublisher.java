@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
@@ -156,7 +155,11 @@ public final class ChartPublisher {
     }
 
     private static LockEntry lockEntry(PublishedChart published, String target, String targetDigest, long size) {
-        return LockEntry.builder(LockEntry.Origin.CHART, ReferenceKind.CHART, published.source().reference(), target)
+        return LockEntry.builder(
+                        LockEntry.Origin.CHART,
+                        ReferenceKind.CHART,
+                        published.source().reference(),
+                        target)
                 .sourceDigest(published.source().digest())
                 .targetDigest(targetDigest)
                 .mediaType(targetDigest == null ? "" : RegistryClient.OCI_MANIFEST)

@@ -253,7 +253,15 @@ class PinDigestsTest {
         Path lockFile = work.resolve("falco-offline.lock.json");
         new MirrorLock(
                         REGISTRY,
-                        List.of(LockEntry.builder(LockEntry.Origin.PLAN, ReferenceKind.IMAGE, "docker.io/falcosecurity/falco:0.44.0", REGISTRY + "/falcosecurity/falco:0.44.0").sourceDigest(locked.digest()).targetDigest(locked.digest()).mediaType(locked.root().descriptor().mediaType()).build()))
+                        List.of(LockEntry.builder(
+                                        LockEntry.Origin.PLAN,
+                                        ReferenceKind.IMAGE,
+                                        "docker.io/falcosecurity/falco:0.44.0",
+                                        REGISTRY + "/falcosecurity/falco:0.44.0")
+                                .sourceDigest(locked.digest())
+                                .targetDigest(locked.digest())
+                                .mediaType(locked.root().descriptor().mediaType())
+                                .build()))
                 .write(lockFile);
 
         PackageResult result = FalcoOffline.packageChart(

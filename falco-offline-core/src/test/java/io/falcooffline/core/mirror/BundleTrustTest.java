@@ -56,7 +56,14 @@ class BundleTrustTest {
     }
 
     private static LockEntry entry(String target, String digest) {
-        return LockEntry.builder(LockEntry.Origin.PLAN, ReferenceKind.PLUGIN, "ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16", target).sourceDigest(digest).targetDigest(digest).build();
+        return LockEntry.builder(
+                        LockEntry.Origin.PLAN,
+                        ReferenceKind.PLUGIN,
+                        "ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16",
+                        target)
+                .sourceDigest(digest)
+                .targetDigest(digest)
+                .build();
     }
 
     private MirrorResult push(Path bundle) {
@@ -81,7 +88,12 @@ class BundleTrustTest {
 
     @Test
     void shouldRefuseAnAlreadyInternalEntryForAnotherHost() {
-        LockEntry internal = LockEntry.builder(LockEntry.Origin.ALREADY_INTERNAL, ReferenceKind.IMAGE, "evil.example/falco/falco:1", "evil.example/falco/falco:1").build();
+        LockEntry internal = LockEntry.builder(
+                        LockEntry.Origin.ALREADY_INTERNAL,
+                        ReferenceKind.IMAGE,
+                        "evil.example/falco/falco:1",
+                        "evil.example/falco/falco:1")
+                .build();
         Path bundle = bundle(entry(REPOSITORY + ":0.16", plugin.digest()), internal);
 
         assertThatThrownBy(() -> push(bundle)).hasMessageContaining("names registry evil.example");

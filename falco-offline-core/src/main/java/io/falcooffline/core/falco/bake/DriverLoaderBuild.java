@@ -21,13 +21,13 @@ public final class DriverLoaderBuild implements DerivedImageBuild {
 
     @Override
     public OciReference image() {
-        return OciReference.parse(plan.image());
+        return plan.image();
     }
 
     /** The chart's driver-loader image on the internal registry. */
     @Override
     public List<OciReference> inputs() {
-        return List.of(OciReference.parse(plan.baseImage()));
+        return List.of(plan.baseImage());
     }
 
     @Override
@@ -35,7 +35,7 @@ public final class DriverLoaderBuild implements DerivedImageBuild {
         DriverLoaderBaker.Built built = DriverLoaderBaker.bake(plan, BakedLockEntries.store(target), listener);
         return BakedLockEntries.built(
                 image(),
-                OciReference.parse(plan.baseImage()),
+                plan.baseImage(),
                 built.index(),
                 built.platforms(),
                 "driver loader with the drivers " + plan.driverVersion() + " of "

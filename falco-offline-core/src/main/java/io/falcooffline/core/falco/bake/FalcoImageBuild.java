@@ -70,7 +70,9 @@ public final class FalcoImageBuild implements DerivedImageBuild {
                 "baked from " + plan.baseImage() + " with "
                         + String.join(
                                 ", ",
-                                plan.artifacts().stream().map(OciReference::toString).toList()));
+                                plan.artifacts().stream()
+                                        .map(OciReference::toString)
+                                        .toList()));
         listener.info("Baked " + image + " (" + result.index().digest() + ") for "
                 + String.join(", ", built.lockEntry().platforms()) + ".");
         return built;
