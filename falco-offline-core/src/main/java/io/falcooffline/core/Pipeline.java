@@ -217,7 +217,7 @@ final class Pipeline {
                         nodes.notes(),
                         RunSummary.distinct(warnings))),
                 listener);
-        publish(request, written, source);
+        publish(request, written, archive, source);
         return new PackageResult(plan, Optional.of(written.chartFile()), Optional.of(written.planFile()), mirrored);
     }
 
@@ -352,9 +352,10 @@ final class Pipeline {
     }
 
     /** Publishes the written chart as the request asks; on failure the chart and the plan are removed again. */
-    private void publish(PackageRequest request, OutputFiles.Written written, ResolvedChart source) {
+    private void publish(PackageRequest request, OutputFiles.Written written, byte[] archive, ResolvedChart source) {
         PublishedChart published = new PublishedChart(
                 written.chartFile(),
+                archive,
                 written.planFile(),
                 request.registry(),
                 request.repositoryPrefix(),

@@ -20,8 +20,6 @@ import io.falcooffline.core.source.HelmIndex;
 import io.falcooffline.core.source.HelmOciChart;
 import io.falcooffline.core.source.Provenance;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -37,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>{@code
  * PublishResult result = ChartPublisher.publish(
  *         PublishOptions.builder().publishChart(true).helmRepositoryIndex(true).build(),
- *         new PublishedChart(chartFile, planFile, "192.168.5.96:30003", "falco", mirrorOptions, access, source),
+ *         new PublishedChart(
+ *                 chartFile, archive, planFile, "192.168.5.96:30003", "falco", mirrorOptions, access, source),
  *         listener);
  * }</pre>
  */
@@ -63,7 +62,7 @@ public final class ChartPublisher {
             // Nothing to publish, and no lock file to record the chart in.
             return PublishResult.nothing();
         }
-        byte[] archive = read(published.chartFile());
+        byte[] archive = published.archive();
         Chart chart =
                 new ChartReader().readArchive(archive, published.chartFile().toString());
         String archiveDigest = Digests.sha256(archive);
@@ -212,14 +211,6 @@ public final class ChartPublisher {
         Map<String, Object> metadata = new LinkedHashMap<>(chart.chartYaml());
         metadata.remove("dependencies");
         return metadata;
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new FalcoOfflineException("Cannot read the chart " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** The chart as Helm's OCI artifact: config, layer, manifest. */

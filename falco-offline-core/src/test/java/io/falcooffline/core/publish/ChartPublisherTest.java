@@ -62,11 +62,13 @@ class ChartPublisherTest {
     @Test
     void nothingToPublishAndNoLockToRecordInLeavesTheChartUnread() {
         Path absent = temp.resolve("out/lighthouse-1.2.3.tgz");
+        byte[] notAChart = new byte[0];
 
         PublishResult result = ChartPublisher.publish(
                 PublishOptions.none(),
                 new PublishedChart(
                         absent,
+                        notAChart,
                         temp.resolve("out/falco-offline.plan.json"),
                         "192.168.5.96:30003",
                         "charts",
@@ -361,6 +363,14 @@ class ChartPublisherTest {
         return new MirrorRequest.BundleFile(file.getFileName().toString(), Files.readAllBytes(file));
     }
 
+    private static byte[] readAllBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static RegistryAccess plainHttp(String registry) {
         RegistryAccess.Builder access = RegistryAccess.builder();
         access.insecureRegistries(List.of(registry));
@@ -378,6 +388,7 @@ class ChartPublisherTest {
                 options,
                 new PublishedChart(
                         output.resolve("lighthouse-1.2.3.tgz"),
+                        readAllBytes(output.resolve("lighthouse-1.2.3.tgz")),
                         output.resolve("falco-offline.plan.json"),
                         registry,
                         "charts",
