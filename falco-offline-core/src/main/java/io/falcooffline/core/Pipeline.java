@@ -13,6 +13,7 @@ import io.falcooffline.core.falco.ValuesEdit;
 import io.falcooffline.core.falco.bake.DriverLoaderBuild;
 import io.falcooffline.core.falco.bake.FalcoImageBuild;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.mirror.ChartArtifact;
 import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
@@ -196,8 +197,17 @@ final class Pipeline {
                 request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
         byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
         byte[] planJson = PlanJson.toJson(plan, warnings);
+        Optional<ChartArtifact> chartArtifact = request.mirror().mode() == MirrorMode.NONE
+                ? Optional.empty()
+                : Optional.of(ChartPublisher.chartArtifact(
+                        request.publish(),
+                        plan.chartFileName(),
+                        archive,
+                        request.registry(),
+                        request.repositoryPrefix(),
+                        source));
         Optional<MirrorResult> mirrored =
-                mirror(request, plan, archive, planJson, derivedImages(request, falco, driver));
+                mirror(request, plan, archive, planJson, derivedImages(request, falco, driver), chartArtifact);
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
                 plan.chartFileName(),
@@ -217,7 +227,7 @@ final class Pipeline {
                         nodes.notes(),
                         RunSummary.distinct(warnings))),
                 listener);
-        publish(request, written, archive, source);
+        publish(request, written, archive, source, chartArtifact);
         return new PackageResult(plan, Optional.of(written.chartFile()), Optional.of(written.planFile()), mirrored);
     }
 
@@ -351,8 +361,16 @@ final class Pipeline {
         return result;
     }
 
-    /** Publishes the written chart as the request asks; on failure the chart and the plan are removed again. */
-    private void publish(PackageRequest request, OutputFiles.Written written, byte[] archive, ResolvedChart source) {
+    /**
+     * Publishes the written chart as the request asks (the mirror run has stored and recorded {@code mirrored}); on
+     * failure the chart and the plan are removed again.
+     */
+    private void publish(
+            PackageRequest request,
+            OutputFiles.Written written,
+            byte[] archive,
+            ResolvedChart source,
+            Optional<ChartArtifact> mirrored) {
         PublishedChart published = new PublishedChart(
                 written.chartFile(),
                 archive,
@@ -363,7 +381,7 @@ final class Pipeline {
                 request.mirror().access(),
                 source);
         try {
-            ChartPublisher.publish(request.publish(), published, listener);
+            ChartPublisher.publish(request.publish(), published, mirrored, listener);
         } catch (FalcoOfflineException e) {
             AtomicFiles.deleteRecursivelyQuietly(written.chartFile());
             AtomicFiles.deleteRecursivelyQuietly(written.planFile());
@@ -373,7 +391,12 @@ final class Pipeline {
 
     /** Copies what the chart pulls to the internal registry or the bundle; references not in use are left out. */
     private Optional<MirrorResult> mirror(
-            PackageRequest request, Plan plan, byte[] archive, byte[] planJson, List<DerivedImageBuild> builds) {
+            PackageRequest request,
+            Plan plan,
+            byte[] archive,
+            byte[] planJson,
+            List<DerivedImageBuild> builds,
+            Optional<ChartArtifact> chart) {
         MirrorOptions options = request.mirror();
         if (options.mode() == MirrorMode.NONE) {
             return Optional.empty();
@@ -386,7 +409,8 @@ final class Pipeline {
                 List.of(
                         new MirrorRequest.BundleFile(plan.chartFileName(), archive),
                         new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
-                builds);
+                builds,
+                chart);
         return Optional.of(Mirror.run(mirror, listener));
     }
 

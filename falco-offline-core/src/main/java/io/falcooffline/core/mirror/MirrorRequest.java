@@ -5,6 +5,7 @@ import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.plan.PlannedReference;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One mirror run, built from a plan: where to copy, with which connection settings, what the chart pulls, and the
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param bundleFiles files stored beside the artifacts in a bundle (the chart, the plan)
  * @param builds the images built once their inputs are copied, in this order (the baked Falco image, the driver
  *     loader with prebuilt drivers); the plan names each as already internal, and the run records it as built
+ * @param chart the rewritten chart, stored (when published as an OCI chart) after everything else and recorded in
+ *     the lock; empty for none
  */
 public record MirrorRequest(
         MirrorOptions options,
@@ -26,7 +29,8 @@ public record MirrorRequest(
         String registry,
         List<PlannedReference> references,
         List<BundleFile> bundleFiles,
-        List<DerivedImageBuild> builds) {
+        List<DerivedImageBuild> builds,
+        Optional<ChartArtifact> chart) {
 
     public MirrorRequest {
         Objects.requireNonNull(options, "options");
@@ -35,16 +39,17 @@ public record MirrorRequest(
         references = List.copyOf(references);
         bundleFiles = List.copyOf(bundleFiles);
         builds = List.copyOf(builds);
+        Objects.requireNonNull(chart, "chart");
     }
 
-    /** A run that builds no image. */
+    /** A run that builds no image and records no chart. */
     public MirrorRequest(
             MirrorOptions options,
             RegistryAccess access,
             String registry,
             List<PlannedReference> references,
             List<BundleFile> bundleFiles) {
-        this(options, access, registry, references, bundleFiles, List.of());
+        this(options, access, registry, references, bundleFiles, List.of(), Optional.empty());
     }
 
     /** A file stored at the top of a bundle under {@code name}. */

@@ -6,9 +6,11 @@ import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.Sizes;
+import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.layout.OciLayoutStore;
 import io.falcooffline.core.oci.registry.Stores;
 import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,39 +74,53 @@ final class MirrorRun {
                 staged.forEach(
                         artifact -> repositories.add(artifact.job().targetName().repository()));
                 repositories.addAll(derived.repositories());
+                ociChart().ifPresent(chart -> repositories.add(chart.reference().repository()));
                 TargetChecks.requireHarborProjects(registry, request.access(), repositories, listener);
             }
 
             engine.copyContent(staged);
             engine.tag(staged);
             List<DerivedImageBuild.Built> built = derived.build(layout, stores, listener);
+            // Last: a chart that can be pulled finds everything it pulls.
+            ociChart().ifPresent(chart -> storeChart(chart, layout, stores));
 
             List<LockEntry> entries = new ArrayList<>(internal);
             staged.forEach(artifact -> entries.add(artifact.toLockEntry()));
             built.forEach(image -> entries.add(image.lockEntry()));
-            MirrorLock lock = new MirrorLock(registry, entries);
+            MirrorLock copied = new MirrorLock(registry, entries);
+            MirrorLock lock = request.chart()
+                    .map(chart -> copied.withChart(chart.lockEntry()))
+                    .orElse(copied);
             Optional<Path> archive = Optional.empty();
             if (bundle.isPresent()) {
-                Set<String> builtDigests = new HashSet<>();
-                built.forEach(image -> builtDigests.addAll(image.digests()));
+                Set<String> refNames = new HashSet<>(derived.bundleRefNames());
+                Set<String> digests = new HashSet<>();
+                built.forEach(image -> digests.addAll(image.digests()));
+                ociChart().ifPresent(chart -> {
+                    refNames.add(
+                            chart.reference().name() + ":" + chart.reference().tag());
+                    digests.add(chart.manifest().descriptor().digest());
+                    chart.blobs().keySet().forEach(blob -> digests.add(blob.digest()));
+                });
                 List<MirrorRequest.BundleFile> files = new ArrayList<>();
                 files.add(new MirrorRequest.BundleFile(BundlePusher.LOCK_FILE, lock.toJson()));
                 files.add(new MirrorRequest.BundleFile(
                         ChartRegistry.FILE_NAME,
                         ChartRegistry.of(registry, request.access()).toJson()));
                 files.addAll(request.bundleFiles());
-                archive = bundle.get().complete(staged, derived.bundleRefNames(), builtDigests, files, listener);
+                archive = bundle.get().complete(staged, refNames, digests, files, listener);
             }
             // Last, so that a failed run leaves the previous lock as it was.
             options.lockFile().ifPresent(lock::write);
             listener.info("Mirrored " + staged.size() + " artifacts to " + destination + ": "
                     + Sizes.format(engine.bytesTransferred()) + " in " + engine.blobsTransferred() + " blobs, "
                     + engine.blobsSkipped() + " already there, " + engine.blobsMounted() + " mounted.");
+            // The result lists what was copied and built; the lock also records the chart.
             return new MirrorResult(
                     options.mode(),
                     destination,
-                    lock.registry(),
-                    lock.entries(),
+                    copied.registry(),
+                    copied.entries(),
                     engine.bytesTransferred(),
                     engine.blobsTransferred(),
                     engine.blobsSkipped(),
@@ -116,6 +132,26 @@ final class MirrorRun {
             bundle.ifPresent(OfflineBundle::discard);
             throw e;
         }
+    }
+
+    private Optional<ChartArtifact.OciChart> ociChart() {
+        return request.chart().flatMap(ChartArtifact::oci);
+    }
+
+    /** Stores the Helm OCI chart in the bundle, or pushes it to the registry and reads it back. */
+    private void storeChart(ChartArtifact.OciChart chart, Optional<OciLayoutStore> layout, Stores stores) {
+        OciReference reference = chart.reference();
+        if (layout.isPresent()) {
+            ChartStore.store(layout.get(), reference.name(), reference.tag(), chart);
+            listener.info("Stored the chart in " + options.bundle().orElseThrow() + " as " + reference
+                    + "; push publishes it.");
+            return;
+        }
+        Location target = stores.target(reference);
+        ChartStore.store(target.store(), target.repository(), reference.tag(), chart);
+        ChartStore.requireStored(target.store(), target.repository(), reference.tag(), chart);
+        listener.info("Pushed the chart to oci://" + reference + " ("
+                + chart.manifest().descriptor().digest() + ").");
     }
 
     private void requireTarget() {
