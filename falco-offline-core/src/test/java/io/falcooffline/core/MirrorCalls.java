@@ -1,5 +1,6 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
 import io.falcooffline.core.plan.OciReference;
@@ -31,6 +32,25 @@ public final class MirrorCalls {
         chartFile.ifPresent(file -> files.add(bundleFile(file)));
         planFile.ifPresent(file -> files.add(bundleFile(file)));
         return Mirror.run(new MirrorRequest(options, options.access(), canonical, references, files), listener);
+    }
+
+    /** A run that also builds {@code builds} in the target once their inputs are copied; no bundle files. */
+    public static MirrorResult runBuilding(
+            MirrorOptions options,
+            String registry,
+            List<PlannedReference> references,
+            List<DerivedImageBuild> builds,
+            ProgressListener listener) {
+        return Mirror.run(
+                new MirrorRequest(
+                        options,
+                        options.access(),
+                        OciReference.canonicalRegistry(registry),
+                        references,
+                        List.of(),
+                        builds,
+                        Optional.empty()),
+                listener);
     }
 
     public static MirrorResult push(PushRequest request, ProgressListener listener) {
