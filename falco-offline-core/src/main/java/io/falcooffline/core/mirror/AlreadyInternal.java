@@ -22,11 +22,13 @@ final class AlreadyInternal {
      * @return the entries with the digest, media type and size found
      * @throws FalcoOfflineException naming every reference that does not exist there
      */
-    static List<LockEntry> resolve(List<LockEntry> internal, Stores stores, String registry) {
+    static List<LockEntry> resolve(List<CopyJobs.Internal> internal, Stores stores, String registry) {
         List<LockEntry> resolved = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (LockEntry entry : internal) {
-            OciReference reference = parse(entry.target());
+        for (CopyJobs.Internal planned : internal) {
+            LockEntry entry = planned.lockEntry();
+            // The plan's text is parsed only when it is not a reference, to name it in the error.
+            OciReference reference = planned.reference().orElseGet(() -> parse(entry.target()));
             Location location = stores.target(reference);
             String tagOrDigest = reference.digest() != null
                     ? reference.digest()

@@ -29,7 +29,15 @@ final class CopyJobs {
      * @param jobs the artifacts to copy, each source and target once
      * @param alreadyInternal references already on the internal registry, recorded but not copied
      */
-    record Planned(List<CopyJob> jobs, List<LockEntry> alreadyInternal) {}
+    record Planned(List<CopyJob> jobs, List<Internal> alreadyInternal) {}
+
+    /**
+     * A reference already on the internal registry.
+     *
+     * @param reference the reference, when the plan's text is one
+     * @param lockEntry its lock entry, with no digest yet
+     */
+    record Internal(Optional<OciReference> reference, LockEntry lockEntry) {}
 
     private final Stores stores;
     private final Optional<OciLayoutStore> bundle;
@@ -54,7 +62,7 @@ final class CopyJobs {
 
     Planned plan(List<PlannedReference> references) {
         Map<String, CopyJob> jobs = new LinkedHashMap<>();
-        List<LockEntry> internal = new ArrayList<>();
+        List<Internal> internal = new ArrayList<>();
         Set<String> internalSeen = new HashSet<>();
         for (PlannedReference reference : references) {
             if (reference.kind() == ReferenceKind.INDEX) {
@@ -66,13 +74,15 @@ final class CopyJobs {
                             + " still points upstream in the chart, so the cluster pulls it from there.");
                 case ALREADY_INTERNAL -> {
                     if (internalSeen.add(reference.source())) {
-                        internal.add(LockEntry.builder(
-                                        LockEntry.Origin.ALREADY_INTERNAL,
-                                        reference.kind(),
-                                        reference.source(),
-                                        reference.source())
-                                .note("already on the internal registry")
-                                .build());
+                        internal.add(new Internal(
+                                reference.sourceReference(),
+                                LockEntry.builder(
+                                                LockEntry.Origin.ALREADY_INTERNAL,
+                                                reference.kind(),
+                                                reference.source(),
+                                                reference.source())
+                                        .note("already on the internal registry")
+                                        .build()));
                     }
                 }
                 case REDIRECTED -> {

@@ -4,7 +4,6 @@ import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.oci.layout.OciLayoutStore;
 import io.falcooffline.core.oci.registry.Stores;
-import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.OciReference;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,11 +27,11 @@ final class DerivedImages {
      * The plan names each built image as already internal (it is not expected to exist yet): those entries go, the
      * build records the image instead.
      */
-    List<LockEntry> withoutBuiltImages(List<LockEntry> alreadyInternal) {
+    List<CopyJobs.Internal> withoutBuiltImages(List<CopyJobs.Internal> alreadyInternal) {
         Set<String> built = new HashSet<>();
         builds.forEach(build -> built.add(build.image().toString()));
         return alreadyInternal.stream()
-                .filter(entry -> !built.contains(entry.target()))
+                .filter(internal -> !built.contains(internal.lockEntry().target()))
                 .toList();
     }
 
@@ -47,10 +46,11 @@ final class DerivedImages {
      *
      * @throws MirrorException naming the image and the input the plan lacks, before anything is copied
      */
-    void requireInputsCopied(List<StagedArtifact> staged, List<LockEntry> alreadyInternal) {
+    void requireInputsCopied(List<StagedArtifact> staged, List<CopyJobs.Internal> alreadyInternal) {
         Set<String> available = new HashSet<>();
         staged.forEach(artifact -> available.add(nameAndTag(artifact.job().targetName())));
-        alreadyInternal.forEach(entry -> available.add(nameAndTag(OciReference.parse(entry.target()))));
+        alreadyInternal.forEach(
+                internal -> internal.reference().ifPresent(reference -> available.add(nameAndTag(reference))));
         for (DerivedImageBuild build : builds) {
             for (OciReference input : build.inputs()) {
                 if (!available.contains(nameAndTag(input))) {

@@ -66,10 +66,12 @@ final class MirrorRun {
                         .forEach(staged::addAll);
             }
             DerivedImages derived = new DerivedImages(request.builds());
-            List<LockEntry> internal = derived.withoutBuiltImages(planned.alreadyInternal());
-            derived.requireInputsCopied(staged, internal);
+            List<CopyJobs.Internal> alreadyInternal = derived.withoutBuiltImages(planned.alreadyInternal());
+            derived.requireInputsCopied(staged, alreadyInternal);
+            List<LockEntry> internal =
+                    alreadyInternal.stream().map(CopyJobs.Internal::lockEntry).toList();
             if (options.mode() == MirrorMode.PUSH) {
-                internal = AlreadyInternal.resolve(internal, stores, registry);
+                internal = AlreadyInternal.resolve(alreadyInternal, stores, registry);
                 List<String> repositories = new ArrayList<>();
                 staged.forEach(
                         artifact -> repositories.add(artifact.job().targetName().repository()));
