@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param mode where artifacts went
  * @param destination the registry or bundle written to, for messages
  * @param registry the internal registry the lock entries point at
- * @param entries every artifact with its source and target digests, as the lock file records them
+ * @param entries every artifact copied or built, with its source and target digests, as the lock file records them
+ *     (the lock file also records the chart's provenance, a {@code CHART} entry)
  * @param bytesTransferred blob bytes actually moved; 0 when the target already had everything
  * @param blobsTransferred blobs moved
  * @param blobsSkipped blobs the target already had

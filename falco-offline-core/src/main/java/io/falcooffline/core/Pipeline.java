@@ -5,8 +5,6 @@ import io.falcooffline.core.audit.ControlPlaneFiles;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartTree;
 import io.falcooffline.core.chart.ChartWriter;
-import io.falcooffline.core.falco.BakePlan;
-import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.falco.FalcoPlanSection;
 import io.falcooffline.core.falco.FalcoStage;
 import io.falcooffline.core.falco.FalcoctlReferences;
@@ -14,7 +12,11 @@ import io.falcooffline.core.falco.IndexSource;
 import io.falcooffline.core.falco.SourceStores;
 import io.falcooffline.core.falco.SyscallDriver;
 import io.falcooffline.core.falco.ValuesEdit;
+import io.falcooffline.core.falco.bake.DriverLoaderBuild;
+import io.falcooffline.core.falco.bake.FalcoImageBuild;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.mirror.ChartArtifact;
+import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.MirrorRequest;
@@ -143,15 +145,13 @@ final class Pipeline {
         rewrite.addPullSecrets(nodes.pullSecrets().names());
         Map<String, Object> falcoOverlay = FalcoStage.overlay(falco);
         rewrite.overlayRoot(falcoOverlay);
-        falco.copies()
-                .forEach(copy -> rewrite.mirrorAlso(
-                        copy.kind(), OciReference.parse(copy.source()), OciReference.parse(copy.target()), copy.why()));
+        falco.copies().forEach(copy -> rewrite.mirrorAlso(copy.kind(), copy.source(), copy.target(), copy.why()));
         rewrite.overlayRoot(ValuesEdit.overlay(driver.edits()));
         driver.image()
                 .ifPresent(image -> rewrite.mirrorAlso(
                         ReferenceKind.IMAGE,
-                        OciReference.parse(image.image()),
-                        OciReference.parse(image.image()),
+                        image.image(),
+                        image.image(),
                         "the driver-loader image with prebuilt drivers, built from " + image.baseImage()));
 
         // The audit checks what Falco will load: the values with the falco stage's edits.
@@ -185,7 +185,7 @@ final class Pipeline {
             DigestPins pinning = pins.get();
             falco.bake()
                     .ifPresent(bake -> pinning.notPinned(
-                            bake.image(),
+                            bake.image().toString(),
                             "the baked Falco image is built after the values are written, so its digest is"
                                     + " not known there; its tag is derived from its content ("
                                     + bake.contentDigest() + ") and names that content alone"));
@@ -206,13 +206,17 @@ final class Pipeline {
                 request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
         byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
         byte[] planJson = PlanJson.toJson(plan, warnings);
-        Optional<MirrorResult> mirrored = mirror(
-                request,
-                plan,
-                archive,
-                planJson,
-                falco.bake().map(bake -> bake.withBuildContext(request.falco().bakeBuildContext())),
-                driver.image());
+        Optional<ChartArtifact> chartArtifact = request.mirror().mode() == MirrorMode.NONE
+                ? Optional.empty()
+                : Optional.of(ChartPublisher.chartArtifact(
+                        request.publish(),
+                        plan.chartFileName(),
+                        archive,
+                        request.registry(),
+                        request.repositoryPrefix(),
+                        source));
+        Optional<MirrorResult> mirrored =
+                mirror(request, plan, archive, planJson, derivedImages(request, falco, driver), chartArtifact);
         OutputFiles.Written written = OutputFiles.write(
                 request.outputDirectory(),
                 plan.chartFileName(),
@@ -235,7 +239,7 @@ final class Pipeline {
                         nodes.notes(),
                         RunSummary.distinct(warnings))),
                 listener);
-        publish(request, written, source);
+        publish(request, written, archive, source, chartArtifact);
         return new PackageResult(plan, Optional.of(written.chartFile()), Optional.of(written.planFile()), mirrored);
     }
 
@@ -369,10 +373,19 @@ final class Pipeline {
         return result;
     }
 
-    /** Publishes the written chart as the request asks; on failure the chart and the plan are removed again. */
-    private void publish(PackageRequest request, OutputFiles.Written written, ResolvedChart source) {
+    /**
+     * Publishes the written chart as the request asks (the mirror run has stored and recorded {@code mirrored}); on
+     * failure the chart and the plan are removed again.
+     */
+    private void publish(
+            PackageRequest request,
+            OutputFiles.Written written,
+            byte[] archive,
+            ResolvedChart source,
+            Optional<ChartArtifact> mirrored) {
         PublishedChart published = new PublishedChart(
                 written.chartFile(),
+                archive,
                 written.planFile(),
                 request.registry(),
                 request.repositoryPrefix(),
@@ -380,7 +393,7 @@ final class Pipeline {
                 request.mirror().access(),
                 source);
         try {
-            ChartPublisher.publish(request.publish(), published, listener);
+            ChartPublisher.publish(request.publish(), published, mirrored, listener);
         } catch (FalcoOfflineException e) {
             AtomicFiles.deleteRecursivelyQuietly(written.chartFile());
             AtomicFiles.deleteRecursivelyQuietly(written.planFile());
@@ -394,8 +407,8 @@ final class Pipeline {
             Plan plan,
             byte[] archive,
             byte[] planJson,
-            Optional<BakePlan> bake,
-            Optional<DriverImagePlan> drivers) {
+            List<DerivedImageBuild> builds,
+            Optional<ChartArtifact> chart) {
         MirrorOptions options = request.mirror();
         if (options.mode() == MirrorMode.NONE) {
             return Optional.empty();
@@ -405,12 +418,26 @@ final class Pipeline {
                 options.access(),
                 plan.registry(),
                 plan.referencesInUse(),
-                plan.mapping(),
                 List.of(
                         new MirrorRequest.BundleFile(plan.chartFileName(), archive),
                         new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
-                bake,
-                drivers);
+                builds,
+                chart);
         return Optional.of(Mirror.run(mirror, listener));
+    }
+
+    /**
+     * The images the mirror builds once their inputs are copied: the baked Falco image of {@code delivery=baked}
+     * (with the Dockerfile build context when asked for), then the driver loader with prebuilt drivers.
+     */
+    private static List<DerivedImageBuild> derivedImages(
+            PackageRequest request, FalcoStage.Result falco, SyscallDriver.Result driver) {
+        List<DerivedImageBuild> builds = new ArrayList<>();
+        falco.bake()
+                .map(bake -> new FalcoImageBuild(
+                        bake.withBuildContext(request.falco().bakeBuildContext())))
+                .ifPresent(builds::add);
+        driver.image().map(DriverLoaderBuild::new).ifPresent(builds::add);
+        return builds;
     }
 }

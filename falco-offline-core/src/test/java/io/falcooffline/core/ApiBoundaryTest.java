@@ -91,6 +91,7 @@ class ApiBoundaryTest {
             "io.falcooffline.core.VerifyMode",
             "io.falcooffline.core.plan.Disposition",
             "io.falcooffline.core.plan.LockEntry",
+            "io.falcooffline.core.plan.LockEntry$Builder",
             "io.falcooffline.core.plan.LockEntry$Origin",
             "io.falcooffline.core.plan.OciReference",
             "io.falcooffline.core.plan.Plan",

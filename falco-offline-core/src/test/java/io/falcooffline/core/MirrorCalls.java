@@ -1,24 +1,20 @@
 package io.falcooffline.core;
 
-import io.falcooffline.core.falco.FalcoctlIndex;
-import io.falcooffline.core.falco.FalcoctlReferences;
+import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.PlannedReference;
-import io.falcooffline.core.reference.ReferenceMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs the mirror stage the way the pipeline does, for tests that hand it references directly. Dependencies go where
- * the test plans put their own targets: {@code <registry>/falco/<source repository>}.
+ * Runs the mirror stage the way the pipeline does, for tests that hand it references directly.
  */
 public final class MirrorCalls {
 
@@ -35,9 +31,26 @@ public final class MirrorCalls {
         List<MirrorRequest.BundleFile> files = new ArrayList<>();
         chartFile.ifPresent(file -> files.add(bundleFile(file)));
         planFile.ifPresent(file -> files.add(bundleFile(file)));
-        ReferenceMapper mapper = new ReferenceMapper(
-                canonical, "falco", RepositoryLayout.KEEP, Map.of(), new FalcoctlReferences(FalcoctlIndex.builtIn()));
-        return Mirror.run(new MirrorRequest(options, options.access(), canonical, references, mapper, files), listener);
+        return Mirror.run(new MirrorRequest(options, options.access(), canonical, references, files), listener);
+    }
+
+    /** A run that also builds {@code builds} in the target once their inputs are copied; no bundle files. */
+    public static MirrorResult runBuilding(
+            MirrorOptions options,
+            String registry,
+            List<PlannedReference> references,
+            List<DerivedImageBuild> builds,
+            ProgressListener listener) {
+        return Mirror.run(
+                new MirrorRequest(
+                        options,
+                        options.access(),
+                        OciReference.canonicalRegistry(registry),
+                        references,
+                        List.of(),
+                        builds,
+                        Optional.empty()),
+                listener);
     }
 
     public static MirrorResult push(PushRequest request, ProgressListener listener) {

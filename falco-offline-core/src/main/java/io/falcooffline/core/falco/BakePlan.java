@@ -1,6 +1,7 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.Platform;
+import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,11 @@ import java.util.Optional;
  * @param buildContext where to write a Dockerfile build context with the same files, when asked for
  */
 public record BakePlan(
-        String baseImage,
-        String baseSource,
-        String image,
+        OciReference baseImage,
+        OciReference baseSource,
+        OciReference image,
         String contentDigest,
-        List<String> artifacts,
+        List<OciReference> artifacts,
         List<Platform> platforms,
         Map<String, String> pluginLibraries,
         Map<String, String> rulesFiles,

@@ -42,13 +42,13 @@ final class BakedDelivery {
         String baseDigest = resolve(upstream, input);
         Map<String, String> libraries = new LinkedHashMap<>();
         Map<String, String> rules = new LinkedHashMap<>();
-        List<String> references = new ArrayList<>();
+        List<OciReference> references = new ArrayList<>();
         List<BakeTag.Artifact> baked = new ArrayList<>();
         for (ResolvedArtifact artifact : artifacts) {
             OciReference exact = artifact.exactReference();
-            String internal = input.internal(exact).toString();
+            OciReference internal = input.internal(exact);
             references.add(internal);
-            baked.add(new BakeTag.Artifact(internal, artifact.digest()));
+            baked.add(new BakeTag.Artifact(internal.toString(), artifact.digest()));
             for (String file : artifact.files()) {
                 if (artifact.kind() == ReferenceKind.PLUGIN && file.endsWith(".so")) {
                     libraries.putIfAbsent(artifact.name(), FalcoValues.PLUGINS_DIRECTORY + "/" + file);
@@ -67,18 +67,18 @@ final class BakedDelivery {
                 new OciReference(upstream.registry(), upstream.repository(), upstream.tag(), baseDigest);
         copies.add(new FalcoStage.ArtifactCopy(
                 ReferenceKind.IMAGE,
-                pinnedSource.toString(),
-                base.toString(),
+                pinnedSource,
+                base,
                 "the base of the baked Falco image " + image + ", at the digest its content tag is derived from"));
         copies.add(new FalcoStage.ArtifactCopy(
                 ReferenceKind.IMAGE,
-                image.toString(),
-                image.toString(),
+                image,
+                image,
                 "the baked Falco image, built by falco-offline from " + base + " (content " + contentDigest + ")"));
         return new BakePlan(
-                base.toString(),
-                pinnedSource.toString(),
-                image.toString(),
+                base,
+                pinnedSource,
+                image,
                 contentDigest,
                 references,
                 input.platforms(),
@@ -105,7 +105,7 @@ final class BakedDelivery {
     /** {@code image}, falcoctl off, and {@code falco.plugins}, {@code load_plugins}, {@code rules_files} matching the image. */
     static List<ValuesEdit> edits(FalcoValues values, BakePlan plan) {
         List<ValuesEdit> edits = new ArrayList<>(falcoctlOff());
-        OciReference image = OciReference.parse(plan.image());
+        OciReference image = plan.image();
         String reason = "the baked Falco image";
         edits.add(ValuesEdit.at("image.registry", image.registry(), reason));
         edits.add(ValuesEdit.at("image.repository", image.repository(), reason));

@@ -1,6 +1,7 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.Platform;
+import io.falcooffline.core.plan.OciReference;
 import java.util.List;
 
 /**
@@ -37,7 +38,11 @@ import java.util.List;
  * @param platforms the platforms to build
  */
 public record DriverImagePlan(
-        String baseImage, String image, String driverVersion, List<Driver> drivers, List<Platform> platforms) {
+        OciReference baseImage,
+        OciReference image,
+        String driverVersion,
+        List<Driver> drivers,
+        List<Platform> platforms) {
 
     /** The home directory of the derived image: falcoctl's {@code ~/.falco} is under it. */
     public static final String HOME = "/opt/falco-offline";

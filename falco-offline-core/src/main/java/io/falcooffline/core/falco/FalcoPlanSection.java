@@ -1,5 +1,6 @@
 package io.falcooffline.core.falco;
 
+import io.falcooffline.core.plan.OciReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,11 +65,13 @@ public final class FalcoPlanSection {
         section.put("notes", result.notes());
         result.bake().ifPresent(bake -> {
             Map<String, Object> json = new LinkedHashMap<>();
-            json.put("baseImage", bake.baseImage());
-            json.put("baseSource", bake.baseSource());
-            json.put("image", bake.image());
+            json.put("baseImage", bake.baseImage().toString());
+            json.put("baseSource", bake.baseSource().toString());
+            json.put("image", bake.image().toString());
             json.put("contentDigest", bake.contentDigest());
-            json.put("artifacts", bake.artifacts());
+            json.put(
+                    "artifacts",
+                    bake.artifacts().stream().map(OciReference::toString).toList());
             json.put(
                     "platforms", bake.platforms().stream().map(Object::toString).toList());
             json.put("pluginLibraries", new TreeMap<>(bake.pluginLibraries()));

@@ -62,7 +62,7 @@ public final class FalcoStage {
      * @param target the internal reference at the same tag
      * @param why the artifact and why it is needed, for the plan
      */
-    public record ArtifactCopy(ReferenceKind kind, String source, String target, String why) {}
+    public record ArtifactCopy(ReferenceKind kind, OciReference source, OciReference target, String why) {}
 
     /**
      * What the stage decided.
@@ -265,8 +265,8 @@ public final class FalcoStage {
                 OciReference target = input.internal(source);
                 copies.add(new ArtifactCopy(
                         artifact.kind(),
-                        source.toString(),
-                        target.toString(),
+                        source,
+                        target,
                         artifact.describe() + " for " + String.join(", ", artifact.origins())));
             }
         }

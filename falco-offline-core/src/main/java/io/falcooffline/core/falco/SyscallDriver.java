@@ -116,8 +116,8 @@ public final class SyscallDriver {
             section.put("loaderRuns", loaderRuns);
             section.put("requirement", requirement);
             image.ifPresent(plan -> {
-                section.put("loaderImage", plan.image());
-                section.put("baseImage", plan.baseImage());
+                section.put("loaderImage", plan.image().toString());
+                section.put("baseImage", plan.baseImage().toString());
                 section.put("driverVersion", plan.driverVersion());
                 List<Object> drivers = new ArrayList<>();
                 for (DriverImagePlan.Driver driver : plan.drivers()) {
@@ -239,7 +239,7 @@ public final class SyscallDriver {
                             + " builds: turn mirroring on (`mirror` true, or a bundle), or leave `driverKernels` out.");
         }
         DriverImagePlan plan = plan(values, input, notes, warnings);
-        OciReference image = OciReference.parse(plan.image());
+        OciReference image = plan.image();
         String reason = "the driver-loader image with prebuilt drivers for "
                 + options.kernels().size() + " kernel(s)";
         List<ValuesEdit> edits = List.of(
@@ -316,7 +316,7 @@ public final class SyscallDriver {
         OciReference image = base.withTag(base.tag() + "-drivers-" + contentKey(drivers));
         notes.add("The derived loader's tag names its drivers (" + image.tag() + "), so a node that has an older"
                 + " one pulls the new image despite pullPolicy IfNotPresent.");
-        return new DriverImagePlan(base.toString(), image.toString(), driverVersion, drivers, built);
+        return new DriverImagePlan(base, image, driverVersion, drivers, built);
     }
 
     /** The first 12 hex digits of a digest over every driver's place and digest. */

@@ -86,17 +86,7 @@ final class BundlePusher {
             }
             OciReference inBundle = OciReference.parse(entry.target());
             OciReference target = inBundle.withName(registry, inBundle.repository());
-            LockEntry moved = new LockEntry(
-                    entry.origin(),
-                    entry.kind(),
-                    entry.source(),
-                    entry.sourceDigest(),
-                    target.toString(),
-                    entry.targetDigest(),
-                    entry.mediaType(),
-                    entry.platforms(),
-                    entry.size(),
-                    entry.note());
+            LockEntry moved = entry.toBuilder().target(target.toString()).build();
             entries.add(moved);
             if (entry.origin() == LockEntry.Origin.ALREADY_INTERNAL) {
                 continue;

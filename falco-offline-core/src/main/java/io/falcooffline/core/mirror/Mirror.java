@@ -3,7 +3,6 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
-import io.falcooffline.core.falco.FalcoctlIndex;
 import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.oci.registry.Stores;
 
@@ -16,17 +15,14 @@ public final class Mirror {
     private Mirror() {}
 
     /**
-     * Mirrors the references of a plan. Falcoctl dependencies that no reference satisfies go where the plan's mapping
-     * puts them.
+     * Mirrors the references of a plan, then builds the request's derived images in the target from what it copied.
      *
      * @return the lock and transfer counts
      * @throws io.falcooffline.core.MirrorException naming the artifact that failed; no tag of the run is set then
      * @throws io.falcooffline.core.FalcoOfflineException for bad options or an unusable bundle directory
      */
     public static MirrorResult run(MirrorRequest request, ProgressListener listener) {
-        return new MirrorRun(
-                        request, listener, Stores.registryClients(request.access(), listener), FalcoctlIndex.builtIn())
-                .run();
+        return new MirrorRun(request, listener, Stores.registryClients(request.access(), listener)).run();
     }
 
     /**

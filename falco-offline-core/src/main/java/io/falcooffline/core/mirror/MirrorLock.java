@@ -116,17 +116,18 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
             for (JsonNode node : root.path("entries")) {
                 List<String> platforms = new ArrayList<>();
                 node.path("platforms").forEach(platform -> platforms.add(platform.asString()));
-                entries.add(new LockEntry(
-                        LockEntry.Origin.valueOf(required(node, "origin", sourceName)),
-                        ReferenceKind.valueOf(required(node, "kind", sourceName)),
-                        required(node, "source", sourceName),
-                        optional(node, "sourceDigest"),
-                        required(node, "target", sourceName),
-                        optional(node, "targetDigest"),
-                        node.path("mediaType").asString(""),
-                        platforms,
-                        node.path("size").asLong(0),
-                        node.path("note").asString("")));
+                entries.add(LockEntry.builder(
+                                LockEntry.Origin.valueOf(required(node, "origin", sourceName)),
+                                ReferenceKind.valueOf(required(node, "kind", sourceName)),
+                                required(node, "source", sourceName),
+                                required(node, "target", sourceName))
+                        .sourceDigest(optional(node, "sourceDigest"))
+                        .targetDigest(optional(node, "targetDigest"))
+                        .mediaType(node.path("mediaType").asString(""))
+                        .platforms(platforms)
+                        .size(node.path("size").asLong(0))
+                        .note(node.path("note").asString(""))
+                        .build());
             }
             return new MirrorLock(required(root, "registry", sourceName), entries);
         } catch (JacksonException | IllegalArgumentException e) {

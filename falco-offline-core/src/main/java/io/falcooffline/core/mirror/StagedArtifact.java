@@ -53,17 +53,17 @@ record StagedArtifact(CopyJob job, ArtifactGraph graph) {
 
     /** The lock entry for this artifact once copied. */
     LockEntry toLockEntry() {
-        List<String> platforms = graph.platforms();
-        return new LockEntry(
-                job.origin(),
-                job.kind(),
-                job.sourceName().toString(),
-                graph.sourceRoot().digest(),
-                job.targetName().toString(),
-                graph.root().descriptor().digest(),
-                graph.root().descriptor().mediaType(),
-                platforms,
-                graph.size(),
-                job.note());
+        return LockEntry.builder(
+                        job.origin(),
+                        job.kind(),
+                        job.sourceName().toString(),
+                        job.targetName().toString())
+                .sourceDigest(graph.sourceRoot().digest())
+                .targetDigest(graph.root().descriptor().digest())
+                .mediaType(graph.root().descriptor().mediaType())
+                .platforms(graph.platforms())
+                .size(graph.size())
+                .note(job.note())
+                .build();
     }
 }

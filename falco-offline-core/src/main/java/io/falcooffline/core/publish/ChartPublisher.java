@@ -1,31 +1,28 @@
 package io.falcooffline.core.publish;
 
 import io.falcooffline.core.FalcoOfflineException;
-import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.RegularFiles;
-import io.falcooffline.core.mirror.BundleChart;
-import io.falcooffline.core.mirror.MirrorLock;
+import io.falcooffline.core.mirror.ChartArtifact;
+import io.falcooffline.core.mirror.ChartStore;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.source.HelmIndex;
 import io.falcooffline.core.source.HelmOciChart;
 import io.falcooffline.core.source.Provenance;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.falcooffline.core.source.ResolvedChart;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,7 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>{@code
  * PublishResult result = ChartPublisher.publish(
  *         PublishOptions.builder().publishChart(true).helmRepositoryIndex(true).build(),
- *         new PublishedChart(chartFile, planFile, "192.168.5.96:30003", "falco", mirrorOptions, access, source),
+ *         new PublishedChart(
+ *                 chartFile, archive, planFile, "192.168.5.96:30003", "falco", mirrorOptions, access, source),
+ *         Optional.empty(),
  *         listener);
  * }</pre>
  */
@@ -52,46 +51,71 @@ public final class ChartPublisher {
     private ChartPublisher() {}
 
     /**
+     * The chart as the mirror run records and, with {@code publishChart}, stores it: the Helm OCI chart on the internal
+     * registry (in bundle mode in the bundle, for {@code push}), and the lock entry that says what the chart was made
+     * from and where it went (without {@code publishChart}, the chart file's name).
+     *
+     * @param fileName the chart archive's file name
+     * @param archive the archive's bytes
+     * @param registry the internal registry, {@code host[:port]}
+     * @param repositoryPrefix the path put before the chart's repository; empty for none
+     * @param source what the chart was made from
+     */
+    public static ChartArtifact chartArtifact(
+            PublishOptions options,
+            String fileName,
+            byte[] archive,
+            String registry,
+            String repositoryPrefix,
+            ResolvedChart source) {
+        if (!options.publishChart()) {
+            return new ChartArtifact(lockEntry(source, fileName, null, archive.length), Optional.empty());
+        }
+        ChartArtifact.OciChart oci =
+                ociChart(new ChartReader().readArchive(archive, fileName), archive, registry, repositoryPrefix);
+        return new ChartArtifact(
+                lockEntry(
+                        source,
+                        oci.reference().toString(),
+                        oci.manifest().descriptor().digest(),
+                        archive.length),
+                Optional.of(oci));
+    }
+
+    /**
      * Publishes the chart as the options say.
      *
+     * @param mirrored the chart as the mirror run stored and recorded it; empty when no mirror run did, and then the
+     *     chart is pushed here when {@code publishChart} asks for it
      * @throws FalcoOfflineException naming the target that failed
      */
-    public static PublishResult publish(PublishOptions options, PublishedChart published, ProgressListener listener) {
+    public static PublishResult publish(
+            PublishOptions options,
+            PublishedChart published,
+            Optional<ChartArtifact> mirrored,
+            ProgressListener listener) {
         if (!options.publishChart()
                 && !options.helmRepositoryIndex()
-                && options.gitRepository().isEmpty()
-                && published.mirror().mode() == MirrorMode.NONE) {
-            // Nothing to publish, and no lock file to record the chart in.
+                && options.gitRepository().isEmpty()) {
             return PublishResult.nothing();
         }
-        byte[] archive = read(published.chartFile());
+        byte[] archive = published.archive();
         Chart chart =
                 new ChartReader().readArchive(archive, published.chartFile().toString());
-        String archiveDigest = Digests.sha256(archive);
         Optional<String> ociChart = Optional.empty();
         Optional<String> ociDigest = Optional.empty();
-        LockEntry chartEntry;
         if (options.publishChart()) {
-            HelmChartArtifact artifact = HelmChartArtifact.of(chart, archive);
-            String target = targetReference(published, chart);
-            chartEntry = lockEntry(
-                    published, target, artifact.manifest().descriptor().digest(), archive.length);
-            if (published.mirror().mode() == MirrorMode.BUNDLE) {
-                BundleChart.add(published.mirror(), chartEntry, artifact.manifest(), artifact.blobs(), listener);
-            } else {
-                push(published, chart, artifact, listener);
-                recordInLock(published, chartEntry);
-            }
-            ociChart = Optional.of("oci://" + target);
-            ociDigest = Optional.of(artifact.manifest().descriptor().digest());
-        } else {
-            chartEntry =
-                    lockEntry(published, published.chartFile().getFileName().toString(), null, archive.length);
-            recordInLock(published, chartEntry);
+            ChartArtifact.OciChart oci = mirrored.flatMap(ChartArtifact::oci)
+                    .orElseGet(() -> push(
+                            published,
+                            ociChart(chart, archive, published.registry(), published.repositoryPrefix()),
+                            listener));
+            ociChart = Optional.of("oci://" + oci.reference());
+            ociDigest = Optional.of(oci.manifest().descriptor().digest());
         }
         Optional<Path> index = Optional.empty();
         if (options.helmRepositoryIndex()) {
-            index = Optional.of(writeIndex(options, published, chart, archiveDigest, listener));
+            index = Optional.of(writeIndex(options, published, chart, Digests.sha256(archive), listener));
         }
         Optional<String> commit = Optional.empty();
         if (options.gitRepository().isPresent()) {
@@ -100,89 +124,40 @@ public final class ChartPublisher {
         return new PublishResult(ociChart, ociDigest, index, commit);
     }
 
-    private static String targetReference(PublishedChart published, Chart chart) {
-        String prefix = published.repositoryPrefix().isEmpty() ? "" : published.repositoryPrefix() + "/";
+    /** The chart as Helm's OCI artifact at {@code <registry>/<prefix>/<name>:<version>}. */
+    private static ChartArtifact.OciChart ociChart(
+            Chart chart, byte[] archive, String registry, String repositoryPrefix) {
+        String prefix = repositoryPrefix == null || repositoryPrefix.isEmpty() ? "" : repositoryPrefix + "/";
         // OCI tags cannot hold '+'; Helm writes semver build metadata with '_' instead.
-        return published.registry() + "/" + prefix + chart.name() + ":"
-                + chart.version().replace('+', '_');
+        OciReference reference = OciReference.parse(
+                registry + "/" + prefix + chart.name() + ":" + chart.version().replace('+', '_'));
+        HelmChartArtifact artifact = HelmChartArtifact.of(chart, archive);
+        return new ChartArtifact.OciChart(reference, artifact.manifest(), artifact.blobs());
     }
 
-    private static void push(
-            PublishedChart published, Chart chart, HelmChartArtifact artifact, ProgressListener listener) {
-        String prefix = published.repositoryPrefix().isEmpty() ? "" : published.repositoryPrefix() + "/";
-        String repository = prefix + chart.name();
-        String tag = chart.version().replace('+', '_');
+    /** Pushes the chart when no mirror run does (mirroring off), and reads it back. */
+    private static ChartArtifact.OciChart push(
+            PublishedChart published, ChartArtifact.OciChart chart, ProgressListener listener) {
+        String repository = chart.reference().repository();
+        String tag = chart.reference().tag();
         try (RegistryClient client =
                 new RegistryClient(published.access().clientOptions(published.registry()), listener)) {
-            artifact.blobs().forEach((descriptor, content) -> {
-                if (!client.hasBlob(repository, descriptor)) {
-                    client.pushBlob(repository, descriptor, new ByteArrayInputStream(content));
-                }
-            });
-            client.pushManifest(repository, tag, artifact.manifest());
-            verifyPublished(client, published.registry(), repository, tag, artifact);
+            ChartStore.store(client, repository, tag, chart);
+            ChartStore.requireStored(client, repository, tag, chart);
         }
-        listener.info("Pushed the chart to oci://" + published.registry() + "/" + repository + ":" + tag + " ("
-                + artifact.manifest().descriptor().digest() + ").");
+        listener.info("Pushed the chart to oci://" + chart.reference() + " ("
+                + chart.manifest().descriptor().digest() + ").");
+        return chart;
     }
 
-    /**
-     * Reads back what was pushed, as {@code push} does for a bundle: a registry that accepted the chart but did not
-     * store it (a full disk, a read-only replica answering 201) must not be reported as published.
-     */
-    private static void verifyPublished(
-            RegistryClient client, String registry, String repository, String tag, HelmChartArtifact artifact) {
-        String reference = "oci://" + registry + "/" + repository + ":" + tag;
-        String expected = artifact.manifest().descriptor().digest();
-        Optional<Descriptor> found = client.resolve(repository, tag);
-        String problem = null;
-        if (found.isEmpty()) {
-            problem = "does not resolve there";
-        } else if (!found.get().digest().equals(expected)) {
-            problem = "resolves to " + found.get().digest() + ", not the pushed " + expected;
-        } else {
-            for (Descriptor blob : artifact.blobs().keySet()) {
-                if (!client.hasBlob(repository, blob)) {
-                    problem = "lacks its blob " + blob.digest();
-                    break;
-                }
-            }
-        }
-        if (problem != null) {
-            throw new FalcoOfflineException("After pushing, the chart " + reference + " " + problem + ": the registry"
-                    + " accepted it without storing it. Check the registry's storage and that nothing else writes"
-                    + " this tag, then run again.");
-        }
-    }
-
-    private static LockEntry lockEntry(PublishedChart published, String target, String targetDigest, long size) {
-        return new LockEntry(
-                LockEntry.Origin.CHART,
-                ReferenceKind.CHART,
-                published.source().reference(),
-                published.source().digest(),
-                target,
-                targetDigest,
-                targetDigest == null ? "" : RegistryClient.OCI_MANIFEST,
-                List.of(),
-                size,
-                "falco-offline " + Provenance.version());
-    }
-
-    /** Adds the chart's entry to the lock file a mirror run wrote; without a lock file there is nothing to record. */
-    private static void recordInLock(PublishedChart published, LockEntry chartEntry) {
-        if (published.mirror().mode() == MirrorMode.NONE) {
-            return;
-        }
-        if (published.mirror().mode() == MirrorMode.BUNDLE) {
-            BundleChart.record(published.mirror(), chartEntry);
-            return;
-        }
-        published
-                .mirror()
-                .lockFile()
-                .ifPresent(file -> MirrorLock.read(file)
-                        .ifPresent(lock -> lock.withChart(chartEntry).write(file)));
+    private static LockEntry lockEntry(ResolvedChart source, String target, String targetDigest, long size) {
+        return LockEntry.builder(LockEntry.Origin.CHART, ReferenceKind.CHART, source.reference(), target)
+                .sourceDigest(source.digest())
+                .targetDigest(targetDigest)
+                .mediaType(targetDigest == null ? "" : RegistryClient.OCI_MANIFEST)
+                .size(size)
+                .note("falco-offline " + Provenance.version())
+                .build();
     }
 
     private static Path writeIndex(
@@ -213,14 +188,6 @@ public final class ChartPublisher {
         Map<String, Object> metadata = new LinkedHashMap<>(chart.chartYaml());
         metadata.remove("dependencies");
         return metadata;
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new FalcoOfflineException("Cannot read the chart " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** The chart as Helm's OCI artifact: config, layer, manifest. */

@@ -12,6 +12,7 @@ import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.io.ScratchDirectory;
 import io.falcooffline.core.io.TarEntries;
 import io.falcooffline.core.source.GitAccess;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -183,7 +184,7 @@ final class GitOpsPublisher {
         // The route to target holds no link (OutputPaths), and the walk below deletes links without following them.
         deleteTree(target);
         Files.createDirectories(target);
-        unpack(published.chartFile(), target);
+        unpack(published.archive(), published.chartFile(), target);
         copyInto(published.planFile(), target);
         // Without mirroring this run wrote no lock: one lying there is from an earlier run.
         Optional<Path> lock = published.mirror().mode() == MirrorMode.NONE
@@ -200,12 +201,12 @@ final class GitOpsPublisher {
     }
 
     /**
-     * Unpacks a chart archive, every entry a regular file kept inside {@code target}, none under a directory git
+     * Unpacks a chart archive ({@code content}, written to {@code archive}), every entry a regular file kept inside {@code target}, none under a directory git
      * treats as its own, and the total size bounded.
      */
-    private static void unpack(Path archive, Path target) throws IOException {
+    private static void unpack(byte[] content, Path archive, Path target) throws IOException {
         long budget = ChartReader.MAX_DECOMPRESSED_BYTES;
-        try (InputStream file = Files.newInputStream(archive);
+        try (InputStream file = new ByteArrayInputStream(content);
                 TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {

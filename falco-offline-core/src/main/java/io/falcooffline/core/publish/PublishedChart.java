@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * A package run's output, to publish.
  *
- * @param chartFile the rewritten chart archive
+ * @param chartFile where the rewritten chart archive was written, which names it
+ * @param archive the archive's bytes as written, so that publishing does not read the file back
  * @param planFile the plan
  * @param registry the internal registry, {@code host[:port]}
  * @param repositoryPrefix the path put before the chart's repository; empty for none
@@ -20,6 +21,7 @@ import java.util.Objects;
  */
 public record PublishedChart(
         Path chartFile,
+        byte[] archive,
         Path planFile,
         String registry,
         String repositoryPrefix,
@@ -29,6 +31,7 @@ public record PublishedChart(
 
     public PublishedChart {
         Objects.requireNonNull(chartFile, "chartFile");
+        Objects.requireNonNull(archive, "archive");
         Objects.requireNonNull(planFile, "planFile");
         Objects.requireNonNull(registry, "registry");
         repositoryPrefix = repositoryPrefix == null ? "" : repositoryPrefix;

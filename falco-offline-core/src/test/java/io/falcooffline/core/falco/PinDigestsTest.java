@@ -257,17 +257,15 @@ class PinDigestsTest {
         Path lockFile = work.resolve("falco-offline.lock.json");
         new MirrorLock(
                         REGISTRY,
-                        List.of(new LockEntry(
-                                LockEntry.Origin.PLAN,
-                                ReferenceKind.IMAGE,
-                                "docker.io/falcosecurity/falco:0.44.0",
-                                locked.digest(),
-                                REGISTRY + "/falcosecurity/falco:0.44.0",
-                                locked.digest(),
-                                locked.root().descriptor().mediaType(),
-                                List.of(),
-                                0,
-                                "")))
+                        List.of(LockEntry.builder(
+                                        LockEntry.Origin.PLAN,
+                                        ReferenceKind.IMAGE,
+                                        "docker.io/falcosecurity/falco:0.44.0",
+                                        REGISTRY + "/falcosecurity/falco:0.44.0")
+                                .sourceDigest(locked.digest())
+                                .targetDigest(locked.digest())
+                                .mediaType(locked.root().descriptor().mediaType())
+                                .build()))
                 .write(lockFile);
 
         PackageResult result = FalcoOffline.packageChart(

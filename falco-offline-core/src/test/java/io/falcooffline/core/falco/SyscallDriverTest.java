@@ -179,8 +179,8 @@ class SyscallDriverTest {
                     .run(input(values(true, "auto", true), true));
 
             DriverImagePlan plan = result.image().orElseThrow();
-            assertThat(plan.baseImage()).isEqualTo(INTERNAL + "/falco/falco-driver-loader:0.44.0");
-            assertThat(plan.image())
+            assertThat(plan.baseImage().toString()).isEqualTo(INTERNAL + "/falco/falco-driver-loader:0.44.0");
+            assertThat(plan.image().toString())
                     .matches(INTERNAL.replace(".", "\\.")
                             + "/falco/falco-driver-loader:0\\.44\\.0-drivers-[0-9a-f]{12}");
             assertThat(plan.driverVersion()).isEqualTo(DRIVER);

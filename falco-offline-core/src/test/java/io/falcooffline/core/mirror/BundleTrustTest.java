@@ -56,17 +56,14 @@ class BundleTrustTest {
     }
 
     private static LockEntry entry(String target, String digest) {
-        return new LockEntry(
-                LockEntry.Origin.PLAN,
-                ReferenceKind.PLUGIN,
-                "ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16",
-                digest,
-                target,
-                digest,
-                "",
-                List.of(),
-                0,
-                "");
+        return LockEntry.builder(
+                        LockEntry.Origin.PLAN,
+                        ReferenceKind.PLUGIN,
+                        "ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16",
+                        target)
+                .sourceDigest(digest)
+                .targetDigest(digest)
+                .build();
     }
 
     private MirrorResult push(Path bundle) {
@@ -91,17 +88,12 @@ class BundleTrustTest {
 
     @Test
     void shouldRefuseAnAlreadyInternalEntryForAnotherHost() {
-        LockEntry internal = new LockEntry(
-                LockEntry.Origin.ALREADY_INTERNAL,
-                ReferenceKind.IMAGE,
-                "evil.example/falco/falco:1",
-                null,
-                "evil.example/falco/falco:1",
-                null,
-                "",
-                List.of(),
-                0,
-                "");
+        LockEntry internal = LockEntry.builder(
+                        LockEntry.Origin.ALREADY_INTERNAL,
+                        ReferenceKind.IMAGE,
+                        "evil.example/falco/falco:1",
+                        "evil.example/falco/falco:1")
+                .build();
         Path bundle = bundle(entry(REPOSITORY + ":0.16", plugin.digest()), internal);
 
         assertThatThrownBy(() -> push(bundle)).hasMessageContaining("names registry evil.example");

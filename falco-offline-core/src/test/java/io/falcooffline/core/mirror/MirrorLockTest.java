@@ -23,28 +23,24 @@ class MirrorLockTest {
 
     @Test
     void shouldReadBackTheSameLockWhenWrittenAndSortEntriesByTarget() {
-        LockEntry plugin = new LockEntry(
-                LockEntry.Origin.PLAN,
-                ReferenceKind.PLUGIN,
-                "ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16",
-                DIGEST_A,
-                "192.168.5.96:30003/falco/k8saudit:0.16",
-                DIGEST_B,
-                "application/vnd.oci.image.index.v1+json",
-                List.of("linux/arm64"),
-                1234,
-                "");
-        LockEntry internal = new LockEntry(
-                LockEntry.Origin.ALREADY_INTERNAL,
-                ReferenceKind.IMAGE,
-                "192.168.5.96:30003/falco/falco:0.44.0",
-                null,
-                "192.168.5.96:30003/falco/falco:0.44.0",
-                null,
-                "",
-                List.of(),
-                0,
-                "already on the internal registry");
+        LockEntry plugin = LockEntry.builder(
+                        LockEntry.Origin.PLAN,
+                        ReferenceKind.PLUGIN,
+                        "ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16",
+                        "192.168.5.96:30003/falco/k8saudit:0.16")
+                .sourceDigest(DIGEST_A)
+                .targetDigest(DIGEST_B)
+                .mediaType("application/vnd.oci.image.index.v1+json")
+                .platforms(List.of("linux/arm64"))
+                .size(1234)
+                .build();
+        LockEntry internal = LockEntry.builder(
+                        LockEntry.Origin.ALREADY_INTERNAL,
+                        ReferenceKind.IMAGE,
+                        "192.168.5.96:30003/falco/falco:0.44.0",
+                        "192.168.5.96:30003/falco/falco:0.44.0")
+                .note("already on the internal registry")
+                .build();
         MirrorLock lock = new MirrorLock("192.168.5.96:30003", List.of(plugin, internal));
         Path file = temp.resolve("falco-offline.lock.json");
 
@@ -62,28 +58,27 @@ class MirrorLockTest {
 
     @Test
     void shouldFindASourceTheLockRecordsPinnedByItsTagToo() {
-        LockEntry pinned = new LockEntry(
-                LockEntry.Origin.PLAN,
-                ReferenceKind.IMAGE,
-                "docker.io/falcosecurity/falco:0.44.0@" + DIGEST_A,
-                DIGEST_A,
-                "192.168.5.96:30003/falco/falco:0.44.0@" + DIGEST_B,
-                DIGEST_B,
-                "application/vnd.oci.image.index.v1+json",
-                List.of("linux/arm64"),
-                1234,
-                "");
-        LockEntry tagged = new LockEntry(
-                LockEntry.Origin.PLAN,
-                ReferenceKind.IMAGE,
-                "docker.io/falcosecurity/falcoctl:0.13.0",
-                DIGEST_B,
-                "192.168.5.96:30003/falco/falcoctl:0.13.0",
-                DIGEST_B,
-                "application/vnd.oci.image.index.v1+json",
-                List.of(),
-                1234,
-                "");
+        LockEntry pinned = LockEntry.builder(
+                        LockEntry.Origin.PLAN,
+                        ReferenceKind.IMAGE,
+                        "docker.io/falcosecurity/falco:0.44.0@" + DIGEST_A,
+                        "192.168.5.96:30003/falco/falco:0.44.0@" + DIGEST_B)
+                .sourceDigest(DIGEST_A)
+                .targetDigest(DIGEST_B)
+                .mediaType("application/vnd.oci.image.index.v1+json")
+                .platforms(List.of("linux/arm64"))
+                .size(1234)
+                .build();
+        LockEntry tagged = LockEntry.builder(
+                        LockEntry.Origin.PLAN,
+                        ReferenceKind.IMAGE,
+                        "docker.io/falcosecurity/falcoctl:0.13.0",
+                        "192.168.5.96:30003/falco/falcoctl:0.13.0")
+                .sourceDigest(DIGEST_B)
+                .targetDigest(DIGEST_B)
+                .mediaType("application/vnd.oci.image.index.v1+json")
+                .size(1234)
+                .build();
         MirrorLock lock = new MirrorLock("192.168.5.96:30003", List.of(pinned, tagged));
 
         assertThat(lock.findSource("docker.io/falcosecurity/falco:0.44.0")).contains(pinned);

@@ -10,6 +10,7 @@ import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.PackageRequest;
 import io.falcooffline.core.PackageResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RepositoryLayout;
 import io.falcooffline.core.oci.Digests;
@@ -71,13 +72,14 @@ class PackageAndMirrorUpstreamTest {
     }
 
     @Test
-    void shouldCopyEveryPulledArtifactToTheRegistry() {
+    void shouldCopyEveryPulledArtifactToTheRegistryAndPublishTheChartLast() {
         try (LocalRegistry internal = LocalRegistry.startPlain()) {
             PackageResult result = FalcoOffline.packageChart(
                     k8sAuditPackage(
                                     internal.host(),
                                     upstream.options(MirrorMode.PUSH, internal.host())
                                             .build())
+                            .publish(PublishOptions.builder().publishChart(true).build())
                             .build(),
                     ProgressListener.SILENT);
 
@@ -92,6 +94,13 @@ class PackageAndMirrorUpstreamTest {
                         .as(entry.target())
                         .isEqualTo(entry.targetDigest());
             }
+            // The mirror run stored the chart and wrote the lock once, the chart's entry with the rest.
+            MirrorLock lock = MirrorLock.read(mirrored.lockFile().orElseThrow()).orElseThrow();
+            LockEntry chart = lock.chart().orElseThrow();
+            assertThat(chart.target()).isEqualTo(internal.host() + "/falco/falco:9.0.0");
+            assertThat(Digests.sha256(skopeo.inspectRaw("falco/falco:9.0.0"))).isEqualTo(chart.targetDigest());
+            assertThat(lock.entries()).containsAll(mirrored.entries());
+            assertThat(mirrored.entries()).noneMatch(entry -> entry.origin() == LockEntry.Origin.CHART);
         }
     }
 

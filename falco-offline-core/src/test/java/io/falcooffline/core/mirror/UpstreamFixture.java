@@ -91,10 +91,13 @@ final class UpstreamFixture implements AutoCloseable {
                 .insecureRegistries(insecure);
     }
 
-    /** The plan of a chart using k8saudit, its rules, the container plugin, falco-rules and two images. */
+    /**
+     * The plan of a chart using k8saudit, its rules, the container plugin, falco-rules and two images, with the json
+     * plugin k8saudit-rules depends on, as the falco stage resolves it.
+     */
     static List<PlannedReference> plan(String internalRegistry) {
         List<PlannedReference> plan = new ArrayList<>();
-        for (String source : List.of(K8SAUDIT, CONTAINER)) {
+        for (String source : List.of(K8SAUDIT, CONTAINER, JSON_DEPENDENCY)) {
             plan.add(redirected(ReferenceKind.PLUGIN, source, internalRegistry));
         }
         for (String source : List.of(K8SAUDIT_RULES, FALCO_RULES)) {

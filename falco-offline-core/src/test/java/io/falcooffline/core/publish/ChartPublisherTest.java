@@ -15,6 +15,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.RepositoryLayout;
+import io.falcooffline.core.mirror.ChartArtifact;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.MirrorRequest;
@@ -60,19 +61,22 @@ class ChartPublisherTest {
     }
 
     @Test
-    void nothingToPublishAndNoLockToRecordInLeavesTheChartUnread() {
+    void nothingToPublishLeavesTheChartUnparsed() {
         Path absent = temp.resolve("out/lighthouse-1.2.3.tgz");
+        byte[] notAChart = new byte[0];
 
         PublishResult result = ChartPublisher.publish(
                 PublishOptions.none(),
                 new PublishedChart(
                         absent,
+                        notAChart,
                         temp.resolve("out/falco-offline.plan.json"),
                         "192.168.5.96:30003",
                         "charts",
                         MirrorOptions.none(),
                         RegistryAccess.builder().build(),
                         new ResolvedChart(TestCharts.lighthouse(), "lighthouse", "sha256:" + "0".repeat(64))),
+                Optional.empty(),
                 ProgressListener.SILENT);
 
         assertThat(result).isEqualTo(PublishResult.nothing());
@@ -287,14 +291,11 @@ class ChartPublisherTest {
     @Test
     void inBundleModeTheChartGoesIntoTheBundleAndPushPublishesIt() {
         try (LocalRegistry registry = LocalRegistry.startPlain()) {
-            MirrorOptions bundle = packagedIntoBundle(registry.host());
-            PublishResult published = publishFromBundle(
-                    PublishOptions.builder().publishChart(true).build(),
-                    bundle,
-                    "sha256:" + "1".repeat(64),
-                    registry.host());
+            Bundled bundled = publishedIntoBundle(
+                    PublishOptions.builder().publishChart(true).build(), "sha256:" + "1".repeat(64), registry.host());
+            PublishResult published = bundled.published();
             assertThat(published.ociChart()).contains("oci://" + registry.host() + "/charts/lighthouse:1.2.3");
-            LockEntry chart = MirrorLock.read(bundle.lockFile().orElseThrow())
+            LockEntry chart = MirrorLock.read(bundled.bundle().lockFile().orElseThrow())
                     .orElseThrow()
                     .chart()
                     .orElseThrow();
@@ -305,7 +306,7 @@ class ChartPublisherTest {
 
             FalcoOffline.push(
                     PushRequest.builder()
-                            .bundle(bundle.bundle().orElseThrow())
+                            .bundle(bundled.bundle().bundle().orElseThrow())
                             .insecureRegistries(List.of(registry.host()))
                             .build(),
                     ProgressListener.SILENT);
@@ -316,10 +317,9 @@ class ChartPublisherTest {
 
     @Test
     void withoutPublishingTheLockStillRecordsTheProvenance() {
-        MirrorOptions bundle = packagedIntoBundle();
-        PublishResult published = publishFromBundle(PublishOptions.none(), bundle, "sha256:" + "2".repeat(64));
-        assertThat(published.ociChart()).isEqualTo(Optional.empty());
-        LockEntry chart = MirrorLock.read(bundle.lockFile().orElseThrow())
+        Bundled bundled = publishedIntoBundle(PublishOptions.none(), "sha256:" + "2".repeat(64), "192.168.5.96:30003");
+        assertThat(bundled.published().ociChart()).isEqualTo(Optional.empty());
+        LockEntry chart = MirrorLock.read(bundled.bundle().lockFile().orElseThrow())
                 .orElseThrow()
                 .chart()
                 .orElseThrow();
@@ -328,64 +328,67 @@ class ChartPublisherTest {
         assertThat(chart.sourceDigest()).isEqualTo("sha256:" + "2".repeat(64));
     }
 
-    /** Packages the chart and writes a bundle of it (no artifacts: none of the chart's is reachable here). */
-    private MirrorOptions packagedIntoBundle() {
-        return packagedIntoBundle("192.168.5.96:30003");
-    }
+    /** A bundle written by a mirror run that stored the chart, and what publishing it then reports. */
+    private record Bundled(MirrorOptions bundle, PublishResult published) {}
 
-    /** The same for a registry (plain HTTP) the bundle is later pushed to. */
-    private MirrorOptions packagedIntoBundle(String registry) {
+    /**
+     * Packages the chart, writes a bundle of it (no artifacts: none of the chart's is reachable here) with the chart as
+     * the mirror run records it, then publishes as the pipeline does.
+     */
+    private Bundled publishedIntoBundle(PublishOptions options, String sourceDigest, String registry) {
         Path output = temp.resolve("out");
         PackageResult packaged =
                 FalcoOffline.packageChart(request(registry, output).build(), ProgressListener.SILENT);
         MirrorOptions bundle =
                 MirrorOptions.builder().mode(MirrorMode.BUNDLE).build().withDefaults(output);
+        Path chartFile = packaged.chartFile().orElseThrow();
+        byte[] archive = readAllBytes(chartFile);
+        ResolvedChart source = new ResolvedChart(TestCharts.lighthouse(), "lighthouse", sourceDigest);
+        ChartArtifact chart = ChartPublisher.chartArtifact(
+                options, chartFile.getFileName().toString(), archive, registry, "charts", source);
+        Mirror.run(
+                new MirrorRequest(
+                        bundle,
+                        plainHttp(registry),
+                        registry,
+                        List.of(),
+                        List.of(
+                                new MirrorRequest.BundleFile(
+                                        chartFile.getFileName().toString(), archive),
+                                new MirrorRequest.BundleFile(
+                                        "falco-offline.plan.json",
+                                        readAllBytes(packaged.planFile().orElseThrow()))),
+                        List.of(),
+                        Optional.of(chart)),
+                ProgressListener.SILENT);
+        PublishResult published = ChartPublisher.publish(
+                options,
+                new PublishedChart(
+                        chartFile,
+                        archive,
+                        packaged.planFile().orElseThrow(),
+                        registry,
+                        "charts",
+                        bundle,
+                        plainHttp(registry),
+                        source),
+                Optional.of(chart),
+                ProgressListener.SILENT);
+        return new Bundled(bundle, published);
+    }
+
+    private static byte[] readAllBytes(Path file) {
         try {
-            Mirror.run(
-                    new MirrorRequest(
-                            bundle,
-                            plainHttp(registry),
-                            registry,
-                            List.of(),
-                            packaged.plan().mapping(),
-                            List.of(
-                                    bundleFile(packaged.chartFile().orElseThrow()),
-                                    bundleFile(packaged.planFile().orElseThrow()))),
-                    ProgressListener.SILENT);
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return bundle;
-    }
-
-    private static MirrorRequest.BundleFile bundleFile(Path file) throws IOException {
-        return new MirrorRequest.BundleFile(file.getFileName().toString(), Files.readAllBytes(file));
     }
 
     private static RegistryAccess plainHttp(String registry) {
         RegistryAccess.Builder access = RegistryAccess.builder();
         access.insecureRegistries(List.of(registry));
         return access.build();
-    }
-
-    private PublishResult publishFromBundle(PublishOptions options, MirrorOptions bundle, String sourceDigest) {
-        return publishFromBundle(options, bundle, sourceDigest, "192.168.5.96:30003");
-    }
-
-    private PublishResult publishFromBundle(
-            PublishOptions options, MirrorOptions bundle, String sourceDigest, String registry) {
-        Path output = temp.resolve("out");
-        return ChartPublisher.publish(
-                options,
-                new PublishedChart(
-                        output.resolve("lighthouse-1.2.3.tgz"),
-                        output.resolve("falco-offline.plan.json"),
-                        registry,
-                        "charts",
-                        bundle,
-                        plainHttp(registry),
-                        new ResolvedChart(TestCharts.lighthouse(), "lighthouse", sourceDigest)),
-                ProgressListener.SILENT);
     }
 
     /** Renders the chart published as oci://<registry>/charts/lighthouse:1.2.3 with the real Helm engine. */

@@ -48,8 +48,8 @@ public final class DriverLoaderBaker {
      * @throws FalcoOfflineException when reading or writing the store fails (no tag set then)
      */
     public static Built bake(DriverImagePlan plan, BakeStore store, ProgressListener listener) {
-        OciReference base = OciReference.parse(plan.baseImage());
-        OciReference image = OciReference.parse(plan.image());
+        OciReference base = plan.baseImage();
+        OciReference image = plan.image();
         List<Platform> platforms = plan.platforms().stream()
                 .sorted(Comparator.comparing(Platform::toString))
                 .toList();

@@ -1,9 +1,12 @@
 /**
- * Internal: {@code delivery=baked}, part of the falco stage. A derived Falco image with the plugins and rules falcoctl
- * would install, built from OCI content alone, for clusters where falcoctl does not run.
+ * Internal: {@code delivery=baked} and {@code driverKernels}, part of the falco stage. Derived images (a Falco image with
+ * the plugins and rules falcoctl would install, a driver-loader image with prebuilt drivers) built from OCI content
+ * alone, for clusters where nothing is downloaded at start-up.
  *
- * <p>{@link io.falcooffline.core.falco.bake.FalcoImageBaker#bake} is the entry the pipeline calls with a
- * {@link io.falcooffline.core.falco.bake.BakeRequest}; its {@link io.falcooffline.core.falco.bake.BakeResult} names
- * the image and the files in it, for the values that point Falco at them.
+ * <p>The pipeline hands {@link io.falcooffline.core.falco.bake.FalcoImageBuild} and
+ * {@link io.falcooffline.core.falco.bake.DriverLoaderBuild} to the mirror stage as
+ * {@link io.falcooffline.core.mirror.DerivedImageBuild}s, which it runs once their inputs are in the target; they call
+ * {@link io.falcooffline.core.falco.bake.FalcoImageBaker#bake} with a
+ * {@link io.falcooffline.core.falco.bake.BakeRequest} and {@link io.falcooffline.core.falco.bake.DriverLoaderBaker#bake}.
  */
 package io.falcooffline.core.falco.bake;

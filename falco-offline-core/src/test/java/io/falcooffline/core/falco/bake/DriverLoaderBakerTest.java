@@ -9,6 +9,7 @@ import io.falcooffline.core.falco.DriverImagePlan;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.registry.RegistryClient;
+import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.SyntheticArtifacts;
 import java.io.ByteArrayInputStream;
@@ -64,8 +65,8 @@ class DriverLoaderBakerTest {
                     "http://127.0.0.1/driver/" + arch));
         }
         return new DriverImagePlan(
-                registry.host() + "/falco/falco-driver-loader:0.44.0",
-                registry.host() + "/falco/falco-driver-loader:" + tag,
+                OciReference.parse(registry.host() + "/falco/falco-driver-loader:0.44.0"),
+                OciReference.parse(registry.host() + "/falco/falco-driver-loader:" + tag),
                 DRIVER,
                 drivers,
                 platforms);
