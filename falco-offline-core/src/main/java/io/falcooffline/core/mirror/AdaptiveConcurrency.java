@@ -33,11 +33,11 @@ final class AdaptiveConcurrency {
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "transfers at once %d -> %d (%s at %.1f MiB/s)",
+                    "transfers at once %d -> %d at %.1f MiB/s: %s",
                     from,
                     to,
-                    reason.text,
-                    bytesPerSecond / (1024 * 1024));
+                    bytesPerSecond / (1024 * 1024),
+                    reason.text);
         }
     }
 
@@ -96,7 +96,8 @@ final class AdaptiveConcurrency {
                 return change(limitBeforeGrowth, new Sample(before, true, 0), Reason.STEP_BACK);
             }
         }
-        if (sample.demand() && limit < max) {
+        // A window without bytes (the transfers are still starting) says nothing about the link.
+        if (sample.demand() && sample.bytesPerSecond() > 0 && limit < max) {
             limitBeforeGrowth = limit;
             rateBeforeGrowth = sample.bytesPerSecond();
             // Grow by half: a link that takes 16 transfers is reached from 4 in four windows, not twelve.

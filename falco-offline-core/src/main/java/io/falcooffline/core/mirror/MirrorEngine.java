@@ -113,7 +113,7 @@ final class MirrorEngine implements AutoCloseable {
         this.sampler = Executors.newSingleThreadScheduledExecutor(new TransferThreads("rate"));
         this.progressInterval = progressInterval;
         this.listener = listener;
-        this.slots = new TransferSlots(parallelism, sampleWindow, this::failuresSoFar, sampler, decision -> {
+        this.slots = new TransferSlots(parallelism, sampleWindow, this::bytesArrived, this::failuresSoFar, sampler, decision -> {
             listener.debug("Blob " + decision);
         });
     }

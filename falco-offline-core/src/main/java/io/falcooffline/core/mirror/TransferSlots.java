@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -47,7 +46,7 @@ final class TransferSlots implements AutoCloseable {
     private final LongSupplier failures;
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition freed = lock.newCondition();
-    private final LongAdder bytes = new LongAdder();
+    private final LongSupplier bytes;
     private final List<AdaptiveConcurrency.Decision> decisions = new ArrayList<>();
     private final Consumer<AdaptiveConcurrency.Decision> onDecision;
     private final ScheduledFuture<?> sampling;
@@ -61,6 +60,8 @@ final class TransferSlots implements AutoCloseable {
 
     /**
      * @param max the most transfers at once ({@code parallelism})
+     * @param window how often the rate is sampled
+     * @param bytes the blob bytes that arrived so far
      * @param failures the stores' transient failures so far
      * @param scheduler runs the sampling
      * @param onDecision told of each change of the limit
@@ -68,12 +69,14 @@ final class TransferSlots implements AutoCloseable {
     TransferSlots(
             int max,
             Duration window,
+            LongSupplier bytes,
             LongSupplier failures,
             ScheduledExecutorService scheduler,
             Consumer<AdaptiveConcurrency.Decision> onDecision) {
         int min = Math.min(MIN, max);
         this.control = new AdaptiveConcurrency(min, Math.max(min, Math.min(START, max)), max);
         this.highest = control.limit();
+        this.bytes = bytes;
         this.failures = failures;
         this.lastFailures = failures.getAsLong();
         this.onDecision = onDecision;
@@ -112,11 +115,6 @@ final class TransferSlots implements AutoCloseable {
         }
     }
 
-    /** Counts bytes that arrived (negative when a transfer starts over). */
-    void arrived(long count) {
-        bytes.add(count);
-    }
-
     /** Every change of the limit so far, in order. */
     List<AdaptiveConcurrency.Decision> decisions() {
         lock.lock();
@@ -152,7 +150,7 @@ final class TransferSlots implements AutoCloseable {
         lock.lock();
         try {
             long now = System.nanoTime();
-            long total = bytes.sum();
+            long total = bytes.getAsLong();
             long failed = failures.getAsLong();
             double seconds = Math.max((now - lastSampleNanos) / 1e9, 1e-3);
             AdaptiveConcurrency.Sample sample = new AdaptiveConcurrency.Sample(
