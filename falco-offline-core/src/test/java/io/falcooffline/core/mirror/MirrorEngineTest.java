@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MirrorEngineTest {
 
+    static final String LAYER = "application/vnd.oci.image.layer.v1.tar";
     private static final String LARGE_REPOSITORY = "engine/large";
     private static final String SMALL_REPOSITORY = "engine/small";
     /** Above the ranged threshold: three ranges. */
@@ -80,17 +81,25 @@ class MirrorEngineTest {
 
     /** Pushes an image of these layers tagged {@code 1}; returns the layers' descriptors. */
     private static List<Descriptor> push(RegistryClient client, String repository, List<byte[]> layers) {
+        List<Descriptor> descriptors = new ArrayList<>();
+        for (byte[] layer : layers) {
+            descriptors.add(pushBlob(client, repository, LAYER, layer));
+        }
+        pushImage(client, repository, descriptors);
+        return descriptors;
+    }
+
+    /** Pushes a config and a manifest over layers already in the repository, tagged {@code 1}. */
+    static void pushImage(RegistryClient client, String repository, List<Descriptor> layers) {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"},\"n\":\""
                         + repository + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        Descriptor configDescriptor = pushBlob(client, repository, "application/vnd.oci.image.config.v1+json", config);
-        List<Descriptor> descriptors = new ArrayList<>();
+        Descriptor configDescriptor =
+                pushBlob(client, repository, "application/vnd.oci.image.config.v1+json", config);
         StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
                 + "\",\"config\":" + descriptorJson(configDescriptor) + ",\"layers\":[");
-        for (byte[] layer : layers) {
-            Descriptor descriptor = pushBlob(client, repository, "application/vnd.oci.image.layer.v1.tar", layer);
-            json.append(descriptors.isEmpty() ? "" : ",").append(descriptorJson(descriptor));
-            descriptors.add(descriptor);
+        for (int i = 0; i < layers.size(); i++) {
+            json.append(i == 0 ? "" : ",").append(descriptorJson(layers.get(i)));
         }
         byte[] manifest = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
         client.pushManifest(
@@ -98,7 +107,6 @@ class MirrorEngineTest {
                 "1",
                 new Manifest(
                         new Descriptor(MediaTypes.OCI_MANIFEST, Digests.sha256(manifest), manifest.length), manifest));
-        return descriptors;
     }
 
     private static Descriptor pushBlob(RegistryClient client, String repository, String mediaType, byte[] bytes) {
@@ -134,11 +142,16 @@ class MirrorEngineTest {
     }
 
     private StagedArtifact staged(String repository, OciStore target) {
+        return staged(sourceClient, repository, target);
+    }
+
+    /** The image tagged {@code 1} in {@code repository} of the source, read to be copied into {@code target}. */
+    static StagedArtifact staged(OciStore source, String repository, OciStore target) {
         CopyJob job = new CopyJob(
                 LockEntry.Origin.PLAN,
                 ReferenceKind.IMAGE,
                 OciReference.parse("docker.io/" + repository + ":1"),
-                new Location(sourceClient, repository),
+                new Location(source, repository),
                 "1",
                 OciReference.parse("registry.example/" + repository + ":1"),
                 new Location(target, "registry.example/" + repository),
