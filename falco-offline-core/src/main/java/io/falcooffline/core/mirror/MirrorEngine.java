@@ -83,6 +83,7 @@ final class MirrorEngine implements AutoCloseable {
     private final Set<OciStore> stores = ConcurrentHashMap.newKeySet();
     /** Bytes of earlier {@link #copyContent} calls, so the sampled count only grows across calls. */
     private final AtomicLong bytesOfEarlierCalls = new AtomicLong();
+
     private final ProgressListener listener;
     private final Duration progressInterval;
     /** The progress of the current {@link #copyContent} call. */
@@ -113,9 +114,10 @@ final class MirrorEngine implements AutoCloseable {
         this.sampler = Executors.newSingleThreadScheduledExecutor(new TransferThreads("rate"));
         this.progressInterval = progressInterval;
         this.listener = listener;
-        this.slots = new TransferSlots(parallelism, sampleWindow, this::bytesArrived, this::failuresSoFar, sampler, decision -> {
-            listener.debug("Blob " + decision);
-        });
+        this.slots = new TransferSlots(
+                parallelism, sampleWindow, this::bytesArrived, this::failuresSoFar, sampler, decision -> {
+                    listener.debug("Blob " + decision);
+                });
     }
 
     private long failuresSoFar() {
@@ -439,8 +441,8 @@ final class MirrorEngine implements AutoCloseable {
         LongAdder arrived = new LongAdder();
         ParallelWork parallel = slots.parallelWork(rangeHelpers, parallelism - 1);
         AtomicInteger requests = new AtomicInteger();
-        FileFilledBlobs.Filler filler = file ->
-                requests.set(ranged.fetchBlobInto(source.repository(), blob, file, parallel, arrived::add));
+        FileFilledBlobs.Filler filler =
+                file -> requests.set(ranged.fetchBlobInto(source.repository(), blob, file, parallel, arrived::add));
         TransferProgress.Transfer transfer = transferProgress.start(artifact, blob, arrived::sum);
         boolean completed = false;
         try {

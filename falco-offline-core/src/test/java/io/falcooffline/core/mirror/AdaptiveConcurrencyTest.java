@@ -51,9 +51,7 @@ class AdaptiveConcurrencyTest {
         run(control, 5);
 
         assertThat(run(control, AdaptiveConcurrency.HOLD_AT_PLATEAU)).isEmpty();
-        assertThat(run(control, 2))
-                .extracting(Decision::reason)
-                .containsExactly(Reason.GROW, Reason.STEP_BACK);
+        assertThat(run(control, 2)).extracting(Decision::reason).containsExactly(Reason.GROW, Reason.STEP_BACK);
         assertThat(control.limit()).isEqualTo(13);
     }
 

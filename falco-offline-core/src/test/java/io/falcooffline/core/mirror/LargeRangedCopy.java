@@ -36,7 +36,9 @@ public final class LargeRangedCopy {
                     ranged += engine.blobsInRanges();
                 }
             }
-            if (ranged != 2 || !bundle.hasBlob("any", layer) || !target.hasBlob("registry.example/large/image", layer)) {
+            if (ranged != 2
+                    || !bundle.hasBlob("any", layer)
+                    || !target.hasBlob("registry.example/large/image", layer)) {
                 throw new AssertionError("the layer did not arrive in ranges at both targets: " + ranged);
             }
         }
@@ -45,6 +47,7 @@ public final class LargeRangedCopy {
     }
 
     private static RegistryClient client(String host) {
-        return new RegistryClient(RegistryClientOptions.builder(host).plainHttp(true).build());
+        return new RegistryClient(
+                RegistryClientOptions.builder(host).plainHttp(true).build());
     }
 }

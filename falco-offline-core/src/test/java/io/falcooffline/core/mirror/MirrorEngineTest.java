@@ -94,8 +94,7 @@ class MirrorEngineTest {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"},\"n\":\""
                         + repository + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        Descriptor configDescriptor =
-                pushBlob(client, repository, "application/vnd.oci.image.config.v1+json", config);
+        Descriptor configDescriptor = pushBlob(client, repository, "application/vnd.oci.image.config.v1+json", config);
         StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
                 + "\",\"config\":" + descriptorJson(configDescriptor) + ",\"layers\":[");
         for (int i = 0; i < layers.size(); i++) {
@@ -116,8 +115,8 @@ class MirrorEngineTest {
     }
 
     private static String descriptorJson(Descriptor descriptor) {
-        return "{\"mediaType\":\"" + descriptor.mediaType() + "\",\"digest\":\"" + descriptor.digest()
-                + "\",\"size\":" + descriptor.size() + "}";
+        return "{\"mediaType\":\"" + descriptor.mediaType() + "\",\"digest\":\"" + descriptor.digest() + "\",\"size\":"
+                + descriptor.size() + "}";
     }
 
     @AfterAll
@@ -196,7 +195,8 @@ class MirrorEngineTest {
     @Test
     void shouldFetchALargeBlobInRangesIntoARegistryAndMoveNothingOnTheSecondRun() {
         try (LocalRegistry target = LocalRegistry.startPlain();
-                RegistryClient targetClient = new RegistryClient(target.clientOptions().build())) {
+                RegistryClient targetClient =
+                        new RegistryClient(target.clientOptions().build())) {
             try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
                 List<StagedArtifact> artifacts = List.of(staged(LARGE_REPOSITORY, targetClient));
                 engine.copyContent(artifacts);

@@ -269,8 +269,10 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
 
     @Override
     public void pushBlob(String repository, Descriptor blob, InputStream content) {
-        ingest(blob, channel -> VerifyingInputStream.of(content, blob, "the copy into " + files.describe())
-                .transferTo(Channels.newOutputStream(channel)));
+        ingest(
+                blob,
+                channel -> VerifyingInputStream.of(content, blob, "the copy into " + files.describe())
+                        .transferTo(Channels.newOutputStream(channel)));
     }
 
     /**
@@ -297,8 +299,7 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
             Path ingest = Files.createDirectories(directory.resolve(INGEST_DIRECTORY));
             Path temp = AtomicFiles.createTemporaryFile(ingest, blob.digest().replace(':', '-') + "_", ".part");
             try {
-                try (FileChannel channel =
-                        FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                     write.fill(channel);
                     channel.force(true);
                 }

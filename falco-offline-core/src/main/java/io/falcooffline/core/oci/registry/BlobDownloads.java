@@ -200,8 +200,8 @@ final class BlobDownloads {
             response.close();
             throw failure;
         }
-        Matcher contentRange =
-                CONTENT_RANGE.matcher(response.header("Content-Range").orElse("").trim());
+        Matcher contentRange = CONTENT_RANGE.matcher(
+                response.header("Content-Range").orElse("").trim());
         boolean exact = contentRange.matches()
                 && Long.parseLong(contentRange.group(1)) == range.start()
                 && Long.parseLong(contentRange.group(2)) == range.end();
