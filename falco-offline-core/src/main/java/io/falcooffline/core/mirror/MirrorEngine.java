@@ -52,8 +52,8 @@ import java.util.function.LongSupplier;
  * {@link TransferSlots}, whose number adapts to the rate the link gives, between 2 and {@code parallelism}. A blob of
  * at least {@link #RANGED_MIN_BYTES} from a registry that honours {@code Range} is fetched as several ranges at once,
  * each in a slot of its own, written by offset into a file that is hashed whole before anything is committed: the
- * bundle's own ingest file, or for a registry target a temporary file uploaded from disk afterwards (a stream in
- * order would have to hold the ranges that arrive early in memory).
+ * bundle's own ingest file, or for a registry target a temporary file that an upload reads in order as the ranges
+ * fill it ({@link SpooledBlob}: the file, not memory, holds the ranges that arrive early).
  */
 final class MirrorEngine implements AutoCloseable {
 
@@ -434,22 +434,21 @@ final class MirrorEngine implements AutoCloseable {
 
     /**
      * Fetches the blob as ranges at once into a file the target verifies whole before committing: the bundle's own,
-     * or a temporary one uploaded to a registry target afterwards.
+     * or a temporary one that the upload to a registry target reads as it fills.
      */
     private long transferInRanges(
             String artifact, Location source, Location target, Descriptor blob, RangedBlobSource ranged) {
         LongAdder arrived = new LongAdder();
         ParallelWork parallel = slots.parallelWork(rangeHelpers, parallelism - 1);
         AtomicInteger requests = new AtomicInteger();
-        FileFilledBlobs.Filler filler =
-                file -> requests.set(ranged.fetchBlobInto(source.repository(), blob, file, parallel, arrived::add));
+        SpooledBlob.Fetch fetch = sink -> requests.set(ranged.fetchBlobInto(source.repository(), blob, sink, parallel));
         TransferProgress.Transfer transfer = transferProgress.start(artifact, blob, arrived::sum);
         boolean completed = false;
         try {
             if (target.store() instanceof FileFilledBlobs files) {
-                files.pushBlobFilled(blob, filler);
+                files.pushBlobFilled(blob, file -> fetch.into(RangedBlobSource.Sink.into(file, arrived::add)));
             } else {
-                SpooledBlob.push(target, blob, filler, listener);
+                SpooledBlob.push(target, blob, fetch, arrived::add, rangeHelpers, listener);
             }
             completed = true;
         } finally {

@@ -218,6 +218,25 @@ class MirrorEngineTest {
     }
 
     @Test
+    void shouldCommitNothingToARegistryWhenARangeIsCorrupted() {
+        proxy.inject(Fault.corruptBody("GET", "/blobs/" + largeLayer.digest(), true, 1));
+        try (LocalRegistry target = LocalRegistry.startPlain();
+                RegistryClient targetClient =
+                        new RegistryClient(target.clientOptions().build());
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            List<StagedArtifact> artifacts = List.of(staged(LARGE_REPOSITORY, targetClient));
+            assertThatThrownBy(() -> engine.copyContent(artifacts))
+                    .isInstanceOf(MirrorException.class)
+                    .hasRootCauseInstanceOf(DigestMismatchException.class)
+                    .hasMessageContaining(largeLayer.digest());
+            assertThat(targetClient.hasBlob("registry.example/" + LARGE_REPOSITORY, largeLayer))
+                    .isFalse();
+            assertThat(targetClient.listTags("registry.example/" + LARGE_REPOSITORY))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void shouldFetchALargeBlobWholeWhenTheSourceIgnoresRange() throws Exception {
         proxy.ignoreRanges(true);
         try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"));

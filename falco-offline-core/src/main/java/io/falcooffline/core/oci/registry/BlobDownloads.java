@@ -6,15 +6,13 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.ParallelWork;
+import io.falcooffline.core.oci.RangedBlobSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,12 +61,7 @@ final class BlobDownloads {
     }
 
     /** See {@link io.falcooffline.core.oci.RangedBlobSource#fetchBlobInto}. */
-    int fetchInto(
-            RegistryHttp.Request request,
-            Descriptor blob,
-            FileChannel file,
-            ParallelWork parallel,
-            LongConsumer arrived) {
+    int fetchInto(RegistryHttp.Request request, Descriptor blob, RangedBlobSource.Sink sink, ParallelWork parallel) {
         List<Range> ranges = new ArrayList<>();
         for (long start = 0; start < blob.size(); start += RANGE_BYTES) {
             ranges.add(new Range(start, Math.min(blob.size(), start + RANGE_BYTES) - 1));
@@ -84,14 +77,14 @@ final class BlobDownloads {
                 listener.debug(client.describe() + " answered a range of " + request.subject()
                         + " with the whole blob: fetching its blobs whole from now on");
                 checkWholeLength(firstAnswer, blob);
-                readInto(request, blob, new Range(0, blob.size() - 1), firstAnswer, false, file, arrived);
+                readInto(request, blob, new Range(0, blob.size() - 1), firstAnswer, false, sink);
                 return 1;
             }
             checkRangeAnswer(firstAnswer, request, blob, first);
             List<ParallelWork.Task> tasks = new ArrayList<>();
-            tasks.add(() -> readInto(request, blob, first, firstAnswer, true, file, arrived));
+            tasks.add(() -> readInto(request, blob, first, firstAnswer, true, sink));
             for (Range range : ranges.subList(1, ranges.size())) {
-                tasks.add(() -> readInto(request, blob, range, null, true, file, arrived));
+                tasks.add(() -> readInto(request, blob, range, null, true, sink));
             }
             parallel.runAll(tasks);
             return ranges.size();
@@ -115,8 +108,7 @@ final class BlobDownloads {
             Range range,
             RegistryHttp.Response opened,
             boolean ranged,
-            FileChannel file,
-            LongConsumer arrived)
+            RangedBlobSource.Sink sink)
             throws IOException {
         RegistryHttp.Response response = opened;
         long position = range.start();
@@ -134,9 +126,8 @@ final class BlobDownloads {
                     if (n < 0) {
                         throw new EOFException("the answer ended at byte " + position + " of " + range);
                     }
-                    writeFully(file, buffer, n, position);
+                    sink.write(buffer, n, position);
                     position += n;
-                    arrived.accept(n);
                 }
                 if (body.read() >= 0) {
                     throw new DigestMismatchException(
@@ -162,8 +153,7 @@ final class BlobDownloads {
                     response = null;
                 }
                 if (!ranged) {
-                    // A registry that ignores ranges can only send the whole blob again.
-                    arrived.accept(-(position - range.start()));
+                    // A registry that ignores ranges can only send the whole blob again; its bytes overwrite.
                     position = range.start();
                     response = http.execute(request);
                     if (response.status() != 200) {
@@ -176,14 +166,6 @@ final class BlobDownloads {
                     response.close();
                 }
             }
-        }
-    }
-
-    private static void writeFully(FileChannel file, byte[] buffer, int length, long position) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, length);
-        long at = position;
-        while (bytes.hasRemaining()) {
-            at += file.write(bytes, at);
         }
     }
 

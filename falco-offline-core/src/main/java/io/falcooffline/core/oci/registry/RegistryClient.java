@@ -16,7 +16,6 @@ import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -204,10 +202,9 @@ public final class RegistryClient implements OciStore, RangedBlobSource {
     }
 
     @Override
-    public int fetchBlobInto(
-            String repository, Descriptor blob, FileChannel file, ParallelWork parallel, LongConsumer arrived) {
+    public int fetchBlobInto(String repository, Descriptor blob, Sink sink, ParallelWork parallel) {
         String repo = repository(repository);
-        return downloads.fetchInto(blobRequest(repo, blob), blob, file, parallel, arrived);
+        return downloads.fetchInto(blobRequest(repo, blob), blob, sink, parallel);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.ParallelWork;
+import io.falcooffline.core.oci.RangedBlobSource;
 import io.falcooffline.core.oci.layout.OciLayoutStore;
 import io.falcooffline.core.testing.FaultProxy;
 import io.falcooffline.core.testing.FaultProxy.Fault;
@@ -106,7 +107,8 @@ class RangedBlobFetchTest {
 
     private int fetchInto(RegistryClient client, Path file, AtomicLong arrived) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            return client.fetchBlobInto(REPOSITORY, blob, channel, threeAtOnce(), arrived::addAndGet);
+            return client.fetchBlobInto(
+                    REPOSITORY, blob, RangedBlobSource.Sink.into(channel, arrived::addAndGet), threeAtOnce());
         }
     }
 
@@ -182,7 +184,9 @@ class RangedBlobFetchTest {
         try (RegistryClient client = client();
                 OciLayoutStore store = OciLayoutStore.openForWriting(bundle)) {
             assertThatThrownBy(() -> store.pushBlobFilled(
-                            blob, file -> client.fetchBlobInto(REPOSITORY, blob, file, threeAtOnce(), n -> {})))
+                            blob,
+                            file -> client.fetchBlobInto(
+                                    REPOSITORY, blob, RangedBlobSource.Sink.into(file, n -> {}), threeAtOnce())))
                     .isInstanceOfSatisfying(
                             DigestMismatchException.class,
                             e -> assertThat(e.expectedDigest()).isEqualTo(blob.digest()))
@@ -192,7 +196,10 @@ class RangedBlobFetchTest {
                 assertThat(ingest).isEmpty();
             }
 
-            store.pushBlobFilled(blob, file -> client.fetchBlobInto(REPOSITORY, blob, file, threeAtOnce(), n -> {}));
+            store.pushBlobFilled(
+                    blob,
+                    file -> client.fetchBlobInto(
+                            REPOSITORY, blob, RangedBlobSource.Sink.into(file, n -> {}), threeAtOnce()));
             assertThat(store.hasBlob("any", blob)).isTrue();
             try (InputStream in = store.fetchBlob("any", blob)) {
                 in.transferTo(Channels.newOutputStream(FileChannel.open(
