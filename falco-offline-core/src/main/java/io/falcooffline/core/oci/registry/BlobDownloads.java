@@ -2,6 +2,7 @@ package io.falcooffline.core.oci.registry;
 
 import io.falcooffline.core.ArtifactNotFoundException;
 import io.falcooffline.core.DigestMismatchException;
+import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.oci.Descriptor;
@@ -126,7 +127,14 @@ final class BlobDownloads {
                     if (n < 0) {
                         throw new EOFException("the answer ended at byte " + position + " of " + range);
                     }
-                    sink.write(buffer, n, position);
+                    try {
+                        sink.write(buffer, n, position);
+                    } catch (IOException e) {
+                        // The disk, not the connection: not worth a retry.
+                        throw new FalcoOfflineException(
+                                "Writing " + request.subject() + " at byte " + position + " failed: " + e.getMessage(),
+                                e);
+                    }
                     position += n;
                 }
                 if (body.read() >= 0) {
@@ -136,7 +144,16 @@ final class BlobDownloads {
                                     + blob.digest() + ": the registry holds other content under this digest.");
                 }
                 return;
+            } catch (RuntimeException e) {
+                if (response != null) {
+                    response.close();
+                }
+                throw e;
             } catch (IOException e) {
+                if (response != null) {
+                    response.close();
+                    response = null;
+                }
                 if (attempt >= options.maxAttempts()) {
                     throw new RegistryException(
                             0,
@@ -148,10 +165,6 @@ final class BlobDownloads {
                 http.brokenBody();
                 listener.debug(client.describe() + ": " + request.subject() + " broke at byte " + position
                         + ", resuming (" + attempt + ")");
-                if (response != null) {
-                    response.close();
-                    response = null;
-                }
                 if (!ranged) {
                     // A registry that ignores ranges can only send the whole blob again; its bytes overwrite.
                     position = range.start();

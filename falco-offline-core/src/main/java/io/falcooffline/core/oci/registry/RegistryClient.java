@@ -33,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Every manifest and blob read is checked against the digest that was asked for, never against the registry's
  * {@code Docker-Content-Digest} alone; blobs stream through a verifying stream and uploads go in bounded chunks, so
- * memory stays flat whatever the blob size. Transient failures (408, 429, 5xx, broken connections) are retried with
+ * memory stays flat whatever the blob size. A large blob can also be fetched as parallel {@code Range} requests
+ * written by offset ({@link #fetchBlobInto}), for the caller to hash whole before it commits it. Transient failures (408, 429, 5xx, broken connections) are retried with
  * exponential backoff and a capped {@code Retry-After}; a registry that stops answering fails after the request
  * timeout; credentials are never sent over plain HTTP unless allowed, nor along a redirect to another host.
  *
