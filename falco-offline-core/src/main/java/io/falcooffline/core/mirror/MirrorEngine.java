@@ -15,6 +15,7 @@ import io.falcooffline.core.oci.VerifyingInputStream;
 import io.falcooffline.core.oci.registry.UploadInterruptedException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -153,7 +154,7 @@ final class MirrorEngine implements AutoCloseable {
                 transferProgress = null;
             }
         }
-        listener.debug("Blob transfers at once: started at " + TransferSlots.START + " (at most " + parallelism
+        listener.debug("Blob transfers at once: started at " + slots.start() + " (at most " + parallelism
                 + "), reached " + slots.highest() + ", now " + slots.limit() + "; " + blobsInRanges.get()
                 + " blobs fetched in ranges");
     }
@@ -391,7 +392,7 @@ final class MirrorEngine implements AutoCloseable {
             slots.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("Interrupted while waiting to transfer " + blob.digest());
+            throw new InterruptedIOException("Interrupted while waiting to transfer " + blob.digest());
         }
         try {
             count = transfer(artifact, source, target, blob);

@@ -56,6 +56,7 @@ final class TransferSlots implements AutoCloseable {
     private long lastSampleNanos = System.nanoTime();
     private long lastBytes;
     private long lastFailures;
+    private final int start;
     private int highest;
 
     /**
@@ -75,7 +76,8 @@ final class TransferSlots implements AutoCloseable {
             Consumer<AdaptiveConcurrency.Decision> onDecision) {
         int min = Math.min(MIN, max);
         this.control = new AdaptiveConcurrency(min, Math.max(min, Math.min(START, max)), max);
-        this.highest = control.limit();
+        this.start = control.limit();
+        this.highest = start;
         this.bytes = bytes;
         this.failures = failures;
         this.lastFailures = failures.getAsLong();
@@ -133,6 +135,11 @@ final class TransferSlots implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The limit the run started with. */
+    int start() {
+        return start;
     }
 
     /** The highest limit reached. */
