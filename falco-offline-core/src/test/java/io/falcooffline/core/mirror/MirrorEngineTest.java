@@ -267,6 +267,37 @@ class MirrorEngineTest {
     }
 
     @Test
+    void shouldLookEveryBlobUpAtTheTargetWithoutWaitingForTransfers() {
+        proxy.throttlePerConnection(512 * 1024);
+        try (LocalRegistry target = LocalRegistry.startPlain()) {
+            // The target behind the same proxy, so one request log orders look-ups and transfers.
+            proxy.route("/v2/registry.example/", target.host());
+            try (RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(proxy.host())
+                            .plainHttp(true)
+                            .build());
+                    MirrorEngine engine = new MirrorEngine(2, Duration.ZERO, listener)) {
+                engine.copyContent(List.of(staged(SMALL_REPOSITORY, targetClient)));
+                assertThat(engine.blobsTransferred()).isEqualTo(SMALL_LAYERS + 1);
+            }
+        }
+        List<String> requests = proxy.requests();
+        int lastLookUp = -1;
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.get(i).startsWith("HEAD /v2/registry.example/" + SMALL_REPOSITORY + "/blobs/")) {
+                lastLookUp = i;
+            }
+        }
+        long transfersStartedBefore = requests.subList(0, lastLookUp).stream()
+                .filter(request -> request.startsWith("GET /v2/" + SMALL_REPOSITORY + "/blobs/"))
+                .count();
+        assertThat(lastLookUp).isPositive();
+        assertThat(transfersStartedBefore)
+                .as("each blob transfer takes half a second and two run at once; the look-ups do not queue behind"
+                        + " them")
+                .isLessThanOrEqualTo(4);
+    }
+
+    @Test
     void shouldRunFewerTransfersAtOnceWhenTheSourceAnswersTooManyRequests() throws Exception {
         proxy.throttlePerConnection(512 * 1024);
         proxy.inject(Fault.tooManyRequests("GET", "/blobs/", "0", 6));
