@@ -69,11 +69,12 @@ public abstract class AbstractRegistryMojo extends AbstractMojo {
     private boolean allowCredentialsOverHttp;
 
     /**
-     * How many blobs are transferred at once.
+     * The most blob transfers (whole blobs or ranges of large ones) at once; the mirror adapts how many run, from 2
+     * up to this, to the rate the link gives.
      *
      * @since 0.1.0
      */
-    @Parameter(property = PropertyNames.PARALLELISM, defaultValue = "3")
+    @Parameter(property = PropertyNames.PARALLELISM, defaultValue = "16")
     private int parallelism;
 
     /** The Maven session the goal runs in. */

@@ -5,13 +5,17 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.io.Sizes;
 import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.FileFilledBlobs;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.OciStore;
+import io.falcooffline.core.oci.ParallelWork;
+import io.falcooffline.core.oci.RangedBlobSource;
 import io.falcooffline.core.oci.VerifyingInputStream;
 import io.falcooffline.core.oci.registry.UploadInterruptedException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -27,26 +32,59 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Copies staged artifacts in two phases. First the content: each artifact's blobs, a bounded number at a time,
- * streamed and verified, skipped when the target has them and mounted when another repository of the same target
- * does; then its manifests under their digests, children first. Only when every artifact's content is in place
- * does {@link #tag} set the tags, so a failure leaves no tag pointing at incomplete content.
+ * Copies staged artifacts in two phases. First the content: each artifact's blobs, streamed and verified, skipped
+ * when the target has them and mounted when another repository of the same target does; then its manifests under
+ * their digests, children first. Only when every artifact's content is in place does {@link #tag} set the tags, so
+ * a failure leaves no tag pointing at incomplete content.
+ *
+ * <p>How it fills the link: look-ups (each blob's {@code HEAD} and mount, the staging reads of {@link #map}) run on
+ * threads of their own and take no transfer slot, so they never wait behind a large blob. Blob bytes move in
+ * {@link TransferSlots}, whose number adapts to the rate the link gives, between 2 and {@code parallelism}. A blob of
+ * at least {@link #RANGED_MIN_BYTES} from a registry that honours {@code Range} is fetched as several ranges at once,
+ * each in a slot of its own, written by offset into a file that is hashed whole before anything is committed: the
+ * bundle's own ingest file, or for a registry target a temporary file that an upload reads in order as the ranges
+ * fill it ({@link SpooledBlob}: the file, not memory, holds the ranges that arrive early).
  */
 final class MirrorEngine implements AutoCloseable {
 
     private static final long ABORT_WAIT_SECONDS = 30;
     private static final int FAILED = -1;
+    /**
+     * Blobs from this size on are fetched in ranges where the source allows: a smaller one ends within about a
+     * second on one connection of 30 MiB/s, and more connections for it would mostly add round trips.
+     */
+    static final long RANGED_MIN_BYTES = 32L * 1024 * 1024;
+    /**
+     * Threads that place blobs: each looks its blob up at the target, then waits for a transfer slot. Many more
+     * than the slots, so the look-ups of most blobs run while the first ones transfer; a thread waiting costs only
+     * its stack.
+     */
+    private static final int PLACEMENT_THREADS = 64;
+    /** Threads for {@link #map}: manifest and tag-list reads, which are round trips, not bandwidth. */
+    private static final int LOOKUP_THREADS = 8;
 
     private final ExecutorService transfers;
+    private final ExecutorService lookups;
+    private final ExecutorService rangeHelpers;
+    private final ScheduledExecutorService sampler;
+    private final TransferSlots slots;
+    private final int parallelism;
+    /** The stores of the jobs seen so far, whose transient failures slow the transfers down. */
+    private final Set<OciStore> stores = ConcurrentHashMap.newKeySet();
+    /** Bytes of earlier {@link #copyContent} calls, so the sampled count only grows across calls. */
+    private final AtomicLong bytesOfEarlierCalls = new AtomicLong();
+
     private final ProgressListener listener;
     private final Duration progressInterval;
     /** The progress of the current {@link #copyContent} call. */
@@ -56,16 +94,45 @@ final class MirrorEngine implements AutoCloseable {
     private final AtomicInteger blobsTransferred = new AtomicInteger();
     private final AtomicInteger blobsSkipped = new AtomicInteger();
     private final AtomicInteger blobsMounted = new AtomicInteger();
+    private final AtomicInteger blobsInRanges = new AtomicInteger();
     /** For each target store, a repository known to hold each blob digest. */
     private final Map<OciStore, Map<String, String>> placements = new ConcurrentHashMap<>();
 
     /**
+     * @param parallelism the most blob transfers at once; fewer run while more do not raise the rate
      * @param progressInterval how often a line reports the bytes moved while blobs transfer; zero for none
      */
     MirrorEngine(int parallelism, Duration progressInterval, ProgressListener listener) {
-        this.transfers = Executors.newFixedThreadPool(parallelism, new TransferThreads());
+        this(parallelism, progressInterval, listener, TransferSlots.SAMPLE_WINDOW);
+    }
+
+    /** @param sampleWindow how often the transfer rate is sampled to adapt the number of transfers */
+    MirrorEngine(int parallelism, Duration progressInterval, ProgressListener listener, Duration sampleWindow) {
+        this.parallelism = parallelism;
+        this.transfers = Executors.newFixedThreadPool(PLACEMENT_THREADS, new TransferThreads("transfer"));
+        this.lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, new TransferThreads("lookup"));
+        this.rangeHelpers = Executors.newCachedThreadPool(new TransferThreads("range"));
+        this.sampler = Executors.newSingleThreadScheduledExecutor(new TransferThreads("rate"));
         this.progressInterval = progressInterval;
         this.listener = listener;
+        this.slots = new TransferSlots(
+                parallelism, sampleWindow, this::bytesArrived, this::failuresSoFar, sampler, decision -> {
+                    listener.debug("Blob " + decision);
+                });
+    }
+
+    private long failuresSoFar() {
+        long failures = 0;
+        for (OciStore store : stores) {
+            failures += store.transientFailures();
+        }
+        return failures;
+    }
+
+    /** The bytes that arrived so far, finished transfers and those in flight. */
+    private long bytesArrived() {
+        TransferProgress running = transferProgress;
+        return bytesOfEarlierCalls.get() + (running == null ? 0 : running.bytesDone());
     }
 
     /**
@@ -74,10 +141,22 @@ final class MirrorEngine implements AutoCloseable {
      * others. Each artifact's manifests are stored, and its progress reported, as soon as its last blob is in place.
      */
     void copyContent(List<StagedArtifact> artifacts) {
+        for (StagedArtifact artifact : artifacts) {
+            stores.add(artifact.job().source().store());
+            stores.add(artifact.job().target().store());
+        }
         try (TransferProgress running = new TransferProgress(listener, blobBytes(artifacts), progressInterval)) {
             transferProgress = running;
-            copyContentReporting(artifacts);
+            try {
+                copyContentReporting(artifacts);
+            } finally {
+                bytesOfEarlierCalls.addAndGet(running.bytesDone());
+                transferProgress = null;
+            }
         }
+        listener.debug("Blob transfers at once: started at " + slots.start() + " (at most " + parallelism
+                + "), reached " + slots.highest() + ", now " + slots.limit() + "; " + blobsInRanges.get()
+                + " blobs fetched in ranges");
     }
 
     /** The bytes of every distinct blob per target: at most what this copy moves. */
@@ -157,7 +236,7 @@ final class MirrorEngine implements AutoCloseable {
     <T, R> List<R> map(List<T> items, Function<T, R> work) {
         List<Future<R>> futures = new ArrayList<>();
         for (T item : items) {
-            futures.add(transfers.submit(() -> work.apply(item)));
+            futures.add(lookups.submit(() -> work.apply(item)));
         }
         List<R> results = new ArrayList<>();
         try {
@@ -213,9 +292,28 @@ final class MirrorEngine implements AutoCloseable {
         return blobsMounted.get();
     }
 
+    /** How many blobs came as several ranges at once. */
+    int blobsInRanges() {
+        return blobsInRanges.get();
+    }
+
+    /** Every change of the number of transfers at once, in order. */
+    List<AdaptiveConcurrency.Decision> concurrencyDecisions() {
+        return slots.decisions();
+    }
+
+    /** The highest number of transfers at once the run allowed. */
+    int highestConcurrency() {
+        return slots.highest();
+    }
+
     @Override
     public void close() {
+        slots.close();
         transfers.shutdownNow();
+        lookups.shutdownNow();
+        rangeHelpers.shutdownNow();
+        sampler.shutdownNow();
     }
 
     /** Places one blob everywhere it is needed, in artifact order, until done or another placement failed. */
@@ -258,6 +356,7 @@ final class MirrorEngine implements AutoCloseable {
     private void abort(List<Future<?>> pending) {
         pending.forEach(future -> future.cancel(true));
         transfers.shutdownNow();
+        rangeHelpers.shutdownNow();
         try {
             if (!transfers.awaitTermination(ABORT_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 listener.warn("Some transfers did not stop within " + ABORT_WAIT_SECONDS + " s of the failure.");
@@ -290,11 +389,19 @@ final class MirrorEngine implements AutoCloseable {
         long count;
         String artifact = job.sourceName().toString();
         try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while waiting to transfer " + blob.digest());
+        }
+        try {
             count = transfer(artifact, source, target, blob);
         } catch (UploadInterruptedException e) {
             // Nothing was committed; the target's client now uploads in resumable chunks.
             listener.debug("Sending " + blob.digest() + " to " + target + " again: " + e.getMessage());
             count = transfer(artifact, source, target, blob);
+        } finally {
+            slots.release();
         }
         remember(store, blob, target.repository());
         bytesTransferred.addAndGet(count);
@@ -307,6 +414,11 @@ final class MirrorEngine implements AutoCloseable {
      * returns only after exactly the blob's bytes were read and verified.
      */
     private long transfer(String artifact, Location source, Location target, Descriptor blob) throws IOException {
+        if (blob.size() >= RANGED_MIN_BYTES
+                && source.store() instanceof RangedBlobSource ranged
+                && ranged.servesRanges()) {
+            return transferInRanges(artifact, source, target, blob, ranged);
+        }
         try (InputStream in = source.store().fetchBlob(source.repository(), blob)) {
             LongSupplier bytesRead = in instanceof VerifyingInputStream verifying ? verifying::bytesRead : () -> 0;
             TransferProgress.Transfer transfer = transferProgress.start(artifact, blob, bytesRead);
@@ -319,6 +431,36 @@ final class MirrorEngine implements AutoCloseable {
             }
             return blob.size();
         }
+    }
+
+    /**
+     * Fetches the blob as ranges at once into a file the target verifies whole before committing: the bundle's own,
+     * or a temporary one that the upload to a registry target reads as it fills.
+     */
+    private long transferInRanges(
+            String artifact, Location source, Location target, Descriptor blob, RangedBlobSource ranged) {
+        LongAdder arrived = new LongAdder();
+        ParallelWork parallel = slots.parallelWork(rangeHelpers, parallelism - 1);
+        AtomicInteger requests = new AtomicInteger();
+        SpooledBlob.Fetch fetch = sink -> requests.set(ranged.fetchBlobInto(source.repository(), blob, sink, parallel));
+        TransferProgress.Transfer transfer = transferProgress.start(artifact, blob, arrived::sum);
+        boolean completed = false;
+        try {
+            if (target.store() instanceof FileFilledBlobs files) {
+                files.pushBlobFilled(blob, file -> fetch.into(RangedBlobSource.Sink.into(file, arrived::add)));
+            } else {
+                SpooledBlob.push(target, blob, fetch, arrived::add, rangeHelpers, listener);
+            }
+            completed = true;
+        } finally {
+            transferProgress.end(transfer, completed);
+        }
+        if (requests.get() > 1) {
+            blobsInRanges.incrementAndGet();
+        }
+        listener.debug("Fetched " + blob.digest() + " from " + source + " in " + requests.get()
+                + (requests.get() == 1 ? " request" : " ranges at once"));
+        return blob.size();
     }
 
     private void remember(OciStore store, Descriptor blob, String repository) {
@@ -430,10 +572,15 @@ final class MirrorEngine implements AutoCloseable {
     /** Daemon threads, so an embedding application can always exit. */
     private static final class TransferThreads implements ThreadFactory {
         private final AtomicInteger next = new AtomicInteger(1);
+        private final String kind;
+
+        TransferThreads(String kind) {
+            this.kind = kind;
+        }
 
         @Override
         public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "falco-offline-transfer-" + next.getAndIncrement());
+            Thread thread = new Thread(task, "falco-offline-" + kind + "-" + next.getAndIncrement());
             thread.setDaemon(true);
             return thread;
         }

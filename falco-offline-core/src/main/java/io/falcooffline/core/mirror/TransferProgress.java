@@ -113,7 +113,8 @@ final class TransferProgress implements AutoCloseable {
         listener.info(line(done, total, elapsed));
     }
 
-    private long bytesDone() {
+    /** The bytes of finished transfers and those arrived so far of the ones in flight. */
+    long bytesDone() {
         long done = bytesOfFinishedTransfers.get();
         for (Transfer transfer : inFlight) {
             done += transfer.bytesDone();

@@ -97,6 +97,17 @@ public interface OciStore extends AutoCloseable {
     List<String> listTags(String repository);
 
     /**
+     * How many of this store's requests so far were answered with overload (429, 5xx) or broke before their answer
+     * or in the middle of a body, and were retried or resumed: a sign for a caller that paces its transfers to slow
+     * down.
+     *
+     * @return a count that only grows; 0 for a store that never retries
+     */
+    default long transientFailures() {
+        return 0;
+    }
+
+    /**
      * Describes the store for messages, e.g. {@code registry 127.0.0.1:5001 (https)}.
      *
      * @return a short description, never containing credentials

@@ -44,7 +44,7 @@ class MirrorOptionsTest {
         assertThat(options.credentials()).containsOnlyKeys("docker.io");
         assertThat(options.toString()).doesNotContain("pa:ss");
         assertThat(options.copySignatures()).isTrue();
-        assertThat(options.parallelism()).isEqualTo(3);
+        assertThat(options.parallelism()).isEqualTo(16);
         assertThat(MirrorOptions.none().mode()).isEqualTo(MirrorMode.NONE);
     }
 

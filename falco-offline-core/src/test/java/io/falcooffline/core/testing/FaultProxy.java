@@ -47,6 +47,10 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread acceptor;
+    /** Bytes per second each connection's response body may carry; 0 for no limit. */
+    private volatile long bytesPerSecondPerConnection;
+
+    private volatile boolean ignoreRanges;
 
     private FaultProxy(ServerSocket server, InetSocketAddress upstream) {
         this.server = server;
@@ -161,6 +165,21 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Limits every response body to {@code bytesPerSecond} per connection, as a path across the internet does where
+     * one connection carries less than the link; 0 lifts the limit.
+     */
+    public FaultProxy throttlePerConnection(long bytesPerSecond) {
+        this.bytesPerSecondPerConnection = bytesPerSecond;
+        return this;
+    }
+
+    /** Drops the {@code Range} header of requests, so the registry answers with whole blobs, as some servers do. */
+    public FaultProxy ignoreRanges(boolean ignore) {
+        this.ignoreRanges = ignore;
+        return this;
+    }
+
     /** Removes all faults and forgets the recorded requests. */
     public void reset() {
         faults.clear();
@@ -269,7 +288,7 @@ public final class FaultProxy implements AutoCloseable {
         try (Socket registry = new Socket()) {
             registry.connect(route != null ? route : upstream, 5000);
             OutputStream up = registry.getOutputStream();
-            up.write(head.rewrite(tls));
+            up.write(head.rewrite(tls, ignoreRanges));
             up.write(body);
             up.flush();
             InputStream down = new BufferedInputStream(registry.getInputStream());
@@ -297,8 +316,17 @@ public final class FaultProxy implements AutoCloseable {
             byte[] buffer = new byte[8192];
             long sent = 0;
             boolean corrupted = false;
+            long limit = bytesPerSecondPerConnection;
+            long bodyStart = System.nanoTime();
             int n;
             while ((n = down.read(buffer)) >= 0) {
+                if (limit > 0) {
+                    // Sleeps until the bytes sent so far are due at the limit: the rate holds on average.
+                    long dueNanos = sent * 1_000_000_000L / limit - (System.nanoTime() - bodyStart);
+                    if (dueNanos > 0) {
+                        Thread.sleep(dueNanos / 1_000_000, (int) (dueNanos % 1_000_000));
+                    }
+                }
                 if (fault != null && fault.action == Action.CORRUPT && !corrupted && n > 0) {
                     buffer[n / 2] ^= (byte) 0x5a;
                     corrupted = true;
@@ -403,10 +431,11 @@ public final class FaultProxy implements AutoCloseable {
             return null;
         }
 
-        byte[] rewrite(boolean tls) {
+        byte[] rewrite(boolean tls, boolean dropRange) {
             StringBuilder text = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
             for (String line : headers) {
-                if (!line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
+                String lower = line.toLowerCase(Locale.ROOT);
+                if (!lower.startsWith("connection:") && !(dropRange && lower.startsWith("range:"))) {
                     text.append(line).append("\r\n");
                 }
             }

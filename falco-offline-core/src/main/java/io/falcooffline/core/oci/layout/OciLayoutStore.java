@@ -9,6 +9,7 @@ import io.falcooffline.core.io.JsonErrors;
 import io.falcooffline.core.io.OutputPaths;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
+import io.falcooffline.core.oci.FileFilledBlobs;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.oci.OciStore;
@@ -50,7 +51,7 @@ import tools.jackson.databind.node.ObjectNode;
  * is replaced by an atomic rename. Opening a layout for writing deletes what a killed run left in {@code ingest/},
  * and every existing blob a run relies on is re-hashed once; a damaged one is deleted and fetched again.
  */
-public final class OciLayoutStore implements OciStore {
+public final class OciLayoutStore implements OciStore, FileFilledBlobs {
 
     static final String INDEX_FILE = "index.json";
     static final String LAYOUT_FILE = "oci-layout";
@@ -267,15 +268,38 @@ public final class OciLayoutStore implements OciStore {
 
     @Override
     public void pushBlob(String repository, Descriptor blob, InputStream content) {
+        ingest(
+                blob,
+                channel -> VerifyingInputStream.of(content, blob, "the copy into " + files.describe())
+                        .transferTo(Channels.newOutputStream(channel)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The file is written in {@code ingest/}, then read back whole and hashed (from the page cache, as a rule),
+     * synced and renamed into {@code blobs/} only when it matches.
+     */
+    @Override
+    public void pushBlobFilled(Descriptor blob, Filler filler) {
+        ingest(blob, channel -> {
+            filler.fill(channel);
+            channel.position(0);
+            VerifyingInputStream verified = new VerifyingInputStream(
+                    Channels.newInputStream(channel), blob, "the ranged copy into " + files.describe());
+            verified.transferTo(OutputStream.nullOutputStream());
+        });
+    }
+
+    /** Writes a blob into a file in {@code ingest/} and, once {@code write} verified it, moves it into place. */
+    private void ingest(Descriptor blob, Filler write) {
         requireWritable();
         try {
             Path ingest = Files.createDirectories(directory.resolve(INGEST_DIRECTORY));
             Path temp = AtomicFiles.createTemporaryFile(ingest, blob.digest().replace(':', '-') + "_", ".part");
             try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    OutputStream out = Channels.newOutputStream(channel);
-                    VerifyingInputStream.of(content, blob, "the copy into " + files.describe())
-                            .transferTo(out);
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    write.fill(channel);
                     channel.force(true);
                 }
                 Path target = OutputPaths.inside(directory, blobPath(blob.digest()), "blob");

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class RegistryAccess {
 
-    public static final int DEFAULT_PARALLELISM = 3;
+    public static final int DEFAULT_PARALLELISM = 16;
     public static final int MAX_PARALLELISM = 32;
 
     private final Set<String> insecureRegistries;

@@ -10,6 +10,8 @@ import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.oci.OciStore;
+import io.falcooffline.core.oci.ParallelWork;
+import io.falcooffline.core.oci.RangedBlobSource;
 import io.falcooffline.core.oci.VerifyingInputStream;
 import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
@@ -32,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Every manifest and blob read is checked against the digest that was asked for, never against the registry's
  * {@code Docker-Content-Digest} alone; blobs stream through a verifying stream and uploads go in bounded chunks, so
- * memory stays flat whatever the blob size. Transient failures (408, 429, 5xx, broken connections) are retried with
+ * memory stays flat whatever the blob size. A large blob can also be fetched as parallel {@code Range} requests
+ * written by offset ({@link #fetchBlobInto}), for the caller to hash whole before it commits it. Transient failures (408, 429, 5xx, broken connections) are retried with
  * exponential backoff and a capped {@code Retry-After}; a registry that stops answering fails after the request
  * timeout; credentials are never sent over plain HTTP unless allowed, nor along a redirect to another host.
  *
@@ -42,7 +45,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Instances are thread-safe; share one per registry and close it when done. Repository names given to Docker Hub
  * ({@code docker.io}) get the implicit {@code library/} prefix (see {@link RegistryHosts}).
  */
-public final class RegistryClient implements OciStore {
+public final class RegistryClient implements OciStore, RangedBlobSource {
 
     /** OCI image index. */
     public static final String OCI_INDEX = MediaTypes.OCI_INDEX;
@@ -79,6 +82,7 @@ public final class RegistryClient implements OciStore {
     private final ProgressListener listener;
     private final RegistryHttp http;
     private final BlobUploads uploads;
+    private final BlobDownloads downloads;
 
     /**
      * Creates a client; no connection is made until the first call.
@@ -101,6 +105,7 @@ public final class RegistryClient implements OciStore {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.http = new RegistryHttp(options, listener);
         this.uploads = new BlobUploads(this, options, listener, http);
+        this.downloads = new BlobDownloads(this, options, listener, http);
     }
 
     /** The options this client was made with. */
@@ -194,43 +199,30 @@ public final class RegistryClient implements OciStore {
     @Override
     public InputStream fetchBlob(String repository, Descriptor blob) {
         String repo = repository(repository);
-        RegistryHttp.Request request = RegistryHttp.Request.of(
-                        "GET", blobUri(repo, blob.digest()), "blob " + repo + "@" + blob.digest(), pull(repo))
-                .followingRedirects();
-        RegistryHttp.Response response = openBlob(request, blob, 0);
         return new VerifyingInputStream(
-                new ResumingBlobStream(request, blob, response), blob, describe() + " repository " + repo);
+                downloads.stream(blobRequest(repo, blob), blob), blob, describe() + " repository " + repo);
     }
 
-    private RegistryHttp.Response openBlob(RegistryHttp.Request request, Descriptor blob, long offset) {
-        RegistryHttp.Request ranged = offset == 0 ? request : request.header("Range", "bytes=" + offset + "-");
-        RegistryHttp.Response response = http.execute(ranged);
-        int expectedStatus = offset == 0 ? 200 : 206;
-        if (response.status() == 404) {
-            throw new ArtifactNotFoundException("Blob " + request.subject().substring("blob ".length())
-                    + " not found on " + describe() + http.errorSummary(response));
-        }
-        if (response.status() != expectedStatus) {
-            throw unexpected(response, ranged);
-        }
-        if (offset > 0 && !response.header("Content-Range").orElse("").startsWith("bytes " + offset + "-")) {
-            response.close();
-            throw new RegistryException(
-                    206,
-                    RegistryHttp.capitalized(describe()) + " resumed " + request.subject() + " at the wrong offset"
-                            + " (asked for byte " + offset + ")",
-                    null);
-        }
-        OptionalLong length = response.headers().firstValueAsLong("Content-Length");
-        if (length.isPresent() && length.getAsLong() != blob.size() - offset) {
-            response.close();
-            throw new DigestMismatchException(
-                    blob.digest(),
-                    "Blob " + blob.digest() + " on " + describe() + " is " + (length.getAsLong() + offset)
-                            + " bytes long, expected " + blob.size() + ": the registry holds other content under "
-                            + "this digest, or the referring manifest is wrong.");
-        }
-        return response;
+    @Override
+    public int fetchBlobInto(String repository, Descriptor blob, Sink sink, ParallelWork parallel) {
+        String repo = repository(repository);
+        return downloads.fetchInto(blobRequest(repo, blob), blob, sink, parallel);
+    }
+
+    @Override
+    public boolean servesRanges() {
+        return downloads.servesRanges();
+    }
+
+    @Override
+    public long transientFailures() {
+        return http.transientFailures();
+    }
+
+    private RegistryHttp.Request blobRequest(String repo, Descriptor blob) {
+        return RegistryHttp.Request.of(
+                        "GET", blobUri(repo, blob.digest()), "blob " + repo + "@" + blob.digest(), pull(repo))
+                .followingRedirects();
     }
 
     @Override
@@ -539,61 +531,5 @@ public final class RegistryClient implements OciStore {
                 RegistryHttp.capitalized(describe()) + " answered " + status + detail + " to " + request.summary() + "."
                         + hint,
                 null);
-    }
-
-    /**
-     * The blob body, reopened with a {@code Range} request after a broken connection, so a long download survives
-     * a reset without starting over.
-     */
-    private final class ResumingBlobStream extends InputStream {
-        private final RegistryHttp.Request request;
-        private final Descriptor blob;
-        private RegistryHttp.Response response;
-        private long position;
-        private int resumes;
-
-        ResumingBlobStream(RegistryHttp.Request request, Descriptor blob, RegistryHttp.Response response) {
-            this.request = request;
-            this.blob = blob;
-            this.response = response;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            while (true) {
-                try {
-                    int n = response.body().read(buffer, offset, length);
-                    if (n > 0) {
-                        position += n;
-                    }
-                    return n;
-                } catch (IOException e) {
-                    if (position >= blob.size() || resumes + 1 >= options.maxAttempts()) {
-                        throw new RegistryException(
-                                0,
-                                "Reading " + request.subject() + " from " + describe() + " broke after " + position
-                                        + " of " + blob.size() + " bytes: " + e,
-                                e);
-                    }
-                    resumes++;
-                    listener.debug(describe() + ": " + request.subject() + " broke after " + position
-                            + " bytes, resuming (" + resumes + ")");
-                    response.close();
-                    response = openBlob(request, blob, position);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            response.close();
-        }
     }
 }

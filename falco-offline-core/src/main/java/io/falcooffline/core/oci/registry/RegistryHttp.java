@@ -19,10 +19,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import tools.jackson.core.JacksonException;
@@ -53,6 +50,9 @@ final class RegistryHttp implements Closeable {
     private static final int ERROR_BODY_LIMIT = 16 * 1024;
 
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
+
+    /** Retried overload answers and broken exchanges, for {@link RegistryClient#transientFailures()}. */
+    private final AtomicLong transientFailures = new AtomicLong();
 
     private final RegistryClientOptions options;
     private final ProgressListener listener;
@@ -123,6 +123,7 @@ final class RegistryHttp implements Closeable {
                 if (!isRetryable(e) || attempt >= maxAttempts) {
                     throw ioFailure(request, attempt, e);
                 }
+                transientFailures.incrementAndGet();
                 Duration wait = backoff(attempt);
                 listener.debug(description + ": " + request.summary() + " failed ("
                         + e.getClass().getSimpleName() + "), retry " + attempt + " of " + (maxAttempts - 1) + " in "
@@ -138,7 +139,8 @@ final class RegistryHttp implements Closeable {
             if (!isRetryableStatus(status)) {
                 return response;
             }
-            Optional<Duration> retryAfter = retryAfter(response.headers());
+            transientFailures.incrementAndGet();
+            Optional<Duration> retryAfter = RetryAfter.of(response.headers());
             String detail = auth.masked(response.errorSummary());
             response.close();
             if (retryAfter.isPresent() && retryAfter.get().compareTo(options.maxRetryAfter()) > 0) {
@@ -167,6 +169,16 @@ final class RegistryHttp implements Closeable {
                     + " of " + (maxAttempts - 1) + " in " + wait.toMillis() + " ms");
             sleep(wait);
         }
+    }
+
+    /** How many exchanges so far were answered with overload or broke, and were retried or resumed. */
+    long transientFailures() {
+        return transientFailures.get();
+    }
+
+    /** Counts a body that broke and was resumed by its reader. */
+    void brokenBody() {
+        transientFailures.incrementAndGet();
     }
 
     /** The error body's summary with every credential this client holds masked (see {@link RegistryAuth#masked}). */
@@ -357,26 +369,6 @@ final class RegistryHttp implements Closeable {
         long exponential = attempt >= 31 ? max : Math.min(max, initial << (attempt - 1));
         double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
         return Duration.ofMillis(Math.min(max, Math.round(exponential * jitter)));
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date; absent or unreadable gives empty. */
-    static Optional<Duration> retryAfter(HttpHeaders headers) {
-        Optional<String> value = headers.firstValue("Retry-After").map(String::trim);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.get()))));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant();
-                Duration wait = Duration.between(Instant.now(), at);
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException notDate) {
-                return Optional.empty();
-            }
-        }
     }
 
     private static void sleep(Duration wait) {

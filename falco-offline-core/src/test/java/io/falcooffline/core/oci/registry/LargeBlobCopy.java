@@ -32,7 +32,7 @@ public final class LargeBlobCopy {
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
     }
 
-    static String digestOf(long size) throws Exception {
+    public static String digestOf(long size) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new GeneratedStream(size)) {
             byte[] buffer = new byte[1 << 16];

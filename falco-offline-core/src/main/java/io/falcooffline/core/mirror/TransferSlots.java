@@ -1,0 +1,247 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.oci.ParallelWork;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The slots of blob transfers in flight: each stream of blob bytes (a whole blob, or one range of a large one) holds
+ * one while it runs. Their number follows {@link AdaptiveConcurrency}, fed every sampling window with the bytes that
+ * arrived, whether transfers waited for a slot, and the stores' {@code transientFailures}.
+ *
+ * <p>Look-ups (manifests, {@code HEAD}s, mounts) take no slot, so they never wait behind a large blob.
+ */
+final class TransferSlots implements AutoCloseable {
+
+    /** Fewer than this leaves a link idle while one transfer waits on a round trip. */
+    static final int MIN = 2;
+    /**
+     * Where a run starts: enough for a link whose connections each carry a quarter of it; the first windows grow it
+     * from there when the rate follows.
+     */
+    static final int START = 4;
+    /**
+     * How often the rate is sampled: several round trips even on a slow path (40-100 ms), short enough that a run of
+     * ten seconds reaches its level in a few.
+     */
+    static final Duration SAMPLE_WINDOW = Duration.ofMillis(500);
+
+    private final AdaptiveConcurrency control;
+    private final LongSupplier failures;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final Condition freed = lock.newCondition();
+    private final LongSupplier bytes;
+    private final List<AdaptiveConcurrency.Decision> decisions = new ArrayList<>();
+    private final Consumer<AdaptiveConcurrency.Decision> onDecision;
+    private final ScheduledFuture<?> sampling;
+    private int inFlight;
+    private int waiting;
+    private boolean waitedThisWindow;
+    private long lastSampleNanos = System.nanoTime();
+    private long lastBytes;
+    private long lastFailures;
+    private final int start;
+    private int highest;
+
+    /**
+     * @param max the most transfers at once ({@code parallelism})
+     * @param window how often the rate is sampled
+     * @param bytes the blob bytes that arrived so far
+     * @param failures the stores' transient failures so far
+     * @param scheduler runs the sampling
+     * @param onDecision told of each change of the limit
+     */
+    TransferSlots(
+            int max,
+            Duration window,
+            LongSupplier bytes,
+            LongSupplier failures,
+            ScheduledExecutorService scheduler,
+            Consumer<AdaptiveConcurrency.Decision> onDecision) {
+        int min = Math.min(MIN, max);
+        this.control = new AdaptiveConcurrency(min, Math.max(min, Math.min(START, max)), max);
+        this.start = control.limit();
+        this.highest = start;
+        this.bytes = bytes;
+        this.failures = failures;
+        this.lastFailures = failures.getAsLong();
+        this.onDecision = onDecision;
+        long period = window.toMillis();
+        this.sampling = scheduler.scheduleAtFixedRate(this::sample, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits for a free slot. */
+    void acquire() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            if (inFlight >= control.limit()) {
+                waitedThisWindow = true;
+                waiting++;
+                try {
+                    while (inFlight >= control.limit()) {
+                        freed.await();
+                    }
+                } finally {
+                    waiting--;
+                }
+            }
+            inFlight++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void release() {
+        lock.lock();
+        try {
+            inFlight--;
+            freed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every change of the limit so far, in order. */
+    List<AdaptiveConcurrency.Decision> decisions() {
+        lock.lock();
+        try {
+            return List.copyOf(decisions);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current limit. */
+    int limit() {
+        lock.lock();
+        try {
+            return control.limit();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The limit the run started with. */
+    int start() {
+        return start;
+    }
+
+    /** The highest limit reached. */
+    int highest() {
+        lock.lock();
+        try {
+            return highest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sample() {
+        Optional<AdaptiveConcurrency.Decision> decision;
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            long total = bytes.getAsLong();
+            long failed = failures.getAsLong();
+            double seconds = Math.max((now - lastSampleNanos) / 1e9, 1e-3);
+            AdaptiveConcurrency.Sample sample = new AdaptiveConcurrency.Sample(
+                    (total - lastBytes) / seconds, waitedThisWindow || waiting > 0, failed - lastFailures);
+            lastSampleNanos = now;
+            lastBytes = total;
+            lastFailures = failed;
+            waitedThisWindow = false;
+            decision = control.next(sample);
+            decision.ifPresent(decisions::add);
+            highest = Math.max(highest, control.limit());
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        decision.ifPresent(onDecision);
+    }
+
+    /**
+     * Runs tasks as {@link ParallelWork} does, each holding a slot: the calling thread, which already holds one,
+     * takes tasks in turn, and helpers on {@code threads} each wait for a slot of their own and take tasks until none
+     * are left. A helper that gets its slot after the work ran out gives it back at once.
+     */
+    ParallelWork parallelWork(ExecutorService threads, int maxHelpers) {
+        return tasks -> {
+            ConcurrentLinkedQueue<ParallelWork.Task> queue = new ConcurrentLinkedQueue<>(tasks);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Future<?>> helpers = new ArrayList<>();
+            for (int i = 0; i < Math.min(maxHelpers, tasks.size() - 1); i++) {
+                helpers.add(threads.submit(() -> {
+                    if (queue.isEmpty() || failure.get() != null) {
+                        return null;
+                    }
+                    acquire();
+                    try {
+                        drain(queue, failure);
+                    } finally {
+                        release();
+                    }
+                    return null;
+                }));
+            }
+            drain(queue, failure);
+            try {
+                for (Future<?> helper : helpers) {
+                    helper.get();
+                }
+            } catch (InterruptedException e) {
+                helpers.forEach(helper -> helper.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while fetching ranges");
+            } catch (ExecutionException e) {
+                failure.compareAndSet(null, e.getCause());
+            }
+            Throwable failed = failure.get();
+            if (failed instanceof IOException io) {
+                throw io;
+            }
+            if (failed instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failed instanceof Error error) {
+                throw error;
+            }
+            if (failed != null) {
+                throw new IOException(failed);
+            }
+        };
+    }
+
+    private static void drain(ConcurrentLinkedQueue<ParallelWork.Task> queue, AtomicReference<Throwable> failure) {
+        ParallelWork.Task task;
+        while (failure.get() == null && (task = queue.poll()) != null) {
+            try {
+                task.run();
+            } catch (IOException | RuntimeException | Error e) {
+                failure.compareAndSet(null, e);
+                queue.clear();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        sampling.cancel(false);
+    }
+}

@@ -1,0 +1,316 @@
+package io.falcooffline.core.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.falcooffline.core.DigestMismatchException;
+import io.falcooffline.core.MirrorException;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.Digests;
+import io.falcooffline.core.oci.Location;
+import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.MediaTypes;
+import io.falcooffline.core.oci.OciStore;
+import io.falcooffline.core.oci.layout.OciLayoutStore;
+import io.falcooffline.core.oci.registry.RegistryClient;
+import io.falcooffline.core.oci.registry.RegistryClientOptions;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.OciReference;
+import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.testing.FaultProxy;
+import io.falcooffline.core.testing.FaultProxy.Fault;
+import io.falcooffline.core.testing.LocalRegistry;
+import io.falcooffline.core.testing.SyntheticArtifacts;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the copy engine fills a link: ranged fetches of large blobs, and the number of transfers at once adapting to
+ * a source behind a proxy that limits each connection, as paths across the internet do. Assertions are on the
+ * engine's decisions and on what arrived, never on wall time.
+ */
+class MirrorEngineTest {
+
+    static final String LAYER = "application/vnd.oci.image.layer.v1.tar";
+    private static final String LARGE_REPOSITORY = "engine/large";
+    private static final String SMALL_REPOSITORY = "engine/small";
+    /** Above the ranged threshold: three ranges. */
+    private static final int LARGE_SIZE = (int) (MirrorEngine.RANGED_MIN_BYTES + 100_000);
+
+    private static final int SMALL_LAYERS = 24;
+    private static final int SMALL_SIZE = 256 * 1024;
+
+    private static LocalRegistry source;
+    private static Descriptor largeLayer;
+
+    @TempDir
+    Path temp;
+
+    private FaultProxy proxy;
+    private RegistryClient sourceClient;
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final ProgressListener listener = (level, message) -> log.add(level + " " + message);
+
+    @BeforeAll
+    static void publishImages() {
+        source = LocalRegistry.startPlain();
+        try (RegistryClient client = new RegistryClient(source.clientOptions().build())) {
+            byte[] large = SyntheticArtifacts.pseudoRandom("large", LARGE_SIZE);
+            largeLayer = push(client, LARGE_REPOSITORY, List.of(large)).get(0);
+            List<byte[]> small = new ArrayList<>();
+            for (int i = 0; i < SMALL_LAYERS; i++) {
+                small.add(SyntheticArtifacts.pseudoRandom("small-" + i, SMALL_SIZE));
+            }
+            push(client, SMALL_REPOSITORY, small);
+        }
+    }
+
+    /** Pushes an image of these layers tagged {@code 1}; returns the layers' descriptors. */
+    private static List<Descriptor> push(RegistryClient client, String repository, List<byte[]> layers) {
+        List<Descriptor> descriptors = new ArrayList<>();
+        for (byte[] layer : layers) {
+            descriptors.add(pushBlob(client, repository, LAYER, layer));
+        }
+        pushImage(client, repository, descriptors);
+        return descriptors;
+    }
+
+    /** Pushes a config and a manifest over layers already in the repository, tagged {@code 1}. */
+    static void pushImage(RegistryClient client, String repository, List<Descriptor> layers) {
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"},\"n\":\""
+                        + repository + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        Descriptor configDescriptor = pushBlob(client, repository, "application/vnd.oci.image.config.v1+json", config);
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+                + "\",\"config\":" + descriptorJson(configDescriptor) + ",\"layers\":[");
+        for (int i = 0; i < layers.size(); i++) {
+            json.append(i == 0 ? "" : ",").append(descriptorJson(layers.get(i)));
+        }
+        byte[] manifest = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        client.pushManifest(
+                repository,
+                "1",
+                new Manifest(
+                        new Descriptor(MediaTypes.OCI_MANIFEST, Digests.sha256(manifest), manifest.length), manifest));
+    }
+
+    private static Descriptor pushBlob(RegistryClient client, String repository, String mediaType, byte[] bytes) {
+        Descriptor descriptor = new Descriptor(mediaType, Digests.sha256(bytes), bytes.length);
+        client.pushBlob(repository, descriptor, new ByteArrayInputStream(bytes));
+        return descriptor;
+    }
+
+    private static String descriptorJson(Descriptor descriptor) {
+        return "{\"mediaType\":\"" + descriptor.mediaType() + "\",\"digest\":\"" + descriptor.digest() + "\",\"size\":"
+                + descriptor.size() + "}";
+    }
+
+    @AfterAll
+    static void stopSource() {
+        source.close();
+    }
+
+    @BeforeEach
+    void startProxy() {
+        proxy = FaultProxy.start(source.host());
+        sourceClient = new RegistryClient(RegistryClientOptions.builder(proxy.host())
+                .plainHttp(true)
+                .initialBackoff(Duration.ofMillis(10))
+                .maxBackoff(Duration.ofMillis(50))
+                .build());
+    }
+
+    @AfterEach
+    void stopProxy() {
+        sourceClient.close();
+        proxy.close();
+    }
+
+    private StagedArtifact staged(String repository, OciStore target) {
+        return staged(sourceClient, repository, target);
+    }
+
+    /** The image tagged {@code 1} in {@code repository} of the source, read to be copied into {@code target}. */
+    static StagedArtifact staged(OciStore source, String repository, OciStore target) {
+        CopyJob job = new CopyJob(
+                LockEntry.Origin.PLAN,
+                ReferenceKind.IMAGE,
+                OciReference.parse("docker.io/" + repository + ":1"),
+                new Location(source, repository),
+                "1",
+                OciReference.parse("registry.example/" + repository + ":1"),
+                new Location(target, "registry.example/" + repository),
+                "1",
+                false,
+                "");
+        return StagedArtifact.stage(job, List.of());
+    }
+
+    @Test
+    void shouldFetchALargeBlobInRangesIntoTheBundleAndCommitNothingWhenARangeIsCorrupted() throws Exception {
+        proxy.inject(Fault.corruptBody("GET", "/blobs/" + largeLayer.digest(), true, 1));
+        Path bundle = temp.resolve("bundle");
+        try (OciLayoutStore store = OciLayoutStore.openForWriting(bundle)) {
+            try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+                List<StagedArtifact> artifacts = List.of(staged(LARGE_REPOSITORY, store));
+                assertThatThrownBy(() -> engine.copyContent(artifacts))
+                        .isInstanceOf(MirrorException.class)
+                        .hasRootCauseInstanceOf(DigestMismatchException.class)
+                        .hasMessageContaining(largeLayer.digest());
+            }
+            assertThat(store.hasBlob("any", largeLayer)).isFalse();
+            assertThat(store.listTags("registry.example/" + LARGE_REPOSITORY)).isEmpty();
+            try (Stream<Path> ingest = Files.list(bundle.resolve("ingest"))) {
+                assertThat(ingest).as("no partial file left").isEmpty();
+            }
+
+            try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+                List<StagedArtifact> artifacts = List.of(staged(LARGE_REPOSITORY, store));
+                engine.copyContent(artifacts);
+                engine.tag(artifacts);
+                assertThat(engine.blobsInRanges()).isEqualTo(1);
+                // The config blob may have arrived before the first run failed.
+                assertThat(engine.bytesTransferred()).isBetween((long) LARGE_SIZE, LARGE_SIZE + 1000L);
+            }
+            assertThat(store.hasBlob("any", largeLayer)).isTrue();
+            assertThat(store.listTags("registry.example/" + LARGE_REPOSITORY)).containsExactly("1");
+        }
+        assertThat(log).anyMatch(line -> line.contains("Fetched " + largeLayer.digest()) && line.contains("3 ranges"));
+    }
+
+    @Test
+    void shouldFetchALargeBlobInRangesIntoARegistryAndMoveNothingOnTheSecondRun() {
+        try (LocalRegistry target = LocalRegistry.startPlain();
+                RegistryClient targetClient =
+                        new RegistryClient(target.clientOptions().build())) {
+            try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+                List<StagedArtifact> artifacts = List.of(staged(LARGE_REPOSITORY, targetClient));
+                engine.copyContent(artifacts);
+                engine.tag(artifacts);
+                assertThat(engine.blobsInRanges()).isEqualTo(1);
+            }
+            assertThat(proxy.count("GET", "/blobs/" + largeLayer.digest())).isEqualTo(3);
+            assertThat(targetClient.hasBlob("registry.example/" + LARGE_REPOSITORY, largeLayer))
+                    .isTrue();
+
+            try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+                List<StagedArtifact> artifacts = List.of(staged(LARGE_REPOSITORY, targetClient));
+                engine.copyContent(artifacts);
+                assertThat(engine.bytesTransferred()).isZero();
+                assertThat(engine.blobsSkipped()).isEqualTo(2);
+            }
+            assertThat(proxy.count("GET", "/blobs/" + largeLayer.digest())).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldCommitNothingToARegistryWhenARangeIsCorrupted() {
+        proxy.inject(Fault.corruptBody("GET", "/blobs/" + largeLayer.digest(), true, 1));
+        try (LocalRegistry target = LocalRegistry.startPlain();
+                RegistryClient targetClient =
+                        new RegistryClient(target.clientOptions().build());
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            List<StagedArtifact> artifacts = List.of(staged(LARGE_REPOSITORY, targetClient));
+            assertThatThrownBy(() -> engine.copyContent(artifacts))
+                    .isInstanceOf(MirrorException.class)
+                    .hasRootCauseInstanceOf(DigestMismatchException.class)
+                    .hasMessageContaining(largeLayer.digest());
+            assertThat(targetClient.hasBlob("registry.example/" + LARGE_REPOSITORY, largeLayer))
+                    .isFalse();
+            assertThat(targetClient.listTags("registry.example/" + LARGE_REPOSITORY))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void shouldFetchALargeBlobWholeWhenTheSourceIgnoresRange() throws Exception {
+        proxy.ignoreRanges(true);
+        try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"));
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            engine.copyContent(List.of(staged(LARGE_REPOSITORY, store)));
+            assertThat(engine.blobsInRanges()).isZero();
+            assertThat(store.hasBlob("any", largeLayer)).isTrue();
+        }
+        assertThat(proxy.count("GET", "/blobs/" + largeLayer.digest())).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRunMoreTransfersAtOnceWhileEachConnectionIsThrottled() throws Exception {
+        proxy.throttlePerConnection(512 * 1024);
+        try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"));
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener, Duration.ofMillis(200))) {
+            engine.copyContent(List.of(staged(SMALL_REPOSITORY, store)));
+
+            List<AdaptiveConcurrency.Decision> decisions = engine.concurrencyDecisions();
+            assertThat(decisions).isNotEmpty();
+            assertThat(decisions.get(0).reason()).isEqualTo(AdaptiveConcurrency.Reason.GROW);
+            assertThat(decisions.get(0).from()).isEqualTo(TransferSlots.START);
+            assertThat(decisions).allMatch(decision -> decision.bytesPerSecond() > 0);
+            assertThat(engine.highestConcurrency()).isGreaterThan(TransferSlots.START);
+            assertThat(engine.blobsTransferred()).isEqualTo(SMALL_LAYERS + 1);
+        }
+        assertThat(log).anyMatch(line -> line.startsWith("DEBUG Blob transfers at once 4 -> "));
+    }
+
+    @Test
+    void shouldLookEveryBlobUpAtTheTargetWithoutWaitingForTransfers() {
+        proxy.throttlePerConnection(512 * 1024);
+        try (LocalRegistry target = LocalRegistry.startPlain()) {
+            // The target behind the same proxy, so one request log orders look-ups and transfers.
+            proxy.route("/v2/registry.example/", target.host());
+            try (RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(proxy.host())
+                            .plainHttp(true)
+                            .build());
+                    MirrorEngine engine = new MirrorEngine(2, Duration.ZERO, listener)) {
+                engine.copyContent(List.of(staged(SMALL_REPOSITORY, targetClient)));
+                assertThat(engine.blobsTransferred()).isEqualTo(SMALL_LAYERS + 1);
+            }
+        }
+        List<String> requests = proxy.requests();
+        int lastLookUp = -1;
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.get(i).startsWith("HEAD /v2/registry.example/" + SMALL_REPOSITORY + "/blobs/")) {
+                lastLookUp = i;
+            }
+        }
+        long transfersStartedBefore = requests.subList(0, lastLookUp).stream()
+                .filter(request -> request.startsWith("GET /v2/" + SMALL_REPOSITORY + "/blobs/"))
+                .count();
+        assertThat(lastLookUp).isPositive();
+        assertThat(transfersStartedBefore)
+                .as("each blob transfer takes half a second and two run at once; the look-ups do not queue behind"
+                        + " them")
+                .isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void shouldRunFewerTransfersAtOnceWhenTheSourceAnswersTooManyRequests() throws Exception {
+        proxy.throttlePerConnection(512 * 1024);
+        proxy.inject(Fault.tooManyRequests("GET", "/blobs/", "0", 6));
+        try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"));
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener, Duration.ofMillis(200))) {
+            engine.copyContent(List.of(staged(SMALL_REPOSITORY, store)));
+
+            List<AdaptiveConcurrency.Decision> decisions = engine.concurrencyDecisions();
+            assertThat(decisions).isNotEmpty();
+            AdaptiveConcurrency.Decision first = decisions.get(0);
+            assertThat(first.reason()).isEqualTo(AdaptiveConcurrency.Reason.SHRINK);
+            assertThat(first.to()).isEqualTo(TransferSlots.MIN);
+            assertThat(engine.blobsTransferred()).isEqualTo(SMALL_LAYERS + 1);
+        }
+    }
+}
