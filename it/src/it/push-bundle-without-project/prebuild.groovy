@@ -14,7 +14,6 @@ import io.falcooffline.core.oci.registry.RegistryClientOptions
 import io.falcooffline.core.plan.Disposition
 import io.falcooffline.core.plan.PlannedReference
 import io.falcooffline.core.plan.ReferenceKind
-import io.falcooffline.core.plan.TargetMapping
 import java.nio.charset.StandardCharsets
 
 def startLocalRegistry = evaluate(new File(itSupport, 'local-registry.groovy'))
@@ -55,7 +54,6 @@ try {
                     targetHost.toString(),
                     [new PlannedReference(ReferenceKind.RULESFILE, 'ghcr.io/acme/rules:1',
                             "${targetHost}/falco/acme/rules:1".toString(), Disposition.REDIRECTED, [])],
-                    { it } as TargetMapping,
                     []),
             ProgressListener.SILENT)
     new File(basedir, 'expected-digest.txt').text = pushed.descriptor().digest()

@@ -93,21 +93,21 @@ public record Plan(
 
     /** This plan with the {@code falco} stage's section. */
     public Plan withFalco(Map<String, Object> section) {
-        return new Plan(
-                chartName,
-                chartVersion,
-                registry,
-                references,
-                valuesChanges,
-                warnings,
-                mapping,
-                section,
-                nodes,
-                pinning);
+        return withSections(section, nodes, pinning);
     }
 
     /** This plan with the {@code nodes} section. */
     public Plan withNodes(Map<String, Object> section) {
+        return withSections(falco, section, pinning);
+    }
+
+    /** This plan with the {@code pinning} section of {@code pinDigests}. */
+    public Plan withPinning(Map<String, Object> section) {
+        return withSections(falco, nodes, section);
+    }
+
+    private Plan withSections(
+            Map<String, Object> falcoSection, Map<String, Object> nodesSection, Map<String, Object> pinningSection) {
         return new Plan(
                 chartName,
                 chartVersion,
@@ -116,15 +116,9 @@ public record Plan(
                 valuesChanges,
                 warnings,
                 mapping,
-                falco,
-                section,
-                pinning);
-    }
-
-    /** This plan with the {@code pinning} section of {@code pinDigests}. */
-    public Plan withPinning(Map<String, Object> section) {
-        return new Plan(
-                chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, falco, nodes, section);
+                falcoSection,
+                nodesSection,
+                pinningSection);
     }
 
     /** This plan with other references, everything else kept. */
