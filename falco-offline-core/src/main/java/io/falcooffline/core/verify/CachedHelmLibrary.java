@@ -45,7 +45,7 @@ public final class CachedHelmLibrary implements NativeLibrary {
     /** The cached library; helm-java's own unpacking into a temporary directory when the cache cannot be used. */
     @Override
     public HelmLib load() {
-        Optional<Path> cached = cache.library(platform.getClass(), platform.getBinaryName());
+        Optional<Path> cached = cache.library(platform.getClass().getResource("/" + platform.getBinaryName()));
         if (cached.isPresent()) {
             try {
                 return Native.load(cached.get().toString(), HelmLib.class);

@@ -5,6 +5,7 @@ import io.falcooffline.core.io.ScratchDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.ByteBuffer;
@@ -75,21 +76,22 @@ final class HelmLibraryCache {
     }
 
     /**
-     * The cached copy of the native library {@code binaryName} that {@code owner}'s jar holds, checked; unpacked into
-     * the cache first when it is missing or damaged.
+     * The cached copy of the native library a jar holds, checked; unpacked into the cache first when it is missing or
+     * damaged.
      *
-     * @param owner a class of the jar that holds the library, at its root
-     * @return empty when the library is not in a jar or the cache cannot be used
+     * @param resource the library as its class loader finds it, {@code jar:file:…!/helm-linux-amd64.so}
+     * @return empty when the library is not in a jar on the file system or the cache cannot be used
      */
-    Optional<Path> library(Class<?> owner, String binaryName) {
+    Optional<Path> library(URL resource) {
         try {
-            Optional<Path> jar = jarOf(owner.getResource("/" + binaryName));
-            if (jar.isEmpty()) {
+            Optional<JarEntryName> location = JarEntryName.of(resource);
+            if (location.isEmpty()) {
                 return Optional.empty();
             }
-            try (ZipFile zip = new ZipFile(jar.get().toFile())) {
-                ZipEntry entry = zip.getEntry(binaryName);
+            try (ZipFile zip = new ZipFile(location.get().jar().toFile())) {
+                ZipEntry entry = zip.getEntry(location.get().entry());
                 if (entry == null
+                        || entry.isDirectory()
                         || entry.getSize() < 0
                         || entry.getSize() > MAX_LIBRARY_BYTES
                         || entry.getCrc() < 0) {
@@ -97,7 +99,8 @@ final class HelmLibraryCache {
                 }
                 UserPrincipal user = currentUser();
                 ownDirectory(user);
-                Path file = directory.resolve(cachedName(binaryName, entry.getSize(), entry.getCrc()));
+                String fileName = Path.of(entry.getName()).getFileName().toString();
+                Path file = directory.resolve(cachedName(fileName, entry.getSize(), entry.getCrc()));
                 if (intact(file, entry.getSize(), entry.getCrc(), user)) {
                     return Optional.of(file);
                 }
@@ -117,20 +120,26 @@ final class HelmLibraryCache {
         return stem + "-" + size + "-" + String.format(Locale.ROOT, "%08x", crc) + extension;
     }
 
-    /** The jar a {@code jar:file:…!/entry} resource is in; empty for anything else (a directory, a nested jar). */
-    private static Optional<Path> jarOf(URL resource) {
-        if (resource == null || !"jar".equals(resource.getProtocol())) {
-            return Optional.empty();
-        }
-        String spec = resource.getPath();
-        int separator = spec.indexOf("!/");
-        if (separator < 0 || !spec.startsWith("file:")) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Path.of(new URL(spec.substring(0, separator)).toURI()));
-        } catch (URISyntaxException | IOException | IllegalArgumentException e) {
-            return Optional.empty();
+    /** The jar file and entry of a {@code jar:file:…!/entry} resource. */
+    private record JarEntryName(Path jar, String entry) {
+
+        /** Empty for anything else: a directory on the class path, a jar inside a jar, another scheme. */
+        static Optional<JarEntryName> of(URL resource) {
+            if (resource == null || !"jar".equals(resource.getProtocol())) {
+                return Optional.empty();
+            }
+            String spec = resource.getPath();
+            int separator = spec.indexOf("!/");
+            if (separator < 0 || !spec.startsWith("file:") || spec.indexOf("!/", separator + 2) >= 0) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new JarEntryName(
+                        Path.of(new URL(spec.substring(0, separator)).toURI()),
+                        new URI(spec.substring(separator + 2)).getPath()));
+            } catch (URISyntaxException | IOException | IllegalArgumentException e) {
+                return Optional.empty();
+            }
         }
     }
 
