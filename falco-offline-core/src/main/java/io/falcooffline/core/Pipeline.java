@@ -68,9 +68,9 @@ final class Pipeline {
 
     PackageResult run(PackageRequest request) {
         requireNoNetworkWhenOffline(request);
-        RenderVerification verification =
-                RenderVerification.withHelm(request.verify(), request.sourceOptions().cacheDirectory())
-                        .loadingInBackground();
+        RenderVerification verification = RenderVerification.withHelm(
+                        request.verify(), request.sourceOptions().cacheDirectory())
+                .loadingInBackground();
         listener.info("Reading chart " + request.source().describe());
         ResolvedChart source = ChartSources.resolve(
                 request.source(), request.sourceOptions(), request.mirror().access(), listener);

@@ -148,7 +148,8 @@ final class HelmLibraryCache {
         if (!posix()) {
             return null;
         }
-        return directory.getFileSystem()
+        return directory
+                .getFileSystem()
                 .getUserPrincipalLookupService()
                 .lookupPrincipalByName(System.getProperty("user.name"));
     }
@@ -267,7 +268,8 @@ final class HelmLibraryCache {
             for (Path leftover : leftovers) {
                 BasicFileAttributes attributes =
                         Files.readAttributes(leftover, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (attributes.isDirectory() && attributes.lastModifiedTime().toInstant().isBefore(abandoned)) {
+                if (attributes.isDirectory()
+                        && attributes.lastModifiedTime().toInstant().isBefore(abandoned)) {
                     AtomicFiles.deleteRecursivelyQuietly(leftover);
                 }
             }

@@ -77,18 +77,37 @@ final class HelmTemplateEngine implements TemplateEngine {
 
     /**
      * helm-java finds its library through the context class loader on first use: make that the checked one. Go's
-     * runtime takes SIGTERM and SIGINT when it is loaded, and may again in any call, so the JVM's handlers are put
-     * back after each one: Ctrl-C and {@code kill} keep stopping the build.
+     * runtime takes SIGTERM and SIGINT when it is loaded, and Helm's code may take them again during a call (a render
+     * can last up to its deadline), so the JVM's handlers are put back every {@value #RESTORE_MILLIS} ms while a call
+     * runs and once more after it: Ctrl-C and {@code kill} keep stopping the build, also in the middle of a render.
      */
     private <T> T withLibraryLoader(java.util.function.Supplier<T> call) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(nativeLibraries);
+        Thread keeper = new Thread(HelmTemplateEngine::keepJvmSignalHandlers, "falco-offline-signal-handlers");
+        keeper.setDaemon(true);
+        keeper.start();
         try {
             return call.get();
         } finally {
+            keeper.interrupt();
             thread.setContextClassLoader(previous);
             JVM_SIGNAL_HANDLERS.restore();
+        }
+    }
+
+    /** How often the JVM's signal handlers are put back while Helm's code runs. */
+    private static final long RESTORE_MILLIS = 100;
+
+    private static void keepJvmSignalHandlers() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(RESTORE_MILLIS);
+                JVM_SIGNAL_HANDLERS.restore();
+            }
+        } catch (InterruptedException e) {
+            // the call returned
         }
     }
 

@@ -104,7 +104,8 @@ class HelmLibraryCacheTest {
     void shouldReplaceALinkInPlaceOfTheLibraryWithoutTouchingItsTarget() throws IOException {
         Path elsewhere = temp.resolve("elsewhere.so");
         Files.write(elsewhere, library);
-        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+                directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path file = directory.resolve(HelmLibraryCache.cachedName(NAME, library.length, crc(library)));
         Files.createSymbolicLink(file, elsewhere);
 
@@ -138,9 +139,11 @@ class HelmLibraryCacheTest {
     void shouldBeUnusableForALibraryOutsideAJar() throws IOException {
         Path loose = Files.write(temp.resolve(NAME), library);
 
-        assertThat(new HelmLibraryCache(directory).library(loose.toUri().toURL())).isEmpty();
+        assertThat(new HelmLibraryCache(directory).library(loose.toUri().toURL()))
+                .isEmpty();
         assertThat(new HelmLibraryCache(directory).library(null)).isEmpty();
-        assertThat(new HelmLibraryCache(directory).library(new URL("jar:" + temp.resolve("linux-test.jar").toUri() + "!/absent.so")))
+        assertThat(new HelmLibraryCache(directory)
+                        .library(new URL("jar:" + temp.resolve("linux-test.jar").toUri() + "!/absent.so")))
                 .isEmpty();
     }
 

@@ -18,8 +18,30 @@ class RenderableChartTest {
 
     /** Pieces that meet at every boundary the scanner checks: braces, name characters, quotes, fields, variables. */
     private static final String[] PIECES = {
-        "lookup", "lookup", "{{", "}}", "{", "}", " ", "\n", ".", "$", "\"", "'", "-", "_", "x", "7", "(", ")", "é",
-        "lookupx", "pick", "}}{{", ".Values.", "include"
+        "lookup",
+        "lookup",
+        "{{",
+        "}}",
+        "{",
+        "}",
+        " ",
+        "\n",
+        ".",
+        "$",
+        "\"",
+        "'",
+        "-",
+        "_",
+        "x",
+        "7",
+        "(",
+        ")",
+        "é",
+        "lookupx",
+        "pick",
+        "}}{{",
+        ".Values.",
+        "include"
     };
 
     @Test
