@@ -148,8 +148,8 @@ final class RewriteComparison {
                 .verify(verify)
                 .mirror(MirrorOptions.none())
                 .falco(FalcoOptions.builder()
-                        .falcoctlIndexCache(Path.of(
-                                System.getProperty("user.home"), ".cache", "falco-offline", "falcoctl-indexes"))
+                        .falcoctlIndexCache(
+                                Path.of(System.getProperty("user.home"), ".cache", "falco-offline", "falcoctl-indexes"))
                         .build())
                 .build();
         PackageResult result = FalcoOffline.packageChart(request, ProgressListener.SILENT);

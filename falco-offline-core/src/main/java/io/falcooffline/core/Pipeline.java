@@ -75,8 +75,9 @@ final class Pipeline {
 
     PackageResult run(PackageRequest request) {
         OfflineRefusals.requireNoNetwork(request);
-        RenderVerification verification =
-                RenderVerification.withHelm(request.verify()).loadingInBackground();
+        RenderVerification verification = RenderVerification.withHelm(
+                        request.verify(), request.sourceOptions().cacheDirectory())
+                .loadingInBackground();
         listener.info("Reading chart " + request.source().describe());
         ResolvedChart source = ChartSources.resolve(
                 request.source(), request.sourceOptions(), request.mirror().access(), listener);

@@ -95,7 +95,8 @@ public abstract class AbstractFalcoOfflineMojo extends AbstractRegistryMojo {
 
     /**
      * The download cache of chart sources (archives by digest, indexes, git repositories), so a second run and
-     * {@code mvn -o} need no network. Default: {@code $XDG_CACHE_HOME/falco-offline} or
+     * {@code mvn -o} need no network; it also keeps Helm's native library for render verification ({@code helm-java/}),
+     * unpacked once instead of on every run. Default: {@code $XDG_CACHE_HOME/falco-offline} or
      * {@code ~/.cache/falco-offline}.
      *
      * @since 0.1.0

@@ -46,16 +46,24 @@ import java.util.function.Supplier;
  */
 public final class RenderVerification {
 
-    /** Helm's engine, loaded when a verification first asks for it and never before. */
+    /**
+     * Helm's engine, loaded when a verification first asks for it and never before; helm-java loads its native
+     * library once per JVM, so the first load's library cache is the one every later verification shares.
+     */
     private static final class HelmEngine {
-        static final EngineLoad LOAD = load();
+        private static EngineLoad load;
 
-        private static EngineLoad load() {
-            try {
-                return HelmTemplateEngine.load(RenderVerification.class.getClassLoader());
-            } catch (LinkageError e) {
-                return EngineLoad.missing("helm-java is not on the class path (" + e + ")");
+        static synchronized EngineLoad load(Path downloadCache) {
+            if (load == null) {
+                try {
+                    load = HelmTemplateEngine.load(
+                            RenderVerification.class.getClassLoader(),
+                            Optional.of(new HelmLibraryCache(downloadCache.resolve(HelmLibraryCache.DIRECTORY))));
+                } catch (LinkageError e) {
+                    load = EngineLoad.missing("helm-java is not on the class path (" + e + ")");
+                }
             }
+            return load;
         }
     }
 
@@ -79,9 +87,14 @@ public final class RenderVerification {
         this.renderTimeout = renderTimeout;
     }
 
-    /** Verification with Helm's engine, loaded on first use. */
-    public static RenderVerification withHelm(VerifyMode mode) {
-        return new RenderVerification(mode, () -> HelmEngine.LOAD);
+    /**
+     * Verification with Helm's engine, loaded on first use.
+     *
+     * @param downloadCache the download cache ({@code SourceOptions.cacheDirectory()}): Helm's native library is
+     *     unpacked into its {@code helm-java} directory once and loaded from there by later runs
+     */
+    public static RenderVerification withHelm(VerifyMode mode, Path downloadCache) {
+        return new RenderVerification(mode, () -> HelmEngine.load(downloadCache));
     }
 
     /**
