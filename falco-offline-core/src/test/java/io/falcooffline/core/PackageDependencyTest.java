@@ -38,7 +38,7 @@ class PackageDependencyTest {
             Map.entry("net", Set.of()),
             Map.entry("version", Set.of()),
             Map.entry("yaml", Set.of()),
-            Map.entry("oci", Set.of()),
+            Map.entry("oci", Set.of("io")),
             Map.entry("oci.registry", Set.of("oci", "io", "net", "plan")),
             Map.entry("oci.layout", Set.of("oci", "io")),
             Map.entry("source", Set.of("chart", "oci", "oci.registry", "io", "net", "plan", "version", "yaml")),

@@ -3,6 +3,7 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.ExecutionFailures;
+import io.falcooffline.core.io.SingleByteReads;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.RangedBlobSource;
@@ -178,9 +179,7 @@ final class SpooledBlob {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByteReads.read(this);
         }
 
         @Override

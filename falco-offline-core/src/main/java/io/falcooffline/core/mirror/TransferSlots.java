@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -88,20 +89,42 @@ final class TransferSlots implements AutoCloseable {
 
     /** Waits for a free slot. */
     void acquire() throws InterruptedException {
+        acquireWhile(() -> true);
+    }
+
+    /**
+     * Waits for a free slot as long as {@code wanted} holds, checked under the lock before each wait; a waiter that
+     * gives up passes the wake-up it took on, so no other waiter misses a freed slot.
+     *
+     * @return whether a slot was taken
+     */
+    private boolean acquireWhile(BooleanSupplier wanted) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            if (inFlight >= control.limit()) {
+            while (wanted.getAsBoolean() && inFlight >= control.limit()) {
                 waitedThisWindow = true;
                 waiting++;
                 try {
-                    while (inFlight >= control.limit()) {
-                        freed.await();
-                    }
+                    freed.await();
                 } finally {
                     waiting--;
                 }
             }
+            if (!wanted.getAsBoolean()) {
+                freed.signal();
+                return false;
+            }
             inFlight++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wakeWaiters() {
+        lock.lock();
+        try {
+            freed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -188,10 +211,9 @@ final class TransferSlots implements AutoCloseable {
             List<Future<?>> helpers = new ArrayList<>();
             for (int i = 0; i < Math.min(maxHelpers, tasks.size() - 1); i++) {
                 helpers.add(threads.submit(() -> {
-                    if (queue.isEmpty() || failure.get() != null) {
+                    if (!acquireWhile(() -> !queue.isEmpty() && failure.get() == null)) {
                         return null;
                     }
-                    acquire();
                     try {
                         drain(queue, failure);
                     } finally {
@@ -201,6 +223,9 @@ final class TransferSlots implements AutoCloseable {
                 }));
             }
             drain(queue, failure);
+            // Helpers still waiting for a slot give up now: the slots may all be held by callers like this one,
+            // each waiting for its helpers, and nothing would ever be freed.
+            wakeWaiters();
             try {
                 for (Future<?> helper : helpers) {
                     helper.get();

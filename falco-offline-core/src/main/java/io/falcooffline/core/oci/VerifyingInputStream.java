@@ -1,6 +1,7 @@
 package io.falcooffline.core.oci;
 
 import io.falcooffline.core.DigestMismatchException;
+import io.falcooffline.core.io.SingleByteReads;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,9 +51,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return SingleByteReads.read(this);
     }
 
     @Override

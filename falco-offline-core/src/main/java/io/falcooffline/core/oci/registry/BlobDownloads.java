@@ -5,6 +5,7 @@ import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.io.SingleByteReads;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.oci.RangedBlobSource;
@@ -294,9 +295,7 @@ final class BlobDownloads {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByteReads.read(this);
         }
 
         @Override

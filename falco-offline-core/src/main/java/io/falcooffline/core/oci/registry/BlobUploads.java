@@ -2,6 +2,7 @@ package io.falcooffline.core.oci.registry;
 
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.io.SingleByteReads;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.VerifyingInputStream;
 import java.io.FilterInputStream;
@@ -233,9 +234,7 @@ final class BlobUploads {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByteReads.read(this);
         }
 
         @Override
