@@ -78,17 +78,7 @@ public record Plan(
             List<ValuesChange> valuesChanges,
             List<String> warnings,
             TargetMapping mapping) {
-        this(
-                chartName,
-                chartVersion,
-                registry,
-                references,
-                valuesChanges,
-                warnings,
-                mapping,
-                Map.of(),
-                Map.of(),
-                Map.of());
+        this(chartName, chartVersion, registry, references, valuesChanges, warnings, mapping, Map.of());
     }
 
     /** This plan with the {@code falco} stage's section. */

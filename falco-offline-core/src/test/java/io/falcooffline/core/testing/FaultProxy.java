@@ -56,9 +56,7 @@ public final class FaultProxy implements AutoCloseable {
         this.server = server;
         this.tls = server instanceof javax.net.ssl.SSLServerSocket;
         this.upstream = upstream;
-        this.acceptor = new Thread(this::acceptLoop, "fault-proxy-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.acceptor = SocketAcceptor.start(server, "fault-proxy", open::add, this::serve);
     }
 
     /**
@@ -210,20 +208,6 @@ public final class FaultProxy implements AutoCloseable {
         }
         for (Socket socket : open) {
             closeQuietly(socket);
-        }
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                open.add(client);
-                Thread worker = new Thread(() -> serve(client), "fault-proxy-connection");
-                worker.setDaemon(true);
-                worker.start();
-            } catch (IOException e) {
-                return;
-            }
         }
     }
 

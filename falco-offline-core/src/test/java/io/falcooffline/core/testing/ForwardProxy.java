@@ -43,9 +43,14 @@ public final class ForwardProxy implements AutoCloseable {
 
     private ForwardProxy(ServerSocket server) {
         this.server = server;
-        Thread acceptor = new Thread(this::acceptLoop, "forward-proxy-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        SocketAcceptor.start(
+                server,
+                "forward-proxy",
+                client -> {
+                    connections.incrementAndGet();
+                    open.add(client);
+                },
+                this::handle);
     }
 
     /** Starts a proxy on a free loopback port. */
@@ -98,21 +103,6 @@ public final class ForwardProxy implements AutoCloseable {
     /** Every {@code Authorization} value of a forwarded plain-HTTP request (meant for the server, not the proxy). */
     public List<String> serverAuthorizations() {
         return List.copyOf(serverAuthorizations);
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                connections.incrementAndGet();
-                open.add(client);
-                Thread handler = new Thread(() -> handle(client), "forward-proxy-connection");
-                handler.setDaemon(true);
-                handler.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
     }
 
     private void handle(Socket client) {

@@ -99,9 +99,14 @@ public final class ShapingProxy implements AutoCloseable {
         this.shape = shape;
         this.totalDown = TokenBucket.of(shape.totalBytesPerSecond());
         this.totalUp = TokenBucket.of(shape.totalBytesPerSecond());
-        Thread acceptor = new Thread(this::acceptLoop, "shaping-proxy-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        SocketAcceptor.start(
+                server,
+                "shaping-proxy",
+                client -> {
+                    connections.incrementAndGet();
+                    open.add(client);
+                },
+                this::connect);
     }
 
     /**
@@ -148,21 +153,6 @@ public final class ShapingProxy implements AutoCloseable {
     public void close() {
         closeQuietly(server);
         open.forEach(ShapingProxy::closeQuietly);
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket client = server.accept();
-                connections.incrementAndGet();
-                open.add(client);
-                Thread connection = new Thread(() -> connect(client), "shaping-proxy-connection");
-                connection.setDaemon(true);
-                connection.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
     }
 
     /** The handshake's round trip, then one delay line each way. */
