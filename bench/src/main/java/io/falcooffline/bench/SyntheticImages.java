@@ -2,6 +2,7 @@ package io.falcooffline.bench;
 
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.oci.registry.LargeBlobCopy.GeneratedStream;
 import io.falcooffline.core.oci.registry.RegistryClient;
 import java.io.ByteArrayInputStream;
@@ -37,7 +38,7 @@ final class SyntheticImages {
                 TAG,
                 "application/vnd.oci.image.config.v1+json",
                 config("amd64", pushed),
-                RegistryClient.OCI_MANIFEST,
+                MediaTypes.OCI_MANIFEST,
                 pushed);
         return layers * layerBytes;
     }

@@ -1,6 +1,7 @@
 package io.falcooffline.bench;
 
 import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.oci.registry.RegistryClient;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -161,9 +162,7 @@ final class WanImageSet {
                 SyntheticImages.pushIndex(
                         client,
                         artifact.repository(),
-                        artifact.kind() == Kind.DOCKER_IMAGE
-                                ? RegistryClient.DOCKER_MANIFEST_LIST
-                                : RegistryClient.OCI_INDEX,
+                        artifact.kind() == Kind.DOCKER_IMAGE ? MediaTypes.DOCKER_MANIFEST_LIST : MediaTypes.OCI_INDEX,
                         platforms);
             }
         }
@@ -230,7 +229,7 @@ final class WanImageSet {
     }
 
     private static String manifestType(Artifact artifact) {
-        return artifact.kind() == Kind.DOCKER_IMAGE ? RegistryClient.DOCKER_MANIFEST : RegistryClient.OCI_MANIFEST;
+        return artifact.kind() == Kind.DOCKER_IMAGE ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
     }
 
     private static List<Layer> concat(List<Layer> first, Layer... more) {

@@ -12,7 +12,7 @@ import io.falcooffline.core.falco.FalcoctlDependencies.Config;
 import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Manifest;
-import io.falcooffline.core.oci.registry.RegistryClient;
+import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.version.SemanticVersion;
@@ -71,7 +71,7 @@ final class ArtifactFetcher {
         List<String> offered = new ArrayList<>();
         Manifest first = root;
         List<Manifest> selected = new ArrayList<>();
-        if (mediaType.equals(RegistryClient.OCI_INDEX)) {
+        if (mediaType.equals(MediaTypes.OCI_INDEX)) {
             Map<String, String> digestByPlatform = new LinkedHashMap<>();
             for (JsonNode entry : json(root, what).path("manifests")) {
                 JsonNode platform = entry.path("platform");
@@ -105,7 +105,7 @@ final class ArtifactFetcher {
                 throw new FalcoArtifactException(what, what + " is an index without platform manifests.");
             }
             first = selected.get(0);
-        } else if (!mediaType.equals(RegistryClient.OCI_MANIFEST)) {
+        } else if (!mediaType.equals(MediaTypes.OCI_MANIFEST)) {
             throw notFalco(what, "its tag points at a " + mediaType);
         } else {
             selected.add(root);
@@ -139,7 +139,7 @@ final class ArtifactFetcher {
             }
         }
         boolean plugin = firstLayer.mediaType().equals(PLUGIN_LAYER);
-        if (plugin && !mediaType.equals(RegistryClient.OCI_INDEX) && !platforms.isEmpty()) {
+        if (plugin && !mediaType.equals(MediaTypes.OCI_INDEX) && !platforms.isEmpty()) {
             throw new FalcoArtifactException(
                     what,
                     what + " is a plugin without an index, so it has no manifest for platforms " + platforms

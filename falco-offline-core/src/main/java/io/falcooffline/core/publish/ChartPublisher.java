@@ -12,6 +12,7 @@ import io.falcooffline.core.mirror.ChartStore;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.OciReference;
@@ -154,7 +155,7 @@ public final class ChartPublisher {
         return LockEntry.builder(LockEntry.Origin.CHART, ReferenceKind.CHART, source.reference(), target)
                 .sourceDigest(source.digest())
                 .targetDigest(targetDigest)
-                .mediaType(targetDigest == null ? "" : RegistryClient.OCI_MANIFEST)
+                .mediaType(targetDigest == null ? "" : MediaTypes.OCI_MANIFEST)
                 .size(size)
                 .note("falco-offline " + Provenance.version())
                 .build();
@@ -201,7 +202,7 @@ public final class ChartPublisher {
                     new Descriptor(HelmOciChart.CHART_LAYER_MEDIA_TYPE, Digests.sha256(archive), archive.length);
             ObjectNode manifest = Json.MAPPER.createObjectNode();
             manifest.put("schemaVersion", 2);
-            manifest.put("mediaType", RegistryClient.OCI_MANIFEST);
+            manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
             manifest.set("config", descriptor(configDescriptor));
             manifest.putArray("layers").add(descriptor(layer));
             ObjectNode annotations = manifest.putObject("annotations");
@@ -215,7 +216,7 @@ public final class ChartPublisher {
             blobs.put(configDescriptor, config);
             blobs.put(layer, archive);
             return new HelmChartArtifact(
-                    Manifest.of(RegistryClient.OCI_MANIFEST, Json.MAPPER.writeValueAsBytes(manifest)), blobs);
+                    Manifest.of(MediaTypes.OCI_MANIFEST, Json.MAPPER.writeValueAsBytes(manifest)), blobs);
         }
 
         private static ObjectNode descriptor(Descriptor descriptor) {

@@ -5,8 +5,8 @@ import io.falcooffline.core.SourceUnreachableException;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.oci.OciStore;
-import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.plan.OciReference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,7 +75,7 @@ public final class HelmOciChart {
         String name = "oci://" + reference;
         String tagOrDigest = reference.digest() != null ? reference.digest() : reference.tag();
         Manifest manifest = registry.fetchManifest(reference.repository(), tagOrDigest);
-        if (!RegistryClient.OCI_MANIFEST.equals(manifest.descriptor().mediaType())) {
+        if (!MediaTypes.OCI_MANIFEST.equals(manifest.descriptor().mediaType())) {
             throw new ChartSourceException(name + " is a "
                     + manifest.descriptor().mediaType() + ", not the OCI image manifest of a Helm chart.");
         }

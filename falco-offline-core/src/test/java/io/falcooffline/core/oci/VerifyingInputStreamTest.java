@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.falcooffline.core.DigestMismatchException;
-import io.falcooffline.core.oci.registry.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -80,11 +79,11 @@ class VerifyingInputStreamTest {
 
     @Test
     void shouldCheckManifestBytesAgainstTheirDescriptor() {
-        Manifest manifest = Manifest.of(RegistryClient.OCI_MANIFEST, CONTENT);
+        Manifest manifest = Manifest.of(MediaTypes.OCI_MANIFEST, CONTENT);
         assertThat(manifest.descriptor().digest()).isEqualTo(DESCRIPTOR.digest());
 
         assertThatThrownBy(() -> new Manifest(
-                        new Descriptor(RegistryClient.OCI_MANIFEST, DESCRIPTOR.digest(), 18),
+                        new Descriptor(MediaTypes.OCI_MANIFEST, DESCRIPTOR.digest(), 18),
                         "x".repeat(18).getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(DigestMismatchException.class);
         assertThatThrownBy(() -> new Descriptor("x", "sha256:abc", 1)).isInstanceOf(IllegalArgumentException.class);

@@ -3,7 +3,7 @@ package io.falcooffline.core.falco.bake;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Manifest;
-import io.falcooffline.core.oci.registry.RegistryClient;
+import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.plan.OciReference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 record BaseImage(OciReference reference, Descriptor root, Map<Platform, PlatformImage> platforms) {
 
     private static final String DOCKER_IMAGE_CONFIG = "application/vnd.docker.container.image.v1+json";
-    private static final int MAX_CONFIG_BYTES = RegistryClient.MAX_MANIFEST_BYTES;
+    private static final int MAX_CONFIG_BYTES = Manifest.MAX_BYTES;
     /** Docker's layer media types and the OCI ones for the same bytes. */
     private static final Map<String, String> DOCKER_LAYERS = Map.of(
             "application/vnd.docker.image.rootfs.diff.tar.gzip",
@@ -54,7 +54,7 @@ record BaseImage(OciReference reference, Descriptor root, Map<Platform, Platform
         Manifest root = fetch(source, reference, BakeStore.version(reference), what);
         Map<Platform, PlatformImage> images = new LinkedHashMap<>();
         String rootType = root.descriptor().mediaType();
-        if (rootType.equals(OciJson.OCI_INDEX) || rootType.equals(RegistryClient.DOCKER_MANIFEST_LIST)) {
+        if (rootType.equals(OciJson.OCI_INDEX) || rootType.equals(MediaTypes.DOCKER_MANIFEST_LIST)) {
             ObjectNode index = OciJson.parse(root, what);
             for (Platform platform : platforms) {
                 JsonNode entry = OciJson.selectPlatform(index, platform, reference.toString(), missingPlatformFix());
@@ -92,11 +92,11 @@ record BaseImage(OciReference reference, Descriptor root, Map<Platform, Platform
             Platform platform,
             String what) {
         String type = manifest.descriptor().mediaType();
-        if (!type.equals(OciJson.OCI_MANIFEST) && !type.equals(RegistryClient.DOCKER_MANIFEST)) {
+        if (!type.equals(OciJson.OCI_MANIFEST) && !type.equals(MediaTypes.DOCKER_MANIFEST)) {
             throw new BakeException(
                     what,
                     what + ": " + manifest.descriptor().digest() + " is a " + type + ", not a container image"
-                            + " manifest (" + OciJson.OCI_MANIFEST + " or " + RegistryClient.DOCKER_MANIFEST + ").");
+                            + " manifest (" + OciJson.OCI_MANIFEST + " or " + MediaTypes.DOCKER_MANIFEST + ").");
         }
         ObjectNode json = OciJson.parse(manifest, what);
         Descriptor configDescriptor = OciJson.descriptor(json.path("config"), what);

@@ -66,7 +66,6 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] LAYOUT_CONTENT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
-    private static final int MAX_MANIFEST_BYTES = Manifest.MAX_BYTES;
     private static final int MAX_INDEX_FILE_BYTES = 64 * 1024 * 1024;
 
     private final LayoutFiles files;
@@ -483,7 +482,7 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
 
     private byte[] readBlob(String digest) {
         try {
-            return files.readSmall(blobPath(digest), MAX_MANIFEST_BYTES);
+            return files.readSmall(blobPath(digest), Manifest.MAX_BYTES);
         } catch (IOException e) {
             throw failure("read or write", e);
         }

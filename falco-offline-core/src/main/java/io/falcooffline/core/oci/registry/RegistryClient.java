@@ -47,21 +47,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class RegistryClient implements OciStore, RangedBlobSource {
 
-    /** OCI image index. */
-    public static final String OCI_INDEX = MediaTypes.OCI_INDEX;
-    /** OCI image manifest. */
-    public static final String OCI_MANIFEST = MediaTypes.OCI_MANIFEST;
-    /** Docker manifest list. */
-    public static final String DOCKER_MANIFEST_LIST = MediaTypes.DOCKER_MANIFEST_LIST;
-    /** Docker image manifest, schema 2. */
-    public static final String DOCKER_MANIFEST = MediaTypes.DOCKER_MANIFEST;
-
     /** The manifest media types this client asks for, most specific first. */
-    public static final List<String> MANIFEST_MEDIA_TYPES =
-            List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
-
-    /** The largest manifest accepted, as in the distribution registry. */
-    public static final int MAX_MANIFEST_BYTES = Manifest.MAX_BYTES;
+    public static final List<String> MANIFEST_MEDIA_TYPES = List.of(
+            MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
 
     private static final String ACCEPT = String.join(", ", MANIFEST_MEDIA_TYPES);
     /** The most tags one repository's list may hold; artifact versions are chosen from far fewer. */
@@ -171,7 +159,7 @@ public final class RegistryClient implements OciStore, RangedBlobSource {
             }
             contentType = response.contentType();
             reportedDigest = response.header("Docker-Content-Digest");
-            bytes = response.readBody(MAX_MANIFEST_BYTES);
+            bytes = response.readBody(Manifest.MAX_BYTES);
         } catch (IOException e) {
             throw new RegistryException(
                     0, "Reading manifest " + name + " from " + describe() + " failed: " + e.getMessage(), e);

@@ -8,6 +8,7 @@ import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.Manifest;
+import io.falcooffline.core.oci.MediaTypes;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.Skopeo;
 import io.falcooffline.core.testing.SyntheticArtifact;
@@ -50,7 +51,7 @@ class RegistryClientTest {
 
         Manifest fetched = client.fetchManifest("falcosecurity/plugins/plugin/k8saudit", "0.16");
         assertThat(fetched).isEqualTo(plugin.root());
-        assertThat(fetched.descriptor().mediaType()).isEqualTo(RegistryClient.OCI_INDEX);
+        assertThat(fetched.descriptor().mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
 
         Skopeo skopeo = Skopeo.forRegistry(registry, temp);
         byte[] raw = skopeo.inspectRaw("falcosecurity/plugins/plugin/k8saudit:0.16.1");
@@ -104,7 +105,7 @@ class RegistryClientTest {
         image.pushTo(client, "falcosecurity/falco", "0.44.0");
 
         Manifest fetched = client.fetchManifest("falcosecurity/falco", "0.44.0");
-        assertThat(fetched.descriptor().mediaType()).isEqualTo(RegistryClient.DOCKER_MANIFEST_LIST);
+        assertThat(fetched.descriptor().mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
         assertThat(fetched.bytes()).isEqualTo(image.root().bytes());
         String inspected = Skopeo.forRegistry(registry, temp)
                 .inspect("falcosecurity/falco@"
