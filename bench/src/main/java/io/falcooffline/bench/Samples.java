@@ -22,6 +22,10 @@ final class Samples {
         seconds.add(value);
     }
 
+    boolean isEmpty() {
+        return seconds.isEmpty();
+    }
+
     double median() {
         List<Double> sorted = new ArrayList<>(seconds);
         sorted.sort(null);

@@ -5,6 +5,8 @@ import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.ShapingProxy;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +35,22 @@ final class WanComparison {
     private final int setMiB;
     private final List<ShapingProxy.Shape> shapes;
     private final String parallelism;
+    /** Whether the skopeo contenders run; tuning runs of falco-offline alone turn them off. */
+    private final boolean withSkopeo;
+    /** Extra arguments for falco-offline's runs (e.g. {@code -X}), separated by spaces. */
+    private final List<String> extraArguments;
+    /** Where each falco-offline run's Maven output is kept, or empty to keep none. */
+    private final String logDirectory;
 
     WanComparison(BenchSettings settings) {
         this.rounds = settings.number("wanRounds", settings.number("rounds", 3));
         this.setMiB = settings.number("wanMiB", (int) Math.round(WanImageSet.fullMiB()));
         this.shapes = shapes(settings.text("shapes", DEFAULT_SHAPES));
         this.parallelism = settings.text("parallelism", "");
+        this.withSkopeo = Boolean.parseBoolean(settings.text("wanSkopeo", "true"));
+        String extra = settings.text("wanArgs", "").trim();
+        this.extraArguments = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        this.logDirectory = settings.text("wanLogs", "");
     }
 
     /** One contender's timings and what crossed the link in its last round. */
@@ -96,7 +108,7 @@ final class WanComparison {
                             List<String> arguments = MirrorComparison.mirrorArguments(
                                     chart, from, "registry.bench.internal:5000", parallelism);
                             arguments.addAll(MirrorComparison.TIME_STAMPS);
-                            return falcoOffline(project, arguments, bundleCopy);
+                            return falcoOffline(project, arguments, bundleCopy, "bundle-" + shape.describe());
                         } finally {
                             AtomicFiles.deleteRecursivelyQuietly(project);
                         }
@@ -124,7 +136,7 @@ final class WanComparison {
                                     MirrorComparison.mirrorArguments(chart, from, target.host(), parallelism);
                             arguments.add("-Dfalco-offline.push=true");
                             arguments.addAll(MirrorComparison.TIME_STAMPS);
-                            return falcoOffline(project, arguments, registryCopy);
+                            return falcoOffline(project, arguments, registryCopy, "registry-" + shape.describe());
                         } finally {
                             AtomicFiles.deleteRecursivelyQuietly(project);
                         }
@@ -142,18 +154,37 @@ final class WanComparison {
                             AtomicFiles.deleteRecursivelyQuietly(directory);
                         }
                     }));
-            Samples.alternate("WAN " + shape.describe(), contenders, rounds);
+            Samples.alternate(
+                    "WAN " + shape.describe(),
+                    withSkopeo ? contenders : List.of(contenders.get(0), contenders.get(2)),
+                    rounds);
             return markdown(set, shape, bundle, bundleCopy, skopeoDir, registry, registryCopy, skopeoDocker);
         }
     }
 
     private record Run(double seconds) {}
 
-    private static Run falcoOffline(Path project, List<String> arguments, Samples copy) {
-        Commands.Finished finished = Commands.maven(project, null, arguments);
+    private Run falcoOffline(Path project, List<String> arguments, Samples copy, String name) {
+        List<String> all = new ArrayList<>(arguments);
+        all.addAll(extraArguments);
+        Commands.Finished finished = Commands.maven(project, null, all);
+        keepLog(name, finished.output());
         MirrorComparison.requireMoved(finished.output());
         copy.add(MirrorComparison.copySeconds(finished.output()));
         return new Run(finished.seconds());
+    }
+
+    private void keepLog(String name, String output) {
+        if (logDirectory.isEmpty()) {
+            return;
+        }
+        try {
+            Path directory = Files.createDirectories(Path.of(logDirectory));
+            String file = name.replaceAll("[^A-Za-z0-9.-]+", "_") + "-" + System.currentTimeMillis() + ".log";
+            Files.writeString(directory.resolve(file), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep the log in " + logDirectory, e);
+        }
     }
 
     private static void timed(ShapingProxy link, Contender contender, Supplier<Run> run) {
@@ -205,6 +236,9 @@ final class WanComparison {
         md.append("\n| contender | rounds | over the link (last round) | connections (last round) |\n"
                 + "|---|---|---:|---:|\n");
         for (Contender contender : List.of(bundle, skopeoDir, registry, skopeoDocker)) {
+            if (contender.samples.isEmpty()) {
+                continue;
+            }
             md.append(String.format(
                     Locale.ROOT,
                     "| %s | %s | %d MiB | %d |%n",
@@ -217,6 +251,9 @@ final class WanComparison {
     }
 
     private static String meets(Contender ours, Contender skopeo, double floor) {
+        if (skopeo.samples.isEmpty()) {
+            return "not judged (skopeo not run)";
+        }
         boolean fast = skopeo.samples.median() / ours.samples.median() >= GOAL_AGAINST_SKOPEO;
         boolean near = ours.samples.median() / floor <= GOAL_AGAINST_FLOOR;
         return fast && near
@@ -227,14 +264,18 @@ final class WanComparison {
 
     private static void row(
             StringBuilder md, String target, Contender ours, Samples copy, Contender skopeo, double floor) {
+        boolean skopeoRan = !skopeo.samples.isEmpty();
         md.append(String.format(
                 Locale.ROOT,
-                "| %s | %.2f s | %.2f s | %.2f s | %.2f× as fast | %.2f× | %.1f s |%n",
+                "| %s | %.2f s | %.2f s | %s | %s | %.2f× | %.1f s |%n",
                 target,
                 ours.samples.median(),
                 copy.median(),
-                skopeo.samples.median(),
-                skopeo.samples.median() / ours.samples.median(),
+                skopeoRan ? String.format(Locale.ROOT, "%.2f s", skopeo.samples.median()) : "not run",
+                skopeoRan
+                        ? String.format(
+                                Locale.ROOT, "%.2f× as fast", skopeo.samples.median() / ours.samples.median())
+                        : "",
                 ours.samples.median() / floor,
                 floor));
     }
