@@ -273,8 +273,7 @@ final class WanComparison {
                 copy.median(),
                 skopeoRan ? String.format(Locale.ROOT, "%.2f s", skopeo.samples.median()) : "not run",
                 skopeoRan
-                        ? String.format(
-                                Locale.ROOT, "%.2f× as fast", skopeo.samples.median() / ours.samples.median())
+                        ? String.format(Locale.ROOT, "%.2f× as fast", skopeo.samples.median() / ours.samples.median())
                         : "",
                 ours.samples.median() / floor,
                 floor));
