@@ -39,6 +39,8 @@ final class WanComparison {
     private final boolean withSkopeo;
     /** Extra arguments for falco-offline's runs (e.g. {@code -X}), separated by spaces. */
     private final List<String> extraArguments;
+    /** {@code MAVEN_OPTS} for falco-offline's runs (e.g. a flight recording), or empty. */
+    private final String mavenOpts;
     /** Where each falco-offline run's Maven output is kept, or empty to keep none. */
     private final String logDirectory;
 
@@ -51,6 +53,7 @@ final class WanComparison {
         String extra = settings.text("wanArgs", "").trim();
         this.extraArguments = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         this.logDirectory = settings.text("wanLogs", "");
+        this.mavenOpts = settings.text("wanMavenOpts", "");
     }
 
     /** One contender's timings and what crossed the link in its last round. */
@@ -167,7 +170,7 @@ final class WanComparison {
     private Run falcoOffline(Path project, List<String> arguments, Samples copy, String name) {
         List<String> all = new ArrayList<>(arguments);
         all.addAll(extraArguments);
-        Commands.Finished finished = Commands.maven(project, null, all);
+        Commands.Finished finished = Commands.maven(project, mavenOpts.isEmpty() ? null : mavenOpts, all);
         keepLog(name, finished.output());
         MirrorComparison.requireMoved(finished.output());
         copy.add(MirrorComparison.copySeconds(finished.output()));
