@@ -6,6 +6,7 @@ import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.io.Sizes;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.FileFilledBlobs;
+import io.falcooffline.core.oci.HelpedWork;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.OciStore;
@@ -54,7 +55,9 @@ import java.util.function.LongSupplier;
  * at least {@link #RANGED_MIN_BYTES} from a registry that honours {@code Range} is fetched as several ranges at once,
  * each in a slot of its own, written by offset into a file that is hashed whole before anything is committed: the
  * bundle's own ingest file, or for a registry target a temporary file that an upload reads in order as the ranges
- * fill it ({@link SpooledBlob}: the file, not memory, holds the ranges that arrive early).
+ * fill it ({@link SpooledBlob}: the file, not memory, holds the ranges that arrive early). A blob of at most
+ * {@link #LATENCY_BOUND_BYTES} (configs, small layers, rules files) costs a round trip, not bandwidth: it takes no
+ * slot, and these blobs start first, so that they end while the large ones transfer instead of after them.
  */
 final class MirrorEngine implements AutoCloseable {
 
@@ -66,17 +69,27 @@ final class MirrorEngine implements AutoCloseable {
      */
     static final long RANGED_MIN_BYTES = 32L * 1024 * 1024;
     /**
+     * Blobs up to this size (image configs, entrypoint and config layers, rules files) move within a round trip even
+     * on a slow connection (64 KiB at 2 MiB/s is 31 ms): their time is latency, so they take no transfer slot,
+     * which shares bandwidth.
+     */
+    static final long LATENCY_BOUND_BYTES = 64 * 1024;
+    /**
      * Threads that place blobs: each looks its blob up at the target, then waits for a transfer slot. Many more
      * than the slots, so the look-ups of most blobs run while the first ones transfer; a thread waiting costs only
      * its stack.
      */
     private static final int PLACEMENT_THREADS = 64;
     /** Threads for {@link #map}: manifest and tag-list reads, which are round trips, not bandwidth. */
-    private static final int LOOKUP_THREADS = 8;
+    private static final int LOOKUP_THREADS = 16;
+    /** The most helpers one artifact's look-ups take at once (an index's manifests, the signature tags). */
+    private static final int LOOKUP_HELPERS = 4;
 
     private final ExecutorService transfers;
     private final ExecutorService lookups;
-    private final ExecutorService rangeHelpers;
+    /** Threads that help one transfer or look-up: ranges of a large blob, spooled uploads, an index's manifests. */
+    private final ExecutorService helpers;
+
     private final ScheduledExecutorService sampler;
     private final TransferSlots slots;
     private final int parallelism;
@@ -111,7 +124,7 @@ final class MirrorEngine implements AutoCloseable {
         this.parallelism = parallelism;
         this.transfers = Executors.newFixedThreadPool(PLACEMENT_THREADS, new TransferThreads("transfer"));
         this.lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, new TransferThreads("lookup"));
-        this.rangeHelpers = Executors.newCachedThreadPool(new TransferThreads("range"));
+        this.helpers = Executors.newCachedThreadPool(new TransferThreads("helper"));
         this.sampler = Executors.newSingleThreadScheduledExecutor(new TransferThreads("rate"));
         this.progressInterval = progressInterval;
         this.listener = listener;
@@ -188,11 +201,14 @@ final class MirrorEngine implements AutoCloseable {
         }
         AtomicReference<BlobFailure> failed = new AtomicReference<>();
         List<Future<?>> pending = new ArrayList<>();
-        // Largest first across all artifacts, so the run does not end waiting on one big layer started last.
+        // The small ones first, which end in a round trip each while the first large ones transfer; then largest
+        // first across all artifacts, so the run does not end waiting on one big layer started last.
         List<List<Placement>> bySize = new ArrayList<>(groups.values());
-        bySize.sort(Comparator.comparingLong(
-                        (List<Placement> group) -> group.get(0).blob().size())
-                .reversed());
+        bySize.sort(Comparator.comparing(
+                        (List<Placement> group) -> group.get(0).blob().size() > LATENCY_BOUND_BYTES)
+                .thenComparing(Comparator.comparingLong(
+                                (List<Placement> group) -> group.get(0).blob().size())
+                        .reversed()));
         for (List<Placement> group : bySize) {
             pending.add(transfers.submit(() -> place(group, artifacts, progress, finished, failed)));
         }
@@ -225,6 +241,11 @@ final class MirrorEngine implements AutoCloseable {
             }
             report(artifact, progress.get(next));
         }
+    }
+
+    /** Look-ups of one artifact at once, on helper threads: none needs a transfer slot. */
+    ParallelWork lookupWork() {
+        return new HelpedWork(helpers, LOOKUP_HELPERS, HelpedWork.Admission.OPEN);
     }
 
     /**
@@ -312,7 +333,7 @@ final class MirrorEngine implements AutoCloseable {
         slots.close();
         transfers.shutdownNow();
         lookups.shutdownNow();
-        rangeHelpers.shutdownNow();
+        helpers.shutdownNow();
         sampler.shutdownNow();
     }
 
@@ -356,7 +377,7 @@ final class MirrorEngine implements AutoCloseable {
     private void abort(List<Future<?>> pending) {
         pending.forEach(future -> future.cancel(true));
         transfers.shutdownNow();
-        rangeHelpers.shutdownNow();
+        helpers.shutdownNow();
         try {
             if (!transfers.awaitTermination(ABORT_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 listener.warn("Some transfers did not stop within " + ABORT_WAIT_SECONDS + " s of the failure.");
@@ -388,11 +409,14 @@ final class MirrorEngine implements AutoCloseable {
         }
         long count;
         String artifact = job.sourceName().toString();
-        try {
-            slots.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while waiting to transfer " + blob.digest());
+        boolean needsSlot = blob.size() > LATENCY_BOUND_BYTES;
+        if (needsSlot) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while waiting to transfer " + blob.digest());
+            }
         }
         try {
             count = transfer(artifact, source, target, blob);
@@ -401,7 +425,9 @@ final class MirrorEngine implements AutoCloseable {
             listener.debug("Sending " + blob.digest() + " to " + target + " again: " + e.getMessage());
             count = transfer(artifact, source, target, blob);
         } finally {
-            slots.release();
+            if (needsSlot) {
+                slots.release();
+            }
         }
         remember(store, blob, target.repository());
         bytesTransferred.addAndGet(count);
@@ -440,7 +466,7 @@ final class MirrorEngine implements AutoCloseable {
     private long transferInRanges(
             String artifact, Location source, Location target, Descriptor blob, RangedBlobSource ranged) {
         LongAdder arrived = new LongAdder();
-        ParallelWork parallel = slots.parallelWork(rangeHelpers, parallelism - 1);
+        ParallelWork parallel = slots.parallelWork(helpers, parallelism - 1);
         AtomicInteger requests = new AtomicInteger();
         SpooledBlob.Fetch fetch = sink -> requests.set(ranged.fetchBlobInto(source.repository(), blob, sink, parallel));
         TransferProgress.Transfer transfer = transferProgress.start(artifact, blob, arrived::sum);
@@ -449,7 +475,7 @@ final class MirrorEngine implements AutoCloseable {
             if (target.store() instanceof FileFilledBlobs files) {
                 files.pushBlobFilled(blob, file -> fetch.into(RangedBlobSource.Sink.into(file, arrived::add)));
             } else {
-                SpooledBlob.push(target, blob, fetch, arrived::add, rangeHelpers, listener);
+                SpooledBlob.push(target, blob, fetch, arrived::add, helpers, listener);
             }
             completed = true;
         } finally {

@@ -7,6 +7,7 @@ import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.Sizes;
 import io.falcooffline.core.oci.Location;
+import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.oci.layout.OciLayoutStore;
 import io.falcooffline.core.oci.registry.Stores;
 import io.falcooffline.core.plan.LockEntry;
@@ -58,13 +59,21 @@ final class MirrorRun {
             listener.info("Mirroring to " + destination + ".");
 
             CopyJobs.Planned planned = new CopyJobs(stores, layout, previousLock, listener).plan(request.references());
-            List<StagedArtifact> staged =
-                    new ArrayList<>(engine.map(planned.jobs(), job -> StagedArtifact.stage(job, options.platforms())));
+            // Each artifact's signatures are looked for as soon as it is read, so that no look-up waits for all.
+            ParallelWork lookups = engine.lookupWork();
+            List<List<StagedArtifact>> read = engine.map(planned.jobs(), job -> {
+                List<StagedArtifact> artifactAndSignatures = new ArrayList<>();
+                artifactAndSignatures.add(StagedArtifact.stage(job, options.platforms(), lookups));
+                if (options.copySignatures()) {
+                    artifactAndSignatures.addAll(Signatures.beside(artifactAndSignatures.get(0), listener, lookups));
+                }
+                return artifactAndSignatures;
+            });
+            List<StagedArtifact> staged = new ArrayList<>();
+            read.forEach(artifactAndSignatures -> staged.add(artifactAndSignatures.get(0)));
             CopyJobs.requirePinnedDigests(staged);
-            if (options.copySignatures()) {
-                engine.map(List.copyOf(staged), artifact -> Signatures.beside(artifact, listener))
-                        .forEach(staged::addAll);
-            }
+            read.forEach(artifactAndSignatures ->
+                    staged.addAll(artifactAndSignatures.subList(1, artifactAndSignatures.size())));
             DerivedImages derived = new DerivedImages(request.builds());
             List<CopyJobs.Internal> alreadyInternal = derived.withoutBuiltImages(planned.alreadyInternal());
             derived.requireInputsCopied(staged, alreadyInternal);

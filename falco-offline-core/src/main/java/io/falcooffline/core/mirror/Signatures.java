@@ -1,10 +1,14 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.oci.Descriptor;
+import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.OciReference;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +24,7 @@ final class Signatures {
      * The signatures, attestations and referrers tag of an artifact found beside it in its source, staged for copying;
      * none for an index narrowed to fewer platforms, whose digest they do not sign.
      */
-    static List<StagedArtifact> beside(StagedArtifact artifact, ProgressListener listener) {
+    static List<StagedArtifact> beside(StagedArtifact artifact, ProgressListener listener, ParallelWork lookups) {
         List<StagedArtifact> signatures = new ArrayList<>();
         CopyJob job = artifact.job();
         if (artifact.graph().narrowed()) {
@@ -29,34 +33,54 @@ final class Signatures {
             return signatures;
         }
         String prefix = artifact.graph().sourceRoot().digest().replace(':', '-');
+        List<String> tags =
+                SIGNATURE_SUFFIXES.stream().map(suffix -> prefix + suffix).toList();
+        // Each look-up is a round trip, and most find nothing: ask for all at once.
+        List<Optional<Descriptor>> found = new ArrayList<>(Collections.nCopies(tags.size(), Optional.empty()));
+        List<ParallelWork.Task> lookUps = new ArrayList<>();
+        for (int i = 0; i < tags.size(); i++) {
+            int slot = i;
+            lookUps.add(() -> found.set(slot, lookFor(job, tags.get(slot), listener)));
+        }
+        try {
+            lookups.runAll(lookUps);
+        } catch (IOException e) {
+            throw new MirrorException(
+                    job.sourceName().toString(),
+                    "Looking for the signatures of " + job.sourceName() + " was interrupted: " + e.getMessage(),
+                    e);
+        }
         OciReference sourceName = job.sourceName();
         OciReference targetName = job.targetName();
-        for (String suffix : SIGNATURE_SUFFIXES) {
-            String tag = prefix + suffix;
-            Optional<Descriptor> found;
-            try {
-                found = job.source().store().resolve(job.source().repository(), tag);
-            } catch (RuntimeException e) {
-                listener.warn("Cannot look for " + tag + " of " + job.sourceName() + ": " + e.getMessage()
-                        + "; it is not copied.");
+        for (int i = 0; i < tags.size(); i++) {
+            if (found.get(i).isEmpty()) {
                 continue;
             }
-            if (found.isEmpty()) {
-                continue;
-            }
+            String tag = tags.get(i);
             CopyJob signature = new CopyJob(
                     LockEntry.Origin.SIGNATURE,
                     job.kind(),
                     new OciReference(sourceName.registry(), sourceName.repository(), tag, null),
                     job.source(),
-                    found.get().digest(),
+                    found.get(i).get().digest(),
                     new OciReference(targetName.registry(), targetName.repository(), tag, null),
                     job.target(),
                     tag,
                     false,
                     "signs " + job.targetName());
-            signatures.add(StagedArtifact.stage(signature, List.of()));
+            signatures.add(StagedArtifact.stage(signature, List.of(), lookups));
         }
         return signatures;
+    }
+
+    /** The tag's descriptor in the job's source, or none when it is absent or cannot be looked up (warned). */
+    private static Optional<Descriptor> lookFor(CopyJob job, String tag, ProgressListener listener) {
+        try {
+            return job.source().store().resolve(job.source().repository(), tag);
+        } catch (RuntimeException e) {
+            listener.warn("Cannot look for " + tag + " of " + job.sourceName() + ": " + e.getMessage()
+                    + "; it is not copied.");
+            return Optional.empty();
+        }
     }
 }

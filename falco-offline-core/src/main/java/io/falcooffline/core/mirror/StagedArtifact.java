@@ -6,6 +6,7 @@ import io.falcooffline.core.Platform;
 import io.falcooffline.core.RegistryException;
 import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.oci.ArtifactGraph;
+import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.plan.LockEntry;
 import java.util.List;
 
@@ -17,13 +18,19 @@ import java.util.List;
  */
 record StagedArtifact(CopyJob job, ArtifactGraph graph) {
 
+    /** Reads a job's graph from its source, one manifest after the other (for local sources). */
+    static StagedArtifact stage(CopyJob job, List<Platform> platforms) {
+        return stage(job, platforms, ParallelWork.IN_TURN);
+    }
+
     /**
      * Reads a job's graph from its source.
      *
      * @param platforms the platforms to keep when the job narrows indexes
+     * @param lookups how the manifests of an index are fetched together
      * @throws MirrorException naming the artifact when it cannot be read
      */
-    static StagedArtifact stage(CopyJob job, List<Platform> platforms) {
+    static StagedArtifact stage(CopyJob job, List<Platform> platforms, ParallelWork lookups) {
         try {
             return new StagedArtifact(
                     job,
@@ -32,7 +39,8 @@ record StagedArtifact(CopyJob job, ArtifactGraph graph) {
                             job.source().repository(),
                             job.sourceReference(),
                             job.narrow() ? platforms : List.of(),
-                            job.sourceName().toString()));
+                            job.sourceName().toString(),
+                            lookups));
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             String unreachable = e instanceof HostUnreachableException host

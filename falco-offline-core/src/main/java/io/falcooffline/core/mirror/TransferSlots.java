@@ -1,20 +1,15 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.oci.HelpedWork;
 import io.falcooffline.core.oci.ParallelWork;
-import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -205,64 +200,22 @@ final class TransferSlots implements AutoCloseable {
      * are left. A helper that gets its slot after the work ran out gives it back at once.
      */
     ParallelWork parallelWork(ExecutorService threads, int maxHelpers) {
-        return tasks -> {
-            ConcurrentLinkedQueue<ParallelWork.Task> queue = new ConcurrentLinkedQueue<>(tasks);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            List<Future<?>> helpers = new ArrayList<>();
-            for (int i = 0; i < Math.min(maxHelpers, tasks.size() - 1); i++) {
-                helpers.add(threads.submit(() -> {
-                    if (!acquireWhile(() -> !queue.isEmpty() && failure.get() == null)) {
-                        return null;
-                    }
-                    try {
-                        drain(queue, failure);
-                    } finally {
-                        release();
-                    }
-                    return null;
-                }));
+        return new HelpedWork(threads, maxHelpers, new HelpedWork.Admission() {
+            @Override
+            public boolean enter(BooleanSupplier stillWanted) throws InterruptedException {
+                return acquireWhile(stillWanted);
             }
-            drain(queue, failure);
-            // Helpers still waiting for a slot give up now: the slots may all be held by callers like this one,
-            // each waiting for its helpers, and nothing would ever be freed.
-            wakeWaiters();
-            try {
-                for (Future<?> helper : helpers) {
-                    helper.get();
-                }
-            } catch (InterruptedException e) {
-                helpers.forEach(helper -> helper.cancel(true));
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while fetching ranges");
-            } catch (ExecutionException e) {
-                failure.compareAndSet(null, e.getCause());
-            }
-            Throwable failed = failure.get();
-            if (failed instanceof IOException io) {
-                throw io;
-            }
-            if (failed instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (failed instanceof Error error) {
-                throw error;
-            }
-            if (failed != null) {
-                throw new IOException(failed);
-            }
-        };
-    }
 
-    private static void drain(ConcurrentLinkedQueue<ParallelWork.Task> queue, AtomicReference<Throwable> failure) {
-        ParallelWork.Task task;
-        while (failure.get() == null && (task = queue.poll()) != null) {
-            try {
-                task.run();
-            } catch (IOException | RuntimeException | Error e) {
-                failure.compareAndSet(null, e);
-                queue.clear();
+            @Override
+            public void leave() {
+                release();
             }
-        }
+
+            @Override
+            public void wakeWaiting() {
+                wakeWaiters();
+            }
+        });
     }
 
     @Override

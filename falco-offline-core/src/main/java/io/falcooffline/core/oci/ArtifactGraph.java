@@ -2,6 +2,7 @@ package io.falcooffline.core.oci;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.Platform;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,8 +63,24 @@ public final class ArtifactGraph {
      */
     public static ArtifactGraph fetch(
             OciStore store, String repository, String reference, List<Platform> selected, String what) {
+        return fetch(store, repository, reference, selected, what, ParallelWork.IN_TURN);
+    }
+
+    /**
+     * Reads an artifact's graph, fetching the manifests an index lists at the same time: across the internet each
+     * costs a round trip, and a two-platform image has two.
+     *
+     * @param lookups how the manifests of one index are fetched together
+     */
+    public static ArtifactGraph fetch(
+            OciStore store,
+            String repository,
+            String reference,
+            List<Platform> selected,
+            String what,
+            ParallelWork lookups) {
         Manifest source = store.fetchManifest(repository, reference);
-        Collector collector = new Collector(store, repository, what);
+        Collector collector = new Collector(store, repository, what, lookups);
         Manifest root = source;
         List<String> kept = List.of();
         if (MediaTypes.isIndex(source.descriptor().mediaType()) && !selected.isEmpty()) {
@@ -224,11 +241,13 @@ public final class ArtifactGraph {
         private final Set<String> seenManifests = new LinkedHashSet<>();
         private final Map<String, Descriptor> blobs = new LinkedHashMap<>();
         private final List<Descriptor> configs = new ArrayList<>();
+        private final ParallelWork lookups;
 
-        Collector(OciStore store, String repository, String what) {
+        Collector(OciStore store, String repository, String what, ParallelWork lookups) {
             this.store = store;
             this.repository = repository;
             this.what = what;
+            this.lookups = lookups;
         }
 
         void visit(Manifest manifest, int depth) {
@@ -239,13 +258,16 @@ public final class ArtifactGraph {
             String mediaType = manifest.descriptor().mediaType();
             ObjectNode json = parse(manifest, what);
             if (MediaTypes.isIndex(mediaType)) {
+                List<String> unseen = new ArrayList<>();
                 for (JsonNode entry : json.path("manifests")) {
                     Descriptor child = descriptor(entry);
                     if (seenManifests.add(child.digest())) {
-                        Manifest fetched = store.fetchManifest(repository, child.digest());
-                        visit(fetched, depth + 1);
-                        manifests.add(fetched);
+                        unseen.add(child.digest());
                     }
+                }
+                for (Manifest fetched : fetchAll(unseen)) {
+                    visit(fetched, depth + 1);
+                    manifests.add(fetched);
                 }
             } else if (MediaTypes.isManifest(mediaType)) {
                 Descriptor config = descriptor(json.path("config"));
@@ -261,6 +283,22 @@ public final class ArtifactGraph {
                 throw new FalcoOfflineException(what + " is a " + mediaType
                         + ", which cannot be mirrored: only OCI and Docker v2 manifests and indexes can.");
             }
+        }
+
+        /** The manifests of {@code digests}, in their order, fetched together. */
+        private List<Manifest> fetchAll(List<String> digests) {
+            Manifest[] fetched = new Manifest[digests.size()];
+            List<ParallelWork.Task> tasks = new ArrayList<>();
+            for (int i = 0; i < digests.size(); i++) {
+                int slot = i;
+                tasks.add(() -> fetched[slot] = store.fetchManifest(repository, digests.get(slot)));
+            }
+            try {
+                lookups.runAll(tasks);
+            } catch (IOException e) {
+                throw new FalcoOfflineException(what + ": reading its manifests was interrupted: " + e.getMessage());
+            }
+            return List.of(fetched);
         }
 
         private Descriptor descriptor(JsonNode node) {

@@ -23,13 +23,21 @@ import io.falcooffline.core.testing.FaultProxy.Fault;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.SyntheticArtifacts;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +61,10 @@ class MirrorEngineTest {
 
     private static final int SMALL_LAYERS = 24;
     private static final int SMALL_SIZE = 256 * 1024;
+    private static final String TINY_REPOSITORY = "engine/tiny";
+    private static final int TINY_LAYERS = 6;
+    /** The tiny layers' bytes by digest, which a test's own handler serves. */
+    private static final Map<String, byte[]> tinyBlobs = new ConcurrentHashMap<>();
 
     private static LocalRegistry source;
     private static Descriptor largeLayer;
@@ -76,6 +88,13 @@ class MirrorEngineTest {
                 small.add(SyntheticArtifacts.pseudoRandom("small-" + i, SMALL_SIZE));
             }
             push(client, SMALL_REPOSITORY, small);
+            List<byte[]> tiny = new ArrayList<>();
+            for (int i = 0; i < TINY_LAYERS; i++) {
+                byte[] bytes = SyntheticArtifacts.pseudoRandom("tiny-" + i, 1024);
+                tiny.add(bytes);
+                tinyBlobs.put(Digests.sha256(bytes), bytes);
+            }
+            push(client, TINY_REPOSITORY, tiny);
         }
     }
 
@@ -264,6 +283,50 @@ class MirrorEngineTest {
             assertThat(engine.blobsTransferred()).isEqualTo(SMALL_LAYERS + 1);
         }
         assertThat(log).anyMatch(line -> line.startsWith("DEBUG Blob transfers at once 4 -> "));
+    }
+
+    @Test
+    void shouldFetchBlobsOfARoundTripWithoutWaitingForATransferSlot() throws Exception {
+        StagedArtifact tiny;
+        try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"))) {
+            tiny = staged(TINY_REPOSITORY, store);
+            AtomicInteger inFlight = new AtomicInteger();
+            AtomicInteger mostAtOnce = new AtomicInteger();
+            CountDownLatch enoughAtOnce = new CountDownLatch(4);
+            // Each tiny layer's answer waits until four are asked for at once (or two seconds): with two slots only
+            // two could be.
+            proxy.handle("/v2/" + TINY_REPOSITORY + "/blobs/", request -> {
+                mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    String digest = request.target().substring(request.target().lastIndexOf('/') + 1);
+                    byte[] bytes = tinyBlobs.get(digest);
+                    if (bytes != null) {
+                        enoughAtOnce.countDown();
+                        enoughAtOnce.await(2, TimeUnit.SECONDS);
+                    } else {
+                        // The image's config, straight from the source registry.
+                        try (InputStream config = URI.create("http://" + source.host() + request.target())
+                                .toURL()
+                                .openStream()) {
+                            bytes = config.readAllBytes();
+                        }
+                    }
+                    return new FaultProxy.Answer(200, Map.of("Content-Type", "application/octet-stream"), bytes);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+            try (MirrorEngine engine = new MirrorEngine(2, Duration.ZERO, listener)) {
+                engine.copyContent(List.of(tiny));
+                assertThat(engine.blobsTransferred()).isEqualTo(TINY_LAYERS + 1);
+            }
+            assertThat(mostAtOnce.get())
+                    .as("blobs that move in a round trip take no transfer slot (two here)")
+                    .isGreaterThanOrEqualTo(4);
+        }
     }
 
     @Test
