@@ -92,9 +92,8 @@ final class HelmIndexReader {
         try {
             reader.readDocument();
         } catch (InvalidYamlException e) {
-            throw new ChartSourceException(
-                    events.sourceName() + " is not a Helm repository index falco-offline reads: " + e.getMessage(),
-                    e);
+            // The message names the index, the place and the fix.
+            throw new ChartSourceException(e.getMessage(), e);
         }
         if (reader.layout.entriesKeyIndex < 0) {
             throw new ChartSourceException(events.sourceName() + " is not a Helm repository index: it has no"
