@@ -6,16 +6,16 @@ import io.falcooffline.core.io.RegularFiles;
 import io.falcooffline.core.oci.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -29,6 +29,7 @@ final class ChartCache {
     private static final int MAX_REF_BYTES = 4096;
     /** The cache holds chart archives and repository indexes; nothing larger is checked or read back. */
     private static final long MAX_BLOB_BYTES = Math.max(HelmOciChart.MAX_CHART_BYTES, HelmIndex.MAX_INDEX_BYTES);
+
     private static final String FIX = "Delete it, or the whole cache directory, to download what it held again.";
 
     private final Path root;
@@ -55,8 +56,8 @@ final class ChartCache {
         try (InputStream in = new DigestInputStream(content.get(), sha256)) {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            throw new FalcoOfflineException("Cannot read the chart cache file " + file + ": " + e.getMessage() + ". "
-                    + fix(), e);
+            throw new FalcoOfflineException(
+                    "Cannot read the chart cache file " + file + ": " + e.getMessage() + ". " + fix(), e);
         }
         if (!("sha256:" + HexFormat.of().formatHex(sha256.digest())).equals(digest)) {
             delete(file);
@@ -119,8 +120,10 @@ final class ChartCache {
     }
 
     private static FalcoOfflineException cannotWrite(Path file, IOException e) {
-        return new FalcoOfflineException("Cannot write the chart cache file " + file + ": " + e + ". Check that the"
-                + " cache directory is writable and has free space.", e);
+        return new FalcoOfflineException(
+                "Cannot write the chart cache file " + file + ": " + e + ". Check that the"
+                        + " cache directory is writable and has free space.",
+                e);
     }
 
     private String fix() {

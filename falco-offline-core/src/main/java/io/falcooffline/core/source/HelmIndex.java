@@ -1,6 +1,7 @@
 package io.falcooffline.core.source;
 
 import io.falcooffline.core.ChartSourceException;
+import io.falcooffline.core.io.ByteBoundedInputStream;
 import io.falcooffline.core.version.SemanticVersion;
 import io.falcooffline.core.yaml.SafeYaml;
 import io.falcooffline.core.yaml.YamlEventStream;
@@ -32,9 +33,6 @@ public final class HelmIndex {
      */
     public static final long MAX_INDEX_BYTES = 256L * 1024 * 1024;
 
-    private static final String TOO_LARGE_FIX =
-            "Serve an index of the repository's current charts only, or give the chart's URL instead.";
-
     /** The index's file name in a repository. */
     public static final String FILE_NAME = "index.yaml";
 
@@ -48,8 +46,7 @@ public final class HelmIndex {
     /** Entries this index could not read, each named with why: skipped when resolving, refused when rewriting. */
     private final List<String> unreadable;
 
-    HelmIndex(
-            Map<String, Object> document, Map<String, List<Map<String, Object>>> entries, List<String> unreadable) {
+    HelmIndex(Map<String, Object> document, Map<String, List<Map<String, Object>>> entries, List<String> unreadable) {
         this.document = document;
         this.entries = entries;
         this.unreadable = List.copyOf(unreadable);
@@ -86,7 +83,18 @@ public final class HelmIndex {
     }
 
     private static HelmIndex read(InputStream in, String sourceName, Optional<String> chart) {
-        try (YamlEventStream events = new YamlEventStream(in, MAX_INDEX_BYTES, sourceName, TOO_LARGE_FIX)) {
+        return read(in, sourceName, chart, MAX_INDEX_BYTES);
+    }
+
+    /** {@link #read} within a bound of bytes. */
+    static HelmIndex read(InputStream in, String sourceName, Optional<String> chart, long maxBytes) {
+        InputStream bounded = new ByteBoundedInputStream(
+                in,
+                maxBytes,
+                () -> new ChartSourceException(sourceName + " is larger than " + maxBytes + " bytes ("
+                        + maxBytes / (1024 * 1024) + " MiB), the most falco-offline reads. Serve an index of the"
+                        + " repository's current charts only, or give the chart's URL instead."));
+        try (YamlEventStream events = new YamlEventStream(bounded, sourceName)) {
             return HelmIndexReader.read(events, chart).index();
         } catch (IOException e) {
             throw new ChartSourceException("Cannot read " + sourceName + ": " + e.getMessage(), e);
@@ -105,7 +113,7 @@ public final class HelmIndex {
      *     that cannot be read (writing it again would drop them), naming them and the fix
      */
     public static void addTo(Path file, Map<String, Object> chartYaml, String digest, String url, Instant created) {
-        HelmIndexFile.add(file, entry(chartYaml, digest, url, created), created, TOO_LARGE_FIX);
+        HelmIndexFile.add(file, entry(chartYaml, digest, url, created), created);
     }
 
     /**

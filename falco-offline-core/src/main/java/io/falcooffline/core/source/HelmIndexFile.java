@@ -41,7 +41,7 @@ final class HelmIndexFile {
 
     private HelmIndexFile() {}
 
-    static void add(Path file, Map<String, Object> entry, Instant generated, String tooLargeFix) {
+    static void add(Path file, Map<String, Object> entry, Instant generated) {
         String name = String.valueOf(entry.get("name"));
         Optional<InputStream> existing = RegularFiles.open(file, HelmIndex.MAX_INDEX_BYTES, WHAT, FIX);
         if (existing.isEmpty()) {
@@ -49,8 +49,8 @@ final class HelmIndexFile {
             return;
         }
         HelmIndexReader.Result read;
-        try (YamlEventStream events =
-                new YamlEventStream(existing.get(), HelmIndex.MAX_INDEX_BYTES, file.toString(), tooLargeFix)) {
+        // Bounded by RegularFiles, which also refuses a file grown past the bound while it is read.
+        try (YamlEventStream events = new YamlEventStream(existing.get(), file.toString())) {
             read = HelmIndexReader.read(events, Optional.of(name));
         } catch (IOException e) {
             throw new ChartSourceException("Cannot read the " + WHAT + " " + file + ": " + e.getMessage(), e);
@@ -65,7 +65,8 @@ final class HelmIndexFile {
             throw new ChartSourceException(file + " has a `generated` that is not a time. Fix it (e.g. generated:"
                     + " \"2026-01-01T00:00:00Z\"), or remove the file to start a new index.");
         }
-        List<Splice> splices = splices(layout, name, read.index().withEntry(entry).entries(name), generated);
+        List<Splice> splices =
+                splices(layout, name, read.index().withEntry(entry).entries(name), generated);
         AtomicFiles.write(file, "Helm repository index", out -> copy(file, splices, out));
     }
 
@@ -90,7 +91,8 @@ final class HelmIndexFile {
             splices.add(new Splice(
                     layout.entriesStartIndex,
                     layout.entriesEndEndIndex,
-                    "\n" + spaces(column) + key + ":\n" + indented(versions, column).stripTrailing()));
+                    "\n" + spaces(column) + key + ":\n"
+                            + indented(versions, column).stripTrailing()));
         } else if (layout.entriesFlow) {
             String chart = key + ": " + SafeYaml.dumpInline(versions);
             if (layout.chartKeyIndex >= 0) {
@@ -113,8 +115,7 @@ final class HelmIndexFile {
             splices.add(new Splice(
                     layout.insertBeforeIndex,
                     layout.insertBeforeIndex,
-                    key + ":\n" + indented(versions, layout.insertBeforeColumn)
-                            + spaces(layout.insertBeforeColumn)));
+                    key + ":\n" + indented(versions, layout.insertBeforeColumn) + spaces(layout.insertBeforeColumn)));
         } else if (layout.entriesEndIndex == layout.streamEndIndex) {
             // The entries end with the file; its last line may lack a line break.
             splices.add(new Splice(
@@ -180,7 +181,9 @@ final class HelmIndexFile {
                         if (position == skipUntil) {
                             skipUntil = -1;
                         }
-                        while (skipUntil < 0 && next < splices.size() && splices.get(next).start() == position) {
+                        while (skipUntil < 0
+                                && next < splices.size()
+                                && splices.get(next).start() == position) {
                             Splice splice = splices.get(next++);
                             writer.write(splice.text());
                             skipUntil = splice.end() > position ? splice.end() : -1;

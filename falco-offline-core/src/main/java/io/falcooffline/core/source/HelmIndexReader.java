@@ -59,18 +59,21 @@ final class HelmIndexReader {
         boolean entriesFlow;
         /** The first key's column, where the charts' names are written in a block mapping; -1 when empty. */
         int chartKeyColumn = -1;
+
         int generatedStart = -1;
         int generatedEnd = -1;
         boolean generatedBlockScalar;
         boolean generatedNotScalar;
         /** The wanted chart's key, and the next token after its value (the next key or the end of the entries). */
         int chartKeyIndex = -1;
+
         int chartNextIndex = -1;
         int chartNextColumn;
         boolean chartNextIsEnd;
         int chartOccurrences;
         /** The first chart's key sorting after the wanted one, before which it is inserted when absent. */
         int insertBeforeIndex = -1;
+
         int insertBeforeColumn;
         int entriesStartIndex = -1;
         int entriesEndIndex = -1;
@@ -78,6 +81,7 @@ final class HelmIndexReader {
         int entriesEndColumn;
         /** Where the last value in the entries ends, exactly (flow style). */
         int lastValueEndIndex = -1;
+
         int streamEndIndex = -1;
     }
 
@@ -170,8 +174,11 @@ final class HelmIndexReader {
             Event key = events.peek();
             if (!(key instanceof ScalarEvent scalar)) {
                 events.skipNode();
-                unreadable.add("a key of `entries` that is not a chart name (line "
-                        + (key.getStartMark().getLine() + 1) + ")");
+                if (wanted.isEmpty()) {
+                    // Copied through when adding a chart; only an index read whole would lose it.
+                    unreadable.add("a key of `entries` that is not a chart name (line "
+                            + (key.getStartMark().getLine() + 1) + ")");
+                }
                 layout.lastValueEndIndex = skipValue();
                 continue;
             }

@@ -104,10 +104,7 @@ final class SourceHttp {
                         // Refused before a byte of the body is read; a body without a length is counted as it comes.
                         throw tooLarge(what, maxBytes);
                     }
-                    return reader.read(new ByteBoundedInputStream(
-                            body,
-                            maxBytes,
-                            () -> tooLarge(what, maxBytes)));
+                    return reader.read(new ByteBoundedInputStream(body, maxBytes, () -> tooLarge(what, maxBytes)));
                 }
             }
             throw new ChartSourceException(

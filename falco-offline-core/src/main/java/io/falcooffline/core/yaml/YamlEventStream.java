@@ -1,7 +1,6 @@
 package io.falcooffline.core.yaml;
 
 import io.falcooffline.core.InvalidYamlException;
-import io.falcooffline.core.io.ByteBoundedInputStream;
 import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +30,8 @@ import org.yaml.snakeyaml.reader.StreamReader;
 /**
  * Reads a YAML document too large for {@link SafeYaml} (a Helm repository's index) one parser event at a time, so
  * that the caller keeps only what it needs and skips the rest without building it. Everything read is bounded: the
- * document's bytes, the characters of any one token (a scalar, or a comment), the nesting depth, and the events of
- * each node built. Aliases are refused, so nothing is ever expanded, and so are tags other than YAML's own.
+ * characters of any one token (a scalar, or a comment), the nesting depth, and the events of each node built; the
+ * caller bounds the document's bytes. Aliases are refused, so nothing is ever expanded, and so are tags other than YAML's own.
  */
 public final class YamlEventStream implements AutoCloseable {
 
@@ -49,27 +48,20 @@ public final class YamlEventStream implements AutoCloseable {
     private int depth;
 
     /**
-     * @param in the document, UTF-8
-     * @param maxBytes the most bytes read from {@code in}
+     * @param in the document, UTF-8, its bytes bounded by the caller (e.g. with {@code io.ByteBoundedInputStream})
      * @param sourceName names the document in errors, e.g. its URL
-     * @param fix the sentence that says what to do about a document that is too large
      */
-    public YamlEventStream(InputStream in, long maxBytes, String sourceName, String fix) {
+    public YamlEventStream(InputStream in, String sourceName) {
         this.sourceName = sourceName;
-        InputStream bounded = new ByteBoundedInputStream(
-                in,
-                maxBytes,
-                () -> new InvalidYamlException(sourceName + " is larger than " + maxBytes + " bytes ("
-                        + maxBytes / (1024 * 1024) + " MiB), the most falco-offline reads. " + fix));
         Reader text = new InputStreamReader(
-                bounded,
+                in,
                 StandardCharsets.UTF_8
                         .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT));
         this.reader = new TokenBoundedReader(text);
         LoaderOptions options = new LoaderOptions();
-        // The bytes are bounded above; SnakeYAML's own limit counts tokens only and would stop a large index.
+        // The caller bounds the bytes; SnakeYAML's own limit counts tokens only and would stop a large index.
         options.setCodePointLimit(Integer.MAX_VALUE);
         this.parser = new ParserImpl(new StreamReader(reader), options);
     }
@@ -89,9 +81,10 @@ public final class YamlEventStream implements AutoCloseable {
         Event event = parse(parser::getEvent);
         reader.tokenRead();
         if (event instanceof AliasEvent) {
-            throw new InvalidYamlException(sourceName + at(event) + " uses an alias (*" + ((AliasEvent) event).getAnchor()
-                    + "); falco-offline refuses aliases here, as nothing in this file needs them and they can"
-                    + " expand exponentially. Write the value out instead.");
+            throw new InvalidYamlException(
+                    sourceName + at(event) + " uses an alias (*" + ((AliasEvent) event).getAnchor()
+                            + "); falco-offline refuses aliases here, as nothing in this file needs them and they can"
+                            + " expand exponentially. Write the value out instead.");
         }
         if (event instanceof NodeEvent node) {
             requireStandardTag(event, tagOf(node));
@@ -156,7 +149,7 @@ public final class YamlEventStream implements AutoCloseable {
      * @param maxEvents the most events the node may have
      * @param what names the node in errors, e.g. {@code entries.falco[3]}
      */
-    public List<Event> nodeEvents(int maxEvents, String what) {
+    private List<Event> nodeEvents(int maxEvents, String what) {
         List<Event> events = new ArrayList<>();
         int level = 0;
         do {
@@ -206,7 +199,8 @@ public final class YamlEventStream implements AutoCloseable {
         if (tag == null || "!".equals(tag)) {
             return;
         }
-        if (!tag.startsWith(STANDARD_TAG_PREFIX) || !STANDARD_TAGS.contains(tag.substring(STANDARD_TAG_PREFIX.length()))) {
+        if (!tag.startsWith(STANDARD_TAG_PREFIX)
+                || !STANDARD_TAGS.contains(tag.substring(STANDARD_TAG_PREFIX.length()))) {
             throw new InvalidYamlException(sourceName + at(event) + " uses the tag " + tag
                     + "; only plain YAML maps, lists and scalars are allowed and nothing is built from tags. Remove"
                     + " the tag there.");

@@ -63,17 +63,22 @@ class HelmIndexFileTest {
                   - name: demo
                     version: 2.0.0
                     urls: [demo-2.0.0.tgz]
-                """ + OTHERS_AFTER + "generated: \"2024-01-01T00:00:00Z\"\nserverInfo: {contextPath: /charts}\n";
+                """ + OTHERS_AFTER
+                + "generated: \"2024-01-01T00:00:00Z\"\nserverInfo: {contextPath: /charts}\n";
 
         String result = add(original, "demo", "2.0.0");
 
-        assertThat(result).contains(OTHERS_BEFORE).contains(OTHERS_AFTER).contains("serverInfo: {contextPath: /charts}");
+        assertThat(result)
+                .contains(OTHERS_BEFORE)
+                .contains(OTHERS_AFTER)
+                .contains("serverInfo: {contextPath: /charts}");
         assertThat(HelmIndex.parse(bytes(result), "out").versions("demo")).containsExactly("2.0.0", "1.0.0");
     }
 
     @Test
     void shouldInsertANewChartInNameOrderBetweenOthers() throws IOException {
-        String original = "apiVersion: v1\nentries:\n" + OTHERS_BEFORE + OTHERS_AFTER + "generated: 2024-01-01T00:00:00Z\n";
+        String original =
+                "apiVersion: v1\nentries:\n" + OTHERS_BEFORE + OTHERS_AFTER + "generated: 2024-01-01T00:00:00Z\n";
 
         String result = add(original, "demo", "1.0.0");
 
@@ -82,8 +87,7 @@ class HelmIndexFileTest {
     }
 
     @Test
-    void shouldAppendAChartSortingLastBeforeTheNextTopLevelKeyAndAtTheEndOfAFileWithoutALineBreak()
-            throws IOException {
+    void shouldAppendAChartSortingLastBeforeTheNextTopLevelKeyAndAtTheEndOfAFileWithoutALineBreak() throws IOException {
         for (String original : List.of(
                 "apiVersion: v1\nentries:\n" + OTHERS_BEFORE + "generated: 2024-01-01T00:00:00Z\n",
                 "apiVersion: v1\ngenerated: 2024-01-01T00:00:00Z\nentries:\n" + OTHERS_BEFORE.stripTrailing(),
