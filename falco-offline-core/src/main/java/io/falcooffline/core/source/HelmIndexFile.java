@@ -36,8 +36,16 @@ final class HelmIndexFile {
     private static final String FIX =
             "Replace it with the repository's real index.yaml, or remove it to start a new index.";
 
-    /** A part of the original text, from one code point offset to another, replaced by new text. */
-    private record Splice(int start, int end, String text) {}
+    /**
+     * A part of the original text, from one code point offset to another, replaced by new text. With {@code
+     * startAtLineEnd} the text goes after the line break that ends the start's line (a comment after the start stays
+     * where it is); with {@code endAtLineEnd} the rest of the end's line goes too, line break included.
+     */
+    private record Splice(int start, int end, String text, boolean startAtLineEnd, boolean endAtLineEnd) {
+        Splice(int start, int end, String text) {
+            this(start, end, text, false, false);
+        }
+    }
 
     private HelmIndexFile() {}
 
@@ -106,30 +114,30 @@ final class HelmIndexFile {
                 splices.add(new Splice(layout.lastValueEndIndex, layout.lastValueEndIndex, ", " + chart));
             }
         } else if (layout.chartKeyIndex >= 0) {
-            // From the key to the next token: the lines of the old list and the next token's indentation.
+            // From the key to the end of the old list's line: comments and blank lines after it stay.
             splices.add(new Splice(
                     layout.chartKeyIndex,
-                    layout.chartNextIndex,
-                    key + ":\n" + indented(versions, layout.chartKeyColumn) + spaces(layout.chartNextColumn)));
-        } else if (layout.insertBeforeIndex >= 0) {
+                    layout.chartValueEnd,
+                    key + ":\n" + indented(versions, layout.chartKeyColumn),
+                    false,
+                    layout.chartValueEndColumn > 0));
+        } else if (layout.insertBeforeIndex >= 0 && layout.insertAfterIndex < 0) {
+            // The chart sorts first: before the first chart's key, at its column.
             splices.add(new Splice(
                     layout.insertBeforeIndex,
                     layout.insertBeforeIndex,
                     key + ":\n" + indented(versions, layout.insertBeforeColumn) + spaces(layout.insertBeforeColumn)));
-        } else if (layout.entriesEndIndex == layout.streamEndIndex) {
-            // The entries end with the file; its last line may lack a line break.
-            splices.add(new Splice(
-                    layout.entriesEndIndex,
-                    layout.entriesEndIndex,
-                    (layout.entriesEndColumn > 0 ? "\n" : "") + spaces(layout.chartKeyColumn) + key + ":\n"
-                            + indented(versions, layout.chartKeyColumn)));
         } else {
-            // The entries end where a less indented token starts a line, after its indentation.
+            // After the line where the chart sorting before it ends.
+            boolean between = layout.insertBeforeIndex >= 0;
+            int after = between ? layout.insertAfterIndex : layout.lastValueEndIndex;
+            int column = between ? layout.insertAfterColumn : layout.lastValueEndColumn;
             splices.add(new Splice(
-                    layout.entriesEndIndex,
-                    layout.entriesEndIndex,
-                    spaces(layout.chartKeyColumn - layout.entriesEndColumn) + key + ":\n"
-                            + indented(versions, layout.chartKeyColumn) + spaces(layout.entriesEndColumn)));
+                    after,
+                    after,
+                    spaces(layout.chartKeyColumn) + key + ":\n" + indented(versions, layout.chartKeyColumn),
+                    column > 0,
+                    false));
         }
         splices.sort(Comparator.comparingInt(Splice::start));
         return splices;
@@ -169,8 +177,11 @@ final class HelmIndexFile {
             char[] buffer = new char[1 << 16];
             int position = 0;
             int next = 0;
+            Splice atLineEnd = null;
             int skipUntil = -1;
+            boolean skipLineEnd = false;
             boolean afterHighSurrogate = false;
+            char last = '\n';
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 for (int i = 0; i < n; i++) {
@@ -178,26 +189,51 @@ final class HelmIndexFile {
                     boolean continuesCodePoint = afterHighSurrogate && Character.isLowSurrogate(c);
                     afterHighSurrogate = Character.isHighSurrogate(c);
                     if (!continuesCodePoint) {
-                        if (position == skipUntil) {
+                        if (skipUntil >= 0 && position >= skipUntil && !skipLineEnd) {
                             skipUntil = -1;
                         }
                         while (skipUntil < 0
+                                && atLineEnd == null
                                 && next < splices.size()
                                 && splices.get(next).start() == position) {
                             Splice splice = splices.get(next++);
-                            writer.write(splice.text());
-                            skipUntil = splice.end() > position ? splice.end() : -1;
+                            if (splice.startAtLineEnd()) {
+                                atLineEnd = splice;
+                            } else {
+                                writer.write(splice.text());
+                                if (splice.end() > position || splice.endAtLineEnd()) {
+                                    skipUntil = splice.end();
+                                    skipLineEnd = splice.endAtLineEnd();
+                                }
+                            }
                         }
                         position++;
                     }
-                    if (skipUntil < 0) {
-                        writer.write(c);
+                    if (skipUntil >= 0) {
+                        if (skipLineEnd && position > skipUntil && c == '\n') {
+                            skipUntil = -1;
+                            skipLineEnd = false;
+                        }
+                        continue;
+                    }
+                    writer.write(c);
+                    last = c;
+                    if (atLineEnd != null && c == '\n') {
+                        writer.write(atLineEnd.text());
+                        atLineEnd = null;
                     }
                 }
             }
-            // Splices at the very end of the file.
+            // Splices at the very end of the file, which may lack its last line break.
+            if (atLineEnd != null) {
+                // Still waiting for a line break the file does not have: the last splice taken, taken again below.
+                next--;
+            }
             while (next < splices.size()) {
-                writer.write(splices.get(next++).text());
+                Splice splice = splices.get(next++);
+                String text = (splice.startAtLineEnd() && last != '\n' ? "\n" : "") + splice.text();
+                writer.write(text);
+                last = text.isEmpty() ? last : text.charAt(text.length() - 1);
             }
             writer.flush();
         }

@@ -57,32 +57,34 @@ final class HelmIndexReader {
         int entriesKeyIndex = -1;
         int entriesKeyColumn;
         boolean entriesFlow;
-        /** The first key's column, where the charts' names are written in a block mapping; -1 when empty. */
+        int entriesStartIndex = -1;
+        int entriesEndIndex = -1;
+        int entriesEndEndIndex = -1;
+        /** The first chart name's column, where a block map writes them; -1 when there is none. */
         int chartKeyColumn = -1;
 
         int generatedStart = -1;
         int generatedEnd = -1;
         boolean generatedBlockScalar;
         boolean generatedNotScalar;
-        /** The wanted chart's key, and the next token after its value (the next key or the end of the entries). */
+        /** The wanted chart's key, where the text of its value ends, and the next token (a key or the end). */
         int chartKeyIndex = -1;
 
+        int chartValueEnd = -1;
+        int chartValueEndColumn;
         int chartNextIndex = -1;
-        int chartNextColumn;
         boolean chartNextIsEnd;
         int chartOccurrences;
-        /** The first chart's key sorting after the wanted one, before which it is inserted when absent. */
+        /** The first chart's key sorting after the wanted one, and where the chart before it ends (-1: none). */
         int insertBeforeIndex = -1;
 
         int insertBeforeColumn;
-        int entriesStartIndex = -1;
-        int entriesEndIndex = -1;
-        int entriesEndEndIndex = -1;
-        int entriesEndColumn;
-        /** Where the last value in the entries ends, exactly (flow style). */
+        int insertAfterIndex = -1;
+        int insertAfterColumn;
+        /** Where the text of the last chart's value ends. */
         int lastValueEndIndex = -1;
 
-        int streamEndIndex = -1;
+        int lastValueEndColumn;
     }
 
     /**
@@ -148,7 +150,7 @@ final class HelmIndexReader {
             }
         }
         events.next();
-        layout.streamEndIndex = events.endDocument().getStartMark().getIndex();
+        events.endDocument();
     }
 
     private void readGenerated() {
@@ -179,7 +181,8 @@ final class HelmIndexReader {
                     unreadable.add("a key of `entries` that is not a chart name (line "
                             + (key.getStartMark().getLine() + 1) + ")");
                 }
-                layout.lastValueEndIndex = skipValue();
+                events.skipNode();
+                valueRead();
                 continue;
             }
             events.next();
@@ -189,58 +192,54 @@ final class HelmIndexReader {
                 layout.chartKeyColumn = mark.getColumn();
             }
             if (wanted.isEmpty() || wanted.get().equals(name)) {
-                layout.lastValueEndIndex = readVersions(name);
+                readVersions(name);
+                valueRead();
                 if (wanted.isPresent()) {
                     layout.chartOccurrences++;
                     layout.chartKeyIndex = mark.getIndex();
+                    layout.chartValueEnd = layout.lastValueEndIndex;
+                    layout.chartValueEndColumn = layout.lastValueEndColumn;
                     Event next = events.peek();
                     layout.chartNextIndex = next.getStartMark().getIndex();
-                    layout.chartNextColumn = next.getStartMark().getColumn();
                     layout.chartNextIsEnd = next instanceof MappingEndEvent;
                 }
             } else {
                 if (layout.insertBeforeIndex < 0 && name.compareTo(wanted.get()) > 0) {
                     layout.insertBeforeIndex = mark.getIndex();
                     layout.insertBeforeColumn = mark.getColumn();
+                    layout.insertAfterIndex = layout.lastValueEndIndex;
+                    layout.insertAfterColumn = layout.lastValueEndColumn;
                 }
-                layout.lastValueEndIndex = skipValue();
+                events.skipNode();
+                valueRead();
             }
         }
         Event end = events.next();
         layout.entriesEndIndex = end.getStartMark().getIndex();
-        layout.entriesEndColumn = end.getStartMark().getColumn();
         layout.entriesEndEndIndex = end.getEndMark().getIndex();
     }
 
-    /** Skips a value, returning where it ends. */
-    private int skipValue() {
-        Event last = events.peek();
-        int level = 0;
-        do {
-            last = events.next();
-            if (last instanceof MappingStartEvent || last instanceof SequenceStartEvent) {
-                level++;
-            } else if (last instanceof MappingEndEvent || last instanceof SequenceEndEvent) {
-                level--;
-            }
-        } while (level > 0);
-        return last.getEndMark().getIndex();
+    private void valueRead() {
+        Mark end = events.contentEnd();
+        layout.lastValueEndIndex = end.getIndex();
+        layout.lastValueEndColumn = end.getColumn();
     }
 
-    /** Reads a chart's list of versions, returning where it ends. */
-    private int readVersions(String name) {
+    /** Reads a chart's list of versions. */
+    private void readVersions(String name) {
         List<Map<String, Object>> versions = new ArrayList<>();
         // A chart named twice: the last one counts, as in Helm.
         entries.put(name, versions);
         if (!(events.peek() instanceof SequenceStartEvent)) {
             unreadable.add("entries." + name + " (not a list of versions)");
-            return skipValue();
+            events.skipNode();
+            return;
         }
         events.next();
         for (int i = 0; !(events.peek() instanceof SequenceEndEvent); i++) {
             String what = "entries." + name + "[" + i + "]";
             if (!(events.peek() instanceof MappingStartEvent)) {
-                skipValue();
+                events.skipNode();
                 unreadable.add(what + " (not a map with a version)");
                 continue;
             }
@@ -257,6 +256,6 @@ final class HelmIndexReader {
             versions.add(HelmIndex.stringKeys(entry));
         }
         versions.sort(HelmIndex.NEWEST_FIRST);
-        return events.next().getEndMark().getIndex();
+        events.next();
     }
 }

@@ -10,9 +10,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.CollectionEndEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
@@ -46,6 +48,10 @@ public final class YamlEventStream implements AutoCloseable {
     private final TokenBoundedReader reader;
     private final Parser parser;
     private int depth;
+    /** Whether each open map or list is in flow style ({@code [..]}, {@code {..}}), by depth. */
+    private final BitSet flowLevels = new BitSet();
+
+    private Mark contentEnd;
 
     /**
      * @param in the document, UTF-8, its bytes bounded by the caller (e.g. with {@code io.ByteBoundedInputStream})
@@ -89,7 +95,8 @@ public final class YamlEventStream implements AutoCloseable {
         if (event instanceof NodeEvent node) {
             requireStandardTag(event, tagOf(node));
         }
-        if (event instanceof CollectionStartEvent) {
+        if (event instanceof CollectionStartEvent collection) {
+            flowLevels.set(depth, collection.isFlow());
             depth++;
             if (depth > SafeYaml.MAX_NESTING_DEPTH) {
                 throw new InvalidYamlException(sourceName + at(event) + " nests maps and lists deeper than "
@@ -98,8 +105,22 @@ public final class YamlEventStream implements AutoCloseable {
             }
         } else if (event instanceof CollectionEndEvent) {
             depth--;
+            if (flowLevels.get(depth)) {
+                contentEnd = event.getEndMark();
+            }
+        } else if (event instanceof ScalarEvent) {
+            contentEnd = event.getEndMark();
         }
         return event;
+    }
+
+    /**
+     * Where the text of the events consumed so far ends: the end of the last scalar or of the last {@code ]} or
+     * {@code }}. The end of a block map or list is not, as the parser only sees it at the next token, after any
+     * comments and blank lines that follow.
+     */
+    public Mark contentEnd() {
+        return contentEnd;
     }
 
     /** Consumes the next event, which must be of the given kind, e.g. the stream's start. */

@@ -123,6 +123,51 @@ class HelmIndexFileTest {
     }
 
     @Test
+    void shouldKeepOtherLayoutsValidAndTheCommentsAroundTheChart() throws IOException {
+        // Each original, and text of it that must survive unchanged.
+        Map<String, String> cases = new LinkedHashMap<>();
+        // Indented lists, comments and blank lines between charts, the chart first.
+        cases.put(
+                "apiVersion: v1\nentries:\n    demo:\n        -   name: demo\n            version: 0.1.0\n\n"
+                        + "    # zeta follows\n    zeta:\n        - name: zeta\n          version: 1.0.0\n"
+                        + "generated: 2024-01-01T00:00:00Z\n",
+                "\n\n    # zeta follows\n    zeta:\n        - name: zeta\n          version: 1.0.0\ngenerated: ");
+        // Quoted chart names, the chart last, comments after it and a document end marker.
+        cases.put(
+                "generated: 2024-01-01T00:00:00Z\napiVersion: v1\nentries:\n  'alpha':\n  - version: 1.0.0\n"
+                        + "  \"demo\":\n  - version: 0.1.0 # old\n# trailing comment\n...\n",
+                "  'alpha':\n  - version: 1.0.0\n  demo:\n");
+        // A new chart after one whose last line has a comment, before one a comment introduces.
+        cases.put(
+                "apiVersion: v1\nentries:\n  alpha:\n  - version: 1.0.0 # kept\n  # zeta\n  zeta:\n"
+                        + "  - {version: 1.0.0}\n",
+                "  - version: 1.0.0 # kept\n  demo:\n");
+        // A literal block ends the chart before the one added.
+        cases.put(
+                "apiVersion: v1\nentries:\n  alpha:\n  - version: 1.0.0\n    notes: |\n      text\n\n"
+                        + "  zeta:\n  - {version: 1.0.0}\n",
+                "    notes: |\n      text\n\n  demo:\n");
+        // Windows line breaks with the chart replaced.
+        cases.put(
+                "apiVersion: v1\r\nentries:\r\n  demo:\r\n  - name: demo\r\n    version: 1.0.0\r\n"
+                        + "  zeta:\r\n  - version: 1.0.0\r\ngenerated: \"x\"\r\n",
+                "  zeta:\r\n  - version: 1.0.0\r\n");
+        // A flow list for the chart inside a block map.
+        cases.put(
+                "apiVersion: v1\nentries:\n  alpha: [{version: 1.0.0}]\n  demo: [{version: 0.2.0}]\n"
+                        + "  zeta: [{version: 1.0.0}]\ngenerated: \"x\"\n",
+                "  alpha: [{version: 1.0.0}]\n");
+        for (Map.Entry<String, String> layout : cases.entrySet()) {
+            String result = add(layout.getKey(), "demo", "1.0.0");
+
+            assertThat(result).as(layout.getKey()).contains(layout.getValue());
+            assertThat(HelmIndex.parse(bytes(result), "out").versions("demo"))
+                    .as(result)
+                    .startsWith("1.0.0");
+        }
+    }
+
+    @Test
     void shouldRefuseAChartNamedTwiceAndLeaveTheFile() throws IOException {
         String original = "apiVersion: v1\nentries:\n  demo: []\n  demo:\n  - version: 1.0.0\n";
         Path file = write(original);
