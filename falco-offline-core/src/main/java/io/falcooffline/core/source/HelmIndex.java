@@ -23,7 +23,9 @@ import java.util.TreeMap;
 
 /**
  * A Helm repository's {@code index.yaml}: chart versions by name, each with its archive URLs and digest. Read to
- * resolve a chart source, and updated to publish a chart beside its archive.
+ * resolve a chart source, keeping only the chart asked for ({@link #read}), and updated to publish a chart beside
+ * its archive ({@link #addTo}); neither builds the whole index, so public indexes of 20 MiB and more are read in a few
+ * MiB of heap.
  */
 public final class HelmIndex {
 
