@@ -29,6 +29,26 @@ public final class RegularFiles {
      *     {@code maxBytes} or unreadable
      */
     public static Optional<byte[]> read(Path file, long maxBytes, String what, String fix) {
+        Optional<InputStream> opened = open(file, maxBytes, what, fix);
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = opened.get()) {
+            return Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            throw new FalcoOfflineException(
+                    "Cannot read the " + what + " " + file + ": " + e.getMessage() + ". " + fix, e);
+        }
+    }
+
+    /**
+     * A stream of a regular file of at most {@code maxBytes}, for content too large to hold in memory; the stream
+     * fails if the file grows past the bound while being read.
+     *
+     * @return empty when the file does not exist
+     * @throws FalcoOfflineException as {@link #read} does
+     */
+    public static Optional<InputStream> open(Path file, long maxBytes, String what, String fix) {
         try {
             BasicFileAttributes attributes =
                     Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -42,14 +62,11 @@ public final class RegularFiles {
                 throw refused(
                         file, what, "has " + attributes.size() + " bytes, more than the " + maxBytes + " read", fix);
             }
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                // One byte over the bound tells that the file grew since its size was read.
-                byte[] content = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8L));
-                if (content.length > maxBytes) {
-                    throw refused(file, what, "grew past " + maxBytes + " bytes while being read", fix);
-                }
-                return Optional.of(content);
-            }
+            // The bound holds even when the file grows after its size was read.
+            return Optional.of(new ByteBoundedInputStream(
+                    Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
+                    maxBytes,
+                    () -> refused(file, what, "grew past " + maxBytes + " bytes while being read", fix)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -5,8 +5,6 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
-import io.falcooffline.core.io.AtomicFiles;
-import io.falcooffline.core.io.RegularFiles;
 import io.falcooffline.core.mirror.ChartArtifact;
 import io.falcooffline.core.mirror.ChartStore;
 import io.falcooffline.core.oci.Descriptor;
@@ -169,17 +167,8 @@ public final class ChartPublisher {
         String url = options.helmRepositoryUrl()
                 .map(base -> (base.endsWith("/") ? base : base + "/") + fileName)
                 .orElse(fileName);
-        HelmIndex index = RegularFiles.read(
-                        file,
-                        HelmIndex.MAX_INDEX_BYTES,
-                        "existing Helm repository index",
-                        "Replace it with the repository's real index.yaml, or remove it to start a new index.")
-                .map(bytes -> HelmIndex.parse(bytes, file.toString()))
-                .orElseGet(HelmIndex::empty);
-        index.requireEveryEntryReadable(file.toString());
         Instant created = chart.newestEntryTime().orElse(Instant.EPOCH);
-        byte[] yaml = index.with(metadata(chart), digest, url, created).toYaml(created);
-        AtomicFiles.write(file, yaml);
+        HelmIndex.addTo(file, metadata(chart), digest, url, created);
         listener.info("Wrote " + file + " with " + chart.name() + " " + chart.version() + " at " + url + ".");
         return file;
     }

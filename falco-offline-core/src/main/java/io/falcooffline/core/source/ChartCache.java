@@ -4,10 +4,18 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.RegularFiles;
 import io.falcooffline.core.oci.Digests;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -19,8 +27,10 @@ import java.util.Optional;
 final class ChartCache {
 
     private static final int MAX_REF_BYTES = 4096;
-    /** The cache holds chart archives and repository indexes; nothing larger is read back. */
+    /** The cache holds chart archives and repository indexes; nothing larger is checked or read back. */
     private static final long MAX_BLOB_BYTES = Math.max(HelmOciChart.MAX_CHART_BYTES, HelmIndex.MAX_INDEX_BYTES);
+
+    private static final String FIX = "Delete it, or the whole cache directory, to download what it held again.";
 
     private final Path root;
 
@@ -32,23 +42,92 @@ final class ChartCache {
         return root;
     }
 
-    /** The cached content of a digest, verified; empty when absent or damaged (a damaged file is removed). */
-    Optional<byte[]> content(String digest) {
+    /**
+     * Whether the cache holds a digest's content, checked as a stream, so a large index is never held in memory; a
+     * damaged file is removed.
+     */
+    boolean contains(String digest) {
         Path file = blobFile(digest);
-        Optional<byte[]> content = RegularFiles.read(
-                file,
-                MAX_BLOB_BYTES,
-                "chart cache file",
-                "Delete it, or the whole cache directory " + root + "; what it held is downloaded again.");
+        Optional<InputStream> content = RegularFiles.open(file, MAX_BLOB_BYTES, "chart cache file", fix());
         if (content.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
-        byte[] bytes = content.get();
-        if (!Digests.sha256(bytes).equals(digest)) {
+        MessageDigest sha256 = Digests.newMessageDigest(digest);
+        try (InputStream in = new DigestInputStream(content.get(), sha256)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new FalcoOfflineException(
+                    "Cannot read the chart cache file " + file + ": " + e.getMessage() + ". " + fix(), e);
+        }
+        if (!("sha256:" + HexFormat.of().formatHex(sha256.digest())).equals(digest)) {
             delete(file);
-            return Optional.empty();
+            return false;
         }
-        return Optional.of(bytes);
+        return true;
+    }
+
+    /** A stream of a digest's cached content, after {@link #contains} or {@link #store} made sure it is there. */
+    InputStream open(String digest) {
+        Path file = blobFile(digest);
+        return RegularFiles.open(file, MAX_BLOB_BYTES, "chart cache file", fix())
+                .orElseThrow(() -> new FalcoOfflineException("The chart cache lost " + file + ". " + fix()));
+    }
+
+    /**
+     * Stores content read from a stream, e.g. a download, without holding it in memory, and returns its digest.
+     *
+     * @throws IOException when reading the stream fails; failing to write the cache is a {@link
+     *     FalcoOfflineException}
+     */
+    String store(InputStream in) throws IOException {
+        Path directory = root.resolve("blobs").resolve("sha256");
+        Path temporary;
+        try {
+            Files.createDirectories(directory);
+            temporary = AtomicFiles.createTemporaryFile(directory, ".download-", ".tmp");
+        } catch (IOException e) {
+            throw cannotWrite(directory, e);
+        }
+        try {
+            MessageDigest sha256 = Digests.newMessageDigest("sha256:");
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                byte[] buffer = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    sha256.update(buffer, 0, n);
+                    write(out, buffer, n, temporary);
+                }
+            }
+            String digest = "sha256:" + HexFormat.of().formatHex(sha256.digest());
+            Path file = blobFile(digest);
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw cannotWrite(file, e);
+            }
+            return digest;
+        } finally {
+            delete(temporary);
+        }
+    }
+
+    private static void write(OutputStream out, byte[] buffer, int length, Path file) {
+        try {
+            out.write(buffer, 0, length);
+        } catch (IOException e) {
+            throw cannotWrite(file, e);
+        }
+    }
+
+    private static FalcoOfflineException cannotWrite(Path file, IOException e) {
+        return new FalcoOfflineException(
+                "Cannot write the chart cache file " + file + ": " + e + ". Check that the"
+                        + " cache directory is writable and has free space.",
+                e);
+    }
+
+    private String fix() {
+        return FIX.replace("the whole cache directory", "the whole cache directory " + root);
     }
 
     /** The path of a digest's cached content, after {@link #content} or {@link #store} made sure it is there. */
@@ -59,12 +138,11 @@ final class ChartCache {
 
     /** Stores content and returns its digest. */
     String store(byte[] bytes) {
-        String digest = Digests.sha256(bytes);
-        Path file = blobFile(digest);
-        if (!Files.isRegularFile(file)) {
-            AtomicFiles.write(file, bytes);
+        try {
+            return store(new ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading bytes in memory failed", e);
         }
-        return digest;
     }
 
     /** Remembers what a source answered, e.g. the digest of the archive an URL served. */

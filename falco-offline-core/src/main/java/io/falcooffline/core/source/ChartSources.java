@@ -164,7 +164,7 @@ public final class ChartSources {
 
     /** The chart of a Helm repository Helm would pick for a requirement. */
     ResolvedChart repository(URI repository, String name, VersionConstraint version) {
-        HelmIndex index = index(repository);
+        HelmIndex index = index(repository, name);
         HelmIndex.Entry entry =
                 index.find(name, version).orElseThrow(() -> noVersion(repository, name, version, index));
         URI archive;
@@ -200,15 +200,16 @@ public final class ChartSources {
         return new ResolvedChart(cache.blobFile(digest), reference, digest);
     }
 
-    private HelmIndex index(URI repository) {
+    /** The index of a repository, of which only the chart asked for is kept. */
+    private HelmIndex index(URI repository, String name) {
         URI indexUri = URI.create(repository + "/" + HelmIndex.FILE_NAME);
         SourceHttp http = new SourceHttp(options, access, listener);
-        String digest = archive(
+        String digest = stored(
                 "index " + repository,
                 indexUri.toString(),
                 Optional.empty(),
-                () -> http.get(indexUri, HelmIndex.MAX_INDEX_BYTES, "index.yaml of " + repository));
-        return HelmIndex.parse(cache.content(digest).orElseThrow(), indexUri.toString());
+                () -> http.get(indexUri, HelmIndex.MAX_INDEX_BYTES, "index.yaml of " + repository, cache::store));
+        return HelmIndex.read(cache.open(digest), indexUri.toString(), name);
     }
 
     private static ChartSourceException noVersion(
@@ -302,7 +303,26 @@ public final class ChartSources {
      * @return the digest of the content, now in the cache
      */
     private String archive(String question, String reference, Optional<String> expected, Supplier<byte[]> download) {
-        if (expected.isPresent() && cache.content(expected.get()).isPresent()) {
+        return stored(question, reference, expected, () -> {
+            byte[] bytes = download.get();
+            String actual = Digests.sha256(bytes);
+            // Checked before storing, so a wrong download leaves nothing in the cache.
+            if (expected.isPresent() && !expected.get().equals(actual)) {
+                throw new ChartSourceException(reference + " has the digest " + actual + ", not the expected "
+                        + expected.get() + ". Check `chartSha256` (or the repository's index); if the source changed"
+                        + " on purpose, set it to " + actual + ".");
+            }
+            return cache.store(bytes);
+        });
+    }
+
+    /**
+     * {@link #archive} for a download that stores itself in the cache as it comes, e.g. a large index.
+     *
+     * @param download stores the content and gives its digest, having checked it against {@code expected}
+     */
+    private String stored(String question, String reference, Optional<String> expected, Supplier<String> download) {
+        if (expected.isPresent() && cache.contains(expected.get())) {
             listener.debug(reference + " is in the chart cache as " + expected.get() + ".");
             cache.remember(question, expected.get());
             return expected.get();
@@ -315,9 +335,9 @@ public final class ChartSources {
                                     + expected.map(d -> " (" + d + ")").orElse("") + ".",
                             null));
         }
-        byte[] bytes;
+        String actual;
         try {
-            bytes = download.get();
+            actual = download.get();
         } catch (SourceUnreachableException e) {
             Optional<String> cached = cached(question, expected);
             if (cached.isPresent()) {
@@ -329,20 +349,13 @@ public final class ChartSources {
                             + ": check the network or proxy, or fetch it on a machine that reaches it.",
                     e);
         }
-        String actual = Digests.sha256(bytes);
-        if (expected.isPresent() && !expected.get().equals(actual)) {
-            throw new ChartSourceException(reference + " has the digest " + actual + ", not the expected "
-                    + expected.get() + ". Check `chartSha256` (or the repository's index); if the source changed on "
-                    + "purpose, set it to " + actual + ".");
-        }
-        cache.store(bytes);
         cache.remember(question, actual);
         return actual;
     }
 
     private Optional<String> cached(String question, Optional<String> expected) {
         Optional<String> digest = expected.or(() -> cache.recall(question));
-        return digest.filter(d -> cache.content(d).isPresent());
+        return digest.filter(cache::contains);
     }
 
     private static void deleteTree(Path directory) {

@@ -1,11 +1,16 @@
 package io.falcooffline.core.source;
 
 import io.falcooffline.core.ChartSourceException;
-import io.falcooffline.core.InvalidYamlException;
+import io.falcooffline.core.io.ByteBoundedInputStream;
 import io.falcooffline.core.version.SemanticVersion;
 import io.falcooffline.core.yaml.SafeYaml;
+import io.falcooffline.core.yaml.YamlEventStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,17 +23,22 @@ import java.util.TreeMap;
 
 /**
  * A Helm repository's {@code index.yaml}: chart versions by name, each with its archive URLs and digest. Read to
- * resolve a chart source, and updated to publish a chart beside its archive.
+ * resolve a chart source, keeping only the chart asked for ({@link #read}), and updated to publish a chart beside
+ * its archive ({@link #addTo}); neither builds the whole index, so public indexes of 20 MiB and more are read in a few
+ * MiB of heap.
  */
 public final class HelmIndex {
 
-    /** The largest index read, in bytes. */
-    public static final int MAX_INDEX_BYTES = 3 * 1024 * 1024;
+    /**
+     * The largest index read, in bytes (256 MiB). Indexes are read as a stream, keeping only the chart asked for, so
+     * this bounds the download and the time spent, not the heap: the largest public indexes are about 20 MiB.
+     */
+    public static final long MAX_INDEX_BYTES = 256L * 1024 * 1024;
 
     /** The index's file name in a repository. */
     public static final String FILE_NAME = "index.yaml";
 
-    private static final Comparator<Map<String, Object>> NEWEST_FIRST = Comparator.comparing(
+    static final Comparator<Map<String, Object>> NEWEST_FIRST = Comparator.comparing(
                     (Map<String, Object> entry) -> SemanticVersion.parse(String.valueOf(entry.get("version")))
                             .orElse(new SemanticVersion(-1, 0, 0, "")))
             .reversed();
@@ -38,8 +48,7 @@ public final class HelmIndex {
     /** Entries this index could not read, each named with why: skipped when resolving, refused when rewriting. */
     private final List<String> unreadable;
 
-    private HelmIndex(
-            Map<String, Object> document, Map<String, List<Map<String, Object>>> entries, List<String> unreadable) {
+    HelmIndex(Map<String, Object> document, Map<String, List<Map<String, Object>>> entries, List<String> unreadable) {
         this.document = document;
         this.entries = entries;
         this.unreadable = List.copyOf(unreadable);
@@ -53,41 +62,60 @@ public final class HelmIndex {
     }
 
     /**
-     * Reads an index.
+     * Reads an index in memory, keeping every chart: for small indexes, e.g. one this project wrote. A repository's
+     * index is read with {@link #read}.
      *
      * @param sourceName names it in errors, e.g. its URL
      * @throws ChartSourceException when it is not a Helm repository index
      */
     public static HelmIndex parse(byte[] bytes, String sourceName) {
-        Map<String, Object> document;
-        try {
-            document = SafeYaml.loadMap(new String(bytes, StandardCharsets.UTF_8), sourceName);
-        } catch (InvalidYamlException e) {
-            throw new ChartSourceException(sourceName + " is not a Helm repository index: " + e.getMessage(), e);
+        return read(new ByteArrayInputStream(bytes), sourceName, Optional.empty());
+    }
+
+    /**
+     * Reads an index as a stream, keeping only the versions of one chart: other charts are skipped without being
+     * built, so the heap needed does not grow with the index. At most {@link #MAX_INDEX_BYTES} are read.
+     *
+     * @param sourceName names it in errors, e.g. its URL
+     * @param chart the chart whose versions are kept
+     * @throws ChartSourceException when it is not a Helm repository index or breaks a bound, naming it and the fix
+     */
+    public static HelmIndex read(InputStream in, String sourceName, String chart) {
+        return read(in, sourceName, Optional.of(chart));
+    }
+
+    private static HelmIndex read(InputStream in, String sourceName, Optional<String> chart) {
+        return read(in, sourceName, chart, MAX_INDEX_BYTES);
+    }
+
+    /** {@link #read} within a bound of bytes. */
+    static HelmIndex read(InputStream in, String sourceName, Optional<String> chart, long maxBytes) {
+        InputStream bounded = new ByteBoundedInputStream(
+                in,
+                maxBytes,
+                () -> new ChartSourceException(sourceName + " is larger than " + maxBytes + " bytes ("
+                        + maxBytes / (1024 * 1024) + " MiB), the most falco-offline reads. Serve an index of the"
+                        + " repository's current charts only, or give the chart's URL instead."));
+        try (YamlEventStream events = new YamlEventStream(bounded, sourceName)) {
+            return HelmIndexReader.read(events, chart).index();
+        } catch (IOException e) {
+            throw new ChartSourceException("Cannot read " + sourceName + ": " + e.getMessage(), e);
         }
-        if (!(document.get("entries") instanceof Map<?, ?> byName)) {
-            throw new ChartSourceException(sourceName + " is not a Helm repository index: it has no `entries` map."
-                    + " Check that the URL is the repository's base URL (the directory holding index.yaml).");
-        }
-        Map<String, List<Map<String, Object>>> entries = new TreeMap<>();
-        List<String> unreadable = new ArrayList<>();
-        byName.forEach((name, list) -> {
-            List<Map<String, Object>> versions = new ArrayList<>();
-            if (list instanceof List<?> items) {
-                for (int i = 0; i < items.size(); i++) {
-                    if (items.get(i) instanceof Map<?, ?> map && map.get("version") != null) {
-                        versions.add(stringKeys(map));
-                    } else {
-                        unreadable.add("entries." + name + "[" + i + "] (not a map with a version)");
-                    }
-                }
-            } else {
-                unreadable.add("entries." + name + " (not a list of versions)");
-            }
-            versions.sort(NEWEST_FIRST);
-            entries.put(String.valueOf(name), versions);
-        });
-        return new HelmIndex(document, entries, unreadable);
+    }
+
+    /**
+     * Adds a chart version to the index file in a directory, or starts the file. The other charts' entries are
+     * copied through byte for byte; this chart's entries are written again, newest first, with the new one replacing
+     * an entry of the same version; {@code generated} is set to {@code created}. The file is replaced atomically.
+     *
+     * @param chartYaml the chart's Chart.yaml, whose fields the entry repeats as Helm's {@code helm repo index} does
+     * @param digest the archive's {@code sha256:<hex>}
+     * @param url where the archive is, absolute or relative to the repository
+     * @throws ChartSourceException when the file is not an index, breaks a bound, or holds entries of this chart
+     *     that cannot be read (writing it again would drop them), naming them and the fix
+     */
+    public static void addTo(Path file, Map<String, Object> chartYaml, String digest, String url, Instant created) {
+        HelmIndexFile.add(file, entry(chartYaml, digest, url, created), created);
     }
 
     /**
@@ -138,12 +166,13 @@ public final class HelmIndex {
      * @param created the entry's creation time
      */
     public HelmIndex with(Map<String, Object> chartYaml, String digest, String url, Instant created) {
-        String name = String.valueOf(chartYaml.get("name"));
-        String version = String.valueOf(chartYaml.get("version"));
-        Map<String, Object> entry = new LinkedHashMap<>(chartYaml);
-        entry.put("created", created.toString());
-        entry.put("digest", digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest);
-        entry.put("urls", List.of(url));
+        return withEntry(entry(chartYaml, digest, url, created));
+    }
+
+    /** This index with an entry added, replacing an entry of the same chart and version. */
+    HelmIndex withEntry(Map<String, Object> entry) {
+        String name = String.valueOf(entry.get("name"));
+        String version = String.valueOf(entry.get("version"));
         Map<String, List<Map<String, Object>>> changed = new TreeMap<>(entries);
         List<Map<String, Object>> versions = new ArrayList<>(changed.getOrDefault(name, List.of()));
         versions.removeIf(existing -> version.equals(String.valueOf(existing.get("version"))));
@@ -153,6 +182,20 @@ public final class HelmIndex {
         Map<String, Object> document = new LinkedHashMap<>(this.document);
         document.put("apiVersion", "v1");
         return new HelmIndex(document, changed, unreadable);
+    }
+
+    /** The entry {@code helm repo index} writes for a chart archive. */
+    static Map<String, Object> entry(Map<String, Object> chartYaml, String digest, String url, Instant created) {
+        Map<String, Object> entry = new LinkedHashMap<>(chartYaml);
+        entry.put("created", created.toString());
+        entry.put("digest", digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest);
+        entry.put("urls", List.of(url));
+        return entry;
+    }
+
+    /** The entries of a chart, newest first, as they are kept. */
+    List<Map<String, Object>> entries(String name) {
+        return entries.getOrDefault(name, List.of());
     }
 
     /**
@@ -205,7 +248,7 @@ public final class HelmIndex {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> stringKeys(Map<?, ?> map) {
+    static Map<String, Object> stringKeys(Map<?, ?> map) {
         Map<String, Object> copy = new LinkedHashMap<>();
         ((Map<Object, Object>) map).forEach((key, value) -> copy.put(String.valueOf(key), value));
         return copy;

@@ -5,6 +5,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.SourceOptions;
 import io.falcooffline.core.SourceUnreachableException;
+import io.falcooffline.core.io.ByteBoundedInputStream;
 import io.falcooffline.core.io.SafeText;
 import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.oci.registry.RegistryAccess;
@@ -43,6 +44,22 @@ final class SourceHttp {
      * @throws ChartSourceException when the server answers other than 200 or sends more than {@code maxBytes}
      */
     byte[] get(URI uri, long maxBytes, String what) {
+        return get(uri, maxBytes, what, InputStream::readAllBytes);
+    }
+
+    /** Reads the body of a response, already bounded. */
+    @FunctionalInterface
+    interface BodyReader<T> {
+        T read(InputStream body) throws IOException;
+    }
+
+    /**
+     * The body of a GET, given to a reader as a stream, e.g. to store a large index without holding it in memory.
+     *
+     * @throws SourceUnreachableException when the host cannot be reached or the body stops coming
+     * @throws ChartSourceException when the server answers other than 200 or sends more than {@code maxBytes}
+     */
+    <T> T get(URI uri, long maxBytes, String what, BodyReader<T> reader) {
         requireHttp(uri, what, "is at");
         Connections.requireOnline(access.offline(), uri, what);
         RegistryClientOptions hostOptions = access.clientOptions(authority(uri));
@@ -83,7 +100,11 @@ final class SourceHttp {
                         throw new ChartSourceException("Downloading " + what + " from " + withoutQuery(current)
                                 + " failed: the server answered " + status + hint(status));
                     }
-                    return readBounded(body, maxBytes, what);
+                    if (connection.getContentLengthLong() > maxBytes) {
+                        // Refused before a byte of the body is read; a body without a length is counted as it comes.
+                        throw tooLarge(what, maxBytes);
+                    }
+                    return reader.read(new ByteBoundedInputStream(body, maxBytes, () -> tooLarge(what, maxBytes)));
                 }
             }
             throw new ChartSourceException(
@@ -124,13 +145,10 @@ final class SourceHttp {
         }
     }
 
-    private static byte[] readBounded(InputStream body, long maxBytes, String what) throws IOException {
-        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        if (bytes.length > maxBytes) {
-            throw new ChartSourceException(
-                    what + " is larger than " + maxBytes + " bytes; this is not a chart or index falco-offline reads.");
-        }
-        return bytes;
+    private static ChartSourceException tooLarge(String what, long maxBytes) {
+        return new ChartSourceException(what + " is larger than " + maxBytes + " bytes ("
+                + maxBytes / (1024 * 1024) + " MiB); this is not a chart or index falco-offline reads. Check the"
+                + " URL, or give the chart's own URL or a local file instead.");
     }
 
     private static String basic(RegistryCredentials credentials) {

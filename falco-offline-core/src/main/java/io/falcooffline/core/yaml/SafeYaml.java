@@ -20,8 +20,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.CollectionEndEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.DocumentEndEvent;
+import org.yaml.snakeyaml.events.DocumentStartEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.events.StreamEndEvent;
+import org.yaml.snakeyaml.events.StreamStartEvent;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -168,6 +172,20 @@ public final class SafeYaml {
             constructor.setComposer(new Composer(new ReplayedEvents(events), RESOLVER, loaderOptions()));
             return constructor.getSingleData(Object.class);
         });
+    }
+
+    /**
+     * Builds one node from its events, e.g. one entry that {@link YamlEventStream} read from a large document, as
+     * {@link #load} builds a whole document.
+     */
+    static Object constructNode(List<Event> nodeEvents, String sourceName) {
+        List<Event> document = new ArrayList<>(nodeEvents.size() + 4);
+        document.add(new StreamStartEvent(null, null));
+        document.add(new DocumentStartEvent(null, null, false, null, null));
+        document.addAll(nodeEvents);
+        document.add(new DocumentEndEvent(null, null, false));
+        document.add(new StreamEndEvent(null, null));
+        return construct(document, sourceName);
     }
 
     /**

@@ -174,17 +174,20 @@ class ChartPublisherTest {
     }
 
     @Test
-    void anExistingIndexYamlWithEntriesItCannotReadIsRefusedInsteadOfEmptied() throws IOException {
+    void anExistingIndexYamlWithEntriesOfTheChartItCannotReadIsRefusedInsteadOfEmptied() throws IOException {
         Path output = temp.resolve("out-unreadable");
         Files.createDirectories(output);
+        // Other charts' entries are copied through as they are, so only the chart's own are refused.
         String existing = """
                 apiVersion: v1
                 entries:
-                  other-app:
-                    - version: 2.0.0
-                      urls: [other-app-2.0.0.tgz]
+                  lighthouse:
+                    - version: 1.0.0
+                      urls: [lighthouse-1.0.0.tgz]
                     - just a string
-                  legacy: not-a-list
+                    - name: lighthouse
+                  other-app:
+                    - just a string
                 """;
         Files.writeString(output.resolve("index.yaml"), existing);
         PackageRequest request = request("192.168.5.96:30003", output)
@@ -193,8 +196,9 @@ class ChartPublisherTest {
 
         assertThatThrownBy(() -> FalcoOffline.packageChart(request, ProgressListener.SILENT))
                 .isInstanceOf(FalcoOfflineException.class)
-                .hasMessageContaining("entries.other-app[1]")
-                .hasMessageContaining("entries.legacy")
+                .hasMessageContaining("entries.lighthouse[1]")
+                .hasMessageContaining("entries.lighthouse[2]")
+                .hasMessageNotContaining("other-app")
                 .hasMessageContaining("remove the file");
         assertThat(Files.readString(output.resolve("index.yaml"))).isEqualTo(existing);
     }
