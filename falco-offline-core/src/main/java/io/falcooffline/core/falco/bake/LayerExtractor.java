@@ -1,7 +1,7 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.falco.FalcoctlLayerRules;
-import java.io.FilterInputStream;
+import io.falcooffline.core.io.ByteBoundedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,7 +52,14 @@ final class LayerExtractor {
         Map<String, ExtractedFile> files = new LinkedHashMap<>();
         String repository = source.repository(artifact.reference());
         try (InputStream raw = source.store().fetchBlob(repository, layer.blob())) {
-            BoundedInputStream tarBytes = new BoundedInputStream(new GZIPInputStream(raw, 64 * 1024), artifact);
+            // Decompressed bytes count, skipped ones too: a small layer must not expand without end.
+            ByteBoundedInputStream tarBytes = new ByteBoundedInputStream(
+                    new GZIPInputStream(raw, 64 * 1024),
+                    MAX_LAYER_BYTES,
+                    () -> new BakeException(
+                            artifact.reference().toString(),
+                            artifact.describe() + ": its layer expands to more than " + MAX_LAYER_BYTES
+                                    + " bytes; it is not a plugin or rulesfile archive."));
             TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, "UTF-8");
             int entries = 0;
             TarArchiveEntry entry;
@@ -97,9 +104,6 @@ final class LayerExtractor {
                             + ") is not a gzip-compressed tar archive: " + e.getMessage(),
                     e);
         } catch (IOException e) {
-            if (e.getCause() instanceof BakeException bake) {
-                throw bake;
-            }
             throw new UncheckedIOException("Cannot extract the layer " + layer.title() + " of " + what, e);
         }
         if (artifact.kind() == ArtifactKind.PLUGIN && files.isEmpty()) {
@@ -126,60 +130,6 @@ final class LayerExtractor {
                     artifact.describe() + ": the entry '" + name + "' of its layer " + layer.title()
                             + " would leave the directory it is extracted to (" + e.getMessage()
                             + "); falcoctl refuses it too.");
-        }
-    }
-
-    /** Fails once more decompressed bytes than {@link #MAX_LAYER_BYTES} were read. */
-    private static final class BoundedInputStream extends FilterInputStream {
-        private final FalcoArtifact artifact;
-        private long count;
-
-        BoundedInputStream(InputStream in, FalcoArtifact artifact) {
-            super(in);
-            this.artifact = artifact;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // Skipped bytes are decompressed too, so they count.
-            byte[] buffer = new byte[8192];
-            long skipped = 0;
-            while (skipped < n) {
-                int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (read < 0) {
-                    break;
-                }
-                skipped += read;
-            }
-            return skipped;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(long n) throws IOException {
-            count += n;
-            if (count > MAX_LAYER_BYTES) {
-                throw new IOException(new BakeException(
-                        artifact.reference().toString(),
-                        artifact.describe() + ": its layer expands to more than " + MAX_LAYER_BYTES
-                                + " bytes; it is not a plugin or rulesfile archive."));
-            }
         }
     }
 }
