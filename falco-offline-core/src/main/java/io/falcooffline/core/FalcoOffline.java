@@ -1,5 +1,6 @@
 package io.falcooffline.core;
 
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.mirror.Mirror;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,9 @@ public final class FalcoOffline {
      *     written then
      */
     public static PackageResult packageChart(PackageRequest request, ProgressListener listener) {
+        // JSON is first needed once the chart is read and rendered (the plan, the lock, the registries' answers):
+        // Jackson starts up meanwhile, on another core.
+        Json.warmUpInBackground();
         try {
             return new Pipeline(listener).run(request);
         } catch (UncheckedIOException e) {

@@ -9,6 +9,7 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.Platform;
 import io.falcooffline.core.falco.FalcoctlDependencies.Config;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.net.Connections;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Manifest;
@@ -28,7 +29,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a falcoctl artifact's root as falcoctl's puller does: the index or manifest, its config blob, the platforms
@@ -36,7 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ArtifactFetcher {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_CONFIG_BYTES = 1024 * 1024;
     private static final long MAX_LAYER_BYTES = 512L * 1024 * 1024;
     private static final int MAX_LAYER_ENTRIES = 10_000;
@@ -219,7 +218,7 @@ final class ArtifactFetcher {
 
     private static JsonNode json(Manifest manifest, String what) {
         try {
-            return JSON.readTree(manifest.bytes());
+            return Json.MAPPER.readTree(manifest.bytes());
         } catch (JacksonException e) {
             throw notFalco(what, "its manifest is not JSON");
         }

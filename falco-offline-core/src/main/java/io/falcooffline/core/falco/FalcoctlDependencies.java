@@ -1,6 +1,7 @@
 package io.falcooffline.core.falco;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.version.SemanticVersion;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@code falcoctl artifact install} with {@code resolveDeps} adds on its own: for each dependency in an
@@ -18,8 +18,6 @@ import tools.jackson.databind.json.JsonMapper;
  * Those exact tags must be mirrored too.
  */
 public final class FalcoctlDependencies {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * The parts of a falcoctl artifact config that decide dependencies.
@@ -64,7 +62,7 @@ public final class FalcoctlDependencies {
      */
     public static Config parse(byte[] json, String what) {
         try {
-            JsonNode root = JSON.readTree(json);
+            JsonNode root = Json.MAPPER.readTree(json);
             String name = root.path("name").asString("");
             if (name.isEmpty()) {
                 throw new FalcoOfflineException(what + " has a falcoctl config without a name.");

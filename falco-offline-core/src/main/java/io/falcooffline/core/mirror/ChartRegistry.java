@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.oci.registry.UpstreamSources;
 import io.falcooffline.core.plan.OciReference;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -31,8 +31,6 @@ public record ChartRegistry(String registry, boolean plainHttp, Optional<String>
 
     /** Certificates of a CA file are small; anything larger is not one. */
     static final int MAX_BYTES = 1024 * 1024;
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The registry as a run with these connection settings tells the chart to reach it. */
     public static ChartRegistry of(String registry, RegistryAccess access) {
@@ -59,11 +57,12 @@ public record ChartRegistry(String registry, boolean plainHttp, Optional<String>
     }
 
     byte[] toJson() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("registry", registry);
         root.put("scheme", plainHttp ? "http" : "https");
         caPem.ifPresent(pem -> root.put("caCertificates", pem));
-        return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -74,7 +73,7 @@ public record ChartRegistry(String registry, boolean plainHttp, Optional<String>
      */
     static ChartRegistry parse(byte[] bytes, String sourceName) {
         try {
-            JsonNode root = JSON.readTree(bytes);
+            JsonNode root = Json.MAPPER.readTree(bytes);
             String registry = root.path("registry").asString("");
             String scheme = root.path("scheme").asString("");
             if (registry.isEmpty() || !(scheme.equals("http") || scheme.equals("https"))) {

@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.io.JsonErrors;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.ReferenceKind;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -32,7 +32,6 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
     /** The format version written to and required in the file. */
     public static final int FORMAT_VERSION = 1;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Comparator<LockEntry> ORDER = Comparator.comparing(LockEntry::target)
             .thenComparing(LockEntry::source)
             .thenComparing(LockEntry::origin);
@@ -105,7 +104,7 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
      */
     public static MirrorLock parse(byte[] bytes, String sourceName) {
         try {
-            JsonNode root = JSON.readTree(bytes);
+            JsonNode root = Json.MAPPER.readTree(bytes);
             int version = root.path("lockVersion").asInt(-1);
             if (version != FORMAT_VERSION) {
                 throw new FalcoOfflineException(sourceName + " is not a falco-offline lock of format version "
@@ -142,7 +141,7 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
 
     /** The lock as pretty-printed JSON with a fixed field order, so equal locks are equal files. */
     public byte[] toJson() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("lockVersion", FORMAT_VERSION);
         root.put("registry", registry);
         ArrayNode list = root.putArray("entries");
@@ -160,7 +159,7 @@ public record MirrorLock(String registry, List<LockEntry> entries) {
             node.put("size", entry.size());
             node.put("note", entry.note());
         }
-        byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        byte[] json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
         withNewline[json.length] = '\n';
         return withNewline;

@@ -2,6 +2,7 @@ package io.falcooffline.core.oci;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.Platform;
+import io.falcooffline.core.io.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,7 +25,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ArtifactGraph {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_DEPTH = 4;
     private static final String REFERENCE_TYPE = "vnd.docker.reference.type";
     private static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
@@ -180,7 +179,7 @@ public final class ArtifactGraph {
             throw new FalcoOfflineException(what + " has no manifest for platforms " + selected + "; it offers "
                     + offered + ". Set `platforms` to ones it offers, or leave it empty to copy all.");
         }
-        ArrayNode keptEntries = JSON.createArrayNode();
+        ArrayNode keptEntries = Json.MAPPER.createArrayNode();
         for (JsonNode entry : entries) {
             boolean platformless = entry.get("platform") == null && !isAttestation(entry);
             boolean keptManifest = keptDigests.contains(entry.path("digest").asString()) && !isAttestation(entry);
@@ -195,7 +194,7 @@ public final class ArtifactGraph {
             return new Selection(index, keptPlatforms);
         }
         json.set("manifests", keptEntries);
-        byte[] narrowed = JSON.writeValueAsBytes(json);
+        byte[] narrowed = Json.MAPPER.writeValueAsBytes(json);
         return new Selection(Manifest.of(index.descriptor().mediaType(), narrowed), keptPlatforms);
     }
 
@@ -221,7 +220,7 @@ public final class ArtifactGraph {
 
     private static ObjectNode parse(Manifest manifest, String what) {
         try {
-            JsonNode node = JSON.readTree(manifest.bytes());
+            JsonNode node = Json.MAPPER.readTree(manifest.bytes());
             if (node instanceof ObjectNode object) {
                 return object;
             }

@@ -5,6 +5,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PublishOptions;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartReader;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.mirror.ChartArtifact;
 import io.falcooffline.core.mirror.ChartStore;
 import io.falcooffline.core.oci.Descriptor;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -41,11 +41,6 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  */
 public final class ChartPublisher {
-
-    /** Made when a chart is first published as an OCI artifact: a run that publishes nothing never pays for it. */
-    private static final class Json {
-        static final JsonMapper MAPPER = JsonMapper.builder().build();
-    }
 
     private ChartPublisher() {}
 

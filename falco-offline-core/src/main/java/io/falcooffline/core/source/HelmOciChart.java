@@ -2,6 +2,7 @@ package io.falcooffline.core.source;
 
 import io.falcooffline.core.ChartSourceException;
 import io.falcooffline.core.SourceUnreachableException;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.Manifest;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Helm's OCI chart format: an image manifest whose config is Helm's chart config and whose one layer is the chart
@@ -29,8 +29,6 @@ public final class HelmOciChart {
     /** The largest chart archive pulled, in bytes. */
     public static final long MAX_CHART_BYTES = 100L * 1024 * 1024;
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
-
     private HelmOciChart() {}
 
     /**
@@ -46,7 +44,7 @@ public final class HelmOciChart {
     static Descriptor chartLayer(Manifest manifest, String name) {
         JsonNode root;
         try {
-            root = JSON.readTree(manifest.bytes());
+            root = Json.MAPPER.readTree(manifest.bytes());
         } catch (JacksonException e) {
             throw new ChartSourceException(name + " has a manifest that is not JSON: " + e.getOriginalMessage(), e);
         }

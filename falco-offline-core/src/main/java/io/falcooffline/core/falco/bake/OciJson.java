@@ -1,6 +1,7 @@
 package io.falcooffline.core.falco.bake;
 
 import io.falcooffline.core.Platform;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Manifest;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Reading the OCI JSON documents of the base image and the artifacts, and writing the derived image's. */
@@ -23,14 +23,12 @@ final class OciJson {
     private static final String ATTESTATION = "attestation-manifest";
 
     /** Compact output with fields in insertion order: the same document always gives the same bytes. */
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private OciJson() {}
 
     /** Parses a manifest, index or config, failing with a message naming the artifact. */
     static ObjectNode parse(byte[] bytes, String artifact, String what) {
         try {
-            if (JSON.readTree(bytes) instanceof ObjectNode object) {
+            if (Json.MAPPER.readTree(bytes) instanceof ObjectNode object) {
                 return object;
             }
         } catch (JacksonException e) {
@@ -89,11 +87,11 @@ final class OciJson {
     }
 
     static ObjectNode object() {
-        return JSON.createObjectNode();
+        return Json.MAPPER.createObjectNode();
     }
 
     static ObjectNode descriptorNode(Descriptor descriptor) {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("mediaType", descriptor.mediaType());
         node.put("digest", descriptor.digest());
         node.put("size", descriptor.size());
@@ -101,7 +99,7 @@ final class OciJson {
     }
 
     static byte[] bytes(ObjectNode node) {
-        return JSON.writeValueAsBytes(node);
+        return Json.MAPPER.writeValueAsBytes(node);
     }
 
     /** Reads a small blob (a config) whole, refusing one larger than {@code maxBytes}. */

@@ -5,6 +5,7 @@ import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.io.JsonErrors;
 import io.falcooffline.core.io.OutputPaths;
 import io.falcooffline.core.oci.Descriptor;
@@ -36,7 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -64,7 +64,6 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
             "An offline bundle written by falco-offline; load it with falco-offline:push.\n"
                     .getBytes(StandardCharsets.UTF_8);
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] LAYOUT_CONTENT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
     private static final int MAX_INDEX_FILE_BYTES = 64 * 1024 * 1024;
 
@@ -187,7 +186,7 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
         }
         JsonNode index;
         try {
-            index = JSON.readTree(files.readSmall(INDEX_FILE, MAX_INDEX_FILE_BYTES));
+            index = Json.MAPPER.readTree(files.readSmall(INDEX_FILE, MAX_INDEX_FILE_BYTES));
         } catch (JacksonException e) {
             throw new FalcoOfflineException(files.describe() + ": " + INDEX_FILE + " is not valid JSON ("
                     + JsonErrors.describe(e) + "). falco-offline only ever replaces it whole; restore it or write the "
@@ -333,7 +332,7 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
             }
             return;
         }
-        ObjectNode entry = JSON.createObjectNode();
+        ObjectNode entry = Json.MAPPER.createObjectNode();
         entry.put("mediaType", descriptor.mediaType());
         entry.put("digest", descriptor.digest());
         entry.put("size", descriptor.size());
@@ -469,7 +468,7 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
     }
 
     private void writeIndex() {
-        ObjectNode index = JSON.createObjectNode();
+        ObjectNode index = Json.MAPPER.createObjectNode();
         index.put("schemaVersion", 2);
         index.put("mediaType", MediaTypes.OCI_INDEX);
         ArrayNode manifests = index.putArray("manifests");
@@ -477,7 +476,7 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
         namedEntries.values().forEach(manifests::add);
         AtomicFiles.write(
                 OutputPaths.inside(directory, INDEX_FILE, "bundle index"),
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
     }
 
     private byte[] readBlob(String digest) {
@@ -492,7 +491,7 @@ public final class OciLayoutStore implements OciStore, FileFilledBlobs {
         byte[] bytes = readBlob(digest);
         String mediaType;
         try {
-            JsonNode manifest = JSON.readTree(bytes);
+            JsonNode manifest = Json.MAPPER.readTree(bytes);
             mediaType = manifest.path("mediaType").asString("");
             if (mediaType.isEmpty()) {
                 mediaType = manifest.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;

@@ -2,6 +2,7 @@ package io.falcooffline.core.oci.registry;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.RegistryCredentials;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.plan.OciReference;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,10 +96,10 @@ public final class DockerConfigCredentials {
      */
     public static DockerConfigCredentials load(Path configFile, List<Path> helperSearchPath) {
         if (!Files.isRegularFile(configFile)) {
-            return new DockerConfigCredentials(configFile, helperSearchPath, RegistryHttp.JSON.createObjectNode());
+            return new DockerConfigCredentials(configFile, helperSearchPath, Json.MAPPER.createObjectNode());
         }
         try {
-            JsonNode config = RegistryHttp.JSON.readTree(Files.readAllBytes(configFile));
+            JsonNode config = Json.MAPPER.readTree(Files.readAllBytes(configFile));
             if (!config.isObject()) {
                 throw new FalcoOfflineException(
                         "Docker configuration " + configFile + " is not a JSON object; fix or remove it");
@@ -228,7 +229,7 @@ public final class DockerConfigCredentials {
                 throw new FalcoOfflineException("Credential helper " + executable + " failed for " + server + " (exit "
                         + process.exitValue() + "): " + firstLine(err.isBlank() ? out : err));
             }
-            JsonNode answer = RegistryHttp.JSON.readTree(out);
+            JsonNode answer = Json.MAPPER.readTree(out);
             String username = answer.path("Username").asString("");
             String secret = answer.path("Secret").asString("");
             if (secret.isEmpty()) {

@@ -2,6 +2,7 @@ package io.falcooffline.core.oci.registry;
 
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.io.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class HarborApi implements Closeable {
 
     private static boolean isHarborSystemInfo(byte[] body) {
         try {
-            JsonNode root = RegistryHttp.JSON.readTree(body);
+            JsonNode root = Json.MAPPER.readTree(body);
             return root.isObject() && root.has("auth_mode");
         } catch (JacksonException e) {
             return false;
@@ -100,7 +101,7 @@ public final class HarborApi implements Closeable {
      *     create projects)
      */
     public void createPrivateProject(String project) {
-        byte[] body = ("{\"project_name\":" + RegistryHttp.JSON.writeValueAsString(project)
+        byte[] body = ("{\"project_name\":" + Json.MAPPER.writeValueAsString(project)
                         + ",\"metadata\":{\"public\":\"false\"}}")
                 .getBytes(StandardCharsets.UTF_8);
         RegistryHttp.Request request = RegistryHttp.Request.of(

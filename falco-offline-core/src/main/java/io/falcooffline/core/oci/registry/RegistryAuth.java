@@ -3,6 +3,7 @@ package io.falcooffline.core.oci.registry;
 import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.RegistryCredentials;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.io.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -191,7 +192,7 @@ final class RegistryAuth {
     private Token parseToken(byte[] body, URI realm) {
         JsonNode json;
         try {
-            json = RegistryHttp.JSON.readTree(body);
+            json = Json.MAPPER.readTree(body);
         } catch (JacksonException e) {
             throw new RegistryException(
                     200, "The token service " + RegistryHttp.withoutQuery(realm) + " answered with invalid JSON", null);

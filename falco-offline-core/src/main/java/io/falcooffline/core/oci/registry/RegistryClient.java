@@ -5,6 +5,7 @@ import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.oci.Manifest;
@@ -329,7 +330,7 @@ public final class RegistryClient implements OciStore, RangedBlobSource {
                                     : "more than " + TAG_LIST_BYTES + " bytes in all pages");
                 }
                 bytesRead += body.length;
-                for (JsonNode tag : RegistryHttp.JSON.readTree(body).path("tags")) {
+                for (JsonNode tag : Json.MAPPER.readTree(body).path("tags")) {
                     if (tags.size() >= MAX_TAGS) {
                         throw tagListTooLong(repo, "more than " + MAX_TAGS + " tags");
                     }
@@ -456,8 +457,7 @@ public final class RegistryClient implements OciStore, RangedBlobSource {
 
     private String mediaTypeField(byte[] bytes, String name) {
         try {
-            String mediaType =
-                    RegistryHttp.JSON.readTree(bytes).path("mediaType").asString("");
+            String mediaType = Json.MAPPER.readTree(bytes).path("mediaType").asString("");
             if (!mediaType.isEmpty()) {
                 return mediaType;
             }

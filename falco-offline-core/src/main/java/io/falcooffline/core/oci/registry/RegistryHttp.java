@@ -4,6 +4,7 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.io.Json;
 import io.falcooffline.core.net.Connections;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -35,7 +36,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The HTTP side of {@link RegistryClient}: one {@link HttpTransport} per registry, with retries, backoff, {@code
@@ -43,8 +43,6 @@ import tools.jackson.databind.json.JsonMapper;
  * credentials to another origin.
  */
 final class RegistryHttp implements Closeable {
-
-    static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final int MAX_REDIRECTS = 5;
     private static final int ERROR_BODY_LIMIT = 16 * 1024;
@@ -544,7 +542,7 @@ final class RegistryHttp implements Closeable {
                 close();
             }
             try {
-                JsonNode errors = JSON.readTree(bytes).path("errors");
+                JsonNode errors = Json.MAPPER.readTree(bytes).path("errors");
                 List<String> parts = new ArrayList<>();
                 for (JsonNode error : errors) {
                     String code = error.path("code").asString("");

@@ -1,0 +1,34 @@
+package io.falcooffline.core.io;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON mapper of the project's readers and writers of OCI, lock, bundle and registry JSON: they share its
+ * caches, so Jackson's start-up (several hundred classes, and the introspection behind the first tree read and write)
+ * is paid once per process, not once per class that reads JSON.
+ */
+public final class Json {
+
+    /** Plain settings: trees in, trees out, no data binding to the project's types. */
+    public static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
+
+    private Json() {}
+
+    /**
+     * Pays Jackson's start-up on a daemon thread of its own, once per process, so that a run which reads its chart and
+     * renders it meanwhile does not pay it on its own thread when it first writes or reads JSON.
+     */
+    public static void warmUpInBackground() {
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread thread = new Thread(
+                () -> MAPPER.writeValueAsBytes(MAPPER.readTree("{\"schemaVersion\":2,\"layers\":[{\"size\":1}]}")),
+                "falco-offline-json-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
