@@ -48,8 +48,10 @@ final class NestedMaven {
                     repository,
                     "falco-offline-maven-plugin",
                     version,
-                    built(checkout, "falco-offline-maven-plugin", "dependency-reduced-pom.xml"),
-                    built(checkout, "falco-offline-maven-plugin", "falco-offline-maven-plugin-" + version + ".jar"));
+                    built(checkout, "falco-offline-maven-plugin/dependency-reduced-pom.xml"),
+                    built(
+                            checkout,
+                            "falco-offline-maven-plugin/target/falco-offline-maven-plugin-" + version + ".jar"));
             Path settings = checkout.resolve("bench/target/nested-settings.xml");
             Files.writeString(settings, """
                     <settings>
@@ -76,8 +78,8 @@ final class NestedMaven {
         }
     }
 
-    private static Path built(Path checkout, String module, String file) {
-        Path built = checkout.resolve(module + "/target/" + file);
+    private static Path built(Path checkout, String file) {
+        Path built = checkout.resolve(file);
         if (!Files.isRegularFile(built)) {
             throw new IllegalStateException(built + " is missing: run the benchmark with -am and a phase from package"
                     + " on (mvn -B -Pbench -pl bench -am verify -DskipTests), so the reactor builds the plugin.");
