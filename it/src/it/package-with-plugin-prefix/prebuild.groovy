@@ -15,7 +15,9 @@ settings.text = """<settings><profiles><profile><id>outer</id><activation><activ
 def command = [mvn, '-B', '-q', '-Pquick-build', '-DskipTests', '-s', settings.path,
                "-Dmaven.repo.local=${localRepository}".toString(),
                '-f', new File(root, 'falco-offline-maven-plugin/pom.xml').path,
-               'jar:jar', 'plugin:addPluginArtifactMetadata', 'install:install']
+               // shade:shade as the plugin's package phase runs it: the jar carries the core and its libraries,
+               // and install:install then installs the dependency-reduced POM that names helm-java alone
+               'jar:jar', 'plugin:addPluginArtifactMetadata', 'shade:shade', 'install:install']
 def process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(new File(basedir, 'plugin-install.log')).start()
 assert process.waitFor() == 0 : new File(basedir, 'plugin-install.log').text

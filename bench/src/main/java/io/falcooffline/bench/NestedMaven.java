@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Where the whole-process Maven runs find the plugin: a local repository of the benchmark's own, {@code
- * bench/target/nested-repository}, that holds the parent POM, the core and the plugin as this reactor just built them
- * and takes everything else from the build's local repository (normally {@code ~/.m2/repository}) as a read-only
+ * bench/target/nested-repository}, that holds the parent POM and the plugin (which carries the core) as this reactor
+ * just built them, with the POM the plugin is installed with, and takes everything else from the build's local repository (normally {@code ~/.m2/repository}) as a read-only
  * {@code file:} mirror. So the benchmark measures the code of this checkout, needs no {@code mvn install}, and writes
  * nothing into the shared local repository.
  *
@@ -43,18 +43,15 @@ final class NestedMaven {
                 Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
         try {
             install(repository, "falco-offline-parent", version, checkout.resolve("pom.xml"), null);
-            install(
-                    repository,
-                    "falco-offline-core",
-                    version,
-                    checkout.resolve("falco-offline-core/pom.xml"),
-                    built(checkout, "falco-offline-core", version));
+            // the plugin jar carries the core, and its dependency-reduced POM names helm-java alone, as installed
             install(
                     repository,
                     "falco-offline-maven-plugin",
                     version,
-                    checkout.resolve("falco-offline-maven-plugin/pom.xml"),
-                    built(checkout, "falco-offline-maven-plugin", version));
+                    built(checkout, "falco-offline-maven-plugin/dependency-reduced-pom.xml"),
+                    built(
+                            checkout,
+                            "falco-offline-maven-plugin/target/falco-offline-maven-plugin-" + version + ".jar"));
             Path settings = checkout.resolve("bench/target/nested-settings.xml");
             Files.writeString(settings, """
                     <settings>
@@ -81,13 +78,13 @@ final class NestedMaven {
         }
     }
 
-    private static Path built(Path checkout, String module, String version) {
-        Path jar = checkout.resolve(module + "/target/" + module + "-" + version + ".jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run the benchmark with -am and a phase from package"
+    private static Path built(Path checkout, String file) {
+        Path built = checkout.resolve(file);
+        if (!Files.isRegularFile(built)) {
+            throw new IllegalStateException(built + " is missing: run the benchmark with -am and a phase from package"
                     + " on (mvn -B -Pbench -pl bench -am verify -DskipTests), so the reactor builds the plugin.");
         }
-        return jar;
+        return built;
     }
 
     private static void install(Path repository, String artifactId, String version, Path pom, Path jar)

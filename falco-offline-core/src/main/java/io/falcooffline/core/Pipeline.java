@@ -15,6 +15,7 @@ import io.falcooffline.core.falco.ValuesEdit;
 import io.falcooffline.core.falco.bake.DriverLoaderBuild;
 import io.falcooffline.core.falco.bake.FalcoImageBuild;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.mirror.ChartArtifact;
 import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
@@ -50,6 +51,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /**
@@ -171,6 +174,9 @@ final class Pipeline {
         for (Map.Entry<String, byte[]> file : falco.chartFiles().entrySet()) {
             outputChart = outputChart.withFile(file.getKey(), file.getValue());
         }
+        // The archive does not depend on what verification corrects in the plan: it is packed on a thread of its own
+        // while verification packs its rendering copy and Helm renders it, instead of after them.
+        FutureTask<byte[]> packing = request.dryRun() ? null : packInBackground(request, outputChart, source, chart);
         Plan plan = verification
                 .verify(
                         outputChart,
@@ -203,9 +209,7 @@ final class Pipeline {
             return new PackageResult(plan, Optional.empty(), Optional.empty());
         }
 
-        Instant mtime =
-                request.outputTimestamp().or(chart.chart()::newestEntryTime).orElse(Instant.EPOCH);
-        byte[] archive = new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime);
+        byte[] archive = packed(packing);
         byte[] planJson = PlanJson.toJson(plan, warnings);
         Optional<ChartArtifact> chartArtifact = request.mirror().mode() == MirrorMode.NONE
                 ? Optional.empty()
@@ -242,6 +246,34 @@ final class Pipeline {
                 listener);
         publish(request, written, archive, source, chartArtifact);
         return new PackageResult(plan, Optional.of(written.chartFile()), Optional.of(written.planFile()), mirrored);
+    }
+
+    /**
+     * Packs the output chart, with its provenance, into its archive on a daemon thread of its own; {@link #packed}
+     * waits for it. Every entry gets the {@code outputTimestamp}, else the newest time in the chart read.
+     */
+    private static FutureTask<byte[]> packInBackground(
+            PackageRequest request, Chart outputChart, ResolvedChart source, ChartTree read) {
+        Instant mtime =
+                request.outputTimestamp().or(read.chart()::newestEntryTime).orElse(Instant.EPOCH);
+        FutureTask<byte[]> packing =
+                new FutureTask<>(() -> new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime));
+        Thread thread = new Thread(packing, "falco-offline-pack " + outputChart.name());
+        thread.setDaemon(true);
+        thread.start();
+        return packing;
+    }
+
+    /** The archive {@link #packInBackground} packed; its failure as packing on this thread would have thrown it. */
+    private static byte[] packed(FutureTask<byte[]> packing) {
+        try {
+            return packing.get();
+        } catch (ExecutionException e) {
+            throw ExecutionFailures.unwrap(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FalcoOfflineException("Interrupted while packing the output chart", e);
+        }
     }
 
     /**
