@@ -15,6 +15,7 @@ import io.falcooffline.core.falco.ValuesEdit;
 import io.falcooffline.core.falco.bake.DriverLoaderBuild;
 import io.falcooffline.core.falco.bake.FalcoImageBuild;
 import io.falcooffline.core.io.AtomicFiles;
+import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.mirror.ChartArtifact;
 import io.falcooffline.core.mirror.DerivedImageBuild;
@@ -258,9 +259,7 @@ final class Pipeline {
                 request.outputTimestamp().or(read.chart()::newestEntryTime).orElse(Instant.EPOCH);
         FutureTask<byte[]> packing =
                 new FutureTask<>(() -> new ChartWriter().toBytes(Provenance.annotate(outputChart, source), mtime));
-        Thread thread = new Thread(packing, "falco-offline-pack " + outputChart.name());
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.start("pack " + outputChart.name(), packing);
         return packing;
     }
 

@@ -25,10 +25,8 @@ public final class Json {
         if (!WARMED.compareAndSet(false, true)) {
             return;
         }
-        Thread thread = new Thread(
-                () -> MAPPER.writeValueAsBytes(MAPPER.readTree("{\"schemaVersion\":2,\"layers\":[{\"size\":1}]}")),
-                "falco-offline-json-warm-up");
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.start(
+                "json-warm-up",
+                () -> MAPPER.writeValueAsBytes(MAPPER.readTree("{\"schemaVersion\":2,\"layers\":[{\"size\":1}]}")));
     }
 }

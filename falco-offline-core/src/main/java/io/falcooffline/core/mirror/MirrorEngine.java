@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.io.Sizes;
 import io.falcooffline.core.oci.Descriptor;
@@ -34,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -122,10 +122,10 @@ final class MirrorEngine implements AutoCloseable {
     /** @param sampleWindow how often the transfer rate is sampled to adapt the number of transfers */
     MirrorEngine(int parallelism, Duration progressInterval, ProgressListener listener, Duration sampleWindow) {
         this.parallelism = parallelism;
-        this.transfers = Executors.newFixedThreadPool(PLACEMENT_THREADS, new TransferThreads("transfer"));
-        this.lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, new TransferThreads("lookup"));
-        this.helpers = Executors.newCachedThreadPool(new TransferThreads("helper"));
-        this.sampler = Executors.newSingleThreadScheduledExecutor(new TransferThreads("rate"));
+        this.transfers = Executors.newFixedThreadPool(PLACEMENT_THREADS, DaemonThreads.named("transfer"));
+        this.lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, DaemonThreads.named("lookup"));
+        this.helpers = Executors.newCachedThreadPool(DaemonThreads.named("helper"));
+        this.sampler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rate"));
         this.progressInterval = progressInterval;
         this.listener = listener;
         this.slots = new TransferSlots(
@@ -592,23 +592,6 @@ final class MirrorEngine implements AutoCloseable {
             TRANSFERRED,
             SKIPPED,
             MOUNTED
-        }
-    }
-
-    /** Daemon threads, so an embedding application can always exit. */
-    private static final class TransferThreads implements ThreadFactory {
-        private final AtomicInteger next = new AtomicInteger(1);
-        private final String kind;
-
-        TransferThreads(String kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "falco-offline-" + kind + "-" + next.getAndIncrement());
-            thread.setDaemon(true);
-            return thread;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.Sizes;
 import io.falcooffline.core.oci.Descriptor;
 import java.time.Duration;
@@ -59,11 +60,7 @@ final class TransferProgress implements AutoCloseable {
         this.lastLine = started;
         this.bytesToMove.set(blobBytes);
         if (startTicker && intervalNanos > 0) {
-            ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "falco-offline-progress");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("progress"));
             ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             ticker = null;

@@ -7,6 +7,7 @@ import io.falcooffline.core.RenderVerificationException;
 import io.falcooffline.core.VerifyMode;
 import io.falcooffline.core.chart.Chart;
 import io.falcooffline.core.chart.ChartWriter;
+import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.io.ScratchDirectory;
 import io.falcooffline.core.plan.Disposition;
@@ -103,9 +104,7 @@ public final class RenderVerification {
      */
     public RenderVerification loadingInBackground() {
         if (mode != VerifyMode.OFF) {
-            Thread loader = new Thread(engine::get, "falco-offline-helm-engine");
-            loader.setDaemon(true);
-            loader.start();
+            DaemonThreads.start("helm-engine", engine::get);
         }
         return this;
     }
@@ -183,9 +182,7 @@ public final class RenderVerification {
      */
     private static String withDeadline(Supplier<String> render, Chart output, Duration timeout) {
         FutureTask<String> task = new FutureTask<>(render::get);
-        Thread thread = new Thread(task, "falco-offline-render " + output.name());
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.start("render " + output.name(), task);
         try {
             return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

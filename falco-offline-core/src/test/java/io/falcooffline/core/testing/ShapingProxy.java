@@ -263,8 +263,10 @@ public final class ShapingProxy implements AutoCloseable {
                         }
                         return;
                     }
-                    out.write(chunk.bytes(), 0, chunk.length());
+                    // Counted before the write, which the other side may read before this thread runs on: a count
+                    // read once the other side has the bytes then includes them.
                     counter.addAndGet(chunk.length());
+                    out.write(chunk.bytes(), 0, chunk.length());
                 }
             } catch (IOException e) {
                 closeBoth.run();

@@ -4,6 +4,7 @@ import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.HostUnreachableException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
+import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.Json;
 import io.falcooffline.core.net.Connections;
 import java.io.ByteArrayOutputStream;
@@ -68,10 +69,10 @@ final class RegistryHttp implements Closeable {
         this.description = "registry " + options.host() + " (" + scheme + ")";
         this.base = URI.create(scheme + "://" + apiHost + "/");
         int id = CLIENT_IDS.incrementAndGet();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("falco-offline-watchdog-" + id));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("watchdog-" + id));
         // HTTP/1.1: each transfer has its own connection, so one stalled or reset blob cannot hold up others
         // multiplexed on a shared connection, and the stall guard's close ends exactly one exchange.
-        this.transport = new HttpTransport(options, scheduler, daemonThreads("falco-offline-registry-" + id));
+        this.transport = new HttpTransport(options, scheduler, DaemonThreads.named("registry-" + id));
         this.auth = new RegistryAuth(options, description, this);
     }
 
@@ -406,15 +407,6 @@ final class RegistryHttp implements Closeable {
 
     static String urlEncode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @Override
