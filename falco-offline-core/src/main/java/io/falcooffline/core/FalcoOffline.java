@@ -32,9 +32,12 @@ public final class FalcoOffline {
      *     written then
      */
     public static PackageResult packageChart(PackageRequest request, ProgressListener listener) {
-        // JSON is first needed once the chart is read and rendered (the plan, the lock, the registries' answers):
-        // Jackson starts up meanwhile, on another core.
-        Json.warmUpInBackground();
+        // A mirror run first needs JSON once the chart is read and rendered (the registries' answers, the lock):
+        // Jackson starts up meanwhile, on another core. A run without one writes its plan with Jackson's streaming
+        // generator alone and never pays for the mapper.
+        if (request.mirror().mode() != MirrorMode.NONE) {
+            Json.warmUpInBackground();
+        }
         try {
             return new Pipeline(listener).run(request);
         } catch (UncheckedIOException e) {

@@ -18,8 +18,8 @@ public final class Json {
     private Json() {}
 
     /**
-     * Pays Jackson's start-up on a daemon thread of its own, once per process, so that a run which reads its chart and
-     * renders it meanwhile does not pay it on its own thread when it first writes or reads JSON.
+     * Pays Jackson's start-up on a daemon thread of its own, once per process, so that a run which will need the mapper
+     * and reads and renders its chart meanwhile does not pay it on its own thread when it first reads or writes JSON.
      */
     public static void warmUpInBackground() {
         if (!WARMED.compareAndSet(false, true)) {
