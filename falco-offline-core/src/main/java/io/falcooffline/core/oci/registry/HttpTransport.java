@@ -51,20 +51,6 @@ final class HttpTransport implements Closeable {
 
     private static final int COPY_BUFFER = 256 * 1024;
 
-    /** The JDK's setting for how many idle connections {@code HttpURLConnection} keeps per host (default 5). */
-    static final String KEEP_ALIVE_PER_HOST = "http.maxConnections";
-    /** Above the most transfers plus look-ups the mirror runs against one registry at once. */
-    static final int KEEP_ALIVE_CONNECTIONS = 48;
-
-    static {
-        // With the default of 5, every connection beyond the fifth is closed after its request and opened again for
-        // the next: across the internet a round trip more per request. The JDK reads the setting once, when it first
-        // keeps a connection, so it is raised here, before the first exchange, unless the process set it.
-        if (System.getProperty(KEEP_ALIVE_PER_HOST) == null) {
-            System.setProperty(KEEP_ALIVE_PER_HOST, Integer.toString(KEEP_ALIVE_CONNECTIONS));
-        }
-    }
-
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final SSLContext tlsContext;
