@@ -50,17 +50,8 @@ public final class ByteBoundedInputStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        // Skipped bytes count: read them, so the bound holds whatever the caller does.
-        byte[] buffer = new byte[(int) Math.min(8192, Math.max(n, 1))];
-        long skipped = 0;
-        while (skipped < n) {
-            int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (read < 0) {
-                break;
-            }
-            skipped += read;
-        }
-        return skipped;
+        // Skipped bytes count, so the bound holds whatever the caller does: read them.
+        return BulkReads.skip(this, n);
     }
 
     @Override

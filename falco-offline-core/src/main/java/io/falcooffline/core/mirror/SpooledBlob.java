@@ -2,8 +2,8 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.io.BulkReads;
 import io.falcooffline.core.io.ExecutionFailures;
-import io.falcooffline.core.io.SingleByteReads;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.RangedBlobSource;
@@ -179,7 +179,7 @@ final class SpooledBlob {
 
         @Override
         public int read() throws IOException {
-            return SingleByteReads.read(this);
+            return BulkReads.read(this);
         }
 
         @Override

@@ -1,7 +1,7 @@
 package io.falcooffline.core.oci;
 
 import io.falcooffline.core.DigestMismatchException;
-import io.falcooffline.core.io.SingleByteReads;
+import io.falcooffline.core.io.BulkReads;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +51,7 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        return SingleByteReads.read(this);
+        return BulkReads.read(this);
     }
 
     @Override
@@ -84,17 +84,8 @@ public final class VerifyingInputStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        // Skipped bytes must still be hashed.
-        byte[] buffer = new byte[(int) Math.min(8192, Math.max(n, 1))];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
+        // Skipped bytes must still be hashed: read them.
+        return BulkReads.skip(this, n);
     }
 
     @Override

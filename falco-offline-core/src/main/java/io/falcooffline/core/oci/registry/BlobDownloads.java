@@ -5,7 +5,7 @@ import io.falcooffline.core.DigestMismatchException;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
-import io.falcooffline.core.io.SingleByteReads;
+import io.falcooffline.core.io.BulkReads;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.oci.RangedBlobSource;
@@ -295,7 +295,7 @@ final class BlobDownloads {
 
         @Override
         public int read() throws IOException {
-            return SingleByteReads.read(this);
+            return BulkReads.read(this);
         }
 
         @Override

@@ -2,7 +2,7 @@ package io.falcooffline.core.oci.registry;
 
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.RegistryException;
-import io.falcooffline.core.io.SingleByteReads;
+import io.falcooffline.core.io.BulkReads;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.VerifyingInputStream;
 import java.io.FilterInputStream;
@@ -234,7 +234,7 @@ final class BlobUploads {
 
         @Override
         public int read() throws IOException {
-            return SingleByteReads.read(this);
+            return BulkReads.read(this);
         }
 
         @Override
