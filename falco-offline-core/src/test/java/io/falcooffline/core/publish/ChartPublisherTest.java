@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.SearchResult;
 import io.falcooffline.core.FalcoOffline;
 import io.falcooffline.core.FalcoOfflineException;
 import io.falcooffline.core.MirrorMode;
@@ -30,6 +29,7 @@ import io.falcooffline.core.source.ResolvedChart;
 import io.falcooffline.core.source.VersionConstraint;
 import io.falcooffline.core.testing.GitRepositories;
 import io.falcooffline.core.testing.GitSmartHttp;
+import io.falcooffline.core.testing.HelmRepositorySearch;
 import io.falcooffline.core.testing.HostileFiles;
 import io.falcooffline.core.testing.LocalRegistry;
 import io.falcooffline.core.testing.StaticHttpServer;
@@ -126,21 +126,9 @@ class ChartPublisherTest {
             assertThat(entry.digest()).contains(Digests.sha256(Files.readAllBytes(chartFile)));
             assertThat(entry.urls()).containsExactly(server.uri() + "/lighthouse-1.2.3.tgz");
 
-            Path repositories = temp.resolve("repositories.yaml");
-            String name = "falco-offline-test-" + server.uri().getPort();
-            Helm.repo()
-                    .add()
-                    .withRepositoryConfig(repositories)
-                    .withName(name)
-                    .withUrl(server.uri())
-                    .call();
-            List<SearchResult> found = Helm.search()
-                    .repo()
-                    .withRepositoryConfig(repositories)
-                    .withKeyword("lighthouse")
-                    .call();
-            assertThat(found).anySatisfy(chart -> {
-                assertThat(chart.getName()).isEqualTo(name + "/lighthouse");
+            HelmRepositorySearch search = HelmRepositorySearch.of(temp, server.uri(), "lighthouse");
+            assertThat(search.found()).anySatisfy(chart -> {
+                assertThat(chart.getName()).isEqualTo(search.name() + "/lighthouse");
                 assertThat(chart.getChartVersion()).isEqualTo("1.2.3");
             });
             // A second run with the same chart replaces its entry instead of adding one.

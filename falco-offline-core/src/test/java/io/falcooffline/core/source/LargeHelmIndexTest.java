@@ -2,14 +2,13 @@ package io.falcooffline.core.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.SearchResult;
 import io.falcooffline.core.chart.ChartReader;
 import io.falcooffline.core.chart.ChartWriter;
 import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.oci.Digests;
 import io.falcooffline.core.render.TestCharts;
 import io.falcooffline.core.testing.ExternalCommand;
+import io.falcooffline.core.testing.HelmRepositorySearch;
 import io.falcooffline.core.testing.StaticHttpServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,21 +86,9 @@ class LargeHelmIndexTest {
     /** Helm itself reads the published index: it lists the added version and a chart copied through. */
     private void assertHelmFinds(Path directory, String version) {
         try (StaticHttpServer server = StaticHttpServer.serve(directory)) {
-            Path repositories = temp.resolve("repositories.yaml");
-            String name = "large-index-" + server.uri().getPort();
-            Helm.repo()
-                    .add()
-                    .withRepositoryConfig(repositories)
-                    .withName(name)
-                    .withUrl(server.uri())
-                    .call();
-            List<SearchResult> found = Helm.search()
-                    .repo()
-                    .withRepositoryConfig(repositories)
-                    .withKeyword(LargeHelmIndexes.WANTED)
-                    .call();
-            assertThat(found).anySatisfy(chart -> {
-                assertThat(chart.getName()).isEqualTo(name + "/" + LargeHelmIndexes.WANTED);
+            HelmRepositorySearch search = HelmRepositorySearch.of(temp, server.uri(), LargeHelmIndexes.WANTED);
+            assertThat(search.found()).anySatisfy(chart -> {
+                assertThat(chart.getName()).isEqualTo(search.name() + "/" + LargeHelmIndexes.WANTED);
                 assertThat(chart.getChartVersion()).isEqualTo(version);
             });
         }
