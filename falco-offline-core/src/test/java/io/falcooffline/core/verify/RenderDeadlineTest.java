@@ -21,13 +21,7 @@ class RenderDeadlineTest {
         assertThat(load.missing())
                 .as("this test needs helm-java's native library for this platform on the test class path")
                 .isEmpty();
-        Path chart = Files.createDirectories(temp.resolve("spin"));
-        Files.writeString(chart.resolve("Chart.yaml"), "apiVersion: v2\nname: spin\nversion: 0.1.0\n");
-        Files.createDirectories(chart.resolve("templates"));
-        // 10^10 iterations: hours of rendering that print nothing
-        Files.writeString(
-                chart.resolve("templates/spin.yaml"),
-                "{{- range until 100000 }}{{- range until 100000 }}{{- end }}{{- end }}\n");
+        Path chart = StoppedRuns.spinningChart(temp.resolve("spin"));
         Process child = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp",

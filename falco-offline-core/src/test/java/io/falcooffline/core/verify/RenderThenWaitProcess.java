@@ -23,7 +23,7 @@ public final class RenderThenWaitProcess {
             if (message.startsWith("Render verification")) {
                 System.out.println(RENDERED + " " + message);
                 System.out.flush();
-                waitForever();
+                StoppedRuns.waitForever();
             }
         };
         FalcoOffline.packageChart(
@@ -35,16 +35,5 @@ public final class RenderThenWaitProcess {
                         .verify(VerifyMode.REQUIRED)
                         .build(),
                 listener);
-    }
-
-    private static void waitForever() {
-        while (true) {
-            try {
-                Thread.sleep(Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 }

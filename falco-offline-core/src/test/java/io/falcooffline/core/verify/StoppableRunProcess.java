@@ -26,7 +26,7 @@ public final class StoppableRunProcess {
             if (!"-".equals(waitAt) && message.startsWith(waitAt)) {
                 System.out.println(WAITING);
                 System.out.flush();
-                waitForever();
+                StoppedRuns.waitForever();
             }
             System.out.flush();
         };
@@ -43,16 +43,5 @@ public final class StoppableRunProcess {
                         .build(),
                 listener);
         System.out.println("FINISHED");
-    }
-
-    private static void waitForever() {
-        while (true) {
-            try {
-                Thread.sleep(Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 }
