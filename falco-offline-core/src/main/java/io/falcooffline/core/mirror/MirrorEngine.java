@@ -249,7 +249,7 @@ final class MirrorEngine implements AutoCloseable {
     }
 
     /**
-     * Applies {@code work} to every item on the transfer threads, for look-ups that are slow only because of round
+     * Applies {@code work} to every item on the look-up threads, for look-ups that are slow only because of round
      * trips, and returns the results in item order.
      *
      * @throws RuntimeException the first failure, as thrown by {@code work}

@@ -61,19 +61,16 @@ final class MirrorRun {
             CopyJobs.Planned planned = new CopyJobs(stores, layout, previousLock, listener).plan(request.references());
             // Each artifact's signatures are looked for as soon as it is read, so that no look-up waits for all.
             ParallelWork lookups = engine.lookupWork();
-            List<List<StagedArtifact>> read = engine.map(planned.jobs(), job -> {
-                List<StagedArtifact> artifactAndSignatures = new ArrayList<>();
-                artifactAndSignatures.add(StagedArtifact.stage(job, options.platforms(), lookups));
-                if (options.copySignatures()) {
-                    artifactAndSignatures.addAll(Signatures.beside(artifactAndSignatures.get(0), listener, lookups));
-                }
-                return artifactAndSignatures;
+            List<ReadArtifact> read = engine.map(planned.jobs(), job -> {
+                StagedArtifact artifact = StagedArtifact.stage(job, options.platforms(), lookups);
+                return new ReadArtifact(
+                        artifact,
+                        options.copySignatures() ? Signatures.beside(artifact, listener, lookups) : List.of());
             });
             List<StagedArtifact> staged = new ArrayList<>();
-            read.forEach(artifactAndSignatures -> staged.add(artifactAndSignatures.get(0)));
+            read.forEach(artifact -> staged.add(artifact.artifact()));
             CopyJobs.requirePinnedDigests(staged);
-            read.forEach(artifactAndSignatures ->
-                    staged.addAll(artifactAndSignatures.subList(1, artifactAndSignatures.size())));
+            read.forEach(artifact -> staged.addAll(artifact.signatures()));
             DerivedImages derived = new DerivedImages(request.builds());
             List<CopyJobs.Internal> alreadyInternal = derived.withoutBuiltImages(planned.alreadyInternal());
             derived.requireInputsCopied(staged, alreadyInternal);
@@ -144,6 +141,9 @@ final class MirrorRun {
             throw e;
         }
     }
+
+    /** An artifact as read from its source, with the signatures found beside it. */
+    private record ReadArtifact(StagedArtifact artifact, List<StagedArtifact> signatures) {}
 
     private Optional<ChartArtifact.OciChart> ociChart() {
         return request.chart().flatMap(ChartArtifact::oci);
