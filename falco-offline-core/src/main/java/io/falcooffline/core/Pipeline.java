@@ -22,6 +22,7 @@ import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.MirrorRequest;
+import io.falcooffline.core.mirror.ReadAhead;
 import io.falcooffline.core.node.NodeFiles;
 import io.falcooffline.core.node.NodeStage;
 import io.falcooffline.core.oci.registry.UpstreamSources;
@@ -67,6 +68,8 @@ final class Pipeline {
     private final ProgressListener listener;
     /** Every warning reported to the listener, for the plan and the run summary. */
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    /** The mirror's reads started while the chart is verified; closed when the run ends, however it ends. */
+    private Optional<ReadAhead> readAhead = Optional.empty();
 
     Pipeline(ProgressListener listener) {
         this.listener = (level, message) -> {
@@ -78,6 +81,14 @@ final class Pipeline {
     }
 
     PackageResult run(PackageRequest request) {
+        try {
+            return stages(request);
+        } finally {
+            readAhead.ifPresent(ReadAhead::close);
+        }
+    }
+
+    private PackageResult stages(PackageRequest request) {
         OfflineRefusals.requireNoNetwork(request);
         RenderVerification verification = RenderVerification.withHelm(
                         request.verify(), request.sourceOptions().cacheDirectory())
@@ -171,6 +182,15 @@ final class Pipeline {
         wired.warnings().forEach(listener::warn);
 
         Rewrite.Result rewritten = rewrite.finish();
+        // The mirror's first reads (manifests, signature tags) are round trips that would otherwise stand between the
+        // end of verification and the first blob byte: they go ahead meanwhile, for the references the plan has so far.
+        if (mirror.mode() != MirrorMode.NONE && !request.dryRun()) {
+            readAhead = Optional.of(ReadAhead.start(
+                    mirror.withDefaults(request.outputDirectory()),
+                    mirror.access(),
+                    rewritten.plan().referencesInUse(),
+                    listener));
+        }
         Chart outputChart = rewritten.chart();
         for (Map.Entry<String, byte[]> file : falco.chartFiles().entrySet()) {
             outputChart = outputChart.withFile(file.getKey(), file.getValue());
@@ -416,7 +436,9 @@ final class Pipeline {
                         new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
                 builds,
                 chart);
-        return Optional.of(Mirror.run(mirror, listener));
+        return Optional.of(readAhead
+                .map(reads -> Mirror.run(mirror, reads, listener))
+                .orElseGet(() -> Mirror.run(mirror, listener)));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.falcooffline.core;
 import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorRequest;
+import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.PlannedReference;
 import java.io.IOException;
@@ -51,6 +52,11 @@ public final class MirrorCalls {
                         builds,
                         Optional.empty()),
                 listener);
+    }
+
+    /** The connection settings of {@code options}, for tests that build a mirror request themselves. */
+    public static RegistryAccess access(MirrorOptions options) {
+        return options.access();
     }
 
     public static MirrorResult push(PushRequest request, ProgressListener listener) {

@@ -115,13 +115,6 @@ final class CopyJobs {
     }
 
     private CopyJob job(ReferenceKind kind, OciReference source, OciReference target) {
-        String sourceName = source.toString();
-        String sourceReference = source.digest() != null
-                ? source.digest()
-                : previousLock
-                        .flatMap(lock -> lock.findSource(sourceName))
-                        .map(LockEntry::sourceDigest)
-                        .orElse(source.effectiveTag().orElseThrow());
         Location targetLocation =
                 bundle.map(layout -> new Location(layout, target.name())).orElseGet(() -> stores.target(target));
         return new CopyJob(
@@ -129,13 +122,31 @@ final class CopyJobs {
                 kind,
                 source,
                 stores.source(source),
-                sourceReference,
+                readAt(source, previousLock),
                 target,
                 targetLocation,
                 target.effectiveTag().orElse(null),
-                // A target pinned to the source's own digest must keep it; one pinned to another digest (pinDigests
-                // with platforms) names the narrowed index.
-                target.digest() == null || !target.digest().equals(source.digest()),
+                narrows(source, target),
                 "");
+    }
+
+    /** Where a source is read: its own digest, else the one a previous lock recorded for it, else its tag. */
+    static String readAt(OciReference source, Optional<MirrorLock> previousLock) {
+        if (source.digest() != null) {
+            return source.digest();
+        }
+        return previousLock
+                .flatMap(lock -> lock.findSource(source.toString()))
+                .map(LockEntry::sourceDigest)
+                .orElse(source.effectiveTag().orElseThrow());
+    }
+
+    /**
+     * Whether copying narrows an index to the run's platforms: not for a target pinned to the source's own digest,
+     * which must keep it; a target pinned to another digest ({@code pinDigests} with platforms) names the narrowed
+     * index.
+     */
+    static boolean narrows(OciReference source, OciReference target) {
+        return target.digest() == null || !target.digest().equals(source.digest());
     }
 }

@@ -4,7 +4,6 @@ import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.PushRequest;
 import io.falcooffline.core.oci.registry.RegistryAccess;
-import io.falcooffline.core.oci.registry.Stores;
 
 /**
  * The mirror stage: copies every artifact a rewritten chart points at to where the cluster can pull it, straight to
@@ -22,7 +21,17 @@ public final class Mirror {
      * @throws io.falcooffline.core.FalcoOfflineException for bad options or an unusable bundle directory
      */
     public static MirrorResult run(MirrorRequest request, ProgressListener listener) {
-        return new MirrorRun(request, listener, Stores.registryClients(request.access(), listener)).run();
+        return run(request, ReadAhead.none(request.options(), request.access(), listener), listener);
+    }
+
+    /**
+     * Mirrors the references of a plan as {@link #run(MirrorRequest, ProgressListener)} does, with what {@code ahead}
+     * read already (started with the request's options and access); closes {@code ahead}.
+     */
+    public static MirrorResult run(MirrorRequest request, ReadAhead ahead, ProgressListener listener) {
+        try (ahead) { // also when the run is refused before it copies
+            return new MirrorRun(request, ahead, listener).run();
+        }
     }
 
     /**

@@ -3,11 +3,9 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.DaemonThreads;
-import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.io.Sizes;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.FileFilledBlobs;
-import io.falcooffline.core.oci.HelpedWork;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.OciStore;
@@ -29,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,7 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,8 +45,8 @@ import java.util.function.LongSupplier;
  * their digests, children first. Only when every artifact's content is in place does {@link #tag} set the tags, so
  * a failure leaves no tag pointing at incomplete content.
  *
- * <p>How it fills the link: look-ups (each blob's {@code HEAD} and mount, the staging reads of {@link #map}) run on
- * threads of their own and take no transfer slot, so they never wait behind a large blob. Blob bytes move in
+ * <p>How it fills the link: look-ups (each blob's {@code HEAD} and mount; the staging reads run on {@link Lookups})
+ * run on threads of their own and take no transfer slot, so they never wait behind a large blob. Blob bytes move in
  * {@link TransferSlots}, whose number adapts to the rate the link gives, between 2 and {@code parallelism}. A blob of
  * at least {@link #RANGED_MIN_BYTES} from a registry that honours {@code Range} is fetched as several ranges at once,
  * each in a slot of its own, written by offset into a file that is hashed whole before anything is committed: the
@@ -80,14 +76,9 @@ final class MirrorEngine implements AutoCloseable {
      * its stack.
      */
     private static final int PLACEMENT_THREADS = 64;
-    /** Threads for {@link #map}: manifest and tag-list reads, which are round trips, not bandwidth. */
-    private static final int LOOKUP_THREADS = 16;
-    /** The most helpers one artifact's look-ups take at once (an index's manifests, the signature tags). */
-    private static final int LOOKUP_HELPERS = 4;
 
     private final ExecutorService transfers;
-    private final ExecutorService lookups;
-    /** Threads that help one transfer or look-up: ranges of a large blob, spooled uploads, an index's manifests. */
+    /** Threads that help one transfer: ranges of a large blob, spooled uploads. */
     private final ExecutorService helpers;
 
     private final ScheduledExecutorService sampler;
@@ -123,7 +114,6 @@ final class MirrorEngine implements AutoCloseable {
     MirrorEngine(int parallelism, Duration progressInterval, ProgressListener listener, Duration sampleWindow) {
         this.parallelism = parallelism;
         this.transfers = Executors.newFixedThreadPool(PLACEMENT_THREADS, DaemonThreads.named("transfer"));
-        this.lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, DaemonThreads.named("lookup"));
         this.helpers = Executors.newCachedThreadPool(DaemonThreads.named("helper"));
         this.sampler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rate"));
         this.progressInterval = progressInterval;
@@ -243,38 +233,6 @@ final class MirrorEngine implements AutoCloseable {
         }
     }
 
-    /** Look-ups of one artifact at once, on helper threads: none needs a transfer slot. */
-    ParallelWork lookupWork() {
-        return new HelpedWork(helpers, LOOKUP_HELPERS, HelpedWork.Admission.OPEN);
-    }
-
-    /**
-     * Applies {@code work} to every item on the look-up threads, for look-ups that are slow only because of round
-     * trips, and returns the results in item order.
-     *
-     * @throws RuntimeException the first failure, as thrown by {@code work}
-     */
-    <T, R> List<R> map(List<T> items, Function<T, R> work) {
-        List<Future<R>> futures = new ArrayList<>();
-        for (T item : items) {
-            futures.add(lookups.submit(() -> work.apply(item)));
-        }
-        List<R> results = new ArrayList<>();
-        try {
-            for (Future<R> future : futures) {
-                results.add(future.get());
-            }
-        } catch (ExecutionException e) {
-            futures.forEach(future -> future.cancel(true));
-            throw ExecutionFailures.unwrap(e);
-        } catch (InterruptedException e) {
-            futures.forEach(future -> future.cancel(true));
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while reading artifacts", e);
-        }
-        return results;
-    }
-
     /** Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. */
     void tag(List<StagedArtifact> artifacts) {
         for (StagedArtifact artifact : artifacts) {
@@ -332,7 +290,6 @@ final class MirrorEngine implements AutoCloseable {
     public void close() {
         slots.close();
         transfers.shutdownNow();
-        lookups.shutdownNow();
         helpers.shutdownNow();
         sampler.shutdownNow();
     }

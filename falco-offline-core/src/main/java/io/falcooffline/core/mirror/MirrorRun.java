@@ -29,14 +29,15 @@ final class MirrorRun {
     private final MirrorOptions options;
     private final String registry;
     private final ProgressListener listener;
-    private final Stores.Opener opener;
+    private final ReadAhead ahead;
 
-    MirrorRun(MirrorRequest request, ProgressListener listener, Stores.Opener opener) {
+    /** @param ahead the run's registry clients, with what was read ahead */
+    MirrorRun(MirrorRequest request, ReadAhead ahead, ProgressListener listener) {
         this.request = request;
         this.options = request.options();
         this.registry = request.registry();
         this.listener = listener;
-        this.opener = opener;
+        this.ahead = ahead;
     }
 
     MirrorResult run() {
@@ -49,7 +50,10 @@ final class MirrorRun {
         previousLock.ifPresent(lock -> listener.info("Fetching sources at the digests locked in "
                 + options.lockFile().orElseThrow() + " (" + lock.entries().size() + " entries)."));
         Optional<OfflineBundle> bundle = Optional.empty();
-        try (Stores stores = new Stores(opener, options.registryMirrors());
+        Stores stores = ahead.stores();
+        // Closed before a failure discards the bundle, as the bundle's store is one of them.
+        try (ReadAhead closedFirst = ahead;
+                Lookups lookups = new Lookups("lookup");
                 MirrorEngine engine = new MirrorEngine(options.parallelism(), options.progressInterval(), listener)) {
             if (options.mode() == MirrorMode.BUNDLE) {
                 bundle = Optional.of(OfflineBundle.open(options, stores));
@@ -60,12 +64,11 @@ final class MirrorRun {
 
             CopyJobs.Planned planned = new CopyJobs(stores, layout, previousLock, listener).plan(request.references());
             // Each artifact's signatures are looked for as soon as it is read, so that no look-up waits for all.
-            ParallelWork lookups = engine.lookupWork();
-            List<ReadArtifact> read = engine.map(planned.jobs(), job -> {
-                StagedArtifact artifact = StagedArtifact.stage(job, options.platforms(), lookups);
+            List<ReadArtifact> read = lookups.map(planned.jobs(), job -> {
+                ParallelWork work = lookups.perArtifact();
+                StagedArtifact artifact = StagedArtifact.stage(job, options.platforms(), work);
                 return new ReadArtifact(
-                        artifact,
-                        options.copySignatures() ? Signatures.beside(artifact, listener, lookups) : List.of());
+                        artifact, options.copySignatures() ? Signatures.beside(artifact, listener, work) : List.of());
             });
             List<StagedArtifact> staged = new ArrayList<>();
             read.forEach(artifact -> staged.add(artifact.artifact()));

@@ -2,6 +2,7 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.oci.ArtifactGraph;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.plan.LockEntry;
@@ -32,9 +33,7 @@ final class Signatures {
                     + artifact.graph().platforms() + " changed its digest, which they sign.");
             return signatures;
         }
-        String prefix = artifact.graph().sourceRoot().digest().replace(':', '-');
-        List<String> tags =
-                SIGNATURE_SUFFIXES.stream().map(suffix -> prefix + suffix).toList();
+        List<String> tags = tags(artifact.graph());
         // Each look-up is a round trip, and most find nothing: ask for all at once.
         List<Optional<Descriptor>> found = new ArrayList<>(Collections.nCopies(tags.size(), Optional.empty()));
         List<ParallelWork.Task> lookUps = new ArrayList<>();
@@ -71,6 +70,12 @@ final class Signatures {
             signatures.add(StagedArtifact.stage(signature, List.of(), lookups));
         }
         return signatures;
+    }
+
+    /** The tags cosign puts beside an artifact read as {@code graph}, in its source repository. */
+    static List<String> tags(ArtifactGraph graph) {
+        String prefix = graph.sourceRoot().digest().replace(':', '-');
+        return SIGNATURE_SUFFIXES.stream().map(suffix -> prefix + suffix).toList();
     }
 
     /** The tag's descriptor in the job's source, or none when it is absent or cannot be looked up (warned). */

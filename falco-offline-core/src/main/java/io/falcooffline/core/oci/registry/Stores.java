@@ -40,9 +40,12 @@ public final class Stores implements AutoCloseable {
         this.registryMirrors = registryMirrors;
     }
 
-    /** The client for a registry host, opened on first use. */
+    /**
+     * The client for a registry host, opened on first use, which remembers the manifests and tag look-ups of the run
+     * ({@link RememberedReads}): the stores of one run read each once, and share a read in flight.
+     */
     public synchronized OciStore registry(String host) {
-        return open.computeIfAbsent(RegistryAccess.hostKey(host), opener::open);
+        return open.computeIfAbsent(RegistryAccess.hostKey(host), key -> new RememberedReads(opener.open(key)));
     }
 
     /** Closes this store with the others. */

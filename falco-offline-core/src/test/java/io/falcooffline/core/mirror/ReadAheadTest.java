@@ -1,0 +1,105 @@
+package io.falcooffline.core.mirror;
+
+import static io.falcooffline.core.mirror.UpstreamFixture.plan;
+import static io.falcooffline.core.mirror.UpstreamFixture.redirected;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.falcooffline.core.MirrorCalls;
+import io.falcooffline.core.MirrorMode;
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.MirrorResult;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.plan.LockEntry;
+import io.falcooffline.core.plan.PlannedReference;
+import io.falcooffline.core.plan.ReferenceKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mirror's reads started ahead, while the package run still verifies the chart, and what the run reuses. */
+class ReadAheadTest {
+
+    private static final String REGISTRY = "registry.internal:5000";
+    private static final String MISSING = "docker.io/falcosecurity/falcosidekick:2.31.1";
+
+    private static UpstreamFixture upstream;
+
+    @TempDir
+    Path temp;
+
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final ProgressListener listener = (level, message) -> log.add(level + " " + message);
+
+    @BeforeAll
+    static void publishUpstream() {
+        upstream = new UpstreamFixture();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.close();
+    }
+
+    @Test
+    void shouldCopyEveryArtifactWithoutAskingTheSourceForAManifestOrTagAgain() throws Exception {
+        MirrorOptions options = upstream.options(MirrorMode.BUNDLE)
+                .bundle(temp.resolve("bundle"))
+                .build();
+        ReadAhead ahead = ReadAhead.start(options, MirrorCalls.access(options), plan(REGISTRY), listener);
+        ahead.awaitReads();
+        List<String> readAhead = manifestRequests(log);
+        int before = log.size();
+
+        MirrorResult result = Mirror.run(
+                new MirrorRequest(options, MirrorCalls.access(options), REGISTRY, plan(REGISTRY), List.of()),
+                ahead,
+                listener);
+
+        // Every image, rules file and plugin, the tag, the index and its platforms' manifests, and each artifact's
+        // four signature tags.
+        assertThat(readAhead).hasSizeGreaterThanOrEqualTo(7 * 5);
+        assertThat(manifestRequests(log.subList(before, log.size()))).isEmpty();
+        assertThat(result.entries())
+                .extracting(LockEntry::targetDigest)
+                .contains(upstream.falco.digest(), upstream.redis.digest(), upstream.json.digest());
+        assertThat(result.entries()).hasSize(7);
+    }
+
+    @Test
+    void shouldNeitherWarnNorFailForWhatCouldNotBeReadOrIsNotCopied() throws Exception {
+        MirrorOptions options = upstream.options(MirrorMode.BUNDLE)
+                .bundle(temp.resolve("bundle"))
+                .build();
+        List<PlannedReference> beforeVerification = new ArrayList<>(plan(REGISTRY));
+        beforeVerification.add(redirected(ReferenceKind.IMAGE, MISSING, REGISTRY));
+        List<PlannedReference> verified = plan(REGISTRY).stream()
+                .filter(reference -> !reference.source().equals(UpstreamFixture.REDIS_IMAGE))
+                .toList();
+        ReadAhead ahead = ReadAhead.start(options, MirrorCalls.access(options), beforeVerification, listener);
+        ahead.awaitReads();
+
+        MirrorResult result = Mirror.run(
+                new MirrorRequest(options, MirrorCalls.access(options), REGISTRY, verified, List.of()),
+                ahead,
+                listener);
+
+        assertThat(result.entries()).extracting(LockEntry::source).doesNotContain(UpstreamFixture.REDIS_IMAGE);
+        assertThat(result.entries()).hasSize(6);
+        assertThat(log).noneMatch(line -> line.startsWith("WARN"));
+        assertThat(log)
+                .noneMatch(line -> line.startsWith("INFO") && line.contains("falcosidekick"))
+                .anyMatch(line -> line.startsWith("DEBUG Reading " + MISSING + " ahead stopped"));
+    }
+
+    /** The manifest and tag requests the run's registry clients logged. */
+    private static List<String> manifestRequests(List<String> lines) {
+        return lines.stream()
+                .filter(line -> line.startsWith("DEBUG registry ") && line.contains("/manifests/"))
+                .toList();
+    }
+}
