@@ -40,7 +40,7 @@ class RangedBlobFetchTest {
 
     private static final String REPOSITORY = "ranged/source";
     /** Three ranges: two whole and a shorter last one. */
-    private static final long SIZE = 2 * BlobDownloads.RANGE_BYTES + 12_345;
+    private static final long SIZE = 2 * BlobDownloads.MIN_RANGE_BYTES + 12_345;
 
     private static LocalRegistry registry;
     private static Descriptor blob;
@@ -130,6 +130,16 @@ class RangedBlobFetchTest {
         assertThat(Files.size(file)).isEqualTo(SIZE);
         assertThat(digestOf(file)).isEqualTo(blob.digest());
         assertThat(arrived).hasValue(SIZE);
+    }
+
+    @Test
+    void shouldCutMidSizeBlobsIntoFourRangesAndNoRangeBelowOrAboveItsBounds() {
+        long mib = 1024 * 1024;
+
+        assertThat(BlobDownloads.rangeBytes(8 * mib)).isEqualTo(BlobDownloads.MIN_RANGE_BYTES);
+        assertThat(BlobDownloads.rangeBytes(31 * mib)).isEqualTo(31 * mib / 4);
+        assertThat(BlobDownloads.rangeBytes(64 * mib)).isEqualTo(BlobDownloads.MAX_RANGE_BYTES);
+        assertThat(BlobDownloads.rangeBytes(180 * mib)).isEqualTo(BlobDownloads.MAX_RANGE_BYTES);
     }
 
     @Test
