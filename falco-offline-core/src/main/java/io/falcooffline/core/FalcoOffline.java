@@ -1,6 +1,6 @@
 package io.falcooffline.core;
 
-import io.falcooffline.core.io.Json;
+import io.falcooffline.core.io.JsonWarmUp;
 import io.falcooffline.core.mirror.Mirror;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ public final class FalcoOffline {
         // Jackson starts up meanwhile, on another core. A run without one writes its plan with Jackson's streaming
         // generator alone and never pays for the mapper.
         if (request.mirror().mode() != MirrorMode.NONE) {
-            Json.warmUpInBackground();
+            JsonWarmUp.inBackground();
         }
         try {
             return new Pipeline(listener).run(request);

@@ -31,6 +31,7 @@ import io.falcooffline.core.output.RunSummary;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.Plan;
 import io.falcooffline.core.plan.PlanJson;
+import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.publish.ChartPublisher;
 import io.falcooffline.core.publish.PublishedChart;
@@ -170,6 +171,20 @@ final class Pipeline {
                         image.image(),
                         "the driver-loader image with prebuilt drivers, built from " + image.baseImage()));
 
+        // The mirror's first reads (manifests, signature tags) are round trips that would otherwise stand between the
+        // end of verification and the first blob byte: they go ahead while the chart is rewritten and verified, for
+        // the references the plan has in use so far.
+        if (mirror.mode() != MirrorMode.NONE && !request.dryRun()) {
+            readAhead = Optional.of(ReadAhead.start(
+                    mirror.withDefaults(request.outputDirectory()),
+                    mirror.access(),
+                    request.registry(),
+                    rewrite.references().stream()
+                            .filter(PlannedReference::inUse)
+                            .toList(),
+                    listener));
+        }
+
         // The audit checks what Falco will load: the values with the falco stage's edits.
         AuditStage.Result wired = audit.run(
                 userFiles,
@@ -182,15 +197,6 @@ final class Pipeline {
         wired.warnings().forEach(listener::warn);
 
         Rewrite.Result rewritten = rewrite.finish();
-        // The mirror's first reads (manifests, signature tags) are round trips that would otherwise stand between the
-        // end of verification and the first blob byte: they go ahead meanwhile, for the references the plan has so far.
-        if (mirror.mode() != MirrorMode.NONE && !request.dryRun()) {
-            readAhead = Optional.of(ReadAhead.start(
-                    mirror.withDefaults(request.outputDirectory()),
-                    mirror.access(),
-                    rewritten.plan().referencesInUse(),
-                    listener));
-        }
         Chart outputChart = rewritten.chart();
         for (Map.Entry<String, byte[]> file : falco.chartFiles().entrySet()) {
             outputChart = outputChart.withFile(file.getKey(), file.getValue());

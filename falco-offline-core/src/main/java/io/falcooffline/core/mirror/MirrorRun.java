@@ -43,8 +43,7 @@ final class MirrorRun {
     MirrorResult run() {
         requireTarget();
         if (options.mode() == MirrorMode.PUSH) {
-            TargetChecks.requireSpeaksAsChartSays(
-                    ChartRegistry.of(registry, request.access()), request.access(), TargetChecks.Run.PACKAGE, listener);
+            ahead.requireTargetProbed(TargetChecks.probe(registry, request.access(), listener));
         }
         Optional<MirrorLock> previousLock = options.lockFile().flatMap(MirrorLock::read);
         previousLock.ifPresent(lock -> listener.info("Fetching sources at the digests locked in "

@@ -1,7 +1,10 @@
 package io.falcooffline.core.mirror;
 
+import io.falcooffline.core.FalcoOfflineException;
+import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.oci.ArtifactGraph;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.ParallelWork;
@@ -27,13 +30,15 @@ import java.util.concurrent.Future;
  *
  * <p>Reading ahead changes nothing anywhere and reports only at DEBUG: an artifact that verification then finds not
  * pulled was read for nothing (a few small requests), and one that cannot be read is read again by the mirror run,
- * which reports why.
+ * which reports why. A run that pushes also probes the internal registry meanwhile ({@link TargetChecks}); the mirror
+ * run reports the probe's failure where it would have probed.
  */
 public final class ReadAhead implements AutoCloseable {
 
     private final Stores stores;
     private final Optional<Lookups> lookups;
     private final List<Future<?>> reads = new ArrayList<>();
+    private Optional<Future<?>> targetProbe = Optional.empty();
 
     private ReadAhead(Stores stores, Optional<Lookups> lookups) {
         this.stores = stores;
@@ -44,19 +49,25 @@ public final class ReadAhead implements AutoCloseable {
      * Starts reading the redirected artifacts of {@code references} on threads of its own; {@link Mirror#run} with
      * the same options and access copies them.
      *
-     * @param options the mirror options the run will use, defaults applied (registry mirrors, platforms, lock file,
-     *     signatures)
+     * @param options the mirror options the run will use, defaults applied (mode, registry mirrors, platforms, lock
+     *     file, signatures)
      * @param access connection settings of the run
+     * @param registry the internal registry, canonical {@code host[:port]}
      * @param references the references the plan expects to be pulled, before verification confirms them
      */
     public static ReadAhead start(
             MirrorOptions options,
             RegistryAccess access,
+            String registry,
             List<PlannedReference> references,
             ProgressListener listener) {
         ReadAhead ahead = new ReadAhead(
                 new Stores(Stores.registryClients(access, listener), options.registryMirrors()),
                 Optional.of(new Lookups("read-ahead")));
+        if (options.mode() == MirrorMode.PUSH) {
+            ahead.targetProbe =
+                    Optional.of(ahead.lookups.orElseThrow().start(TargetChecks.probe(registry, access, listener)));
+        }
         Optional<MirrorLock> lock = readableLock(options, listener);
         Map<String, Runnable> reads = new LinkedHashMap<>();
         // One read per source and narrowing: a reference the chart names twice is read once.
@@ -82,6 +93,25 @@ public final class ReadAhead implements AutoCloseable {
                 new Stores(Stores.registryClients(access, listener), options.registryMirrors()), Optional.empty());
     }
 
+    /**
+     * Requires that the internal registry speaks as the chart says, from the probe started ahead when there is one,
+     * else probing now with {@code probe}.
+     */
+    void requireTargetProbed(Runnable probe) {
+        if (targetProbe.isEmpty()) {
+            probe.run();
+            return;
+        }
+        try {
+            targetProbe.get().get();
+        } catch (ExecutionException e) {
+            throw ExecutionFailures.unwrap(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FalcoOfflineException("Interrupted while probing the internal registry", e);
+        }
+    }
+
     /** The run's registry clients, which remember what was read ahead. */
     Stores stores() {
         return stores;
@@ -94,7 +124,11 @@ public final class ReadAhead implements AutoCloseable {
         stores.close();
     }
 
-    /** Reads what staging the artifact reads: its graph, then the signature tags beside it and what they name. */
+    /**
+     * Reads what staging the artifact reads: its graph, and the signature tags beside it with what they name. The
+     * tags are asked for as soon as the artifact's own manifest names its digest, while the manifests it lists are
+     * fetched, not after them (for an index the run narrows, whose signatures it does not copy, in vain).
+     */
     private void read(
             OciReference source,
             boolean narrows,
@@ -103,25 +137,28 @@ public final class ReadAhead implements AutoCloseable {
             ProgressListener listener) {
         try {
             Location from = stores.source(source);
-            ParallelWork work = lookups.orElseThrow().perArtifact();
-            ArtifactGraph graph = ArtifactGraph.fetch(
+            String at = CopyJobs.readAt(source, lock);
+            String digest = from.store()
+                    .fetchManifest(from.repository(), at)
+                    .descriptor()
+                    .digest();
+            List<ParallelWork.Task> reads = new ArrayList<>();
+            reads.add(() -> ArtifactGraph.fetch(
                     from.store(),
                     from.repository(),
-                    CopyJobs.readAt(source, lock),
+                    at,
                     narrows ? options.platforms() : List.of(),
                     source.toString(),
-                    work);
-            if (!options.copySignatures() || graph.narrowed()) {
-                return;
+                    lookups.orElseThrow().perArtifact()));
+            if (options.copySignatures()) {
+                for (String tag : Signatures.tags(digest)) {
+                    reads.add(() -> from.store()
+                            .resolve(from.repository(), tag)
+                            .ifPresent(found -> ArtifactGraph.fetch(
+                                    from.store(), from.repository(), found.digest(), List.of(), tag)));
+                }
             }
-            List<ParallelWork.Task> signatures = new ArrayList<>();
-            for (String tag : Signatures.tags(graph)) {
-                signatures.add(() -> from.store()
-                        .resolve(from.repository(), tag)
-                        .ifPresent(found -> ArtifactGraph.fetch(
-                                from.store(), from.repository(), found.digest(), List.of(), tag, work)));
-            }
-            work.runAll(signatures);
+            lookups.orElseThrow().perArtifact().runAll(reads);
         } catch (Exception e) {
             listener.debug("Reading " + source + " ahead stopped (the mirror run reads it again if it copies it): "
                     + e.getMessage());

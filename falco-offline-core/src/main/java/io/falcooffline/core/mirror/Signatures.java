@@ -2,7 +2,6 @@ package io.falcooffline.core.mirror;
 
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
-import io.falcooffline.core.oci.ArtifactGraph;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.plan.LockEntry;
@@ -33,7 +32,7 @@ final class Signatures {
                     + artifact.graph().platforms() + " changed its digest, which they sign.");
             return signatures;
         }
-        List<String> tags = tags(artifact.graph());
+        List<String> tags = tags(artifact.graph().sourceRoot().digest());
         // Each look-up is a round trip, and most find nothing: ask for all at once.
         List<Optional<Descriptor>> found = new ArrayList<>(Collections.nCopies(tags.size(), Optional.empty()));
         List<ParallelWork.Task> lookUps = new ArrayList<>();
@@ -72,9 +71,9 @@ final class Signatures {
         return signatures;
     }
 
-    /** The tags cosign puts beside an artifact read as {@code graph}, in its source repository. */
-    static List<String> tags(ArtifactGraph graph) {
-        String prefix = graph.sourceRoot().digest().replace(':', '-');
+    /** The tags cosign puts beside the artifact of digest {@code digest} (as its source has it), in its repository. */
+    static List<String> tags(String digest) {
+        String prefix = digest.replace(':', '-');
         return SIGNATURE_SUFFIXES.stream().map(suffix -> prefix + suffix).toList();
     }
 

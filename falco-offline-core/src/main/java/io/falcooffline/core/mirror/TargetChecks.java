@@ -30,6 +30,11 @@ final class TargetChecks {
 
     private TargetChecks() {}
 
+    /** The probe of a package run that pushes to {@code registry}, as {@link #requireSpeaksAsChartSays} makes it. */
+    static Runnable probe(String registry, RegistryAccess access, ProgressListener log) {
+        return () -> requireSpeaksAsChartSays(ChartRegistry.of(registry, access), access, Run.PACKAGE, log);
+    }
+
     /**
      * Probes {@code GET /v2/} of the registry as the chart speaks to it.
      *

@@ -213,13 +213,17 @@ public final class Rewrite {
     /** Applies every edit to the chart and records the values and template changes in the plan. */
     public Result finish() {
         Chart chart = rewrite(root());
-        List<PlannedReference> references = entries.values().stream()
+        Chart input = root().chart();
+        return new Result(
+                chart, new Plan(input.name(), input.version(), registry, references(), changes, warnings, mapper));
+    }
+
+    /** The plan's references so far, before the chart is rewritten: what {@link #finish} will plan for them. */
+    public List<PlannedReference> references() {
+        return entries.values().stream()
                 .map(PlanEntry::toPlanned)
                 .sorted(Comparator.comparing(PlannedReference::source).thenComparing(PlannedReference::target))
                 .toList();
-        Chart input = root().chart();
-        return new Result(
-                chart, new Plan(input.name(), input.version(), registry, references, changes, warnings, mapper));
     }
 
     private ChartTree root() {

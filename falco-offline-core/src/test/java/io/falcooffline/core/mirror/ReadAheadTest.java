@@ -3,7 +3,9 @@ package io.falcooffline.core.mirror;
 import static io.falcooffline.core.mirror.UpstreamFixture.plan;
 import static io.falcooffline.core.mirror.UpstreamFixture.redirected;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.falcooffline.core.InvalidRequestException;
 import io.falcooffline.core.MirrorCalls;
 import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
@@ -12,6 +14,7 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;
+import io.falcooffline.core.testing.LocalRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +53,7 @@ class ReadAheadTest {
         MirrorOptions options = upstream.options(MirrorMode.BUNDLE)
                 .bundle(temp.resolve("bundle"))
                 .build();
-        ReadAhead ahead = ReadAhead.start(options, MirrorCalls.access(options), plan(REGISTRY), listener);
+        ReadAhead ahead = ReadAhead.start(options, MirrorCalls.access(options), REGISTRY, plan(REGISTRY), listener);
         ahead.awaitReads();
         List<String> readAhead = manifestRequests(log);
         int before = log.size();
@@ -80,7 +83,7 @@ class ReadAheadTest {
         List<PlannedReference> verified = plan(REGISTRY).stream()
                 .filter(reference -> !reference.source().equals(UpstreamFixture.REDIS_IMAGE))
                 .toList();
-        ReadAhead ahead = ReadAhead.start(options, MirrorCalls.access(options), beforeVerification, listener);
+        ReadAhead ahead = ReadAhead.start(options, MirrorCalls.access(options), REGISTRY, beforeVerification, listener);
         ahead.awaitReads();
 
         MirrorResult result = Mirror.run(
@@ -94,6 +97,24 @@ class ReadAheadTest {
         assertThat(log)
                 .noneMatch(line -> line.startsWith("INFO") && line.contains("falcosidekick"))
                 .anyMatch(line -> line.startsWith("DEBUG Reading " + MISSING + " ahead stopped"));
+    }
+
+    @Test
+    void shouldReportTheProbeOfTheInternalRegistryStartedAheadAsTheRunWouldHaveProbedIt() throws Exception {
+        // Nothing listens there: the chart's registry cannot be reached, which the probe reports by name.
+        String unreachable = "127.0.0.1:" + LocalRegistry.freePort();
+        MirrorOptions options = upstream.options(MirrorMode.PUSH, unreachable).build();
+        MirrorRequest request =
+                new MirrorRequest(options, MirrorCalls.access(options), unreachable, plan(unreachable), List.of());
+        Throwable probedInTheRun = catchThrowable(() -> Mirror.run(request, listener));
+
+        ReadAhead ahead =
+                ReadAhead.start(options, MirrorCalls.access(options), unreachable, plan(unreachable), listener);
+        ahead.awaitReads();
+        Throwable probedAhead = catchThrowable(() -> Mirror.run(request, ahead, listener));
+
+        assertThat(probedInTheRun).isInstanceOf(InvalidRequestException.class).hasMessageContaining(unreachable);
+        assertThat(probedAhead).isInstanceOf(probedInTheRun.getClass()).hasMessage(probedInTheRun.getMessage());
     }
 
     /** The manifest and tag requests the run's registry clients logged. */

@@ -2,7 +2,6 @@ package io.falcooffline.core.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,12 +94,7 @@ public final class GitRepositories {
         }
 
         public static Daemon serve(Path basePath) {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            int port = LocalRegistry.freePort();
             try {
                 Process process = new ProcessBuilder(
                                 "git",

@@ -51,6 +51,15 @@ public final class LocalRegistry implements AutoCloseable {
         this.logFile = logFile;
     }
 
+    /** A loopback port nothing listens on now: for a server a test starts there, or for a host that answers nothing. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts a plain-HTTP registry without authentication. */
     public static LocalRegistry startPlain() {
         return builder().start();
@@ -335,14 +344,6 @@ public final class LocalRegistry implements AutoCloseable {
                 return new String(start, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 ");
             } catch (IOException e) {
                 return false;
-            }
-        }
-
-        private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
 
