@@ -82,6 +82,7 @@ public final class ReadAhead implements AutoCloseable {
             boolean narrows = CopyJobs.narrows(source, target);
             reads.putIfAbsent(source + " " + narrows, () -> ahead.read(source, narrows, lock, options, listener));
         }
+        listener.debug("Reading " + reads.size() + " artifact(s) ahead of the mirror while the chart is verified.");
         reads.values()
                 .forEach(read -> ahead.reads.add(ahead.lookups.orElseThrow().start(read)));
         return ahead;
