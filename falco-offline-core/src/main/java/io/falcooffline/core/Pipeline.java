@@ -357,7 +357,10 @@ final class Pipeline {
                         mirror.platforms(),
                         sources),
                 index);
-        result.notes().forEach(listener::info);
+        // A note that is also a warning is logged once, as the warning.
+        result.notes().stream()
+                .filter(note -> !result.warnings().contains(note))
+                .forEach(listener::info);
         result.warnings().forEach(listener::warn);
         return result;
     }

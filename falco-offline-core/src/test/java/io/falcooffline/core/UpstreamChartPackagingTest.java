@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -165,9 +166,16 @@ class UpstreamChartPackagingTest {
         PackageRequest request =
                 request(List.of(), output).toBuilder().strict(true).build();
 
-        PackageResult result = FalcoOffline.packageChart(request, ProgressListener.SILENT);
+        List<String> log = new CopyOnWriteArrayList<>();
+        PackageResult result = FalcoOffline.packageChart(request, (level, message) -> log.add(level + " " + message));
 
         assertThat(result.plan().warnings()).isEmpty();
+        assertThat(log)
+                .as("the index the short names resolve through is said once, as a warning: it is the built-in subset")
+                .filteredOn(line -> line.contains("falcoctl short names resolve through"))
+                .singleElement()
+                .satisfies(
+                        line -> assertThat(line).startsWith("WARN falcoctl short names resolve through the built-in"));
         Map<String, Object> falcoctl = HelmRenderer.render(result.chartFile().orElseThrow())
                 .falcoctlConfig()
                 .orElseThrow();

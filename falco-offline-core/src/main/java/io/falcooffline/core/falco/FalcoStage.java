@@ -220,10 +220,11 @@ public final class FalcoStage {
             warnings.add("Falco " + input.falcoVersion() + " is not in falco-offline's compatibility table: plugin"
                     + " API and rules engine requirements are not checked.");
         }
-        notes.add("falcoctl short names resolve through " + index.description() + ".");
+        String resolvedThrough = "falcoctl short names resolve through " + index.description() + ".";
+        notes.add(resolvedThrough);
         if (index.origin() == IndexSource.Origin.BUILT_IN) {
-            warnings.add(
-                    "falcoctl short names resolve through the built-in index subset: " + index.description() + ".");
+            // The same sentence: the plan notes which index was used, and warns when it is the built-in subset.
+            warnings.add(resolvedThrough);
         }
         if (input.sources().isEmpty()) {
             if (options.delivery() == Delivery.BAKED) {

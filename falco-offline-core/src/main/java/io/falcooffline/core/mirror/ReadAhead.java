@@ -10,6 +10,7 @@ import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.oci.registry.RegistryAccess;
 import io.falcooffline.core.oci.registry.Stores;
+import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.OciReference;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;
@@ -72,7 +73,9 @@ public final class ReadAhead implements AutoCloseable {
         Map<String, Runnable> reads = new LinkedHashMap<>();
         // One read per source and narrowing: a reference the chart names twice is read once.
         for (PlannedReference reference : references) {
+            // What the run copies: not what is already internal, nor what stays upstream.
             if (reference.kind() == ReferenceKind.INDEX
+                    || reference.disposition() != Disposition.REDIRECTED
                     || reference.sourceReference().isEmpty()
                     || reference.targetReference().isEmpty()) {
                 continue;

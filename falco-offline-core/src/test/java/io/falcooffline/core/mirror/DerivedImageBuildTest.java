@@ -28,9 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,20 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DerivedImageBuildTest {
 
-    private static UpstreamFixture upstream;
+    @RegisterExtension
+    static final UpstreamFixture upstream = UpstreamFixture.perClass();
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void publishUpstream() {
-        upstream = new UpstreamFixture();
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        upstream.close();
-    }
 
     /** Tags the mirrored base's index again under another tag, reading it from the target as a real build does. */
     private static final class Retag implements DerivedImageBuild {

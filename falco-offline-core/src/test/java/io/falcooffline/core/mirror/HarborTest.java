@@ -31,9 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,23 +46,14 @@ class HarborTest {
     private static final String SYSTEM_ROBOT = "robot$ci-admin";
     private static final String SYSTEM_ROBOT_SECRET = "adm1n$ecret";
 
-    private static UpstreamFixture upstream;
+    @RegisterExtension
+    static final UpstreamFixture upstream = UpstreamFixture.perClass();
 
     @TempDir
     Path temp;
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final ProgressListener listener = (level, message) -> log.add(level + " " + message);
-
-    @BeforeAll
-    static void start() {
-        upstream = new UpstreamFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        upstream.close();
-    }
 
     @Test
     void shouldPushIntoAnExistingProjectWithRobotBearerTokensFromHarborsTokenService() throws IOException {

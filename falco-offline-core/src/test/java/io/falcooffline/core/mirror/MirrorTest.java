@@ -45,9 +45,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,23 +55,14 @@ class MirrorTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static UpstreamFixture upstream;
+    @RegisterExtension
+    static final UpstreamFixture upstream = UpstreamFixture.perClass();
 
     @TempDir
     Path temp;
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final ProgressListener listener = (level, message) -> log.add(level + " " + message);
-
-    @BeforeAll
-    static void publishUpstream() {
-        upstream = new UpstreamFixture();
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        upstream.close();
-    }
 
     @Test
     void shouldCopyEveryArtifactOfThePlanWhenPushingToRegistry() throws IOException {

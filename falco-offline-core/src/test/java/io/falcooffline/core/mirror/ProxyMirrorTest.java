@@ -38,9 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,23 +53,14 @@ class ProxyMirrorTest {
     private static final String PROXY_USER = "builder";
     private static final String PROXY_PASSWORD = "pr0xy-S3cret-not-for-logs";
 
-    private static UpstreamFixture upstream;
+    @RegisterExtension
+    static final UpstreamFixture upstream = UpstreamFixture.perClass();
 
     @TempDir
     Path temp;
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final ProgressListener listener = (level, message) -> log.add(level + " " + message);
-
-    @BeforeAll
-    static void publishUpstream() {
-        upstream = new UpstreamFixture();
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        upstream.close();
-    }
 
     private static String upstreamHost(LocalRegistry registry) {
         return UPSTREAM_NAME + ":" + registry.port();

@@ -11,6 +11,7 @@ import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;
@@ -19,9 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The mirror's reads started ahead, while the package run still verifies the chart, and what the run reuses. */
@@ -29,24 +29,16 @@ class ReadAheadTest {
 
     private static final String REGISTRY = "registry.internal:5000";
     private static final String MISSING = "docker.io/falcosecurity/falcosidekick:2.31.1";
+    private static final String ALREADY_INTERNAL = REGISTRY + "/falco/already:1.0.0";
 
-    private static UpstreamFixture upstream;
+    @RegisterExtension
+    static final UpstreamFixture upstream = UpstreamFixture.perClass();
 
     @TempDir
     Path temp;
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final ProgressListener listener = (level, message) -> log.add(level + " " + message);
-
-    @BeforeAll
-    static void publishUpstream() {
-        upstream = new UpstreamFixture();
-    }
-
-    @AfterAll
-    static void stopUpstream() {
-        upstream.close();
-    }
 
     @Test
     void shouldCopyEveryArtifactWithoutAskingTheSourceForAManifestOrTagAgain() throws Exception {
@@ -80,6 +72,8 @@ class ReadAheadTest {
                 .build();
         List<PlannedReference> beforeVerification = new ArrayList<>(plan(REGISTRY));
         beforeVerification.add(redirected(ReferenceKind.IMAGE, MISSING, REGISTRY));
+        beforeVerification.add(new PlannedReference(
+                ReferenceKind.IMAGE, ALREADY_INTERNAL, ALREADY_INTERNAL, Disposition.ALREADY_INTERNAL, List.of()));
         List<PlannedReference> verified = plan(REGISTRY).stream()
                 .filter(reference -> !reference.source().equals(UpstreamFixture.REDIS_IMAGE))
                 .toList();
@@ -94,6 +88,7 @@ class ReadAheadTest {
         assertThat(result.entries()).extracting(LockEntry::source).doesNotContain(UpstreamFixture.REDIS_IMAGE);
         assertThat(result.entries()).hasSize(6);
         assertThat(log).noneMatch(line -> line.startsWith("WARN"));
+        assertThat(log).as("not read: the run copies nothing of it").noneMatch(line -> line.contains("falco/already"));
         assertThat(log)
                 .noneMatch(line -> line.startsWith("INFO") && line.contains("falcosidekick"))
                 .anyMatch(line -> line.startsWith("DEBUG Reading " + MISSING + " ahead stopped"));

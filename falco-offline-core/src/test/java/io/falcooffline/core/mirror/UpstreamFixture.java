@@ -19,12 +19,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A local registry standing in for ghcr.io and Docker Hub, holding the artifacts the Falco chart's k8saudit setup
- * pulls, and the plan that points at them.
+ * pulls, and the plan that points at them. A test class that shares one for all its tests registers it:
+ * {@code @RegisterExtension static final UpstreamFixture upstream = UpstreamFixture.perClass();}.
  */
-final class UpstreamFixture implements AutoCloseable {
+final class UpstreamFixture implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     static final String K8SAUDIT = "ghcr.io/falcosecurity/plugins/plugin/k8saudit:0.16";
     static final String CONTAINER = "ghcr.io/falcosecurity/plugins/plugin/container:0.7.1";
@@ -35,8 +39,8 @@ final class UpstreamFixture implements AutoCloseable {
     static final String JSON_DEPENDENCY = "ghcr.io/falcosecurity/plugins/plugin/json:0.7.0";
     static final String INDEX_URL = "https://falcosecurity.github.io/falcoctl/index.yaml";
 
-    final LocalRegistry registry;
-    final RegistryClient client;
+    LocalRegistry registry;
+    RegistryClient client;
     final SyntheticArtifact k8saudit = SyntheticArtifacts.plugin("k8saudit", "0.16.1", "3.11.0");
     final SyntheticArtifact json = SyntheticArtifacts.plugin("json", "0.7.0", "3.0.0");
     final SyntheticArtifact jsonLatest = SyntheticArtifacts.plugin("json", "0.7.4", "3.11.0");
@@ -56,6 +60,27 @@ final class UpstreamFixture implements AutoCloseable {
 
     /** The artifacts on a registry started by the caller (TLS, for instance); closed with this fixture. */
     UpstreamFixture(LocalRegistry registry) {
+        publishOn(registry);
+    }
+
+    private UpstreamFixture(Void notYetPublished) {}
+
+    /** A fixture published before the first test of the class that registers it and closed after its last. */
+    static UpstreamFixture perClass() {
+        return new UpstreamFixture((Void) null);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        publishOn(LocalRegistry.startPlain());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void publishOn(LocalRegistry registry) {
         this.registry = registry;
         client = new RegistryClient(registry.clientOptions().build());
         k8saudit.pushTo(client, "falcosecurity/plugins/plugin/k8saudit", "0.16", "0.16.1");

@@ -27,10 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * knows {@code registry.upstream.test}, the machine itself does not, so a client that bypasses the proxy fails with
  * an unknown host. Every connection and request is recorded.
  *
- * <p>Each forwarded plain-HTTP request gets {@code Connection: close} towards the upstream, so one client connection
- * carries one request and the proxy never has to parse a response.
+ * <p>Each forwarded plain-HTTP request gets {@code Connection: close} towards the upstream, and its response towards
+ * the client, so one client connection carries one request and the proxy reads no more of a response than its head.
  */
 public final class ForwardProxy implements AutoCloseable {
+
+    /** Headers about the one connection they come on, which this proxy sets itself. */
+    private static final List<String> HOP_BY_HOP = List.of("proxy-connection", "connection", "keep-alive");
 
     private final ServerSocket server;
     private final Map<String, String> hosts = new ConcurrentHashMap<>();
@@ -176,8 +179,7 @@ public final class ForwardProxy implements AutoCloseable {
                 String name = line.substring(0, Math.max(0, line.indexOf(':')))
                         .strip()
                         .toLowerCase(Locale.ROOT);
-                if (!List.of("proxy-authorization", "proxy-connection", "connection", "keep-alive")
-                        .contains(name)) {
+                if (!name.equals("proxy-authorization") && !HOP_BY_HOP.contains(name)) {
                     request.append(line).append("\r\n");
                 }
             }
@@ -186,8 +188,28 @@ public final class ForwardProxy implements AutoCloseable {
             toUpstream.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             toUpstream.flush();
             pipe(in, toUpstream, upstream);
-            upstream.getInputStream().transferTo(out);
+            InputStream fromUpstream = upstream.getInputStream();
+            out.write(withConnectionClose(readHead(fromUpstream)).getBytes(StandardCharsets.ISO_8859_1));
+            fromUpstream.transferTo(out);
         }
+    }
+
+    /**
+     * The response head as the client gets it: saying that the connection closes after it, as this proxy closes it,
+     * so that the client does not send its next request (a JGit {@code POST}, which is not retried) on a connection
+     * already gone.
+     */
+    private static String withConnectionClose(List<String> head) {
+        StringBuilder response = new StringBuilder();
+        for (String line : head) {
+            String name =
+                    line.substring(0, Math.max(0, line.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name)) {
+                response.append(line).append("\r\n");
+            }
+        }
+        return response.append("Connection: close\r\nProxy-Connection: close\r\n\r\n")
+                .toString();
     }
 
     /** Copies the client's further bytes (a request body) to the upstream on a thread of its own. */
