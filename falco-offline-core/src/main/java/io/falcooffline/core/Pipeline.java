@@ -357,10 +357,7 @@ final class Pipeline {
                         mirror.platforms(),
                         sources),
                 index);
-        // A note that is also a warning is logged once, as the warning.
-        result.notes().stream()
-                .filter(note -> !result.warnings().contains(note))
-                .forEach(listener::info);
+        result.notes().forEach(listener::info);
         result.warnings().forEach(listener::warn);
         return result;
     }
@@ -445,9 +442,8 @@ final class Pipeline {
                         new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
                 builds,
                 chart);
-        return Optional.of(readAhead
-                .map(reads -> Mirror.run(mirror, reads, listener))
-                .orElseGet(() -> Mirror.run(mirror, listener)));
+        // A mirroring run that writes started reading ahead before verification.
+        return Optional.of(Mirror.run(mirror, readAhead.orElseThrow(), listener));
     }
 
     /**

@@ -220,11 +220,12 @@ public final class FalcoStage {
             warnings.add("Falco " + input.falcoVersion() + " is not in falco-offline's compatibility table: plugin"
                     + " API and rules engine requirements are not checked.");
         }
+        // The plan's `index` names the index either way: the built-in subset is worth a warning, any other a note.
         String resolvedThrough = "falcoctl short names resolve through " + index.description() + ".";
-        notes.add(resolvedThrough);
         if (index.origin() == IndexSource.Origin.BUILT_IN) {
-            // The same sentence: the plan notes which index was used, and warns when it is the built-in subset.
             warnings.add(resolvedThrough);
+        } else {
+            notes.add(resolvedThrough);
         }
         if (input.sources().isEmpty()) {
             if (options.delivery() == Delivery.BAKED) {
