@@ -176,9 +176,7 @@ public final class ForwardProxy implements AutoCloseable {
                     .append(requestLine[2])
                     .append("\r\n");
             for (String line : head.subList(1, head.size())) {
-                String name = line.substring(0, Math.max(0, line.indexOf(':')))
-                        .strip()
-                        .toLowerCase(Locale.ROOT);
+                String name = nameOf(line);
                 if (!name.equals("proxy-authorization") && !HOP_BY_HOP.contains(name)) {
                     request.append(line).append("\r\n");
                 }
@@ -202,9 +200,7 @@ public final class ForwardProxy implements AutoCloseable {
     private static String withConnectionClose(List<String> head) {
         StringBuilder response = new StringBuilder();
         for (String line : head) {
-            String name =
-                    line.substring(0, Math.max(0, line.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name)) {
+            if (!HOP_BY_HOP.contains(nameOf(line))) {
                 response.append(line).append("\r\n");
             }
         }
@@ -253,12 +249,16 @@ public final class ForwardProxy implements AutoCloseable {
 
     private static String header(List<String> head, String name) {
         for (String line : head.subList(1, head.size())) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) {
-                return line.substring(colon + 1).strip();
+            if (!name.isEmpty() && nameOf(line).equals(name.toLowerCase(Locale.ROOT))) {
+                return line.substring(line.indexOf(':') + 1).strip();
             }
         }
         return null;
+    }
+
+    /** The name of a header line, lower case; empty for a line without one (the request or status line). */
+    private static String nameOf(String line) {
+        return line.substring(0, Math.max(0, line.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
     }
 
     /** The request line and headers, read byte by byte so that no body byte is consumed. */
