@@ -41,6 +41,8 @@ final class WanComparison {
     private final List<String> extraArguments;
     /** {@code MAVEN_OPTS} for falco-offline's runs (e.g. a flight recording), or empty. */
     private final String mavenOpts;
+    /** The nested repository of another build of the plugin to run beside this one's, or empty for none. */
+    private final String baselineRepository;
     /** Where each falco-offline run's Maven output is kept, or empty to keep none. */
     private final String logDirectory;
 
@@ -54,6 +56,7 @@ final class WanComparison {
         this.extraArguments = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         this.logDirectory = settings.text("wanLogs", "");
         this.mavenOpts = settings.text("wanMavenOpts", "");
+        this.baselineRepository = settings.text("wanBaseline", "");
     }
 
     /** One contender's timings and what crossed the link in its last round. */
@@ -105,17 +108,7 @@ final class WanComparison {
             Samples bundleCopy = new Samples("bundle copy");
             Samples registryCopy = new Samples("registry copy");
             List<Runnable> contenders = List.of(
-                    () -> timed(link, bundle, () -> {
-                        Path project = MirrorComparison.fresh(work, "bundle");
-                        try {
-                            List<String> arguments = MirrorComparison.mirrorArguments(
-                                    chart, from, "registry.bench.internal:5000", parallelism);
-                            arguments.addAll(MirrorComparison.TIME_STAMPS);
-                            return falcoOffline(project, arguments, bundleCopy, "bundle-" + shape.describe());
-                        } finally {
-                            AtomicFiles.deleteRecursivelyQuietly(project);
-                        }
-                    }),
+                    () -> timed(link, bundle, () -> toBundle(work, chart, from, List.of(), bundleCopy, shape)),
                     () -> timed(link, skopeoDir, () -> {
                         Path directory = MirrorComparison.fresh(work, "skopeo-dir");
                         try {
@@ -132,18 +125,7 @@ final class WanComparison {
                             AtomicFiles.deleteRecursivelyQuietly(directory);
                         }
                     }),
-                    () -> timed(link, registry, () -> {
-                        Path project = MirrorComparison.fresh(work, "registry");
-                        try (LocalRegistry target = LocalRegistry.startPlain()) {
-                            List<String> arguments =
-                                    MirrorComparison.mirrorArguments(chart, from, target.host(), parallelism);
-                            arguments.add("-Dfalco-offline.push=true");
-                            arguments.addAll(MirrorComparison.TIME_STAMPS);
-                            return falcoOffline(project, arguments, registryCopy, "registry-" + shape.describe());
-                        } finally {
-                            AtomicFiles.deleteRecursivelyQuietly(project);
-                        }
-                    }),
+                    () -> timed(link, registry, () -> toRegistry(work, chart, from, List.of(), registryCopy, shape)),
                     () -> timed(link, skopeoDocker, () -> {
                         Path directory = MirrorComparison.fresh(work, "skopeo-docker");
                         try (LocalRegistry target = LocalRegistry.startPlain()) {
@@ -157,15 +139,75 @@ final class WanComparison {
                             AtomicFiles.deleteRecursivelyQuietly(directory);
                         }
                     }));
-            Samples.alternate(
-                    "WAN " + shape.describe(),
-                    withSkopeo ? contenders : List.of(contenders.get(0), contenders.get(2)),
-                    rounds);
+            List<Runnable> running =
+                    new ArrayList<>(withSkopeo ? contenders : List.of(contenders.get(0), contenders.get(2)));
+            // Another build of the plugin in the same rounds, for a before-and-after that one machine's drift cannot
+            // tilt; its figures are printed, not written into the page.
+            List<String> baseline =
+                    baselineRepository.isEmpty() ? List.of() : List.of("-Dmaven.repo.local=" + baselineRepository);
+            Contender baselineBundle = new Contender("baseline → bundle on disk");
+            Contender baselineRegistry = new Contender("baseline → empty registry");
+            Samples baselineBundleCopy = new Samples("baseline bundle copy");
+            Samples baselineRegistryCopy = new Samples("baseline registry copy");
+            if (!baseline.isEmpty()) {
+                running.add(() -> timed(
+                        link, baselineBundle, () -> toBundle(work, chart, from, baseline, baselineBundleCopy, shape)));
+                running.add(() -> timed(
+                        link,
+                        baselineRegistry,
+                        () -> toRegistry(work, chart, from, baseline, baselineRegistryCopy, shape)));
+            }
+            Samples.alternate("WAN " + shape.describe(), running, rounds);
+            if (!baseline.isEmpty()) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "Against the baseline at %s: bundle %.2f s (copy %.2f s) vs %.2f s (copy %.2f s);"
+                                + " registry %.2f s (copy %.2f s) vs %.2f s (copy %.2f s)%n",
+                        shape.describe(),
+                        bundle.samples.median(),
+                        bundleCopy.median(),
+                        baselineBundle.samples.median(),
+                        baselineBundleCopy.median(),
+                        registry.samples.median(),
+                        registryCopy.median(),
+                        baselineRegistry.samples.median(),
+                        baselineRegistryCopy.median());
+            }
             return markdown(set, shape, bundle, bundleCopy, skopeoDir, registry, registryCopy, skopeoDocker);
         }
     }
 
     private record Run(double seconds) {}
+
+    /** falco-offline into a bundle on disk; {@code extra} arguments after the others. */
+    private Run toBundle(
+            Path work, Path chart, String from, List<String> extra, Samples copy, ShapingProxy.Shape shape) {
+        Path project = MirrorComparison.fresh(work, "bundle");
+        try {
+            List<String> arguments =
+                    MirrorComparison.mirrorArguments(chart, from, "registry.bench.internal:5000", parallelism);
+            arguments.addAll(MirrorComparison.TIME_STAMPS);
+            arguments.addAll(extra);
+            return falcoOffline(project, arguments, copy, "bundle-" + shape.describe());
+        } finally {
+            AtomicFiles.deleteRecursivelyQuietly(project);
+        }
+    }
+
+    /** falco-offline into an empty registry of its own; {@code extra} arguments after the others. */
+    private Run toRegistry(
+            Path work, Path chart, String from, List<String> extra, Samples copy, ShapingProxy.Shape shape) {
+        Path project = MirrorComparison.fresh(work, "registry");
+        try (LocalRegistry target = LocalRegistry.startPlain()) {
+            List<String> arguments = MirrorComparison.mirrorArguments(chart, from, target.host(), parallelism);
+            arguments.add("-Dfalco-offline.push=true");
+            arguments.addAll(MirrorComparison.TIME_STAMPS);
+            arguments.addAll(extra);
+            return falcoOffline(project, arguments, copy, "registry-" + shape.describe());
+        } finally {
+            AtomicFiles.deleteRecursivelyQuietly(project);
+        }
+    }
 
     private Run falcoOffline(Path project, List<String> arguments, Samples copy, String name) {
         List<String> all = new ArrayList<>(arguments);
@@ -190,10 +232,18 @@ final class WanComparison {
         }
     }
 
-    private static void timed(ShapingProxy link, Contender contender, Supplier<Run> run) {
+    private void timed(ShapingProxy link, Contender contender, Supplier<Run> run) {
         long bytes = link.bytesDown();
         int connections = link.connections();
-        Run finished = run.get();
+        LinkTrace trace = logDirectory.isEmpty() ? null : LinkTrace.start(link);
+        Run finished;
+        try {
+            finished = run.get();
+        } finally {
+            if (trace != null) {
+                keepLog("trace-" + contender.samples.name(), trace.stop());
+            }
+        }
         contender.samples.add(finished.seconds());
         contender.linkBytes = link.bytesDown() - bytes;
         contender.connections = link.connections() - connections;

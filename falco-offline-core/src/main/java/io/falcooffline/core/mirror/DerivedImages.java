@@ -46,9 +46,9 @@ final class DerivedImages {
      *
      * @throws MirrorException naming the image and the input the plan lacks, before anything is copied
      */
-    void requireInputsCopied(List<StagedArtifact> staged, List<CopyJobs.Internal> alreadyInternal) {
+    void requireInputsCopied(List<CopyJob> jobs, List<CopyJobs.Internal> alreadyInternal) {
         Set<String> available = new HashSet<>();
-        staged.forEach(artifact -> available.add(nameAndTag(artifact.job().targetName())));
+        jobs.forEach(job -> available.add(nameAndTag(job.targetName())));
         alreadyInternal.forEach(
                 internal -> internal.reference().ifPresent(reference -> available.add(nameAndTag(reference))));
         for (DerivedImageBuild build : builds) {

@@ -3,7 +3,7 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.MirrorException;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.DaemonThreads;
-import io.falcooffline.core.io.Sizes;
+import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.FileFilledBlobs;
 import io.falcooffline.core.oci.Location;
@@ -17,19 +17,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -58,7 +62,6 @@ import java.util.function.LongSupplier;
 final class MirrorEngine implements AutoCloseable {
 
     private static final long ABORT_WAIT_SECONDS = 30;
-    private static final int FAILED = -1;
     /**
      * Blobs from this size on (two of the shortest ranges) are fetched in ranges where the source allows: across the
      * internet one connection carries a fraction of the link, and a blob of 30 MiB on one connection of 20 MiB/s
@@ -146,14 +149,27 @@ final class MirrorEngine implements AutoCloseable {
      * others. Each artifact's manifests are stored, and its progress reported, as soon as its last blob is in place.
      */
     void copyContent(List<StagedArtifact> artifacts) {
-        for (StagedArtifact artifact : artifacts) {
-            stores.add(artifact.job().source().store());
-            stores.add(artifact.job().target().store());
-        }
-        try (TransferProgress running = new TransferProgress(listener, blobBytes(artifacts), progressInterval)) {
+        copyContent(handOver -> {
+            handOver.accept(artifacts);
+            return null;
+        });
+    }
+
+    /**
+     * Copies, as {@link #copyContent(List)} does, the artifacts {@code staging} hands over while it reads them: each
+     * one's blobs start as soon as it is handed over, not after the last artifact is read, since across the internet
+     * those reads are round trips while the link would stay idle. {@code staging} runs on a thread of its own; when it
+     * fails, the transfers stop and its failure is thrown as it is.
+     *
+     * @param staging reads the artifacts, handing each over (on any thread) once it is read and may be copied
+     * @return what {@code staging} returned
+     */
+    <T> T copyContent(Function<Consumer<List<StagedArtifact>>, T> staging) {
+        T staged;
+        try (TransferProgress running = new TransferProgress(listener, 0, progressInterval)) {
             transferProgress = running;
             try {
-                copyContentReporting(artifacts);
+                staged = new ContentCopy().run(staging);
             } finally {
                 bytesOfEarlierCalls.addAndGet(running.bytesDone());
                 transferProgress = null;
@@ -162,66 +178,112 @@ final class MirrorEngine implements AutoCloseable {
         listener.debug("Blob transfers at once: started at " + slots.start() + " (at most " + parallelism
                 + "), reached " + slots.highest() + ", now " + slots.limit() + "; " + blobsInRanges.get()
                 + " blobs fetched in ranges");
+        return staged;
     }
 
-    /** The bytes of every distinct blob per target: at most what this copy moves. */
-    private static long blobBytes(List<StagedArtifact> artifacts) {
-        Map<BlobKey, Long> sizes = new LinkedHashMap<>();
-        for (StagedArtifact artifact : artifacts) {
-            for (Descriptor blob : artifact.graph().blobs()) {
-                sizes.put(new BlobKey(artifact.job().target().store(), blob.digest()), blob.size());
-            }
-        }
-        return sizes.values().stream().mapToLong(Long::longValue).sum();
-    }
+    /**
+     * One {@link #copyContent} call: its thread takes the events (artifacts handed over, artifacts whose blobs are
+     * all placed, failures) in turn, so the lists of artifacts and blob groups are its own.
+     */
+    private final class ContentCopy {
+        private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        private final List<StagedArtifact> artifacts = new ArrayList<>();
+        private final Map<BlobKey, BlobGroup> groups = new HashMap<>();
+        private final List<Future<?>> pending = new ArrayList<>();
+        private final AtomicReference<BlobFailure> failed = new AtomicReference<>();
 
-    private void copyContentReporting(List<StagedArtifact> artifacts) {
-        List<ArtifactProgress> progress = new ArrayList<>();
-        Map<BlobKey, List<Placement>> groups = new LinkedHashMap<>();
-        BlockingQueue<Integer> finished = new LinkedBlockingQueue<>();
-        for (int i = 0; i < artifacts.size(); i++) {
-            StagedArtifact artifact = artifacts.get(i);
-            progress.add(new ArtifactProgress(artifact.graph().blobs().size()));
-            for (Descriptor blob : artifact.graph().blobs()) {
-                groups.computeIfAbsent(
-                                new BlobKey(artifact.job().target().store(), blob.digest()), key -> new ArrayList<>())
-                        .add(new Placement(i, blob));
+        <T> T run(Function<Consumer<List<StagedArtifact>>, T> staging) {
+            FutureTask<T> reads =
+                    new FutureTask<>(() -> staging.apply(batch -> events.add(new HandedOver(List.copyOf(batch))))) {
+                        @Override
+                        protected void done() {
+                            events.add(new StagingEnded());
+                        }
+                    };
+            pending.add(helpers.submit(reads));
+            boolean stagingEnded = false;
+            int stored = 0;
+            while (!stagingEnded || stored < artifacts.size()) {
+                Event event;
+                try {
+                    event = events.take();
+                } catch (InterruptedException e) {
+                    abort(pending);
+                    Thread.currentThread().interrupt();
+                    throw new MirrorException("", "Mirroring was interrupted while copying blobs.", e);
+                }
+                if (event instanceof HandedOver handedOver) {
+                    start(handedOver.artifacts());
+                } else if (event instanceof AllPlaced placed) {
+                    store(artifacts.get(placed.artifact()), placed.progress());
+                    stored++;
+                } else if (event instanceof BlobFailure failure) {
+                    abort(pending);
+                    throw failure(
+                            artifacts.get(failure.artifact()).job(),
+                            "copying blob " + failure.blob().digest(),
+                            failure.cause());
+                } else if (event instanceof StagingEnded) {
+                    stagingEnded = true;
+                    staged(reads);
+                }
             }
-            if (artifact.graph().blobs().isEmpty()) {
-                finished.add(i);
-            }
+            return staged(reads);
         }
-        AtomicReference<BlobFailure> failed = new AtomicReference<>();
-        List<Future<?>> pending = new ArrayList<>();
-        // The small ones first, which end in a round trip each while the first large ones transfer; then largest
-        // first across all artifacts, so the run does not end waiting on one big layer started last.
-        List<List<Placement>> bySize = new ArrayList<>(groups.values());
-        bySize.sort(Comparator.comparing(
-                        (List<Placement> group) -> group.get(0).blob().size() > LATENCY_BOUND_BYTES)
-                .thenComparing(Comparator.comparingLong(
-                                (List<Placement> group) -> group.get(0).blob().size())
-                        .reversed()));
-        for (List<Placement> group : bySize) {
-            pending.add(transfers.submit(() -> place(group, artifacts, progress, finished, failed)));
-        }
-        for (int done = 0; done < artifacts.size(); done++) {
-            int next;
+
+        /** What staging returned; its failure, once the transfers it started are stopped. */
+        private <T> T staged(FutureTask<T> reads) {
             try {
-                next = finished.take();
+                return reads.get();
+            } catch (ExecutionException e) {
+                abort(pending);
+                throw ExecutionFailures.unwrap(e);
             } catch (InterruptedException e) {
                 abort(pending);
                 Thread.currentThread().interrupt();
-                throw failure(artifacts.get(0).job(), "copying blobs (interrupted)", e);
+                throw new MirrorException("", "Mirroring was interrupted while reading artifacts.", e);
             }
-            if (next == FAILED) {
-                abort(pending);
-                BlobFailure failure = failed.get();
-                throw failure(
-                        artifacts.get(failure.artifact()).job(),
-                        "copying blob " + failure.blob().digest(),
-                        failure.cause());
+        }
+
+        /**
+         * Starts placing the blobs of artifacts just handed over: a blob new to its target gets a group, started
+         * small ones first, then largest first, so the copy does not end waiting on one big layer started last; a
+         * blob another artifact already placed there is placed again from there (found or mounted).
+         */
+        private void start(List<StagedArtifact> handedOver) {
+            List<BlobGroup> fresh = new ArrayList<>();
+            for (StagedArtifact artifact : handedOver) {
+                int index = artifacts.size();
+                artifacts.add(artifact);
+                ArtifactProgress progress =
+                        new ArtifactProgress(artifact.graph().blobs().size());
+                CopyJob job = artifact.job();
+                stores.add(job.source().store());
+                stores.add(job.target().store());
+                if (artifact.graph().blobs().isEmpty()) {
+                    events.add(new AllPlaced(index, progress));
+                }
+                for (Descriptor blob : artifact.graph().blobs()) {
+                    BlobGroup group =
+                            groups.computeIfAbsent(new BlobKey(job.target().store(), blob.digest()), key -> {
+                                BlobGroup created = new BlobGroup(blob);
+                                fresh.add(created);
+                                transferProgress.expect(blob.size());
+                                return created;
+                            });
+                    if (group.add(new Placement(index, job, progress, blob)) && !fresh.contains(group)) {
+                        pending.add(transfers.submit(() -> place(group)));
+                    }
+                }
             }
-            StagedArtifact artifact = artifacts.get(next);
+            fresh.sort(Comparator.comparing((BlobGroup group) -> group.blob.size() > LATENCY_BOUND_BYTES)
+                    .thenComparing(Comparator.comparingLong((BlobGroup group) -> group.blob.size())
+                            .reversed()));
+            fresh.forEach(group -> pending.add(transfers.submit(() -> place(group))));
+        }
+
+        /** Stores the manifests of an artifact whose blobs are all placed, children first, and reports it. */
+        private void store(StagedArtifact artifact, ArtifactProgress progress) {
             try {
                 for (Manifest child : artifact.graph().children()) {
                     putByDigest(artifact.job().target(), child);
@@ -231,7 +293,35 @@ final class MirrorEngine implements AutoCloseable {
                 abort(pending);
                 throw failure(artifact.job(), "storing its manifests", e);
             }
-            report(artifact, progress.get(next));
+            listener.info(progress.line(artifact));
+        }
+
+        /** Places the group's blob wherever asked, in turn, until none is left or another placement failed. */
+        private void place(BlobGroup group) {
+            boolean moved = false;
+            for (Placement placement = group.next(); placement != null; placement = group.next()) {
+                if (failed.get() != null || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                placement.progress().started();
+                ArtifactProgress.Outcome outcome;
+                try {
+                    outcome = copyBlob(placement.job(), placement.blob());
+                } catch (Exception | Error e) {
+                    BlobFailure failure = new BlobFailure(placement.artifact(), placement.blob(), e);
+                    if (failed.compareAndSet(null, failure)) {
+                        events.add(failure);
+                    }
+                    return;
+                }
+                moved |= outcome.kind() == ArtifactProgress.Kind.TRANSFERRED;
+                if (placement.progress().record(outcome)) {
+                    events.add(new AllPlaced(placement.artifact(), placement.progress()));
+                }
+            }
+            if (!moved && group.firstPlacedWithoutMoving()) {
+                transferProgress.notMoved(group.blob);
+            }
         }
     }
 
@@ -296,39 +386,6 @@ final class MirrorEngine implements AutoCloseable {
         sampler.shutdownNow();
     }
 
-    /** Places one blob everywhere it is needed, in artifact order, until done or another placement failed. */
-    private void place(
-            List<Placement> group,
-            List<StagedArtifact> artifacts,
-            List<ArtifactProgress> progress,
-            BlockingQueue<Integer> finished,
-            AtomicReference<BlobFailure> failed) {
-        boolean moved = false;
-        for (Placement placement : group) {
-            if (failed.get() != null || Thread.currentThread().isInterrupted()) {
-                return;
-            }
-            ArtifactProgress artifactProgress = progress.get(placement.artifact());
-            artifactProgress.started();
-            BlobOutcome outcome;
-            try {
-                outcome = copyBlob(artifacts.get(placement.artifact()).job(), placement.blob());
-            } catch (Exception | Error e) {
-                if (failed.compareAndSet(null, new BlobFailure(placement.artifact(), placement.blob(), e))) {
-                    finished.add(FAILED);
-                }
-                return;
-            }
-            moved |= outcome.kind() == BlobOutcome.Kind.TRANSFERRED;
-            if (artifactProgress.record(outcome)) {
-                finished.add(placement.artifact());
-            }
-        }
-        if (!moved) {
-            transferProgress.notMoved(group.get(0).blob());
-        }
-    }
-
     /**
      * Stops the other transfers and waits for them to clean up, so a failed run leaves no half-written file behind.
      * The run ends with the failure, so the transfer threads are not needed any more.
@@ -346,14 +403,14 @@ final class MirrorEngine implements AutoCloseable {
         }
     }
 
-    private BlobOutcome copyBlob(CopyJob job, Descriptor blob) throws IOException {
+    private ArtifactProgress.Outcome copyBlob(CopyJob job, Descriptor blob) throws IOException {
         Location target = job.target();
         Location source = job.source();
         OciStore store = target.store();
         if (store.hasBlob(target.repository(), blob)) {
             remember(store, blob, target.repository());
             blobsSkipped.incrementAndGet();
-            return new BlobOutcome(BlobOutcome.Kind.SKIPPED, 0);
+            return new ArtifactProgress.Outcome(ArtifactProgress.Kind.SKIPPED, 0);
         }
         String mountFrom = placements.getOrDefault(store, Map.of()).get(blob.digest());
         if (mountFrom == null && source.store() == store) {
@@ -364,7 +421,7 @@ final class MirrorEngine implements AutoCloseable {
                 && store.mountBlob(target.repository(), blob, mountFrom)) {
             remember(store, blob, target.repository());
             blobsMounted.incrementAndGet();
-            return new BlobOutcome(BlobOutcome.Kind.MOUNTED, 0);
+            return new ArtifactProgress.Outcome(ArtifactProgress.Kind.MOUNTED, 0);
         }
         long count;
         String artifact = job.sourceName().toString();
@@ -391,7 +448,7 @@ final class MirrorEngine implements AutoCloseable {
         remember(store, blob, target.repository());
         bytesTransferred.addAndGet(count);
         blobsTransferred.incrementAndGet();
-        return new BlobOutcome(BlobOutcome.Kind.TRANSFERRED, count);
+        return new ArtifactProgress.Outcome(ArtifactProgress.Kind.TRANSFERRED, count);
     }
 
     /**
@@ -459,39 +516,6 @@ final class MirrorEngine implements AutoCloseable {
         }
     }
 
-    private void report(StagedArtifact artifact, ArtifactProgress progress) {
-        CopyJob job = artifact.job();
-        StringBuilder line = new StringBuilder()
-                .append(job.sourceName())
-                .append(" -> ")
-                .append(job.targetName())
-                .append(": ");
-        synchronized (progress) {
-            if (progress.transferred == 0) {
-                line.append("nothing to transfer");
-            } else {
-                double seconds = Math.max((progress.lastEnd - progress.firstStart) / 1e9, 0.001);
-                line.append(progress.transferred)
-                        .append(progress.transferred == 1 ? " blob, " : " blobs, ")
-                        .append(Sizes.format(progress.bytes))
-                        .append(String.format(Locale.ROOT, " in %.1f s (%s/s)", seconds, Sizes.format((long)
-                                (progress.bytes / seconds))));
-            }
-            if (progress.skipped > 0) {
-                line.append(", ").append(progress.skipped).append(" already there");
-            }
-            if (progress.mounted > 0) {
-                line.append(", ").append(progress.mounted).append(" mounted");
-            }
-        }
-        if (!artifact.graph().platforms().isEmpty()) {
-            line.append(" [")
-                    .append(String.join(", ", artifact.graph().platforms()))
-                    .append(']');
-        }
-        listener.info(line.toString());
-    }
-
     private static MirrorException failure(CopyJob job, String step, Throwable cause) {
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         return new MirrorException(
@@ -506,51 +530,61 @@ final class MirrorEngine implements AutoCloseable {
     private record BlobKey(OciStore store, String digest) {}
 
     /** One blob one artifact needs. */
-    private record Placement(int artifact, Descriptor blob) {}
+    private record Placement(int artifact, CopyJob job, ArtifactProgress progress, Descriptor blob) {}
+
+    /** What the thread of a {@link #copyContent} call takes in turn. */
+    private sealed interface Event permits HandedOver, AllPlaced, BlobFailure, StagingEnded {}
+
+    /** Artifacts staging handed over. */
+    private record HandedOver(List<StagedArtifact> artifacts) implements Event {}
+
+    /** Every blob of an artifact is in place: its manifests can be stored. */
+    private record AllPlaced(int artifact, ArtifactProgress progress) implements Event {}
 
     /** The first placement that failed. */
-    private record BlobFailure(int artifact, Descriptor blob, Throwable cause) {}
+    private record BlobFailure(int artifact, Descriptor blob, Throwable cause) implements Event {}
 
-    /** What happened to one artifact's blobs so far. */
-    private static final class ArtifactProgress {
-        private int remaining;
-        private long firstStart;
-        private long lastEnd;
-        private long bytes;
-        private int transferred;
-        private int skipped;
-        private int mounted;
+    /** Staging returned or failed. */
+    private record StagingEnded() implements Event {}
 
-        ArtifactProgress(int blobs) {
-            this.remaining = blobs;
+    /**
+     * The placements of one blob in one target, taken in turn by one thread at a time: the first moves the blob, the
+     * others find or mount it. Placements of artifacts handed over later join while it runs, or start it again.
+     */
+    private static final class BlobGroup {
+        private final Descriptor blob;
+        private final ArrayDeque<Placement> waiting = new ArrayDeque<>();
+        private boolean placing;
+        private boolean countedOut;
+
+        BlobGroup(Descriptor blob) {
+            this.blob = blob;
         }
 
-        synchronized void started() {
-            if (firstStart == 0) {
-                firstStart = System.nanoTime();
+        /** Adds a placement; true when no thread is placing the group's blob, so one must start. */
+        synchronized boolean add(Placement placement) {
+            waiting.add(placement);
+            if (placing) {
+                return false;
             }
+            placing = true;
+            return true;
         }
 
-        /** Counts a placed blob; true when it was the artifact's last. */
-        synchronized boolean record(BlobOutcome outcome) {
-            lastEnd = System.nanoTime();
-            switch (outcome.kind()) {
-                case TRANSFERRED -> {
-                    transferred++;
-                    bytes += outcome.bytes();
-                }
-                case SKIPPED -> skipped++;
-                case MOUNTED -> mounted++;
+        /** The next placement, or null when none is left (and the group is no longer being placed). */
+        synchronized Placement next() {
+            Placement next = waiting.poll();
+            if (next == null) {
+                placing = false;
             }
-            return --remaining == 0;
+            return next;
         }
-    }
 
-    private record BlobOutcome(Kind kind, long bytes) {
-        enum Kind {
-            TRANSFERRED,
-            SKIPPED,
-            MOUNTED
+        /** True the first time the group's placements ended without moving its blob: its bytes will not move. */
+        synchronized boolean firstPlacedWithoutMoving() {
+            boolean first = !countedOut;
+            countedOut = true;
+            return first;
         }
     }
 }

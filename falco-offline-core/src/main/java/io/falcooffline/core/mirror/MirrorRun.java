@@ -62,33 +62,36 @@ final class MirrorRun {
             listener.info("Mirroring to " + destination + ".");
 
             CopyJobs.Planned planned = new CopyJobs(stores, layout, previousLock, listener).plan(request.references());
-            // Each artifact's signatures are looked for as soon as it is read, so that no look-up waits for all.
-            List<ReadArtifact> read = lookups.map(planned.jobs(), job -> {
-                ParallelWork work = lookups.perArtifact();
-                StagedArtifact artifact = StagedArtifact.stage(job, options.platforms(), work);
-                return new ReadArtifact(
-                        artifact, options.copySignatures() ? Signatures.beside(artifact, listener, work) : List.of());
-            });
-            List<StagedArtifact> staged = new ArrayList<>();
-            read.forEach(artifact -> staged.add(artifact.artifact()));
-            CopyJobs.requirePinnedDigests(staged);
-            read.forEach(artifact -> staged.addAll(artifact.signatures()));
             DerivedImages derived = new DerivedImages(request.builds());
             List<CopyJobs.Internal> alreadyInternal = derived.withoutBuiltImages(planned.alreadyInternal());
-            derived.requireInputsCopied(staged, alreadyInternal);
+            derived.requireInputsCopied(planned.jobs(), alreadyInternal);
             List<LockEntry> internal =
                     alreadyInternal.stream().map(CopyJobs.Internal::lockEntry).toList();
             if (options.mode() == MirrorMode.PUSH) {
                 internal = AlreadyInternal.resolve(alreadyInternal, stores, registry);
                 List<String> repositories = new ArrayList<>();
-                staged.forEach(
-                        artifact -> repositories.add(artifact.job().targetName().repository()));
+                // Signatures go beside what they sign.
+                planned.jobs().forEach(job -> repositories.add(job.targetName().repository()));
                 repositories.addAll(derived.repositories());
                 ociChart().ifPresent(chart -> repositories.add(chart.reference().repository()));
                 TargetChecks.requireHarborProjects(registry, request.access(), repositories, listener);
             }
 
-            engine.copyContent(staged);
+            // Each artifact is copied as soon as it is read, its signatures as soon as they are found: across the
+            // internet its blobs need not wait for the round trips of the others' reads.
+            List<ReadArtifact> read = engine.copyContent(handOver -> lookups.map(planned.jobs(), job -> {
+                ParallelWork work = lookups.perArtifact();
+                StagedArtifact artifact = StagedArtifact.stage(job, options.platforms(), work);
+                CopyJobs.requirePinnedDigests(List.of(artifact));
+                handOver.accept(List.of(artifact));
+                List<StagedArtifact> signatures =
+                        options.copySignatures() ? Signatures.beside(artifact, listener, work) : List.of();
+                handOver.accept(signatures);
+                return new ReadArtifact(artifact, signatures);
+            }));
+            List<StagedArtifact> staged = new ArrayList<>();
+            read.forEach(artifact -> staged.add(artifact.artifact()));
+            read.forEach(artifact -> staged.addAll(artifact.signatures()));
             engine.tag(staged);
             List<DerivedImageBuild.Built> built = derived.build(layout, stores, listener);
             // Last: a chart that can be pulled finds everything it pulls.

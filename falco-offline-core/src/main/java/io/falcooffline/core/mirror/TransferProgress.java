@@ -67,6 +67,11 @@ final class TransferProgress implements AutoCloseable {
         }
     }
 
+    /** A blob that may move, of an artifact handed over after the copy started. */
+    void expect(long blobBytes) {
+        bytesToMove.addAndGet(blobBytes);
+    }
+
     /** A blob that was already at the target or was mounted there: it will not move. */
     void notMoved(Descriptor blob) {
         bytesToMove.addAndGet(-blob.size());

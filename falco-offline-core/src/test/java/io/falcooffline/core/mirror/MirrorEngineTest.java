@@ -165,14 +165,19 @@ class MirrorEngineTest {
 
     /** The image tagged {@code 1} in {@code repository} of the source, read to be copied into {@code target}. */
     static StagedArtifact staged(OciStore source, String repository, OciStore target) {
+        return staged(source, repository, target, repository);
+    }
+
+    /** The same, copied into {@code targetRepository} (under {@code registry.example/}) of the target. */
+    static StagedArtifact staged(OciStore source, String repository, OciStore target, String targetRepository) {
         CopyJob job = new CopyJob(
                 LockEntry.Origin.PLAN,
                 ReferenceKind.IMAGE,
                 OciReference.parse("docker.io/" + repository + ":1"),
                 new Location(source, repository),
                 "1",
-                OciReference.parse("registry.example/" + repository + ":1"),
-                new Location(target, "registry.example/" + repository),
+                OciReference.parse("registry.example/" + targetRepository + ":1"),
+                new Location(target, "registry.example/" + targetRepository),
                 "1",
                 false,
                 "");
@@ -375,6 +380,84 @@ class MirrorEngineTest {
             assertThat(first.reason()).isEqualTo(AdaptiveConcurrency.Reason.SHRINK);
             assertThat(first.to()).as("halved").isEqualTo(Math.max(TransferSlots.MIN, TransferSlots.START / 2));
             assertThat(engine.blobsTransferred()).isEqualTo(SMALL_LAYERS + 1);
+        }
+    }
+
+    @Test
+    void shouldCopyAnArtifactHandedOverWhileTheOthersAreStillRead() throws Exception {
+        try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"));
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            StagedArtifact tiny = staged(TINY_REPOSITORY, store);
+            StagedArtifact small = staged(SMALL_REPOSITORY, store);
+            String tinyCopied = "INFO docker.io/" + TINY_REPOSITORY + ":1 -> ";
+            String staged = engine.copyContent(handOver -> {
+                handOver.accept(List.of(tiny));
+                // Reading the rest waits until the first is copied: an engine that waited for all would stall here.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (log.stream().noneMatch(line -> line.startsWith(tinyCopied)) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                boolean copiedBefore = log.stream().anyMatch(line -> line.startsWith(tinyCopied));
+                handOver.accept(List.of(small));
+                return copiedBefore ? "the first was copied first" : "the first waited";
+            });
+            assertThat(staged).isEqualTo("the first was copied first");
+            assertThat(engine.blobsTransferred()).isEqualTo(TINY_LAYERS + 1 + SMALL_LAYERS + 1);
+            assertThat(store.resolve(
+                            "registry.example/" + SMALL_REPOSITORY,
+                            small.graph().root().descriptor().digest()))
+                    .isPresent();
+        }
+    }
+
+    @Test
+    void shouldMoveABlobOnceWhenAnArtifactHandedOverLaterNeedsItToo() {
+        proxy.throttlePerConnection(2 * 1024 * 1024);
+        try (LocalRegistry target = LocalRegistry.startPlain();
+                RegistryClient targetClient =
+                        new RegistryClient(target.clientOptions().build());
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            StagedArtifact first = staged(sourceClient, SMALL_REPOSITORY, targetClient, "engine/first");
+            StagedArtifact second = staged(sourceClient, SMALL_REPOSITORY, targetClient, "engine/second");
+            engine.copyContent(handOver -> {
+                handOver.accept(List.of(first));
+                handOver.accept(List.of(second));
+                return null;
+            });
+            engine.tag(List.of(first, second));
+            assertThat(engine.blobsTransferred()).isEqualTo(SMALL_LAYERS + 1);
+            assertThat(engine.blobsMounted() + engine.blobsSkipped()).isEqualTo(SMALL_LAYERS + 1);
+            assertThat(targetClient.listTags("registry.example/engine/second")).containsExactly("1");
+        }
+        assertThat(proxy.count("GET", "/v2/" + SMALL_REPOSITORY + "/blobs/")).isEqualTo(SMALL_LAYERS + 1);
+    }
+
+    @Test
+    void shouldStopTheTransfersAndThrowStagingsOwnFailureWhenReadingFails() throws Exception {
+        proxy.throttlePerConnection(128 * 1024);
+        MirrorException unreadable = new MirrorException("docker.io/engine/gone:1", "engine/gone cannot be read", null);
+        try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"));
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            StagedArtifact large = staged(LARGE_REPOSITORY, store);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> engine.copyContent(handOver -> {
+                        handOver.accept(List.of(large));
+                        // The next read fails once the layer is on its way.
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (proxy.count("GET", "/blobs/" + largeLayer.digest()) == 0
+                                && System.nanoTime() < deadline) {
+                            Thread.onSpinWait();
+                        }
+                        throw unreadable;
+                    }))
+                    .isSameAs(unreadable);
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("the 8 MiB layer in three ranges at 128 KiB/s each would take 20 s; it was stopped")
+                    .isLessThan(Duration.ofSeconds(10));
+            assertThat(store.hasBlob("any", largeLayer)).isFalse();
+            try (Stream<Path> ingest = Files.list(temp.resolve("bundle").resolve("ingest"))) {
+                assertThat(ingest).as("no partial file left").isEmpty();
+            }
         }
     }
 }

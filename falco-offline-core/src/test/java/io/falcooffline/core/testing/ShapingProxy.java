@@ -144,6 +144,11 @@ public final class ShapingProxy implements AutoCloseable {
         return bytesUp.get();
     }
 
+    /** Connections open now (each counts its client and its upstream socket once). */
+    public int openConnections() {
+        return open.size() / 2;
+    }
+
     /** Connections accepted so far. */
     public int connections() {
         return connections.get();
