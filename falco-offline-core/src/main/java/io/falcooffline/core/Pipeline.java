@@ -18,11 +18,11 @@ import io.falcooffline.core.io.AtomicFiles;
 import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.mirror.ChartArtifact;
+import io.falcooffline.core.mirror.CopyAhead;
 import io.falcooffline.core.mirror.DerivedImageBuild;
 import io.falcooffline.core.mirror.Mirror;
 import io.falcooffline.core.mirror.MirrorLock;
 import io.falcooffline.core.mirror.MirrorRequest;
-import io.falcooffline.core.mirror.ReadAhead;
 import io.falcooffline.core.node.NodeFiles;
 import io.falcooffline.core.node.NodeStage;
 import io.falcooffline.core.oci.registry.UpstreamSources;
@@ -69,8 +69,8 @@ final class Pipeline {
     private final ProgressListener listener;
     /** Every warning reported to the listener, for the plan and the run summary. */
     private final List<String> warnings = new CopyOnWriteArrayList<>();
-    /** The mirror's reads started while the chart is verified; closed when the run ends, however it ends. */
-    private Optional<ReadAhead> readAhead = Optional.empty();
+    /** The mirror's copy started while the chart is verified; closed when the run ends, however it ends. */
+    private Optional<CopyAhead> copyAhead = Optional.empty();
 
     Pipeline(ProgressListener listener) {
         this.listener = (level, message) -> {
@@ -85,7 +85,7 @@ final class Pipeline {
         try {
             return stages(request);
         } finally {
-            readAhead.ifPresent(ReadAhead::close);
+            copyAhead.ifPresent(CopyAhead::close);
         }
     }
 
@@ -171,11 +171,11 @@ final class Pipeline {
                         image.image(),
                         "the driver-loader image with prebuilt drivers, built from " + image.baseImage()));
 
-        // The mirror's first reads (manifests, signature tags) are round trips that would otherwise stand between the
-        // end of verification and the first blob byte: they go ahead while the chart is rewritten and verified, for
-        // the references the plan has in use so far.
+        // The mirror starts copying what the plan has in use so far while the chart is rewritten and verified: across
+        // the internet its first reads are round trips and its blobs most of the run. It sets no tag and changes no
+        // bundle index until the mirror run after verification completes it.
         if (mirror.mode() != MirrorMode.NONE && !request.dryRun()) {
-            readAhead = Optional.of(ReadAhead.start(
+            copyAhead = Optional.of(CopyAhead.start(
                     mirror.withDefaults(request.outputDirectory()),
                     mirror.access(),
                     request.registry(),
@@ -442,8 +442,8 @@ final class Pipeline {
                         new MirrorRequest.BundleFile(PlanJson.FILE_NAME, planJson)),
                 builds,
                 chart);
-        // A mirroring run that writes started reading ahead before verification.
-        return Optional.of(Mirror.run(mirror, readAhead.orElseThrow(), listener));
+        // A mirroring run that writes started copying ahead before verification.
+        return Optional.of(Mirror.run(mirror, copyAhead.orElseThrow(), listener));
     }
 
     /**

@@ -21,14 +21,14 @@ public final class Mirror {
      * @throws io.falcooffline.core.FalcoOfflineException for bad options or an unusable bundle directory
      */
     public static MirrorResult run(MirrorRequest request, ProgressListener listener) {
-        return run(request, ReadAhead.none(request.options(), request.access(), listener), listener);
+        return run(request, CopyAhead.none(request.options(), request.access(), listener), listener);
     }
 
     /**
-     * Mirrors the references of a plan as {@link #run(MirrorRequest, ProgressListener)} does, with what {@code ahead}
-     * read already (started with the request's options and access); closes {@code ahead}.
+     * Mirrors the references of a plan as {@link #run(MirrorRequest, ProgressListener)} does, completing what {@code
+     * ahead} copied already (started with the request's options and access); closes {@code ahead}.
      */
-    public static MirrorResult run(MirrorRequest request, ReadAhead ahead, ProgressListener listener) {
+    public static MirrorResult run(MirrorRequest request, CopyAhead ahead, ProgressListener listener) {
         try (ahead) { // also when the run is refused before it copies
             return new MirrorRun(request, ahead, listener).run();
         }

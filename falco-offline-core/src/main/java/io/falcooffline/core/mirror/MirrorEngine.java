@@ -378,12 +378,12 @@ final class MirrorEngine implements AutoCloseable {
         return slots.highest();
     }
 
+    /** Stops the transfers still running and waits for them to clean up, as after a failure. */
     @Override
     public void close() {
         slots.close();
-        transfers.shutdownNow();
-        helpers.shutdownNow();
         sampler.shutdownNow();
+        abort(List.of());
     }
 
     /**

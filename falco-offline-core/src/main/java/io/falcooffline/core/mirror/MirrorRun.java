@@ -7,15 +7,16 @@ import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.io.Sizes;
 import io.falcooffline.core.oci.Location;
-import io.falcooffline.core.oci.ParallelWork;
 import io.falcooffline.core.oci.layout.OciLayoutStore;
 import io.falcooffline.core.oci.registry.Stores;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.OciReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,10 +30,10 @@ final class MirrorRun {
     private final MirrorOptions options;
     private final String registry;
     private final ProgressListener listener;
-    private final ReadAhead ahead;
+    private final CopyAhead ahead;
 
-    /** @param ahead the run's registry clients, with what was read ahead */
-    MirrorRun(MirrorRequest request, ReadAhead ahead, ProgressListener listener) {
+    /** @param ahead the run's registry clients, engine and threads, with what was copied ahead */
+    MirrorRun(MirrorRequest request, CopyAhead ahead, ProgressListener listener) {
         this.request = request;
         this.options = request.options();
         this.registry = request.registry();
@@ -51,15 +52,15 @@ final class MirrorRun {
         Optional<OfflineBundle> bundle = Optional.empty();
         Stores stores = ahead.stores();
         // Closed before a failure discards the bundle, as the bundle's store is one of them.
-        try (ReadAhead closedFirst = ahead;
-                Lookups lookups = new Lookups("lookup");
-                MirrorEngine engine = new MirrorEngine(options.parallelism(), options.progressInterval(), listener)) {
+        try (CopyAhead closedFirst = ahead) {
             if (options.mode() == MirrorMode.BUNDLE) {
-                bundle = Optional.of(OfflineBundle.open(options, stores));
+                bundle = Optional.of(OfflineBundle.open(ahead.layout(), options));
             }
             Optional<OciLayoutStore> layout = bundle.map(OfflineBundle::layout);
-            String destination = layout.map(OciLayoutStore::describe).orElse("registry " + registry);
-            listener.info("Mirroring to " + destination + ".");
+            String destination = CopyAhead.destination(options, registry);
+            if (!ahead.started()) {
+                listener.info("Mirroring to " + destination + ".");
+            }
 
             CopyJobs.Planned planned = new CopyJobs(stores, layout, previousLock, listener).plan(request.references());
             DerivedImages derived = new DerivedImages(request.builds());
@@ -77,21 +78,21 @@ final class MirrorRun {
                 TargetChecks.requireHarborProjects(registry, request.access(), repositories, listener);
             }
 
-            // Each artifact is copied as soon as it is read, its signatures as soon as they are found: across the
-            // internet its blobs need not wait for the round trips of the others' reads.
-            List<ReadArtifact> read = engine.copyContent(handOver -> lookups.map(planned.jobs(), job -> {
-                ParallelWork work = lookups.perArtifact();
-                StagedArtifact artifact = StagedArtifact.stage(job, options.platforms(), work);
-                CopyJobs.requirePinnedDigests(List.of(artifact));
-                handOver.accept(List.of(artifact));
-                List<StagedArtifact> signatures =
-                        options.copySignatures() ? Signatures.beside(artifact, listener, work) : List.of();
-                handOver.accept(signatures);
-                return new ReadArtifact(artifact, signatures);
-            }));
+            // What was copied ahead is in place; the rest (all of it when nothing was) is copied now.
+            Map<CopyJob, ArtifactReads.ReadArtifact> read = new HashMap<>(ahead.copied());
+            MirrorEngine engine = ahead.engine();
+            List<CopyJob> rest = planned.jobs().stream()
+                    .filter(job -> !read.containsKey(job))
+                    .toList();
+            List<ArtifactReads.ReadArtifact> copiedNow = rest.isEmpty()
+                    ? List.of()
+                    : new ArtifactReads(ahead.lookups(), options, listener).copy(engine, rest);
+            for (int i = 0; i < rest.size(); i++) {
+                read.put(rest.get(i), copiedNow.get(i));
+            }
             List<StagedArtifact> staged = new ArrayList<>();
-            read.forEach(artifact -> staged.add(artifact.artifact()));
-            read.forEach(artifact -> staged.addAll(artifact.signatures()));
+            planned.jobs().forEach(job -> staged.add(read.get(job).artifact()));
+            planned.jobs().forEach(job -> staged.addAll(read.get(job).signatures()));
             engine.tag(staged);
             List<DerivedImageBuild.Built> built = derived.build(layout, stores, listener);
             // Last: a chart that can be pulled finds everything it pulls.
@@ -146,9 +147,6 @@ final class MirrorRun {
             throw e;
         }
     }
-
-    /** An artifact as read from its source, with the signatures found beside it. */
-    private record ReadArtifact(StagedArtifact artifact, List<StagedArtifact> signatures) {}
 
     private Optional<ChartArtifact.OciChart> ociChart() {
         return request.chart().flatMap(ChartArtifact::oci);

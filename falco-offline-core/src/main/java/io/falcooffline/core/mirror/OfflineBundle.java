@@ -6,7 +6,6 @@ import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.layout.BundleArchive;
 import io.falcooffline.core.oci.layout.OciLayoutStore;
-import io.falcooffline.core.oci.registry.Stores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +31,14 @@ final class OfflineBundle {
         this.asTar = asTar;
     }
 
-    /** Opens the bundle of {@code options} for writing, owned by {@code stores}, and removes any lock it has. */
-    static OfflineBundle open(MirrorOptions options, Stores stores) {
-        Path directory = options.bundle().orElseThrow();
-        OciLayoutStore layout = stores.own(OciLayoutStore.openForWriting(directory));
+    /**
+     * Takes {@code layout}, the bundle of {@code options} opened for writing, as this run's bundle: removes its lock,
+     * so that a run that fails from here on leaves nothing {@code push} would load.
+     */
+    static OfflineBundle open(OciLayoutStore layout, MirrorOptions options) {
         // A later stage that adds to a finished bundle (the published chart) opens it without removing the lock.
         layout.removeExtraFile(BundlePusher.LOCK_FILE);
-        return new OfflineBundle(layout, directory, options.bundleAsTar());
+        return new OfflineBundle(layout, options.bundle().orElseThrow(), options.bundleAsTar());
     }
 
     OciLayoutStore layout() {

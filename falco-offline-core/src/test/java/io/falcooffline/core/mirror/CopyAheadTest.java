@@ -11,11 +11,13 @@ import io.falcooffline.core.MirrorMode;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.MirrorResult;
 import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.LockEntry;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;
 import io.falcooffline.core.testing.LocalRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The mirror's reads started ahead, while the package run still verifies the chart, and what the run reuses. */
-class ReadAheadTest {
+/** The mirror's copy started ahead, while the package run still verifies the chart, and what the run completes. */
+class CopyAheadTest {
 
     private static final String REGISTRY = "registry.internal:5000";
     private static final String MISSING = "docker.io/falcosecurity/falcosidekick:2.31.1";
@@ -45,9 +47,9 @@ class ReadAheadTest {
         MirrorOptions options = upstream.options(MirrorMode.BUNDLE)
                 .bundle(temp.resolve("bundle"))
                 .build();
-        ReadAhead ahead = ReadAhead.start(options, MirrorCalls.access(options), REGISTRY, plan(REGISTRY), listener);
-        ahead.awaitReads();
-        List<String> readAhead = manifestRequests(log);
+        CopyAhead ahead = CopyAhead.start(options, MirrorCalls.access(options), REGISTRY, plan(REGISTRY), listener);
+        ahead.awaitCopy();
+        List<String> readAhead = sourceRequests(log, "/manifests/");
         int before = log.size();
 
         MirrorResult result = Mirror.run(
@@ -58,7 +60,13 @@ class ReadAheadTest {
         // Every image, rules file and plugin, the tag, the index and its platforms' manifests, and each artifact's
         // four signature tags.
         assertThat(readAhead).hasSizeGreaterThanOrEqualTo(7 * 5);
-        assertThat(manifestRequests(log.subList(before, log.size()))).isEmpty();
+        assertThat(sourceRequests(log.subList(0, before), "/blobs/")).isNotEmpty();
+        assertThat(sourceRequests(log.subList(before, log.size()), "/manifests/"))
+                .isEmpty();
+        assertThat(sourceRequests(log.subList(before, log.size()), "/blobs/"))
+                .as("every blob was copied ahead")
+                .isEmpty();
+        assertThat(result.bytesTransferred()).as("counted by the run").isPositive();
         assertThat(result.entries())
                 .extracting(LockEntry::targetDigest)
                 .contains(upstream.falco.digest(), upstream.redis.digest(), upstream.json.digest());
@@ -77,8 +85,8 @@ class ReadAheadTest {
         List<PlannedReference> verified = plan(REGISTRY).stream()
                 .filter(reference -> !reference.source().equals(UpstreamFixture.REDIS_IMAGE))
                 .toList();
-        ReadAhead ahead = ReadAhead.start(options, MirrorCalls.access(options), REGISTRY, beforeVerification, listener);
-        ahead.awaitReads();
+        CopyAhead ahead = CopyAhead.start(options, MirrorCalls.access(options), REGISTRY, beforeVerification, listener);
+        ahead.awaitCopy();
 
         MirrorResult result = Mirror.run(
                 new MirrorRequest(options, MirrorCalls.access(options), REGISTRY, verified, List.of()),
@@ -103,19 +111,68 @@ class ReadAheadTest {
                 new MirrorRequest(options, MirrorCalls.access(options), unreachable, plan(unreachable), List.of());
         Throwable probedInTheRun = catchThrowable(() -> Mirror.run(request, listener));
 
-        ReadAhead ahead =
-                ReadAhead.start(options, MirrorCalls.access(options), unreachable, plan(unreachable), listener);
-        ahead.awaitReads();
+        CopyAhead ahead =
+                CopyAhead.start(options, MirrorCalls.access(options), unreachable, plan(unreachable), listener);
+        ahead.awaitCopy();
         Throwable probedAhead = catchThrowable(() -> Mirror.run(request, ahead, listener));
 
         assertThat(probedInTheRun).isInstanceOf(InvalidRequestException.class).hasMessageContaining(unreachable);
         assertThat(probedAhead).isInstanceOf(probedInTheRun.getClass()).hasMessage(probedInTheRun.getMessage());
     }
 
-    /** The manifest and tag requests the run's registry clients logged. */
-    private static List<String> manifestRequests(List<String> lines) {
+    @Test
+    void shouldSetNoTagUntilTheRunAfterVerification() throws Exception {
+        try (LocalRegistry target = LocalRegistry.startPlain()) {
+            String registry = target.host();
+            MirrorOptions options = upstream.options(MirrorMode.PUSH, registry).build();
+            CopyAhead ahead = CopyAhead.start(options, MirrorCalls.access(options), registry, plan(registry), listener);
+            ahead.awaitCopy();
+            try (RegistryClient client =
+                    new RegistryClient(target.clientOptions().build())) {
+                assertThat(client.listTags("falco/falcosecurity/falco"))
+                        .as("copied ahead, not tagged")
+                        .isEmpty();
+                assertThat(client.resolve("falco/falcosecurity/falco", upstream.falco.digest()))
+                        .as("its content is in place")
+                        .isPresent();
+
+                Mirror.run(
+                        new MirrorRequest(options, MirrorCalls.access(options), registry, plan(registry), List.of()),
+                        ahead,
+                        listener);
+
+                assertThat(client.listTags("falco/falcosecurity/falco")).contains("0.44.0");
+            }
+            assertThat(log)
+                    .anyMatch(line -> line.startsWith("INFO Mirroring to registry " + registry
+                            + ": the content while the chart is verified, the tags once it is."));
+            assertThat(log).noneMatch(line -> line.contains("Mirroring to registry " + registry + "."));
+        }
+    }
+
+    @Test
+    void shouldLeaveThePreviousBundleWhenTheRunStopsBeforeTheMirror() throws Exception {
+        Path bundle = temp.resolve("bundle");
+        MirrorOptions options =
+                upstream.options(MirrorMode.BUNDLE).bundle(bundle).build();
+        Mirror.run(
+                new MirrorRequest(options, MirrorCalls.access(options), REGISTRY, plan(REGISTRY), List.of()), listener);
+        byte[] index = Files.readAllBytes(bundle.resolve("index.json"));
+        byte[] lock = Files.readAllBytes(bundle.resolve(BundlePusher.LOCK_FILE));
+
+        // Verification fails: the package run closes what it started ahead without running the mirror.
+        CopyAhead ahead = CopyAhead.start(options, MirrorCalls.access(options), REGISTRY, plan(REGISTRY), listener);
+        ahead.awaitCopy();
+        ahead.close();
+
+        assertThat(bundle.resolve("index.json")).hasBinaryContent(index);
+        assertThat(bundle.resolve(BundlePusher.LOCK_FILE)).hasBinaryContent(lock);
+    }
+
+    /** The requests to the upstream registry the run's registry clients logged, of paths with {@code part}. */
+    private List<String> sourceRequests(List<String> lines, String part) {
         return lines.stream()
-                .filter(line -> line.startsWith("DEBUG registry ") && line.contains("/manifests/"))
+                .filter(line -> line.startsWith("DEBUG registry " + upstream.registry.host()) && line.contains(part))
                 .toList();
     }
 }

@@ -1,0 +1,68 @@
+package io.falcooffline.core.mirror;
+
+import io.falcooffline.core.MirrorOptions;
+import io.falcooffline.core.ProgressListener;
+import io.falcooffline.core.oci.ParallelWork;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Reads the artifacts of copy jobs for {@link MirrorEngine#copyContent(java.util.function.Function)}: each artifact,
+ * then the signatures beside it, handed to the engine as soon as each is read, so that its blobs need not wait for
+ * the round trips of the other reads.
+ */
+final class ArtifactReads {
+
+    /** An artifact as read from its source, with the signatures found beside it. */
+    record ReadArtifact(StagedArtifact artifact, List<StagedArtifact> signatures) {}
+
+    private final Lookups lookups;
+    private final MirrorOptions options;
+    private final ProgressListener listener;
+
+    ArtifactReads(Lookups lookups, MirrorOptions options, ProgressListener listener) {
+        this.lookups = lookups;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /**
+     * Copies every job's artifact and signatures with {@code engine}.
+     *
+     * @return what was read, in job order
+     * @throws RuntimeException the first job's failure in job order, as reading it threw
+     */
+    List<ReadArtifact> copy(MirrorEngine engine, List<CopyJob> jobs) {
+        return engine.copyContent(handOver -> lookups.map(jobs, job -> read(job, handOver)));
+    }
+
+    /**
+     * Copies what can be read of the jobs: a job whose artifact cannot be read is left out (said at DEBUG), and the
+     * others are copied.
+     *
+     * @return what was read, in job order, empty for a job left out
+     */
+    List<Optional<ReadArtifact>> copyReadable(MirrorEngine engine, List<CopyJob> jobs) {
+        return engine.copyContent(handOver -> lookups.map(jobs, job -> {
+            try {
+                return Optional.of(read(job, handOver));
+            } catch (RuntimeException e) {
+                listener.debug("Reading " + job.sourceName() + " ahead stopped (the mirror run reads it again if it"
+                        + " copies it): " + e.getMessage());
+                return Optional.empty();
+            }
+        }));
+    }
+
+    private ReadArtifact read(CopyJob job, Consumer<List<StagedArtifact>> handOver) {
+        ParallelWork work = lookups.perArtifact();
+        StagedArtifact artifact = StagedArtifact.stage(job, options.platforms(), work);
+        CopyJobs.requirePinnedDigests(List.of(artifact));
+        handOver.accept(List.of(artifact));
+        List<StagedArtifact> signatures =
+                options.copySignatures() ? Signatures.beside(artifact, listener, work) : List.of();
+        handOver.accept(signatures);
+        return new ReadArtifact(artifact, signatures);
+    }
+}
