@@ -428,7 +428,7 @@ final class MirrorEngine implements AutoCloseable {
         boolean needsSlot = blob.size() > LATENCY_BOUND_BYTES;
         if (needsSlot) {
             try {
-                slots.acquire();
+                slots.acquire(blob.size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Interrupted while waiting to transfer " + blob.digest());
@@ -482,7 +482,7 @@ final class MirrorEngine implements AutoCloseable {
     private long transferInRanges(
             String artifact, Location source, Location target, Descriptor blob, RangedBlobSource ranged) {
         LongAdder arrived = new LongAdder();
-        ParallelWork parallel = slots.parallelWork(helpers, parallelism - 1);
+        ParallelWork parallel = slots.parallelWork(helpers, parallelism - 1, blob.size());
         AtomicInteger requests = new AtomicInteger();
         SpooledBlob.Fetch fetch = sink -> requests.set(ranged.fetchBlobInto(source.repository(), blob, sink, parallel));
         TransferProgress.Transfer transfer = transferProgress.start(artifact, blob, arrived::sum);

@@ -4,8 +4,10 @@ import io.falcooffline.core.oci.HelpedWork;
 import io.falcooffline.core.oci.ParallelWork;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -42,14 +44,17 @@ final class TransferSlots implements AutoCloseable {
 
     private final AdaptiveConcurrency control;
     private final LongSupplier failures;
-    private final ReentrantLock lock = new ReentrantLock(true);
-    private final Condition freed = lock.newCondition();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Who waits for a slot, the largest blob first, then in the order they came. */
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>(
+            Comparator.comparingLong((Waiter waiter) -> -waiter.priority).thenComparingLong(waiter -> waiter.arrival));
+
     private final LongSupplier bytes;
     private final List<AdaptiveConcurrency.Decision> decisions = new ArrayList<>();
     private final Consumer<AdaptiveConcurrency.Decision> onDecision;
     private final ScheduledFuture<?> sampling;
     private int inFlight;
-    private int waiting;
+    private long arrivals;
     private boolean waitedThisWindow;
     private long lastSampleNanos = System.nanoTime();
     private long lastBytes;
@@ -84,44 +89,60 @@ final class TransferSlots implements AutoCloseable {
         this.sampling = scheduler.scheduleAtFixedRate(this::sample, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Waits for a free slot. */
-    void acquire() throws InterruptedException {
-        acquireWhile(() -> true);
+    /**
+     * Waits for a free slot, taking it before those who wait with a lower {@code priority}: a large blob that comes
+     * late goes ahead of smaller ones queued before it, so the copy does not end on it.
+     *
+     * @param priority the blob's size
+     */
+    void acquire(long priority) throws InterruptedException {
+        acquireWhile(priority, () -> true);
     }
 
     /**
-     * Waits for a free slot as long as {@code wanted} holds, checked under the lock before each wait; a waiter that
-     * gives up passes the wake-up it took on, so no other waiter misses a freed slot.
+     * Waits for a free slot, in turn, as long as {@code wanted} holds, checked under the lock before each wait; a
+     * waiter that gives up or takes its slot wakes the next one, so no other waiter misses a freed slot.
      *
      * @return whether a slot was taken
      */
-    private boolean acquireWhile(BooleanSupplier wanted) throws InterruptedException {
+    private boolean acquireWhile(long priority, BooleanSupplier wanted) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (wanted.getAsBoolean() && inFlight >= control.limit()) {
-                waitedThisWindow = true;
-                waiting++;
-                try {
-                    freed.await();
-                } finally {
-                    waiting--;
+            Waiter me = new Waiter(priority, arrivals++, lock.newCondition());
+            waiters.add(me);
+            try {
+                while (wanted.getAsBoolean()) {
+                    boolean full = inFlight >= control.limit();
+                    if (!full && waiters.peek() == me) {
+                        inFlight++;
+                        return true;
+                    }
+                    waitedThisWindow |= full;
+                    me.turn.await();
                 }
-            }
-            if (!wanted.getAsBoolean()) {
-                freed.signal();
                 return false;
+            } finally {
+                waiters.remove(me);
+                wakeNext();
             }
-            inFlight++;
-            return true;
         } finally {
             lock.unlock();
         }
     }
 
+    /** Wakes the first waiter to look again; under the lock. */
+    private void wakeNext() {
+        Waiter next = waiters.peek();
+        if (next != null) {
+            next.turn.signal();
+        }
+    }
+
+    /** Wakes every waiter to check whether it is still wanted. */
     private void wakeWaiters() {
         lock.lock();
         try {
-            freed.signalAll();
+            waiters.forEach(waiter -> waiter.turn.signal());
         } finally {
             lock.unlock();
         }
@@ -131,7 +152,7 @@ final class TransferSlots implements AutoCloseable {
         lock.lock();
         try {
             inFlight--;
-            freed.signal();
+            wakeNext();
         } finally {
             lock.unlock();
         }
@@ -152,6 +173,16 @@ final class TransferSlots implements AutoCloseable {
         lock.lock();
         try {
             return control.limit();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many wait for a slot now. */
+    int queued() {
+        lock.lock();
+        try {
+            return waiters.size();
         } finally {
             lock.unlock();
         }
@@ -181,7 +212,7 @@ final class TransferSlots implements AutoCloseable {
             long failed = failures.getAsLong();
             double seconds = Math.max((now - lastSampleNanos) / 1e9, 1e-3);
             AdaptiveConcurrency.Sample sample = new AdaptiveConcurrency.Sample(
-                    (total - lastBytes) / seconds, waitedThisWindow || waiting > 0, failed - lastFailures);
+                    (total - lastBytes) / seconds, waitedThisWindow || !waiters.isEmpty(), failed - lastFailures);
             lastSampleNanos = now;
             lastBytes = total;
             lastFailures = failed;
@@ -189,7 +220,7 @@ final class TransferSlots implements AutoCloseable {
             decision = control.next(sample);
             decision.ifPresent(decisions::add);
             highest = Math.max(highest, control.limit());
-            freed.signalAll();
+            wakeNext();
         } finally {
             lock.unlock();
         }
@@ -198,14 +229,14 @@ final class TransferSlots implements AutoCloseable {
 
     /**
      * Runs tasks as {@link ParallelWork} does, each holding a slot: the calling thread, which already holds one,
-     * takes tasks in turn, and helpers on {@code threads} each wait for a slot of their own and take tasks until none
-     * are left. A helper that gets its slot after the work ran out gives it back at once.
+     * takes tasks in turn, and helpers on {@code threads} each wait for a slot of their own (at {@code priority}) and
+     * take tasks until none are left. A helper that gets its slot after the work ran out gives it back at once.
      */
-    ParallelWork parallelWork(ExecutorService threads, int maxHelpers) {
+    ParallelWork parallelWork(ExecutorService threads, int maxHelpers, long priority) {
         return new HelpedWork(threads, maxHelpers, new HelpedWork.Admission() {
             @Override
             public boolean enter(BooleanSupplier stillWanted) throws InterruptedException {
-                return acquireWhile(stillWanted);
+                return acquireWhile(priority, stillWanted);
             }
 
             @Override
@@ -219,6 +250,9 @@ final class TransferSlots implements AutoCloseable {
             }
         });
     }
+
+    /** One thread waiting for a slot. */
+    private record Waiter(long priority, long arrival, Condition turn) {}
 
     @Override
     public void close() {

@@ -6,6 +6,7 @@ import io.falcooffline.core.oci.ParallelWork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +32,7 @@ class TransferSlotsTest {
             List<Future<?>> fetches = new ArrayList<>();
             for (int blob = 0; blob < 2; blob++) {
                 fetches.add(callers.submit(() -> {
-                    slots.acquire();
+                    slots.acquire(4 << 20);
                     try {
                         List<ParallelWork.Task> tasks = new ArrayList<>();
                         for (int range = 0; range < 4; range++) {
@@ -40,7 +41,7 @@ class TransferSlotsTest {
                                 ranges.incrementAndGet();
                             });
                         }
-                        slots.parallelWork(helpers, 3).runAll(tasks);
+                        slots.parallelWork(helpers, 3, 4 << 20).runAll(tasks);
                     } finally {
                         slots.release();
                     }
@@ -64,6 +65,39 @@ class TransferSlotsTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A large blob that asks after smaller ones gets the next free slot first; equal ones go in the order they came. */
+    @Test
+    void shouldGiveAFreedSlotToTheLargestBlobWaiting() throws Exception {
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService waiting = Executors.newCachedThreadPool();
+        List<Long> order = new CopyOnWriteArrayList<>();
+        try (TransferSlots slots =
+                new TransferSlots(1, Duration.ofHours(1), () -> 0, () -> 0, sampler, decision -> {})) {
+            slots.acquire(1);
+            List<Future<?>> transfers = new ArrayList<>();
+            for (long size : new long[] {10, 30, 20, 30}) {
+                int queued = slots.queued();
+                transfers.add(waiting.submit(() -> {
+                    slots.acquire(size);
+                    order.add(size);
+                    slots.release();
+                    return null;
+                }));
+                while (slots.queued() == queued) {
+                    Thread.onSpinWait();
+                }
+            }
+            slots.release();
+            for (Future<?> transfer : transfers) {
+                transfer.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(order).containsExactly(30L, 30L, 20L, 10L);
+        } finally {
+            waiting.shutdownNow();
+            sampler.shutdownNow();
         }
     }
 }
