@@ -41,12 +41,17 @@ final class ArtifactReads {
      * Copies what can be read of the jobs: a job whose artifact cannot be read is left out (said at DEBUG), and the
      * others are copied.
      *
+     * @param beforeWriting runs before each artifact read is handed to the engine; its failure leaves the job out
+     *
      * @return what was read, in job order, empty for a job left out
      */
-    List<Optional<ReadArtifact>> copyReadable(MirrorEngine engine, List<CopyJob> jobs) {
+    List<Optional<ReadArtifact>> copyReadable(MirrorEngine engine, List<CopyJob> jobs, Runnable beforeWriting) {
         return engine.copyContent(handOver -> lookups.map(jobs, job -> {
             try {
-                return Optional.of(read(job, handOver));
+                return Optional.of(read(job, batch -> {
+                    beforeWriting.run();
+                    handOver.accept(batch);
+                }));
             } catch (RuntimeException e) {
                 listener.debug("Reading " + job.sourceName() + " ahead stopped (the mirror run reads it again if it"
                         + " copies it): " + e.getMessage());

@@ -186,12 +186,13 @@ public final class CopyAhead implements AutoCloseable {
     }
 
     private Map<CopyJob, ArtifactReads.ReadArtifact> copy(List<PlannedReference> references) {
-        targetProbe.ifPresent(probe -> requireTargetProbed(() -> {}));
         Optional<OciLayoutStore> bundle =
                 options.mode() == MirrorMode.BUNDLE ? Optional.of(layout()) : Optional.empty();
         CopyJobs.Planned planned = new CopyJobs(stores, bundle, readableLock(), listener).plan(references);
         List<Optional<ArtifactReads.ReadArtifact>> read =
-                new ArtifactReads(lookups, options, listener).copyReadable(engine, planned.jobs());
+                // Reads need no answer from the internal registry; writes wait for its probe.
+                new ArtifactReads(lookups, options, listener)
+                        .copyReadable(engine, planned.jobs(), () -> requireTargetProbed(() -> {}));
         Map<CopyJob, ArtifactReads.ReadArtifact> copied = new HashMap<>();
         for (int i = 0; i < read.size(); i++) {
             int job = i;

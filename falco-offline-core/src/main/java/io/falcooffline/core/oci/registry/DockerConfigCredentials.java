@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Registry credentials from a Docker client configuration ({@code config.json}), as {@code docker login}, {@code
@@ -96,7 +97,8 @@ public final class DockerConfigCredentials {
      */
     public static DockerConfigCredentials load(Path configFile, List<Path> helperSearchPath) {
         if (!Files.isRegularFile(configFile)) {
-            return new DockerConfigCredentials(configFile, helperSearchPath, Json.MAPPER.createObjectNode());
+            // Not the mapper's: a run's first registry client would wait for the mapper's start-up on its own thread.
+            return new DockerConfigCredentials(configFile, helperSearchPath, JsonNodeFactory.instance.objectNode());
         }
         try {
             JsonNode config = Json.MAPPER.readTree(Files.readAllBytes(configFile));
