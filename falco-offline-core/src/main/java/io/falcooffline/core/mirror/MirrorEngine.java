@@ -6,6 +6,7 @@ import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.FileFilledBlobs;
+import io.falcooffline.core.oci.HelpedWork;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.OciStore;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -81,6 +81,8 @@ final class MirrorEngine implements AutoCloseable {
      * its stack.
      */
     private static final int PLACEMENT_THREADS = 64;
+    /** Tags set at once at the end of a copy. */
+    private static final int TAGS_AT_ONCE = 8;
 
     private final ExecutorService transfers;
     /** Threads that help one transfer: ranges of a large blob, spooled uploads. */
@@ -271,13 +273,14 @@ final class MirrorEngine implements AutoCloseable {
                                 transferProgress.expect(blob.size());
                                 return created;
                             });
-                    if (group.add(new Placement(index, job, progress, blob)) && !fresh.contains(group)) {
+                    if (group.add(new BlobGroup.Placement(index, job, progress, blob)) && !fresh.contains(group)) {
                         pending.add(transfers.submit(() -> place(group)));
                     }
                 }
             }
-            fresh.sort(Comparator.comparing((BlobGroup group) -> group.blob.size() > LATENCY_BOUND_BYTES)
-                    .thenComparing(Comparator.comparingLong((BlobGroup group) -> group.blob.size())
+            fresh.sort(Comparator.comparing((BlobGroup group) -> group.blob().size() > LATENCY_BOUND_BYTES)
+                    .thenComparing(Comparator.comparingLong(
+                                    (BlobGroup group) -> group.blob().size())
                             .reversed()));
             fresh.forEach(group -> pending.add(transfers.submit(() -> place(group))));
         }
@@ -299,7 +302,7 @@ final class MirrorEngine implements AutoCloseable {
         /** Places the group's blob wherever asked, in turn, until none is left or another placement failed. */
         private void place(BlobGroup group) {
             boolean moved = false;
-            for (Placement placement = group.next(); placement != null; placement = group.next()) {
+            for (BlobGroup.Placement placement = group.next(); placement != null; placement = group.next()) {
                 if (failed.get() != null || Thread.currentThread().isInterrupted()) {
                     return;
                 }
@@ -320,30 +323,39 @@ final class MirrorEngine implements AutoCloseable {
                 }
             }
             if (!moved && group.firstPlacedWithoutMoving()) {
-                transferProgress.notMoved(group.blob);
+                transferProgress.notMoved(group.blob());
             }
         }
     }
 
-    /** Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. */
+    /**
+     * Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. The tags are set a few at
+     * once, each a round trip or two to the target; after a failure no further tag is set, and the failure is thrown.
+     */
     void tag(List<StagedArtifact> artifacts) {
+        List<ParallelWork.Task> tagging = new ArrayList<>();
         for (StagedArtifact artifact : artifacts) {
-            CopyJob job = artifact.job();
-            if (job.targetTag() == null) {
-                continue;
+            if (artifact.job().targetTag() != null) {
+                tagging.add(() -> tag(artifact.job(), artifact.graph().root()));
             }
-            Manifest root = artifact.graph().root();
-            try {
-                Optional<Descriptor> current =
-                        job.target().store().resolve(job.target().repository(), job.targetTag());
-                if (current.isPresent()
-                        && current.get().digest().equals(root.descriptor().digest())) {
-                    continue;
-                }
+        }
+        try {
+            new HelpedWork(helpers, TAGS_AT_ONCE - 1, HelpedWork.Admission.OPEN).runAll(tagging);
+        } catch (IOException e) {
+            throw new MirrorException("", "Setting the tags was interrupted: " + e.getMessage(), e);
+        }
+    }
+
+    private static void tag(CopyJob job, Manifest root) {
+        try {
+            Optional<Descriptor> current =
+                    job.target().store().resolve(job.target().repository(), job.targetTag());
+            if (current.isEmpty()
+                    || !current.get().digest().equals(root.descriptor().digest())) {
                 job.target().store().pushManifest(job.target().repository(), job.targetTag(), root);
-            } catch (RuntimeException e) {
-                throw failure(job, "tagging it", e);
             }
+        } catch (RuntimeException e) {
+            throw failure(job, "tagging it", e);
         }
     }
 
@@ -529,9 +541,6 @@ final class MirrorEngine implements AutoCloseable {
     /** Which target store a blob goes to; one group of placements per key. */
     private record BlobKey(OciStore store, String digest) {}
 
-    /** One blob one artifact needs. */
-    private record Placement(int artifact, CopyJob job, ArtifactProgress progress, Descriptor blob) {}
-
     /** What the thread of a {@link #copyContent} call takes in turn. */
     private sealed interface Event permits HandedOver, AllPlaced, BlobFailure, StagingEnded {}
 
@@ -546,45 +555,4 @@ final class MirrorEngine implements AutoCloseable {
 
     /** Staging returned or failed. */
     private record StagingEnded() implements Event {}
-
-    /**
-     * The placements of one blob in one target, taken in turn by one thread at a time: the first moves the blob, the
-     * others find or mount it. Placements of artifacts handed over later join while it runs, or start it again.
-     */
-    private static final class BlobGroup {
-        private final Descriptor blob;
-        private final ArrayDeque<Placement> waiting = new ArrayDeque<>();
-        private boolean placing;
-        private boolean countedOut;
-
-        BlobGroup(Descriptor blob) {
-            this.blob = blob;
-        }
-
-        /** Adds a placement; true when no thread is placing the group's blob, so one must start. */
-        synchronized boolean add(Placement placement) {
-            waiting.add(placement);
-            if (placing) {
-                return false;
-            }
-            placing = true;
-            return true;
-        }
-
-        /** The next placement, or null when none is left (and the group is no longer being placed). */
-        synchronized Placement next() {
-            Placement next = waiting.poll();
-            if (next == null) {
-                placing = false;
-            }
-            return next;
-        }
-
-        /** True the first time the group's placements ended without moving its blob: its bytes will not move. */
-        synchronized boolean firstPlacedWithoutMoving() {
-            boolean first = !countedOut;
-            countedOut = true;
-            return first;
-        }
-    }
 }
