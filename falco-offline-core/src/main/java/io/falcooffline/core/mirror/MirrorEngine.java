@@ -6,7 +6,6 @@ import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.FileFilledBlobs;
-import io.falcooffline.core.oci.HelpedWork;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.OciStore;
@@ -81,8 +80,6 @@ final class MirrorEngine implements AutoCloseable {
      * its stack.
      */
     private static final int PLACEMENT_THREADS = 64;
-    /** Tags set at once at the end of a copy. */
-    private static final int TAGS_AT_ONCE = 8;
 
     private final ExecutorService transfers;
     /** Threads that help one transfer: ranges of a large blob, spooled uploads. */
@@ -328,34 +325,25 @@ final class MirrorEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. The tags are set a few at
-     * once, each a round trip or two to the target; after a failure no further tag is set, and the failure is thrown.
-     */
+    /** Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. */
     void tag(List<StagedArtifact> artifacts) {
-        List<ParallelWork.Task> tagging = new ArrayList<>();
         for (StagedArtifact artifact : artifacts) {
-            if (artifact.job().targetTag() != null) {
-                tagging.add(() -> tag(artifact.job(), artifact.graph().root()));
+            CopyJob job = artifact.job();
+            if (job.targetTag() == null) {
+                continue;
             }
-        }
-        try {
-            new HelpedWork(helpers, TAGS_AT_ONCE - 1, HelpedWork.Admission.OPEN).runAll(tagging);
-        } catch (IOException e) {
-            throw new MirrorException("", "Setting the tags was interrupted: " + e.getMessage(), e);
-        }
-    }
-
-    private static void tag(CopyJob job, Manifest root) {
-        try {
-            Optional<Descriptor> current =
-                    job.target().store().resolve(job.target().repository(), job.targetTag());
-            if (current.isEmpty()
-                    || !current.get().digest().equals(root.descriptor().digest())) {
+            Manifest root = artifact.graph().root();
+            try {
+                Optional<Descriptor> current =
+                        job.target().store().resolve(job.target().repository(), job.targetTag());
+                if (current.isPresent()
+                        && current.get().digest().equals(root.descriptor().digest())) {
+                    continue;
+                }
                 job.target().store().pushManifest(job.target().repository(), job.targetTag(), root);
+            } catch (RuntimeException e) {
+                throw failure(job, "tagging it", e);
             }
-        } catch (RuntimeException e) {
-            throw failure(job, "tagging it", e);
         }
     }
 
