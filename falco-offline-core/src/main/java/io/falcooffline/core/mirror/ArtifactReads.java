@@ -3,7 +3,9 @@ package io.falcooffline.core.mirror;
 import io.falcooffline.core.MirrorOptions;
 import io.falcooffline.core.ProgressListener;
 import io.falcooffline.core.oci.ParallelWork;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -30,11 +32,11 @@ final class ArtifactReads {
     /**
      * Copies every job's artifact and signatures with {@code engine}.
      *
-     * @return what was read, in job order
+     * @return what was read, by job, in job order
      * @throws RuntimeException the first job's failure in job order, as reading it threw
      */
-    List<ReadArtifact> copy(MirrorEngine engine, List<CopyJob> jobs) {
-        return engine.copyContent(handOver -> lookups.map(jobs, job -> read(job, handOver)));
+    Map<CopyJob, ReadArtifact> copy(MirrorEngine engine, List<CopyJob> jobs) {
+        return byJob(jobs, engine.copyContent(handOver -> lookups.map(jobs, job -> Optional.of(read(job, handOver)))));
     }
 
     /**
@@ -42,22 +44,34 @@ final class ArtifactReads {
      * others are copied.
      *
      * @param beforeWriting runs before each artifact read is handed to the engine; its failure leaves the job out
-     *
-     * @return what was read, in job order, empty for a job left out
+     * @return what was read, by job, in job order, without the jobs left out
      */
-    List<Optional<ReadArtifact>> copyReadable(MirrorEngine engine, List<CopyJob> jobs, Runnable beforeWriting) {
-        return engine.copyContent(handOver -> lookups.map(jobs, job -> {
-            try {
-                return Optional.of(read(job, batch -> {
-                    beforeWriting.run();
-                    handOver.accept(batch);
-                }));
-            } catch (RuntimeException e) {
-                listener.debug("Reading " + job.sourceName() + " ahead stopped (the mirror run reads it again if it"
-                        + " copies it): " + e.getMessage());
-                return Optional.empty();
-            }
-        }));
+    Map<CopyJob, ReadArtifact> copyReadable(MirrorEngine engine, List<CopyJob> jobs, Runnable beforeWriting) {
+        return byJob(
+                jobs,
+                engine.copyContent(handOver -> lookups.map(jobs, job -> {
+                    try {
+                        return Optional.of(read(job, batch -> {
+                            beforeWriting.run();
+                            handOver.accept(batch);
+                        }));
+                    } catch (RuntimeException e) {
+                        listener.debug(
+                                "Reading " + job.sourceName() + " ahead stopped (the mirror run reads it again if it"
+                                        + " copies it): " + e.getMessage());
+                        return Optional.empty();
+                    }
+                })));
+    }
+
+    /** The reads of the jobs, which {@code read} holds in job order, by job. */
+    private static Map<CopyJob, ReadArtifact> byJob(List<CopyJob> jobs, List<Optional<ReadArtifact>> read) {
+        Map<CopyJob, ReadArtifact> byJob = new LinkedHashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            CopyJob job = jobs.get(i);
+            read.get(i).ifPresent(artifact -> byJob.put(job, artifact));
+        }
+        return byJob;
     }
 
     private ReadArtifact read(CopyJob job, Consumer<List<StagedArtifact>> handOver) {

@@ -9,8 +9,8 @@ import java.util.ArrayDeque;
  */
 final class BlobGroup {
 
-    /** One blob one artifact needs: the artifact's index in the copy, its job and its progress. */
-    record Placement(int artifact, CopyJob job, ArtifactProgress progress, Descriptor blob) {}
+    /** One blob one artifact needs, with the artifact's progress. */
+    record Placement(StagedArtifact artifact, ArtifactProgress progress, Descriptor blob) {}
 
     private final Descriptor blob;
     private final ArrayDeque<Placement> waiting = new ArrayDeque<>();

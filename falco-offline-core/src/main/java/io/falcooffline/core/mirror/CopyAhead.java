@@ -12,7 +12,6 @@ import io.falcooffline.core.oci.registry.Stores;
 import io.falcooffline.core.plan.Disposition;
 import io.falcooffline.core.plan.PlannedReference;
 import io.falcooffline.core.plan.ReferenceKind;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,10 +113,15 @@ public final class CopyAhead implements AutoCloseable {
     void requireTargetProbed(Runnable probe) {
         if (targetProbe.isEmpty()) {
             probe.run();
-            return;
+        } else {
+            awaitTargetProbe(targetProbe.get());
         }
+    }
+
+    /** Waits for the probe started ahead; its failure as probing would have thrown it. */
+    private static void awaitTargetProbe(Future<?> probe) {
         try {
-            targetProbe.get().get();
+            probe.get();
         } catch (ExecutionException e) {
             throw ExecutionFailures.unwrap(e);
         } catch (InterruptedException e) {
@@ -189,16 +193,9 @@ public final class CopyAhead implements AutoCloseable {
         Optional<OciLayoutStore> bundle =
                 options.mode() == MirrorMode.BUNDLE ? Optional.of(layout()) : Optional.empty();
         CopyJobs.Planned planned = new CopyJobs(stores, bundle, readableLock(), listener).plan(references);
-        List<Optional<ArtifactReads.ReadArtifact>> read =
-                // Reads need no answer from the internal registry; writes wait for its probe.
-                new ArtifactReads(lookups, options, listener)
-                        .copyReadable(engine, planned.jobs(), () -> requireTargetProbed(() -> {}));
-        Map<CopyJob, ArtifactReads.ReadArtifact> copied = new HashMap<>();
-        for (int i = 0; i < read.size(); i++) {
-            int job = i;
-            read.get(i).ifPresent(artifact -> copied.put(planned.jobs().get(job), artifact));
-        }
-        return copied;
+        // Reads need no answer from the internal registry; writes wait for its probe.
+        return new ArtifactReads(lookups, options, listener)
+                .copyReadable(engine, planned.jobs(), () -> targetProbe.ifPresent(CopyAhead::awaitTargetProbe));
     }
 
     /** The lock the run reads its sources at; none when it cannot be read, which the run then reports. */

@@ -182,11 +182,11 @@ final class MirrorEngine implements AutoCloseable {
 
     /**
      * One {@link #copyContent} call: its thread takes the events (artifacts handed over, artifacts whose blobs are
-     * all placed, failures) in turn, so the lists of artifacts and blob groups are its own.
+     * all placed, failures) in turn, so its count of artifacts and its blob groups are its own.
      */
     private final class ContentCopy {
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        private final List<StagedArtifact> artifacts = new ArrayList<>();
+        private int handedOver;
         private final Map<BlobKey, BlobGroup> groups = new HashMap<>();
         private final List<Future<?>> pending = new ArrayList<>();
         private final AtomicReference<BlobFailure> failed = new AtomicReference<>();
@@ -202,7 +202,7 @@ final class MirrorEngine implements AutoCloseable {
             pending.add(helpers.submit(reads));
             boolean stagingEnded = false;
             int stored = 0;
-            while (!stagingEnded || stored < artifacts.size()) {
+            while (!stagingEnded || stored < handedOver) {
                 Event event;
                 try {
                     event = events.take();
@@ -211,17 +211,15 @@ final class MirrorEngine implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new MirrorException("", "Mirroring was interrupted while copying blobs.", e);
                 }
-                if (event instanceof HandedOver handedOver) {
-                    start(handedOver.artifacts());
+                if (event instanceof HandedOver arrived) {
+                    start(arrived.artifacts());
                 } else if (event instanceof AllPlaced placed) {
-                    store(artifacts.get(placed.artifact()), placed.progress());
+                    store(placed.artifact(), placed.progress());
                     stored++;
                 } else if (event instanceof BlobFailure failure) {
                     abort(pending);
                     throw failure(
-                            artifacts.get(failure.artifact()).job(),
-                            "copying blob " + failure.blob().digest(),
-                            failure.cause());
+                            failure.job(), "copying blob " + failure.blob().digest(), failure.cause());
                 } else if (event instanceof StagingEnded) {
                     stagingEnded = true;
                     staged(reads);
@@ -249,18 +247,17 @@ final class MirrorEngine implements AutoCloseable {
          * small ones first, then largest first, so the copy does not end waiting on one big layer started last; a
          * blob another artifact already placed there is placed again from there (found or mounted).
          */
-        private void start(List<StagedArtifact> handedOver) {
+        private void start(List<StagedArtifact> artifacts) {
             List<BlobGroup> fresh = new ArrayList<>();
-            for (StagedArtifact artifact : handedOver) {
-                int index = artifacts.size();
-                artifacts.add(artifact);
+            for (StagedArtifact artifact : artifacts) {
+                handedOver++;
                 ArtifactProgress progress =
                         new ArtifactProgress(artifact.graph().blobs().size());
                 CopyJob job = artifact.job();
                 stores.add(job.source().store());
                 stores.add(job.target().store());
                 if (artifact.graph().blobs().isEmpty()) {
-                    events.add(new AllPlaced(index, progress));
+                    events.add(new AllPlaced(artifact, progress));
                 }
                 for (Descriptor blob : artifact.graph().blobs()) {
                     BlobGroup group =
@@ -270,7 +267,7 @@ final class MirrorEngine implements AutoCloseable {
                                 transferProgress.expect(blob.size());
                                 return created;
                             });
-                    if (group.add(new BlobGroup.Placement(index, job, progress, blob)) && !fresh.contains(group)) {
+                    if (group.add(new BlobGroup.Placement(artifact, progress, blob)) && !fresh.contains(group)) {
                         pending.add(transfers.submit(() -> place(group)));
                     }
                 }
@@ -306,9 +303,9 @@ final class MirrorEngine implements AutoCloseable {
                 placement.progress().started();
                 ArtifactProgress.Outcome outcome;
                 try {
-                    outcome = copyBlob(placement.job(), placement.blob());
+                    outcome = copyBlob(placement.artifact().job(), placement.blob());
                 } catch (Exception | Error e) {
-                    BlobFailure failure = new BlobFailure(placement.artifact(), placement.blob(), e);
+                    BlobFailure failure = new BlobFailure(placement.artifact().job(), placement.blob(), e);
                     if (failed.compareAndSet(null, failure)) {
                         events.add(failure);
                     }
@@ -536,10 +533,10 @@ final class MirrorEngine implements AutoCloseable {
     private record HandedOver(List<StagedArtifact> artifacts) implements Event {}
 
     /** Every blob of an artifact is in place: its manifests can be stored. */
-    private record AllPlaced(int artifact, ArtifactProgress progress) implements Event {}
+    private record AllPlaced(StagedArtifact artifact, ArtifactProgress progress) implements Event {}
 
     /** The first placement that failed. */
-    private record BlobFailure(int artifact, Descriptor blob, Throwable cause) implements Event {}
+    private record BlobFailure(CopyJob job, Descriptor blob, Throwable cause) implements Event {}
 
     /** Staging returned or failed. */
     private record StagingEnded() implements Event {}

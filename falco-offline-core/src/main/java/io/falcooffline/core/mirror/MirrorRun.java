@@ -84,11 +84,8 @@ final class MirrorRun {
             List<CopyJob> rest = planned.jobs().stream()
                     .filter(job -> !read.containsKey(job))
                     .toList();
-            List<ArtifactReads.ReadArtifact> copiedNow = rest.isEmpty()
-                    ? List.of()
-                    : new ArtifactReads(ahead.lookups(), options, listener).copy(engine, rest);
-            for (int i = 0; i < rest.size(); i++) {
-                read.put(rest.get(i), copiedNow.get(i));
+            if (!rest.isEmpty()) {
+                read.putAll(new ArtifactReads(ahead.lookups(), options, listener).copy(engine, rest));
             }
             List<StagedArtifact> staged = new ArrayList<>();
             planned.jobs().forEach(job -> staged.add(read.get(job).artifact()));
