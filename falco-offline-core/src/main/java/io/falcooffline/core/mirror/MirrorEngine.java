@@ -51,7 +51,8 @@ import java.util.function.LongSupplier;
  * <p>How it fills the link: look-ups (each blob's {@code HEAD} and mount; the staging reads run on {@link Lookups})
  * run on threads of their own and take no transfer slot, so they never wait behind a large blob. Blob bytes move in
  * {@link TransferSlots}, whose number adapts to the rate the link gives, between 2 and {@code parallelism}. A blob of
- * at least {@link #RANGED_MIN_BYTES} from a registry that honours {@code Range} is fetched as several ranges at once,
+ * at least {@link #RANGED_MIN_BYTES} from a distant registry that honours {@code Range} is fetched as several ranges
+ * at once (a near one, whose single connection outruns the cores, streams it whole),
  * each in a slot of its own, written by offset into a file that is hashed whole before anything is committed: the
  * bundle's own ingest file, or for a registry target a temporary file that an upload reads in order as the ranges
  * fill it ({@link SpooledBlob}: the file, not memory, holds the ranges that arrive early). A blob of at most
@@ -455,7 +456,7 @@ final class MirrorEngine implements AutoCloseable {
     private long transfer(String artifact, Location source, Location target, Descriptor blob) throws IOException {
         if (blob.size() >= RANGED_MIN_BYTES
                 && source.store() instanceof RangedBlobSource ranged
-                && ranged.servesRanges()) {
+                && ranged.rangesPayOff()) {
             return transferInRanges(artifact, source, target, blob, ranged);
         }
         try (InputStream in = source.store().fetchBlob(source.repository(), blob)) {

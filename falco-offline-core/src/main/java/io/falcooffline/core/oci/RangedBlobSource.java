@@ -16,7 +16,7 @@ public interface RangedBlobSource {
      * Each range's position and length are checked, and a range whose connection breaks resumes from the byte it
      * reached; the bytes are <em>not</em> checked against the digest here: the caller hashes the whole file before it
      * commits anything. When the source answers the first range with the whole blob (it ignores {@code Range}), the
-     * blob is written from that one answer and {@link #servesRanges()} turns false.
+     * blob is written from that one answer and {@link #rangesPayOff()} turns false.
      *
      * @param repository the repository
      * @param blob the blob
@@ -27,8 +27,12 @@ public interface RangedBlobSource {
      */
     int fetchBlobInto(String repository, Descriptor blob, Sink sink, ParallelWork parallel);
 
-    /** Whether ranged fetches are worth trying: false once the source answered a range with the whole blob. */
-    boolean servesRanges();
+    /**
+     * Whether ranged fetches are worth trying: the source is far enough that one connection carries less than the
+     * link (it answers no request quicker than a wide-area round trip), and it has not answered a range with the
+     * whole blob.
+     */
+    boolean rangesPayOff();
 
     /** Takes a blob's bytes at their offsets; called from several threads at once, for disjoint ranges. */
     @FunctionalInterface

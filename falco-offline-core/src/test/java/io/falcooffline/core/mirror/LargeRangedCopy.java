@@ -12,21 +12,23 @@ import java.util.List;
 
 /**
  * Run in a separate JVM with a small heap by {@link LargeRangedCopyTest}: the copy engine fetches one generated layer
- * much larger than the heap in parallel ranges, into a bundle and into another registry. Arguments: {@code <source
- * host> <target host> <bundle dir> <size>}.
+ * much larger than the heap in parallel ranges, into a bundle and into another registry. Arguments: {@code
+ * <source host> <source host across a distant link> <target host> <bundle dir> <size>}: the layer is published
+ * directly and copied from across the link, since ranges pay off only from a distant registry.
  */
 public final class LargeRangedCopy {
 
     private LargeRangedCopy() {}
 
     public static void main(String[] args) throws Exception {
-        long size = Long.parseLong(args[3]);
+        long size = Long.parseLong(args[4]);
         Descriptor layer = new Descriptor(MirrorEngineTest.LAYER, LargeBlobCopy.digestOf(size), size);
-        try (RegistryClient source = client(args[0]);
-                RegistryClient target = client(args[1]);
-                OciLayoutStore bundle = OciLayoutStore.openForWriting(Path.of(args[2]))) {
-            source.pushBlob("large/image", layer, new LargeBlobCopy.GeneratedStream(size));
-            MirrorEngineTest.pushImage(source, "large/image", List.of(layer));
+        try (RegistryClient publisher = client(args[0]);
+                RegistryClient source = client(args[1]);
+                RegistryClient target = client(args[2]);
+                OciLayoutStore bundle = OciLayoutStore.openForWriting(Path.of(args[3]))) {
+            publisher.pushBlob("large/image", layer, new LargeBlobCopy.GeneratedStream(size));
+            MirrorEngineTest.pushImage(publisher, "large/image", List.of(layer));
             int ranged = 0;
             for (var store : List.of(bundle, target)) {
                 try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, ProgressListener.SILENT)) {

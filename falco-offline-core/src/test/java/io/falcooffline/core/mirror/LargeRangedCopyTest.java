@@ -3,6 +3,7 @@ package io.falcooffline.core.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.falcooffline.core.testing.ExternalCommand;
+import io.falcooffline.core.testing.FaultProxy;
 import io.falcooffline.core.testing.LocalRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ class LargeRangedCopyTest {
     @Test
     void shouldFetchALayerMuchLargerThanTheHeapInRanges(@TempDir Path temp) {
         try (LocalRegistry source = LocalRegistry.startPlain();
+                FaultProxy distant = FaultProxy.start(source.host()).roundTrip(FaultProxy.ACROSS_THE_INTERNET);
                 LocalRegistry target = LocalRegistry.startPlain()) {
             String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             String java =
@@ -39,6 +41,7 @@ class LargeRangedCopyTest {
                             classpath,
                             LargeRangedCopy.class.getName(),
                             source.host(),
+                            distant.host(),
                             target.host(),
                             temp.resolve("bundle").toString(),
                             Long.toString(SIZE)),

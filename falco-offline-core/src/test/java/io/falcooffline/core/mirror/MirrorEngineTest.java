@@ -186,6 +186,7 @@ class MirrorEngineTest {
 
     @Test
     void shouldFetchALargeBlobInRangesIntoTheBundleAndCommitNothingWhenARangeIsCorrupted() throws Exception {
+        proxy.roundTrip(FaultProxy.ACROSS_THE_INTERNET);
         proxy.inject(Fault.corruptBody("GET", "/blobs/" + largeLayer.digest(), true, 1));
         Path bundle = temp.resolve("bundle");
         try (OciLayoutStore store = OciLayoutStore.openForWriting(bundle)) {
@@ -218,6 +219,7 @@ class MirrorEngineTest {
 
     @Test
     void shouldFetchALargeBlobInRangesIntoARegistryAndMoveNothingOnTheSecondRun() {
+        proxy.roundTrip(FaultProxy.ACROSS_THE_INTERNET);
         try (LocalRegistry target = LocalRegistry.startPlain();
                 RegistryClient targetClient =
                         new RegistryClient(target.clientOptions().build())) {
@@ -243,6 +245,7 @@ class MirrorEngineTest {
 
     @Test
     void shouldCommitNothingToARegistryWhenARangeIsCorrupted() {
+        proxy.roundTrip(FaultProxy.ACROSS_THE_INTERNET);
         proxy.inject(Fault.corruptBody("GET", "/blobs/" + largeLayer.digest(), true, 1));
         try (LocalRegistry target = LocalRegistry.startPlain();
                 RegistryClient targetClient =
@@ -262,7 +265,19 @@ class MirrorEngineTest {
 
     @Test
     void shouldFetchALargeBlobWholeWhenTheSourceIgnoresRange() throws Exception {
+        proxy.roundTrip(FaultProxy.ACROSS_THE_INTERNET);
         proxy.ignoreRanges(true);
+        try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"));
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            engine.copyContent(List.of(staged(LARGE_REPOSITORY, store)));
+            assertThat(engine.blobsInRanges()).isZero();
+            assertThat(store.hasBlob("any", largeLayer)).isTrue();
+        }
+        assertThat(proxy.count("GET", "/blobs/" + largeLayer.digest())).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStreamALargeBlobWholeFromANearRegistry() throws Exception {
         try (OciLayoutStore store = OciLayoutStore.openForWriting(temp.resolve("bundle"));
                 MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
             engine.copyContent(List.of(staged(LARGE_REPOSITORY, store)));

@@ -37,6 +37,12 @@ import java.util.regex.Pattern;
  */
 public final class FaultProxy implements AutoCloseable {
 
+    /**
+     * A round trip across the internet, well above what a registry client counts as near: with it, large blobs come in
+     * ranges.
+     */
+    public static final Duration ACROSS_THE_INTERNET = Duration.ofMillis(20);
+
     private final ServerSocket server;
     private final boolean tls;
     private volatile InetSocketAddress upstream;
@@ -51,6 +57,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long bytesPerSecondPerConnection;
 
     private volatile boolean ignoreRanges;
+    /** How long each answer is held back, as the round trip to a registry across a wide-area link. */
+    private volatile Duration roundTrip = Duration.ZERO;
 
     private FaultProxy(ServerSocket server, InetSocketAddress upstream) {
         this.server = server;
@@ -172,6 +180,15 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds every answer back by {@code roundTrip}, so that the registry looks as far away as one across the
+     * internet, where clients fetch large blobs in ranges.
+     */
+    public FaultProxy roundTrip(Duration roundTrip) {
+        this.roundTrip = roundTrip;
+        return this;
+    }
+
     /** Drops the {@code Range} header of requests, so the registry answers with whole blobs, as some servers do. */
     public FaultProxy ignoreRanges(boolean ignore) {
         this.ignoreRanges = ignore;
@@ -231,6 +248,9 @@ public final class FaultProxy implements AutoCloseable {
             }
             byte[] body = readBody(in, head);
             requests.add(head.method + " " + head.target);
+            if (!roundTrip.isZero()) {
+                closed.await(roundTrip.toMillis(), TimeUnit.MILLISECONDS);
+            }
             switch (action) {
                 case DROP -> {
                     return;

@@ -199,8 +199,8 @@ public final class RegistryClient implements OciStore, RangedBlobSource {
     }
 
     @Override
-    public boolean servesRanges() {
-        return downloads.servesRanges();
+    public boolean rangesPayOff() {
+        return downloads.rangesPayOff();
     }
 
     @Override

@@ -52,6 +52,12 @@ final class RegistryHttp implements Closeable {
 
     /** Retried overload answers and broken exchanges, for {@link RegistryClient#transientFailures()}. */
     private final AtomicLong transientFailures = new AtomicLong();
+    /**
+     * The shortest time any exchange took from sending to the answer's headers: a round trip to the registry (or the
+     * storage it redirects to) plus its quickest work, measured on the path this client really takes (proxy
+     * included).
+     */
+    private final AtomicLong quickestAnswerNanos = new AtomicLong(Long.MAX_VALUE);
 
     private final RegistryClientOptions options;
     private final ProgressListener listener;
@@ -91,6 +97,12 @@ final class RegistryHttp implements Closeable {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /** The quickest answer so far (see {@link #quickestAnswerNanos}); empty before the first. */
+    Optional<Duration> quickestAnswer() {
+        long nanos = quickestAnswerNanos.get();
+        return nanos == Long.MAX_VALUE ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
     }
 
     /**
@@ -229,8 +241,10 @@ final class RegistryHttp implements Closeable {
                                 + " connection from here; check the registry's storage redirect settings.",
                         e);
             }
+            long took = System.nanoTime() - start;
+            quickestAnswerNanos.accumulateAndGet(took, Math::min);
             listener.debug(description + ": " + request.method() + " " + withoutQuery(uri) + " -> " + raw.status()
-                    + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
+                    + " (" + took / 1_000_000 + " ms)");
             Optional<String> location = raw.headers().firstValue("Location");
             boolean redirect = Set.of(301, 302, 303, 307, 308).contains(raw.status());
             if (redirect && request.followRedirects() && location.isPresent()) {

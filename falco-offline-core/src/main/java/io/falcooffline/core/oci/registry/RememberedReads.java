@@ -90,8 +90,8 @@ final class RememberedReads implements OciStore, RangedBlobSource {
     }
 
     @Override
-    public boolean servesRanges() {
-        return store instanceof RangedBlobSource ranged && ranged.servesRanges();
+    public boolean rangesPayOff() {
+        return store instanceof RangedBlobSource ranged && ranged.rangesPayOff();
     }
 
     @Override

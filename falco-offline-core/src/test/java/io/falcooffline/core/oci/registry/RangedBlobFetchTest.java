@@ -66,7 +66,7 @@ class RangedBlobFetchTest {
 
     @BeforeEach
     void start() {
-        proxy = FaultProxy.start(registry.host());
+        proxy = FaultProxy.start(registry.host()).roundTrip(FaultProxy.ACROSS_THE_INTERNET);
         threads = Executors.newFixedThreadPool(3);
     }
 
@@ -124,12 +124,26 @@ class RangedBlobFetchTest {
         AtomicLong arrived = new AtomicLong();
         try (RegistryClient client = client()) {
             assertThat(fetchInto(client, file, arrived)).isEqualTo(3);
-            assertThat(client.servesRanges()).isTrue();
+            assertThat(client.rangesPayOff()).isTrue();
         }
         assertThat(proxy.count("GET", "/blobs/" + blob.digest())).isEqualTo(3);
         assertThat(Files.size(file)).isEqualTo(SIZE);
         assertThat(digestOf(file)).isEqualTo(blob.digest());
         assertThat(arrived).hasValue(SIZE);
+    }
+
+    @Test
+    void shouldFindRangesWorthTryingOnlyFromARegistryThatAnswersNoQuickerThanAWideAreaRoundTrip() {
+        try (RegistryClient far = client()) {
+            assertThat(far.rangesPayOff()).as("nothing measured yet").isTrue();
+            far.hasBlob(REPOSITORY, blob);
+            assertThat(far.rangesPayOff()).isTrue();
+        }
+        proxy.roundTrip(Duration.ZERO);
+        try (RegistryClient near = client()) {
+            near.hasBlob(REPOSITORY, blob);
+            assertThat(near.rangesPayOff()).isFalse();
+        }
     }
 
     @Test
@@ -163,7 +177,7 @@ class RangedBlobFetchTest {
         AtomicLong arrived = new AtomicLong();
         try (RegistryClient client = client()) {
             assertThat(fetchInto(client, file, arrived)).isEqualTo(1);
-            assertThat(client.servesRanges()).isFalse();
+            assertThat(client.rangesPayOff()).isFalse();
         }
         assertThat(proxy.count("GET", "/blobs/" + blob.digest())).isEqualTo(1);
         assertThat(digestOf(file)).isEqualTo(blob.digest());
