@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -45,7 +46,8 @@ final class TargetChecks {
      */
     static void requireSpeaksAsChartSays(ChartRegistry chart, RegistryAccess access, Run run, ProgressListener log) {
         String host = chart.registry();
-        SSLContext trust = chart.caPem()
+        // Built only to probe HTTPS: loading the JDK's trust store the first time takes 0.15 s or more.
+        Supplier<SSLContext> trust = () -> chart.caPem()
                 .map(pem -> TlsTrust.systemPlus(pem.getBytes(StandardCharsets.UTF_8), "the CA of `caFile`"))
                 .orElseGet(() ->
                         TlsTrust.sslContext(RegistryClientOptions.builder(host).build()));

@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -58,12 +59,12 @@ public final class RegistryProbe {
      *
      * @param host {@code host[:port]}
      * @param plainHttp whether to expect plain HTTP
-     * @param trust the TLS trust to check the certificate with (ignored for plain HTTP)
+     * @param trust the TLS trust to check the certificate with, asked for only when HTTPS is expected
      * @param timeout connect and read time-out of each step
      */
-    public static Result probe(String host, boolean plainHttp, SSLContext trust, Duration timeout) {
+    public static Result probe(String host, boolean plainHttp, Supplier<SSLContext> trust, Duration timeout) {
         String apiHost = RegistryHosts.apiHost(host);
-        return plainHttp ? probePlain(apiHost, timeout) : probeTls(apiHost, trust, timeout);
+        return plainHttp ? probePlain(apiHost, timeout) : probeTls(apiHost, trust.get(), timeout);
     }
 
     private static Result probePlain(String host, Duration timeout) {
