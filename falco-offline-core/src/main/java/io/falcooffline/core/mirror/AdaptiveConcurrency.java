@@ -45,7 +45,8 @@ final class AdaptiveConcurrency {
     enum Reason {
         GROW("transfers were waiting, and the last growth raised the rate"),
         STEP_BACK("the rate did not grow with more transfers"),
-        SHRINK("the registries answered overload or connections broke");
+        SHRINK("the registries answered overload or connections broke"),
+        DISTANT("blobs come in ranges from a distant registry, whose connections each carry a part of the link");
 
         private final String text;
 
@@ -104,6 +105,15 @@ final class AdaptiveConcurrency {
             return change(Math.min(max, limit + Math.max(1, limit / 2)), sample, Reason.GROW);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Raises the limit to at least {@code to} at once, without waiting for windows to judge growths one by one: for
+     * what is known before any rate is, such as a source across the internet. A growth still to be judged is dropped.
+     */
+    Optional<Decision> raiseTo(int to, double bytesPerSecond) {
+        rateBeforeGrowth = -1;
+        return change(Math.max(limit, Math.min(max, to)), new Sample(bytesPerSecond, true, 0), Reason.DISTANT);
     }
 
     private Optional<Decision> change(int to, Sample sample, Reason reason) {

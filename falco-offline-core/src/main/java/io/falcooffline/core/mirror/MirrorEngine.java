@@ -479,6 +479,7 @@ final class MirrorEngine implements AutoCloseable {
      */
     private long transferInRanges(
             String artifact, Location source, Location target, Descriptor blob, RangedBlobSource ranged) {
+        slots.acrossTheInternet();
         LongAdder arrived = new LongAdder();
         ParallelWork parallel = slots.parallelWork(helpers, parallelism - 1, blob.size());
         AtomicInteger requests = new AtomicInteger();

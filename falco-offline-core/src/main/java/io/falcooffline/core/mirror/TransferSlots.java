@@ -37,6 +37,12 @@ final class TransferSlots implements AutoCloseable {
      */
     static final int START = 4;
     /**
+     * Where a run goes at once when its blobs come in ranges from a distant registry ({@link #acrossTheInternet}):
+     * there one connection carries a fifth to a tenth of the link, and one blob's ranges alone take four slots, so
+     * growing from {@link #START} window by window left the link part-empty for its first second.
+     */
+    static final int START_ACROSS_THE_INTERNET = 8;
+    /**
      * How often the rate is sampled: several round trips even on a slow path (40-100 ms), short enough that a run of
      * ten seconds reaches its level in a few.
      */
@@ -61,6 +67,7 @@ final class TransferSlots implements AutoCloseable {
     private long lastFailures;
     private final int start;
     private int highest;
+    private boolean acrossTheInternet;
 
     /**
      * @param max the most transfers at once ({@code parallelism})
@@ -156,6 +163,29 @@ final class TransferSlots implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Says that blobs come in ranges from a distant registry: the limit goes to at least {@link
+     * #START_ACROSS_THE_INTERNET} the first time, and the sampling goes on from there.
+     */
+    void acrossTheInternet() {
+        Optional<AdaptiveConcurrency.Decision> decision;
+        lock.lock();
+        try {
+            if (acrossTheInternet) {
+                return;
+            }
+            acrossTheInternet = true;
+            double seconds = Math.max((System.nanoTime() - lastSampleNanos) / 1e9, 1e-3);
+            decision = control.raiseTo(START_ACROSS_THE_INTERNET, (bytes.getAsLong() - lastBytes) / seconds);
+            decision.ifPresent(decisions::add);
+            highest = Math.max(highest, control.limit());
+            wakeNext();
+        } finally {
+            lock.unlock();
+        }
+        decision.ifPresent(onDecision);
     }
 
     /** Every change of the limit so far, in order. */

@@ -46,6 +46,25 @@ class AdaptiveConcurrencyTest {
     }
 
     @Test
+    void shouldRaiseAtOnceWithinTheMaximumAndNeverLower() {
+        AdaptiveConcurrency control = new AdaptiveConcurrency(2, 4, 16);
+        assertThat(control.next(new Sample(40, true, 0)))
+                .hasValueSatisfying(growth -> assertThat(growth.to()).isEqualTo(6));
+
+        assertThat(control.raiseTo(8, 40))
+                .hasValueSatisfying(decision -> assertThat(decision)
+                        .extracting(Decision::from, Decision::to, Decision::reason)
+                        .containsExactly(6, 8, Reason.DISTANT));
+        assertThat(control.raiseTo(3, 40)).isEmpty();
+        assertThat(control.limit()).isEqualTo(8);
+        assertThat(control.next(new Sample(40, true, 0)))
+                .as("the growth before the raise is not judged: the same rate steps nothing back")
+                .hasValueSatisfying(decision -> assertThat(decision.reason()).isEqualTo(Reason.GROW));
+        assertThat(new AdaptiveConcurrency(2, 4, 6).raiseTo(8, 0))
+                .hasValueSatisfying(decision -> assertThat(decision.to()).isEqualTo(6));
+    }
+
+    @Test
     void shouldHoldAtThePlateauThenProbeAgain() {
         AdaptiveConcurrency control = new AdaptiveConcurrency(2, 4, 16);
         run(control, 5);

@@ -100,4 +100,42 @@ class TransferSlotsTest {
             sampler.shutdownNow();
         }
     }
+
+    @Test
+    void shouldLetTheWaitingTransfersStartOnceBlobsComeFromAcrossTheInternet() throws Exception {
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService waiting = Executors.newCachedThreadPool();
+        List<AdaptiveConcurrency.Decision> told = new CopyOnWriteArrayList<>();
+        try (TransferSlots slots = new TransferSlots(16, Duration.ofHours(1), () -> 0, () -> 0, sampler, told::add)) {
+            for (int i = 0; i < TransferSlots.START; i++) {
+                slots.acquire(1);
+            }
+            int more = TransferSlots.START_ACROSS_THE_INTERNET - TransferSlots.START;
+            List<Future<?>> transfers = new ArrayList<>();
+            for (int i = 0; i < more; i++) {
+                transfers.add(waiting.submit(() -> {
+                    slots.acquire(1);
+                    return null;
+                }));
+            }
+            while (slots.queued() < more) {
+                Thread.onSpinWait();
+            }
+
+            slots.acrossTheInternet();
+            slots.acrossTheInternet();
+
+            for (Future<?> transfer : transfers) {
+                transfer.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(slots.limit()).isEqualTo(TransferSlots.START_ACROSS_THE_INTERNET);
+            assertThat(told).singleElement().satisfies(decision -> {
+                assertThat(decision.reason()).isEqualTo(AdaptiveConcurrency.Reason.DISTANT);
+                assertThat(decision.from()).isEqualTo(TransferSlots.START);
+            });
+        } finally {
+            waiting.shutdownNow();
+            sampler.shutdownNow();
+        }
+    }
 }
