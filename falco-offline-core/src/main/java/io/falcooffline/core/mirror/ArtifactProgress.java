@@ -49,6 +49,11 @@ final class ArtifactProgress {
         return --remaining == 0;
     }
 
+    /** Whether a blob was transferred or mounted: the target lacked it, so it lacked the manifests over it too. */
+    synchronized boolean placedNewBlobs() {
+        return transferred + mounted > 0;
+    }
+
     /** The line that reports the copy of {@code artifact}: what moved at what rate, what was there or mounted. */
     synchronized String line(StagedArtifact artifact) {
         CopyJob job = artifact.job();

@@ -190,7 +190,7 @@ final class MirrorEngine implements AutoCloseable {
         private int handedOver;
         private final Map<BlobKey, BlobGroup> groups = new HashMap<>();
         private final List<Future<?>> pending = new ArrayList<>();
-        private final AtomicReference<BlobFailure> failed = new AtomicReference<>();
+        private final AtomicReference<Failure> failed = new AtomicReference<>();
 
         <T> T run(Function<Consumer<List<StagedArtifact>>, T> staging) {
             FutureTask<T> reads =
@@ -215,12 +215,13 @@ final class MirrorEngine implements AutoCloseable {
                 if (event instanceof HandedOver arrived) {
                     start(arrived.artifacts());
                 } else if (event instanceof AllPlaced placed) {
-                    store(placed.artifact(), placed.progress());
+                    // Artifacts often complete together at the end, each a few manifest round trips: at once.
+                    pending.add(helpers.submit(() -> store(placed.artifact(), placed.progress())));
+                } else if (event instanceof Stored) {
                     stored++;
-                } else if (event instanceof BlobFailure failure) {
+                } else if (event instanceof Failure failure) {
                     abort(pending);
-                    throw failure(
-                            failure.job(), "copying blob " + failure.blob().digest(), failure.cause());
+                    throw failure(failure.job(), failure.step(), failure.cause());
                 } else if (event instanceof StagingEnded) {
                     stagingEnded = true;
                     staged(reads);
@@ -280,18 +281,31 @@ final class MirrorEngine implements AutoCloseable {
             fresh.forEach(group -> pending.add(transfers.submit(() -> place(group))));
         }
 
-        /** Stores the manifests of an artifact whose blobs are all placed, children first, and reports it. */
+        /**
+         * Stores the manifests of an artifact whose blobs are all placed, children first, and reports it. A target
+         * that lacked one of its blobs cannot hold its manifests, so they are put without asking first.
+         */
         private void store(StagedArtifact artifact, ArtifactProgress progress) {
+            boolean absent = progress.placedNewBlobs();
+            Location target = artifact.job().target();
             try {
                 for (Manifest child : artifact.graph().children()) {
-                    putByDigest(artifact.job().target(), child);
+                    putByDigest(target, child, absent);
                 }
-                putByDigest(artifact.job().target(), artifact.graph().root());
-            } catch (RuntimeException e) {
-                abort(pending);
-                throw failure(artifact.job(), "storing its manifests", e);
+                putByDigest(target, artifact.graph().root(), absent);
+            } catch (RuntimeException | Error e) {
+                fail(new Failure(artifact.job(), "storing its manifests", e));
+                return;
             }
             listener.info(progress.line(artifact));
+            events.add(new Stored());
+        }
+
+        /** Reports the first failure to the event thread; later ones are consequences of the abort it causes. */
+        private void fail(Failure failure) {
+            if (failed.compareAndSet(null, failure)) {
+                events.add(failure);
+            }
         }
 
         /** Places the group's blob wherever asked, in turn, until none is left or another placement failed. */
@@ -306,10 +320,10 @@ final class MirrorEngine implements AutoCloseable {
                 try {
                     outcome = copyBlob(placement.artifact().job(), placement.blob());
                 } catch (Exception | Error e) {
-                    BlobFailure failure = new BlobFailure(placement.artifact().job(), placement.blob(), e);
-                    if (failed.compareAndSet(null, failure)) {
-                        events.add(failure);
-                    }
+                    fail(new Failure(
+                            placement.artifact().job(),
+                            "copying blob " + placement.blob().digest(),
+                            e));
                     return;
                 }
                 moved |= outcome.kind() == ArtifactProgress.Kind.TRANSFERRED;
@@ -508,9 +522,9 @@ final class MirrorEngine implements AutoCloseable {
         placements.computeIfAbsent(store, key -> new ConcurrentHashMap<>()).putIfAbsent(blob.digest(), repository);
     }
 
-    private static void putByDigest(Location target, Manifest manifest) {
+    private static void putByDigest(Location target, Manifest manifest, boolean knownAbsent) {
         String digest = manifest.descriptor().digest();
-        if (target.store().resolve(target.repository(), digest).isEmpty()) {
+        if (knownAbsent || target.store().resolve(target.repository(), digest).isEmpty()) {
             target.store().pushManifest(target.repository(), digest, manifest);
         }
     }
@@ -529,7 +543,7 @@ final class MirrorEngine implements AutoCloseable {
     private record BlobKey(OciStore store, String digest) {}
 
     /** What the thread of a {@link #copyContent} call takes in turn. */
-    private sealed interface Event permits HandedOver, AllPlaced, BlobFailure, StagingEnded {}
+    private sealed interface Event permits HandedOver, AllPlaced, Stored, Failure, StagingEnded {}
 
     /** Artifacts staging handed over. */
     private record HandedOver(List<StagedArtifact> artifacts) implements Event {}
@@ -537,8 +551,11 @@ final class MirrorEngine implements AutoCloseable {
     /** Every blob of an artifact is in place: its manifests can be stored. */
     private record AllPlaced(StagedArtifact artifact, ArtifactProgress progress) implements Event {}
 
-    /** The first placement that failed. */
-    private record BlobFailure(CopyJob job, Descriptor blob, Throwable cause) implements Event {}
+    /** An artifact's manifests are stored and its progress reported. */
+    private record Stored() implements Event {}
+
+    /** The first placement or store that failed, and the step it failed in. */
+    private record Failure(CopyJob job, String step, Throwable cause) implements Event {}
 
     /** Staging returned or failed. */
     private record StagingEnded() implements Event {}

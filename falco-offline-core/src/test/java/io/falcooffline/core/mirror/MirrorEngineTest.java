@@ -280,6 +280,26 @@ class MirrorEngineTest {
     }
 
     @Test
+    void shouldPutTheManifestsOverNewBlobsWithoutAskingWhetherTheTargetHoldsThem() {
+        try (LocalRegistry target = LocalRegistry.startPlain();
+                FaultProxy watched = FaultProxy.start(target.host());
+                RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(watched.host())
+                        .plainHttp(true)
+                        .build())) {
+            for (int run = 1; run <= 2; run++) {
+                try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+                    engine.copyContent(List.of(staged(SMALL_REPOSITORY, targetClient)));
+                }
+            }
+
+            assertThat(watched.count("PUT", "/manifests/")).as("stored once").isEqualTo(1);
+            assertThat(watched.count("HEAD", "/manifests/"))
+                    .as("asked only in the second run, which found every blob")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldStreamALargeBlobWholeFromANearRegistry() throws Exception {
         // Near is judged by the quickest answer so far: a cold JVM's first exchanges may take longer than its round
         // trip.
