@@ -2,7 +2,7 @@ package io.falcooffline.core;
 
 import io.falcooffline.core.io.JsonWarmUp;
 import io.falcooffline.core.mirror.Mirror;
-import io.falcooffline.core.oci.registry.TlsTrust;
+import io.falcooffline.core.oci.registry.RegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -34,11 +34,11 @@ public final class FalcoOffline {
      */
     public static PackageResult packageChart(PackageRequest request, ProgressListener listener) {
         // A mirror run first needs JSON once the chart is read and rendered (the registries' answers, the lock), and
-        // TLS for the registries across the internet: Jackson and the JDK's trust store load meanwhile, on another
+        // registry clients speaking TLS: Jackson, the client and the JDK's trust store load meanwhile, on another
         // core. A run without one writes its plan with Jackson's streaming generator alone and never pays for either.
         if (request.mirror().mode() != MirrorMode.NONE) {
             JsonWarmUp.inBackground();
-            TlsTrust.loadInBackground();
+            RegistryClient.warmUpInBackground();
         }
         try {
             return new Pipeline(listener).run(request);

@@ -1,7 +1,6 @@
 package io.falcooffline.core.oci.registry;
 
 import io.falcooffline.core.InvalidRequestException;
-import io.falcooffline.core.io.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,7 +12,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -24,24 +22,7 @@ import javax.net.ssl.X509TrustManager;
 /** Builds the TLS trust for one registry: the system's CAs, plus a private CA file when configured. */
 public final class TlsTrust {
 
-    private static final AtomicBoolean LOADING = new AtomicBoolean();
-
     private TlsTrust() {}
-
-    /**
-     * Loads the JDK's TLS classes and its trust store on a daemon thread, once per process (0.15 s on a quiet machine,
-     * the first time only), so that a run which will reach registries over HTTPS and reads its chart meanwhile does
-     * not pay for it when it builds its first registry client.
-     */
-    public static void loadInBackground() {
-        if (LOADING.compareAndSet(false, true)) {
-            DaemonThreads.start(
-                    "tls-warm-up",
-                    () -> sslContext(RegistryClientOptions.builder("warm-up.invalid")
-                                    .build())
-                            .getSocketFactory());
-        }
-    }
 
     public static SSLContext sslContext(RegistryClientOptions options) {
         try {
