@@ -104,6 +104,8 @@ final class MirrorEngine implements AutoCloseable {
     private final AtomicInteger blobsSkipped = new AtomicInteger();
     private final AtomicInteger blobsMounted = new AtomicInteger();
     private final AtomicInteger blobsInRanges = new AtomicInteger();
+    /** Root manifests this engine put where they were absent: no tag there can name them yet. */
+    private final Set<PutManifest> newlyPut = ConcurrentHashMap.newKeySet();
     /** For each target store, a repository known to hold each blob digest. */
     private final Map<OciStore, Map<String, String>> placements = new ConcurrentHashMap<>();
 
@@ -292,7 +294,10 @@ final class MirrorEngine implements AutoCloseable {
                 for (Manifest child : artifact.graph().children()) {
                     putByDigest(target, child, absent);
                 }
-                putByDigest(target, artifact.graph().root(), absent);
+                if (putByDigest(target, artifact.graph().root(), absent)) {
+                    newlyPut.add(new PutManifest(
+                            target, artifact.graph().root().descriptor().digest()));
+                }
             } catch (RuntimeException | Error e) {
                 fail(new Failure(artifact.job(), "storing its manifests", e));
                 return;
@@ -346,8 +351,11 @@ final class MirrorEngine implements AutoCloseable {
             }
             Manifest root = artifact.graph().root();
             try {
-                Optional<Descriptor> current =
-                        job.target().store().resolve(job.target().repository(), job.targetTag());
+                boolean untagged = newlyPut.contains(
+                        new PutManifest(job.target(), root.descriptor().digest()));
+                Optional<Descriptor> current = untagged
+                        ? Optional.empty()
+                        : job.target().store().resolve(job.target().repository(), job.targetTag());
                 if (current.isPresent()
                         && current.get().digest().equals(root.descriptor().digest())) {
                     continue;
@@ -522,11 +530,14 @@ final class MirrorEngine implements AutoCloseable {
         placements.computeIfAbsent(store, key -> new ConcurrentHashMap<>()).putIfAbsent(blob.digest(), repository);
     }
 
-    private static void putByDigest(Location target, Manifest manifest, boolean knownAbsent) {
+    /** Puts a manifest by digest unless the target holds it; whether it put it. */
+    private static boolean putByDigest(Location target, Manifest manifest, boolean knownAbsent) {
         String digest = manifest.descriptor().digest();
         if (knownAbsent || target.store().resolve(target.repository(), digest).isEmpty()) {
             target.store().pushManifest(target.repository(), digest, manifest);
+            return true;
         }
+        return false;
     }
 
     private static MirrorException failure(CopyJob job, String step, Throwable cause) {
@@ -538,6 +549,9 @@ final class MirrorEngine implements AutoCloseable {
                         + "(content already copied is reused).",
                 cause);
     }
+
+    /** A manifest put by digest into a repository. */
+    private record PutManifest(Location target, String digest) {}
 
     /** Which target store a blob goes to; one group of placements per key. */
     private record BlobKey(OciStore store, String digest) {}

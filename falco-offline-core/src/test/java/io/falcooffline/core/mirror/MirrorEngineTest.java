@@ -280,7 +280,7 @@ class MirrorEngineTest {
     }
 
     @Test
-    void shouldPutTheManifestsOverNewBlobsWithoutAskingWhetherTheTargetHoldsThem() {
+    void shouldPutAndTagTheManifestsOverNewBlobsWithoutAskingWhetherTheTargetHoldsThem() {
         try (LocalRegistry target = LocalRegistry.startPlain();
                 FaultProxy watched = FaultProxy.start(target.host());
                 RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(watched.host())
@@ -288,14 +288,18 @@ class MirrorEngineTest {
                         .build())) {
             for (int run = 1; run <= 2; run++) {
                 try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
-                    engine.copyContent(List.of(staged(SMALL_REPOSITORY, targetClient)));
+                    List<StagedArtifact> artifacts = List.of(staged(SMALL_REPOSITORY, targetClient));
+                    engine.copyContent(artifacts);
+                    engine.tag(artifacts);
                 }
             }
 
-            assertThat(watched.count("PUT", "/manifests/")).as("stored once").isEqualTo(1);
+            assertThat(watched.count("PUT", "/manifests/"))
+                    .as("stored and tagged once")
+                    .isEqualTo(2);
             assertThat(watched.count("HEAD", "/manifests/"))
-                    .as("asked only in the second run, which found every blob")
-                    .isEqualTo(1);
+                    .as("asked, by digest and by tag, only in the second run, which found every blob")
+                    .isEqualTo(2);
         }
     }
 
