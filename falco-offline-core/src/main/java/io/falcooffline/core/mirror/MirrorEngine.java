@@ -81,13 +81,6 @@ final class MirrorEngine implements AutoCloseable {
      * its stack.
      */
     private static final int PLACEMENT_THREADS = 64;
-    /**
-     * Added to a whole blob's size to order the slots: whole blobs go before blobs in ranges, each largest first. A
-     * blob in ranges is many transfers that keep the link full to its end, while whole blobs left for last each pay a
-     * round trip on one connection with the link part-empty: in a traced run at 40 ms the last second moved 40 to 100
-     * MiB/s of 120, fetching the few-MiB layers that had waited behind every large one.
-     */
-    private static final long WHOLE_BLOBS_FIRST = 1L << 50;
 
     private final ExecutorService transfers;
     /** Threads that help one transfer: ranges of a large blob, spooled uploads. */
@@ -455,7 +448,7 @@ final class MirrorEngine implements AutoCloseable {
         boolean needsSlot = blob.size() > LATENCY_BOUND_BYTES;
         if (needsSlot) {
             try {
-                slots.acquire(slotPriority(inRanges(source, blob), blob.size()));
+                slots.acquire(blob.size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Interrupted while waiting to transfer " + blob.digest());
@@ -483,8 +476,10 @@ final class MirrorEngine implements AutoCloseable {
      * returns only after exactly the blob's bytes were read and verified.
      */
     private long transfer(String artifact, Location source, Location target, Descriptor blob) throws IOException {
-        if (inRanges(source, blob)) {
-            return transferInRanges(artifact, source, target, blob, (RangedBlobSource) source.store());
+        if (blob.size() >= RANGED_MIN_BYTES
+                && source.store() instanceof RangedBlobSource ranged
+                && ranged.rangesPayOff()) {
+            return transferInRanges(artifact, source, target, blob, ranged);
         }
         try (InputStream in = source.store().fetchBlob(source.repository(), blob)) {
             LongSupplier bytesRead = in instanceof VerifyingInputStream verifying ? verifying::bytesRead : () -> 0;
@@ -508,7 +503,7 @@ final class MirrorEngine implements AutoCloseable {
             String artifact, Location source, Location target, Descriptor blob, RangedBlobSource ranged) {
         slots.acrossTheInternet();
         LongAdder arrived = new LongAdder();
-        ParallelWork parallel = slots.parallelWork(helpers, parallelism - 1, slotPriority(true, blob.size()));
+        ParallelWork parallel = slots.parallelWork(helpers, parallelism - 1, blob.size());
         AtomicInteger requests = new AtomicInteger();
         SpooledBlob.Fetch fetch = sink -> requests.set(ranged.fetchBlobInto(source.repository(), blob, sink, parallel));
         TransferProgress.Transfer transfer = transferProgress.start(artifact, blob, arrived::sum);
@@ -529,17 +524,6 @@ final class MirrorEngine implements AutoCloseable {
         listener.debug("Fetched " + blob.digest() + " from " + source + " in " + requests.get()
                 + (requests.get() == 1 ? " request" : " ranges at once"));
         return blob.size();
-    }
-
-    private static boolean inRanges(Location source, Descriptor blob) {
-        return blob.size() >= RANGED_MIN_BYTES
-                && source.store() instanceof RangedBlobSource ranged
-                && ranged.rangesPayOff();
-    }
-
-    /** A transfer's turn for a slot: see {@link #WHOLE_BLOBS_FIRST}. */
-    static long slotPriority(boolean inRanges, long size) {
-        return inRanges ? size : WHOLE_BLOBS_FIRST + size;
     }
 
     private void remember(OciStore store, Descriptor blob, String repository) {

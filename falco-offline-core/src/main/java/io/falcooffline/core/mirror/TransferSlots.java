@@ -51,7 +51,7 @@ final class TransferSlots implements AutoCloseable {
     private final AdaptiveConcurrency control;
     private final LongSupplier failures;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Who waits for a slot, the highest priority (the largest blob of its kind) first, then in the order they came. */
+    /** Who waits for a slot, the largest blob first, then in the order they came. */
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>(
             Comparator.comparingLong((Waiter waiter) -> -waiter.priority).thenComparingLong(waiter -> waiter.arrival));
 
@@ -100,7 +100,7 @@ final class TransferSlots implements AutoCloseable {
      * Waits for a free slot, taking it before those who wait with a lower {@code priority}: a large blob that comes
      * late goes ahead of smaller ones queued before it, so the copy does not end on it.
      *
-     * @param priority the transfer's turn, higher first: the blob's size, whole blobs ahead of blobs in ranges
+     * @param priority the blob's size
      */
     void acquire(long priority) throws InterruptedException {
         acquireWhile(priority, () -> true);

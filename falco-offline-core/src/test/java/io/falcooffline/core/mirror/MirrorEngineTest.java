@@ -31,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -302,17 +301,6 @@ class MirrorEngineTest {
                     .as("asked, by digest and by tag, only in the second run, which found every blob")
                     .isEqualTo(2);
         }
-    }
-
-    @Test
-    void shouldGiveWholeBlobsTheirSlotsBeforeBlobsInRangesEachLargestFirst() {
-        long mib = 1024 * 1024;
-        List<Long> turns = List.of(
-                MirrorEngine.slotPriority(false, 6 * mib),
-                MirrorEngine.slotPriority(false, 2 * mib),
-                MirrorEngine.slotPriority(true, 180 * mib),
-                MirrorEngine.slotPriority(true, 9 * mib));
-        assertThat(turns).isSortedAccordingTo(Comparator.<Long>reverseOrder()).doesNotHaveDuplicates();
     }
 
     @Test
