@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The slots of blob transfers in flight: each stream of blob bytes (a whole blob, or one range of a large one) holds
@@ -170,22 +171,14 @@ final class TransferSlots implements AutoCloseable {
      * #START_ACROSS_THE_INTERNET} the first time, and the sampling goes on from there.
      */
     void acrossTheInternet() {
-        Optional<AdaptiveConcurrency.Decision> decision;
-        lock.lock();
-        try {
+        decide(() -> {
             if (acrossTheInternet) {
-                return;
+                return Optional.empty();
             }
             acrossTheInternet = true;
-            double seconds = Math.max((System.nanoTime() - lastSampleNanos) / 1e9, 1e-3);
-            decision = control.raiseTo(START_ACROSS_THE_INTERNET, (bytes.getAsLong() - lastBytes) / seconds);
-            decision.ifPresent(decisions::add);
-            highest = Math.max(highest, control.limit());
-            wakeNext();
-        } finally {
-            lock.unlock();
-        }
-        decision.ifPresent(onDecision);
+            return control.raiseTo(
+                    START_ACROSS_THE_INTERNET, rateSinceLastSample(System.nanoTime(), bytes.getAsLong()));
+        });
     }
 
     /** Every change of the limit so far, in order. */
@@ -234,20 +227,35 @@ final class TransferSlots implements AutoCloseable {
     }
 
     private void sample() {
-        Optional<AdaptiveConcurrency.Decision> decision;
-        lock.lock();
-        try {
+        decide(() -> {
             long now = System.nanoTime();
             long total = bytes.getAsLong();
             long failed = failures.getAsLong();
-            double seconds = Math.max((now - lastSampleNanos) / 1e9, 1e-3);
             AdaptiveConcurrency.Sample sample = new AdaptiveConcurrency.Sample(
-                    (total - lastBytes) / seconds, waitedThisWindow || !waiters.isEmpty(), failed - lastFailures);
+                    rateSinceLastSample(now, total), waitedThisWindow || !waiters.isEmpty(), failed - lastFailures);
             lastSampleNanos = now;
             lastBytes = total;
             lastFailures = failed;
             waitedThisWindow = false;
-            decision = control.next(sample);
+            return control.next(sample);
+        });
+    }
+
+    /** The bytes per second since the last sample; under the lock. */
+    private double rateSinceLastSample(long now, long total) {
+        double seconds = Math.max((now - lastSampleNanos) / 1e9, 1e-3);
+        return (total - lastBytes) / seconds;
+    }
+
+    /**
+     * Takes a decision of the control under the lock, records it and wakes the next waiter to see the new limit;
+     * tells {@code onDecision} of it outside the lock.
+     */
+    private void decide(Supplier<Optional<AdaptiveConcurrency.Decision>> decider) {
+        Optional<AdaptiveConcurrency.Decision> decision;
+        lock.lock();
+        try {
+            decision = decider.get();
             decision.ifPresent(decisions::add);
             highest = Math.max(highest, control.limit());
             wakeNext();
