@@ -141,7 +141,10 @@ class RangedBlobFetchTest {
         }
         proxy.roundTrip(Duration.ZERO);
         try (RegistryClient near = client()) {
-            near.hasBlob(REPOSITORY, blob);
+            // The quickest answer so far decides: a busy machine's first exchange through the proxy may take longer.
+            for (int i = 0; i < 50 && near.rangesPayOff(); i++) {
+                near.hasBlob(REPOSITORY, blob);
+            }
             assertThat(near.rangesPayOff()).isFalse();
         }
     }
