@@ -1,8 +1,10 @@
 package io.falcooffline.bench;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Repeated timings of one contender, in seconds; compared by their medians. */
 final class Samples {
@@ -52,9 +54,20 @@ final class Samples {
         for (int round = 0; round < rounds; round++) {
             System.out.printf(Locale.ROOT, "%s round %d of %d%n", what, round + 1, rounds);
             for (int turn = 0; turn < contenders.size(); turn++) {
+                settleDisk();
                 contenders.get((round + turn) % contenders.size()).run();
             }
         }
+    }
+
+    /**
+     * Writes every dirty page to disk before the next contender starts, untimed. Each contender writes hundreds of
+     * megabytes (a bundle, a registry's storage, skopeo's directory), and the kernel writes them back up to 30 seconds
+     * later: without this, the next contender's round would pay, on the same two cores and disk, for the writes of the
+     * one before.
+     */
+    private static void settleDisk() {
+        Commands.run(Path.of("").toAbsolutePath(), List.of("sync"), Map.of());
     }
 
     static double elapsedSeconds(long startNanos) {
