@@ -13,12 +13,12 @@ import java.util.Map;
  * <p>Arguments: the comparisons to run ({@code wan}, {@code mirror}, {@code rewrite}, {@code startup}, or {@code
  * all}), then {@code key=value} settings: {@code wanMiB} (the wide-area set's size, default its full 1.2 GiB),
  * {@code shapes} (link shapes as {@code rtt-ms/per-connection-MiB/s/total-MiB/s}, comma-separated, default {@code
- * 60/20/100,40/30/120}), {@code wanRounds} (default {@code rounds}), {@code rounds} (alternating rounds of the mirror
- * comparisons, default 3), {@code
- * mirrorMiB} (the image set's size, default 1024), {@code parallelism} (passed to the plugin), {@code rawParallel}
+ * 60/20/100,40/30/120}), {@code wanRounds} (default {@code rounds}, else 3), {@code rounds} (alternating rounds of the
+ * loopback mirror comparison, default 5: on two cores shared with two registries its medians of three moved by a
+ * tenth from run to run), {@code mirrorMiB} (the image set's size, default 1024), {@code parallelism} (passed to the plugin), {@code rawParallel}
  * (the raw copy's transfers at a time, default 3), {@code hugeMiB} and {@code hugeHeap} (the one-layer copy, default
  * 1024 and 64m), {@code rewriteRuns} and {@code rewriteWarmups} (the in-JVM rewrite comparison), {@code
- * startupRounds} (default 5), {@code chart} and {@code values} (the upstream fixtures), {@code report} (the page to
+ * startupRounds} (default 7), {@code chart} and {@code values} (the upstream fixtures), {@code report} (the page to
  * write, default {@code src-site/markdown/performance.md}; {@code none} writes nothing).
  */
 public final class Benchmarks {

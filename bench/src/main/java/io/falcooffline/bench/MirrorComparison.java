@@ -34,7 +34,7 @@ final class MirrorComparison {
     private final String parallelism;
 
     MirrorComparison(BenchSettings settings) {
-        this.rounds = settings.number("rounds", 3);
+        this.rounds = settings.number("rounds", 5);
         this.setBytes = (long) settings.number("mirrorMiB", 1024) << 20;
         this.rawParallel = settings.number("rawParallel", 3);
         this.hugeMiB = settings.number("hugeMiB", 1024);

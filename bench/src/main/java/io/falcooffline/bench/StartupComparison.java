@@ -19,7 +19,7 @@ final class StartupComparison {
     private final Path values;
 
     StartupComparison(BenchSettings settings) {
-        this.rounds = settings.number("startupRounds", 5);
+        this.rounds = settings.number("startupRounds", 7);
         this.chart = Path.of(settings.text("chart", "../shared/fixtures/charts/falco-9.0.0.tgz"));
         this.values = Path.of(settings.text("values", "../shared/fixtures/values/custom_values.yaml"));
     }
