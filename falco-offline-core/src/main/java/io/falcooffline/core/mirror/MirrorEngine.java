@@ -106,6 +106,11 @@ final class MirrorEngine implements AutoCloseable {
     private final AtomicInteger blobsInRanges = new AtomicInteger();
     /** Root manifests this engine put where they were absent: no tag there can name them yet. */
     private final Set<PutManifest> newlyPut = ConcurrentHashMap.newKeySet();
+    /**
+     * Each manifest stored, once per target repository: a registry may refuse the second of two simultaneous puts of
+     * one manifest (two tags of one content, done together), so the second waits for the first and puts nothing.
+     */
+    private final Map<PutManifest, FutureTask<Boolean>> storedManifests = new ConcurrentHashMap<>();
     /** For each target store, a repository known to hold each blob digest. */
     private final Map<OciStore, Map<String, String>> placements = new ConcurrentHashMap<>();
 
@@ -292,9 +297,9 @@ final class MirrorEngine implements AutoCloseable {
             Location target = artifact.job().target();
             try {
                 for (Manifest child : artifact.graph().children()) {
-                    putByDigest(target, child, absent);
+                    storeOnce(target, child, absent);
                 }
-                if (putByDigest(target, artifact.graph().root(), absent)) {
+                if (storeOnce(target, artifact.graph().root(), absent)) {
                     newlyPut.add(new PutManifest(
                             target, artifact.graph().root().descriptor().digest()));
                 }
@@ -528,6 +533,25 @@ final class MirrorEngine implements AutoCloseable {
 
     private void remember(OciStore store, Descriptor blob, String repository) {
         placements.computeIfAbsent(store, key -> new ConcurrentHashMap<>()).putIfAbsent(blob.digest(), repository);
+    }
+
+    /** Puts a manifest by digest unless this engine stored it there already or the target holds it; whether it did. */
+    private boolean storeOnce(Location target, Manifest manifest, boolean knownAbsent) {
+        FutureTask<Boolean> mine = new FutureTask<>(() -> putByDigest(target, manifest, knownAbsent));
+        FutureTask<Boolean> first = storedManifests.putIfAbsent(
+                new PutManifest(target, manifest.descriptor().digest()), mine);
+        if (first == null) {
+            mine.run();
+        }
+        try {
+            boolean put = (first == null ? mine : first).get();
+            return put && first == null;
+        } catch (ExecutionException e) {
+            throw ExecutionFailures.unwrap(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MirrorException("", "Mirroring was interrupted while storing manifests.", e);
+        }
     }
 
     /** Puts a manifest by digest unless the target holds it; whether it put it. */

@@ -170,15 +170,21 @@ class MirrorEngineTest {
 
     /** The same, copied into {@code targetRepository} (under {@code registry.example/}) of the target. */
     static StagedArtifact staged(OciStore source, String repository, OciStore target, String targetRepository) {
+        return staged(source, repository, target, targetRepository, "1");
+    }
+
+    /** The same, tagged {@code targetTag} there. */
+    static StagedArtifact staged(
+            OciStore source, String repository, OciStore target, String targetRepository, String targetTag) {
         CopyJob job = new CopyJob(
                 LockEntry.Origin.PLAN,
                 ReferenceKind.IMAGE,
                 OciReference.parse("docker.io/" + repository + ":1"),
                 new Location(source, repository),
                 "1",
-                OciReference.parse("registry.example/" + targetRepository + ":1"),
+                OciReference.parse("registry.example/" + targetRepository + ":" + targetTag),
                 new Location(target, "registry.example/" + targetRepository),
-                "1",
+                targetTag,
                 false,
                 "");
         return StagedArtifact.stage(job, List.of());
@@ -300,6 +306,29 @@ class MirrorEngineTest {
             assertThat(watched.count("HEAD", "/manifests/"))
                     .as("asked, by digest and by tag, only in the second run, which found every blob")
                     .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldStoreAManifestTwoTagsShareOnceWhenTheirArtifactsCompleteTogether() {
+        try (LocalRegistry target = LocalRegistry.startPlain();
+                FaultProxy watched = FaultProxy.start(target.host());
+                RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(watched.host())
+                        .plainHttp(true)
+                        .build());
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            // A floating tag and the exact one it names: the same content, into the same repository, at once.
+            List<StagedArtifact> artifacts = List.of(
+                    staged(sourceClient, SMALL_REPOSITORY, targetClient, SMALL_REPOSITORY, "1"),
+                    staged(sourceClient, SMALL_REPOSITORY, targetClient, SMALL_REPOSITORY, "1.0.1"));
+            engine.copyContent(artifacts);
+            engine.tag(artifacts);
+
+            assertThat(watched.count("PUT", "/manifests/sha256:") + watched.count("HEAD", "/manifests/sha256:"))
+                    .as("the shared manifest put by digest once, and not asked for or put again by the other")
+                    .isEqualTo(1);
+            assertThat(targetClient.listTags("registry.example/" + SMALL_REPOSITORY))
+                    .containsExactlyInAnyOrder("1", "1.0.1");
         }
     }
 
