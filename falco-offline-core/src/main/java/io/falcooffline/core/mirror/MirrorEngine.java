@@ -104,13 +104,8 @@ final class MirrorEngine implements AutoCloseable {
     private final AtomicInteger blobsSkipped = new AtomicInteger();
     private final AtomicInteger blobsMounted = new AtomicInteger();
     private final AtomicInteger blobsInRanges = new AtomicInteger();
-    /** Root manifests this engine put where they were absent: no tag there can name them yet. */
-    private final Set<PutManifest> newlyPut = ConcurrentHashMap.newKeySet();
-    /**
-     * Each manifest stored, once per target repository: a registry may refuse the second of two simultaneous puts of
-     * one manifest (two tags of one content, done together), so the second waits for the first and puts nothing.
-     */
-    private final Map<PutManifest, FutureTask<Boolean>> storedManifests = new ConcurrentHashMap<>();
+    /** The manifests this engine stored, each once per target repository. */
+    private final StoredManifests manifests = new StoredManifests();
     /** For each target store, a repository known to hold each blob digest. */
     private final Map<OciStore, Map<String, String>> placements = new ConcurrentHashMap<>();
 
@@ -297,12 +292,9 @@ final class MirrorEngine implements AutoCloseable {
             Location target = artifact.job().target();
             try {
                 for (Manifest child : artifact.graph().children()) {
-                    storeOnce(target, child, absent);
+                    manifests.storeOnce(target, child, absent);
                 }
-                if (storeOnce(target, artifact.graph().root(), absent)) {
-                    newlyPut.add(new PutManifest(
-                            target, artifact.graph().root().descriptor().digest()));
-                }
+                manifests.storeOnce(target, artifact.graph().root(), absent);
             } catch (RuntimeException | Error e) {
                 fail(new Failure(artifact.job(), "storing its manifests", e));
                 return;
@@ -356,8 +348,7 @@ final class MirrorEngine implements AutoCloseable {
             }
             Manifest root = artifact.graph().root();
             try {
-                boolean untagged = newlyPut.contains(
-                        new PutManifest(job.target(), root.descriptor().digest()));
+                boolean untagged = manifests.putWhereAbsent(job.target(), root);
                 Optional<Descriptor> current = untagged
                         ? Optional.empty()
                         : job.target().store().resolve(job.target().repository(), job.targetTag());
@@ -535,35 +526,6 @@ final class MirrorEngine implements AutoCloseable {
         placements.computeIfAbsent(store, key -> new ConcurrentHashMap<>()).putIfAbsent(blob.digest(), repository);
     }
 
-    /** Puts a manifest by digest unless this engine stored it there already or the target holds it; whether it did. */
-    private boolean storeOnce(Location target, Manifest manifest, boolean knownAbsent) {
-        FutureTask<Boolean> mine = new FutureTask<>(() -> putByDigest(target, manifest, knownAbsent));
-        FutureTask<Boolean> first = storedManifests.putIfAbsent(
-                new PutManifest(target, manifest.descriptor().digest()), mine);
-        if (first == null) {
-            mine.run();
-        }
-        try {
-            boolean put = (first == null ? mine : first).get();
-            return put && first == null;
-        } catch (ExecutionException e) {
-            throw ExecutionFailures.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MirrorException("", "Mirroring was interrupted while storing manifests.", e);
-        }
-    }
-
-    /** Puts a manifest by digest unless the target holds it; whether it put it. */
-    private static boolean putByDigest(Location target, Manifest manifest, boolean knownAbsent) {
-        String digest = manifest.descriptor().digest();
-        if (knownAbsent || target.store().resolve(target.repository(), digest).isEmpty()) {
-            target.store().pushManifest(target.repository(), digest, manifest);
-            return true;
-        }
-        return false;
-    }
-
     private static MirrorException failure(CopyJob job, String step, Throwable cause) {
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         return new MirrorException(
@@ -573,9 +535,6 @@ final class MirrorEngine implements AutoCloseable {
                         + "(content already copied is reused).",
                 cause);
     }
-
-    /** A manifest put by digest into a repository. */
-    private record PutManifest(Location target, String digest) {}
 
     /** Which target store a blob goes to; one group of placements per key. */
     private record BlobKey(OciStore store, String digest) {}
