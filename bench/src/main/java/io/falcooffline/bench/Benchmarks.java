@@ -15,11 +15,11 @@ import java.util.Map;
  * {@code shapes} (link shapes as {@code rtt-ms/per-connection-MiB/s/total-MiB/s}, comma-separated, default {@code
  * 60/20/100,40/30/120}), {@code wanRounds} (default {@code rounds}, else 3), {@code rounds} (alternating rounds of the
  * loopback mirror comparison, default 5: on two cores shared with two registries its medians of three moved by a
- * tenth from run to run), {@code mirrorMiB} (the image set's size, default 1024), {@code parallelism} (passed to the plugin), {@code rawParallel}
- * (the raw copy's transfers at a time, default 3), {@code hugeMiB} and {@code hugeHeap} (the one-layer copy, default
- * 1024 and 64m), {@code rewriteRuns} and {@code rewriteWarmups} (the in-JVM rewrite comparison), {@code
- * startupRounds} (default 7), {@code chart} and {@code values} (the upstream fixtures), {@code report} (the page to
- * write, default {@code src-site/markdown/performance.md}; {@code none} writes nothing).
+ * tenth from run to run), {@code mirrorMiB} (the image set's size, default 1024), {@code parallelism} (passed to
+ * the plugin), {@code rawParallel} (the raw copy's transfers at a time, default 3), {@code hugeMiB} and {@code
+ * hugeHeap} (the one-layer copy, default 1024 and 64m), {@code rewriteRuns} and {@code rewriteWarmups} (the in-JVM
+ * rewrite comparison), {@code startupRounds} (default 7), {@code chart} and {@code values} (the upstream fixtures),
+ * {@code report} (the page to write, default {@code src-site/markdown/performance.md}; {@code none} writes nothing).
  */
 public final class Benchmarks {
 
