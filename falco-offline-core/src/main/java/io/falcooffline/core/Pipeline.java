@@ -54,7 +54,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
@@ -291,14 +290,8 @@ final class Pipeline {
 
     /** The archive {@link #packInBackground} packed; its failure as packing on this thread would have thrown it. */
     private static byte[] packed(FutureTask<byte[]> packing) {
-        try {
-            return packing.get();
-        } catch (ExecutionException e) {
-            throw ExecutionFailures.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FalcoOfflineException("Interrupted while packing the output chart", e);
-        }
+        return ExecutionFailures.await(
+                packing, e -> new FalcoOfflineException("Interrupted while packing the output chart", e));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.falcooffline.core.io;
 
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /** The failure of work run on another thread, as it would have been thrown on the caller's own thread. */
 public final class ExecutionFailures {
@@ -20,5 +22,20 @@ public final class ExecutionFailures {
             throw error;
         }
         return new IllegalStateException(cause);
+    }
+
+    /**
+     * The result of {@code work}, waiting for it: its failure as {@link #unwrap} gives it, an interruption (the
+     * interrupt flag set again) as the exception {@code interrupted} makes of it.
+     */
+    public static <T> T await(Future<T> work, Function<InterruptedException, RuntimeException> interrupted) {
+        try {
+            return work.get();
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted.apply(e);
+        }
     }
 }

@@ -120,14 +120,8 @@ public final class CopyAhead implements AutoCloseable {
 
     /** Waits for the probe started ahead; its failure as probing would have thrown it. */
     private static void awaitTargetProbe(Future<?> probe) {
-        try {
-            probe.get();
-        } catch (ExecutionException e) {
-            throw ExecutionFailures.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FalcoOfflineException("Interrupted while probing the internal registry", e);
-        }
+        ExecutionFailures.await(
+                probe, e -> new FalcoOfflineException("Interrupted while probing the internal registry", e));
     }
 
     /**

@@ -6,7 +6,6 @@ import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.Manifest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -45,14 +44,8 @@ final class StoredManifests {
 
     /** Whether the store put the manifest; its failure if it failed. */
     private static boolean awaited(FutureTask<Boolean> store) {
-        try {
-            return store.get();
-        } catch (ExecutionException e) {
-            throw ExecutionFailures.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MirrorException("", "Mirroring was interrupted while storing manifests.", e);
-        }
+        return ExecutionFailures.await(
+                store, e -> new MirrorException("", "Mirroring was interrupted while storing manifests.", e));
     }
 
     private static boolean putByDigest(Location target, Manifest manifest, boolean knownAbsent) {
