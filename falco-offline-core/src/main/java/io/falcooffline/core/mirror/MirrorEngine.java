@@ -339,27 +339,40 @@ final class MirrorEngine implements AutoCloseable {
         }
     }
 
-    /** Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. */
+    /**
+     * Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. The tags are set at once:
+     * each is a request or two to the target, and one after the other they took a round trip per artifact to a
+     * distant registry. The first failure, in the artifacts' order, is thrown; the tags the others set stay, and a run
+     * again sets the rest.
+     */
     void tag(List<StagedArtifact> artifacts) {
+        List<Future<?>> tagging = new ArrayList<>();
         for (StagedArtifact artifact : artifacts) {
-            CopyJob job = artifact.job();
-            if (job.targetTag() == null) {
-                continue;
+            if (artifact.job().targetTag() != null) {
+                tagging.add(helpers.submit(() -> tag(artifact)));
             }
-            Manifest root = artifact.graph().root();
-            try {
-                boolean untagged = manifests.putWhereAbsent(job.target(), root);
-                Optional<Descriptor> current = untagged
-                        ? Optional.empty()
-                        : job.target().store().resolve(job.target().repository(), job.targetTag());
-                if (current.isPresent()
-                        && current.get().digest().equals(root.descriptor().digest())) {
-                    continue;
-                }
-                job.target().store().pushManifest(job.target().repository(), job.targetTag(), root);
-            } catch (RuntimeException e) {
-                throw failure(job, "tagging it", e);
+        }
+        for (Future<?> each : tagging) {
+            ExecutionFailures.await(
+                    each, e -> new MirrorException("", "Mirroring was interrupted while setting the tags.", e));
+        }
+    }
+
+    private void tag(StagedArtifact artifact) {
+        CopyJob job = artifact.job();
+        Manifest root = artifact.graph().root();
+        try {
+            boolean untagged = manifests.putWhereAbsent(job.target(), root);
+            Optional<Descriptor> current = untagged
+                    ? Optional.empty()
+                    : job.target().store().resolve(job.target().repository(), job.targetTag());
+            if (current.isPresent()
+                    && current.get().digest().equals(root.descriptor().digest())) {
+                return;
             }
+            job.target().store().pushManifest(job.target().repository(), job.targetTag(), root);
+        } catch (RuntimeException e) {
+            throw failure(job, "tagging it", e);
         }
     }
 

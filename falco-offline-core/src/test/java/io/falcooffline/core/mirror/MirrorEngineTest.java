@@ -25,6 +25,8 @@ import io.falcooffline.core.testing.SyntheticArtifacts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -283,6 +285,41 @@ class MirrorEngineTest {
             assertThat(store.hasBlob("any", largeLayer)).isTrue();
         }
         assertThat(proxy.count("GET", "/blobs/" + largeLayer.digest())).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSetTheTagsOfAllArtifactsAtOnce() throws Exception {
+        int artifacts = 3;
+        CountDownLatch tagging = new CountDownLatch(artifacts);
+        List<Boolean> inFlightTogether = new CopyOnWriteArrayList<>();
+        try (OciLayoutStore bundle = OciLayoutStore.openForWriting(temp.resolve("bundle"))) {
+            // Each tag waits for the others: set one after the other, the first would wait here alone.
+            OciStore target = (OciStore) Proxy.newProxyInstance(
+                    OciStore.class.getClassLoader(), new Class<?>[] {OciStore.class}, (self, method, args) -> {
+                        if (method.getName().equals("pushManifest") && !((String) args[1]).startsWith("sha256:")) {
+                            tagging.countDown();
+                            inFlightTogether.add(tagging.await(10, TimeUnit.SECONDS));
+                        }
+                        try {
+                            return method.invoke(bundle, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            List<StagedArtifact> staged = new ArrayList<>();
+            for (int i = 0; i < artifacts; i++) {
+                staged.add(staged(sourceClient, TINY_REPOSITORY, target, "tags/" + i, "1"));
+            }
+            try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+                engine.copyContent(staged);
+                engine.tag(staged);
+            }
+
+            assertThat(inFlightTogether).hasSize(artifacts).containsOnly(true);
+            for (int i = 0; i < artifacts; i++) {
+                assertThat(bundle.listTags("registry.example/tags/" + i)).containsExactly("1");
+            }
+        }
     }
 
     @Test
