@@ -25,24 +25,16 @@ class ExecutionFailuresTest {
     @Test
     void shouldThrowAnUncheckedFailureAsTheWorkThrewIt() {
         IllegalArgumentException thrown = new IllegalArgumentException("bad chart");
-        FutureTask<String> work = new FutureTask<>(() -> {
-            throw thrown;
-        });
-        work.run();
 
-        assertThatThrownBy(() -> ExecutionFailures.await(work, IllegalStateException::new))
+        assertThatThrownBy(() -> ExecutionFailures.await(failedWith(thrown), IllegalStateException::new))
                 .isSameAs(thrown);
     }
 
     @Test
     void shouldWrapACheckedFailureKeepingItAsTheCause() {
         IOException thrown = new IOException("disk full");
-        FutureTask<String> work = new FutureTask<>(() -> {
-            throw thrown;
-        });
-        work.run();
 
-        assertThatThrownBy(() -> ExecutionFailures.await(work, IllegalStateException::new))
+        assertThatThrownBy(() -> ExecutionFailures.await(failedWith(thrown), IllegalStateException::new))
                 .isInstanceOf(IllegalStateException.class)
                 .hasCause(thrown);
     }
@@ -50,13 +42,21 @@ class ExecutionFailuresTest {
     @Test
     void shouldThrowAnErrorItself() {
         StackOverflowError thrown = new StackOverflowError("deep template");
+
+        assertThatThrownBy(() -> ExecutionFailures.await(failedWith(thrown), IllegalStateException::new))
+                .isSameAs(thrown);
+    }
+
+    /** Work that ended by throwing {@code thrown}, as a task on another thread would have. */
+    private static FutureTask<String> failedWith(Throwable thrown) {
         FutureTask<String> work = new FutureTask<>(() -> {
-            throw thrown;
+            if (thrown instanceof Error error) {
+                throw error;
+            }
+            throw (Exception) thrown;
         });
         work.run();
-
-        assertThatThrownBy(() -> ExecutionFailures.await(work, IllegalStateException::new))
-                .isSameAs(thrown);
+        return work;
     }
 
     @Test
