@@ -82,6 +82,10 @@ final class MirrorEngine implements AutoCloseable {
      */
     private static final int PLACEMENT_THREADS = 64;
 
+    /** What a failure before the tags leaves: nothing a node pulls by tag has changed. */
+    private static final String NOTHING_TAGGED =
+            "No tag of this run was set; run again once the cause is fixed (content already copied is reused)";
+
     private final ExecutorService transfers;
     /** Threads that help one transfer: ranges of a large blob, spooled uploads. */
     private final ExecutorService helpers;
@@ -223,7 +227,7 @@ final class MirrorEngine implements AutoCloseable {
                     stored++;
                 } else if (event instanceof Failure failure) {
                     abort(pending);
-                    throw failure(failure.job(), failure.step(), failure.cause());
+                    throw failure(failure.job(), failure.step(), failure.cause(), NOTHING_TAGGED);
                 } else if (event instanceof StagingEnded) {
                     stagingEnded = true;
                     staged(reads);
@@ -372,7 +376,12 @@ final class MirrorEngine implements AutoCloseable {
             }
             job.target().store().pushManifest(job.target().repository(), job.targetTag(), root);
         } catch (RuntimeException e) {
-            throw failure(job, "tagging it", e);
+            throw failure(
+                    job,
+                    "tagging it",
+                    e,
+                    "Its content is in place, and tags of the other artifacts may be set; run again once the cause is"
+                            + " fixed (it sets the tags that are missing and reuses the content)");
         }
     }
 
@@ -539,13 +548,13 @@ final class MirrorEngine implements AutoCloseable {
         placements.computeIfAbsent(store, key -> new ConcurrentHashMap<>()).putIfAbsent(blob.digest(), repository);
     }
 
-    private static MirrorException failure(CopyJob job, String step, Throwable cause) {
+    /** The run's failure for {@code job} at {@code step}, saying what it left ({@code left}) and what to do. */
+    private static MirrorException failure(CopyJob job, String step, Throwable cause, String left) {
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         return new MirrorException(
                 job.sourceName().toString(),
                 "Mirroring " + job.sourceName() + " from " + job.source() + " to " + job.targetName() + " failed while "
-                        + step + ": " + reason + ". No tag of this run was set; run again once the cause is fixed "
-                        + "(content already copied is reused).",
+                        + step + ": " + reason + ". " + left + ".",
                 cause);
     }
 

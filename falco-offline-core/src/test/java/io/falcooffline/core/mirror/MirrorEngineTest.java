@@ -323,6 +323,29 @@ class MirrorEngineTest {
     }
 
     @Test
+    void shouldSayWhatAFailedTagLeftWhenTheTargetRefusesIt() {
+        try (LocalRegistry target = LocalRegistry.startPlain();
+                FaultProxy refusing = FaultProxy.start(target.host());
+                RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(refusing.host())
+                        .plainHttp(true)
+                        .build());
+                MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            refusing.inject(Fault.status("PUT", "/manifests/1$", 403, 1));
+            List<StagedArtifact> artifacts = List.of(staged(TINY_REPOSITORY, targetClient));
+            engine.copyContent(artifacts);
+
+            assertThatThrownBy(() -> engine.tag(artifacts))
+                    .isInstanceOf(MirrorException.class)
+                    .hasMessageContaining("failed while tagging it")
+                    .hasMessageContaining("Its content is in place")
+                    .hasMessageContaining("sets the tags that are missing")
+                    .hasMessageNotContaining("No tag of this run was set");
+            assertThat(targetClient.listTags("registry.example/" + TINY_REPOSITORY))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void shouldPutAndTagTheManifestsOverNewBlobsWithoutAskingWhetherTheTargetHoldsThem() {
         try (LocalRegistry target = LocalRegistry.startPlain();
                 FaultProxy watched = FaultProxy.start(target.host());
