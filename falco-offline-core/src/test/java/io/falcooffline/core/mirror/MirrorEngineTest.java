@@ -161,6 +161,12 @@ class MirrorEngineTest {
         proxy.close();
     }
 
+    /** A client of the plain-HTTP registry behind {@code proxy}, which watches what the engine sends it. */
+    private static RegistryClient clientThrough(FaultProxy proxy) {
+        return new RegistryClient(
+                RegistryClientOptions.builder(proxy.host()).plainHttp(true).build());
+    }
+
     private StagedArtifact staged(String repository, OciStore target) {
         return staged(sourceClient, repository, target);
     }
@@ -326,9 +332,7 @@ class MirrorEngineTest {
     void shouldSayWhatAFailedTagLeftWhenTheTargetRefusesIt() {
         try (LocalRegistry target = LocalRegistry.startPlain();
                 FaultProxy refusing = FaultProxy.start(target.host());
-                RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(refusing.host())
-                        .plainHttp(true)
-                        .build());
+                RegistryClient targetClient = clientThrough(refusing);
                 MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
             refusing.inject(Fault.status("PUT", "/manifests/1$", 403, 1));
             List<StagedArtifact> artifacts = List.of(staged(TINY_REPOSITORY, targetClient));
@@ -349,9 +353,7 @@ class MirrorEngineTest {
     void shouldPutAndTagTheManifestsOverNewBlobsWithoutAskingWhetherTheTargetHoldsThem() {
         try (LocalRegistry target = LocalRegistry.startPlain();
                 FaultProxy watched = FaultProxy.start(target.host());
-                RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(watched.host())
-                        .plainHttp(true)
-                        .build())) {
+                RegistryClient targetClient = clientThrough(watched)) {
             for (int run = 1; run <= 2; run++) {
                 try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
                     List<StagedArtifact> artifacts = List.of(staged(SMALL_REPOSITORY, targetClient));
@@ -373,9 +375,7 @@ class MirrorEngineTest {
     void shouldStoreAManifestTwoTagsShareOnceWhenTheirArtifactsCompleteTogether() {
         try (LocalRegistry target = LocalRegistry.startPlain();
                 FaultProxy watched = FaultProxy.start(target.host());
-                RegistryClient targetClient = new RegistryClient(RegistryClientOptions.builder(watched.host())
-                        .plainHttp(true)
-                        .build());
+                RegistryClient targetClient = clientThrough(watched);
                 MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
             // A floating tag and the exact one it names: the same content, into the same repository, at once.
             List<StagedArtifact> artifacts = List.of(
