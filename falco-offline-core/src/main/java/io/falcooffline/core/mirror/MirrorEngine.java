@@ -6,6 +6,7 @@ import io.falcooffline.core.io.DaemonThreads;
 import io.falcooffline.core.io.ExecutionFailures;
 import io.falcooffline.core.oci.Descriptor;
 import io.falcooffline.core.oci.FileFilledBlobs;
+import io.falcooffline.core.oci.HelpedWork;
 import io.falcooffline.core.oci.Location;
 import io.falcooffline.core.oci.Manifest;
 import io.falcooffline.core.oci.OciStore;
@@ -344,21 +345,21 @@ final class MirrorEngine implements AutoCloseable {
     }
 
     /**
-     * Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. The tags are set at once:
-     * each is a request or two to the target, and one after the other they took a round trip per artifact to a
-     * distant registry. The first failure, in the artifacts' order, is thrown; the tags the others set stay, and a run
-     * again sets the rest.
+     * Sets every artifact's tag; call after {@link #copyContent} succeeded for all of them. The tags are set at once,
+     * on helper threads: each is a request or two to the target, and one after the other they took a round trip per
+     * artifact to a distant registry. After the first failure no further tag starts, and it is thrown once the tags
+     * in flight have ended; the tags set stay, and a run again sets the rest.
      */
     void tag(List<StagedArtifact> artifacts) {
-        List<Future<?>> tagging = new ArrayList<>();
-        for (StagedArtifact artifact : artifacts) {
-            if (artifact.job().targetTag() != null) {
-                tagging.add(helpers.submit(() -> tag(artifact)));
-            }
-        }
-        for (Future<?> each : tagging) {
-            ExecutionFailures.await(
-                    each, e -> new MirrorException("", "Mirroring was interrupted while setting the tags.", e));
+        List<ParallelWork.Task> tagging = artifacts.stream()
+                .filter(artifact -> artifact.job().targetTag() != null)
+                .<ParallelWork.Task>map(artifact -> () -> tag(artifact))
+                .toList();
+        try {
+            new HelpedWork(helpers, tagging.size(), HelpedWork.Admission.OPEN).runAll(tagging);
+        } catch (IOException e) {
+            // A tag fails unchecked (failure below); what runAll throws checked is an interruption.
+            throw new MirrorException("", "Mirroring was interrupted while setting the tags.", e);
         }
     }
 
