@@ -161,10 +161,37 @@ class MirrorEngineTest {
         proxy.close();
     }
 
-    /** A client of the plain-HTTP registry behind {@code proxy}, which watches what the engine sends it. */
-    private static RegistryClient clientThrough(FaultProxy proxy) {
-        return new RegistryClient(
-                RegistryClientOptions.builder(proxy.host()).plainHttp(true).build());
+    /**
+     * An empty plain-HTTP registry behind a proxy that watches, and can refuse, what the engine sends it, with a
+     * client that goes through the proxy.
+     */
+    private record WatchedTarget(LocalRegistry registry, FaultProxy proxy, RegistryClient client)
+            implements AutoCloseable {
+
+        static WatchedTarget start() {
+            LocalRegistry registry = LocalRegistry.startPlain();
+            FaultProxy proxy = null;
+            try {
+                proxy = FaultProxy.start(registry.host());
+                RegistryClient client = new RegistryClient(RegistryClientOptions.builder(proxy.host())
+                        .plainHttp(true)
+                        .build());
+                return new WatchedTarget(registry, proxy, client);
+            } catch (RuntimeException | Error e) {
+                if (proxy != null) {
+                    proxy.close();
+                }
+                registry.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            proxy.close();
+            registry.close();
+        }
     }
 
     private StagedArtifact staged(String repository, OciStore target) {
@@ -330,12 +357,10 @@ class MirrorEngineTest {
 
     @Test
     void shouldSayWhatAFailedTagLeftWhenTheTargetRefusesIt() {
-        try (LocalRegistry target = LocalRegistry.startPlain();
-                FaultProxy refusing = FaultProxy.start(target.host());
-                RegistryClient targetClient = clientThrough(refusing);
+        try (WatchedTarget target = WatchedTarget.start();
                 MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
-            refusing.inject(Fault.status("PUT", "/manifests/1$", 403, 1));
-            List<StagedArtifact> artifacts = List.of(staged(TINY_REPOSITORY, targetClient));
+            target.proxy().inject(Fault.status("PUT", "/manifests/1$", 403, 1));
+            List<StagedArtifact> artifacts = List.of(staged(TINY_REPOSITORY, target.client()));
             engine.copyContent(artifacts);
 
             assertThatThrownBy(() -> engine.tag(artifacts))
@@ -344,28 +369,26 @@ class MirrorEngineTest {
                     .hasMessageContaining("Its content is in place")
                     .hasMessageContaining("sets the tags that are missing")
                     .hasMessageNotContaining("No tag of this run was set");
-            assertThat(targetClient.listTags("registry.example/" + TINY_REPOSITORY))
+            assertThat(target.client().listTags("registry.example/" + TINY_REPOSITORY))
                     .isEmpty();
         }
     }
 
     @Test
     void shouldPutAndTagTheManifestsOverNewBlobsWithoutAskingWhetherTheTargetHoldsThem() {
-        try (LocalRegistry target = LocalRegistry.startPlain();
-                FaultProxy watched = FaultProxy.start(target.host());
-                RegistryClient targetClient = clientThrough(watched)) {
+        try (WatchedTarget target = WatchedTarget.start()) {
             for (int run = 1; run <= 2; run++) {
                 try (MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
-                    List<StagedArtifact> artifacts = List.of(staged(SMALL_REPOSITORY, targetClient));
+                    List<StagedArtifact> artifacts = List.of(staged(SMALL_REPOSITORY, target.client()));
                     engine.copyContent(artifacts);
                     engine.tag(artifacts);
                 }
             }
 
-            assertThat(watched.count("PUT", "/manifests/"))
+            assertThat(target.proxy().count("PUT", "/manifests/"))
                     .as("stored and tagged once")
                     .isEqualTo(2);
-            assertThat(watched.count("HEAD", "/manifests/"))
+            assertThat(target.proxy().count("HEAD", "/manifests/"))
                     .as("asked, by digest and by tag, only in the second run, which found every blob")
                     .isEqualTo(2);
         }
@@ -373,10 +396,9 @@ class MirrorEngineTest {
 
     @Test
     void shouldStoreAManifestTwoTagsShareOnceWhenTheirArtifactsCompleteTogether() {
-        try (LocalRegistry target = LocalRegistry.startPlain();
-                FaultProxy watched = FaultProxy.start(target.host());
-                RegistryClient targetClient = clientThrough(watched);
+        try (WatchedTarget target = WatchedTarget.start();
                 MirrorEngine engine = new MirrorEngine(16, Duration.ZERO, listener)) {
+            RegistryClient targetClient = target.client();
             // A floating tag and the exact one it names: the same content, into the same repository, at once.
             List<StagedArtifact> artifacts = List.of(
                     staged(sourceClient, SMALL_REPOSITORY, targetClient, SMALL_REPOSITORY, "1"),
@@ -384,7 +406,8 @@ class MirrorEngineTest {
             engine.copyContent(artifacts);
             engine.tag(artifacts);
 
-            assertThat(watched.count("PUT", "/manifests/sha256:") + watched.count("HEAD", "/manifests/sha256:"))
+            assertThat(target.proxy().count("PUT", "/manifests/sha256:")
+                            + target.proxy().count("HEAD", "/manifests/sha256:"))
                     .as("the shared manifest put by digest once, and not asked for or put again by the other")
                     .isEqualTo(1);
             assertThat(targetClient.listTags("registry.example/" + SMALL_REPOSITORY))
